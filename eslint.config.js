@@ -1,0 +1,56 @@
+// Lint rules, including the import directions of the architecture (shared STYLE):
+//   entry points (cli, daemon, action) -> app, config, adapters
+//   app -> manifests, planning, ports, domain, config
+//   adapters -> ports, domain;  manifests, planning, config, ports -> domain;  domain -> nothing
+// and one owning folder per outside I/O library.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const forbid = (...layers) => layers.flatMap((l) => [`../${l}/**`, `../../${l}/**`, `../../../${l}/**`, `../${l}/*`, `../../${l}/*`]);
+const ENTRY = ['cli', 'daemon', 'action'];
+
+const restrict = (files, groups, extraPaths = []) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [{ group: groups, message: 'Import direction: see STYLE (domain <- manifests/planning/ports <- app <- entry points; adapters -> ports, domain).' }],
+        paths: extraPaths,
+      },
+    ],
+  },
+});
+
+const ioLibs = (except) =>
+  [
+    ['undici', ['adapters/registry', 'adapters/github']],
+    ['isomorphic-git', ['adapters/git']],
+    ['node-cron', ['daemon']],
+  ]
+    .filter(([, owners]) => !owners.some((o) => except.includes(o)))
+    .map(([name]) => ({ name, message: `${name} may only be imported by its owning adapter folder.` }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**/node_modules/**', 'action-dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', fetch: 'readonly', structuredClone: 'readonly', performance: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-empty': ['error', { allowEmptyCatch: true }],
+    },
+  },
+  restrict(['src/domain/**/*.ts'], forbid('manifests', 'planning', 'ports', 'adapters', 'config', 'app', ...ENTRY), [...ioLibs([]), { name: 'node:fs', message: 'domain is pure' }, { name: 'node:fs/promises', message: 'domain is pure' }]),
+  restrict(['src/manifests/**/*.ts', 'src/planning/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([])),
+  restrict(['src/adapters/registry/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
+  restrict(['src/adapters/github/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),
+  restrict(['src/adapters/git/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'registry', 'github', 'fs'), ioLibs(['adapters/git'])),
+  restrict(['src/adapters/fs/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'registry', 'github', 'git'), ioLibs([])),
+  restrict(['src/cli/**/*.ts'], forbid('daemon', 'action'), ioLibs([])),
+  restrict(['src/daemon/**/*.ts'], forbid('cli', 'action'), ioLibs(['daemon'])),
+  restrict(['src/action/**/*.ts'], forbid('cli', 'daemon'), ioLibs([])),
+);

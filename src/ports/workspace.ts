@@ -1,0 +1,16 @@
+/**
+ * The repository's files as the core sees them: repo-relative POSIX paths. Implemented by
+ * adapters/fs over a directory; an in-memory fake serves unit tests.
+ */
+export interface Workspace {
+  /** Absolute root, for messages only. */
+  readonly root: string;
+  /** Every file below the root (repo-relative, POSIX separators), .git excluded. */
+  listFiles(): Promise<string[]>;
+  readFile(path: string): Promise<Buffer>;
+  exists(path: string): Promise<boolean>;
+  /** Atomic replace (write to a temp file, rename). */
+  writeFile(path: string, data: string | Buffer): Promise<void>;
+  /** Size in bytes without reading the file. */
+  size(path: string): Promise<number>;
+}
