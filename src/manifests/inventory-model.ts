@@ -48,7 +48,18 @@ export interface WorkloadEntry extends ObjectRef {
   readonly triggersAnnotation?: string | undefined;
   /** True for DeploymentConfigs with at least one ImageChange trigger. */
   readonly hasImageChangeTriggers: boolean;
+  /** Why the object is listed (several may apply). Set by inventory.ts. */
+  readonly reasons?: readonly WorkloadReason[] | undefined;
+  /** `alpha.image.policy.openshift.io/resolve-names: "*"` on the object or its pod template. */
+  readonly resolveNames?: boolean | undefined;
 }
+
+/**
+ * `lookup-candidate`: a pod-template workload that `lookupPolicy.local` / resolve-names could
+ * rewrite (it has the resolve-names annotation or at least one local image name such as `mysql:8`).
+ * Consumers still check the streams; the inventory only keeps the list cheap and short.
+ */
+export type WorkloadReason = 'triggers-annotation' | 'image-change-trigger' | 'lookup-candidate';
 
 /** An OpenShift Template: its objects are reported, never reconciled. */
 export interface TemplateEntry extends ObjectRef {
@@ -74,4 +85,16 @@ export interface Inventory {
   readonly diagnostics: readonly ManifestError[];
   /** Parsed files that hold at least one indexed object, by repo-relative path. */
   readonly files: ReadonlyMap<string, SourceFile>;
+  /** Counts of the scan, for logs and benchmarks. Set by inventory.ts. */
+  readonly stats?: InventoryStats | undefined;
+}
+
+export interface InventoryStats {
+  /** Files the workspace listed. */
+  readonly filesListed: number;
+  /** YAML/JSON files read and parsed (after .gitignore and include/exclude). */
+  readonly filesScanned: number;
+  readonly documents: number;
+  /** Files whose parse came from the parse cache. */
+  readonly cacheHits: number;
 }

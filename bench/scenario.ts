@@ -1,0 +1,154 @@
+/**
+ * One measured bench scenario, run in a child process of its own (bench/scenario-child.ts) so
+ * that `process.resourceUsage().maxRSS` at its end is that scenario's peak. Builds the same
+ * AppContext the CLI builds (directory workspace, repo settings, registry client, Git working
+ * copy) and times `reconcile`, or only the import phase (every due tag resolved at once, as
+ * planReconcile asks the registry).
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createRegistryClient, type RegistryStats } from '../src/adapters/registry/index.js';
+import { directoryWorkspace } from '../src/adapters/fs/directory-workspace.js';
+import { createGitAdapter } from '../src/adapters/git/isomorphic-git-adapter.js';
+import { loadRepoSettings } from '../src/config/repo-settings.js';
+import { reconcile } from '../src/app/reconcile.js';
+import type { AppContext, ReconcileOptions } from '../src/app/app-context.js';
+import { memoryParseCache, type InventoryOptions } from '../src/manifests/inventory.js';
+import { systemClock } from '../src/ports/clock.js';
+import { silentLog } from '../src/ports/log.js';
+
+/** Prefix of the result line a scenario child prints on stdout. */
+export const RESULT_MARKER = 'TAGSTREAM_BENCH_RESULT ';
+
+export interface ScenarioCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export type ScenarioInput =
+  | {
+      readonly kind: 'reconcile';
+      readonly repo: string;
+      /**
+       * Passes in one process, each with whether scheduled tags are due (false = a daemon tick
+       * between schedules). Later passes see the parse cache and tokens of the earlier ones.
+       */
+      readonly passes: readonly { readonly scheduledDue: boolean }[];
+      /** Inventory parse cache keyed by mtime (the daemon's steady state). */
+      readonly parseCache: boolean;
+      readonly commit: boolean;
+      readonly credentials?: ScenarioCredentials | undefined;
+    }
+  | {
+      readonly kind: 'import';
+      readonly refs: readonly string[];
+      readonly credentials?: ScenarioCredentials | undefined;
+    };
+
+export interface PassFigures {
+  readonly wallMs: number;
+  readonly registry: RegistryStats;
+  readonly filesChanged: number;
+  readonly moves: number;
+  readonly workloadChanges: number;
+  readonly failures: number;
+  readonly diagnostics: number;
+  readonly commit?: string | undefined;
+  readonly cacheHits?: number | undefined;
+}
+
+export interface ScenarioResult {
+  readonly passes: readonly PassFigures[];
+  /** Peak resident set of the process, MiB (process.resourceUsage().maxRSS). */
+  readonly maxRssMiB: number;
+  /** Import scenario: distinct digests resolved. */
+  readonly resolved?: number | undefined;
+  readonly firstError?: string | undefined;
+}
+
+const BENCH_IDENTITY = { name: 'Tagstream Bench', email: 'bench@tagstream.invalid' };
+
+function registryFor(credentials: ScenarioCredentials | undefined) {
+  return createRegistryClient({
+    log: silentLog,
+    credentials: credentials ? async () => ({ username: credentials.username, password: credentials.password }) : undefined,
+  });
+}
+
+/** Run one scenario in this process and return its figures. */
+export async function runScenario(input: ScenarioInput): Promise<ScenarioResult> {
+  const registry = registryFor(input.credentials);
+  try {
+    if (input.kind === 'import') {
+      const start = performance.now();
+      let firstError: string | undefined;
+      const digests = await Promise.all(
+        input.refs.map((ref) =>
+          registry.resolve(ref, { importMode: 'Legacy' }).then(
+            (r) => r.digest,
+            (e: unknown) => {
+              firstError ??= e instanceof Error ? e.message : String(e);
+              return undefined;
+            },
+          ),
+        ),
+      );
+      const wallMs = performance.now() - start;
+      const resolved = new Set(digests.filter((d) => d !== undefined)).size;
+      const pass: PassFigures = { wallMs, registry: registry.stats(), filesChanged: 0, moves: 0, workloadChanges: 0, failures: digests.filter((d) => d === undefined).length, diagnostics: 0 };
+      return { passes: [pass], maxRssMiB: maxRssMiB(), resolved, firstError };
+    }
+
+    const workspace = directoryWorkspace(input.repo);
+    const settings = await loadRepoSettings(workspace);
+    const git = await createGitAdapter().open(input.repo);
+    const ctx: AppContext = { workspace, settings, registry, clock: systemClock, log: silentLog, git };
+    const cache = input.parseCache ? memoryParseCache() : undefined;
+    const inventoryOptions: InventoryOptions = cache
+      ? {
+          parseCache: cache,
+          // What the daemon can know without reading: mtime and inode (a rename-over changes the inode).
+          fileVersion: async (path) => {
+            const s = await fs.stat(join(input.repo, path));
+            return `${s.mtimeMs}:${s.ino}`;
+          },
+        }
+      : {};
+    const passes: PassFigures[] = [];
+    let firstError: string | undefined;
+    for (const pass of input.passes) {
+      registry.newRun();
+      registry.resetStats();
+      const hitsBefore = cache?.hits ?? 0;
+      const options: ReconcileOptions = {
+        scheduledDue: pass.scheduledDue,
+        commit: input.commit ? { author: BENCH_IDENTITY } : undefined,
+      };
+      const start = performance.now();
+      const result = await reconcile(ctx, options, inventoryOptions);
+      const wallMs = performance.now() - start;
+      const cs = result.changeSet;
+      firstError = cs.failures[0]?.message ?? cs.diagnostics[0]?.message;
+      passes.push({
+        wallMs,
+        registry: registry.stats(),
+        filesChanged: cs.files.length,
+        moves: cs.moves.length,
+        workloadChanges: cs.workloads.length,
+        failures: cs.failures.length,
+        diagnostics: cs.diagnostics.length,
+        commit: result.commit,
+        cacheHits: cache ? cache.hits - hitsBefore : undefined,
+      });
+    }
+    return { passes, maxRssMiB: maxRssMiB(), firstError };
+  } finally {
+    await registry.close();
+  }
+}
+
+function maxRssMiB(): number {
+  // maxRSS is in kilobytes (getrusage ru_maxrss on Linux).
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}

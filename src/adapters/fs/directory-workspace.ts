@@ -1,0 +1,94 @@
+/**
+ * Workspace over a directory on disk. Writes are atomic: a temp file in the same folder (same
+ * filesystem, so rename is atomic) that keeps the old file's mode, then rename over the target.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import { TagstreamError } from '../../errors.js';
+import type { Workspace } from '../../ports/workspace.js';
+
+export interface DirectoryWorkspaceOptions {
+  /**
+   * Directory names never descended into, at any depth. Default `.git` and `node_modules`:
+   * neither can hold the repository's manifests and both can be huge.
+   */
+  readonly skipDirectories?: readonly string[];
+}
+
+const DEFAULT_SKIP = ['.git', 'node_modules'];
+
+/** A Workspace rooted at `root` (made absolute). */
+export function directoryWorkspace(root: string, options: DirectoryWorkspaceOptions = {}): Workspace {
+  const absRoot = nodePath.resolve(root);
+  const skip = new Set(options.skipDirectories ?? DEFAULT_SKIP);
+
+  const resolve = (path: string): string => {
+    const rel = path.replace(/\\/g, '/');
+    const abs = nodePath.resolve(absRoot, rel);
+    const back = nodePath.relative(absRoot, abs);
+    if (rel === '' || back === '' || back.startsWith('..') || nodePath.isAbsolute(back) || nodePath.isAbsolute(rel)) {
+      throw new TagstreamError('Usage', `path must stay inside the workspace: "${path}"`);
+    }
+    return abs;
+  };
+
+  async function walk(dir: string, prefix: string, out: string[]): Promise<void> {
+    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const subdirs: Promise<void>[] = [];
+    for (const e of entries) {
+      const rel = prefix === '' ? e.name : `${prefix}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!skip.has(e.name)) subdirs.push(walk(nodePath.join(dir, e.name), rel, out));
+      } else if (e.isFile()) {
+        out.push(rel);
+      }
+      // Symlinks are not followed: a link could point outside the repository or loop.
+    }
+    await Promise.all(subdirs);
+  }
+
+  return {
+    root: absRoot,
+    async listFiles() {
+      const out: string[] = [];
+      await walk(absRoot, '', out);
+      return out.sort();
+    },
+    async readFile(path) {
+      return fs.readFile(resolve(path));
+    },
+    async exists(path) {
+      try {
+        await fs.access(resolve(path));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async size(path) {
+      return (await fs.stat(resolve(path))).size;
+    },
+    async writeFile(path, data) {
+      const target = resolve(path);
+      const dir = nodePath.dirname(target);
+      await fs.mkdir(dir, { recursive: true });
+      let mode: number | undefined;
+      try {
+        mode = (await fs.stat(target)).mode & 0o7777;
+      } catch {
+        mode = undefined;
+      }
+      const temp = nodePath.join(dir, `.${nodePath.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+      try {
+        await fs.writeFile(temp, data, mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode });
+        // writeFile's mode is filtered by the umask; chmod makes the copy exact.
+        if (mode !== undefined) await fs.chmod(temp, mode);
+        await fs.rename(temp, target);
+      } catch (e) {
+        await fs.rm(temp, { force: true });
+        throw e;
+      }
+    },
+  };
+}

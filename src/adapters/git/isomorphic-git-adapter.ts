@@ -1,0 +1,79 @@
+/**
+ * The GitPort over isomorphic-git: open a working copy or clone one. fs, http and the clock are
+ * injected (tests wrap http to inject races); defaults are Node's fs and isomorphic-git's node http.
+ */
+import * as nodeFs from 'node:fs';
+import { resolve } from 'node:path';
+import git from 'isomorphic-git';
+import type { HttpClient } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
+import { TagstreamError } from '../../errors.js';
+import { systemClock } from '../../ports/clock.js';
+import type { Clock } from '../../ports/clock.js';
+import type { GitCloneOptions, GitOpenOptions, GitPort, GitRepository } from '../../ports/git.js';
+import { authCallbacks, splitCredentialedUrl } from './git-auth.js';
+import type { GitContext } from './git-context.js';
+import { toGitError } from './git-errors.js';
+import { IsomorphicGitRepository } from './isomorphic-git-repository.js';
+
+export interface GitAdapterOptions {
+  readonly fs?: typeof nodeFs | undefined;
+  readonly http?: HttpClient | undefined;
+  /** Commit timestamps when the caller gives none; lock ages in recovery. */
+  readonly clock?: Clock | undefined;
+}
+
+/** Build the git adapter. */
+export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
+  const fs = options.fs ?? nodeFs;
+  const http = options.http ?? nodeHttp;
+  const clock = options.clock ?? systemClock;
+  const context = (dir: string, credentials: GitContext['credentials']): GitContext => ({ fs, http, clock, dir, credentials, cache: {} });
+
+  return {
+    async open(dir: string, openOptions: GitOpenOptions = {}): Promise<GitRepository> {
+      const abs = resolve(dir);
+      const isRepo = await fs.promises.stat(resolve(abs, '.git')).then(
+        () => true,
+        () => false,
+      );
+      if (!isRepo) throw new TagstreamError('Git', `${abs}: not a git working copy (expected a .git directory)`);
+      return new IsomorphicGitRepository(context(abs, openOptions.credentials));
+    },
+
+    async clone(cloneOptions: GitCloneOptions): Promise<GitRepository> {
+      const dir = resolve(cloneOptions.dir);
+      const { url, credentials: fromUrl } = splitCredentialedUrl(cloneOptions.url);
+      const credentials = cloneOptions.credentials ?? fromUrl;
+      const existing = await fs.promises.readdir(dir).catch(() => undefined);
+      if (existing && existing.length > 0) throw new TagstreamError('Git', `clone into ${dir}: the directory is not empty`);
+      const auth = authCallbacks(credentials);
+      try {
+        await git.clone({
+          fs,
+          http,
+          dir,
+          url,
+          ref: cloneOptions.branch,
+          singleBranch: true,
+          noTags: true,
+          depth: cloneOptions.depth,
+          onAuth: auth.onAuth,
+          onAuthFailure: auth.onAuthFailure,
+        });
+      } catch (e) {
+        // Leave nothing half-cloned behind: the next attempt must find an empty directory.
+        if (existing) await Promise.all(((await fs.promises.readdir(dir).catch(() => [])) as string[]).map((n) => fs.promises.rm(resolve(dir, n), { recursive: true, force: true })));
+        else await fs.promises.rm(dir, { recursive: true, force: true });
+        throw toGitError(e, { operation: `clone into ${dir}`, remoteUrl: url, credentialsRejected: auth.rejected() });
+      }
+      // An empty remote gives isomorphic-git's own default branch (master): point HEAD at the asked one.
+      const unborn = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
+        () => false,
+        () => true,
+      );
+      if (unborn) await git.writeRef({ fs, dir, ref: 'HEAD', value: `refs/heads/${cloneOptions.branch ?? 'main'}`, symbolic: true, force: true });
+      return new IsomorphicGitRepository(context(dir, credentials));
+    },
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * GitRepository over isomorphic-git. Thin: stage, commit, fetch, push (never forced on the tracked
+ * branch), read history. What to commit and how to rebuild after a rejected push is the caller's.
+ */
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { TagstreamError, isTagstreamError } from '../../errors.js';
+import type {
+  GitCommitInfo,
+  GitCommitRequest,
+  GitFileStatus,
+  GitLogOptions,
+  GitRemoteOptions,
+  GitRepository,
+  PushBranchOptions,
+  PushWithRetryOptions,
+  PushWithRetryResult,
+  RecoverOptions,
+  RecoverResult,
+} from '../../ports/git.js';
+import { authCallbacks } from './git-auth.js';
+import { repoPath } from './git-context.js';
+import type { GitContext } from './git-context.js';
+import { toGitError } from './git-errors.js';
+import { recoverWorkingCopy } from './recover-working-copy.js';
+
+const DEFAULT_REMOTE = 'origin';
+
+type StatusRow = [string, number, number, number];
+
+function fileStatus([, head, workdir, stage]: StatusRow): GitFileStatus {
+  if (head === 0) {
+    if (stage !== 0) return 'added';
+    return workdir === 0 ? 'absent' : 'untracked';
+  }
+  if (workdir === 0) return 'deleted';
+  return workdir === 1 && stage === 1 ? 'unmodified' : 'modified';
+}
+
+/** The subset of `git check-ref-format --branch` rules a tool-made branch name can break. */
+export function isBranchName(name: string): boolean {
+  return (
+    name !== '' &&
+    !name.startsWith('refs/') &&
+    !/^[-/.]|[/.]$|\.lock$|\.\.|\/\/|\/\.|@\{|[\s~^:?*[\\]/.test(name) &&
+    ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
+    name !== '@'
+  );
+}
+
+/** A working copy opened by the git adapter. */
+export class IsomorphicGitRepository implements GitRepository {
+  readonly dir: string;
+
+  constructor(private readonly ctx: GitContext) {
+    this.dir = ctx.dir;
+  }
+
+  /** Run one isomorphic-git call, turning its failure into a TagstreamError. */
+  private async run<T>(operation: string, fn: () => Promise<T>, remoteUrl?: string, rejected?: () => boolean): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toGitError(e, { operation, remoteUrl, credentialsRejected: rejected?.() });
+    }
+  }
+
+  async currentBranch(): Promise<string | undefined> {
+    const { fs, dir } = this.ctx;
+    return this.run('read HEAD', async () => (await git.currentBranch({ fs, dir, fullname: false })) ?? undefined);
+  }
+
+  async headOid(): Promise<string> {
+    const { fs, dir } = this.ctx;
+    return this.run(`resolve HEAD in ${dir}`, () => git.resolveRef({ fs, dir, ref: 'HEAD' }));
+  }
+
+  private async branchOf(options: { readonly branch?: string | undefined }): Promise<string> {
+    const branch = options.branch ?? (await this.currentBranch());
+    if (!branch) throw new TagstreamError('Git', `${this.dir}: HEAD is detached; name the branch to use`);
+    return branch;
+  }
+
+  private async remoteUrl(remote: string): Promise<string> {
+    const { fs, dir } = this.ctx;
+    const url: unknown = await git.getConfig({ fs, dir, path: `remote.${remote}.url` });
+    if (typeof url !== 'string' || url === '') {
+      throw new TagstreamError('Git', `${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
+    }
+    return url;
+  }
+
+  async fetch(options: GitRemoteOptions = {}): Promise<string | undefined> {
+    const { fs, http, dir, cache } = this.ctx;
+    const remote = options.remote ?? DEFAULT_REMOTE;
+    const branch = await this.branchOf(options);
+    const url = await this.remoteUrl(remote);
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
+    const op = `fetch ${branch} from ${remote}`;
+    await this.run(
+      op,
+      () => git.fetch({ fs, http, dir, remote, ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      url,
+      auth.rejected,
+    );
+    return this.remoteHeadOid({ remote, branch });
+  }
+
+  async remoteHeadOid(options: Omit<GitRemoteOptions, 'credentials'> = {}): Promise<string | undefined> {
+    const { fs, dir } = this.ctx;
+    const remote = options.remote ?? DEFAULT_REMOTE;
+    const branch = await this.branchOf(options);
+    try {
+      return await git.resolveRef({ fs, dir, ref: `refs/remotes/${remote}/${branch}` });
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'NotFoundError') return undefined;
+      throw toGitError(e, { operation: `resolve ${remote}/${branch}` });
+    }
+  }
+
+  async status(paths: readonly string[]): Promise<Record<string, GitFileStatus>> {
+    const { fs, dir, cache } = this.ctx;
+    const wanted = paths.map(repoPath);
+    const result: Record<string, GitFileStatus> = {};
+    for (const p of wanted) result[p] = 'absent';
+    if (wanted.length === 0) return result;
+    const rows = await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: wanted, cache }));
+    for (const row of rows as StatusRow[]) {
+      if (row[0] in result) result[row[0]] = fileStatus(row);
+    }
+    return result;
+  }
+
+  async commit(request: GitCommitRequest): Promise<string | undefined> {
+    const { fs, dir, cache, clock } = this.ctx;
+    const files = [...new Set(request.files.map(repoPath))];
+    if (files.length === 0) return undefined;
+    await this.run('stage files', async () => {
+      for (const filepath of files) {
+        const present = await fs.promises.lstat(join(dir, filepath)).then(
+          () => true,
+          () => false,
+        );
+        if (present) await git.add({ fs, dir, filepath, force: true, cache });
+        else await git.remove({ fs, dir, filepath, cache });
+      }
+    });
+    const rows = (await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: files, cache }))) as StatusRow[];
+    const chosen = new Set(files);
+    const staged = rows.some(([p, head, , stage]) => chosen.has(p) && !(head === 1 ? stage === 1 : stage === 0));
+    if (!staged) return undefined;
+    const timestamp = request.timestamp ?? Math.floor(clock.now().getTime() / 1000);
+    const author = { ...request.author, timestamp, timezoneOffset: 0 };
+    const committer = { ...(request.committer ?? request.author), timestamp, timezoneOffset: 0 };
+    return this.run('commit', () => git.commit({ fs, dir, message: request.message, author, committer, cache }));
+  }
+
+  /** Push `localRef` to `remoteRef`; `force` is decided by the public callers, never by default. */
+  private async pushRef(remote: string, localRef: string, remoteRef: string, force: boolean, options: GitRemoteOptions | PushBranchOptions): Promise<void> {
+    const { fs, http, dir, cache } = this.ctx;
+    const url = await this.remoteUrl(remote);
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
+    await this.run(
+      `push ${remoteRef} to ${remote}`,
+      () => git.push({ fs, http, dir, remote, ref: localRef, remoteRef, force, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      url,
+      auth.rejected,
+    );
+  }
+
+  async push(options: GitRemoteOptions = {}): Promise<void> {
+    const branch = await this.branchOf(options);
+    await this.pushRef(options.remote ?? DEFAULT_REMOTE, branch, branch, false, options);
+  }
+
+  /** Point the local branch and the tracked files at `oid`, dropping local commits and edits. */
+  private async resetBranchTo(branch: string, oid: string): Promise<void> {
+    const { fs, dir, cache } = this.ctx;
+    await this.run(`reset ${branch} to ${oid}`, async () => {
+      await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: oid, force: true });
+      await git.checkout({ fs, dir, ref: branch, force: true, cache });
+    });
+  }
+
+  async pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult> {
+    const remote = options.remote ?? DEFAULT_REMOTE;
+    const branch = await this.branchOf(options);
+    const attempts = Math.max(1, Math.floor(options.attempts));
+    const remoteOptions = { remote, branch, credentials: options.credentials };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.push(remoteOptions);
+        return { outcome: 'pushed', head: await this.headOid(), attempts: attempt };
+      } catch (e) {
+        if (!isTagstreamError(e) || e.code !== 'PushRejected' || !e.retryable) throw e;
+        if (attempt >= attempts) {
+          throw new TagstreamError('PushRejected', `push ${branch} to ${remote}: still rejected after ${attempts} attempt(s); the branch keeps moving`, {
+            retryable: true,
+            cause: e,
+          });
+        }
+      }
+      const head = await this.fetch(remoteOptions);
+      if (head === undefined) throw new TagstreamError('Git', `push ${branch} to ${remote}: the remote branch disappeared while retrying`);
+      await this.resetBranchTo(branch, head);
+      const outcome = await options.rebuild({ head, attempt });
+      if (outcome === 'nothing-to-commit') return { outcome, head, attempts: attempt };
+    }
+  }
+
+  /** The branch the remote's HEAD points at (its default branch), if it says. */
+  private async remoteDefaultBranch(remote: string, options: PushBranchOptions): Promise<string | undefined> {
+    const { http } = this.ctx;
+    const url = await this.remoteUrl(remote);
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
+    const refs = await this.run(
+      `read the default branch of ${remote}`,
+      () => git.listServerRefs({ http, url, prefix: 'HEAD', symrefs: true, protocolVersion: 2, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      url,
+      auth.rejected,
+    );
+    const target = refs.find((r) => r.ref === 'HEAD')?.target;
+    return target?.startsWith('refs/heads/') ? target.slice('refs/heads/'.length) : undefined;
+  }
+
+  async pushBranch(name: string, oid: string, options: PushBranchOptions = {}): Promise<void> {
+    const { fs, dir } = this.ctx;
+    const remote = options.remote ?? DEFAULT_REMOTE;
+    if (!isBranchName(name)) {
+      throw new TagstreamError('Git', `${JSON.stringify(name)}: expected a branch name without refs/heads/`);
+    }
+    const current = await this.currentBranch();
+    if (name === current) {
+      throw new TagstreamError('Git', `push branch ${name}: refusing, it is the checked-out branch; use push()/pushWithRetry() for it`);
+    }
+    if (options.force) {
+      // main/master are protected even when the server does not say which branch is its default.
+      if (name === 'main' || name === 'master' || name === (await this.remoteDefaultBranch(remote, options))) {
+        throw new TagstreamError('Git', `push branch ${name}: refusing to force-update the remote's default branch`);
+      }
+    }
+    await this.run(`create branch ${name}`, () => git.writeRef({ fs, dir, ref: `refs/heads/${name}`, value: oid, force: true }));
+    await this.pushRef(remote, name, name, options.force === true, options);
+  }
+
+  async log(options: GitLogOptions = {}): Promise<GitCommitInfo[]> {
+    const { fs, dir, cache } = this.ctx;
+    const ref = options.ref ?? 'HEAD';
+    const entries = await this.run(`log ${ref}`, () => git.log({ fs, dir, ref, depth: options.depth, cache }));
+    return entries.map(({ oid, commit }) => ({
+      oid,
+      message: commit.message,
+      parents: [...commit.parent],
+      author: { name: commit.author.name, email: commit.author.email, timestamp: commit.author.timestamp },
+      committerTimestamp: commit.committer.timestamp,
+    }));
+  }
+
+  async readFileAt(oid: string, path: string): Promise<Buffer | undefined> {
+    const { fs, dir, cache } = this.ctx;
+    const filepath = repoPath(path);
+    try {
+      const { blob } = await git.readBlob({ fs, dir, oid, filepath, cache });
+      return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'NotFoundError') return undefined;
+      throw toGitError(e, { operation: `read ${filepath} at ${oid}` });
+    }
+  }
+
+  async changedFiles(oidA: string, oidB: string): Promise<string[]> {
+    const { fs, dir, cache } = this.ctx;
+    const changed = await this.run(`diff ${oidA}..${oidB}`, () =>
+      git.walk({
+        fs,
+        dir,
+        cache,
+        trees: [git.TREE({ ref: oidA }), git.TREE({ ref: oidB })],
+        map: async (filepath, [a, b]) => {
+          if (filepath === '.') return undefined;
+          const [ta, tb] = [await a?.type(), await b?.type()];
+          const [oa, ob] = [await a?.oid(), await b?.oid()];
+          // Identical subtree: skip its children entirely.
+          if (ta === 'tree' && tb === 'tree') return oa === ob ? null : undefined;
+          const blobChanged = (ta === 'blob' || tb === 'blob') && (ta !== tb || oa !== ob || (await a?.mode()) !== (await b?.mode()));
+          return blobChanged ? filepath : undefined;
+        },
+      }),
+    );
+    return (changed as unknown[]).filter((p): p is string => typeof p === 'string').sort();
+  }
+
+  async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
+    return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
+  }
+}

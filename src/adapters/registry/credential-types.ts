@@ -1,0 +1,20 @@
+/**
+ * The credentials contract between the registry client and whatever supplies secrets
+ * (./credentials.ts: docker config, pull secrets, helpers). Kept in its own file so the client
+ * compiles before the provider exists.
+ */
+
+export interface RegistryCredential {
+  readonly username?: string | undefined;
+  readonly password?: string | undefined;
+  /** OAuth2 refresh token (docker config `identitytoken`): used with the POST token flow. */
+  readonly identityToken?: string | undefined;
+  /** A ready bearer token sent to the registry as is. */
+  readonly registryToken?: string | undefined;
+}
+
+/**
+ * registry = reference domain as normalized (docker.io for Docker Hub, host[:port] otherwise);
+ * repository = path (`library/busybox`).
+ */
+export type CredentialSource = (registry: string, repository: string) => Promise<RegistryCredential | undefined>;

@@ -1,0 +1,355 @@
+/**
+ * The HTTP layer of the registry client (undici): one Agent per TLS configuration, per-host
+ * concurrency limit, timeouts, retries with exponential backoff + jitter on network errors and
+ * 5xx, 429 honouring Retry-After up to a bound, manual redirects that drop Authorization when the
+ * host changes, and request counters. It knows nothing about manifests or auth challenges.
+ */
+import { rootCertificates } from 'node:tls';
+import type { Readable } from 'node:stream';
+import { Agent, request, type Dispatcher } from 'undici';
+import { RegistryError, errorMessage } from '../../errors.js';
+import type { Log } from '../../ports/log.js';
+import { backoffMs, parseRetryAfter } from './retry-after.js';
+
+/** What a request is, for the counters (`stats()`). */
+export type RequestKind =
+  | 'ping'
+  | 'token'
+  | 'manifestHead'
+  | 'manifestGet'
+  | 'manifestPut'
+  | 'blobHead'
+  | 'blobGet'
+  | 'blobUpload'
+  | 'blobMount'
+  | 'tagsList';
+
+export interface RegistryStats {
+  requests: number;
+  ping: number;
+  token: number;
+  manifestHead: number;
+  manifestGet: number;
+  manifestPut: number;
+  blobHead: number;
+  blobGet: number;
+  blobUpload: number;
+  blobMount: number;
+  tagsList: number;
+  retries: number;
+  /** Responses by HTTP status (`"200"`, `"401"`), plus `"network"` for failed exchanges. */
+  byStatus: Record<string, number>;
+}
+
+export function emptyStats(): RegistryStats {
+  return {
+    requests: 0, ping: 0, token: 0, manifestHead: 0, manifestGet: 0, manifestPut: 0,
+    blobHead: 0, blobGet: 0, blobUpload: 0, blobMount: 0, tagsList: 0, retries: 0, byStatus: {},
+  };
+}
+
+export type TlsMode = 'verified' | 'unverified';
+
+export interface HttpRequest {
+  readonly url: URL;
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
+  readonly kind: RequestKind;
+  readonly headers?: Record<string, string> | undefined;
+  /** Buffers can be replayed on retry; streams cannot (no retry then). */
+  readonly body?: Buffer | Readable | string | undefined;
+  readonly tls: TlsMode;
+  /** For errors and the concurrency limit: the reference domain and repository. */
+  readonly registry: string;
+  readonly repository?: string | undefined;
+  /** Keep the body as a stream (blob copy); the caller must consume or dump it. */
+  readonly stream?: boolean | undefined;
+  /** Follow redirects (GET/HEAD only). */
+  readonly followRedirects?: boolean | undefined;
+  /** Read at most this many body bytes (protects against huge answers). */
+  readonly maxBodyBytes?: number | undefined;
+  /** Make exactly one attempt (scheme probes must fall through quickly). */
+  readonly noRetry?: boolean | undefined;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Empty when `stream` was requested. */
+  readonly body: Buffer;
+  readonly stream?: Dispatcher.ResponseData['body'] | undefined;
+  /** Final URL after redirects. */
+  readonly url: URL;
+}
+
+export interface TransportOptions {
+  readonly caCertificates?: readonly string[] | undefined;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseMs: number;
+  readonly maxRetryAfterMs: number;
+  readonly maxConcurrencyPerRegistry: number;
+  readonly userAgent: string;
+  readonly log: Log;
+  readonly dispatcher?: Dispatcher | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+}
+
+const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+const RETRYABLE_NETWORK = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+const CERTIFICATE_ERRORS = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
+]);
+const MAX_REDIRECTS = 5;
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
+
+/** The error code of a failed exchange (undici wraps system errors in `cause`). */
+export function networkErrorCode(e: unknown): string {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 4 && cur; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR' && code !== 'ERR_INVALID_ARG_TYPE') {
+      if (code !== 'UND_ERR_SOCKET' || !(cur as { cause?: unknown }).cause) return code;
+    }
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return 'UNKNOWN';
+}
+
+/** True when an https attempt failed because the server does not speak TLS at all. */
+export function isTlsProtocolMismatch(e: unknown): boolean {
+  const code = networkErrorCode(e);
+  return code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
+}
+
+export function isCertificateError(e: unknown): boolean {
+  return CERTIFICATE_ERRORS.has(networkErrorCode(e));
+}
+
+/** A counting semaphore per registry host. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
+function header(headers: HttpResponse['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export class Transport {
+  readonly stats: RegistryStats = emptyStats();
+  private readonly agents = new Map<TlsMode, Dispatcher>();
+  private readonly limiters = new Map<string, Limiter>();
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: TransportOptions) {
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, emptyStats());
+  }
+
+  private dispatcher(tls: TlsMode): Dispatcher {
+    if (this.options.dispatcher) return this.options.dispatcher;
+    let agent = this.agents.get(tls);
+    if (!agent) {
+      // `ca` replaces Node's roots, so the public roots are passed along with the extra CAs.
+      const ca = this.options.caCertificates?.length ? [...rootCertificates, ...this.options.caCertificates] : undefined;
+      agent = new Agent({
+        connect: { timeout: this.options.timeoutMs, ...(tls === 'unverified' ? { rejectUnauthorized: false } : ca ? { ca } : {}) },
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      this.agents.set(tls, agent);
+    }
+    return agent;
+  }
+
+  private limiter(host: string): Limiter {
+    let l = this.limiters.get(host);
+    if (!l) {
+      l = new Limiter(Math.max(1, this.options.maxConcurrencyPerRegistry));
+      this.limiters.set(host, l);
+    }
+    return l;
+  }
+
+  /** Close the agents this transport created. */
+  async close(): Promise<void> {
+    const agents = [...this.agents.values()];
+    this.agents.clear();
+    await Promise.all(agents.map((a) => a.close()));
+  }
+
+  /**
+   * Send one logical request: retries transient failures, follows redirects when asked and
+   * returns the final response, whatever its status. Throws RegistryError only for network
+   * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
+   */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
+    const attempts = replayable && !req.noRetry ? this.options.retries + 1 : 1;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) this.stats.retries++;
+      let res: HttpResponse;
+      try {
+        res = await this.exchange(req);
+      } catch (e) {
+        if (e instanceof RegistryError) throw e;
+        lastError = e;
+        const code = networkErrorCode(e);
+        if (isCertificateError(e)) {
+          throw new RegistryError(
+            'RegistryInsecure',
+            `TLS certificate of ${req.url.host} is not trusted (${code}): add its CA to caCertificates, or mark the registry insecure`,
+            { registry: req.registry, repository: req.repository, retryable: false, cause: e },
+          );
+        }
+        if (RETRYABLE_NETWORK.has(code) && attempt + 1 < attempts) {
+          await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+          continue;
+        }
+        break;
+      }
+      const last = attempt + 1 >= attempts;
+      if (res.status === 429) {
+        const wait = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
+        if (wait !== undefined && wait > this.options.maxRetryAfterMs) {
+          await res.stream?.dump();
+          throw new RegistryError(
+            'RegistryRateLimited',
+            `rate limited by ${req.url.host}: Retry-After ${Math.ceil(wait / 1000)} s exceeds the ${Math.ceil(this.options.maxRetryAfterMs / 1000)} s bound`,
+            { registry: req.registry, repository: req.repository, status: 429, retryable: true },
+          );
+        }
+        if (last) return res;
+        await res.stream?.dump();
+        await this.sleep(wait ?? backoffMs(attempt, this.options.retryBaseMs, this.options.maxRetryAfterMs));
+        continue;
+      }
+      if (RETRYABLE_STATUS.has(res.status) && !last) {
+        await res.stream?.dump();
+        await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+        continue;
+      }
+      return res;
+    }
+    const code = networkErrorCode(lastError);
+    throw new RegistryError(
+      'RegistryTransient',
+      `cannot reach ${req.url.host}: ${code === 'UNKNOWN' ? errorMessage(lastError) : code}`,
+      { registry: req.registry, repository: req.repository, retryable: true, cause: lastError },
+    );
+  }
+
+  /** One attempt, with manual redirects. */
+  private async exchange(req: HttpRequest): Promise<HttpResponse> {
+    let url = req.url;
+    let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...(req.headers ?? {}) };
+    let method = req.method;
+    for (let hop = 0; ; hop++) {
+      const release = await this.limiter(url.host).acquire();
+      let data: Dispatcher.ResponseData;
+      try {
+        this.count(req.kind);
+        data = await request(url, {
+          method,
+          headers,
+          body: method === 'GET' || method === 'HEAD' ? undefined : req.body,
+          dispatcher: this.dispatcher(req.tls),
+          headersTimeout: this.options.timeoutMs,
+          bodyTimeout: this.options.timeoutMs,
+        });
+      } catch (e) {
+        release();
+        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.options.log.debug('registry request failed', { method, url: logUrl(url), error: networkErrorCode(e) });
+        throw e;
+      }
+      const status = data.statusCode;
+      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.options.log.debug('registry request', { method, url: logUrl(url), status });
+      const location = header(data.headers, 'location');
+      if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
+        await data.body.dump();
+        release();
+        if (hop >= MAX_REDIRECTS) throw new RegistryError('RegistryProtocol', `too many redirects from ${req.url.host}`, { registry: req.registry, repository: req.repository, status });
+        const next = new URL(location, url);
+        if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+          throw new RegistryError('RegistryProtocol', `redirect from ${req.url.host} to an unsupported scheme ${next.protocol}`, { registry: req.registry, repository: req.repository, status });
+        }
+        if (next.host !== url.host) {
+          // Never forward the registry's credentials to another host (S3 pre-signed URLs, CDNs).
+          const { authorization: _dropped, ...rest } = headers;
+          headers = rest;
+        }
+        if (status === 303) method = 'GET';
+        url = next;
+        continue;
+      }
+      if (req.stream && status >= 200 && status < 300) {
+        // The slot is freed when headers arrive, so a streamed copy within one registry cannot deadlock.
+        release();
+        return { status, headers: data.headers, body: Buffer.alloc(0), stream: data.body, url };
+      }
+      try {
+        if (method === 'HEAD') {
+          await data.body.dump();
+          return { status, headers: data.headers, body: Buffer.alloc(0), url };
+        }
+        const body = await readLimited(data.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY, url);
+        return { status, headers: data.headers, body, url };
+      } finally {
+        release();
+      }
+    }
+  }
+
+  private count(kind: RequestKind): void {
+    this.stats.requests++;
+    this.stats[kind]++;
+  }
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], max: number, url: URL): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    const b = chunk as Buffer;
+    total += b.length;
+    if (total > max) {
+      body.destroy();
+      throw new RegistryError('RegistryProtocol', `response from ${url.host} is larger than ${max} bytes`, { registry: url.host });
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */
+export function logUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
+  return header(headers, name);
+}

@@ -1,0 +1,54 @@
+/**
+ * The collaborators every use case receives (STYLE habit 3: injected, no singletons), and the
+ * contract of the main use case, `reconcile`, which the CLI, the daemon and the Action all call.
+ */
+import type { ChangeSet } from '../domain/change-set.js';
+import type { RepoSettings } from '../config/repo-settings.js';
+import type { Clock } from '../ports/clock.js';
+import type { GitCredentials, GitIdentity, GitRepository } from '../ports/git.js';
+import type { Log } from '../ports/log.js';
+import type { RegistryPort } from '../ports/registry.js';
+import type { Workspace } from '../ports/workspace.js';
+
+export interface AppContext {
+  readonly workspace: Workspace;
+  readonly settings: RepoSettings;
+  readonly registry: RegistryPort;
+  readonly clock: Clock;
+  readonly log: Log;
+  /** The working copy, when the directory is a Git repository (needed for commit/push and revert awareness). */
+  readonly git?: GitRepository | undefined;
+}
+
+export interface ReconcileOptions {
+  /** Compute and return the plan; write nothing. */
+  readonly dryRun?: boolean | undefined;
+  /** Commit the changed files (needs `git`). */
+  readonly commit?: { readonly author: GitIdentity; readonly committer?: GitIdentity | undefined } | undefined;
+  /** Push after committing; a non-fast-forward re-runs the reconcile on the new head (bounded), never forces. */
+  readonly push?:
+    | {
+        readonly remote?: string | undefined;
+        readonly branch?: string | undefined;
+        readonly credentials?: GitCredentials | undefined;
+        readonly attempts?: number | undefined;
+      }
+    | undefined;
+  /** Tags to import regardless of schedule (daemon webhooks): `namespace/stream:tag`. */
+  readonly importNow?: readonly string[] | undefined;
+  /** Whether importPolicy.scheduled tags are due in this run (default true for a one-shot reconcile). */
+  readonly scheduledDue?: boolean | undefined;
+  /** Extra digests to hold per `namespace/stream:tag` (e.g. proposed in a PR a human closed). */
+  readonly extraHolds?: ReadonlyMap<string, { readonly image: string; readonly heldBy: string }[]> | undefined;
+  /** Keep only some moves (one PR per stream:tag in the Action). */
+  readonly onlyMoves?: ((stream: string, tag: string) => boolean) | undefined;
+}
+
+export interface ReconcileResult {
+  readonly changeSet: ChangeSet;
+  /** Commit made by this run (after retries, the one that landed). */
+  readonly commit?: string | undefined;
+  readonly pushed: boolean;
+  /** 0: success (changed or not); 1: some objects or tags failed, the rest applied. */
+  readonly exitCode: 0 | 1;
+}

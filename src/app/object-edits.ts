@@ -1,0 +1,147 @@
+/**
+ * Planned changes of one Kubernetes object (path relative to the object, new value) turned into
+ * byte-exact edits of the file that holds it. Shared by reconcile (trigger and lookup writes) and
+ * the `set` verbs, so every write to a workload goes through the same rules: set what exists,
+ * insert what is missing together with its missing parents, delete what is removed.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { NodePath, ObjectSite } from '../manifests/inventory-model.js';
+import { diffToEdits, type Edit } from '../manifests/yaml-edit.js';
+
+/** What an edit needs to know about an object: where it sits and its current plain value. */
+export interface EditableObject {
+  readonly site: Pick<ObjectSite, 'docIndex' | 'path'>;
+  readonly object: unknown;
+}
+
+/** One planned change; `to: undefined` removes the field. */
+export interface ObjectChange {
+  readonly path: NodePath;
+  readonly to: unknown;
+}
+
+type Container = Record<string | number, unknown>;
+
+function isContainer(v: unknown): v is Container {
+  return v !== null && typeof v === 'object';
+}
+
+function isNonEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : isContainer(v) && Object.keys(v).length > 0;
+}
+
+function valueAt(root: unknown, path: NodePath): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (!isContainer(cur)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/**
+ * The edit of one field: a set when it exists, a delete when `to` is undefined, else an insert
+ * at the deepest existing ancestor carrying the missing maps (e.g. `metadata.annotations` + the
+ * key). An ancestor present but null (`annotations:` with nothing after it) is set instead.
+ */
+export function fieldEdit(w: EditableObject, rel: NodePath, from: unknown, to: unknown): Edit {
+  const doc = w.site.docIndex;
+  const at = (p: NodePath): NodePath => [...w.site.path, ...p];
+  if (to === undefined) return { op: 'delete', doc, path: at(rel) };
+  if (from !== undefined) return { op: 'set', doc, path: at(rel), value: to };
+  let existing = 0;
+  let node: unknown = w.object;
+  let nullAncestor = false;
+  while (existing < rel.length - 1) {
+    const next = isContainer(node) ? node[rel[existing] as string | number] : undefined;
+    if (next === undefined) break;
+    if (next === null) {
+      nullAncestor = true;
+      break;
+    }
+    node = next;
+    existing++;
+  }
+  let value: unknown = to;
+  for (let i = rel.length - 1; i > existing; i--) value = { [String(rel[i])]: value };
+  const path = at(rel.slice(0, existing + 1));
+  return nullAncestor ? { op: 'set', doc, path, value } : { op: 'insert', doc, path, value };
+}
+
+/** A deep copy of `object` with `changes` applied in order (missing maps are created). */
+export function applyChanges(object: unknown, changes: readonly ObjectChange[]): unknown {
+  const root: unknown = structuredClone(object);
+  for (const c of changes) {
+    if (c.path.length === 0) continue;
+    let node: unknown = root;
+    for (const seg of c.path.slice(0, -1)) {
+      if (!isContainer(node)) break;
+      if (!isContainer(node[seg])) {
+        if (c.to === undefined) {
+          node = undefined;
+          break;
+        }
+        node[seg] = {};
+      }
+      node = node[seg];
+    }
+    if (!isContainer(node)) continue;
+    const last = c.path[c.path.length - 1] as string | number;
+    if (c.to === undefined) delete node[last];
+    else node[last] = structuredClone(c.to);
+  }
+  return root;
+}
+
+function isPrefix(prefix: NodePath, path: NodePath): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
+}
+
+/**
+ * Edits that turn the object into `object + changes`, touching only what changed. Changes nested
+ * in another change's path fold into it (a DeploymentConfig's new `spec.triggers` and the
+ * `lastTriggeredImage` a trigger then writes into it); collections that exist on both sides are
+ * diffed item by item so untouched entries keep their bytes and comments. Removing the last
+ * annotation removes the then empty `annotations` map, as the API server would not keep it.
+ */
+export function changeEdits(w: EditableObject, changes: readonly ObjectChange[]): Edit[] {
+  const after = applyChanges(w.object, changes);
+  const tops: NodePath[] = [];
+  for (const c of changes) {
+    let path = c.path;
+    const parent = path.slice(0, -1);
+    const parentAfter = valueAt(after, parent);
+    if (
+      c.to === undefined &&
+      parent[parent.length - 1] === 'annotations' &&
+      isContainer(parentAfter) &&
+      Object.keys(parentAfter).length === 0 &&
+      valueAt(w.object, parent) !== undefined
+    ) {
+      path = parent;
+    }
+    if (tops.some((t) => isPrefix(t, path))) continue;
+    for (let i = tops.length - 1; i >= 0; i--) if (isPrefix(path, tops[i] as NodePath)) tops.splice(i, 1);
+    tops.push(path);
+  }
+  const edits: Edit[] = [];
+  const seen = new Set<string>();
+  for (const path of tops) {
+    const from = valueAt(w.object, path);
+    const pruned = path[path.length - 1] === 'annotations' && isContainer(valueAt(after, path)) && Object.keys(valueAt(after, path) as object).length === 0;
+    const to = pruned ? undefined : valueAt(after, path);
+    if (isDeepStrictEqual(from, to)) continue;
+    const planned =
+      isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)
+        ? diffToEdits(w.site.docIndex, [...w.site.path, ...path], from, to)
+        : [fieldEdit(w, path, from, to)];
+    for (const e of planned) {
+      // Two fields under the same missing parent plan the same insert of that parent.
+      const key = JSON.stringify([e.op, e.path]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edits.push(e);
+    }
+  }
+  return edits;
+}

@@ -1,0 +1,214 @@
+/**
+ * One reconcile pass, without writing: load the repository, settle hand edits of spec tags,
+ * import what is due (new or changed spec tags, scheduled tags, webhook hints), record history,
+ * propagate tracking tags, copy Local-policy images, apply triggers and local lookup, and turn
+ * every change into byte-exact file edits. The result is a ChangeSet with the new file texts.
+ */
+import type { TagstreamError } from '../errors.js';
+import { errorMessage, ManifestError } from '../errors.js';
+import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
+import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
+import { splitRepository } from '../domain/image-reference.js';
+import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
+import { settleSpecEdits } from '../domain/spec-edits.js';
+import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
+import type { Inventory, ObjectSite } from '../manifests/inventory-model.js';
+import { importFailureFor } from '../planning/import-failure.js';
+import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
+import { holdFor, type Hold } from '../planning/revert-holds.js';
+import { rfc3339 } from '../ports/clock.js';
+import type { AppContext, ReconcileOptions } from './app-context.js';
+import { diagnosticOf, planWrites } from './plan-writes.js';
+
+const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
+
+export interface PlannedRun {
+  readonly changeSet: ChangeSet;
+  readonly inventory: Inventory;
+}
+
+/** Compute the plan of one reconcile pass. `holds` come from Git history (revert awareness). */
+export async function planReconcile(
+  ctx: AppContext,
+  options: ReconcileOptions,
+  holds: ReadonlyMap<string, readonly Hold[]>,
+  inventoryOptions: InventoryOptions = {},
+): Promise<PlannedRun> {
+  const { settings, registry } = ctx;
+  const now = rfc3339(ctx.clock.now());
+  const inventory = await buildInventory(ctx.workspace, settings, inventoryOptions);
+  const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
+  for (const c of inventory.conflicts) {
+    diagnostics.push({
+      severity: 'error',
+      message: `imagestream ${c.namespace}/${c.name} is defined in more than one place: ${c.sites.map((s) => `${s.file}:${s.location.line ?? 1}`).join(', ')}; it is left alone until one definition remains`,
+      file: c.sites[0]?.file,
+      line: c.sites[0]?.location.line,
+    });
+  }
+  const localRegistry = settings.localRegistry;
+
+  // 1. Hand edits of spec tags, settled as the API server would settle a spec update.
+  const current = new Map<string, ImageStream>();
+  for (const [key, entry] of inventory.streams) current.set(key, entry.stream);
+  for (const [key, entry] of inventory.streams) {
+    const settled = settleSpecEdits(current.get(key)!, { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
+    for (const p of settled.problems) diagnostics.push(diagnosticOf(locateAt(p, entry.site), `ImageStream/${key}`));
+    current.set(key, settled.stream);
+  }
+
+  // 2. What to import.
+  const importNow = new Set(options.importNow ?? []);
+  const requests: ImportRequest[] = [];
+  for (const [key, stream] of current) {
+    const due = planImports(stream, { scheduledDue: options.scheduledDue ?? true, defaultImportMode: DEFAULT_IMPORT_MODE });
+    const dueTags = new Set(due.map((r) => r.tag));
+    const hinted = (stream.spec.tags ?? []).filter((t) => importNow.has(`${key}:${t.name}`) && !dueTags.has(t.name)).map((t) => t.name);
+    const extra = hinted.length > 0 ? planImports(stream, { scheduledDue: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE }) : [];
+    requests.push(...due, ...extra);
+    const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
+    if (repoImport) {
+      try {
+        const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
+        requests.push(...planRepositoryImport(repoImport, tags, stream, settings.maxBulkImport).imports);
+      } catch (e) {
+        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${repoImport.from} failed: ${errorMessage(e)}` });
+      }
+    }
+  }
+
+  // 3. Ask the registries (the client dedupes identical lookups and limits concurrency per registry).
+  const failures: TagFailure[] = [];
+  const held: HeldTag[] = [];
+  const moveReasons = new Map<string, MoveReason>();
+  const resultsByStream = new Map<string, ImportResult[]>();
+  const answers = await Promise.all(
+    requests.map(async (request) => {
+      try {
+        const resolved = await registry.resolve(request.from, {
+          importMode: request.importMode,
+          insecure: request.insecure || undefined,
+          preferArch: request.preferArch,
+          preferOs: request.preferOs,
+        });
+        return { request, digest: resolved.digest } as const;
+      } catch (error) {
+        return { request, error } as const;
+      }
+    }),
+  );
+  for (const answer of answers) {
+    const { request } = answer;
+    const key = streamKey(request.namespace, request.stream);
+    const tagKey = `${key}:${request.tag}`;
+    const push = (r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
+    if ('error' in answer) {
+      const f = importFailureFor(answer.error, request.from);
+      failures.push({ stream: key, tag: request.tag, reason: f.reason, message: f.message });
+      if (!f.transient) push({ ok: false, request, reason: f.reason, message: f.message });
+      continue;
+    }
+    // one pull request per stream:tag (Action): other tags keep their current image in this pass
+    if (options.onlyMoves && !options.onlyMoves(key, request.tag)) continue;
+    const revertHold = holdFor(holds, tagKey, answer.digest);
+    const hold = revertHold ? { heldBy: revertHold.heldBy, reason: 'reverted' as const } : extraHold(options, tagKey, answer.digest);
+    const currentImage = findStatusTag(current.get(key)!, request.tag)?.items?.[0]?.image;
+    if (hold && currentImage !== answer.digest) {
+      held.push({ stream: key, tag: request.tag, image: answer.digest, heldBy: hold.heldBy, reason: hold.reason });
+      continue;
+    }
+    // referencePolicy Local: the image must be in our registry before anything points at it.
+    const spec = findSpecTag(current.get(key)!, request.tag);
+    if ((spec?.referencePolicy?.type || request.referencePolicy) === 'Local' && currentImage !== answer.digest) {
+      const problem = await copyToLocal(ctx, request, answer.digest);
+      if (problem) {
+        failures.push({ stream: key, tag: request.tag, reason: problem.reason, message: problem.message });
+        push({ ok: false, request, reason: problem.reason, message: problem.message });
+        continue;
+      }
+    }
+    moveReasons.set(tagKey, importNow.has(tagKey) ? 'webhook' : reasonFor(current.get(key)!, request));
+    push({ ok: true, request, digest: answer.digest });
+  }
+
+  // 4. Record the answers (history, generations, conditions, tracking).
+  const next = new Map(current);
+  for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key)!, results, now, DEFAULT_IMPORT_MODE));
+
+  const moves: TagMove[] = [];
+  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, moves);
+
+  // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
+  const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
+  const writes = planWrites({ inventory, streams: next, settings, blocked });
+  diagnostics.push(...writes.diagnostics);
+  const { files, workloads: workloadChanges } = writes;
+  const changedFiles = new Set(files.map((f) => f.path));
+  const changeSet: ChangeSet = {
+    moves,
+    workloads: workloadChanges.filter((w) => changedFiles.has(w.file)),
+    held,
+    failures,
+    diagnostics,
+    files,
+  };
+  return { changeSet, inventory };
+}
+
+function extraHold(options: ReconcileOptions, key: string, image: string): { heldBy: string; reason: HeldTag['reason'] } | undefined {
+  const h = options.extraHolds?.get(key)?.find((x) => x.image === image);
+  return h ? { heldBy: h.heldBy, reason: 'pull-request-closed' } : undefined;
+}
+
+function isLocal(stream: ImageStream | undefined, tag: string): boolean {
+  return stream !== undefined && findSpecTag(stream, tag)?.referencePolicy?.type === 'Local';
+}
+
+function reasonFor(stream: ImageStream, request: ImportRequest): MoveReason {
+  const items = findStatusTag(stream, request.tag)?.items ?? [];
+  if (items.length === 0) return 'new-tag';
+  const spec = findSpecTag(stream, request.tag);
+  const observed = items[0]?.generation ?? 0;
+  if (spec && typeof spec.generation === 'number' && spec.generation > observed) return 'spec-changed';
+  return request.scheduled ? 'scheduled' : 'import';
+}
+
+function collectMoves(key: string, before: ImageStream, after: ImageStream, reasons: ReadonlyMap<string, MoveReason>, out: TagMove[]): void {
+  for (const list of after.status?.tags ?? []) {
+    const to = list.items?.[0];
+    if (!to) continue;
+    const from = findStatusTag(before, list.tag)?.items?.[0];
+    if (from && from.image === to.image && from.dockerImageReference === to.dockerImageReference) continue;
+    const spec = findSpecTag(after, list.tag);
+    const reason: MoveReason =
+      reasons.get(`${key}:${list.tag}`) ?? (spec?.from?.kind === 'ImageStreamTag' ? 'tracking' : from ? 'spec-changed' : 'new-tag');
+    out.push({
+      stream: key,
+      tag: list.tag,
+      from: from ? { image: from.image, reference: from.dockerImageReference } : undefined,
+      to: { image: to.image, reference: to.dockerImageReference },
+      reason,
+    });
+  }
+}
+
+async function copyToLocal(ctx: AppContext, request: ImportRequest, digest: string): Promise<{ reason: string; message: string } | undefined> {
+  const localRegistry = ctx.settings.localRegistry;
+  if (!localRegistry) {
+    return {
+      reason: 'BadRequest',
+      message: `tag ${request.tag} has referencePolicy Local but no localRegistry is configured in .tagstream.yaml`,
+    };
+  }
+  const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
+  try {
+    await ctx.registry.copy(`${splitRepository(request.from).repository}@${digest}`, destination, { insecure: request.insecure || undefined });
+    return undefined;
+  } catch (e) {
+    return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };
+  }
+}
+
+function locateAt(e: TagstreamError, site: ObjectSite): TagstreamError {
+  return e.location ? e : new ManifestError('Invalid', e.message, site.location, e);
+}

@@ -1,0 +1,78 @@
+/**
+ * `reconcile`: the main job. One pass plans every change (reconcile-plan.ts), writes only the
+ * files whose bytes change, and optionally commits and pushes. A push rejected as
+ * non-fast-forward re-runs the whole pass on the new remote head (bounded), never forcing.
+ * Holds from reverted Tagstream commits are read from Git history before each pass.
+ */
+import { TagstreamError } from '../errors.js';
+import type { ChangeSet } from '../domain/change-set.js';
+import { renderCommitMessage } from '../planning/commit-message.js';
+import { computeHolds, type Hold } from '../planning/revert-holds.js';
+import type { InventoryOptions } from '../manifests/inventory.js';
+import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
+import { planReconcile } from './reconcile-plan.js';
+
+/** How far back Tagstream looks for reverts of its own commits. */
+export const REVERT_HISTORY_DEPTH = 1000;
+const DEFAULT_PUSH_ATTEMPTS = 5;
+
+/** Holds from the working copy's history (none outside Git). */
+export async function loadHolds(ctx: AppContext, ref?: string): Promise<Map<string, Hold[]>> {
+  if (!ctx.git) return new Map();
+  const history = await ctx.git.log({ ref, depth: REVERT_HISTORY_DEPTH });
+  return computeHolds(history);
+}
+
+/** Write the planned files. All texts were computed and verified before the first write. */
+export async function writeChangeSet(ctx: AppContext, cs: ChangeSet): Promise<void> {
+  for (const f of cs.files) await ctx.workspace.writeFile(f.path, f.after);
+}
+
+function exitCodeOf(cs: ChangeSet): 0 | 1 {
+  return cs.failures.length > 0 || cs.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** Run one reconcile: plan, write, and (as asked) commit and push. */
+export async function reconcile(ctx: AppContext, options: ReconcileOptions = {}, inventoryOptions: InventoryOptions = {}): Promise<ReconcileResult> {
+  const plan = async (): Promise<ChangeSet> => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
+  let changeSet = await plan();
+  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+
+  await writeChangeSet(ctx, changeSet);
+  if (!options.commit || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  const git = ctx.git;
+  if (!git) throw new TagstreamError('Git', `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  const commitOptions = options.commit;
+  const commitPlan = async (cs: ChangeSet): Promise<string | undefined> =>
+    git.commit({
+      files: cs.files.map((f) => f.path),
+      message: renderCommitMessage(cs),
+      author: commitOptions.author,
+      committer: commitOptions.committer,
+      timestamp: Math.floor(ctx.clock.now().getTime() / 1000),
+    });
+  let commit = await commitPlan(changeSet);
+  if (!options.push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+
+  const push = options.push;
+  const result = await git.pushWithRetry({
+    remote: push.remote,
+    branch: push.branch,
+    credentials: push.credentials,
+    attempts: push.attempts ?? DEFAULT_PUSH_ATTEMPTS,
+    rebuild: async () => {
+      // The branch now sits at the remote head: plan again from there.
+      changeSet = await plan();
+      await writeChangeSet(ctx, changeSet);
+      if (changeSet.files.length === 0) return 'nothing-to-commit';
+      commit = await commitPlan(changeSet);
+      return commit ? 'committed' : 'nothing-to-commit';
+    },
+  });
+  return {
+    changeSet,
+    commit: result.outcome === 'pushed' ? commit : undefined,
+    pushed: result.outcome === 'pushed',
+    exitCode: exitCodeOf(changeSet),
+  };
+}

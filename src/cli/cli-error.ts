@@ -1,0 +1,28 @@
+/**
+ * How errors leave the CLI: oc's wording (`error: ...`, `Error from server (NotFound): ...`),
+ * always redacted, and the stable exit codes (2 usage, 1 everything else that failed).
+ */
+import { errorMessage, isTagstreamError, type ErrorCode } from '../errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Codes oc reports as coming from the API server, with their Status reason. */
+const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
+  NotFound: 'NotFound',
+  AlreadyExists: 'AlreadyExists',
+  BadRequest: 'BadRequest',
+  Conflict: 'Conflict',
+};
+
+/** The line(s) to print on stderr for an error, newline-terminated. */
+export function formatCliError(e: unknown): string {
+  const message = errorMessage(e).replace(/\n+$/, '');
+  const reason = isTagstreamError(e) ? SERVER_REASONS[e.code] : undefined;
+  return reason ? `Error from server (${reason}): ${message}\n` : `error: ${message}\n`;
+}
+
+export function exitCodeFor(e: unknown): 1 | 2 {
+  return isTagstreamError(e) && e.code === 'Usage' ? EXIT_USAGE : EXIT_FAILED;
+}

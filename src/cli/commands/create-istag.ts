@@ -1,0 +1,53 @@
+/** `tagstream create istag NAME:TAG --from-image=... | --from=...` (oc create imagestreamtag). Flags only; app wiring pending. */
+import type { Command } from 'commander';
+import type { ReferencePolicyType } from '../../domain/image-stream.js';
+import { addBoolFlag } from '../bool-flags.js';
+import type { CommandContext } from '../context.js';
+import { collect, parseReferencePolicy } from '../flag-values.js';
+import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { notWired } from '../pending.js';
+import { parentCommand } from '../parent-command.js';
+
+export interface CreateIstagCommandRequest {
+  readonly name: string;
+  readonly from?: string | undefined;
+  readonly fromImage?: string | undefined;
+  readonly scheduled: boolean;
+  readonly insecure: boolean;
+  readonly reference: boolean;
+  readonly referencePolicy: ReferencePolicyType;
+  readonly annotations: readonly string[];
+  readonly globals: GlobalOptions;
+}
+
+export function register(program: Command, _ctx: CommandContext): void {
+  const create = parentCommand(program, 'create', 'Create objects in the repository (istag)');
+  const cmd = create
+    .command('istag')
+    .alias('imagestreamtag')
+    .description('Create a new ImageStreamTag (fails if the tag exists), as `oc create istag` does')
+    .argument('<name>', 'STREAM:TAG')
+    .option('--from <istag>', 'track another ImageStreamTag ([NAMESPACE/]STREAM:TAG, :TAG, or STREAM@ID)')
+    .option('--from-image <pullspec>', 'import this registry image');
+  addBoolFlag(cmd, '--scheduled', 'import --from-image periodically');
+  addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates');
+  addBoolFlag(cmd, '--reference', 'record the source as a reference only; it is never imported');
+  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' or 'local'", parseReferencePolicy, 'Source');
+  // oc spells the annotation flag -A, so the global -A/--all-namespaces is not offered here.
+  cmd.option('-A, --annotation <key=value>', 'set an annotation on the tag (repeatable)', collect);
+  addGlobalOptions(cmd, ['allNamespaces']);
+  cmd.action((name: string, opts: Record<string, unknown>, command: Command) => {
+    const _request: CreateIstagCommandRequest = {
+      name,
+      from: opts['from'] as string | undefined,
+      fromImage: opts['fromImage'] as string | undefined,
+      scheduled: opts['scheduled'] === true,
+      insecure: opts['insecure'] === true,
+      reference: opts['reference'] === true,
+      referencePolicy: opts['referencePolicy'] as ReferencePolicyType,
+      annotations: (opts['annotation'] as string[] | undefined) ?? [],
+      globals: globalsOf(command),
+    };
+    notWired('create istag');
+  });
+}

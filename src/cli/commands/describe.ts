@@ -1,0 +1,39 @@
+/** `tagstream describe is/NAME | istag/NAME:TAG`: calls app `describe`. */
+import type { Command } from 'commander';
+import { describe } from '../../app/describe.js';
+import type { CommandContext } from '../context.js';
+import { createProgress } from '../progress.js';
+import { addGlobalOptions, globalsOf } from '../global-options.js';
+import { parseResourceArgs } from '../resource-args.js';
+import { openRepository, printReadOutput, readContext, stderrLog } from '../read-helpers.js';
+
+export function register(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('describe')
+    .description('Show details of an ImageStream or ImageStreamTag in the `oc describe` layout (history, conditions, pending imports, image metadata)')
+    .argument('<resource...>', 'is/NAME, istag/NAME:TAG, or TYPE NAME...')
+    .option('--no-registry', 'never contact a registry: describe istag shows only what the repository holds')
+    .addHelpText('after', '\nExamples:\n  tagstream describe is/ruby\n  tagstream describe is ruby -n openshift\n  tagstream describe istag/ruby:3.3 --no-registry\n');
+  addGlobalOptions(cmd, ['output']);
+  cmd.action(async (args: string[], opts: { registry?: boolean }, command: Command) => {
+    const globals = globalsOf(command);
+    const { resource, names } = parseResourceArgs(args);
+    const repo = await openRepository(ctx, globals);
+    const fetchMetadata = resource === 'imagestreamtag' && opts.registry !== false;
+    let registry;
+    if (fetchMetadata) {
+      try {
+        registry = ctx.deps.createRegistry(repo.settings, stderrLog(ctx, globals.verbose));
+      } catch {
+        registry = undefined; // describe still prints what the repository holds; app reports why
+      }
+    }
+    const progress = createProgress(ctx.io.stderr);
+    const out = await describe(
+      { ...readContext(ctx, repo), registry, progress: (m) => progress.update(m) },
+      { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata },
+    ).finally(() => progress.done());
+    printReadOutput(ctx, out);
+    if (out.stdout && !out.stdout.endsWith('\n')) ctx.io.stdout.write('\n');
+  });
+}

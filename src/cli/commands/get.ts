@@ -1,0 +1,32 @@
+/** `tagstream get is|istag [NAME...]`: calls app `get`. */
+import type { Command } from 'commander';
+import { get, type OutputFormat } from '../../app/get.js';
+import type { CommandContext } from '../context.js';
+import { addGlobalOptions, globalsOf } from '../global-options.js';
+import { parseResourceArgs } from '../resource-args.js';
+import { openRepository, printReadOutput, readContext } from '../read-helpers.js';
+
+export function register(program: Command, ctx: CommandContext): void {
+  const cmd = program
+    .command('get')
+    .description('Display ImageStreams (is) or ImageStreamTags (istag) defined in the repository, as `oc get` prints them')
+    .argument('<resource...>', 'is|imagestream|imagestreams [NAME...], istag|imagestreamtag|imagestreamtags [NAME:TAG...], or TYPE/NAME')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tagstream get is\n  tagstream get is -A -o name\n  tagstream get istag ruby:3.3 -o yaml\n  tagstream get is/ruby -n openshift -o json\n',
+    );
+  addGlobalOptions(cmd);
+  cmd.action(async (args: string[], _opts: unknown, command: Command) => {
+    const globals = globalsOf(command);
+    const { resource, names } = parseResourceArgs(args);
+    const repo = await openRepository(ctx, globals);
+    const out = await get(readContext(ctx, repo), {
+      resource,
+      names,
+      namespace: globals.namespace,
+      allNamespaces: globals.allNamespaces,
+      output: (globals.output ?? 'table') as OutputFormat,
+    });
+    printReadOutput(ctx, out);
+  });
+}

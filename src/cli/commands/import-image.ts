@@ -1,0 +1,53 @@
+/** `tagstream import-image IMAGESTREAM[:TAG]` (oc import-image). Flags only; app wiring pending. */
+import type { Command } from 'commander';
+import type { ImportMode, ReferencePolicyType } from '../../domain/image-stream.js';
+import { addBoolFlag } from '../bool-flags.js';
+import type { CommandContext } from '../context.js';
+import { parseImportMode, parseReferencePolicy } from '../flag-values.js';
+import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { notWired } from '../pending.js';
+
+export interface ImportImageCommandRequest {
+  readonly target: string;
+  readonly from?: string | undefined;
+  readonly confirm: boolean;
+  readonly all: boolean;
+  readonly scheduled: boolean;
+  readonly insecure?: boolean | undefined;
+  readonly referencePolicy: ReferencePolicyType;
+  readonly importMode: ImportMode;
+  readonly dryRun: boolean;
+  readonly globals: GlobalOptions;
+}
+
+export function register(program: Command, _ctx: CommandContext): void {
+  const cmd = program
+    .command('import-image')
+    .description('Import images from a registry into an ImageStream in the repository now, as `oc import-image` does')
+    .argument('<imagestream>', 'IMAGESTREAM[:TAG] (TAG defaults to latest)')
+    .option('--from <image>', 'a registry image to import from (default: the tag\'s current source)');
+  addBoolFlag(cmd, '--confirm', 'create the ImageStream if it does not exist (or change a bulk import source)');
+  addBoolFlag(cmd, '--all', 'import every tag of the source repository (up to maxBulkImport)');
+  addBoolFlag(cmd, '--scheduled', 'keep importing this tag periodically');
+  addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates');
+  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' or 'local'", parseReferencePolicy, 'Source');
+  cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)', parseImportMode, 'Legacy');
+  addBoolFlag(cmd, '--dry-run', 'show what would be imported; change nothing');
+  addGlobalOptions(cmd);
+  cmd.action((target: string, opts: Record<string, unknown>, command: Command) => {
+    const _request: ImportImageCommandRequest = {
+      target,
+      from: opts['from'] as string | undefined,
+      confirm: opts['confirm'] === true,
+      all: opts['all'] === true,
+      scheduled: opts['scheduled'] === true,
+      // undefined: use the stream's insecureRepository annotation, as oc does
+      insecure: opts['insecure'] as boolean | undefined,
+      referencePolicy: opts['referencePolicy'] as ReferencePolicyType,
+      importMode: opts['importMode'] as ImportMode,
+      dryRun: opts['dryRun'] === true,
+      globals: globalsOf(command),
+    };
+    notWired('import-image');
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The composition root: real adapters for the CLI (directory workspace, repo settings, inventory,
+ * registry client with Docker credentials). Everything else receives these through CliDeps.
+ */
+import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
+import { createRegistryClient } from '../adapters/registry/index.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { parsePlatform } from '../adapters/registry/platform-choice.js';
+import { loadRepoSettings } from '../config/repo-settings.js';
+import { buildInventory } from '../manifests/inventory.js';
+import type { CliDeps } from './context.js';
+
+/** Production collaborators; `env` feeds credential discovery (DOCKER_CONFIG, HOME). */
+export function defaultDeps(env: Readonly<Record<string, string | undefined>>): CliDeps {
+  return {
+    async openRepository(dir) {
+      const workspace = directoryWorkspace(dir);
+      return { workspace, settings: await loadRepoSettings(workspace) };
+    },
+    loadInventory: (repo) => buildInventory(repo.workspace, repo.settings),
+    createRegistry(settings, log) {
+      return createRegistryClient({
+        credentials: dockerConfigCredentials({ env: { ...env } }),
+        platform: settings ? parsePlatform(settings.platform) : undefined,
+        mirrors: settings ? settings.registries.mirrors.map((m) => ({ ...m })) : undefined,
+        insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
+        log,
+      });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * What command modules receive: the I/O, the collaborators the composition root built, and a
+ * place to record the exit code. Commands parse flags, call one app function and print.
+ */
+import type { RepoSettings } from '../config/repo-settings.js';
+import type { Inventory } from '../manifests/inventory-model.js';
+import type { Log } from '../ports/log.js';
+import type { RegistryPort } from '../ports/registry.js';
+import type { Workspace } from '../ports/workspace.js';
+import type { CliIO } from './io.js';
+
+export interface OpenedRepository {
+  readonly workspace: Workspace;
+  readonly settings: RepoSettings;
+}
+
+/** Collaborators built by the composition root (fakes in tests). */
+export interface CliDeps {
+  /** Open the repository at an absolute directory and load its settings. */
+  openRepository(dir: string): Promise<OpenedRepository>;
+  /** Index the repository. */
+  loadInventory(repo: OpenedRepository): Promise<Inventory>;
+  /** A registry client honouring the repository's settings (insecure registries, mirrors). */
+  createRegistry(settings: RepoSettings | undefined, log: Log): RegistryPort;
+}
+
+export interface CommandContext {
+  readonly io: CliIO;
+  readonly deps: CliDeps;
+  /** Record the process exit code (the highest wins). */
+  setExitCode(code: number): void;
+}

@@ -1,0 +1,263 @@
+/**
+ * Settings of `tagstream serve`, from three sources validated once into a frozen DaemonSettings:
+ * command-line flags win over `TAGSTREAM_*` environment variables, which win over the daemon
+ * config file (`--config`, YAML with the same keys as the flags in camelCase). Secrets come from
+ * the environment or from files (`--git-token-file`, `--webhook-secret-file`), never from flags,
+ * so they do not show up in `ps`. Intervals left unset fall back to the repository's
+ * `.tagstream.yaml` (`scheduledImportInterval`, `pollInterval`) at run time.
+ */
+import { parse as parseYaml } from 'yaml';
+import { TagstreamError, UsageError } from '../errors.js';
+import type { GitCredentials } from '../ports/git.js';
+import type { LogLevel } from '../ports/log.js';
+import { formatDuration, parseDuration } from './duration.js';
+
+export interface ListenAddress {
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+}
+
+export interface DaemonSettings {
+  /** Remote to clone into `dataDir` (credentials never in the URL: use the token or password settings). */
+  readonly repoUrl: string | undefined;
+  /** An existing working copy to work in instead of a clone. */
+  readonly repoDir: string | undefined;
+  /** Where the clone lives (with repoUrl). */
+  readonly dataDir: string | undefined;
+  /** Branch to follow and push; undefined: the repository's git.branch, else the checked-out one. */
+  readonly branch: string | undefined;
+  readonly remote: string;
+  readonly listen: ListenAddress;
+  /** Scheduled-import interval override (ms); undefined: repository settings. */
+  readonly scheduledInterval: number | undefined;
+  /** Poll interval override (ms); undefined: repository settings. */
+  readonly pollInterval: number | undefined;
+  /** Triggers arriving within this window are folded into one run (ms). */
+  readonly debounce: number;
+  /** How long SIGTERM waits for a running reconcile before abandoning it (ms). */
+  readonly gracePeriod: number;
+  /** First and largest delay between retries of a failed run (ms). */
+  readonly backoffInitial: number;
+  readonly backoffMax: number;
+  readonly pushAttempts: number;
+  /** Largest webhook body accepted (bytes). */
+  readonly maxBodyBytes: number;
+  readonly logLevel: LogLevel;
+  /** Shared secret of the webhooks; undefined disables `/webhooks/*` (they answer 404). */
+  readonly webhookSecret: string | undefined;
+  readonly gitCredentials: GitCredentials | undefined;
+}
+
+/** Raw flag values as commander hands them over (camelCase keys, strings). */
+export type DaemonFlags = Readonly<Record<string, string | boolean | undefined>>;
+
+export interface DaemonSettingsInput {
+  readonly flags: DaemonFlags;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads secret and config files; injected so the parser stays pure. */
+  readonly readFile: (path: string) => string;
+}
+
+const MINUTE = 60_000;
+/** Same floors as `.tagstream.yaml`; shorter only with TAGSTREAM_ALLOW_SHORT_INTERVALS=1 (tests, demos). */
+export const MIN_SCHEDULED_INTERVAL = MINUTE;
+export const MIN_POLL_INTERVAL = 10_000;
+export const ALLOW_SHORT_INTERVALS_ENV = 'TAGSTREAM_ALLOW_SHORT_INTERVALS';
+
+export const DAEMON_DEFAULTS = Object.freeze({
+  listen: '127.0.0.1:8080',
+  remote: 'origin',
+  debounce: 500,
+  gracePeriod: 30_000,
+  backoffInitial: 1_000,
+  backoffMax: 5 * MINUTE,
+  pushAttempts: 5,
+  maxBodyBytes: 1024 * 1024,
+  logLevel: 'info' as LogLevel,
+});
+
+interface Field {
+  /** camelCase key: flag (`--repo-url` -> repoUrl) and config-file key. */
+  readonly key: string;
+  readonly env: string;
+  readonly description: string;
+}
+
+/** Every daemon setting and its environment variable (drives the README table). */
+export const DAEMON_FIELDS: readonly Field[] = Object.freeze([
+  { key: 'repoUrl', env: 'TAGSTREAM_REPO_URL', description: 'Git remote to clone into the data directory.' },
+  { key: 'repo', env: 'TAGSTREAM_REPO', description: 'Existing working copy to use instead of a clone.' },
+  { key: 'dataDir', env: 'TAGSTREAM_DATA_DIR', description: 'Directory holding the clone (with --repo-url).' },
+  { key: 'branch', env: 'TAGSTREAM_BRANCH', description: 'Branch to follow and push.' },
+  { key: 'remote', env: 'TAGSTREAM_REMOTE', description: 'Remote name (default origin).' },
+  { key: 'listen', env: 'TAGSTREAM_LISTEN', description: 'HOST:PORT for webhooks, /healthz, /readyz, /metrics (default 127.0.0.1:8080).' },
+  { key: 'scheduledInterval', env: 'TAGSTREAM_SCHEDULED_INTERVAL', description: 'Scheduled import interval (default: .tagstream.yaml, else 15m; at least 1m).' },
+  { key: 'pollInterval', env: 'TAGSTREAM_POLL_INTERVAL', description: 'How often the branch is fetched for spec changes (default: .tagstream.yaml, else 5m; at least 10s).' },
+  { key: 'debounce', env: 'TAGSTREAM_DEBOUNCE', description: 'Window in which webhook bursts fold into one run (default 500ms).' },
+  { key: 'gracePeriod', env: 'TAGSTREAM_GRACE_PERIOD', description: 'How long SIGTERM waits for a running reconcile (default 30s).' },
+  { key: 'backoffMax', env: 'TAGSTREAM_BACKOFF_MAX', description: 'Largest delay between retries of a failing run (default 5m).' },
+  { key: 'logLevel', env: 'TAGSTREAM_LOG_LEVEL', description: 'debug, info, warn or error (default info).' },
+  { key: 'webhookSecretFile', env: 'TAGSTREAM_WEBHOOK_SECRET', description: 'Webhook bearer secret (env holds the value, the flag a file path).' },
+  { key: 'gitTokenFile', env: 'TAGSTREAM_GIT_TOKEN', description: 'Git HTTPS token (env holds the value, the flag a file path).' },
+  { key: 'gitUsername', env: 'TAGSTREAM_GIT_USERNAME', description: 'Git user name for Basic credentials (with TAGSTREAM_GIT_PASSWORD or --git-password-file).' },
+  { key: 'gitPasswordFile', env: 'TAGSTREAM_GIT_PASSWORD', description: 'Git password (env holds the value, the flag a file path).' },
+]);
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** Validate flags, environment and config file into frozen settings; throws UsageError naming the source. */
+export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings {
+  const { flags, env, readFile } = input;
+  const file = readConfigFile(flags['config'] ?? env['TAGSTREAM_CONFIG'], readFile);
+  const allowShort = env[ALLOW_SHORT_INTERVALS_ENV] === '1';
+
+  /** The first source that sets `key`, with its name for messages. */
+  const pick = (key: string): { value: string; from: string } | undefined => {
+    const field = DAEMON_FIELDS.find((f) => f.key === key);
+    const flag = flags[key];
+    if (typeof flag === 'string') return { value: flag, from: `--${kebab(key)}` };
+    const fromEnv = field ? env[field.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '' && !isSecretEnv(field?.env)) return { value: fromEnv, from: field?.env ?? key };
+    const fromFile = file?.values[key];
+    if (fromFile !== undefined) return { value: fromFile, from: `${file?.path}: ${key}` };
+    return undefined;
+  };
+  const str = (key: string): string | undefined => pick(key)?.value;
+  const duration = (key: string, fallback: number | undefined, floor: number): number | undefined => {
+    const v = pick(key);
+    if (v === undefined) return fallback;
+    const ms = parseDuration(v.value);
+    if (ms === undefined) throw new UsageError(`${v.from}: expected a duration such as "500ms", "90s" or "15m", got "${v.value}"`);
+    if (ms < floor && !allowShort) {
+      throw new UsageError(`${v.from}: must be at least ${formatDuration(floor)}, got ${v.value} (set ${ALLOW_SHORT_INTERVALS_ENV}=1 to allow shorter intervals in tests)`);
+    }
+    if (ms <= 0) throw new UsageError(`${v.from}: must be greater than 0, got ${v.value}`);
+    return ms;
+  };
+
+  const repoUrl = str('repoUrl');
+  const repoDir = str('repo');
+  const dataDir = str('dataDir');
+  if (repoUrl !== undefined && repoDir !== undefined) throw new UsageError('serve: give either --repo-url (with --data-dir) or --repo, not both');
+  if (repoUrl === undefined && repoDir === undefined) throw new UsageError('serve: expected --repo-url URL with --data-dir DIR, or --repo DIR (or TAGSTREAM_REPO_URL / TAGSTREAM_REPO)');
+  if (repoUrl !== undefined && dataDir === undefined) throw new UsageError('serve: --repo-url needs --data-dir DIR (or TAGSTREAM_DATA_DIR) to clone into');
+  if (repoUrl !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(repoUrl)) {
+    throw new UsageError('serve: --repo-url must not contain credentials; use TAGSTREAM_GIT_TOKEN or --git-token-file');
+  }
+
+  const level = str('logLevel') ?? DAEMON_DEFAULTS.logLevel;
+  if (!LEVELS.includes(level as LogLevel)) throw new UsageError(`serve: log level must be one of ${LEVELS.join(', ')}, got "${level}"`);
+
+  const backoffInitial = duration('backoffInitial', DAEMON_DEFAULTS.backoffInitial, 1) as number;
+  const backoffMax = duration('backoffMax', DAEMON_DEFAULTS.backoffMax, 1) as number;
+  const settings: DaemonSettings = {
+    repoUrl,
+    repoDir,
+    dataDir,
+    branch: str('branch'),
+    remote: str('remote') ?? DAEMON_DEFAULTS.remote,
+    listen: parseListen(pick('listen') ?? { value: DAEMON_DEFAULTS.listen, from: 'default' }),
+    scheduledInterval: duration('scheduledInterval', undefined, MIN_SCHEDULED_INTERVAL),
+    pollInterval: duration('pollInterval', undefined, MIN_POLL_INTERVAL),
+    debounce: duration('debounce', DAEMON_DEFAULTS.debounce, 0) ?? DAEMON_DEFAULTS.debounce,
+    gracePeriod: duration('gracePeriod', DAEMON_DEFAULTS.gracePeriod, 0) ?? DAEMON_DEFAULTS.gracePeriod,
+    backoffInitial,
+    backoffMax: Math.max(backoffMax, backoffInitial),
+    pushAttempts: DAEMON_DEFAULTS.pushAttempts,
+    maxBodyBytes: DAEMON_DEFAULTS.maxBodyBytes,
+    logLevel: level as LogLevel,
+    webhookSecret: secret(flags, env, readFile, 'webhookSecretFile', 'TAGSTREAM_WEBHOOK_SECRET'),
+    gitCredentials: gitCredentials(flags, env, readFile),
+  };
+  return Object.freeze({ ...settings, listen: Object.freeze(settings.listen) });
+}
+
+function isSecretEnv(name: string | undefined): boolean {
+  return name === 'TAGSTREAM_WEBHOOK_SECRET' || name === 'TAGSTREAM_GIT_TOKEN' || name === 'TAGSTREAM_GIT_PASSWORD';
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** `host:port`, `[::1]:port` or `:port` (all interfaces). */
+export function parseListen(v: { value: string; from: string }): ListenAddress {
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(v.value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`${v.from}: expected HOST:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080, got "${v.value}"`);
+  const host = (m[1] ?? '').replace(/^\[|\]$/g, '') || '0.0.0.0';
+  return { host, port };
+}
+
+/** A secret from its file flag, else its environment variable; trailing newline of files dropped. */
+function secret(
+  flags: DaemonFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
+  fileKey: string,
+  envName: string,
+): string | undefined {
+  const path = flags[fileKey];
+  if (typeof path === 'string') {
+    let text: string;
+    try {
+      text = readFile(path);
+    } catch (e) {
+      throw new UsageError(`--${kebab(fileKey)} ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const value = text.replace(/\r?\n$/, '');
+    if (value === '') throw new UsageError(`--${kebab(fileKey)} ${path}: the file is empty`);
+    return value;
+  }
+  const fromEnv = env[envName];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+function gitCredentials(flags: DaemonFlags, env: Readonly<Record<string, string | undefined>>, readFile: (path: string) => string): GitCredentials | undefined {
+  const token = secret(flags, env, readFile, 'gitTokenFile', 'TAGSTREAM_GIT_TOKEN');
+  const usernameFlag = flags['gitUsername'];
+  const username = typeof usernameFlag === 'string' ? usernameFlag : env['TAGSTREAM_GIT_USERNAME'] || undefined;
+  const password = secret(flags, env, readFile, 'gitPasswordFile', 'TAGSTREAM_GIT_PASSWORD');
+  if (token !== undefined) return username === undefined ? { token } : { token, username };
+  if (password !== undefined) {
+    if (username === undefined) throw new UsageError('serve: a git password needs TAGSTREAM_GIT_USERNAME or --git-username');
+    return { username, password };
+  }
+  return undefined;
+}
+
+interface ConfigFile {
+  readonly path: string;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel']);
+
+/** The optional daemon config file: a YAML mapping of scalar settings (no secrets). */
+function readConfigFile(path: string | boolean | undefined, readFile: (path: string) => string): ConfigFile | undefined {
+  if (typeof path !== 'string') return undefined;
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (e) {
+    throw new UsageError(`--config ${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new TagstreamError('Config', `${path}: invalid YAML: ${(e as Error).message.split('\n')[0]}`, { location: { file: path } });
+  }
+  if (data === null || data === undefined) return { path, values: {} };
+  if (typeof data !== 'object' || Array.isArray(data)) throw new TagstreamError('Config', `${path}: expected a mapping of daemon settings`, { location: { file: path } });
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    if (!FILE_KEYS.has(k)) {
+      throw new TagstreamError('Config', `${path}: ${k}: unknown setting; known keys are ${[...FILE_KEYS].sort().join(', ')} (secrets go in files or the environment)`, { location: { file: path } });
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') throw new TagstreamError('Config', `${path}: ${k}: expected a string`, { location: { file: path } });
+    values[k] = String(v);
+  }
+  return { path, values };
+}

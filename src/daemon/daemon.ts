@@ -1,0 +1,242 @@
+/**
+ * The daemon's core, without HTTP or signals: it owns the working copy, decides when runs are
+ * due (scheduled interval, poll interval, webhooks), serializes them through a RunQueue and runs
+ * each as fetch -> sync to the remote head -> reconcile (commit + push, same rules as
+ * `reconcile --push`). Every collaborator is injected, reconcile included.
+ */
+import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-context.js';
+import type { DaemonSettings } from '../config/daemon-settings.js';
+import type { RepoSettings } from '../config/repo-settings.js';
+import { errorMessage } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { GitPort, GitRepository } from '../ports/git.js';
+import type { Log } from '../ports/log.js';
+import type { RegistryPort } from '../ports/registry.js';
+import type { Workspace } from '../ports/workspace.js';
+import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
+import { importKeysForHints, type StreamSite } from './event-targets.js';
+import { guardedGit } from './guarded-git.js';
+import type { RegistryHint } from './registry-events.js';
+import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
+import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
+
+export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions) => Promise<ReconcileResult>;
+
+/** The registry client as the daemon uses it: stats for /metrics, newRun to forget per-run answers. */
+export interface DaemonRegistry extends RegistryPort {
+  stats?(): RegistryStatsView;
+  newRun?(): void;
+}
+
+export interface Ticker {
+  stop(): void;
+}
+
+export interface DaemonDeps {
+  readonly settings: DaemonSettings;
+  readonly git: GitPort;
+  readonly workspaceFor: (dir: string) => Workspace;
+  readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
+  /** The repository's ImageStreams (for mapping registry pushes to tags). */
+  readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
+  readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
+  readonly reconcile: ReconcileFn;
+  readonly clock: Clock;
+  readonly log: Log;
+  readonly timers?: Timers | undefined;
+  /** Calls `onTick` about once a second until stopped (node-cron in production). */
+  readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
+}
+
+const MINUTE = 60_000;
+const DEFAULT_SCHEDULED_INTERVAL = 15 * MINUTE;
+const DEFAULT_POLL_INTERVAL = 5 * MINUTE;
+/** Runs that only look for new commits; skipped when the branch has not moved. */
+const POLL_REASONS: ReadonlySet<string> = new Set(['poll', 'git-webhook']);
+
+/** One long-running reconciler. */
+export class Daemon {
+  readonly metrics = new DaemonMetrics();
+  private readonly queue: RunQueue;
+  private repo: GitRepository | undefined;
+  private repoSettings: RepoSettings | undefined;
+  private registry: DaemonRegistry | undefined;
+  private registryFor: RepoSettings | undefined;
+  private lastReconciledHead: string | undefined;
+  private lastScheduledAt: number | undefined;
+  private lastPollAt: number | undefined;
+  private ticker: Ticker | undefined;
+  private readyFlag = false;
+  private stoppingFlag = false;
+
+  constructor(private readonly deps: DaemonDeps) {
+    this.queue = new RunQueue({
+      run: (batch, signal) => this.runOnce(batch, signal),
+      debounceMs: deps.settings.debounce,
+      backoff: { initialMs: deps.settings.backoffInitial, maxMs: deps.settings.backoffMax },
+      timers: deps.timers,
+      onFailure: (e, failures, delay) => deps.log.error('run failed; retrying', { error: errorMessage(e), failures, retryInMs: delay }),
+    });
+  }
+
+  /** True after the first successful fetch. */
+  get ready(): boolean {
+    return this.readyFlag;
+  }
+
+  get stopping(): boolean {
+    return this.stoppingFlag;
+  }
+
+  get scheduledInterval(): number {
+    return this.deps.settings.scheduledInterval ?? this.repoSettings?.scheduledImportInterval ?? DEFAULT_SCHEDULED_INTERVAL;
+  }
+
+  get pollInterval(): number {
+    return this.deps.settings.pollInterval ?? this.repoSettings?.pollInterval ?? DEFAULT_POLL_INTERVAL;
+  }
+
+  /** Begin: first run now (scheduled tags due), then the ticker. */
+  start(): void {
+    const now = this.deps.clock.now().getTime();
+    this.lastScheduledAt = now;
+    this.lastPollAt = now;
+    this.queue.request({ reason: 'startup', scheduledDue: true });
+    this.ticker = this.deps.startTicker?.(() => this.tick());
+  }
+
+  /** Look at the clock: request a scheduled run and/or a poll when their interval has passed. */
+  tick(): void {
+    if (this.stoppingFlag) return;
+    const now = this.deps.clock.now().getTime();
+    if (this.lastScheduledAt !== undefined && now - this.lastScheduledAt >= this.scheduledInterval) {
+      this.lastScheduledAt = now;
+      this.lastPollAt = now; // a scheduled run fetches too
+      this.queue.request({ reason: 'schedule', scheduledDue: true });
+    } else if (this.lastPollAt !== undefined && now - this.lastPollAt >= this.pollInterval) {
+      this.lastPollAt = now;
+      this.queue.request({ reason: 'poll' });
+    }
+  }
+
+  /** A registry said these repository:tags were pushed. Returns false when shutting down. */
+  registryPushed(hints: readonly RegistryHint[]): boolean {
+    if (hints.length === 0) return !this.stoppingFlag;
+    return this.queue.request({ reason: 'webhook', hints });
+  }
+
+  /** The Git host said the branch moved. */
+  gitPushed(): boolean {
+    return this.queue.request({ reason: 'git-webhook' });
+  }
+
+  request(req: RunRequest): boolean {
+    return this.queue.request(req);
+  }
+
+  /** Resolves when no run is running or pending (tests). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Prometheus text. */
+  metricsText(): string {
+    return this.metrics.render(this.registry?.stats?.());
+  }
+
+  /** Stop the ticker, drop pending work, give the current run `graceMs`, then abandon it before push. */
+  async stop(graceMs: number): Promise<StopOutcome> {
+    this.stoppingFlag = true;
+    this.ticker?.stop();
+    this.ticker = undefined;
+    const outcome = await this.queue.stop(graceMs);
+    this.deps.log.info('stopped', { outcome });
+    return outcome;
+  }
+
+  private async ensureRepo(): Promise<GitRepository> {
+    this.repo ??= await prepareWorkingCopy(this.deps.git, this.deps.settings, this.deps.log);
+    return this.repo;
+  }
+
+  private registryClient(settings: RepoSettings): DaemonRegistry {
+    if (this.registry === undefined || this.registryFor !== settings) {
+      this.registry = this.deps.createRegistry(settings, this.deps.log);
+      this.registryFor = settings;
+    }
+    this.registry.newRun?.();
+    return this.registry;
+  }
+
+  /** One run. Throws to have the queue retry with backoff. */
+  private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
+    const { settings, log, clock } = this.deps;
+    const started = clock.now().getTime();
+    try {
+      let repo = await this.ensureRepo();
+      const dataDirClone = settings.repoDir === undefined;
+      const synced = await syncToRemote(repo, {
+        remote: settings.remote,
+        branch: settings.branch,
+        reclone: dataDirClone ? () => recloneDataDir(this.deps.git, settings, log) : undefined,
+      });
+      repo = this.repo = synced.repo;
+      this.readyFlag = true;
+      if (synced.outcome !== 'up-to-date') log.info('working copy moved to the remote head', { head: synced.head, how: synced.outcome });
+      if (batch.reasons.every((r) => POLL_REASONS.has(r)) && synced.head === this.lastReconciledHead) {
+        log.debug('branch unchanged; nothing to do', { head: synced.head });
+        return;
+      }
+      if (signal.aborted) throw signal.reason;
+
+      const workspace = this.deps.workspaceFor(repo.dir);
+      const repoSettings = await this.deps.loadRepoSettings(workspace);
+      this.repoSettings = repoSettings;
+      const streams = batch.hints.length > 0 ? await this.deps.listStreams(workspace, repoSettings) : [];
+      const importNow = [...new Set([...batch.importNow, ...importKeysForHints(streams, batch.hints, repoSettings.registries.mirrors)])].sort();
+      if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
+        log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
+      }
+
+      const git = guardedGit(repo, signal, {
+        onPushed: (attempts) => {
+          this.metrics.pushRetries += Math.max(0, attempts - 1);
+        },
+      });
+      const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
+      const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
+      const result = await this.deps.reconcile(ctx, {
+        commit: { author },
+        push: { remote: settings.remote, branch: settings.branch, credentials: settings.gitCredentials, attempts: settings.pushAttempts },
+        importNow,
+        scheduledDue: batch.scheduledDue,
+      });
+      this.lastReconciledHead = await repo.headOid();
+      const cs = result.changeSet;
+      this.metrics.tagsMoved += cs.moves.length;
+      this.metrics.recordImports('moved', cs.moves.length);
+      this.metrics.recordImports('failed', cs.failures.length);
+      if (result.pushed && result.commit !== undefined) this.metrics.commitsPushed += 1;
+      const finished = clock.now().getTime();
+      this.metrics.recordRun(result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      log.info('run finished', {
+        reasons: batch.reasons,
+        importNow,
+        scheduledDue: batch.scheduledDue,
+        moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
+        failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        commit: result.commit,
+        pushed: result.pushed,
+        durationMs: finished - started,
+      });
+    } catch (e) {
+      const finished = clock.now().getTime();
+      this.metrics.recordRun(signal.aborted ? 'aborted' : 'failure', (finished - started) / 1000, Math.floor(finished / 1000));
+      if (signal.aborted) {
+        log.warn('run abandoned at shutdown; nothing was pushed', { reasons: batch.reasons, error: errorMessage(e) });
+        return;
+      }
+      throw e;
+    }
+  }
+}

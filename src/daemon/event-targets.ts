@@ -1,0 +1,79 @@
+/**
+ * Which ImageStream tags a registry hint concerns: spec tags whose `from` is a DockerImage with
+ * the same registry, repository and tag once both sides are normalized (parseImageReference:
+ * `busybox` = `docker.io/library/busybox`), and streams whose `spec.dockerImageRepository`
+ * names the repository. Loopback names (`localhost:5000`, `127.0.0.1:5000`) are one registry;
+ * configured mirrors map back to the repository they stand in for.
+ */
+import { isLoopbackHost, parseImageReference, type ImageReference } from '../domain/image-reference.js';
+import type { ImageStream } from '../domain/image-stream.js';
+import type { RegistryHint } from './registry-events.js';
+
+export interface StreamSite {
+  readonly namespace: string;
+  readonly name: string;
+  readonly stream: ImageStream;
+}
+
+export interface MirrorRule {
+  readonly source: string;
+  readonly mirror: string;
+}
+
+/** `namespace/stream:tag` keys (ReconcileOptions.importNow) for the hints, sorted, unique. */
+export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonly RegistryHint[], mirrors: readonly MirrorRule[] = []): string[] {
+  const wanted = new Set<string>();
+  for (const hint of hints) {
+    for (const name of hintNames(hint, mirrors)) wanted.add(`${name}:${hint.tag}`);
+  }
+  const keys = new Set<string>();
+  if (wanted.size === 0) return [];
+  for (const { namespace, name, stream } of streams) {
+    for (const tag of stream.spec.tags ?? []) {
+      if (tag.from?.kind !== 'DockerImage' || tag.reference === true) continue;
+      const ref = tryParse(tag.from.name);
+      if (ref === undefined || ref.digest !== null) continue;
+      if (wanted.has(`${canonicalName(ref)}:${ref.tag ?? 'latest'}`)) keys.add(`${namespace}/${name}:${tag.name}`);
+    }
+    const bulk = stream.spec.dockerImageRepository ? tryParse(stream.spec.dockerImageRepository) : undefined;
+    if (bulk !== undefined) {
+      for (const hint of hints) {
+        if (hintNames(hint, mirrors).includes(canonicalName(bulk))) keys.add(`${namespace}/${name}:${hint.tag}`);
+      }
+    }
+  }
+  return [...keys].sort();
+}
+
+/** Normalized `domain/path` names the hint may be written as in manifests. */
+function hintNames(hint: RegistryHint, mirrors: readonly MirrorRule[]): string[] {
+  const ref = tryParse(hint.registry === undefined ? hint.repository : `${hint.registry}/${hint.repository}`);
+  if (ref === undefined) return [];
+  const name = canonicalName(ref);
+  const names = [name];
+  for (const m of mirrors) {
+    const mirror = tryParse(m.mirror);
+    const source = tryParse(m.source);
+    if (mirror === undefined || source === undefined) continue;
+    const prefix = canonicalName(mirror);
+    if (name === prefix || name.startsWith(`${prefix}/`)) names.push(canonicalName(source) + name.slice(prefix.length));
+  }
+  return names;
+}
+
+function canonicalName(ref: Pick<ImageReference, 'domain' | 'path'>): string {
+  const domain = ref.domain.toLowerCase();
+  if (isLoopbackHost(domain)) {
+    const port = /:(\d+)$/.exec(domain)?.[1];
+    return `loopback${port === undefined ? '' : `:${port}`}/${ref.path}`;
+  }
+  return `${domain}/${ref.path}`;
+}
+
+function tryParse(text: string): ImageReference | undefined {
+  try {
+    return parseImageReference(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The working copy as the reconcile sees it during one daemon run: every write to Git (commit,
+ * push) first checks the run's abort signal, so a shutdown that gives up on a run stops it before
+ * anything reaches the remote. Push attempts are reported for the retry metric.
+ */
+import { TagstreamError } from '../errors.js';
+import type { GitRepository, PushWithRetryOptions, PushWithRetryResult } from '../ports/git.js';
+
+export interface GuardHooks {
+  /** Called with the attempts a pushWithRetry needed, and after each successful push. */
+  readonly onPushed?: ((attempts: number) => void) | undefined;
+}
+
+/** Thrown into the reconcile when the run is abandoned. */
+export function abortedError(): TagstreamError {
+  return new TagstreamError('Internal', 'run abandoned: the daemon is shutting down; nothing was pushed');
+}
+
+/** `repo` with commit/push refused once `signal` is aborted. */
+export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: GuardHooks = {}): GitRepository {
+  const check = (): void => {
+    if (signal.aborted) throw abortedError();
+  };
+  return {
+    dir: repo.dir,
+    currentBranch: () => repo.currentBranch(),
+    headOid: () => repo.headOid(),
+    fetch: (o) => repo.fetch(o),
+    remoteHeadOid: (o) => repo.remoteHeadOid(o),
+    status: (p) => repo.status(p),
+    async commit(request) {
+      check();
+      return repo.commit(request);
+    },
+    async push(o) {
+      check();
+      await repo.push(o);
+      hooks.onPushed?.(1);
+    },
+    async pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult> {
+      check();
+      const result = await repo.pushWithRetry({
+        ...options,
+        rebuild: async (c) => {
+          check();
+          return options.rebuild(c);
+        },
+      });
+      if (result.outcome === 'pushed') hooks.onPushed?.(result.attempts);
+      return result;
+    },
+    async pushBranch(name, oid, o) {
+      check();
+      return repo.pushBranch(name, oid, o);
+    },
+    log: (o) => repo.log(o),
+    readFileAt: (oid, path) => repo.readFileAt(oid, path),
+    changedFiles: (a, b) => repo.changedFiles(a, b),
+    recover: (o) => repo.recover(o),
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The daemon's HTTP face on the listen address: `/healthz`, `/readyz`, `/metrics` and the two
+ * webhooks (`POST /webhooks/registry`, `POST /webhooks/git`), both behind the shared bearer
+ * secret, with a body size limit. Nothing it logs or answers contains the secret.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorMessage, isTagstreamError } from '../errors.js';
+import type { Log } from '../ports/log.js';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
+import { parseRegistryNotification, type RegistryHint } from './registry-events.js';
+import { bearerMatches } from './webhook-auth.js';
+
+export interface DaemonHttpHandlers {
+  ready(): boolean;
+  stopping(): boolean;
+  metricsText(): string;
+  /** Queue a run for these pushes; false when the daemon no longer accepts work. */
+  registryPushed(hints: readonly RegistryHint[]): boolean;
+  gitPushed(): boolean;
+  /** Counted once per authenticated webhook. */
+  webhookAccepted?(): void;
+}
+
+export interface DaemonHttpOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Undefined: webhooks are disabled and answer 404. */
+  readonly webhookSecret: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly log: Log;
+}
+
+export interface DaemonHttpServer {
+  /** `http://host:port` actually bound. */
+  readonly url: string;
+  readonly port: number;
+  /** Stop accepting connections and close idle ones. */
+  close(): Promise<void>;
+}
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Start listening; resolves once bound. */
+export async function startDaemonHttpServer(handlers: DaemonHttpHandlers, options: DaemonHttpOptions): Promise<DaemonHttpServer> {
+  const server: Server = createServer((req, res) => {
+    handle(req, res, handlers, options).catch((e: unknown) => {
+      const status = e instanceof HttpProblem ? e.status : isTagstreamError(e) && e.code === 'BadRequest' ? 400 : 500;
+      if (status === 500) options.log.error('webhook handling failed', { error: errorMessage(e) });
+      else options.log.warn('webhook refused', { status, path: pathOf(req), reason: errorMessage(e) });
+      sendJson(res, status, { error: errorMessage(e) }, status === 401 ? { 'www-authenticate': 'Bearer' } : {});
+    });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://localhost').pathname;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, h: DaemonHttpHandlers, o: DaemonHttpOptions): Promise<void> {
+  const path = pathOf(req);
+  const method = req.method ?? 'GET';
+  const read = method === 'GET' || method === 'HEAD';
+  switch (path) {
+    case '/healthz':
+      if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
+      return sendText(res, 200, 'ok\n');
+    case '/readyz':
+      if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
+      if (h.stopping()) return sendText(res, 503, 'shutting down\n');
+      return h.ready() ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready: the first fetch has not succeeded yet\n');
+    case '/metrics':
+      if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
+      return sendText(res, 200, h.metricsText(), PROMETHEUS_CONTENT_TYPE);
+    case '/webhooks/registry':
+    case '/webhooks/git': {
+      if (o.webhookSecret === undefined) throw new HttpProblem(404, `${path}: webhooks are disabled (no webhook secret configured)`);
+      if (method !== 'POST') throw new HttpProblem(405, `${method} ${path}: method not allowed, use POST`);
+      // Authenticate before reading the body, so unauthenticated clients cannot make us buffer.
+      if (!bearerMatches(req.headers.authorization, o.webhookSecret)) {
+        req.resume();
+        throw new HttpProblem(401, `${path}: missing or wrong bearer secret`);
+      }
+      if (h.stopping()) {
+        req.resume();
+        throw new HttpProblem(503, `${path}: shutting down`);
+      }
+      const body = await readBody(req, o.maxBodyBytes);
+      h.webhookAccepted?.();
+      if (path === '/webhooks/git') {
+        if (!h.gitPushed()) throw new HttpProblem(503, `${path}: shutting down`);
+        return sendJson(res, 202, { queued: true });
+      }
+      const parsed = parseRegistryNotification(parseJson(body));
+      if (!h.registryPushed(parsed.hints)) throw new HttpProblem(503, `${path}: shutting down`);
+      o.log.info('registry notification', { pushes: parsed.hints.map((x) => `${x.registry ?? ''}/${x.repository}:${x.tag}`), ignored: parsed.ignored });
+      return sendJson(res, 202, { queued: parsed.hints.length, ignored: parsed.ignored });
+    }
+    default:
+      throw new HttpProblem(404, `${path}: not found`);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new HttpProblem(413, `body of ${declared} bytes exceeds the limit of ${limit}`));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpProblem(413, `body exceeds the limit of ${limit} bytes`));
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpProblem(400, `invalid JSON body: ${(e as Error).message}`);
+  }
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const text = `${JSON.stringify(value)}\n`;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}

@@ -1,0 +1,103 @@
+/**
+ * The one result of planning: what moves, which workload fields change, what is held, what failed,
+ * and the new bytes of every changed file. The same ChangeSet feeds the commit message, the PR
+ * body, `--dry-run` tables and `-o json` (STYLE habit 1).
+ */
+
+/** A digest (and pull spec) a tag points at. */
+export interface TagImage {
+  readonly image: string;
+  readonly reference: string;
+}
+
+export type MoveReason =
+  | 'new-tag' // first import of a tag
+  | 'spec-changed' // from/importMode/reference changed, or generation: 0
+  | 'scheduled' // importPolicy.scheduled re-import found a new digest
+  | 'import' // an explicit import-image / tag command
+  | 'tracking' // follows another tag of the same stream
+  | 'webhook'; // a registry notification asked for it (daemon)
+
+export interface TagMove {
+  /** `namespace/name` of the ImageStream. */
+  readonly stream: string;
+  readonly tag: string;
+  readonly from?: TagImage | undefined;
+  readonly to: TagImage;
+  readonly reason: MoveReason;
+  /** Image creation time from its config, when known (PR bodies show it). */
+  readonly imageCreated?: string | undefined;
+}
+
+export interface WorkloadChange {
+  readonly file: string;
+  readonly line?: number | undefined;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Container name (or `lastTriggeredImage` for DeploymentConfigs). */
+  readonly container: string;
+  /** Path inside the object, dotted (`spec.template.spec.containers[0].image`). */
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+  /** `namespace/stream:tag` that drove the change. */
+  readonly trigger: string;
+}
+
+/** A tag whose newest digest was reverted in Git and is still what the registry serves. */
+export interface HeldTag {
+  readonly stream: string;
+  readonly tag: string;
+  readonly image: string;
+  /** The commit that reverted Tagstream's move (or the closed PR, in the Action). */
+  readonly heldBy: string;
+  readonly reason: 'reverted' | 'pull-request-closed';
+}
+
+export interface TagFailure {
+  readonly stream: string;
+  readonly tag: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly file?: string | undefined;
+  readonly line?: number | undefined;
+  readonly col?: number | undefined;
+  /** Object the problem belongs to (`Deployment/shop/api`), when there is one. */
+  readonly object?: string | undefined;
+}
+
+export interface FileChange {
+  readonly path: string;
+  /** null for a file that does not exist yet. */
+  readonly before: string | null;
+  readonly after: string;
+}
+
+export interface ChangeSet {
+  readonly moves: readonly TagMove[];
+  readonly workloads: readonly WorkloadChange[];
+  readonly held: readonly HeldTag[];
+  readonly failures: readonly TagFailure[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly files: readonly FileChange[];
+}
+
+export const EMPTY_CHANGE_SET: ChangeSet = Object.freeze({
+  moves: [],
+  workloads: [],
+  held: [],
+  failures: [],
+  diagnostics: [],
+  files: [],
+});
+
+/** True when applying the change set would change no byte. */
+export function isEmpty(cs: ChangeSet): boolean {
+  return cs.files.length === 0;
+}

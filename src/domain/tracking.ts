@@ -1,0 +1,51 @@
+/**
+ * Same-stream tracking (UpdateTrackingTags): a spec tag whose source is an ImageStreamTag of the
+ * *same* stream and namespace follows that tag's current image. OpenShift walks one level per
+ * write; Tagstream settles whole chains (A tracks B tracks C) in one run, which is where OpenShift
+ * ends up after enough writes. Cross-stream references are snapshots and never follow.
+ */
+import type { ImageStream, TagReference } from './image-stream.js';
+import { addTagEvent } from './tag-event.js';
+import { latestTaggedImage } from './resolve-tag.js';
+
+/** The tag of this stream that `ref` tracks, or undefined when it is not a same-stream tracker. */
+export function trackedTag(stream: ImageStream, ref: TagReference): string | undefined {
+  const from = ref.from;
+  if (!from || from.kind !== 'ImageStreamTag') return undefined;
+  if (from.namespace && from.namespace !== (stream.metadata.namespace ?? '')) return undefined;
+  const parts = from.name.split(':');
+  if (parts.length === 1) return parts[0] || undefined;
+  if (parts.length !== 2 || parts[0] !== stream.metadata.name) return undefined;
+  return parts[1] || 'latest';
+}
+
+/** Copy each tracked tag's items[0] to its trackers (§1.4 rules), transitively, until stable. */
+export function propagateTracking(stream: ImageStream): ImageStream {
+  let current = stream;
+  const trackers = (stream.spec.tags ?? []).flatMap((ref) => {
+    const source = trackedTag(stream, ref);
+    return source !== undefined && source !== ref.name ? [{ tag: ref.name, source }] : [];
+  });
+  // Each round settles at least one more link of every chain; cycles stop when nothing changes.
+  for (let round = 0; round <= trackers.length; round++) {
+    const before = current;
+    for (const { tag, source } of trackers) {
+      const event = latestTaggedImage(current, source);
+      const mine = latestTaggedImage(current, tag);
+      // OpenShift propagates only when the tracked tag changes, so a tracker already showing the
+      // same image keeps its own generation (it may have just been re-resolved)
+      if (event && (mine?.dockerImageReference !== event.dockerImageReference || mine.image !== event.image)) {
+        current = addTagEvent(current, tag, event);
+      }
+    }
+    if (current === before) break;
+  }
+  return current;
+}
+
+/** propagateTracking over every stream; unchanged streams keep their identity. */
+export function propagateTrackingAll(streams: ReadonlyMap<string, ImageStream>): Map<string, ImageStream> {
+  const out = new Map<string, ImageStream>();
+  for (const [key, stream] of streams) out.set(key, propagateTracking(stream));
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * Commit messages a reviewer can read, with trailers a machine can read back. The trailers are
+ * also how Tagstream recognises its own commits later (revert awareness, see revert-holds.ts).
+ */
+import type { ChangeSet, TagMove } from '../domain/change-set.js';
+
+export const MOVE_TRAILER = 'Tagstream-Move';
+export const WORKLOAD_TRAILER = 'Tagstream-Workload';
+
+/** `sha256:0123456789ab` — enough to recognise a digest in a summary line. */
+export function shortDigest(image: string): string {
+  const m = /^([a-z0-9]+):([0-9a-f]+)$/.exec(image);
+  return m ? `${m[1]}:${m[2]!.slice(0, 12)}` : image;
+}
+
+function moveLine(m: TagMove): string {
+  const from = m.from?.image ? shortDigest(m.from.image) : '(none)';
+  return `- ${m.stream}:${m.tag}  ${from} -> ${shortDigest(m.to.image || m.to.reference)} (${m.reason})`;
+}
+
+/** The trailer value for one move: `<ns>/<stream>:<tag> <old|-> -> <new>`. */
+export function moveTrailerValue(m: TagMove): string {
+  return `${m.stream}:${m.tag} ${m.from?.image || '-'} -> ${m.to.image || m.to.reference}`;
+}
+
+function summary(cs: ChangeSet): string {
+  const moves = cs.moves;
+  if (moves.length === 1) {
+    const m = moves[0]!;
+    return `tagstream: pin ${m.stream}:${m.tag} to ${shortDigest(m.to.image || m.to.reference)}`;
+  }
+  if (moves.length > 1) {
+    const names = moves.map((m) => `${m.stream}:${m.tag}`);
+    const shown = names.slice(0, 2).join(', ');
+    return `tagstream: move ${moves.length} image stream tags (${shown}${names.length > 2 ? ', …' : ''})`;
+  }
+  const n = cs.workloads.length;
+  return `tagstream: update ${n} workload image${n === 1 ? '' : 's'} from image streams`;
+}
+
+/** Summary line, a body listing each tag move and workload change, and machine-readable trailers. */
+export function renderCommitMessage(cs: ChangeSet): string {
+  const lines: string[] = [summary(cs), ''];
+  if (cs.moves.length > 0) {
+    lines.push('Image stream tags:');
+    for (const m of cs.moves) lines.push(moveLine(m));
+    lines.push('');
+  }
+  if (cs.workloads.length > 0) {
+    lines.push('Workloads:');
+    for (const w of cs.workloads) {
+      lines.push(`- ${w.kind} ${w.namespace}/${w.name} container ${w.container} (${w.file}) <- ${w.trigger}`);
+    }
+    lines.push('');
+  }
+  const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path)).map((f) => f.path);
+  if (otherFiles.length > 0) {
+    lines.push(`Image stream files: ${otherFiles.join(', ')}`);
+    lines.push('');
+  }
+  for (const m of cs.moves) lines.push(`${MOVE_TRAILER}: ${moveTrailerValue(m)}`);
+  for (const w of cs.workloads) lines.push(`${WORKLOAD_TRAILER}: ${w.kind}/${w.namespace}/${w.name} ${w.container} ${w.trigger}`);
+  return lines.join('\n') + '\n';
+}
+
+export interface ParsedMoveTrailer {
+  readonly stream: string;
+  readonly tag: string;
+  readonly from: string | undefined;
+  readonly to: string;
+}
+
+/** Read the Tagstream-Move trailers of a commit message back. Unknown lines are ignored. */
+export function parseMoveTrailers(message: string): ParsedMoveTrailer[] {
+  const out: ParsedMoveTrailer[] = [];
+  const re = new RegExp(`^${MOVE_TRAILER}: (\\S+)/([^/\\s:]+):(\\S+) (\\S+) -> (\\S+)\\s*$`, 'gm');
+  for (const m of message.matchAll(re)) {
+    out.push({ stream: `${m[1]}/${m[2]}`, tag: m[3]!, from: m[4] === '-' ? undefined : m[4], to: m[5]! });
+  }
+  return out;
+}

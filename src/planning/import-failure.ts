@@ -1,0 +1,44 @@
+/**
+ * How a failed registry lookup is recorded on a tag: OpenShift's ImportSuccess=False condition
+ * reasons and messages (imagestreamimport/rest.go setFailureCondition, origin imagestreamimport.go).
+ */
+import { TagstreamError, errorMessage } from '../errors.js';
+import { parseImageReference } from '../domain/image-reference.js';
+
+export interface ImportFailure {
+  readonly reason: string;
+  readonly message: string;
+  /** A transient failure (network, 429, 5xx): reported, but not written into the stream. */
+  readonly transient: boolean;
+}
+
+function normalized(reference: string): string {
+  try {
+    const r = parseImageReference(reference);
+    return `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
+  } catch {
+    return reference;
+  }
+}
+
+/** The condition OpenShift would record for `error` while importing `reference`. */
+export function importFailureFor(error: unknown, reference: string): ImportFailure {
+  const code = error instanceof TagstreamError ? error.code : 'Internal';
+  const retryable = error instanceof TagstreamError && error.retryable;
+  switch (code) {
+    case 'RegistryNotFound':
+      return { reason: 'NotFound', message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
+    case 'RegistryUnauthorized':
+    case 'RegistryDenied':
+      return { reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, transient: false };
+    case 'RegistryInsecure':
+      return { reason: 'BadRequest', message: errorMessage(error), transient: false };
+    case 'InvalidReference':
+      return { reason: 'Invalid', message: errorMessage(error), transient: false };
+    case 'RegistryRateLimited':
+    case 'RegistryTransient':
+      return { reason: 'InternalError', message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: true };
+    default:
+      return { reason: 'InternalError', message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: retryable };
+  }
+}

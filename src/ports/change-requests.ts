@@ -1,0 +1,56 @@
+/**
+ * What pull-request mode needs from a code host: find, open, update and close pull requests on
+ * one repository, comment and label them. Implemented by adapters/github (REST over undici);
+ * a loopback server checked against GitHub's OpenAPI description serves the tests.
+ */
+
+export interface PullRequest {
+  readonly number: number;
+  /** Web page of the PR (`html_url`). */
+  readonly url: string;
+  readonly state: 'open' | 'closed';
+  /** Closed by merging (`merged_at` set). */
+  readonly merged: boolean;
+  readonly title: string;
+  readonly body: string;
+  /** Head branch name (no `refs/heads/`). */
+  readonly head: string;
+  /** `owner/repo` the head branch lives in (null when that fork was deleted). */
+  readonly headRepository: string | null;
+  readonly headSha: string;
+  readonly base: string;
+  readonly labels: readonly string[];
+}
+
+export interface ListPullRequestsQuery {
+  readonly state: 'open' | 'closed' | 'all';
+  /** Base branch name. */
+  readonly base?: string | undefined;
+  /** Head branch name in this repository. */
+  readonly head?: string | undefined;
+  /** Stop after this many pages of 100 (newest first); default 3. */
+  readonly maxPages?: number | undefined;
+}
+
+export interface NewPullRequest {
+  readonly title: string;
+  readonly body: string;
+  readonly head: string;
+  readonly base: string;
+}
+
+export interface PullRequestPatch {
+  readonly title?: string | undefined;
+  readonly body?: string | undefined;
+  readonly state?: 'open' | 'closed' | undefined;
+}
+
+export interface ChangeRequests {
+  /** `owner/repo` the requests go to. */
+  readonly repository: string;
+  listPullRequests(query: ListPullRequestsQuery): Promise<PullRequest[]>;
+  createPullRequest(request: NewPullRequest): Promise<PullRequest>;
+  updatePullRequest(number: number, patch: PullRequestPatch): Promise<PullRequest>;
+  addComment(number: number, body: string): Promise<void>;
+  addLabels(number: number, labels: readonly string[]): Promise<void>;
+}

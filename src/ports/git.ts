@@ -1,0 +1,165 @@
+/**
+ * What the application needs from Git: a working copy it can read history from, commit to and push
+ * without ever force-pushing the tracked branch. Implemented by adapters/git (isomorphic-git).
+ * Paths are repo-relative with POSIX separators. Timestamps are seconds since the epoch (UTC).
+ */
+
+/** A person in a commit. */
+export interface GitIdentity {
+  readonly name: string;
+  readonly email: string;
+}
+
+/**
+ * HTTPS credentials. `token` is sent as Basic `x-access-token:<token>` (GitHub App and personal
+ * tokens) unless `username` is given too. Never stored in the remote URL, never logged.
+ */
+export type GitCredentials =
+  | { readonly username: string; readonly password: string }
+  | { readonly token: string; readonly username?: string | undefined };
+
+/** One commit as `log` reports it. */
+export interface GitCommitInfo {
+  readonly oid: string;
+  /** Full message, including any trailers, with the trailing newline git stores. */
+  readonly message: string;
+  readonly parents: readonly string[];
+  readonly author: GitIdentity & { readonly timestamp: number };
+  readonly committerTimestamp: number;
+}
+
+/**
+ * How a path differs between HEAD, the index and the working tree (a simplified `git status`):
+ * `unmodified`, `modified` (work tree differs from HEAD), `added` (not in HEAD, present now),
+ * `deleted` (in HEAD, absent now), `untracked` (not in HEAD nor index), `absent` (nowhere).
+ */
+export type GitFileStatus = 'unmodified' | 'modified' | 'added' | 'deleted' | 'untracked' | 'absent';
+
+export interface GitCommitRequest {
+  /** Repo-relative paths to stage as they are in the working tree; a missing file stages its deletion. */
+  readonly files: readonly string[];
+  readonly message: string;
+  readonly author: GitIdentity;
+  /** Defaults to the author. */
+  readonly committer?: GitIdentity | undefined;
+  /** Seconds since the epoch, UTC; makes the oid deterministic. Defaults to the adapter's clock. */
+  readonly timestamp?: number | undefined;
+}
+
+export interface GitRemoteOptions {
+  /** Remote name; default `origin`. */
+  readonly remote?: string | undefined;
+  /** Branch name (no `refs/heads/`); default the current branch. */
+  readonly branch?: string | undefined;
+  /** Overrides the credentials the repository was opened with. */
+  readonly credentials?: GitCredentials | undefined;
+}
+
+/** What the caller's rebuild step did on the fresh remote head. */
+export type RebuildOutcome = 'committed' | 'nothing-to-commit';
+
+export interface PushWithRetryOptions extends GitRemoteOptions {
+  /** Total push attempts, at least 1 (the first push counts). */
+  readonly attempts: number;
+  /**
+   * Called after a non-fast-forward once the local branch and the tracked files were moved to the
+   * remote head: re-run the change on that head and commit it again (or report nothing to do).
+   */
+  readonly rebuild: (context: { readonly head: string; readonly attempt: number }) => Promise<RebuildOutcome>;
+}
+
+export interface PushWithRetryResult {
+  /** `pushed`: the local commit is on the remote; `nothing-to-commit`: a rebuild found nothing left to do. */
+  readonly outcome: 'pushed' | 'nothing-to-commit';
+  /** The remote branch head afterwards. */
+  readonly head: string;
+  /** Pushes tried (1 = first push succeeded). */
+  readonly attempts: number;
+}
+
+export interface PushBranchOptions {
+  readonly remote?: string | undefined;
+  readonly credentials?: GitCredentials | undefined;
+  /**
+   * Allow replacing the branch's remote history. Only for branches the tool owns (pull-request
+   * branches); refused for `main`, `master` and the remote's default branch (its HEAD). pushBranch
+   * never pushes the checked-out branch: that goes through push()/pushWithRetry().
+   */
+  readonly force?: boolean | undefined;
+}
+
+export interface GitLogOptions {
+  /** Branch, ref or oid; default HEAD. */
+  readonly ref?: string | undefined;
+  /** Maximum number of commits; default all. */
+  readonly depth?: number | undefined;
+}
+
+export interface RecoverOptions {
+  /** Only remove lock files older than this (default 0: the caller knows no other git process runs). */
+  readonly lockStaleAfterMs?: number | undefined;
+}
+
+export interface RecoverResult {
+  /** Lock files removed, relative to the git directory. */
+  readonly removedLocks: readonly string[];
+  /** Tracked paths restored to HEAD in the index and the working tree. */
+  readonly restoredPaths: readonly string[];
+}
+
+/** An open working copy. */
+export interface GitRepository {
+  /** Absolute working tree directory. */
+  readonly dir: string;
+  /** The checked-out branch name, or undefined on a detached HEAD. */
+  currentBranch(): Promise<string | undefined>;
+  /** Oid of HEAD. */
+  headOid(): Promise<string>;
+  /** Fetch one branch; returns the remote head oid (undefined when the remote has no such branch). */
+  fetch(options?: GitRemoteOptions): Promise<string | undefined>;
+  /** The remote-tracking head known locally (`refs/remotes/<remote>/<branch>`), without network. */
+  remoteHeadOid(options?: Omit<GitRemoteOptions, 'credentials'>): Promise<string | undefined>;
+  /** Status of the given paths, keyed by path. */
+  status(paths: readonly string[]): Promise<Record<string, GitFileStatus>>;
+  /**
+   * Stage exactly `files` and commit on the current branch. Returns the new oid, or undefined when
+   * the staged files equal HEAD (nothing to commit).
+   */
+  commit(request: GitCommitRequest): Promise<string | undefined>;
+  /** Push the branch. Never forces: a non-fast-forward throws TagstreamError('PushRejected', retryable). */
+  push(options?: GitRemoteOptions): Promise<void>;
+  /** Push; on non-fast-forward reset to the remote head, let the caller rebuild, push again (bounded). */
+  pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult>;
+  /** Create or move `refs/heads/<name>` to `oid` locally and push it (pull-request mode). */
+  pushBranch(name: string, oid: string, options?: PushBranchOptions): Promise<void>;
+  /** Commits reachable from `ref`, newest first. */
+  log(options?: GitLogOptions): Promise<GitCommitInfo[]>;
+  /** File content at a commit, or undefined when the path does not exist there. */
+  readFileAt(oid: string, path: string): Promise<Buffer | undefined>;
+  /** Paths whose content or presence differs between two commits, sorted. */
+  changedFiles(oidA: string, oidB: string): Promise<string[]>;
+  /** Make the working copy usable after a crash: drop stale locks, reset tracked files to HEAD. */
+  recover(options?: RecoverOptions): Promise<RecoverResult>;
+}
+
+export interface GitCloneOptions {
+  /** Remote URL; userinfo in it is moved to credentials, never stored in `.git/config`. */
+  readonly url: string;
+  /** Target directory (created; must be empty or absent). */
+  readonly dir: string;
+  /** Branch to check out; default the remote's HEAD. */
+  readonly branch?: string | undefined;
+  readonly credentials?: GitCredentials | undefined;
+  /** Shallow clone depth; default full history. */
+  readonly depth?: number | undefined;
+}
+
+export interface GitOpenOptions {
+  readonly credentials?: GitCredentials | undefined;
+}
+
+/** Entry point: open an existing working copy or clone one. */
+export interface GitPort {
+  open(dir: string, options?: GitOpenOptions): Promise<GitRepository>;
+  clone(options: GitCloneOptions): Promise<GitRepository>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Measurement, not a benchmark gate: resolve 1,000 tags on a local registry and print the timing
+ * and request counts. Correctness is asserted; timings are only logged.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRegistryClient } from '../../../src/adapters/registry/index.js';
+import { makeImage } from '../../harness/oci-image.js';
+import { pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
+
+const TAGS = 1000;
+let reg: TestRegistry;
+const images = [makeImage({ layers: [{ 'n.txt': 'even' }] }), makeImage({ layers: [{ 'n.txt': 'odd' }] })];
+
+beforeAll(async () => {
+  reg = await startRegistry();
+  const queue = Array.from({ length: TAGS }, (_, i) => i);
+  const seedStart = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        const img = images[i % 2];
+        if (img) await pushImage(reg, 'bench/app', `t${i}`, img);
+      }
+    }),
+  );
+  console.log(`[throughput] seeded ${TAGS} tags in ${Math.round(performance.now() - seedStart)} ms`);
+}, 120_000);
+afterAll(async () => {
+  await reg?.stop();
+});
+
+it(`resolves ${TAGS} tags`, async () => {
+  const client = createRegistryClient();
+  const refs = Array.from({ length: TAGS }, (_, i) => `${reg.host}/bench/app:t${i}`);
+
+  const t0 = performance.now();
+  const first = await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  const cold = performance.now() - t0;
+  first.forEach((r, i) => expect(r.digest).toBe(images[i % 2]?.digest));
+  const coldStats = client.stats();
+  expect(coldStats.manifestHead).toBe(TAGS);
+
+  const t1 = performance.now();
+  await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  const cached = performance.now() - t1;
+  expect(client.stats().manifestHead).toBe(TAGS);
+
+  client.newRun();
+  client.resetStats();
+  const t2 = performance.now();
+  await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  const secondRun = performance.now() - t2;
+  expect(client.stats().manifestHead).toBe(TAGS);
+  expect(client.stats().ping).toBe(0);
+
+  const seq = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
+  const t3 = performance.now();
+  for (const r of refs.slice(0, 200)) await seq.resolve(r, { importMode: 'Legacy' });
+  const sequential200 = performance.now() - t3;
+
+  console.log(
+    `[throughput] ${TAGS} tags: first run ${Math.round(cold)} ms (${(cold / TAGS).toFixed(2)} ms/tag, ` +
+      `concurrency 8), same run again ${Math.round(cached)} ms (cache), second run ${Math.round(secondRun)} ms; ` +
+      `200 tags sequential ${Math.round(sequential200)} ms. Requests first run: ${JSON.stringify(coldStats)}; ` +
+      `second run: ${JSON.stringify(client.stats())}`,
+  );
+  await Promise.all([client.close(), seq.close()]);
+}, 120_000);

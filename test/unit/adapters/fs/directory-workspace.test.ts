@@ -1,0 +1,91 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directoryWorkspace } from '../../../../src/adapters/fs/directory-workspace.js';
+
+describe('directoryWorkspace', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tagstream-dirws-'));
+    const files: Record<string, string> = {
+      'a.yaml': 'a: 1\n',
+      'deep/er/b.yml': 'b: 2\n',
+      '.git/config': '[core]\n',
+      'node_modules/x/c.yaml': 'c: 3\n',
+      'sub/.git/HEAD': 'ref\n',
+    };
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+      writeFileSync(path.join(dir, p), text);
+    }
+    symlinkSync(path.join(dir, 'deep'), path.join(dir, 'link'));
+  });
+
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists files with POSIX paths, sorted, skipping .git and node_modules at any depth and symlinks', async () => {
+    const ws = directoryWorkspace(dir);
+    expect(ws.root).toBe(path.resolve(dir));
+    expect(await ws.listFiles()).toEqual(['a.yaml', 'deep/er/b.yml']);
+  });
+
+  it('skip list is configurable', async () => {
+    const ws = directoryWorkspace(dir, { skipDirectories: ['.git'] });
+    expect(await ws.listFiles()).toEqual(['a.yaml', 'deep/er/b.yml', 'node_modules/x/c.yaml']);
+  });
+
+  it('reads, sizes and checks existence', async () => {
+    const ws = directoryWorkspace(dir);
+    expect((await ws.readFile('deep/er/b.yml')).toString()).toBe('b: 2\n');
+    expect(await ws.size('a.yaml')).toBe(5);
+    expect(await ws.exists('a.yaml')).toBe(true);
+    expect(await ws.exists('deep')).toBe(true);
+    expect(await ws.exists('nope.yaml')).toBe(false);
+    await expect(ws.readFile('nope.yaml')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses paths that leave the root', async () => {
+    const ws = directoryWorkspace(dir);
+    await expect(ws.readFile('../etc/passwd')).rejects.toThrow(/path must stay inside the workspace: "..\/etc\/passwd"/);
+    await expect(ws.writeFile('/tmp/x', 'x')).rejects.toThrow(/inside the workspace/);
+    await expect(ws.exists('a/../../x')).resolves.toBe(false);
+  });
+
+  it('writes atomically byte-exact, keeps the file mode, creates folders, leaves no temp files', async () => {
+    const ws = directoryWorkspace(dir);
+    const target = path.join(dir, 'mode.yaml');
+    writeFileSync(target, 'old\n');
+    chmodSync(target, 0o640);
+    const bytes = Buffer.from('\uFEFFkey: "1.10"\r\nother: x', 'utf8');
+    await ws.writeFile('mode.yaml', bytes);
+    expect(readFileSync(target).equals(bytes)).toBe(true);
+    expect(statSync(target).mode & 0o777).toBe(0o640);
+
+    await ws.writeFile('new/dir/file.yaml', 'fresh\n');
+    expect(readFileSync(path.join(dir, 'new/dir/file.yaml'), 'utf8')).toBe('fresh\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(path.join(dir, 'new/dir'))).toEqual(['file.yaml']);
+  });
+
+  it('replaces by rename: a reader holding the old inode still sees the old content', async () => {
+    const ws = directoryWorkspace(dir);
+    const target = path.join(dir, 'inode.yaml');
+    writeFileSync(target, 'before\n');
+    const before = statSync(target).ino;
+    await ws.writeFile('inode.yaml', 'after\n');
+    expect(statSync(target).ino).not.toBe(before);
+    expect(readFileSync(target, 'utf8')).toBe('after\n');
+  });
+
+  it('cleans up the temp file when the rename fails', async () => {
+    const ws = directoryWorkspace(dir);
+    mkdirSync(path.join(dir, 'isdir.yaml'), { recursive: true });
+    writeFileSync(path.join(dir, 'isdir.yaml', 'keep'), 'x');
+    await expect(ws.writeFile('isdir.yaml', 'data')).rejects.toThrow();
+    expect(readdirSync(dir).filter((f) => f.includes('isdir.yaml.') && f.endsWith('.tmp'))).toEqual([]);
+  });
+});
