@@ -57522,7 +57522,7 @@ async function buildInventory(workspace, settings, opts = {}) {
   const candidates = listed.filter((p) => p !== SETTINGS_FILE && formatOf(p) !== void 0 && filter.accepts(p)).sort();
   const limits = settings.limits ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount } : DEFAULT_SOURCE_LIMITS;
   const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts));
-  const b = new InventoryBuilder(settings.defaultNamespace || "default");
+  const b = new InventoryBuilder(settings.defaultNamespace || "default", opts.includeObject);
   let documents = 0;
   let cacheHits = 0;
   for (const scan of scans) {
@@ -57581,10 +57581,12 @@ async function mapLimit(items, limit, fn) {
   return out;
 }
 var InventoryBuilder = class {
-  constructor(defaultNamespace) {
+  constructor(defaultNamespace, includeObject) {
     this.defaultNamespace = defaultNamespace;
+    this.includeObject = includeObject;
   }
   defaultNamespace;
+  includeObject;
   diagnostics = [];
   streamSites = /* @__PURE__ */ new Map();
   workloads = [];
@@ -57686,7 +57688,7 @@ var InventoryBuilder = class {
       resolveNames = annotations[RESOLVE_NAMES_ANNOTATION] === "*" || templateAnnotation(value, podPath) === "*";
       if (resolveNames || hasLocalImageName(getPath(value, podPath))) reasons.push("lookup-candidate");
     }
-    if (reasons.length === 0) return void 0;
+    if (reasons.length === 0 && !this.includeObject?.({ ...ref, kind })) return void 0;
     return {
       ...ref,
       kind,
@@ -57767,11 +57769,283 @@ function hasLocalImageName(podSpec) {
   return false;
 }
 
+// src/planning/import-failure.ts
+function normalized(reference) {
+  try {
+    const r = parseImageReference(reference);
+    return `${r.name}${r.tag ? `:${r.tag}` : ""}${r.digest ? `@${r.digest}` : ""}`;
+  } catch {
+    return reference;
+  }
+}
+function importFailureFor(error, reference) {
+  const code2 = error instanceof TagstreamError ? error.code : "Internal";
+  const retryable = error instanceof TagstreamError && error.retryable;
+  switch (code2) {
+    case "RegistryNotFound":
+      return { reason: "NotFound", message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
+    case "RegistryUnauthorized":
+    case "RegistryDenied":
+      return { reason: "Unauthorized", message: `you may not have access to the container image "${reference}"`, transient: false };
+    case "RegistryInsecure":
+      return { reason: "BadRequest", message: errorMessage(error), transient: false };
+    case "InvalidReference":
+      return { reason: "Invalid", message: errorMessage(error), transient: false };
+    case "RegistryRateLimited":
+    case "RegistryTransient":
+      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: true };
+    default:
+      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: retryable };
+  }
+}
+
+// src/domain/prioritize-tags.ts
+var NUMERIC = /^(0|[1-9]\d*)$/;
+var IDENT = /^[0-9A-Za-z-]+$/;
+function parseSemver(text) {
+  const plus = text.indexOf("+");
+  const core = plus === -1 ? text : text.slice(0, plus);
+  if (plus !== -1) {
+    const build = text.slice(plus + 1).split(".");
+    if (build.some((b) => !IDENT.test(b))) return void 0;
+  }
+  const dash = core.indexOf("-");
+  const version = dash === -1 ? core : core.slice(0, dash);
+  const nums = version.split(".");
+  if (nums.length !== 3 || nums.some((n) => !NUMERIC.test(n))) return void 0;
+  const pre = [];
+  if (dash !== -1) {
+    for (const p of core.slice(dash + 1).split(".")) {
+      if (!IDENT.test(p)) return void 0;
+      if (/^\d+$/.test(p)) {
+        if (!NUMERIC.test(p)) return void 0;
+        pre.push(Number(p));
+      } else {
+        pre.push(p);
+      }
+    }
+  }
+  const [major, minor, patch] = nums.map(Number);
+  return { major, minor, patch, pre };
+}
+function compareSemver(a, b) {
+  for (const k of ["major", "minor", "patch"]) {
+    if (a[k] !== b[k]) return a[k] > b[k] ? 1 : -1;
+  }
+  if (a.pre.length === 0 || b.pre.length === 0) {
+    return a.pre.length === b.pre.length ? 0 : a.pre.length === 0 ? 1 : -1;
+  }
+  for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
+    const x = a.pre[i];
+    const y = b.pre[i];
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return x > y ? 1 : -1;
+    if (typeof x === "number") return -1;
+    if (typeof y === "number") return 1;
+    return x > y ? 1 : -1;
+  }
+  return a.pre.length === b.pre.length ? 0 : a.pre.length > b.pre.length ? 1 : -1;
+}
+var Priority = { Latest: 0, Minor: 1, Full: 2, Other: 3 };
+var MINOR = /^\d+\.\d+$/;
+var MINOR_WITH_SUFFIX = /^(\d+\.\d+)-[\w-]+$/;
+function prioritize(tag) {
+  if (tag === "latest") return { tag, priority: Priority.Latest, prefix: "" };
+  const prefix = tag.startsWith("v") ? "v" : "";
+  const short = tag.slice(prefix.length);
+  const full = parseSemver(short);
+  if (full) return { tag, priority: Priority.Full, semver: full, prefix };
+  if (MINOR.test(short)) {
+    const v = parseSemver(`${short}.0`);
+    if (v) return { tag, priority: Priority.Minor, semver: v, prefix };
+  }
+  const m = MINOR_WITH_SUFFIX.exec(short);
+  if (m) {
+    const v = parseSemver(short.replace(m[1], `${m[1]}.0`));
+    if (v) return { tag, priority: Priority.Minor, semver: v, prefix };
+  }
+  return { tag, priority: Priority.Other, prefix };
+}
+function compare(a, b) {
+  if (a.priority !== b.priority) return a.priority - b.priority;
+  if (a.priority === Priority.Other) return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
+  if (!a.semver || !b.semver) return 0;
+  const cmp = compareSemver(a.semver, b.semver);
+  if (cmp !== 0) return -cmp;
+  return a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0;
+}
+function prioritizeTags(tags) {
+  return tags.map((t) => prioritize(t === "" ? "latest" : t)).sort(compare).map((p) => p.tag);
+}
+
+// src/planning/import-plan.ts
+var DEFAULT_MAX_TAGS_PER_REPOSITORY = 50;
+function parseable(reference) {
+  try {
+    parseImageReference(reference);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function importRequestForTag(stream, ref, defaultImportMode = DEFAULT_IMPORT_MODE) {
+  return {
+    namespace: stream.metadata.namespace ?? "",
+    stream: stream.metadata.name,
+    tag: ref.name,
+    from: ref.from?.name ?? "",
+    importMode: ref.importPolicy?.importMode || defaultImportMode,
+    insecure: Boolean(ref.importPolicy?.insecure),
+    scheduled: Boolean(ref.importPolicy?.scheduled),
+    preferArch: ref.annotations?.[PREFER_ARCH_ANNOTATION],
+    preferOs: ref.annotations?.[PREFER_OS_ANNOTATION],
+    referencePolicy: ref.referencePolicy?.type ?? ""
+  };
+}
+function planImports(stream, options = {}) {
+  const neverImported = stream.metadata.annotations?.[DOCKER_REPOSITORY_CHECK_ANNOTATION] === void 0;
+  const only = options.onlyTags ? new Set(options.onlyTags) : void 0;
+  const out = [];
+  for (const ref of stream.spec.tags ?? []) {
+    if (only && !only.has(ref.name)) continue;
+    if (!isImportable(ref)) continue;
+    const pending = tagNeedsImport(stream, ref.name);
+    let due = pending || neverImported;
+    if (!due && options.scheduledDue && ref.importPolicy?.scheduled && parseable(ref.from?.name ?? "")) {
+      due = parseImageReference(ref.from?.name ?? "").digest === null;
+    }
+    if (due) out.push(importRequestForTag(stream, ref, options.defaultImportMode));
+  }
+  return out;
+}
+function repositoryImportDue(stream, options = {}) {
+  const repository = stream.spec.dockerImageRepository;
+  if (!repository) return void 0;
+  if (stream.metadata.annotations?.[DOCKER_REPOSITORY_CHECK_ANNOTATION] !== void 0) return void 0;
+  return {
+    namespace: stream.metadata.namespace ?? "",
+    stream: stream.metadata.name,
+    from: repository,
+    importMode: options.defaultImportMode ?? DEFAULT_IMPORT_MODE,
+    insecure: false,
+    scheduled: false,
+    referencePolicy: ""
+  };
+}
+function planRepositoryImport(request4, remoteTags, stream, maxTags = DEFAULT_MAX_TAGS_PER_REPOSITORY) {
+  const ordered = [...new Set(prioritizeTags(remoteTags))];
+  const cut = maxTags < 0 ? ordered.length : Math.min(maxTags, ordered.length);
+  const imports = ordered.slice(0, cut).map((tag) => {
+    const existing = stream ? findSpecTag(stream, tag) : void 0;
+    return {
+      namespace: request4.namespace,
+      stream: request4.stream,
+      tag,
+      from: withTag(request4.from, tag),
+      importMode: request4.importMode,
+      insecure: request4.insecure,
+      scheduled: request4.scheduled,
+      preferArch: existing?.annotations?.[PREFER_ARCH_ANNOTATION],
+      preferOs: existing?.annotations?.[PREFER_OS_ANNOTATION],
+      referencePolicy: request4.referencePolicy
+    };
+  });
+  return { imports, additionalTags: ordered.slice(cut) };
+}
+
+// src/ports/clock.ts
+var systemClock = { now: () => /* @__PURE__ */ new Date() };
+function rfc3339(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+// src/manifests/edit-scalar.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+function isScalarValue(v) {
+  return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+var STR_TAG = "tag:yaml.org,2002:str";
+var NON_STRING_PATTERNS = ["core", "yaml-1.1"].flatMap(
+  (schema) => new import_yaml3.Schema({ schema }).tags.flatMap((t) => {
+    const tag = t;
+    return tag.default === true && tag.test && tag.tag !== STR_TAG ? [tag.test] : [];
+  })
+);
+var MERGE_KEY = /^<<$/;
+function plainChangesType(s) {
+  if (s === "" || s.trim() !== s) return true;
+  return MERGE_KEY.test(s) || NON_STRING_PATTERNS.some((re) => re.test(s));
+}
+function quoteAmbiguousStrings(doc) {
+  (0, import_yaml3.visit)(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && !node.type && plainChangesType(node.value)) {
+        node.type = "QUOTE_DOUBLE";
+      }
+    }
+  });
+}
+function renderYaml(value, opts) {
+  const doc = new import_yaml3.Document(value, { version: "1.2" });
+  quoteAmbiguousStrings(doc);
+  if (opts.flow) {
+    (0, import_yaml3.visit)(doc, {
+      Map(_k, node) {
+        node.flow = true;
+      },
+      Seq(_k, node) {
+        node.flow = true;
+      }
+    });
+  }
+  return doc.toString({
+    indent: opts.indent,
+    indentSeq: opts.indentSeq,
+    lineWidth: 0,
+    minContentWidth: 0,
+    flowCollectionPadding: false
+  });
+}
+function renderKey(key) {
+  return renderYaml(key, { indent: 2, indentSeq: false }).replace(/\n$/, "");
+}
+var STYLE_OF_TOKEN = {
+  scalar: "PLAIN",
+  "single-quoted-scalar": "QUOTE_SINGLE",
+  "double-quoted-scalar": "QUOTE_DOUBLE"
+};
+function blockStyle(token) {
+  const header2 = token.props.find((p) => p.type === "block-scalar-header");
+  return header2?.source.startsWith("|") ? "BLOCK_LITERAL" : "BLOCK_FOLDED";
+}
+function styleFor(token, value, inFlow = false) {
+  if (!(typeof value === "string")) return { source: value === null ? "null" : String(value), type: "PLAIN" };
+  const original = token.type === "block-scalar" ? blockStyle(token) : STYLE_OF_TOKEN[token.type] ?? "PLAIN";
+  const multiLine = value.includes("\n");
+  if (original === "BLOCK_LITERAL" || original === "BLOCK_FOLDED") {
+    if (multiLine) return { source: value, type: inFlow ? "QUOTE_DOUBLE" : original };
+    return { source: value, type: plainChangesType(value) ? "QUOTE_DOUBLE" : "PLAIN" };
+  }
+  if (multiLine) return { source: value, type: inFlow ? "QUOTE_DOUBLE" : "BLOCK_LITERAL" };
+  if (original === "PLAIN" && plainChangesType(value)) return { source: value, type: "QUOTE_DOUBLE" };
+  return { source: value, type: original };
+}
+function isScalarToken(token) {
+  return !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+}
+
+// src/manifests/render-new.ts
+function renderNewManifest(value, opts = {}) {
+  if (opts.format === "json") return `${JSON.stringify(value, null, 2)}
+`;
+  return renderYaml(value, { indent: 2, indentSeq: false });
+}
+
 // src/manifests/yaml-edit.ts
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/manifests/edit-layout.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 function lineStart(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
@@ -57808,18 +58082,18 @@ function detectLayout(text, docs, eol) {
   const steps = [];
   const seqStyles = [];
   for (const doc of docs) {
-    (0, import_yaml3.visit)(doc, {
+    (0, import_yaml4.visit)(doc, {
       Pair(_key, pair) {
-        if (!(0, import_yaml3.isPair)(pair) || !(0, import_yaml3.isScalar)(pair.key) || !pair.key.range) return;
+        if (!(0, import_yaml4.isPair)(pair) || !(0, import_yaml4.isScalar)(pair.key) || !pair.key.range) return;
         const keyCol = columnOf(text, pair.key.range[0]);
         const value = pair.value;
-        if ((0, import_yaml3.isMap)(value) && !value.flow) {
+        if ((0, import_yaml4.isMap)(value) && !value.flow) {
           const first = value.items[0];
-          if (first && (0, import_yaml3.isScalar)(first.key) && first.key.range) {
+          if (first && (0, import_yaml4.isScalar)(first.key) && first.key.range) {
             const step = columnOf(text, first.key.range[0]) - keyCol;
             if (step > 0) steps.push(step);
           }
-        } else if ((0, import_yaml3.isSeq)(value) && !value.flow && value.range) {
+        } else if ((0, import_yaml4.isSeq)(value) && !value.flow && value.range) {
           const dashCol = columnOf(text, value.range[0]);
           seqStyles.push(dashCol > keyCol ? 1 : 0);
           if (dashCol > keyCol) steps.push(dashCol - keyCol);
@@ -57919,7 +58193,7 @@ function firstDifference(a, b, path = []) {
 }
 
 // src/manifests/edit-locate.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 function formatPath(path) {
   let out = "";
   for (const seg of path) {
@@ -57930,7 +58204,7 @@ function formatPath(path) {
 }
 function usedAnchors(doc) {
   const used = /* @__PURE__ */ new Set();
-  (0, import_yaml4.visit)(doc, {
+  (0, import_yaml5.visit)(doc, {
     Alias(_k, alias) {
       used.add(alias.source);
     }
@@ -57939,7 +58213,7 @@ function usedAnchors(doc) {
 }
 function keyMatches(pair, seg) {
   const key = pair.key;
-  if ((0, import_yaml4.isScalar)(key)) return key.value === seg || String(key.value) === String(seg);
+  if ((0, import_yaml5.isScalar)(key)) return key.value === seg || String(key.value) === String(seg);
   return false;
 }
 function nodeOffset(node, fallback = 0) {
@@ -57972,16 +58246,16 @@ var Locator = class {
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
       const here = path.slice(0, i);
-      if ((0, import_yaml4.isAlias)(node)) this.fail("EditVerify", path, `${formatPath(here)} is an alias (*${node.source}); editing through it would change the anchored node too`, nodeOffset(node));
-      if ((0, import_yaml4.isMap)(node)) {
+      if ((0, import_yaml5.isAlias)(node)) this.fail("EditVerify", path, `${formatPath(here)} is an alias (*${node.source}); editing through it would change the anchored node too`, nodeOffset(node));
+      if ((0, import_yaml5.isMap)(node)) {
         const at = node.items.findIndex((p) => keyMatches(p, seg));
         if (at < 0) this.fail("FieldPath", path, `no key "${String(seg)}" in ${formatPath(here)}; expected an existing mapping key`, nodeOffset(node));
         chain.push(node);
         parent = node;
         pair = node.items[at];
         index2 = at;
-        node = (0, import_yaml4.isNode)(pair?.value) ? pair.value : null;
-      } else if ((0, import_yaml4.isSeq)(node)) {
+        node = (0, import_yaml5.isNode)(pair?.value) ? pair.value : null;
+      } else if ((0, import_yaml5.isSeq)(node)) {
         if (typeof seg !== "number" || seg < 0 || seg >= node.items.length) {
           this.fail("FieldPath", path, `no item ${String(seg)} in ${formatPath(here)}; expected an index below ${node.items.length}`, nodeOffset(node));
         }
@@ -57990,7 +58264,7 @@ var Locator = class {
         pair = void 0;
         index2 = seg;
         const item = node.items[seg];
-        node = (0, import_yaml4.isNode)(item) ? item : null;
+        node = (0, import_yaml5.isNode)(item) ? item : null;
       } else {
         this.fail("FieldPath", path, `${formatPath(here)} is not a mapping or sequence`, nodeOffset(node));
       }
@@ -58000,14 +58274,14 @@ var Locator = class {
   /** Refuse when the chain, the node or (for replaced/deleted subtrees) its content is aliased. */
   checkAliases(path, located, subtree) {
     for (const n of [...located.chain, ...located.node ? [located.node] : []]) {
-      if ((0, import_yaml4.isAlias)(n)) this.fail("EditVerify", path, `the target is an alias (*${n.source}); edit the anchored node instead`, nodeOffset(n));
+      if ((0, import_yaml5.isAlias)(n)) this.fail("EditVerify", path, `the target is an alias (*${n.source}); edit the anchored node instead`, nodeOffset(n));
       const anchor = n.anchor;
       if (anchor && this.used.has(anchor)) {
         this.fail("EditVerify", path, `&${anchor} is referred to by an alias elsewhere; the edit would change those places too`, nodeOffset(n));
       }
     }
     if (subtree && located.node) {
-      (0, import_yaml4.visit)(located.node, {
+      (0, import_yaml5.visit)(located.node, {
         Node: (_k, n) => {
           const anchor = n.anchor;
           if (anchor && this.used.has(anchor)) {
@@ -58016,7 +58290,7 @@ var Locator = class {
         }
       });
     }
-    if (located.pair && (0, import_yaml4.isPair)(located.pair) && (0, import_yaml4.isAlias)(located.pair.key)) {
+    if (located.pair && (0, import_yaml5.isPair)(located.pair) && (0, import_yaml5.isAlias)(located.pair.key)) {
       this.fail("EditVerify", path, "the key is an alias", nodeOffset(located.pair.key));
     }
   }
@@ -58024,83 +58298,6 @@ var Locator = class {
 
 // src/manifests/edit-splice.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-
-// src/manifests/edit-scalar.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-function isScalarValue(v) {
-  return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
-}
-var STR_TAG = "tag:yaml.org,2002:str";
-var NON_STRING_PATTERNS = ["core", "yaml-1.1"].flatMap(
-  (schema) => new import_yaml5.Schema({ schema }).tags.flatMap((t) => {
-    const tag = t;
-    return tag.default === true && tag.test && tag.tag !== STR_TAG ? [tag.test] : [];
-  })
-);
-var MERGE_KEY = /^<<$/;
-function plainChangesType(s) {
-  if (s === "" || s.trim() !== s) return true;
-  return MERGE_KEY.test(s) || NON_STRING_PATTERNS.some((re) => re.test(s));
-}
-function quoteAmbiguousStrings(doc) {
-  (0, import_yaml5.visit)(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === "string" && !node.type && plainChangesType(node.value)) {
-        node.type = "QUOTE_DOUBLE";
-      }
-    }
-  });
-}
-function renderYaml(value, opts) {
-  const doc = new import_yaml5.Document(value, { version: "1.2" });
-  quoteAmbiguousStrings(doc);
-  if (opts.flow) {
-    (0, import_yaml5.visit)(doc, {
-      Map(_k, node) {
-        node.flow = true;
-      },
-      Seq(_k, node) {
-        node.flow = true;
-      }
-    });
-  }
-  return doc.toString({
-    indent: opts.indent,
-    indentSeq: opts.indentSeq,
-    lineWidth: 0,
-    minContentWidth: 0,
-    flowCollectionPadding: false
-  });
-}
-function renderKey(key) {
-  return renderYaml(key, { indent: 2, indentSeq: false }).replace(/\n$/, "");
-}
-var STYLE_OF_TOKEN = {
-  scalar: "PLAIN",
-  "single-quoted-scalar": "QUOTE_SINGLE",
-  "double-quoted-scalar": "QUOTE_DOUBLE"
-};
-function blockStyle(token) {
-  const header2 = token.props.find((p) => p.type === "block-scalar-header");
-  return header2?.source.startsWith("|") ? "BLOCK_LITERAL" : "BLOCK_FOLDED";
-}
-function styleFor(token, value, inFlow = false) {
-  if (!(typeof value === "string")) return { source: value === null ? "null" : String(value), type: "PLAIN" };
-  const original = token.type === "block-scalar" ? blockStyle(token) : STYLE_OF_TOKEN[token.type] ?? "PLAIN";
-  const multiLine = value.includes("\n");
-  if (original === "BLOCK_LITERAL" || original === "BLOCK_FOLDED") {
-    if (multiLine) return { source: value, type: inFlow ? "QUOTE_DOUBLE" : original };
-    return { source: value, type: plainChangesType(value) ? "QUOTE_DOUBLE" : "PLAIN" };
-  }
-  if (multiLine) return { source: value, type: inFlow ? "QUOTE_DOUBLE" : "BLOCK_LITERAL" };
-  if (original === "PLAIN" && plainChangesType(value)) return { source: value, type: "QUOTE_DOUBLE" };
-  return { source: value, type: original };
-}
-function isScalarToken(token) {
-  return !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
-}
-
-// src/manifests/edit-splice.ts
 function unsupported(ctx, path, why, offset) {
   throw new ManifestError("EditVerify", `cannot edit ${formatPath(path)}: ${why}`, ctx.locator.where(offset));
 }
@@ -59033,227 +59230,185 @@ function slotKey(c) {
   return `${c.list}[${c.index}]`;
 }
 
-// src/planning/import-failure.ts
-function normalized(reference) {
-  try {
-    const r = parseImageReference(reference);
-    return `${r.name}${r.tag ? `:${r.tag}` : ""}${r.digest ? `@${r.digest}` : ""}`;
-  } catch {
-    return reference;
-  }
+// src/app/object-edits.ts
+function isContainer(v) {
+  return v !== null && typeof v === "object";
 }
-function importFailureFor(error, reference) {
-  const code2 = error instanceof TagstreamError ? error.code : "Internal";
-  const retryable = error instanceof TagstreamError && error.retryable;
-  switch (code2) {
-    case "RegistryNotFound":
-      return { reason: "NotFound", message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
-    case "RegistryUnauthorized":
-    case "RegistryDenied":
-      return { reason: "Unauthorized", message: `you may not have access to the container image "${reference}"`, transient: false };
-    case "RegistryInsecure":
-      return { reason: "BadRequest", message: errorMessage(error), transient: false };
-    case "InvalidReference":
-      return { reason: "Invalid", message: errorMessage(error), transient: false };
-    case "RegistryRateLimited":
-    case "RegistryTransient":
-      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: true };
-    default:
-      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: retryable };
-  }
-}
-
-// src/domain/prioritize-tags.ts
-var NUMERIC = /^(0|[1-9]\d*)$/;
-var IDENT = /^[0-9A-Za-z-]+$/;
-function parseSemver(text) {
-  const plus = text.indexOf("+");
-  const core = plus === -1 ? text : text.slice(0, plus);
-  if (plus !== -1) {
-    const build = text.slice(plus + 1).split(".");
-    if (build.some((b) => !IDENT.test(b))) return void 0;
-  }
-  const dash = core.indexOf("-");
-  const version = dash === -1 ? core : core.slice(0, dash);
-  const nums = version.split(".");
-  if (nums.length !== 3 || nums.some((n) => !NUMERIC.test(n))) return void 0;
-  const pre = [];
-  if (dash !== -1) {
-    for (const p of core.slice(dash + 1).split(".")) {
-      if (!IDENT.test(p)) return void 0;
-      if (/^\d+$/.test(p)) {
-        if (!NUMERIC.test(p)) return void 0;
-        pre.push(Number(p));
-      } else {
-        pre.push(p);
-      }
+function fieldEdit(site2, object, rel, exists, to) {
+  const doc = site2.docIndex;
+  const at = (p) => [...site2.path, ...p];
+  if (to === void 0) return { op: "delete", doc, path: at(rel) };
+  if (exists) return { op: "set", doc, path: at(rel), value: to };
+  let existing = 0;
+  let node = object;
+  let nullAncestor = false;
+  while (existing < rel.length - 1) {
+    const next = isContainer(node) ? node[rel[existing]] : void 0;
+    if (next === void 0) break;
+    if (next === null) {
+      nullAncestor = true;
+      break;
     }
+    node = next;
+    existing++;
   }
-  const [major, minor, patch] = nums.map(Number);
-  return { major, minor, patch, pre };
-}
-function compareSemver(a, b) {
-  for (const k of ["major", "minor", "patch"]) {
-    if (a[k] !== b[k]) return a[k] > b[k] ? 1 : -1;
-  }
-  if (a.pre.length === 0 || b.pre.length === 0) {
-    return a.pre.length === b.pre.length ? 0 : a.pre.length === 0 ? 1 : -1;
-  }
-  for (let i = 0; i < Math.min(a.pre.length, b.pre.length); i++) {
-    const x = a.pre[i];
-    const y = b.pre[i];
-    if (x === y) continue;
-    if (typeof x === "number" && typeof y === "number") return x > y ? 1 : -1;
-    if (typeof x === "number") return -1;
-    if (typeof y === "number") return 1;
-    return x > y ? 1 : -1;
-  }
-  return a.pre.length === b.pre.length ? 0 : a.pre.length > b.pre.length ? 1 : -1;
-}
-var Priority = { Latest: 0, Minor: 1, Full: 2, Other: 3 };
-var MINOR = /^\d+\.\d+$/;
-var MINOR_WITH_SUFFIX = /^(\d+\.\d+)-[\w-]+$/;
-function prioritize(tag) {
-  if (tag === "latest") return { tag, priority: Priority.Latest, prefix: "" };
-  const prefix = tag.startsWith("v") ? "v" : "";
-  const short = tag.slice(prefix.length);
-  const full = parseSemver(short);
-  if (full) return { tag, priority: Priority.Full, semver: full, prefix };
-  if (MINOR.test(short)) {
-    const v = parseSemver(`${short}.0`);
-    if (v) return { tag, priority: Priority.Minor, semver: v, prefix };
-  }
-  const m = MINOR_WITH_SUFFIX.exec(short);
-  if (m) {
-    const v = parseSemver(short.replace(m[1], `${m[1]}.0`));
-    if (v) return { tag, priority: Priority.Minor, semver: v, prefix };
-  }
-  return { tag, priority: Priority.Other, prefix };
-}
-function compare(a, b) {
-  if (a.priority !== b.priority) return a.priority - b.priority;
-  if (a.priority === Priority.Other) return a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0;
-  if (!a.semver || !b.semver) return 0;
-  const cmp = compareSemver(a.semver, b.semver);
-  if (cmp !== 0) return -cmp;
-  return a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0;
-}
-function prioritizeTags(tags) {
-  return tags.map((t) => prioritize(t === "" ? "latest" : t)).sort(compare).map((p) => p.tag);
+  let value = to;
+  for (let i = rel.length - 1; i > existing; i--) value = { [String(rel[i])]: value };
+  const path = at(rel.slice(0, existing + 1));
+  if (nullAncestor) return { op: "set", doc, path, value };
+  return rel[existing] === "metadata" ? { op: "insert", doc, path, value, index: 0 } : { op: "insert", doc, path, value };
 }
 
-// src/planning/import-plan.ts
-var DEFAULT_MAX_TAGS_PER_REPOSITORY = 50;
-function parseable(reference) {
-  try {
-    parseImageReference(reference);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function importRequestForTag(stream, ref, defaultImportMode = DEFAULT_IMPORT_MODE) {
-  return {
-    namespace: stream.metadata.namespace ?? "",
-    stream: stream.metadata.name,
-    tag: ref.name,
-    from: ref.from?.name ?? "",
-    importMode: ref.importPolicy?.importMode || defaultImportMode,
-    insecure: Boolean(ref.importPolicy?.insecure),
-    scheduled: Boolean(ref.importPolicy?.scheduled),
-    preferArch: ref.annotations?.[PREFER_ARCH_ANNOTATION],
-    preferOs: ref.annotations?.[PREFER_OS_ANNOTATION],
-    referencePolicy: ref.referencePolicy?.type ?? ""
-  };
-}
-function planImports(stream, options = {}) {
-  const neverImported = stream.metadata.annotations?.[DOCKER_REPOSITORY_CHECK_ANNOTATION] === void 0;
-  const only = options.onlyTags ? new Set(options.onlyTags) : void 0;
-  const out = [];
-  for (const ref of stream.spec.tags ?? []) {
-    if (only && !only.has(ref.name)) continue;
-    if (!isImportable(ref)) continue;
-    const pending = tagNeedsImport(stream, ref.name);
-    let due = pending || neverImported;
-    if (!due && options.scheduledDue && ref.importPolicy?.scheduled && parseable(ref.from?.name ?? "")) {
-      due = parseImageReference(ref.from?.name ?? "").digest === null;
-    }
-    if (due) out.push(importRequestForTag(stream, ref, options.defaultImportMode));
-  }
-  return out;
-}
-function repositoryImportDue(stream, options = {}) {
-  const repository = stream.spec.dockerImageRepository;
-  if (!repository) return void 0;
-  if (stream.metadata.annotations?.[DOCKER_REPOSITORY_CHECK_ANNOTATION] !== void 0) return void 0;
-  return {
-    namespace: stream.metadata.namespace ?? "",
-    stream: stream.metadata.name,
-    from: repository,
-    importMode: options.defaultImportMode ?? DEFAULT_IMPORT_MODE,
-    insecure: false,
-    scheduled: false,
-    referencePolicy: ""
-  };
-}
-function planRepositoryImport(request4, remoteTags, stream, maxTags = DEFAULT_MAX_TAGS_PER_REPOSITORY) {
-  const ordered = [...new Set(prioritizeTags(remoteTags))];
-  const cut = maxTags < 0 ? ordered.length : Math.min(maxTags, ordered.length);
-  const imports = ordered.slice(0, cut).map((tag) => {
-    const existing = stream ? findSpecTag(stream, tag) : void 0;
-    return {
-      namespace: request4.namespace,
-      stream: request4.stream,
-      tag,
-      from: withTag(request4.from, tag),
-      importMode: request4.importMode,
-      insecure: request4.insecure,
-      scheduled: request4.scheduled,
-      preferArch: existing?.annotations?.[PREFER_ARCH_ANNOTATION],
-      preferOs: existing?.annotations?.[PREFER_OS_ANNOTATION],
-      referencePolicy: request4.referencePolicy
-    };
-  });
-  return { imports, additionalTags: ordered.slice(cut) };
-}
-
-// src/ports/clock.ts
-var systemClock = { now: () => /* @__PURE__ */ new Date() };
-function rfc3339(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-// src/app/reconcile-plan.ts
+// src/app/plan-writes.ts
 var STREAM_MERGE_KEYS = { "spec.tags": "name", "status.tags": "tag" };
-var DEFAULT_IMPORT_MODE2 = "Legacy";
 function plain(value) {
   return value === void 0 ? void 0 : JSON.parse(JSON.stringify(value));
 }
 function diagnosticOf(e, object) {
   if (e instanceof TagstreamError) {
-    return {
-      severity: "error",
-      message: e.reason,
-      file: e.location?.file,
-      line: e.location?.line,
-      col: e.location?.col,
-      object
-    };
+    return { severity: "error", message: e.reason, file: e.location?.file, line: e.location?.line, col: e.location?.col, object };
   }
   return { severity: "error", message: errorMessage(e), object };
 }
 function dotted(path) {
   return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
 }
-var EditBook = class {
-  byFile = /* @__PURE__ */ new Map();
-  add(file, edits) {
+function newStreamPath(settings, namespace, name) {
+  return settings.imageStreamPath.replaceAll("{namespace}", namespace).replaceAll("{name}", name);
+}
+function planWrites(input) {
+  const { inventory, streams, settings } = input;
+  const blocked2 = input.blocked ?? /* @__PURE__ */ new Set();
+  const diagnostics = [];
+  const localRepository2 = (ns, name) => settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : void 0;
+  const index2 = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
+  const book = /* @__PURE__ */ new Map();
+  const addEdits = (file, edits) => {
     if (edits.length === 0) return;
-    const entry = this.byFile.get(file.path) ?? { file, edits: [] };
+    const entry = book.get(file.path) ?? { file, edits: [] };
     entry.edits.push(...edits);
-    this.byFile.set(file.path, entry);
+    book.set(file.path, entry);
+  };
+  const workloadChanges = [];
+  for (const w of input.workloads ?? inventory.workloads) {
+    const file = inventory.files.get(w.site.file);
+    if (!file) continue;
+    const planned = planWorkload(w, index2, localRepository2, blocked2, diagnostics);
+    addEdits(file, planned.edits);
+    workloadChanges.push(...planned.changes);
   }
-};
+  const files = [];
+  for (const [key, after] of streams) {
+    const entry = inventory.streams.get(key);
+    if (!entry) {
+      const path = newStreamPath(settings, after.metadata.namespace ?? "default", after.metadata.name);
+      files.push({ path, before: null, after: renderNewManifest(plain(after)) });
+      continue;
+    }
+    if (after === entry.stream) continue;
+    const file = inventory.files.get(entry.site.file);
+    if (!file) continue;
+    addEdits(file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
+  }
+  for (const [path, { file, edits }] of [...book].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      const after = applyEdits(file, edits);
+      const before = (file.bom ? "\uFEFF" : "") + file.text;
+      if (after !== before) files.push({ path, before, after });
+    } catch (e) {
+      diagnostics.push(diagnosticOf(e));
+    }
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const changed = new Set(files.map((f) => f.path));
+  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), diagnostics };
+}
+function planWorkload(w, index2, localRepository2, blocked2, diagnostics) {
+  const objectName = `${w.kind}/${w.namespace}/${w.name}`;
+  const reasons = new Set(w.reasons ?? []);
+  const changes = [];
+  const edits = [];
+  const opts = { localRepository: localRepository2, location: w.site.location };
+  const take = (plan) => {
+    for (const e of plan.errors) diagnostics.push(diagnosticOf(e, objectName));
+    if (plan.errors.length === 0) changes.push(...plan.changes);
+  };
+  if (w.kind === "DeploymentConfig" && (w.hasImageChangeTriggers || reasons.has("image-change-trigger"))) {
+    take(applyDeploymentConfigTriggers(w, index2, opts));
+  } else if (w.triggersAnnotation !== void 0 || reasons.has("triggers-annotation")) {
+    take(applyTriggers(w, index2, opts));
+  }
+  if (reasons.has("lookup-candidate") || w.resolveNames) {
+    const lookup = resolveLocalNames(w, index2, opts);
+    for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
+    const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
+    const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked2.has(c.trigger));
+    if (fresh.length > 0) {
+      changes.push(...fresh);
+      const a = lookup.annotation;
+      if (a) edits.push(fieldEdit(w.site, w.object, a.path, a.from !== void 0, a.to));
+    }
+  }
+  const out = [];
+  for (const c of changes) {
+    if (blocked2.has(c.trigger)) continue;
+    edits.push(fieldEdit(w.site, w.object, c.path, c.from !== void 0, c.to));
+    out.push({
+      file: w.site.file,
+      line: w.site.location.line,
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      container: c.container,
+      field: dotted(c.path),
+      from: c.from ?? "",
+      to: c.to,
+      trigger: c.trigger
+    });
+  }
+  return { edits, changes: out };
+}
+
+// src/app/run-imports.ts
+async function askRegistry(registry, requests) {
+  return Promise.all(
+    requests.map(async (request4) => {
+      try {
+        const resolved = await registry.resolve(request4.from, {
+          importMode: request4.importMode,
+          insecure: request4.insecure || void 0,
+          preferArch: request4.preferArch,
+          preferOs: request4.preferOs
+        });
+        return { request: request4, digest: resolved.digest };
+      } catch (error) {
+        return { request: request4, error };
+      }
+    })
+  );
+}
+function isLocalPolicy(stream, request4) {
+  const spec = stream ? findSpecTag(stream, request4.tag) : void 0;
+  return (spec?.referencePolicy?.type || request4.referencePolicy) === "Local";
+}
+async function copyToLocal(registry, localRegistry, request4, digest) {
+  if (!localRegistry) {
+    return {
+      reason: "BadRequest",
+      message: `tag ${request4.tag} has referencePolicy Local but no localRegistry is configured in .tagstream.yaml`
+    };
+  }
+  const destination = `${localRegistry}/${request4.namespace}/${request4.stream}`;
+  try {
+    await registry.copy(`${splitRepository(request4.from).repository}@${digest}`, destination, { insecure: request4.insecure || void 0 });
+    return void 0;
+  } catch (e) {
+    return { reason: "InternalError", message: `copying ${request4.from} to ${destination} failed: ${errorMessage(e)}` };
+  }
+}
+
+// src/app/reconcile-plan.ts
+var DEFAULT_IMPORT_MODE2 = "Legacy";
 async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
@@ -59268,7 +59423,6 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     });
   }
   const localRegistry = settings.localRegistry;
-  const localRepository2 = (ns, name) => localRegistry ? `${localRegistry}/${ns}/${name}` : void 0;
   const current = /* @__PURE__ */ new Map();
   for (const [key, entry] of inventory.streams) current.set(key, entry.stream);
   for (const [key, entry] of inventory.streams) {
@@ -59298,21 +59452,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   const held = [];
   const moveReasons = /* @__PURE__ */ new Map();
   const resultsByStream = /* @__PURE__ */ new Map();
-  const answers = await Promise.all(
-    requests.map(async (request4) => {
-      try {
-        const resolved = await registry.resolve(request4.from, {
-          importMode: request4.importMode,
-          insecure: request4.insecure || void 0,
-          preferArch: request4.preferArch,
-          preferOs: request4.preferOs
-        });
-        return { request: request4, digest: resolved.digest };
-      } catch (error) {
-        return { request: request4, error };
-      }
-    })
-  );
+  const answers = await askRegistry(registry, requests);
   for (const answer of answers) {
     const { request: request4 } = answer;
     const key = streamKey(request4.namespace, request4.stream);
@@ -59332,9 +59472,8 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
       held.push({ stream: key, tag: request4.tag, image: answer.digest, heldBy: hold.heldBy, reason: hold.reason });
       continue;
     }
-    const spec = findSpecTag(current.get(key), request4.tag);
-    if ((spec?.referencePolicy?.type || request4.referencePolicy) === "Local" && currentImage !== answer.digest) {
-      const problem = await copyToLocal(ctx, request4, answer.digest);
+    if (isLocalPolicy(current.get(key), request4) && currentImage !== answer.digest) {
+      const problem = await copyToLocal(registry, ctx.settings.localRegistry, request4, answer.digest);
       if (problem) {
         failures.push({ stream: key, tag: request4.tag, reason: problem.reason, message: problem.message });
         push({ ok: false, request: request4, reason: problem.reason, message: problem.message });
@@ -59346,33 +59485,19 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   }
   const next = new Map(current);
   for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key), results, now, DEFAULT_IMPORT_MODE2));
-  const moves = [];
-  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key), moveReasons, moves);
-  const index2 = new Map([...next].map(([k, s]) => [k, { stream: s }]));
-  const blocked2 = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  for (const f of failures) {
-    if (isLocal(next.get(f.stream), f.tag) && !localRegistry) blocked2.add(`${f.stream}:${f.tag}`);
-  }
-  const book = new EditBook();
-  const workloadChanges = [];
-  for (const w of inventory.workloads) planWorkload(w, inventory, index2, localRepository2, blocked2, book, workloadChanges, diagnostics);
-  for (const [key, entry] of inventory.streams) {
-    const after = next.get(key);
-    if (after === entry.stream) continue;
-    const file = inventory.files.get(entry.site.file);
-    if (!file) continue;
-    book.add(file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
-  }
-  const files = [];
-  for (const [path, { file, edits }] of [...book.byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    try {
-      const after = applyEdits(file, edits);
-      const before = (file.bom ? "\uFEFF" : "") + file.text;
-      if (after !== before) files.push({ path, before, after });
-    } catch (e) {
-      diagnostics.push(diagnosticOf(e));
+  if (options.onlyMoves) {
+    for (const [key, entry] of inventory.streams) {
+      const selected = (resultsByStream.get(key) ?? []).some((r) => r.ok && options.onlyMoves(key, r.request.tag));
+      if (!selected) next.set(key, entry.stream);
     }
   }
+  const collected = [];
+  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key), moveReasons, collected);
+  const moves = await withImageCreated(ctx, collected);
+  const blocked2 = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
+  const writes = planWrites({ inventory, streams: next, settings, blocked: blocked2 });
+  diagnostics.push(...writes.diagnostics);
+  const { files, workloads: workloadChanges } = writes;
   const changedFiles = new Set(files.map((f) => f.path));
   const changeSet = {
     moves,
@@ -59383,6 +59508,25 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     files
   };
   return { changeSet, inventory };
+}
+async function withImageCreated(ctx, moves) {
+  const created = /* @__PURE__ */ new Map();
+  for (const m of moves) {
+    if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes("@")) continue;
+    created.set(
+      m.to.image,
+      ctx.registry.inspect(m.to.reference).then(
+        (meta) => meta.created,
+        () => void 0
+      )
+    );
+  }
+  return Promise.all(
+    moves.map(async (m) => {
+      const when = m.to.image ? await created.get(m.to.image) : void 0;
+      return when ? { ...m, imageCreated: when } : m;
+    })
+  );
 }
 function extraHold(options, key, image) {
   const h = options.extraHolds?.get(key)?.find((x) => x.image === image);
@@ -59416,86 +59560,63 @@ function collectMoves(key, before, after, reasons, out) {
     });
   }
 }
-async function copyToLocal(ctx, request4, digest) {
-  const localRegistry = ctx.settings.localRegistry;
-  if (!localRegistry) {
-    return {
-      reason: "BadRequest",
-      message: `tag ${request4.tag} has referencePolicy Local but no localRegistry is configured in .tagstream.yaml`
-    };
-  }
-  const destination = `${localRegistry}/${request4.namespace}/${request4.stream}`;
-  try {
-    await ctx.registry.copy(`${splitRepository(request4.from).repository}@${digest}`, destination, { insecure: request4.insecure || void 0 });
-    return void 0;
-  } catch (e) {
-    return { reason: "InternalError", message: `copying ${request4.from} to ${destination} failed: ${errorMessage(e)}` };
-  }
-}
 function locateAt(e, site2) {
   return e.location ? e : new ManifestError("Invalid", e.message, site2.location, e);
 }
-function fieldEdit(w, rel, from, to) {
-  const doc = w.site.docIndex;
-  if (from !== void 0) return { op: "set", doc, path: [...w.site.path, ...rel], value: to };
-  let existing = 0;
-  let node = w.object;
-  while (existing < rel.length - 1) {
-    const next = node !== null && typeof node === "object" ? node[rel[existing]] : void 0;
-    if (next === void 0 || next === null) break;
-    node = next;
-    existing++;
-  }
-  let value = to;
-  for (let i = rel.length - 1; i > existing; i--) value = { [String(rel[i])]: value };
-  return { op: "insert", doc, path: [...w.site.path, ...rel.slice(0, existing + 1)], value };
+
+// src/app/replay-commits.ts
+var MAX_LOCAL_COMMITS = 200;
+function isTagstreamCommit(c) {
+  return parseMoveTrailers(c.message).length > 0 || c.message.includes(`
+${WORKLOAD_TRAILER}: `);
 }
-function planWorkload(w, inventory, index2, localRepository2, blocked2, book, out, diagnostics) {
-  const file = inventory.files.get(w.site.file);
-  if (!file) return;
-  const objectName = `${w.kind}/${w.namespace}/${w.name}`;
-  const reasons = new Set(w.reasons ?? []);
-  const changes = [];
-  const edits = [];
-  const opts = { localRepository: localRepository2, location: w.site.location };
-  const take = (plan) => {
-    for (const e of plan.errors) diagnostics.push(diagnosticOf(e, objectName));
-    if (plan.errors.length === 0) changes.push(...plan.changes);
-  };
-  if (w.kind === "DeploymentConfig" && (w.hasImageChangeTriggers || reasons.has("image-change-trigger"))) {
-    take(applyDeploymentConfigTriggers(w, index2, opts));
-  } else if (w.triggersAnnotation !== void 0 || reasons.has("triggers-annotation")) {
-    take(applyTriggers(w, index2, opts));
+async function localCommits(git4, remoteHead) {
+  const history = await git4.log({ depth: MAX_LOCAL_COMMITS + 1 });
+  const local = [];
+  for (const c of history) {
+    if (c.oid === remoteHead) break;
+    local.push(c);
   }
-  if (reasons.has("lookup-candidate") || w.resolveNames) {
-    const lookup = resolveLocalNames(w, index2, opts);
-    for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
-    const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
-    const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked2.has(c.trigger));
-    if (fresh.length > 0) {
-      changes.push(...fresh);
-      if (lookup.annotation) {
-        edits.push(fieldEdit(w, lookup.annotation.path, lookup.annotation.from, lookup.annotation.to));
-      }
+  if (remoteHead !== void 0 && local.length === history.length && history.length > MAX_LOCAL_COMMITS) {
+    throw new TagstreamError("Git", `more than ${MAX_LOCAL_COMMITS} local commits are not on the remote branch; push or rebase them first`);
+  }
+  return local.reverse().filter((c) => !isTagstreamCommit(c));
+}
+async function replayCommits(git4, workspace, commits) {
+  let replayed = 0;
+  for (const c of commits) {
+    const parent = c.parents[0];
+    if (!parent || c.parents.length > 1) {
+      throw new TagstreamError("Git", `local commit ${c.oid.slice(0, 12)} is a merge or root commit and cannot be replayed; push it first`);
     }
-  }
-  for (const c of changes) {
-    if (blocked2.has(c.trigger)) continue;
-    edits.push(fieldEdit(w, c.path, c.from, c.to));
-    out.push({
-      file: w.site.file,
-      line: w.site.location.line,
-      kind: w.kind,
-      namespace: w.namespace,
-      name: w.name,
-      container: c.container,
-      field: dotted(c.path),
-      from: c.from ?? "",
-      to: c.to,
-      trigger: c.trigger
+    const head = await git4.headOid();
+    const files = await git4.changedFiles(parent, c.oid);
+    for (const path of files) {
+      const base = await git4.readFileAt(parent, path);
+      const theirs = await git4.readFileAt(head, path);
+      const same = base === void 0 ? theirs === void 0 : theirs !== void 0 && base.equals(theirs);
+      if (!same) {
+        throw new TagstreamError(
+          "Git",
+          `local commit ${c.oid.slice(0, 12)} and the remote branch both changed ${path}; pull and resolve it, then run again`
+        );
+      }
+      const mine = await git4.readFileAt(c.oid, path);
+      if (mine === void 0) continue;
+      await workspace.writeFile(path, mine);
+    }
+    for (const path of files) {
+      if (await git4.readFileAt(c.oid, path) === void 0) await workspace.removeFile(path);
+    }
+    const oid = await git4.commit({
+      files,
+      message: c.message,
+      author: { name: c.author.name, email: c.author.email },
+      timestamp: c.author.timestamp
     });
+    if (oid) replayed++;
   }
-  book.add(file, edits);
+  return replayed;
 }
 
 // src/app/reconcile.ts
@@ -59528,20 +59649,21 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     committer: commitOptions.committer,
     timestamp: Math.floor(ctx.clock.now().getTime() / 1e3)
   });
-  let commit = await commitPlan(changeSet);
-  if (!options.push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
   const push = options.push;
+  const local = push ? await localCommits(git4, await git4.remoteHeadOid({ remote: push.remote, branch: push.branch })) : [];
+  let commit = await commitPlan(changeSet);
+  if (!push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
   const result = await git4.pushWithRetry({
     remote: push.remote,
     branch: push.branch,
     credentials: push.credentials,
     attempts: push.attempts ?? DEFAULT_PUSH_ATTEMPTS,
     rebuild: async () => {
+      const replayed = await replayCommits(git4, ctx.workspace, local);
       changeSet = await plan();
       await writeChangeSet(ctx, changeSet);
-      if (changeSet.files.length === 0) return "nothing-to-commit";
-      commit = await commitPlan(changeSet);
-      return commit ? "committed" : "nothing-to-commit";
+      commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : void 0;
+      return commit || replayed > 0 ? "committed" : "nothing-to-commit";
     }
   });
   return {
@@ -59627,6 +59749,9 @@ function directoryWorkspace(root, options = {}) {
         await fs.rm(temp, { force: true });
         throw e;
       }
+    },
+    async removeFile(path) {
+      await fs.rm(resolve5(path), { force: true });
     }
   };
 }
@@ -60017,12 +60142,17 @@ var IsomorphicGitRepository = class {
     const url = await this.remoteUrl(remote);
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const op = `fetch ${branch2} from ${remote}`;
-    await this.run(
-      op,
-      () => import_isomorphic_git2.default.fetch({ fs: fs3, http, dir, remote, ref: branch2, remoteRef: branch2, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
-      url,
-      auth.rejected
-    );
+    try {
+      await this.run(
+        op,
+        () => import_isomorphic_git2.default.fetch({ fs: fs3, http, dir, remote, ref: branch2, remoteRef: branch2, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+        url,
+        auth.rejected
+      );
+    } catch (e) {
+      if (causedByNotFound(e)) return void 0;
+      throw e;
+    }
     return this.remoteHeadOid({ remote, branch: branch2 });
   }
   async remoteHeadOid(options = {}) {
@@ -60200,6 +60330,12 @@ var IsomorphicGitRepository = class {
     return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
   }
 };
+function causedByNotFound(e) {
+  for (let cur = e, depth = 0; cur && depth < 8; cur = cur.cause, depth++) {
+    if (cur.code === "NotFoundError") return true;
+  }
+  return false;
+}
 
 // src/adapters/git/isomorphic-git-adapter.ts
 function createGitAdapter(options = {}) {
@@ -60898,14 +61034,10 @@ function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference 
   const candidates = entries.filter((e) => !isAttestation(e));
   const preferArch = preference.preferArch?.trim() || void 0;
   const preferOs = preference.preferOs?.trim() || void 0;
-  if (preferArch !== void 0 || preferOs !== void 0) {
-    const os = preferOs ?? configured.os;
-    const arch = preferArch ?? configured.architecture;
-    const variant = preferArch === void 0 ? configured.variant : void 0;
-    const hit = candidates.find((e) => matches(e, os, arch, variant));
-    if (hit) return hit;
-  }
-  return candidates.find((e) => matches(e, configured.os, configured.architecture, configured.variant)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
+  const os = preferOs ?? configured.os;
+  const arch = preferArch ?? configured.architecture;
+  const variant = preferArch === void 0 ? configured.variant : void 0;
+  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
 }
 function parsePlatform(text) {
   const parts = text.split("/");
@@ -61203,6 +61335,12 @@ var Transport = class {
         const next = new URL(location, url);
         if (next.protocol !== "https:" && next.protocol !== "http:") {
           throw new RegistryError("RegistryProtocol", `redirect from ${req.url.host} to an unsupported scheme ${next.protocol}`, { registry: req.registry, repository: req.repository, status });
+        }
+        if (!isLoopbackHost(req.url.host) && isLoopbackHost(next.host)) {
+          throw new RegistryError("RegistryProtocol", `${req.url.host} redirected to a loopback address (${next.host}); refused`, { registry: req.registry, repository: req.repository, status });
+        }
+        if (url.protocol === "https:" && next.protocol === "http:" && req.tls === "verified" && !isLoopbackHost(next.host)) {
+          throw new RegistryError("RegistryInsecure", `${req.url.host} redirected to plain HTTP (${next.host}); mark the registry insecure to allow it`, { registry: req.registry, repository: req.repository, status });
         }
         if (next.host !== url.host) {
           const { authorization: _dropped, ...rest } = headers;
@@ -61831,11 +61969,19 @@ var RegistryClient = class {
       if (res.status === 404) {
         return this.fail(loc, await this.manifestRequest(loc, target), target);
       }
+      if (res.status === 405 || res.status === 501) {
+        const m2 = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+        return { digest: m2.digest, mediaType: m2.mediaType };
+      }
       if (res.status !== 200) return this.fail(loc, res, target);
       const mediaType = baseMediaType(headerValue(res.headers, "content-type"));
       if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
       const digest = headerValue(res.headers, "docker-content-digest");
-      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) return { digest, mediaType };
+      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
+        if (mediaType) return { digest, mediaType };
+        const m2 = await this.manifest(loc, digest);
+        return { digest, mediaType: m2.mediaType };
+      }
       const m = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
       return { digest: m.digest, mediaType: m.mediaType };
     });
@@ -62720,8 +62866,15 @@ async function runPullRequestMode(deps, options, planCtx, holds) {
     let pr;
     let action;
     if (!existing) {
-      pr = await gh.createPullRequest({ title, body, head: group.branch, base: options.base });
-      action = "opened";
+      try {
+        pr = await gh.createPullRequest({ title, body, head: group.branch, base: options.base });
+        action = "opened";
+      } catch (e) {
+        const raced = (await gh.listPullRequests({ state: "open", base: options.base, head: group.branch }))[0];
+        if (!raced) throw e;
+        pr = await gh.updatePullRequest(raced.number, { title, body });
+        action = "updated";
+      }
     } else if (existing.title !== title || existing.body.replace(/\r\n/g, "\n") !== body) {
       pr = await gh.updatePullRequest(existing.number, { title, body });
       action = "updated";
@@ -62939,7 +63092,9 @@ async function runMode(deps, inputs) {
   const result = await runPullRequestMode(
     {
       reconcile: deps.reconcile,
-      checkout: (index2) => index2 === 0 ? Promise.resolve(ctx) : deps.cloneBase(inputs, base, index2),
+      // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
+      // was, so a later step's `git push` cannot publish a proposal to the base branch.
+      checkout: (index2) => deps.cloneBase(inputs, base, index2),
       changeRequests: gh,
       log: runner.log()
     },

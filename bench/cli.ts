@@ -33,6 +33,7 @@ const NUMERIC: Record<string, NumericKey> = {
 const HELP = `usage: npm run bench -- [--files N] [--workloads N] [--streams N] [--tags-per-stream N]
   [--trigger-every N] [--streams-per-namespace N] [--seed N] [--move-share F] [--skopeo-sample N]
   [--skopeo-parallel N] [--token-streams N] [--seed-concurrency N] [--json FILE] [--keep] [--quiet]
+  [--profile DIR]   (V8 CPU profile of every measured child process, for node --cpu-prof analysis)
 Every number can also come from TAGSTREAM_BENCH_<FLAG> (e.g. TAGSTREAM_BENCH_FILES=200).
 Defaults: ${Object.entries(NUMERIC)
   .map(([flag, key]) => `${flag}=${DEFAULT_BENCH[key]}`)
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     options: {
       ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: 'string' as const }])),
       json: { type: 'string' },
+      profile: { type: 'string' },
       keep: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
     ...DEFAULT_BENCH,
     ...sizes,
     keep: values.keep === true,
+    profileDir: typeof values.profile === 'string' ? resolve(values.profile) : undefined,
     scenarioScript: fileURLToPath(new URL('./scenario-child.js', import.meta.url)),
     progress: (m) => {
       if (!quiet) process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);

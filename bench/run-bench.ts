@@ -7,7 +7,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -32,6 +32,8 @@ export interface BenchConfig extends Omit<MonorepoOptions, 'registryHost'> {
   readonly scenarioScript: string;
   /** Keep the temp dir (repositories) for inspection. */
   readonly keep: boolean;
+  /** Write a V8 CPU profile of every scenario child into this directory. */
+  readonly profileDir?: string | undefined;
   readonly progress: (message: string) => void;
 }
 
@@ -64,7 +66,7 @@ export interface SkopeoFigures {
 
 export interface BenchResult {
   readonly startedAt: string;
-  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string };
+  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: readonly number[] };
   readonly config: Omit<BenchConfig, 'scenarioScript' | 'progress'>;
   readonly monorepo: {
     readonly files: number;
@@ -113,11 +115,12 @@ async function commitAll(dir: string, message: string): Promise<void> {
 }
 
 /** Run one scenario in a child process (its own peak RSS). */
-export async function runScenarioChild(script: string, workDir: string, input: ScenarioInput): Promise<ScenarioRun> {
+export async function runScenarioChild(script: string, workDir: string, input: ScenarioInput, profileDir?: string): Promise<ScenarioRun> {
   const inputFile = join(workDir, `scenario-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(inputFile, JSON.stringify(input));
   const start = performance.now();
-  const child = spawn(process.execPath, [script, inputFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+  const child = spawn(process.execPath, [...profile, script, inputFile], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -159,8 +162,11 @@ const reconcileInput = (repo: string, passes: readonly { scheduledDue: boolean }
 export async function runBench(config: BenchConfig): Promise<BenchResult> {
   const { progress } = config;
   const startedAt = new Date().toISOString();
+  // Other work on the machine skews every figure: recorded so a reader can judge.
+  const loadAverage = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'tagstream-bench-'));
   const registries: TestRegistry[] = [];
+  const scenario = (input: ScenarioInput) => runScenarioChild(config.scenarioScript, work, input, config.profileDir);
   try {
     const registry = await startRegistry();
     registries.push(registry);
@@ -177,21 +183,17 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
     const expected = new Map(generated.tags.map((t) => [t.from, seeded.get(`${t.repository}:${t.tag}`) ?? '']));
 
     progress('first reconcile: import every tag, pin every triggered workload (then committed with git CLI)');
-    const prime = await runScenarioChild(config.scenarioScript, work, reconcileInput(repoDir, [{ scheduledDue: true }]));
+    const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }]));
     await commitAll(repoDir, 'First Tagstream reconcile');
 
     progress('no-change reconcile (cold process)');
-    const noChange = await runScenarioChild(config.scenarioScript, work, reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+    const noChange = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
 
     progress('steady state: passes in one process with the parse cache');
-    const steady = await runScenarioChild(
-      config.scenarioScript,
-      work,
-      reconcileInput(repoDir, [{ scheduledDue: true }, { scheduledDue: true }, { scheduledDue: false }], { parseCache: true, commit: true }),
-    );
+    const steady = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }, { scheduledDue: true }, { scheduledDue: false }], { parseCache: true, commit: true }));
 
     progress('import phase: every tag resolved at once');
-    const importPhase = await runScenarioChild(config.scenarioScript, work, { kind: 'import', refs });
+    const importPhase = await scenario({ kind: 'import', refs });
 
     let skopeo: BenchResult['skopeo'];
     if (config.skopeoSample > 0 && hasSkopeo()) {
@@ -207,7 +209,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
     const movedTags = pickMoved(generated.tags, config.moveShare);
     progress(`moving ${movedTags.length} tags, then reconcile with commit`);
     await moveTags(registry, movedTags, 1, config.seedConcurrency);
-    const moved = { ...(await runScenarioChild(config.scenarioScript, work, reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }))), movedTags: movedTags.length };
+    const moved = { ...(await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }))), movedTags: movedTags.length };
 
     let token: BenchResult['scenarios']['token'];
     if (config.tokenStreams > 0) {
@@ -226,15 +228,15 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       await materialize(tokenDir, small);
       await seedTags(tokenRegistry, small.tags, config.seedConcurrency);
       const credentials = { username: TEST_USER, password: TEST_PASSWORD };
-      await runScenarioChild(config.scenarioScript, work, reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials }));
+      await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials }));
       await commitAll(tokenDir, 'First Tagstream reconcile');
-      const r = await runScenarioChild(config.scenarioScript, work, reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }));
+      const r = await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }));
       token = { ...r, repositories: new Set(small.tags.map((t) => t.repository)).size, tags: small.tags.length };
     }
 
     return {
       startedAt,
-      machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown' },
+      machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage },
       config: { ...withoutFunctions(config) },
       monorepo: {
         files: generated.files.size,
@@ -255,6 +257,6 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
 }
 
 function withoutFunctions(config: BenchConfig): Omit<BenchConfig, 'scenarioScript' | 'progress'> {
-  const { scenarioScript: _s, progress: _p, ...rest } = config;
+  const { scenarioScript: _s, progress: _p, profileDir: _d, ...rest } = config;
   return rest;
 }

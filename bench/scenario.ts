@@ -56,6 +56,8 @@ export interface PassFigures {
   readonly diagnostics: number;
   readonly commit?: string | undefined;
   readonly cacheHits?: number | undefined;
+  /** Files the pass had to parse although a cache was given. */
+  readonly cacheMisses?: number | undefined;
 }
 
 export interface ScenarioResult {
@@ -121,6 +123,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
       registry.newRun();
       registry.resetStats();
       const hitsBefore = cache?.hits ?? 0;
+      const missesBefore = cache?.misses ?? 0;
       const options: ReconcileOptions = {
         scheduledDue: pass.scheduledDue,
         commit: input.commit ? { author: BENCH_IDENTITY } : undefined,
@@ -140,6 +143,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
         diagnostics: cs.diagnostics.length,
         commit: result.commit,
         cacheHits: cache ? cache.hits - hitsBefore : undefined,
+        cacheMisses: cache ? cache.misses - missesBefore : undefined,
       });
     }
     return { passes, maxRssMiB: maxRssMiB(), firstError };

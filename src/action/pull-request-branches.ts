@@ -45,7 +45,11 @@ export function groupMoves(moves: readonly TagMove[], group: ActionGroup, prefix
   return [...byBranch.entries()].map(([branch, keys]) => ({ branch, keys }));
 }
 
-/** The part of a plan that concerns some moves: their moves, workloads, files; everything held or failed. */
+/**
+ * The part of a plan that concerns some moves, for rendering their PR: those moves and the
+ * workloads they drive. Held tags, failures, diagnostics and files are kept whole (a plan does
+ * not say which file serves which move).
+ */
 export function sliceChangeSet(cs: ChangeSet, keys: readonly string[]): ChangeSet {
   const wanted = new Set(keys);
   const workloads = cs.workloads.filter((w) => wanted.has(w.trigger));

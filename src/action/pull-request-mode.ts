@@ -36,8 +36,8 @@ export interface PullRequestModeOptions {
 export interface PullRequestModeDeps {
   readonly reconcile: ReconcileFn;
   /**
-   * A clean working copy at the base head. Called once per group that needs a commit: index 0 may
-   * be the job's checkout; later indexes must be fresh (each group's commit has the base as parent).
+   * A fresh working copy at the base head, once per group that needs a commit (each group's
+   * commit must have the base as its parent, and the job's checkout must stay untouched).
    */
   readonly checkout: (index: number) => Promise<BaseCheckout>;
   readonly changeRequests: ChangeRequests;
@@ -107,7 +107,7 @@ async function fetchBranch(git: GitRepository, branch: string, credentials: GitC
   }
 }
 
-/** Run pull-request mode over `plan` (the dry-run plan of the base) with holds already applied. */
+/** Plan on the job's checkout (dry run, with the closed-PR `holds`), then open, update or close the tool's PRs. */
 export async function runPullRequestMode(deps: PullRequestModeDeps, options: PullRequestModeOptions, planCtx: BaseCheckout, holds: Holds): Promise<PullRequestModeResult> {
   const { changeRequests: gh, log } = deps;
   const repository = gh.repository;
@@ -208,8 +208,16 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
     let pr: PullRequest;
     let action: SummaryPullRequest['action'];
     if (!existing) {
-      pr = await gh.createPullRequest({ title, body, head: group.branch, base: options.base });
-      action = 'opened';
+      try {
+        pr = await gh.createPullRequest({ title, body, head: group.branch, base: options.base });
+        action = 'opened';
+      } catch (e) {
+        // A concurrent run opened it first (GitHub: 422 "A pull request already exists"): update that one.
+        const raced = (await gh.listPullRequests({ state: 'open', base: options.base, head: group.branch }))[0];
+        if (!raced) throw e;
+        pr = await gh.updatePullRequest(raced.number, { title, body });
+        action = 'updated';
+      }
     } else if (existing.title !== title || existing.body.replace(/\r\n/g, '\n') !== body) {
       pr = await gh.updatePullRequest(existing.number, { title, body });
       action = 'updated';

@@ -22,7 +22,7 @@ export interface ActionDeps {
   readonly reconcile: ReconcileFn;
   /** The job's checkout at `inputs.path`, with registry credentials from `registry-auth`. */
   readonly openCheckout: (inputs: ActionInputs, log: WorkflowRunner) => Promise<BaseCheckout>;
-  /** A fresh clone of `base` for the second and later pull-request groups. */
+  /** A fresh clone of `base` for each pull-request branch (index 0, 1, …). */
   readonly cloneBase: (inputs: ActionInputs, base: string, index: number) => Promise<BaseCheckout>;
   /** The code host client; undefined when the repository or API URL is unknown. */
   readonly changeRequests: (inputs: ActionInputs) => ChangeRequests | undefined;
@@ -126,7 +126,9 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
   const result = await runPullRequestMode(
     {
       reconcile: deps.reconcile,
-      checkout: (index) => (index === 0 ? Promise.resolve(ctx) : deps.cloneBase(inputs, base, index)),
+      // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
+      // was, so a later step's `git push` cannot publish a proposal to the base branch.
+      checkout: (index) => deps.cloneBase(inputs, base, index),
       changeRequests: gh,
       log: runner.log(),
     },

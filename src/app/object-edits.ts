@@ -5,8 +5,11 @@
  * insert what is missing together with its missing parents, delete what is removed.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { errorMessage, TagstreamError } from '../errors.js';
+import type { FileChange } from '../domain/change-set.js';
 import type { NodePath, ObjectSite } from '../manifests/inventory-model.js';
-import { diffToEdits, type Edit } from '../manifests/yaml-edit.js';
+import type { SourceFile } from '../manifests/source-file.js';
+import { applyEdits, diffToEdits, type Edit } from '../manifests/yaml-edit.js';
 
 /** What an edit needs to know about an object: where it sits and its current plain value. */
 export interface EditableObject {
@@ -44,13 +47,13 @@ function valueAt(root: unknown, path: NodePath): unknown {
  * at the deepest existing ancestor carrying the missing maps (e.g. `metadata.annotations` + the
  * key). An ancestor present but null (`annotations:` with nothing after it) is set instead.
  */
-export function fieldEdit(w: EditableObject, rel: NodePath, from: unknown, to: unknown): Edit {
-  const doc = w.site.docIndex;
-  const at = (p: NodePath): NodePath => [...w.site.path, ...p];
+export function fieldEdit(site: EditableObject['site'], object: unknown, rel: NodePath, exists: boolean, to: unknown): Edit {
+  const doc = site.docIndex;
+  const at = (p: NodePath): NodePath => [...site.path, ...p];
   if (to === undefined) return { op: 'delete', doc, path: at(rel) };
-  if (from !== undefined) return { op: 'set', doc, path: at(rel), value: to };
+  if (exists) return { op: 'set', doc, path: at(rel), value: to };
   let existing = 0;
-  let node: unknown = w.object;
+  let node: unknown = object;
   let nullAncestor = false;
   while (existing < rel.length - 1) {
     const next = isContainer(node) ? node[rel[existing] as string | number] : undefined;
@@ -65,7 +68,9 @@ export function fieldEdit(w: EditableObject, rel: NodePath, from: unknown, to: u
   let value: unknown = to;
   for (let i = rel.length - 1; i > existing; i--) value = { [String(rel[i])]: value };
   const path = at(rel.slice(0, existing + 1));
-  return nullAncestor ? { op: 'set', doc, path, value } : { op: 'insert', doc, path, value };
+  if (nullAncestor) return { op: 'set', doc, path, value };
+  // A pod template's new `metadata` reads best before its `spec`, as every generator writes it.
+  return rel[existing] === 'metadata' ? { op: 'insert', doc, path, value, index: 0 } : { op: 'insert', doc, path, value };
 }
 
 /** A deep copy of `object` with `changes` applied in order (missing maps are created). */
@@ -93,6 +98,29 @@ export function applyChanges(object: unknown, changes: readonly ObjectChange[]):
   return root;
 }
 
+/**
+ * The shortest prefix of `path` that is absent (or null) in `object`: a change under a missing
+ * parent becomes one insert of that parent with everything planned below it.
+ */
+function anchor(object: unknown, path: NodePath): NodePath {
+  for (let n = 1; n < path.length; n++) {
+    const v = valueAt(object, path.slice(0, n));
+    if (v === undefined || v === null) return path.slice(0, n);
+  }
+  return path;
+}
+
+/**
+ * An `annotations` map, or a pod template's `metadata`, that a removal leaves empty: the API
+ * server would not keep it (omitempty), so neither do we. The object's own metadata always stays.
+ */
+function prunable(path: NodePath, after: unknown): boolean {
+  const key = path[path.length - 1];
+  if (key !== 'annotations' && !(key === 'metadata' && path.length > 1)) return false;
+  const v = valueAt(after, path);
+  return isContainer(v) && !Array.isArray(v) && Object.keys(v).length === 0;
+}
+
 function isPrefix(prefix: NodePath, path: NodePath): boolean {
   return prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
 }
@@ -102,24 +130,17 @@ function isPrefix(prefix: NodePath, path: NodePath): boolean {
  * in another change's path fold into it (a DeploymentConfig's new `spec.triggers` and the
  * `lastTriggeredImage` a trigger then writes into it); collections that exist on both sides are
  * diffed item by item so untouched entries keep their bytes and comments. Removing the last
- * annotation removes the then empty `annotations` map, as the API server would not keep it.
+ * annotation removes the then empty `annotations` map (and an emptied pod template `metadata`).
  */
 export function changeEdits(w: EditableObject, changes: readonly ObjectChange[]): Edit[] {
   const after = applyChanges(w.object, changes);
   const tops: NodePath[] = [];
   for (const c of changes) {
     let path = c.path;
-    const parent = path.slice(0, -1);
-    const parentAfter = valueAt(after, parent);
-    if (
-      c.to === undefined &&
-      parent[parent.length - 1] === 'annotations' &&
-      isContainer(parentAfter) &&
-      Object.keys(parentAfter).length === 0 &&
-      valueAt(w.object, parent) !== undefined
-    ) {
-      path = parent;
+    if (c.to === undefined) {
+      while (prunable(path.slice(0, -1), after)) path = path.slice(0, -1);
     }
+    path = anchor(w.object, path);
     if (tops.some((t) => isPrefix(t, path))) continue;
     for (let i = tops.length - 1; i >= 0; i--) if (isPrefix(path, tops[i] as NodePath)) tops.splice(i, 1);
     tops.push(path);
@@ -128,15 +149,13 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
   const seen = new Set<string>();
   for (const path of tops) {
     const from = valueAt(w.object, path);
-    const pruned = path[path.length - 1] === 'annotations' && isContainer(valueAt(after, path)) && Object.keys(valueAt(after, path) as object).length === 0;
-    const to = pruned ? undefined : valueAt(after, path);
+    const to = prunable(path, after) ? undefined : valueAt(after, path);
     if (isDeepStrictEqual(from, to)) continue;
     const planned =
       isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)
         ? diffToEdits(w.site.docIndex, [...w.site.path, ...path], from, to)
-        : [fieldEdit(w, path, from, to)];
+        : [fieldEdit(w.site, w.object, path, from !== undefined, to)];
     for (const e of planned) {
-      // Two fields under the same missing parent plan the same insert of that parent.
       const key = JSON.stringify([e.op, e.path]);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -144,4 +163,36 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
     }
   }
   return edits;
+}
+
+/** The edits planned for one object, with the file that holds it. */
+export interface ObjectEdits {
+  readonly file: SourceFile;
+  readonly edits: readonly Edit[];
+}
+
+/**
+ * New bytes per file: all edits of a file are applied and verified together. A file whose edits
+ * do not verify yields a located error instead; files that end up unchanged are left out.
+ */
+export function fileChanges(plans: readonly ObjectEdits[]): { files: FileChange[]; errors: TagstreamError[] } {
+  const byFile = new Map<string, { file: SourceFile; edits: Edit[] }>();
+  for (const p of plans) {
+    if (p.edits.length === 0) continue;
+    const entry = byFile.get(p.file.path) ?? { file: p.file, edits: [] };
+    entry.edits.push(...p.edits);
+    byFile.set(p.file.path, entry);
+  }
+  const files: FileChange[] = [];
+  const errors: TagstreamError[] = [];
+  for (const [path, { file, edits }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      const after = applyEdits(file, edits);
+      const before = (file.bom ? '\uFEFF' : '') + file.text;
+      if (after !== before) files.push({ path, before, after });
+    } catch (e) {
+      errors.push(e instanceof TagstreamError ? e : new TagstreamError('EditVerify', `${path}: ${errorMessage(e)}`, { location: { file: path } }));
+    }
+  }
+  return { files, errors };
 }

@@ -8,7 +8,6 @@ import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
-import { splitRepository } from '../domain/image-reference.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
@@ -19,6 +18,7 @@ import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, planWrites } from './plan-writes.js';
+import { askRegistry, copyToLocal, isLocalPolicy } from './run-imports.js';
 
 const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
 
@@ -82,21 +82,7 @@ export async function planReconcile(
   const held: HeldTag[] = [];
   const moveReasons = new Map<string, MoveReason>();
   const resultsByStream = new Map<string, ImportResult[]>();
-  const answers = await Promise.all(
-    requests.map(async (request) => {
-      try {
-        const resolved = await registry.resolve(request.from, {
-          importMode: request.importMode,
-          insecure: request.insecure || undefined,
-          preferArch: request.preferArch,
-          preferOs: request.preferOs,
-        });
-        return { request, digest: resolved.digest } as const;
-      } catch (error) {
-        return { request, error } as const;
-      }
-    }),
-  );
+  const answers = await askRegistry(registry, requests);
   for (const answer of answers) {
     const { request } = answer;
     const key = streamKey(request.namespace, request.stream);
@@ -118,9 +104,8 @@ export async function planReconcile(
       continue;
     }
     // referencePolicy Local: the image must be in our registry before anything points at it.
-    const spec = findSpecTag(current.get(key)!, request.tag);
-    if ((spec?.referencePolicy?.type || request.referencePolicy) === 'Local' && currentImage !== answer.digest) {
-      const problem = await copyToLocal(ctx, request, answer.digest);
+    if (isLocalPolicy(current.get(key), request) && currentImage !== answer.digest) {
+      const problem = await copyToLocal(registry, ctx.settings.localRegistry, request, answer.digest);
       if (problem) {
         failures.push({ stream: key, tag: request.tag, reason: problem.reason, message: problem.message });
         push({ ok: false, request, reason: problem.reason, message: problem.message });
@@ -134,9 +119,17 @@ export async function planReconcile(
   // 4. Record the answers (history, generations, conditions, tracking).
   const next = new Map(current);
   for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key)!, results, now, DEFAULT_IMPORT_MODE));
+  if (options.onlyMoves) {
+    // A pass limited to some tags (one pull request per stream:tag) leaves every other stream's file alone.
+    for (const [key, entry] of inventory.streams) {
+      const selected = (resultsByStream.get(key) ?? []).some((r) => r.ok && options.onlyMoves!(key, r.request.tag));
+      if (!selected) next.set(key, entry.stream);
+    }
+  }
 
-  const moves: TagMove[] = [];
-  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, moves);
+  const collected: TagMove[] = [];
+  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected);
+  const moves = await withImageCreated(ctx, collected);
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -153,6 +146,30 @@ export async function planReconcile(
     files,
   };
   return { changeSet, inventory };
+}
+
+/**
+ * Fill in when each moved image was built (its config `created`), for PR bodies and reports. Only
+ * moved digests are inspected (one manifest + one config GET each); failures leave it unknown.
+ */
+async function withImageCreated(ctx: AppContext, moves: readonly TagMove[]): Promise<TagMove[]> {
+  const created = new Map<string, Promise<string | undefined>>();
+  for (const m of moves) {
+    if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
+    created.set(
+      m.to.image,
+      ctx.registry.inspect(m.to.reference).then(
+        (meta) => meta.created,
+        () => undefined,
+      ),
+    );
+  }
+  return Promise.all(
+    moves.map(async (m) => {
+      const when = m.to.image ? await created.get(m.to.image) : undefined;
+      return when ? { ...m, imageCreated: when } : m;
+    }),
+  );
 }
 
 function extraHold(options: ReconcileOptions, key: string, image: string): { heldBy: string; reason: HeldTag['reason'] } | undefined {
@@ -189,23 +206,6 @@ function collectMoves(key: string, before: ImageStream, after: ImageStream, reas
       to: { image: to.image, reference: to.dockerImageReference },
       reason,
     });
-  }
-}
-
-async function copyToLocal(ctx: AppContext, request: ImportRequest, digest: string): Promise<{ reason: string; message: string } | undefined> {
-  const localRegistry = ctx.settings.localRegistry;
-  if (!localRegistry) {
-    return {
-      reason: 'BadRequest',
-      message: `tag ${request.tag} has referencePolicy Local but no localRegistry is configured in .tagstream.yaml`,
-    };
-  }
-  const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
-  try {
-    await ctx.registry.copy(`${splitRepository(request.from).repository}@${digest}`, destination, { insecure: request.insecure || undefined });
-    return undefined;
-  } catch (e) {
-    return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };
   }
 }
 

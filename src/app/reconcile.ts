@@ -11,6 +11,7 @@ import { computeHolds, type Hold } from '../planning/revert-holds.js';
 import type { InventoryOptions } from '../manifests/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import { planReconcile } from './reconcile-plan.js';
+import { localCommits, replayCommits } from './replay-commits.js';
 
 /** How far back Tagstream looks for reverts of its own commits. */
 export const REVERT_HISTORY_DEPTH = 1000;
@@ -51,22 +52,24 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
       committer: commitOptions.committer,
       timestamp: Math.floor(ctx.clock.now().getTime() / 1000),
     });
-  let commit = await commitPlan(changeSet);
-  if (!options.push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
-
   const push = options.push;
+  // The user's own unpushed commits, to replay if the branch must be rebuilt on a moved remote.
+  const local = push ? await localCommits(git, await git.remoteHeadOid({ remote: push.remote, branch: push.branch })) : [];
+  let commit = await commitPlan(changeSet);
+  if (!push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+
   const result = await git.pushWithRetry({
     remote: push.remote,
     branch: push.branch,
     credentials: push.credentials,
     attempts: push.attempts ?? DEFAULT_PUSH_ATTEMPTS,
     rebuild: async () => {
-      // The branch now sits at the remote head: plan again from there.
+      // The branch now sits at the remote head: keep the user's local commits, plan again from there.
+      const replayed = await replayCommits(git, ctx.workspace, local);
       changeSet = await plan();
       await writeChangeSet(ctx, changeSet);
-      if (changeSet.files.length === 0) return 'nothing-to-commit';
-      commit = await commitPlan(changeSet);
-      return commit ? 'committed' : 'nothing-to-commit';
+      commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
+      return commit || replayed > 0 ? 'committed' : 'nothing-to-commit';
     },
   });
   return {

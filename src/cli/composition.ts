@@ -2,7 +2,10 @@
  * The composition root: real adapters for the CLI (directory workspace, repo settings, inventory,
  * registry client with Docker credentials). Everything else receives these through CliDeps.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
+import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
 import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
@@ -26,6 +29,10 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
         insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
         log,
       });
+    },
+    async openGit(dir) {
+      if (!existsSync(join(dir, '.git'))) return undefined;
+      return createGitAdapter().open(dir);
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { RepoSettings } from '../config/repo-settings.js';
 import type { Inventory } from '../manifests/inventory-model.js';
+import type { GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { Workspace } from '../ports/workspace.js';
@@ -22,6 +23,8 @@ export interface CliDeps {
   loadInventory(repo: OpenedRepository): Promise<Inventory>;
   /** A registry client honouring the repository's settings (insecure registries, mirrors). */
   createRegistry(settings: RepoSettings | undefined, log: Log): RegistryPort;
+  /** The Git working copy at `dir`, or undefined when `dir` is not the root of one. */
+  openGit(dir: string): Promise<GitRepository | undefined>;
 }
 
 export interface CommandContext {

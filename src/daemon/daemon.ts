@@ -8,6 +8,7 @@ import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-c
 import type { DaemonSettings } from '../config/daemon-settings.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
+import type { InventoryOptions } from '../manifests/inventory.js';
 import type { Clock } from '../ports/clock.js';
 import type { GitPort, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
@@ -20,7 +21,7 @@ import type { RegistryHint } from './registry-events.js';
 import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
 
-export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions) => Promise<ReconcileResult>;
+export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions, inventoryOptions?: InventoryOptions) => Promise<ReconcileResult>;
 
 /** The registry client as the daemon uses it: stats for /metrics, newRun to forget per-run answers. */
 export interface DaemonRegistry extends RegistryPort {
@@ -41,6 +42,8 @@ export interface DaemonDeps {
   readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
   readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
   readonly reconcile: ReconcileFn;
+  /** Passed to reconcile (a parse cache shared across runs). */
+  readonly inventoryOptions?: InventoryOptions | undefined;
   readonly clock: Clock;
   readonly log: Log;
   readonly timers?: Timers | undefined;
@@ -174,6 +177,10 @@ export class Daemon {
     const started = clock.now().getTime();
     try {
       let repo = await this.ensureRepo();
+      // Files a failed or abandoned run wrote but did not commit would hide those changes from the
+      // next plan: put tracked files back to HEAD first.
+      const recovered = await repo.recover();
+      if (recovered.restoredPaths.length > 0) log.warn('reset files left by an unfinished run', { paths: recovered.restoredPaths });
       const dataDirClone = settings.repoDir === undefined;
       const synced = await syncToRemote(repo, {
         remote: settings.remote,
@@ -210,7 +217,7 @@ export class Daemon {
         push: { remote: settings.remote, branch: settings.branch, credentials: settings.gitCredentials, attempts: settings.pushAttempts },
         importNow,
         scheduledDue: batch.scheduledDue,
-      });
+      }, this.deps.inventoryOptions);
       this.lastReconciledHead = await repo.headOid();
       const cs = result.changeSet;
       this.metrics.tagsMoved += cs.moves.length;

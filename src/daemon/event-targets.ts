@@ -52,11 +52,10 @@ function hintNames(hint: RegistryHint, mirrors: readonly MirrorRule[]): string[]
   const name = canonicalName(ref);
   const names = [name];
   for (const m of mirrors) {
-    const mirror = tryParse(m.mirror);
-    const source = tryParse(m.source);
-    if (mirror === undefined || source === undefined) continue;
-    const prefix = canonicalName(mirror);
-    if (name === prefix || name.startsWith(`${prefix}/`)) names.push(canonicalName(source) + name.slice(prefix.length));
+    const prefix = canonicalPrefix(m.mirror);
+    const source = canonicalPrefix(m.source);
+    if (prefix === undefined || source === undefined) continue;
+    if (name === prefix || name.startsWith(`${prefix}/`)) names.push(source + name.slice(prefix.length));
   }
   return names;
 }
@@ -68,6 +67,17 @@ function canonicalName(ref: Pick<ImageReference, 'domain' | 'path'>): string {
     return `loopback${port === undefined ? '' : `:${port}`}/${ref.path}`;
   }
   return `${domain}/${ref.path}`;
+}
+
+/**
+ * A repository prefix (`docker.io/library`, `mirror.example.com`) in canonical form. Parsed with a
+ * placeholder component so that a bare Docker Hub namespace does not gain `library/`.
+ */
+function canonicalPrefix(prefix: string): string | undefined {
+  const ref = tryParse(`${prefix}/x`);
+  if (ref === undefined) return undefined;
+  const name = canonicalName(ref);
+  return name.endsWith('/x') ? name.slice(0, -2) : undefined;
 }
 
 function tryParse(text: string): ImageReference | undefined {

@@ -72,6 +72,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
         log: registryLog,
       }),
     reconcile: options.reconcile,
+    inventoryOptions: { parseCache },
     clock: io.clock,
     log,
     startTicker: startCronTicker,

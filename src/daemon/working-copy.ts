@@ -35,14 +35,16 @@ export async function prepareWorkingCopy(git: GitPort, settings: DaemonSettings,
 /** How far back ancestry is looked for; beyond it the copy is treated as diverged (reset). */
 const HISTORY_DEPTH = 1000;
 
-export type SyncOutcome = 'up-to-date' | 'fast-forwarded' | 'reset' | 'recloned';
+export type SyncOutcome = 'up-to-date' | 'fast-forwarded' | 'reset' | 'recloned' | 'ahead' | 'diverged';
 
 /**
- * Fetch `branch` and move the working copy to the remote head. The port has no reset, so a
- * working copy behind (or diverged from) the remote is moved with pushWithRetry: its push is
- * refused as a non-fast-forward, it resets to the fetched head, and the rebuild step declines.
- * A local commit the remote lacks comes from a run abandoned between commit and push: in the
- * data directory the clone is discarded and made again; a user's --repo directory is left alone.
+ * Fetch `branch` and bring the working copy to the remote head. The port has no reset, so a copy
+ * behind (or diverged from) the remote is moved with pushWithRetry: its push is refused as a
+ * non-fast-forward, it resets to the fetched head, and the rebuild step declines.
+ * In the daemon's own data directory (`reclone` given) local commits can only come from a run
+ * that died or failed between commit and push: they are dropped (diverged: reset; ahead: the
+ * clone is made again) and the next reconcile plans afresh. In a user's --repo directory, local
+ * commits are left for the reconcile to push or replay, as `reconcile --push` does.
  */
 export async function syncToRemote(
   repo: GitRepository,
@@ -53,19 +55,19 @@ export async function syncToRemote(
   if (remoteHead === undefined) throw new TagstreamError('Git', `fetch ${options.branch ?? 'HEAD'} from ${options.remote}: the remote has no such branch`);
   const local = await repo.headOid();
   if (local === remoteHead) return { repo, head: remoteHead, outcome: 'up-to-date' };
+  const owned = options.reclone !== undefined;
   const localHistory = await repo.log({ ref: local, depth: HISTORY_DEPTH });
   if (localHistory.some((c) => c.oid === remoteHead)) {
-    if (options.reclone === undefined) {
-      throw new TagstreamError('Git', `${repo.dir}: the branch has local commits that are not on ${options.remote}; push or reset them (the daemon never pushes commits it did not make in the current run)`);
-    }
-    const fresh = await options.reclone();
+    if (!owned) return { repo, head: remoteHead, outcome: 'ahead' };
+    const fresh = await (options.reclone as () => Promise<GitRepository>)();
     return { repo: fresh, head: await fresh.headOid(), outcome: 'recloned' };
   }
   const remoteHistory = await repo.log({ ref: remoteHead, depth: HISTORY_DEPTH });
   const behind = remoteHistory.some((c) => c.oid === local);
-  const result = await repo.pushWithRetry({ ...remoteOptions, attempts: 2, rebuild: async () => 'nothing-to-commit' });
+  if (!behind && !owned) return { repo, head: remoteHead, outcome: 'diverged' };
+  await repo.pushWithRetry({ ...remoteOptions, attempts: 2, rebuild: async () => 'nothing-to-commit' });
   const head = await repo.headOid();
-  if (head !== remoteHead && result.head !== remoteHead) {
+  if (head !== remoteHead) {
     throw new TagstreamError('Git', `${repo.dir}: could not move the working copy to ${options.remote}/${options.branch ?? 'HEAD'} (${remoteHead.slice(0, 12)})`);
   }
   return { repo, head: remoteHead, outcome: behind ? 'fast-forwarded' : 'reset' };

@@ -11,6 +11,8 @@ export interface Workspace {
   exists(path: string): Promise<boolean>;
   /** Atomic replace (write to a temp file, rename). */
   writeFile(path: string, data: string | Buffer): Promise<void>;
+  /** Delete a file (no error when it is already gone). */
+  removeFile(path: string): Promise<void>;
   /** Size in bytes without reading the file. */
   size(path: string): Promise<number>;
 }

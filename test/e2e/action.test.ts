@@ -176,6 +176,9 @@ describe('pull-request mode (group all)', () => {
     expect(run.stderr).toBe('');
     expect(run.code, run.stdout).toBe(0);
     expect(await remoteBranch(repo.url, 'main')).toBe(mainBefore);
+    // The job's checkout is untouched: a later `git push` step cannot publish the proposal.
+    expect(await gitCli(repo.checkout, ['rev-parse', 'HEAD'])).toBe(mainBefore);
+    expect(await gitCli(repo.checkout, ['status', '--porcelain'])).toBe('');
     firstHead = await remoteBranch(repo.url, 'tagstream/main');
     expect(firstHead).toMatch(/^[0-9a-f]{40}$/);
     expect(api.pulls).toHaveLength(1);
@@ -220,11 +223,8 @@ describe('pull-request mode (group all)', () => {
 
   it('closes the PR with a comment once its moves are on main', async () => {
     const branchHead = await remoteBranch(repo.url, 'tagstream/main');
-    // A maintainer merges (fast-forward) the PR branch.
+    // The moves reach main outside the PR (a maintainer fast-forwards main to the branch locally).
     await gitCli(scratch, ['--git-dir', join(git.root, 'gitops.git'), 'update-ref', 'refs/heads/main', branchHead!]);
-    api.closePull(1, true);
-    api.pulls[0]!.state = 'open'; // GitHub would close it on merge; pretend the merge happened outside a PR
-    api.pulls[0]!.mergedAt = null;
     const run = await runAction(await freshCheckout(repo.url), {});
     expect(run.code, run.stdout).toBe(0);
     expect(api.pulls[0]!.state).toBe('closed');

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, fetch, type Dispatcher } from 'undici';
+import { RegistryError } from '../../src/errors.js';
 import type { TestImage, TestIndex } from './oci-image.js';
 import { makeSigningPair, makeTlsMaterial } from './tls.js';
 import { startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type TokenServer } from './token-server.js';
@@ -266,4 +267,15 @@ export async function deleteManifest(registry: TestRegistry, repo: string, diges
   const res = await fetch(`${s.base}/v2/${repo}/manifests/${digest}`, { method: 'DELETE', headers: s.headers, dispatcher: s.dispatcher });
   await res.arrayBuffer();
   return res.status;
+}
+
+/** Await a promise that must reject with a RegistryError, and return that error for inspection. */
+export async function registryRejection(p: Promise<unknown>): Promise<RegistryError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RegistryError) return e;
+    throw e;
+  }
+  throw new Error('expected a RegistryError, but the call succeeded');
 }

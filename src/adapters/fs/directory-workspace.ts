@@ -90,5 +90,8 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
         throw e;
       }
     },
+    async removeFile(path) {
+      await fs.rm(resolve(path), { force: true });
+    },
   };
 }

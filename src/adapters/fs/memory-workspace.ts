@@ -41,6 +41,9 @@ export function memoryWorkspace(initial: Record<string, string | Buffer> = {}, r
       files.set(path, Buffer.from(data));
       writes.push(path);
     },
+    async removeFile(path) {
+      files.delete(path);
+    },
     async size(path) {
       const data = files.get(path);
       if (data === undefined) throw notFound(path);

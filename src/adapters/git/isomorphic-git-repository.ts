@@ -97,12 +97,18 @@ export class IsomorphicGitRepository implements GitRepository {
     const url = await this.remoteUrl(remote);
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const op = `fetch ${branch} from ${remote}`;
-    await this.run(
-      op,
-      () => git.fetch({ fs, http, dir, remote, ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
-      url,
-      auth.rejected,
-    );
+    try {
+      await this.run(
+        op,
+        () => git.fetch({ fs, http, dir, remote, ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+        url,
+        auth.rejected,
+      );
+    } catch (e) {
+      // The remote has no such branch (yet): the port says undefined, not an error.
+      if (causedByNotFound(e)) return undefined;
+      throw e;
+    }
     return this.remoteHeadOid({ remote, branch });
   }
 
@@ -293,4 +299,11 @@ export class IsomorphicGitRepository implements GitRepository {
   async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
     return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
   }
+}
+
+function causedByNotFound(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 8; cur = (cur as { cause?: unknown }).cause, depth++) {
+    if ((cur as { code?: unknown }).code === 'NotFoundError') return true;
+  }
+  return false;
 }

@@ -33,7 +33,12 @@ function matches(e: IndexEntry, os: string, architecture: string, variant: strin
   return variant === undefined || variant === '' || e.platform.variant === variant;
 }
 
-/** Pick the platform manifest; undefined only when the index has no usable entry. */
+/**
+ * Pick the platform manifest; undefined only when the index has no usable entry.
+ * Mirrors openshift-apiserver `manifestFromManifestList`: each annotation overrides one field of
+ * the configured platform, the first os+architecture match wins, then linux/amd64, then the first
+ * entry. A configured variant (OpenShift has none) only ranks the os+architecture matches.
+ */
 export function choosePlatformEntry(
   entries: readonly IndexEntry[],
   configured: Platform = DEFAULT_PLATFORM,
@@ -42,16 +47,13 @@ export function choosePlatformEntry(
   const candidates = entries.filter((e) => !isAttestation(e));
   const preferArch = preference.preferArch?.trim() || undefined;
   const preferOs = preference.preferOs?.trim() || undefined;
-  if (preferArch !== undefined || preferOs !== undefined) {
-    const os = preferOs ?? configured.os;
-    const arch = preferArch ?? configured.architecture;
-    // A variant only makes sense with the configured architecture it was written for.
-    const variant = preferArch === undefined ? configured.variant : undefined;
-    const hit = candidates.find((e) => matches(e, os, arch, variant));
-    if (hit) return hit;
-  }
+  const os = preferOs ?? configured.os;
+  const arch = preferArch ?? configured.architecture;
+  // A variant only makes sense with the configured architecture it was written for.
+  const variant = preferArch === undefined ? configured.variant : undefined;
   return (
-    candidates.find((e) => matches(e, configured.os, configured.architecture, configured.variant)) ??
+    (variant ? candidates.find((e) => matches(e, os, arch, variant)) : undefined) ??
+    candidates.find((e) => matches(e, os, arch, undefined)) ??
     candidates.find((e) => matches(e, 'linux', 'amd64', undefined)) ??
     candidates[0]
   );

@@ -434,7 +434,12 @@ export class RegistryClient implements RegistryPort {
       const mediaType = baseMediaType(headerValue(res.headers, 'content-type'));
       if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
       const digest = headerValue(res.headers, 'docker-content-digest');
-      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) return { digest, mediaType };
+      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
+        if (mediaType) return { digest, mediaType };
+        // No Content-Type on HEAD: the manifest itself says whether it is an index.
+        const m = await this.manifest(loc, digest);
+        return { digest, mediaType: m.mediaType };
+      }
       // No (usable) digest header: GET and hash the exact bytes.
       const m = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
       return { digest: m.digest, mediaType: m.mediaType };

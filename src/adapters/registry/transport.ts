@@ -7,6 +7,7 @@
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Agent, request, type Dispatcher } from 'undici';
+import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
 import type { Log } from '../../ports/log.js';
 import { backoffMs, parseRetryAfter } from './retry-after.js';
@@ -296,6 +297,13 @@ export class Transport {
         const next = new URL(location, url);
         if (next.protocol !== 'https:' && next.protocol !== 'http:') {
           throw new RegistryError('RegistryProtocol', `redirect from ${req.url.host} to an unsupported scheme ${next.protocol}`, { registry: req.registry, repository: req.repository, status });
+        }
+        if (!isLoopbackHost(req.url.host) && isLoopbackHost(next.host)) {
+          // A remote registry must not steer us at this machine (ggcr checkRedirectSSRF).
+          throw new RegistryError('RegistryProtocol', `${req.url.host} redirected to a loopback address (${next.host}); refused`, { registry: req.registry, repository: req.repository, status });
+        }
+        if (url.protocol === 'https:' && next.protocol === 'http:' && req.tls === 'verified' && !isLoopbackHost(next.host)) {
+          throw new RegistryError('RegistryInsecure', `${req.url.host} redirected to plain HTTP (${next.host}); mark the registry insecure to allow it`, { registry: req.registry, repository: req.repository, status });
         }
         if (next.host !== url.host) {
           // Never forward the registry's credentials to another host (S3 pre-signed URLs, CDNs).

@@ -26,6 +26,15 @@ afterAll(async () => {
 const dirFor = (label: string): string => join(tmp, `${label}-${++n}`);
 const exists = (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
 
+describe('fetch', () => {
+  it('returns the remote head, and undefined for a branch the remote does not have', async () => {
+    const url = await server.createBareRepo(`fetch-${++n}.git`, { initialFiles: { 'README.md': 'hi\n' } });
+    const repo = await createGitAdapter().clone({ url, dir: dirFor('fetch') });
+    expect(await repo.fetch()).toBe(await repo.headOid());
+    expect(await repo.fetch({ branch: 'tagstream/main' })).toBeUndefined();
+  });
+});
+
 describe('history', () => {
   it('log, readFileAt and changedFiles see adapter commits and a `git revert` made by a user', async () => {
     const url = await server.createBareRepo(`hist-${++n}.git`, {

@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, type RegistryCredential } from '../../../src/adapters/registry/index.js';
-import { RegistryError } from '../../../src/errors.js';
 import { makeImage } from '../../harness/oci-image.js';
-import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../../harness/registry.js';
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error('expected a RegistryError');
-}
+import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry, registryRejection } from '../../harness/registry.js';
 
 const good: RegistryCredential = { username: TEST_USER, password: TEST_PASSWORD };
 const bad: RegistryCredential = { username: TEST_USER, password: 'wrong-password-123' };
@@ -46,12 +35,12 @@ describe('htpasswd (Basic) registry', () => {
 
   it('answers RegistryUnauthorized without credentials and with a wrong password, never echoing the secret', async () => {
     const anon = createRegistryClient();
-    const e1 = await rejection(anon.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
+    const e1 = await registryRejection(anon.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
     expect(e1.code).toBe('RegistryUnauthorized');
     expect(e1.status).toBe(401);
 
     const wrong = createRegistryClient({ credentials: async () => bad });
-    const e2 = await rejection(wrong.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
+    const e2 = await registryRejection(wrong.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
     expect(e2.code).toBe('RegistryUnauthorized');
     expect(e2.message).not.toContain('wrong-password-123');
     expect(JSON.stringify({ ...e2, stack: e2.stack })).not.toContain(Buffer.from(`${TEST_USER}:wrong-password-123`).toString('base64'));
@@ -95,7 +84,7 @@ describe('token (Bearer) registry', () => {
     expect(reg.tokenServer?.requests.slice(before)).toEqual([{ method: 'GET', user: TEST_USER, scopes: ['repository:tok/app:pull'], status: 200 }]);
 
     const wrong = createRegistryClient({ credentials: async () => bad });
-    const e = await rejection(wrong.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' }));
+    const e = await registryRejection(wrong.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryUnauthorized');
     expect(e.message).not.toContain('wrong-password-123');
     await Promise.all([client.close(), wrong.close()]);
@@ -118,7 +107,7 @@ describe('token (Bearer) registry', () => {
 
   it('reports a missing repository as not found through token auth', async () => {
     const client = createRegistryClient();
-    const e = await rejection(client.resolve(`${reg.host}/tok/absent:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(`${reg.host}/tok/absent:v1`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryNotFound');
     await client.close();
   });

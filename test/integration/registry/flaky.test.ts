@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
-import { RegistryError } from '../../../src/errors.js';
 import { startFlakyProxy, type FlakyProxy } from '../../harness/flaky-proxy.js';
 import { makeImage } from '../../harness/oci-image.js';
-import { pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
+import { pushImage, startRegistry, type TestRegistry, registryRejection } from '../../harness/registry.js';
 
 let reg: TestRegistry;
 let proxy: FlakyProxy;
@@ -21,16 +20,6 @@ afterAll(async () => {
 });
 beforeEach(() => proxy.reset());
 
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error('expected a RegistryError');
-}
-
 describe('retries through a flaky proxy', () => {
   it('retries 503 twice, then succeeds', async () => {
     proxy.failNext(2, 503, MANIFESTS);
@@ -45,7 +34,7 @@ describe('retries through a flaky proxy', () => {
   it('gives up after the configured retries with a retryable RegistryTransient', async () => {
     proxy.failNext(100, 502, MANIFESTS);
     const client = createRegistryClient({ retryBaseMs: 5, retries: 2 });
-    const e = await rejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryTransient');
     expect(e.retryable).toBe(true);
     expect(e.status).toBe(502);
@@ -76,7 +65,7 @@ describe('retries through a flaky proxy', () => {
     proxy.rateLimitNext(5, '3600', MANIFESTS);
     const client = createRegistryClient({ maxRetryAfterMs: 2000 });
     const started = Date.now();
-    const e = await rejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryRateLimited');
     expect(e.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);

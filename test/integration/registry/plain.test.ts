@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
-import { RegistryError } from '../../../src/errors.js';
 import { makeAttestation, makeImage, makeIndex } from '../../harness/oci-image.js';
-import { headDigest, pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
+import { headDigest, pushImage, startRegistry, type TestRegistry, registryRejection } from '../../harness/registry.js';
 
 let reg: TestRegistry;
 
@@ -12,16 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await reg?.stop();
 });
-
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error('expected a RegistryError');
-}
 
 describe('registry client on a plain HTTP loopback registry', () => {
   it('resolves a tag to the digest of the exact bytes pushed, and follows a moved tag', async () => {
@@ -62,7 +51,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
   it('reports a missing tag and a missing repository as typed not-found errors', async () => {
     await pushImage(reg, 'demo/present', 'v1', makeImage());
     const client = createRegistryClient();
-    const tag = await rejection(client.resolve(`${reg.host}/demo/present:nope`, { importMode: 'Legacy' }));
+    const tag = await registryRejection(client.resolve(`${reg.host}/demo/present:nope`, { importMode: 'Legacy' }));
     expect(tag.code).toBe('RegistryNotFound');
     expect(tag.status).toBe(404);
     expect(tag.repository).toBe('demo/present');
@@ -70,7 +59,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
     expect(tag.message).toContain('tag "nope" not found');
     expect(tag.retryable).toBe(false);
 
-    const repo = await rejection(client.resolve(`${reg.host}/demo/absent:v1`, { importMode: 'Legacy' }));
+    const repo = await registryRejection(client.resolve(`${reg.host}/demo/absent:v1`, { importMode: 'Legacy' }));
     expect(repo.code).toBe('RegistryNotFound');
     expect(repo.message).toContain('demo/absent');
     await client.close();
@@ -124,7 +113,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
     await pushImage(reg, 'demo/bydigest', 'v1', img);
     const client = createRegistryClient();
     expect((await client.resolve(`${reg.host}/demo/bydigest@${img.digest}`, { importMode: 'Legacy' })).digest).toBe(img.digest);
-    const missing = await rejection(client.resolve(`${reg.host}/demo/bydigest@sha256:${'0'.repeat(64)}`, { importMode: 'Legacy' }));
+    const missing = await registryRejection(client.resolve(`${reg.host}/demo/bydigest@sha256:${'0'.repeat(64)}`, { importMode: 'Legacy' }));
     expect(missing.code).toBe('RegistryNotFound');
     await client.close();
   });
@@ -189,7 +178,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const tags = await client.listTags(`${reg.host}/demo/tags`);
     expect([...tags].sort()).toEqual(names);
     expect(client.stats().tagsList).toBe(1);
-    const missing = await rejection(client.listTags(`${reg.host}/demo/no-such-repo`));
+    const missing = await registryRejection(client.listTags(`${reg.host}/demo/no-such-repo`));
     expect(missing.code).toBe('RegistryNotFound');
     await client.close();
   });

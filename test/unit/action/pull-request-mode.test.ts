@@ -10,7 +10,7 @@ import { runAction } from '../../../src/action/run-action.js';
 import { WorkflowRunner } from '../../../src/action/workflow-commands.js';
 import { loadGitHubOpenApi, startGitHubApi, type GitHubApiServer, type OpenApiDocument } from '../../harness/github-api.js';
 import { fakeCheckout, fakeReconcile, FakeRemote } from './fake-gitops.js';
-import type { PullRequest } from '../../../src/ports/change-requests.js';
+import type { ChangeRequests, PullRequest } from '../../../src/ports/change-requests.js';
 
 const TOKEN = 'ghs_unit0123456789token';
 const D = (c: string) => `sha256:${c.repeat(64)}`;
@@ -34,7 +34,14 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
-async function run(api: GitHubApiServer, remote: FakeRemote, registry: Map<string, string>, inputs: Record<string, string> = {}, unreachable: ReadonlySet<string> = new Set()): Promise<Run> {
+async function run(
+  api: GitHubApiServer,
+  remote: FakeRemote,
+  registry: Map<string, string>,
+  inputs: Record<string, string> = {},
+  unreachable: ReadonlySet<string> = new Set(),
+  wrap: (gh: ChangeRequests) => ChangeRequests = (gh) => gh,
+): Promise<Run> {
   const lines: string[] = [];
   const files: Record<string, string> = {};
   const env: Record<string, string> = {
@@ -54,7 +61,7 @@ async function run(api: GitHubApiServer, remote: FakeRemote, registry: Map<strin
     reconcile,
     openCheckout: async () => (checkouts++, fakeCheckout(remote)),
     cloneBase: async () => (checkouts++, fakeCheckout(remote)),
-    changeRequests: (parsed) => createGitHubClient({ apiUrl: api.apiUrl, repository: 'octo/gitops', token: parsed.token, sleep: async () => {} }),
+    changeRequests: (parsed) => wrap(createGitHubClient({ apiUrl: api.apiUrl, repository: 'octo/gitops', token: parsed.token, sleep: async () => {} })),
   });
   return { code, lines, outputs: parseOutputs(files['/out'] ?? ''), summary: files['/summary'] ?? '', checkouts };
 }
@@ -86,6 +93,7 @@ describe('pull-request mode, group all', () => {
     expect(r.outputs).toMatchObject({ changed: 'true', 'pull-request-number': '1', 'pull-request-url': `${api.apiUrl}/octo/gitops/pull/1`, 'commit-sha': remote.branches.get('tagstream/main') });
     expect(JSON.parse(r.outputs['plan']!).moves).toHaveLength(2);
     expect(r.summary).toContain('Pull request [#1]');
+    expect(r.checkouts).toBe(2); // the job's checkout (plan) + one clone (the branch)
     expect(r.lines).toContain('::add-mask::' + TOKEN);
     expect(r.lines.filter((l) => l.includes(TOKEN))).toEqual(['::add-mask::' + TOKEN]);
   });
@@ -97,7 +105,7 @@ describe('pull-request mode, group all', () => {
     expect(remote.pushes.length).toBe(before);
     expect(api.pulls).toHaveLength(1);
     expect(r.summary).toContain('unchanged');
-    expect(r.checkouts).toBe(1);
+    expect(r.checkouts).toBe(1); // the job's checkout only: no clone when nothing is rebuilt
     expect(api.requests.filter((q) => q.method !== 'GET')).toHaveLength(2); // the first run's create + labels only
   });
 
@@ -200,8 +208,8 @@ describe('pull-request mode, group tag', () => {
       expect(remote.commits.get(head)!.parents).toEqual([main]);
       expect(remote.tree(head)[key]).toBe(remote.tree(main)[key]);
     }
-    // The second group got a fresh working copy.
-    expect(r.checkouts).toBe(2);
+    // The job's checkout for the plan, then a fresh clone per branch.
+    expect(r.checkouts).toBe(3);
     expect(r.outputs['pull-request-number']).toBe('1');
   });
 
@@ -216,6 +224,36 @@ describe('pull-request mode, group tag', () => {
     remote.mergeToMain('tagstream/shop-worker-latest');
     await run(api, remote, registry, { group: 'tag', 'pr-title': 'images: {tags}' });
     expect(api.pulls.map((p) => p.state)).toEqual(['open', 'closed']);
+  });
+});
+
+describe('pull-request mode, racing another run', () => {
+  let api: GitHubApiServer;
+  const remote = new FakeRemote({});
+  beforeAll(async () => {
+    api = await startGitHubApi({ openapi: doc, token: TOKEN });
+  });
+  afterAll(async () => {
+    expect(api.violations).toEqual([]);
+    await api.close();
+  });
+
+  it('updates the PR another run opened between our list and our create', async () => {
+    const registry = new Map([['shop/a:1', D('a')]]);
+    // The other run's PR lands just before our POST, which GitHub then refuses with 422.
+    const r = await run(api, remote, registry, {}, new Set(), (gh) => ({
+      ...gh,
+      repository: gh.repository,
+      createPullRequest: async (pr) => {
+        api.addPull({ head: pr.head, base: pr.base, title: 'other run', body: '<!-- tagstream:pull-request -->\nother' });
+        return gh.createPullRequest(pr);
+      },
+    }));
+    expect(r.code, r.lines.join('\n')).toBe(0);
+    expect(api.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/pulls')).map((q) => q.status)).toEqual([422]);
+    expect(api.pulls).toHaveLength(1);
+    expect(api.pulls[0]!.body).toContain(`Tagstream-Move: shop/a:1 - -> ${D('a')}`);
+    expect(r.summary).toContain('updated');
   });
 });
 

@@ -13,6 +13,7 @@ function program(): Command {
       openRepository: () => Promise.reject(new Error('unused')),
       loadInventory: () => Promise.reject(new Error('unused')),
       createRegistry: () => unreachableRegistry(),
+      openGit: () => Promise.resolve(undefined),
     },
     setExitCode() {},
   });

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../../src/adapters/registry/index.js';
-import { RegistryError } from '../../../../src/errors.js';
+import { registryRejection } from '../../../harness/registry.js';
 import type { Log } from '../../../../src/ports/log.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -50,16 +50,6 @@ async function fake(handler: (req: IncomingMessage, res: ServerResponse) => void
   return f;
 }
 
-async function rejection(p: Promise<unknown>): Promise<RegistryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw e;
-  }
-  throw new Error('expected a RegistryError');
-}
-
 function image(): { manifest: Buffer; config: Buffer } {
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', created: '2020-01-01T00:00:00Z', config: { Labels: { a: 'b' } }, rootfs: { type: 'layers', diff_ids: [] } }));
   const manifest = Buffer.from(
@@ -98,7 +88,7 @@ describe('tag list paging (Link)', () => {
       res.writeHead(200, { link: '<http://127.0.0.2:9/v2/p/app/tags/list?last=b>; rel="next"' }).end(JSON.stringify({ tags: ['a'] }));
     });
     const client = createRegistryClient();
-    const e = await rejection(client.listTags(`${f.host}/p/app`));
+    const e = await registryRejection(client.listTags(`${f.host}/p/app`));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('another host');
     await client.close();
@@ -133,6 +123,22 @@ describe('manifest integrity', () => {
     await client.close();
   });
 
+  it('reads the manifest when HEAD has no Content-Type, so an index is still recognised', async () => {
+    const child = (arch: string): { digest: string; mediaType: string; size: number; platform: { os: string; architecture: string } } => ({
+      digest: sha(arch), mediaType: OCI_MANIFEST, size: 1, platform: { os: 'linux', architecture: arch },
+    });
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [child('arm64'), child('amd64')] }));
+    const f = await fake((req, res) => {
+      if (req.url === '/v2/') return res.writeHead(200).end('{}');
+      if (req.method === 'HEAD') return res.writeHead(200, { 'docker-content-digest': sha(index) }).end();
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(index);
+    });
+    const client = createRegistryClient();
+    const r = await client.resolve(`${f.host}/p/multi:v1`, { importMode: 'Legacy' });
+    expect(r).toMatchObject({ digest: sha('amd64'), indexDigest: sha(index) });
+    await client.close();
+  });
+
   it('refuses a body that does not match the digest the registry claims', async () => {
     const { manifest } = image();
     const f = await fake((req, res) => {
@@ -140,7 +146,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': `sha256:${'1'.repeat(64)}` }).end(manifest);
     });
     const client = createRegistryClient();
-    const e = await rejection(client.inspect(`${f.host}/p/app:v1`));
+    const e = await registryRejection(client.inspect(`${f.host}/p/app:v1`));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('content integrity error');
     await client.close();
@@ -152,7 +158,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'docker-content-digest': `sha256:${'2'.repeat(64)}` }).end();
     });
     const client = createRegistryClient();
-    const e = await rejection(client.resolve(`${f.host}/old/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(`${f.host}/old/app:v1`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('schema1');
     await client.close();
@@ -215,7 +221,7 @@ describe('timeouts', () => {
     const f = await fake(() => undefined); // accept, never respond
     const client = createRegistryClient({ timeoutMs: 300, retries: 1, retryBaseMs: 5 });
     const started = Date.now();
-    const e = await rejection(client.resolve(`${f.host}/p/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(`${f.host}/p/app:v1`, { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryTransient');
     expect(e.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -260,6 +266,26 @@ describe('non-loopback registries (MockAgent)', () => {
     await mock.close();
   });
 
+  it('refuses blob redirects to loopback or to plain HTTP from a remote https registry', async () => {
+    const config = Buffer.from('{"architecture":"amd64","os":"linux"}');
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'x', digest: sha(config), size: config.length }, layers: [] }));
+    for (const [location, code] of [
+      ['http://127.0.0.1:9/blob', 'RegistryProtocol'],
+      ['http://cdn.example.com/blob', 'RegistryInsecure'],
+    ] as const) {
+      const mock = new MockAgent();
+      mock.disableNetConnect();
+      const pool = mock.get('https://registry.example.com');
+      pool.intercept({ path: '/v2/', method: 'GET' }).reply(200, '{}');
+      pool.intercept({ path: '/v2/a/b/manifests/v1', method: 'GET' }).reply(200, manifest, { headers: { 'content-type': OCI_MANIFEST } });
+      pool.intercept({ path: `/v2/a/b/blobs/${sha(config)}`, method: 'GET' }).reply(307, '', { headers: { location } });
+      const client = createRegistryClient({ dispatcher: mock });
+      const e = await registryRejection(client.inspect('registry.example.com/a/b:v1'));
+      expect(e.code).toBe(code);
+      await mock.close();
+    }
+  });
+
   it('refuses a plain-http token realm for a non-loopback registry', async () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
@@ -267,7 +293,7 @@ describe('non-loopback registries (MockAgent)', () => {
       headers: { 'www-authenticate': 'Bearer realm="http://auth.example.com/token",service="x"' },
     });
     const client = createRegistryClient({ dispatcher: mock, credentials: async () => ({ username: 'u', password: 'secret-pw' }) });
-    const e = await rejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryInsecure');
     expect(e.message).toContain('not https');
     await mock.close();
@@ -281,7 +307,7 @@ describe('non-loopback registries (MockAgent)', () => {
     const plain = mock.get('http://registry.example.com');
     plain.intercept({ path: '/v2/', method: 'GET' }).reply(200, '{}');
     const client = createRegistryClient({ dispatcher: mock, retries: 0 });
-    const e = await rejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryInsecure');
     expect(e.message).toContain('does not speak TLS');
     expect(mock.pendingInterceptors()).toHaveLength(1); // the http one was never used

@@ -1,0 +1,144 @@
+/**
+ * Find the objects a `set` verb names (`deployment/web`, `dc x y`, `statefulsets --all`) in a
+ * repository's inventory, with kubectl's argument forms and oc's NotFound wording. The inventory
+ * must have been built with `includeObject` accepting the kinds asked for (see `objectKinds`).
+ */
+import { TagstreamError, UsageError, formatLocation } from '../errors.js';
+import type { Inventory, ObjectRef, ObjectSite } from '../manifests/inventory-model.js';
+import type { SourceFile } from '../manifests/source-file.js';
+import { kindFromResourceArg } from '../planning/set-image-lookup.js';
+import { qualifiedName, resourceName } from '../planning/set-triggers.js';
+
+/** `kind` + `name`, or every object of `kind` in the namespace when `name` is undefined. */
+export interface ObjectSelector {
+  readonly kind: string;
+  readonly name?: string | undefined;
+}
+
+/** An object as written in the repository: its plain value and where it lives. */
+export interface FoundObject {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly site: ObjectSite;
+  readonly file: SourceFile;
+}
+
+function kindOf(type: string): string {
+  const kind = kindFromResourceArg(type);
+  if (!kind) throw new UsageError(`the server doesn't have a resource type "${type}"`);
+  return kind;
+}
+
+/**
+ * kubectl's ResourceTypeOrNameArgs: `TYPE/NAME...`, `TYPE NAME...`, or `TYPE[,TYPE...]` with
+ * `--all`. Throws UsageError with kubectl's wording.
+ */
+export function parseObjectArgs(args: readonly string[], all: boolean): ObjectSelector[] {
+  const [first, ...rest] = args;
+  if (first === undefined) throw new UsageError('you must provide one or more resources by argument or filename');
+  if (first.includes('/')) {
+    if (all) throw new UsageError('--all may not be used with arguments in resource/name form');
+    return args.map((arg) => {
+      const parts = arg.split('/');
+      if (parts.length !== 2 || !parts[0] || !parts[1]) {
+        throw new UsageError(`arguments in resource/name form must have a single resource and name: "${arg}"`);
+      }
+      return { kind: kindOf(parts[0]), name: parts[1] };
+    });
+  }
+  const kinds = first.split(',').filter((t) => t !== '').map(kindOf);
+  if (rest.some((a) => a.includes('/'))) {
+    throw new UsageError(
+      `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'tagstream set triggers deployment/x' instead of 'tagstream set triggers deployment deployment/x')`,
+    );
+  }
+  if (all) {
+    if (rest.length > 0) throw new UsageError('--all may not be used with object names');
+    return kinds.map((kind) => ({ kind }));
+  }
+  if (rest.length === 0) throw new UsageError('resource(s) were provided, but no name was specified');
+  if (kinds.length !== 1) throw new UsageError('only one resource type may be given with names');
+  return rest.map((name) => ({ kind: kinds[0] as string, name }));
+}
+
+/** oc's `deployments.apps "web" not found`. */
+export function objectNotFound(kind: string, name: string): TagstreamError {
+  const plural = resourceName(kind, '').slice(0, -1);
+  const qualified = qualifiedName(kind, '');
+  const group = qualified.slice(kind.length, -1); // '' or '.apps'
+  return new TagstreamError('NotFound', `${plural}${group} "${name}" not found`);
+}
+
+function plainObject(file: SourceFile, site: ObjectSite): Readonly<Record<string, unknown>> | undefined {
+  let cur: unknown = file.documents[site.docIndex]?.value;
+  for (const seg of site.path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) ? (cur as Record<string, unknown>) : undefined;
+}
+
+interface Candidate extends ObjectRef {
+  readonly site: ObjectSite;
+}
+
+/** Every object of the inventory (streams, and workloads incl. those indexed by includeObject). */
+function candidates(inventory: Inventory): Candidate[] {
+  const out: Candidate[] = [...inventory.streams.values(), ...inventory.workloads];
+  // Conflicting streams are absent from `streams`; keep them so the conflict is reported, not NotFound.
+  for (const c of inventory.conflicts) {
+    for (const site of c.sites) out.push({ apiVersion: '', kind: 'ImageStream', name: c.name, namespace: c.namespace, namespaceDefaulted: false, site });
+  }
+  return out;
+}
+
+export interface FindResult {
+  readonly found: FoundObject[];
+  /** NotFound and DuplicateObject errors, in argument order. */
+  readonly errors: TagstreamError[];
+}
+
+/**
+ * Look the selected objects up in `namespace`. Named objects come back in argument order (each
+ * once); `--all` selections by name, as the API lists them. An object defined twice is an error, not a guess.
+ */
+export function findObjects(inventory: Inventory, namespace: string, selectors: readonly ObjectSelector[]): FindResult {
+  const all = candidates(inventory).filter((c) => c.namespace === namespace);
+  const found: FoundObject[] = [];
+  const errors: TagstreamError[] = [];
+  const taken = new Set<string>();
+  const take = (kind: string, name: string, sites: readonly ObjectSite[]): void => {
+    const key = `${kind}/${name}`;
+    if (taken.has(key)) return;
+    taken.add(key);
+    if (sites.length > 1) {
+      const where = sites.map((s) => formatLocation(s.location)).join(', ');
+      errors.push(
+        new TagstreamError('DuplicateObject', `${resourceName(kind, name)} in namespace ${namespace} is defined more than once (${where}); keep one definition`),
+      );
+      return;
+    }
+    const site = sites[0] as ObjectSite;
+    const file = inventory.files.get(site.file);
+    const object = file && plainObject(file, site);
+    if (!file || !object) {
+      errors.push(objectNotFound(kind, name));
+      return;
+    }
+    found.push({ kind, name, namespace, object, site, file });
+  };
+  for (const sel of selectors) {
+    const ofKind = all.filter((c) => c.kind === sel.kind);
+    if (sel.name !== undefined) {
+      const sites = ofKind.filter((c) => c.name === sel.name).map((c) => c.site);
+      if (sites.length === 0) errors.push(objectNotFound(sel.kind, sel.name));
+      else take(sel.kind, sel.name, sites);
+      continue;
+    }
+    const names = [...new Set(ofKind.map((c) => c.name))].sort();
+    for (const name of names) take(sel.kind, name, ofKind.filter((c) => c.name === name).map((c) => c.site));
+  }
+  return { found, errors };
+}

@@ -1,0 +1,79 @@
+/**
+ * `tagstream import-image IMAGESTREAM[:TAG]` (oc import-image): plan the ImageStreamImport, ask
+ * the registry now (expanding `--all` over the repository's tag list, capped by maxBulkImport),
+ * record the answers as the server does, write the stream and the triggers it fires, and print
+ * oc's summary followed by the `describe is` view of the stream. `--dry-run` writes nothing.
+ */
+import { errorMessage, TagstreamError } from '../errors.js';
+import { streamKey, type ImageStream } from '../domain/image-stream.js';
+import type { ImportRequest } from '../domain/import-result.js';
+import { IMPORT_COMPLETED_WITH_ERRORS, importImageOutput, planImportImage, type ImportImageOptions } from '../planning/import-image-command.js';
+import { planRepositoryImport } from '../planning/import-plan.js';
+import { describeImageStream } from '../planning/render/describe-stream.js';
+import type { AppContext } from './app-context.js';
+import { runImports } from './run-imports.js';
+import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, writeFiles, type VerbResult } from './verb-session.js';
+
+export interface ImportImageRequest extends ImportImageOptions {
+  /** `-n`; default: the repository's defaultNamespace, else `default`. */
+  readonly namespace?: string | undefined;
+}
+
+/**
+ * Run `oc import-image` against the repository. Refusals throw (nothing written); failed tags
+ * are recorded as ImportSuccess=False conditions (the last good image stays) and exit 1.
+ */
+export async function importImage(ctx: AppContext, request: ImportImageRequest): Promise<VerbResult> {
+  const session = await openVerbSession(ctx, request.namespace);
+  const { namespace, now } = session.context;
+  const plan = planImportImage(session.streams, request, session.context);
+  const key = streamKey(plan.target.metadata.namespace ?? namespace, plan.target.metadata.name);
+
+  let requests: readonly ImportRequest[] = plan.imports;
+  let additionalTags: readonly string[] = [];
+  if (plan.repository) {
+    let remoteTags: string[];
+    try {
+      remoteTags = await ctx.registry.listTags(plan.repository.from, { insecure: plan.repository.insecure || undefined });
+    } catch (e) {
+      const code = e instanceof TagstreamError ? e.code : 'Internal';
+      throw new TagstreamError(code, `cannot list the tags of ${plan.repository.from}: ${errorMessage(e)}`, { cause: e });
+    }
+    const expanded = planRepositoryImport(plan.repository, remoteTags, plan.target, ctx.settings.maxBulkImport);
+    requests = expanded.imports;
+    additionalTags = expanded.additionalTags;
+  }
+
+  const run = await runImports(requests, {
+    registry: ctx.registry,
+    localRegistry: ctx.settings.localRegistry,
+    streams: new Map([[key, plan.target]]),
+    alwaysCopyLocal: true,
+  });
+  const [stored] = recordImports([plan.target], run, now) as [ImageStream];
+  // nothing recorded: a new stream is not created, an existing one is written only if the plan changed it
+  const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
+  const changed = plan.creating ? recorded : stored !== session.streams.get(key);
+  const writes = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], warnings: [] };
+  if (!plan.dryRun) await writeFiles(ctx, writes.files);
+
+  const out = importImageOutput(run.results, { dryRun: plan.dryRun, additionalTags });
+  const [head = '', ...info] = out.messages;
+  const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '') : '';
+  const stdout = [head, '', ...(view ? view.split('\n') : []), ...info];
+  const stderr = [
+    ...session.warnings,
+    ...(plan.warnings ?? []).map((w) => `warning: ${w}`),
+    ...writes.warnings,
+    ...out.errors,
+    ...(out.failed ? [`error: ${IMPORT_COMPLETED_WITH_ERRORS}`] : []),
+  ];
+  return {
+    stdout,
+    stderr,
+    exitCode: out.failed ? 1 : 0,
+    files: writes.files,
+    workloads: writes.workloads,
+    streams: changed ? [stored] : [],
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Keep local work when a push has to be redone on a moved remote branch. The retry resets the
+ * branch to the remote head; commits the user had made locally and not pushed yet are replayed on
+ * top of it, file by file (a rebase without merges): a file the remote changed too is a conflict,
+ * and the run stops with a clear error instead of dropping or overwriting anybody's work.
+ * Tagstream's own commits are not replayed: the reconcile is planned again on the new head.
+ */
+import { TagstreamError } from '../errors.js';
+import { parseMoveTrailers, WORKLOAD_TRAILER } from '../planning/commit-message.js';
+import type { GitCommitInfo, GitRepository } from '../ports/git.js';
+import type { Workspace } from '../ports/workspace.js';
+
+const MAX_LOCAL_COMMITS = 200;
+
+function isTagstreamCommit(c: GitCommitInfo): boolean {
+  return parseMoveTrailers(c.message).length > 0 || c.message.includes(`\n${WORKLOAD_TRAILER}: `);
+}
+
+/**
+ * Commits on HEAD that the remote branch does not have, oldest first (Tagstream's own excluded).
+ * `remoteHead` undefined (a remote without the branch) means every commit is local.
+ */
+export async function localCommits(git: GitRepository, remoteHead: string | undefined): Promise<GitCommitInfo[]> {
+  const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 });
+  const local: GitCommitInfo[] = [];
+  for (const c of history) {
+    if (c.oid === remoteHead) break;
+    local.push(c);
+  }
+  if (remoteHead !== undefined && local.length === history.length && history.length > MAX_LOCAL_COMMITS) {
+    throw new TagstreamError('Git', `more than ${MAX_LOCAL_COMMITS} local commits are not on the remote branch; push or rebase them first`);
+  }
+  return local.reverse().filter((c) => !isTagstreamCommit(c));
+}
+
+/** Re-create `commits` (oldest first) on the current HEAD; throws on a conflicting file. */
+export async function replayCommits(git: GitRepository, workspace: Workspace, commits: readonly GitCommitInfo[]): Promise<number> {
+  let replayed = 0;
+  for (const c of commits) {
+    const parent = c.parents[0];
+    if (!parent || c.parents.length > 1) {
+      throw new TagstreamError('Git', `local commit ${c.oid.slice(0, 12)} is a merge or root commit and cannot be replayed; push it first`);
+    }
+    const head = await git.headOid();
+    const files = await git.changedFiles(parent, c.oid);
+    for (const path of files) {
+      const base = await git.readFileAt(parent, path);
+      const theirs = await git.readFileAt(head, path);
+      const same = base === undefined ? theirs === undefined : theirs !== undefined && base.equals(theirs);
+      if (!same) {
+        throw new TagstreamError(
+          'Git',
+          `local commit ${c.oid.slice(0, 12)} and the remote branch both changed ${path}; pull and resolve it, then run again`,
+        );
+      }
+      const mine = await git.readFileAt(c.oid, path);
+      if (mine === undefined) continue; // deletions are staged by commit() from the missing file
+      await workspace.writeFile(path, mine);
+    }
+    for (const path of files) {
+      if ((await git.readFileAt(c.oid, path)) === undefined) await workspace.removeFile(path);
+    }
+    const oid = await git.commit({
+      files,
+      message: c.message,
+      author: { name: c.author.name, email: c.author.email },
+      timestamp: c.author.timestamp,
+    });
+    if (oid) replayed++;
+  }
+  return replayed;
+}

@@ -1,0 +1,137 @@
+/**
+ * Asking the registries for ImportRequests, shared by reconcile and the verbs (`tag`,
+ * `import-image`, `create istag`): resolve every request (the client dedupes identical lookups
+ * and limits concurrency per registry), copy `referencePolicy: Local` images into the
+ * configured localRegistry before anything may point at them, and turn each answer into the
+ * ImportResult that applyImportResults records (transient failures are reported, not recorded).
+ */
+import { errorMessage } from '../errors.js';
+import type { TagFailure } from '../domain/change-set.js';
+import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
+import { splitRepository } from '../domain/image-reference.js';
+import type { ImportRequest, ImportResult } from '../domain/import-result.js';
+import { importFailureFor } from '../planning/import-failure.js';
+import type { RegistryPort } from '../ports/registry.js';
+
+/** What the registry said about one request: a digest, or what was thrown. */
+export type RegistryAnswer =
+  | { readonly request: ImportRequest; readonly digest: string }
+  | { readonly request: ImportRequest; readonly error: unknown };
+
+/** Resolve every request concurrently; never throws (each failure becomes an answer). */
+export async function askRegistry(registry: RegistryPort, requests: readonly ImportRequest[]): Promise<RegistryAnswer[]> {
+  return Promise.all(
+    requests.map(async (request): Promise<RegistryAnswer> => {
+      try {
+        const resolved = await registry.resolve(request.from, {
+          importMode: request.importMode,
+          insecure: request.insecure || undefined,
+          preferArch: request.preferArch,
+          preferOs: request.preferOs,
+        });
+        return { request, digest: resolved.digest };
+      } catch (error) {
+        return { request, error };
+      }
+    }),
+  );
+}
+
+/** Why a Local copy could not be made: recorded on the tag like a failed import. */
+export interface LocalCopyProblem {
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** The tag's effective reference policy is Local (the spec's, else what the request asks for). */
+export function isLocalPolicy(stream: ImageStream | undefined, request: ImportRequest): boolean {
+  const spec = stream ? findSpecTag(stream, request.tag) : undefined;
+  return (spec?.referencePolicy?.type || request.referencePolicy) === 'Local';
+}
+
+/** The image the tag points at now (items[0].image), if any. */
+export function currentImage(stream: ImageStream | undefined, tag: string): string | undefined {
+  return stream ? findStatusTag(stream, tag)?.items?.[0]?.image : undefined;
+}
+
+/**
+ * Copy `request.from`'s repository at `digest` to `<localRegistry>/<namespace>/<stream>`, so that
+ * `<localRegistry>/<ns>/<stream>@<digest>` (what Local policy consumers get) exists.
+ */
+export async function copyToLocal(
+  registry: RegistryPort,
+  localRegistry: string | undefined,
+  request: ImportRequest,
+  digest: string,
+): Promise<LocalCopyProblem | undefined> {
+  if (!localRegistry) {
+    return {
+      reason: 'BadRequest',
+      message: `tag ${request.tag} has referencePolicy Local but no localRegistry is configured in .tagstream.yaml`,
+    };
+  }
+  const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
+  try {
+    await registry.copy(`${splitRepository(request.from).repository}@${digest}`, destination, { insecure: request.insecure || undefined });
+    return undefined;
+  } catch (e) {
+    return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };
+  }
+}
+
+export interface ImportRun {
+  /** Answers to record with applyImportResults, by stream key (`namespace/name`). */
+  readonly resultsByStream: ReadonlyMap<string, readonly ImportResult[]>;
+  /** Every result in request order, transient failures included (for output). */
+  readonly results: readonly ImportResult[];
+  /** Every failed tag, transient ones included. */
+  readonly failures: readonly TagFailure[];
+}
+
+export interface RunImportsOptions {
+  readonly registry: RegistryPort;
+  readonly localRegistry?: string | undefined;
+  /** The streams the requests belong to, by key, as they are before the answers are recorded. */
+  readonly streams: ReadonlyMap<string, ImageStream>;
+  /**
+   * Copy Local-policy images even when the tag already points at the digest. A verb asked for
+   * explicitly does (the tag may have just switched to Local); reconcile only copies what moves.
+   */
+  readonly alwaysCopyLocal?: boolean | undefined;
+}
+
+/** Resolve `requests`, make the Local copies, and classify the answers (verbs; never throws). */
+export async function runImports(requests: readonly ImportRequest[], options: RunImportsOptions): Promise<ImportRun> {
+  const answers = await askRegistry(options.registry, requests);
+  const results: ImportResult[] = [];
+  const failures: TagFailure[] = [];
+  const resultsByStream = new Map<string, ImportResult[]>();
+  const record = (key: string, r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
+  for (const answer of answers) {
+    const { request } = answer;
+    const key = streamKey(request.namespace, request.stream);
+    if ('error' in answer) {
+      const f = importFailureFor(answer.error, request.from);
+      const result: ImportResult = { ok: false, request, reason: f.reason, message: f.message };
+      failures.push({ stream: key, tag: request.tag, reason: f.reason, message: f.message });
+      results.push(result);
+      if (!f.transient) record(key, result);
+      continue;
+    }
+    const stream = options.streams.get(key);
+    if (isLocalPolicy(stream, request) && (options.alwaysCopyLocal || currentImage(stream, request.tag) !== answer.digest)) {
+      const problem = await copyToLocal(options.registry, options.localRegistry, request, answer.digest);
+      if (problem) {
+        const result: ImportResult = { ok: false, request, reason: problem.reason, message: problem.message };
+        failures.push({ stream: key, tag: request.tag, ...problem });
+        results.push(result);
+        record(key, result);
+        continue;
+      }
+    }
+    const result: ImportResult = { ok: true, request, digest: answer.digest };
+    results.push(result);
+    record(key, result);
+  }
+  return { resultsByStream, results, failures };
+}

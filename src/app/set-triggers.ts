@@ -1,0 +1,231 @@
+/**
+ * `tagstream set triggers KIND/NAME ...` (oc set triggers) on the repository: list an object's
+ * triggers, or change them and write the annotation / `spec.paused` / DeploymentConfig
+ * `spec.triggers` byte-exactly. Like OpenShift, a changed trigger fires at once: the object's
+ * triggers are evaluated against the streams in the repository, so `--from-image ubi:8 -c app`
+ * also pins the container to the tag's current image. All objects are planned first; any error
+ * leaves every file untouched.
+ */
+import { TagstreamError, type SourceLocation } from '../errors.js';
+import type { FileChange, WorkloadChange } from '../domain/change-set.js';
+import type { RepoSettings } from '../config/repo-settings.js';
+import { buildInventory } from '../manifests/inventory.js';
+import type { Inventory } from '../manifests/inventory-model.js';
+import { applyTriggers, type FieldChange, type TriggerPlan } from '../planning/apply-triggers.js';
+import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
+import { inventoryWarnings } from '../planning/render/diagnostics.js';
+import { tabwrite, type TabwriterOptions } from '../planning/render/go-tabwriter.js';
+import { renderObject } from '../planning/render/object-output.js';
+import {
+  completeSetTriggers,
+  listTriggers,
+  qualifiedName,
+  resourceName,
+  setTriggers as planSetTriggers,
+  TRIGGER_TABLE_HEADER,
+  type SetTriggersFlags,
+  type TriggerRow,
+} from '../planning/set-triggers.js';
+import type { Log } from '../ports/log.js';
+import type { Workspace } from '../ports/workspace.js';
+import type { ReadOutput } from './get.js';
+import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
+import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-edits.js';
+
+/** What the `set` verbs need (AppContext satisfies it). */
+export interface SetContext {
+  readonly workspace: Workspace;
+  readonly settings: Pick<RepoSettings, 'include' | 'exclude' | 'defaultNamespace' | 'limits' | 'localRegistry'>;
+  readonly log?: Log | undefined;
+}
+
+/** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
+export type SetOutputFormat = 'json' | 'yaml' | 'name' | undefined;
+
+export interface SetTriggersOptions {
+  /** `KIND/NAME...`, `KIND NAME...`, or `KIND` with `all`. */
+  readonly objects: readonly string[];
+  readonly all?: boolean | undefined;
+  /** `-n`; else the repository's defaultNamespace, else `default`. */
+  readonly namespace?: string | undefined;
+  readonly flags: SetTriggersFlags;
+  readonly output?: SetOutputFormat;
+  /** Plan and print, write nothing. */
+  readonly dryRun?: boolean | undefined;
+}
+
+/** What a set verb did: the printed text, plus the file changes and pinned images as data. */
+export interface SetOutput extends ReadOutput {
+  /** Files whose bytes change (written unless dry run or errors). */
+  readonly files: readonly FileChange[];
+  /** Container images (and DC lastTriggeredImage) the triggers set in the same run. */
+  readonly workloads: readonly WorkloadChange[];
+  /** True when `files` were written to the workspace. */
+  readonly written: boolean;
+}
+
+/** oc's trigger table: `tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)`. */
+export const SET_TABLE_TABWRITER: TabwriterOptions = { minwidth: 0, tabwidth: 2, padding: 2, padchar: ' ' };
+
+/** Render a `set` listing: oc's table, or the rows as data for `-o json|yaml`. */
+export function renderSetListing(header: readonly string[], rows: readonly (readonly string[])[], records: readonly object[], output: SetOutputFormat): string {
+  if (output === 'json' || output === 'yaml') return renderObject({ items: records }, output);
+  return tabwrite([header, ...rows].map((cells) => `${cells.join('\t')}\n`).join(''), SET_TABLE_TABWRITER);
+}
+
+/** The namespace a set verb works in. */
+export function setNamespace(ctx: SetContext, namespace: string | undefined): string {
+  return namespace || ctx.settings.defaultNamespace || 'default';
+}
+
+/** Index the repository, also holding every object of `kinds` (plain ones have no trigger yet). */
+export function setInventory(ctx: SetContext, kinds: ReadonlySet<string>): Promise<Inventory> {
+  return buildInventory(ctx.workspace, ctx.settings, { includeObject: (ref) => kinds.has(ref.kind) });
+}
+
+/**
+ * A planning error about one object, named and located at it (oc names the object too). The code
+ * is kept: a UsageError (unknown container, unsupported kind) still exits 2.
+ */
+export function objectError(e: unknown, found: FoundObject): TagstreamError {
+  const name = resourceName(found.kind, found.name);
+  const message = e instanceof Error ? e.message : String(e);
+  const named = message.startsWith(name) ? message : `${name}: ${message}`;
+  return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { location: found.site.location, cause: e });
+}
+
+/** One object's planned change, before rendering. */
+export interface PlannedObject {
+  readonly found: FoundObject;
+  readonly changes: readonly ObjectChange[];
+  /** The object as it will read after the change. */
+  readonly after: unknown;
+  readonly message: string;
+}
+
+/**
+ * Turn planned objects into output and (unless dry run or any error) written files. Shared by
+ * both set verbs so they print, refuse and write the same way.
+ */
+export async function finishSet(
+  ctx: SetContext,
+  planned: readonly PlannedObject[],
+  opts: { output: SetOutputFormat; dryRun: boolean; stderr: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
+): Promise<SetOutput> {
+  const { stderr, errors } = opts;
+  const edits: ObjectEdits[] = [];
+  for (const p of planned) {
+    if (p.changes.length === 0) continue;
+    try {
+      edits.push({ file: p.found.file, edits: changeEdits({ site: p.found.site, object: p.found.object }, p.changes) });
+    } catch (e) {
+      errors.push(objectError(e, p.found));
+    }
+  }
+  const written = fileChanges(edits);
+  errors.push(...written.errors);
+  if (errors.length > 0) {
+    if (planned.some((p) => p.changes.length > 0)) stderr.push('info: no file was changed');
+    return { stdout: '', stderr, errors, files: [], workloads: [], written: false };
+  }
+  const out: string[] = [];
+  const objects: unknown[] = [];
+  for (const p of planned) {
+    if (p.changes.length === 0) {
+      stderr.push(p.message);
+      continue;
+    }
+    if (opts.output === 'json' || opts.output === 'yaml') objects.push(p.after);
+    else if (opts.output === 'name') out.push(`${qualifiedName(p.found.kind, p.found.name)}\n`);
+    else out.push(`${p.message}${opts.dryRun ? ' (dry run)' : ''}\n`);
+  }
+  if (opts.output === 'json' || opts.output === 'yaml') {
+    const format = opts.output;
+    // kubectl prints each object on its own; YAML documents are separated by `---`.
+    out.push(objects.map((o) => renderObject(o as Record<string, unknown>, format)).join(format === 'yaml' ? '---\n' : ''));
+  }
+  if (!opts.dryRun) {
+    for (const f of written.files) await ctx.workspace.writeFile(f.path, f.after);
+  }
+  return { stdout: out.join(''), stderr, errors, files: written.files, workloads: opts.workloads, written: !opts.dryRun && written.files.length > 0 };
+}
+
+function dotted(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** A pinned field as the ChangeSet reports it. */
+export function workloadChange(f: FoundObject, c: FieldChange): WorkloadChange {
+  return {
+    file: f.site.file,
+    line: f.site.location.line,
+    kind: f.kind,
+    namespace: f.namespace,
+    name: f.name,
+    container: c.container,
+    field: dotted(c.path),
+    from: c.from ?? '',
+    to: c.to,
+    trigger: c.trigger,
+  };
+}
+
+/** Fire the object's triggers once, as OpenShift's controllers do when the trigger list changes. */
+function fireTriggers(ctx: SetContext, found: FoundObject, after: Readonly<Record<string, unknown>>, inventory: Inventory): TriggerPlan {
+  const localRegistry = ctx.settings.localRegistry;
+  const localRepository = (ns: string, name: string) => (localRegistry ? `${localRegistry}/${ns}/${name}` : undefined);
+  const workload = { kind: found.kind, name: found.name, namespace: found.namespace, object: after, site: found.site };
+  const location: SourceLocation = found.site.location;
+  return found.kind === 'DeploymentConfig'
+    ? applyDeploymentConfigTriggers(workload, inventory.streams, { localRepository, location })
+    : applyTriggers(workload, inventory.streams, { localRepository, annotationLocation: location });
+}
+
+/** `set triggers`: list (no change flag) or change the triggers of the named objects. */
+export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Promise<SetOutput> {
+  const namespace = setNamespace(ctx, opts.namespace);
+  const request = completeSetTriggers(opts.flags, namespace);
+  const selectors = parseObjectArgs(opts.objects, opts.all === true);
+  const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
+  const stderr = inventoryWarnings(inventory);
+  const { found, errors } = findObjects(inventory, namespace, selectors);
+
+  if (request.printTable) {
+    const rows: TriggerRow[] = found.flatMap((f) => listTriggers(f));
+    const stdout =
+      found.length === 0 && errors.length > 0
+        ? ''
+        : renderSetListing(TRIGGER_TABLE_HEADER, rows.map((r) => [r.name, r.type, r.value, String(r.auto)]), rows, opts.output);
+    return { stdout, stderr, errors, files: [], workloads: [], written: false };
+  }
+
+  const planned: PlannedObject[] = [];
+  const workloads: WorkloadChange[] = [];
+  for (const f of found) {
+    let result: ReturnType<typeof planSetTriggers>;
+    try {
+      result = planSetTriggers(f, request);
+    } catch (e) {
+      errors.push(objectError(e, f));
+      continue;
+    }
+    const changes: ObjectChange[] = result.changes.map((c) => ({ path: c.path, to: c.to }));
+    let after = applyChanges(f.object, changes) as Readonly<Record<string, unknown>>;
+    if (changes.length > 0) {
+      const fired = fireTriggers(ctx, f, after, inventory);
+      // The annotation is valid (oc's own serialization), so a failure here is the object's, as in OpenShift: reported, not fatal.
+      for (const e of fired.errors) stderr.push(`warning: ${e.message}`);
+      for (const s of fired.skipped.filter((x) => x.reason === 'unresolved')) {
+        stderr.push(`info: ${resourceName(f.kind, f.name)}: ${s.detail}; the image is set when the tag is imported`);
+      }
+      for (const c of fired.changes) {
+        changes.push({ path: c.path, to: c.to });
+        workloads.push(workloadChange(f, c));
+        ctx.log?.info(`${resourceName(f.kind, f.name)}: ${c.container} image ${c.from ?? '(none)'} -> ${c.to} (${c.trigger})`);
+      }
+      after = applyChanges(f.object, changes) as Readonly<Record<string, unknown>>;
+    }
+    planned.push({ found: f, changes, after, message: result.message });
+  }
+  return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
+}

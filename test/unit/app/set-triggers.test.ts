@@ -1,0 +1,254 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { directoryWorkspace } from '../../../src/adapters/fs/directory-workspace.js';
+import { setTriggers, type SetContext, type SetOutput, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
+import { loadRepoSettings } from '../../../src/config/repo-settings.js';
+import { UsageError, type TagstreamError } from '../../../src/errors.js';
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/set', import.meta.url));
+const REPO = join(FIXTURES, 'repo');
+const D1 = `sha256:${'1'.repeat(64)}`;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function listTree(root: string, dir = root): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listTree(root, p) : [relative(root, p)];
+  });
+}
+
+/** A copy of the fixture repository in a temp dir. */
+async function repo(): Promise<{ dir: string; ctx: SetContext }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tagstream-set-'));
+  dirs.push(dir);
+  cpSync(REPO, dir, { recursive: true });
+  const workspace = directoryWorkspace(dir);
+  return { dir, ctx: { workspace, settings: await loadRepoSettings(workspace) } };
+}
+
+async function run(opts: SetTriggersOptions): Promise<{ dir: string; out: SetOutput }> {
+  const { dir, ctx } = await repo();
+  return { dir, out: await setTriggers(ctx, opts) };
+}
+
+/**
+ * Every file of the repo equals the golden `expected/<name>/` copy when there is one, else the
+ * original fixture: so a test also proves that no other file was touched.
+ */
+function expectTree(dir: string, golden: string | undefined): void {
+  const expectedRoot = golden === undefined ? undefined : join(FIXTURES, 'expected', golden);
+  expect(listTree(dir).sort()).toEqual(listTree(REPO).sort());
+  for (const path of listTree(REPO)) {
+    const goldenPath = expectedRoot ? join(expectedRoot, path) : undefined;
+    const want = readFileSync(goldenPath && existsSync(goldenPath) ? goldenPath : join(REPO, path), 'latin1');
+    expect(readFileSync(join(dir, path), 'latin1'), path).toBe(want);
+  }
+}
+
+function messages(out: SetOutput): string[] {
+  return out.errors.map((e) => e.message);
+}
+
+describe('set triggers: listing', () => {
+  it('prints oc\'s NAME TYPE VALUE AUTO table for one object and writes nothing', async () => {
+    const { dir, out } = await run({ objects: ['deploy/web'], flags: {} });
+    expect(out.stdout).toBe(
+      ['NAME             TYPE    VALUE        AUTO', 'deployments/web  config               true', 'deployments/web  image   ubi:8 (web)  true', ''].join('\n'),
+    );
+    expect(out.errors).toEqual([]);
+    expect(out.files).toEqual([]);
+    expectTree(dir, undefined);
+  });
+
+  it('accepts oc\'s resource spellings: deployment/, deployments/, deployment.apps/, TYPE NAME', async () => {
+    for (const objects of [['deployment/web'], ['deployments/web'], ['deployment.apps/web'], ['deploy', 'web']]) {
+      const { out } = await run({ objects, flags: {} });
+      expect(out.stdout.split('\n')[1], objects.join(' ')).toBe('deployments/web  config               true');
+    }
+  });
+
+  it('--all lists every object of the kinds in the namespace, sorted by name; cross-namespace and DC rows', async () => {
+    const { out } = await run({ objects: ['deployments,dc,cronjobs'], all: true, flags: {} });
+    expect(out.stdout).toBe(
+      [
+        'NAME                      TYPE     VALUE        AUTO',
+        'deployments/broken        <error>               false',
+        'deployments/myapp         config                true',
+        'deployments/web           config                true',
+        'deployments/web           image    ubi:8 (web)  true',
+        'deploymentconfigs/legacy  config                true',
+        'cronjobs/nightly          config                true',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('-n selects the namespace; -o json prints the rows as data', async () => {
+    const { out } = await run({ objects: ['deploy/web'], namespace: 'other', flags: {}, output: 'json' });
+    expect(JSON.parse(out.stdout)).toEqual({ items: [{ name: 'deployments/web', type: 'config', value: '', auto: true }] });
+  });
+});
+
+describe('set triggers: changes, byte-exact (golden files)', () => {
+  it('--from-image on a plain Deployment writes oc\'s annotation and pins the container at once', async () => {
+    const { dir, out } = await run({ objects: ['deployment/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' } });
+    expect(out.errors).toEqual([]);
+    expect(out.stdout).toBe('deployment.apps/myapp triggers updated\n');
+    expect(out.written).toBe(true);
+    expect(out.files.map((f) => f.path)).toEqual(['apps/myapp.yaml']);
+    expect(out.workloads).toEqual([
+      expect.objectContaining({
+        kind: 'Deployment',
+        name: 'myapp',
+        container: 'myapp',
+        field: 'spec.template.spec.containers[0].image',
+        from: 'registry.example.com/ubi:8',
+        to: `registry.example.com/ubi@${D1}`,
+        trigger: 'apps/ubi:8',
+      }),
+    ]);
+    expectTree(dir, 'from-image');
+  });
+
+  it('--manual on a CRLF file: paused trigger and spec.paused, line endings and comments kept', async () => {
+    const { dir, out } = await run({ objects: ['deployments/web'], flags: { manual: true } });
+    expect(out.stdout).toBe('deployment.apps/web triggers updated\n');
+    const text = readFileSync(join(dir, 'apps/web-crlf.yaml'), 'latin1');
+    expect(text.split('\r\n').length).toBe(text.split('\n').length);
+    expectTree(dir, 'manual');
+  });
+
+  it('--remove-all writes the annotation null (quoted) and pauses the Deployment', async () => {
+    const { dir, out } = await run({ objects: ['deploy/web'], flags: { removeAll: true } });
+    expect(out.errors).toEqual([]);
+    expectTree(dir, 'remove-all');
+  });
+
+  it('--remove --from-image drops the trigger and keeps the pinned image', async () => {
+    const { dir, out } = await run({ objects: ['deploy/web'], flags: { remove: true, fromImage: 'ubi:8' } });
+    expect(out.stdout).toBe('deployment.apps/web triggers updated\n');
+    expect(readFileSync(join(dir, 'apps/web-crlf.yaml'), 'utf8')).toContain("image.openshift.io/triggers: 'null'\r\n");
+    expect(readFileSync(join(dir, 'apps/web-crlf.yaml'), 'utf8')).toContain('  paused: false\r\n');
+  });
+
+  it('a DeploymentConfig gets a native ImageChange trigger, fired at once (lastTriggeredImage + container)', async () => {
+    const { dir, out } = await run({ objects: ['dc/legacy'], flags: { fromImage: 'ubi:8', containers: 'app' } });
+    expect(out.stdout).toBe('deploymentconfig.apps.openshift.io/legacy triggers updated\n');
+    expect(out.workloads.map((w) => w.container)).toEqual(['lastTriggeredImage', 'app']);
+    expectTree(dir, 'dc-from-image');
+  });
+
+  it('a CronJob inside a List; a tag without an image yet is recorded and reported, nothing pinned', async () => {
+    const { dir, out } = await run({ objects: ['cronjob/nightly'], flags: { fromImage: 'ruby:3.3', containers: 'task', manual: false } });
+    expect(out.stdout).toBe('cronjob.batch/nightly triggers updated\n');
+    expect(out.workloads).toEqual([]);
+    expect(out.stderr).toContain('info: cronjobs/nightly: ImageStreamTag apps/ruby:3.3 has no image yet; the image is set when the tag is imported');
+    expectTree(dir, 'cronjob-in-list');
+  });
+
+  it('a cross-namespace --from-image keeps the namespace in the trigger', async () => {
+    const { dir } = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'shared/base:1', containers: 'myapp,migrate', manual: true } });
+    const text = readFileSync(join(dir, 'apps/myapp.yaml'), 'utf8');
+    expect(text).toContain(
+      `image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"base:1","namespace":"shared"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"myapp\\")].image","paused":true},{"from":{"kind":"ImageStreamTag","name":"base:1","namespace":"shared"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"migrate\\")].image","paused":true}]'\n`,
+    );
+  });
+
+  it('nothing to change: oc\'s info line, no file rewritten', async () => {
+    const { dir, out } = await run({ objects: ['deploy/web'], flags: { auto: true } });
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toEqual(['info: deployments/web was not changed']);
+    expect(out.files).toEqual([]);
+    expect(out.written).toBe(false);
+    expectTree(dir, undefined);
+  });
+
+  it('--dry-run plans the same bytes but writes nothing; -o name / -o yaml print the object', async () => {
+    const { dir, out } = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, dryRun: true });
+    expect(out.stdout).toBe('deployment.apps/myapp triggers updated (dry run)\n');
+    expect(out.files[0]?.after).toBe(readFileSync(join(FIXTURES, 'expected/from-image/apps/myapp.yaml'), 'utf8'));
+    expect(out.written).toBe(false);
+    expectTree(dir, undefined);
+
+    const named = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, output: 'name' });
+    expect(named.out.stdout).toBe('deployment.apps/myapp\n');
+    const yaml = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, output: 'yaml', dryRun: true });
+    expect(yaml.out.stdout).toContain(`      - image: registry.example.com/ubi@${D1}\n        name: myapp\n`);
+    expect(yaml.out.stdout).toMatch(/^apiVersion: apps\/v1\n/);
+  });
+});
+
+describe('set triggers: errors (located, nothing written)', () => {
+  it.each<[string, SetTriggersOptions, string, string]>([
+    ['no --containers', { objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8' } }, 'Usage', 'deployments/myapp: you must specify --containers when setting --from-image (apps/myapp.yaml:2:1)'],
+    [
+      'unknown container',
+      { objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp,nope' } },
+      'Usage',
+      'deployments/myapp: not all container names exist: nope (accepts: migrate, myapp, sidecar) (apps/myapp.yaml:2:1)',
+    ],
+    [
+      'container already triggered',
+      { objects: ['deploy/web'], flags: { fromImage: 'ubi:9', containers: 'web' } },
+      'Usage',
+      'deployments/web: only one trigger may reference each container: web (apps/web-crlf.yaml:1:1)',
+    ],
+    ['unsupported kind', { objects: ['job/once'], flags: { fromImage: 'ruby:3.3', containers: 'task' } }, 'Usage', 'jobs/once does not support triggers (apps/batch.yaml:20:3)'],
+    ['bad annotation', { objects: ['deploy/broken'], flags: { auto: true } }, 'Usage', 'deployments/broken: '],
+    ['not found', { objects: ['deploy/nope'], flags: { auto: true } }, 'NotFound', 'deployments.apps "nope" not found'],
+    ['not found (DC)', { objects: ['dc/nope'], flags: {} }, 'NotFound', 'deploymentconfigs.apps.openshift.io "nope" not found'],
+    ['wrong namespace', { objects: ['deploy/myapp'], namespace: 'other', flags: { auto: true } }, 'NotFound', 'deployments.apps "myapp" not found'],
+    [
+      'defined twice',
+      { objects: ['statefulset/twin'], namespace: 'other', flags: { fromImage: 'mysql:8', containers: 'db' } },
+      'DuplicateObject',
+      'statefulsets/twin in namespace other is defined more than once (other/twin-a.yaml:1:1, other/twin-b.yaml:1:1); keep one definition',
+    ],
+  ])('%s', async (_name, opts, code, message) => {
+    const { dir, out } = await run(opts);
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0]?.code).toBe(code);
+    expect(out.errors[0]?.message.slice(0, message.length)).toBe(message);
+    expect(out.stdout).toBe('');
+    expect(out.files).toEqual([]);
+    expectTree(dir, undefined);
+  });
+
+  it('the bad annotation error says what JSON was expected and where', async () => {
+    const { out } = await run({ objects: ['deploy/broken'], flags: { auto: true } });
+    expect(out.errors[0]?.message).toMatch(/^deployments\/broken: .+ \(apps\/broken-annotation\.yaml:1:1\)$/);
+  });
+
+  it('one failing object blocks every write of the run', async () => {
+    const { dir, out } = await run({ objects: ['deploy/myapp', 'deploy/nope'], flags: { fromImage: 'ubi:8', containers: 'myapp' } });
+    expect(messages(out)).toEqual(['deployments.apps "nope" not found']);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toContain('info: no file was changed');
+    expectTree(dir, undefined);
+  });
+
+  it.each<[string, SetTriggersOptions, string]>([
+    ['auto + manual', { objects: ['deploy/web'], flags: { auto: true, manual: true } }, 'you must specify at most one of --auto or --manual'],
+    ['digest source', { objects: ['deploy/web'], flags: { fromImage: `ubi@${D1}`, containers: 'web' } }, 'the value of --from-image must point to an image stream tag on this server'],
+    ['unknown type', { objects: ['foo/x'], flags: {} }, 'the server doesn\'t have a resource type "foo"'],
+    ['no object', { objects: [], flags: {} }, 'you must provide one or more resources by argument or filename'],
+    ['type without name', { objects: ['deploy'], flags: {} }, 'resource(s) were provided, but no name was specified'],
+    ['two slashes', { objects: ['deploy/a/b'], flags: {} }, 'arguments in resource/name form must have a single resource and name: "deploy/a/b"'],
+  ])('usage: %s', async (_name, opts, message) => {
+    const { dir, ctx } = await repo();
+    const err = await setTriggers(ctx, opts).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as TagstreamError).message).toBe(message);
+    expectTree(dir, undefined);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * Smoke run of `npm run bench` (scripts/bench.mjs: esbuild bundle, real docker-registry, git CLI,
+ * child process per scenario, skopeo when installed) on a tiny monorepo, so the benchmark cannot
+ * rot. Asserts the request-economy checks, which hold at any size and load; timings are only
+ * required to be present.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Check } from '../../../bench/report.js';
+import type { BenchResult } from '../../../bench/run-bench.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../../..');
+const TINY = ['--files', '4', '--workloads', '12', '--streams', '3', '--tags-per-stream', '2', '--streams-per-namespace', '2', '--skopeo-sample', '2', '--token-streams', '2', '--quiet'];
+
+describe('npm run bench (tiny)', () => {
+  let dir: string;
+  let stdout = '';
+  let report: BenchResult & { command: string; checks: Check[] };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tagstream-bench-smoke-'));
+    const json = join(dir, 'result.json');
+    // TMPDIR inside our dir: afterwards it must hold nothing the bench left behind.
+    const benchTmp = join(dir, 'tmp');
+    await run('mkdir', [benchTmp]);
+    ({ stdout } = await run(process.execPath, [join(ROOT, 'scripts', 'bench.mjs'), ...TINY, '--json', json], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: benchTmp },
+      timeout: 170_000,
+      maxBuffer: 16 * 1024 * 1024,
+    }));
+    report = JSON.parse(readFileSync(json, 'utf8')) as typeof report;
+  }, 180_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('generates the asked shape and measures every scenario', () => {
+    expect(report.monorepo.counts.workloadFiles).toBe(4);
+    expect(report.monorepo.tags).toBe(6);
+    expect(report.monorepo.repositories).toBe(3);
+    const s = report.scenarios;
+    for (const run of [s.prime, s.noChange, s.steady, s.importPhase, s.moved]) {
+      expect(run.maxRssMiB).toBeGreaterThan(10);
+      for (const p of run.passes) expect(p.wallMs).toBeGreaterThan(0);
+    }
+    expect(s.steady.passes).toHaveLength(3);
+    // The first reconcile really imported and pinned: every tag moved, files were written.
+    expect(s.prime.passes[0]!.moves).toBe(6);
+    expect(s.prime.passes[0]!.filesChanged).toBeGreaterThan(3);
+  });
+
+  it('meets every request-economy check', () => {
+    const economy = report.checks.filter((c) => c.kind === 'economy');
+    expect(economy.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['manifest HEAD per distinct (registry, repository, tag)', 'no manifest GET when no digest changed', 'token auth: one token per (registry, scope) per run']),
+    );
+    expect(economy.filter((c) => !c.ok)).toEqual([]);
+  });
+
+  it('prints the table and the command, and leaves no temp files behind', () => {
+    expect(stdout).toContain('no-change reconcile (cold process)');
+    expect(stdout).toContain('steady: pass 3, daemon tick (nothing due)');
+    expect(report.command).toContain('--files 4');
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+    expect(existsSync(join(ROOT, 'node_modules', '.cache', 'tagstream-bench', 'cli.js'))).toBe(true);
+  });
+});

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AppContext, ReconcileOptions, ReconcileResult } from '../../../src/app/app-context.js';
+import { parseDaemonSettings } from '../../../src/config/daemon-settings.js';
+import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
+import { Daemon, type DaemonDeps } from '../../../src/daemon/daemon.js';
+import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../src/domain/change-set.js';
+import type { ImageStream } from '../../../src/domain/image-stream.js';
+import type { Clock } from '../../../src/ports/clock.js';
+import { silentLog } from '../../../src/ports/log.js';
+import type { Workspace } from '../../../src/ports/workspace.js';
+import { parsePrometheusText } from './prometheus-parse.js';
+import { FakeRepo, fakeGitPort } from './fake-git.js';
+
+const STREAM: ImageStream = {
+  apiVersion: 'image.openshift.io/v1',
+  kind: 'ImageStream',
+  metadata: { name: 'app', namespace: 'shop' },
+  spec: { tags: [{ name: 'latest', from: { kind: 'DockerImage', name: '127.0.0.1:5000/notify/app:v1' } }] },
+};
+
+interface Call {
+  readonly options: ReconcileOptions;
+  readonly ctx: AppContext;
+}
+
+function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Promise<ReconcileResult> } = {}) {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const clock: Clock = { now: () => new Date(now) };
+  const repo = new FakeRepo('/data/repo');
+  const git = fakeGitPort(repo);
+  const calls: Call[] = [];
+  const moved: ChangeSet = { ...EMPTY_CHANGE_SET, moves: [{ stream: 'shop/app', tag: 'latest', to: { image: 'sha256:1', reference: 'x@sha256:1' }, reason: 'webhook' }], files: [{ path: 'a.yaml', before: 'a', after: 'b' }] };
+  const reconcile =
+    over.reconcile ??
+    (async (ctx: AppContext, options: ReconcileOptions): Promise<ReconcileResult> => {
+      calls.push({ ctx, options });
+      const commit = await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
+      const pushed = await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+      return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
+    });
+  const settings = parseDaemonSettings({ flags: { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/data/repo', listen: '127.0.0.1:0', debounce: '100ms', backoffInitial: '1s', backoffMax: '4s' }, env: { TAGSTREAM_ALLOW_SHORT_INTERVALS: '1' }, readFile: () => '' });
+  const deps: DaemonDeps = {
+    settings: { ...settings, scheduledInterval: 60_000, pollInterval: 10_000 },
+    git,
+    workspaceFor: () => ({ root: '/data/repo' }) as unknown as Workspace,
+    loadRepoSettings: async () => DEFAULT_REPO_SETTINGS,
+    listStreams: async () => [{ namespace: 'shop', name: 'app', stream: STREAM }],
+    createRegistry: () => ({ stats: () => ({ byStatus: { '200': 4 } }), newRun: vi.fn() }) as never,
+    reconcile,
+    clock,
+    log: silentLog,
+  };
+  const daemon = new Daemon(deps);
+  return { daemon, repo, git, calls, advance: (ms: number) => (now += ms), moved };
+}
+
+describe('Daemon', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('first run: clones, fetches, reconciles with scheduled tags due, pushes, becomes ready', async () => {
+    const t = setup();
+    expect(t.daemon.ready).toBe(false);
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.git.opened + t.git.cloned).toBe(1);
+    expect(t.repo.fetched).toBe(1);
+    expect(t.calls).toHaveLength(1);
+    expect(t.calls[0]?.options).toMatchObject({ scheduledDue: true, importNow: [], commit: { author: { name: 'Tagstream' } }, push: { remote: 'origin', attempts: 5 } });
+    expect(t.daemon.ready).toBe(true);
+    expect(t.repo.remote).toEqual(['c0', 'local1']);
+    const m = parsePrometheusText(t.daemon.metricsText());
+    expect(m.get('tagstream_commits_pushed_total')?.samples[0]?.value).toBe(1);
+    expect(m.get('tagstream_tags_moved_total')?.samples[0]?.value).toBe(1);
+    expect(m.get('tagstream_registry_requests_total')?.samples[0]).toEqual({ name: 'tagstream_registry_requests_total', labels: { status: '200' }, value: 4 });
+  });
+
+  it('maps registry pushes to stream tags on the fetched tree and imports them at once', async () => {
+    const t = setup();
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    t.daemon.registryPushed([{ registry: 'localhost:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'other', tag: 'v1', digest: undefined }]);
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.calls).toHaveLength(2);
+    expect(t.calls[1]?.options).toMatchObject({ importNow: ['shop/app:latest'], scheduledDue: false });
+  });
+
+  it('scheduled interval and poll interval request runs; an unchanged branch skips the poll run', async () => {
+    const t = setup();
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    t.advance(10_000);
+    t.daemon.tick();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.repo.fetched).toBe(2);
+    expect(t.calls).toHaveLength(1); // poll: fetched, branch unchanged, no reconcile
+    t.repo.remote = [...t.repo.remote, 'human1'];
+    t.advance(10_000);
+    t.daemon.tick();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.calls).toHaveLength(2); // poll: a person pushed a spec change
+    expect(t.calls[1]?.options.scheduledDue).toBe(false);
+    expect(await t.repo.headOid()).not.toBe('human1'); // the fake reconcile committed on top of it
+    expect(t.repo.local).toContain('human1');
+    t.advance(40_000);
+    t.daemon.tick();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.calls).toHaveLength(3);
+    expect(t.calls[2]?.options.scheduledDue).toBe(true);
+  });
+
+  it('a failing run is retried with backoff and counted', async () => {
+    let fail = 2;
+    const calls: number[] = [];
+    const t = setup({
+      reconcile: async () => {
+        calls.push(Date.now());
+        if (fail-- > 0) throw new Error('registry unreachable');
+        return { changeSet: EMPTY_CHANGE_SET, pushed: false, exitCode: 0 };
+      },
+    });
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(calls).toHaveLength(3);
+    await t.daemon.idle();
+    const m = parsePrometheusText(t.daemon.metricsText());
+    const runs = Object.fromEntries(m.get('tagstream_runs_total')?.samples.map((s) => [s.labels['result'], s.value]) ?? []);
+    expect(runs).toMatchObject({ failure: 2, success: 1 });
+  });
+
+  it('stop after the grace period abandons the run before it pushes', async () => {
+    let release: () => void = () => {};
+    const t = setup({
+      reconcile: async (ctx) => {
+        await new Promise<void>((r) => (release = r));
+        await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
+        await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+        return { changeSet: EMPTY_CHANGE_SET, pushed: true, exitCode: 0 };
+      },
+    });
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    const stopping = t.daemon.stop(1000);
+    expect(t.daemon.registryPushed([{ registry: 'x:1', repository: 'a', tag: 'b', digest: undefined }])).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    release();
+    await expect(stopping).resolves.toBe('abandoned');
+    expect(t.repo.commits).toEqual([]);
+    expect(t.repo.pushes).toBe(0);
+    const runs = parsePrometheusText(t.daemon.metricsText()).get('tagstream_runs_total')?.samples.find((s) => s.labels['result'] === 'aborted');
+    expect(runs?.value).toBe(1);
+  });
+
+  it('drops local commits of an unfinished run in its own data directory before reconciling', async () => {
+    const t = setup();
+    t.repo.local = ['c0', 'stale'];
+    t.repo.remote = ['c0', 'other'];
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.repo.remote).toEqual(['c0', 'other', 'local1']);
+    expect(t.repo.local).not.toContain('stale');
+  });
+});

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ImageStream, TagReference } from '../../../src/domain/image-stream.js';
+import { importKeysForHints, type StreamSite } from '../../../src/daemon/event-targets.js';
+import { parseRegistryNotification, type RegistryHint } from '../../../src/daemon/registry-events.js';
+
+const fixture = (name: string): unknown => JSON.parse(readFileSync(fileURLToPath(new URL(`../../fixtures/daemon/${name}`, import.meta.url)), 'utf8'));
+
+describe('parseRegistryNotification', () => {
+  it('reads the push of a real docker-registry envelope, host from request.host', () => {
+    const sample = fixture('notification-push-event.json') as { body: unknown };
+    expect(parseRegistryNotification(sample.body)).toEqual({
+      hints: [{ registry: '127.0.0.1:39131', repository: 'notify/app', tag: 'v1', digest: 'sha256:a82df56ea78f99f043c523e3b047943d3723ab4f24fe44ad2dbc6256a196a6e9' }],
+      ignored: 0,
+    });
+  });
+
+  it('keeps pushes and ignores pulls and deletes across a captured session', () => {
+    const deliveries = fixture('notification-events-all.json') as { body: unknown }[];
+    const results = deliveries.map((d) => parseRegistryNotification(d.body));
+    expect(results.flatMap((r) => r.hints.map((h) => `${h.repository}:${h.tag}`))).toEqual(['notify/app:v1', 'notify/app:v1']);
+    expect(results.reduce((n, r) => n + r.ignored, 0)).toBe(3);
+  });
+
+  const event = (over: Record<string, unknown>) => ({ action: 'push', target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'a/b', tag: 't', digest: 'sha256:x' }, request: { host: 'reg.example:5000' }, source: { addr: 'vm:5000' }, ...over });
+
+  it.each<[string, unknown, RegistryHint[], number]>([
+    ['blob push', { events: [event({ target: { mediaType: 'application/octet-stream', repository: 'a/b', digest: 'sha256:y' } })] }, [], 1],
+    ['layer push with a tag field', { events: [event({ target: { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', repository: 'a/b', tag: 't' } })] }, [], 1],
+    ['push by digest (no tag)', { events: [event({ target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'a/b', digest: 'sha256:z' } })] }, [], 1],
+    ['pull', { events: [event({ action: 'pull' })] }, [], 1],
+    ['source.addr when request.host is missing', { events: [event({ request: {} })] }, [{ registry: 'vm:5000', repository: 'a/b', tag: 't', digest: 'sha256:x' }], 0],
+    ['no host at all', { events: [event({ request: {}, source: {} })] }, [{ registry: undefined, repository: 'a/b', tag: 't', digest: 'sha256:x' }], 0],
+    ['empty list', { events: [] }, [], 0],
+    ['generic form', { repository: 'quay.io/org/app', tag: '1.0' }, [{ registry: undefined, repository: 'quay.io/org/app', tag: '1.0', digest: undefined }], 0],
+    ['generic form with registry', { registry: '127.0.0.1:5000', repository: 'org/app', tag: 'latest' }, [{ registry: '127.0.0.1:5000', repository: 'org/app', tag: 'latest', digest: undefined }], 0],
+  ])('%s', (_name, body, hints, ignored) => {
+    expect(parseRegistryNotification(body)).toEqual({ hints, ignored });
+  });
+
+  it.each([
+    ['not an object', [1, 2], /JSON object/],
+    ['events not a list', { events: {} }, /events: expected a list/],
+    ['event not an object', { events: ['x'] }, /events\[0\]: expected an object/],
+    ['bad tag in event', { events: [event({ target: { mediaType: 'application/vnd.oci.image.manifest.v1+json', repository: 'a/b', tag: '-bad' } })] }, /events\[0\]\.target\.tag/],
+    ['generic without tag', { repository: 'a/b' }, /tag: expected/],
+    ['generic without repository', { tag: 'x' }, /repository: expected/],
+    ['generic bad registry', { registry: 'http://x', repository: 'a', tag: 'b' }, /registry: expected host/],
+  ])('rejects %s', (_name, body, message) => {
+    expect(() => parseRegistryNotification(body)).toThrow(message);
+  });
+});
+
+function stream(namespace: string, name: string, tags: TagReference[], dockerImageRepository?: string): StreamSite {
+  const s: ImageStream = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace }, spec: { tags, dockerImageRepository } };
+  return { namespace, name, stream: s };
+}
+const tag = (name: string, from: string, kind = 'DockerImage', extra: Partial<TagReference> = {}): TagReference => ({ name, from: { kind, name: from }, ...extra });
+
+describe('importKeysForHints', () => {
+  const streams = [
+    stream('shop', 'app', [tag('latest', '127.0.0.1:5000/notify/app:v1'), tag('stable', '127.0.0.1:5000/notify/app:v2'), tag('pinned', '127.0.0.1:5000/notify/app@sha256:' + 'a'.repeat(64))]),
+    stream('shop', 'busy', [tag('1', 'busybox'), tag('2', 'docker.io/library/busybox:latest'), tag('3', 'index.docker.io/library/busybox:1.36')]),
+    stream('ops', 'local', [tag('dev', 'localhost:5000/team/tool:dev'), tag('ref', 'localhost:5000/team/tool:dev', 'DockerImage', { reference: true })]),
+    stream('ops', 'follow', [tag('x', 'app:latest', 'ImageStreamTag')]),
+    stream('ops', 'bulk', [], 'quay.io/org/bulk'),
+  ];
+  const h = (registry: string | undefined, repository: string, t: string): RegistryHint => ({ registry, repository, tag: t, digest: undefined });
+
+  it.each<[string, RegistryHint[], string[]]>([
+    ['registry host + repository + tag', [h('127.0.0.1:5000', 'notify/app', 'v1')], ['shop/app:latest']],
+    ['other tag of the same repository', [h('127.0.0.1:5000', 'notify/app', 'v2')], ['shop/app:stable']],
+    ['unknown tag', [h('127.0.0.1:5000', 'notify/app', 'v3')], []],
+    ['other registry, same path', [h('127.0.0.1:5001', 'notify/app', 'v1')], []],
+    ['docker hub normalization (implicit latest)', [h('docker.io', 'library/busybox', 'latest')], ['shop/busy:1', 'shop/busy:2']],
+    ['docker hub without host', [h(undefined, 'busybox', '1.36')], ['shop/busy:3']],
+    ['loopback names are one registry; reference tags skipped', [h('127.0.0.1:5000', 'team/tool', 'dev')], ['ops/local:dev']],
+    ['bulk import stream', [h('quay.io', 'org/bulk', '9')], ['ops/bulk:9']],
+    ['several hints, sorted and unique', [h('127.0.0.1:5000', 'notify/app', 'v2'), h('localhost:5000', 'notify/app', 'v1'), h('127.0.0.1:5000', 'notify/app', 'v1')], ['shop/app:latest', 'shop/app:stable']],
+    ['invalid repository in hint', [h('127.0.0.1:5000', 'UPPER/case', 'v1')], []],
+  ])('%s', (_name, hints, keys) => {
+    expect(importKeysForHints(streams, hints)).toEqual(keys);
+  });
+
+  it('maps a push to a mirror back to the source repository', () => {
+    const mirrors = [{ source: 'docker.io/library', mirror: 'mirror.example.com/hub' }];
+    expect(importKeysForHints(streams, [h('mirror.example.com', 'hub/busybox', 'latest')], mirrors)).toEqual(['shop/busy:1', 'shop/busy:2']);
+    expect(importKeysForHints(streams, [h('mirror.example.com', 'hub/busybox', 'latest')])).toEqual([]);
+  });
+});

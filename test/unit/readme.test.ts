@@ -1,0 +1,27 @@
+// The README is documentation generated partly from the source of truth: keep it true.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS_DOC } from '../../src/config/repo-settings.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('shows the settings table generated from the settings schema', () => {
+    expect(readme).toContain(SETTINGS_DOC.trim());
+  });
+
+  it('gives the two commands, and .ci/run runs the same test command', () => {
+    expect(readme).toContain('npm ci && npm run demo');
+    expect(readme).toMatch(/^npm test\b/m);
+    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
+    expect(ci).toMatch(/^npm test$/m);
+  });
+
+  it('names every CLI verb', () => {
+    for (const verb of ['get is', 'describe is/', 'image info', 'tag [', 'import-image', 'create istag', 'set triggers', 'set image-lookup', 'reconcile', 'serve']) {
+      expect(readme).toContain(verb);
+    }
+  });
+});
