@@ -11,7 +11,7 @@ import { checks, renderReport } from './report.js';
 import { DEFAULT_BENCH, runBench, type BenchConfig } from './run-bench.js';
 
 type NumericKey = {
-  [K in keyof typeof DEFAULT_BENCH]: (typeof DEFAULT_BENCH)[K] extends number ? K : never;
+  [K in keyof typeof DEFAULT_BENCH]-?: (typeof DEFAULT_BENCH)[K] extends number ? K : never;
 }[keyof typeof DEFAULT_BENCH];
 
 /** Flag name (kebab-case) for each numeric setting; env is TAGSTREAM_BENCH_<FLAG_IN_CAPS>. */
@@ -28,11 +28,13 @@ const NUMERIC: Record<string, NumericKey> = {
   'skopeo-parallel': 'skopeoParallel',
   'token-streams': 'tokenStreams',
   'seed-concurrency': 'seedConcurrency',
+  'import-probe-concurrency': 'importProbeConcurrency',
 };
 
 const HELP = `usage: npm run bench -- [--files N] [--workloads N] [--streams N] [--tags-per-stream N]
   [--trigger-every N] [--streams-per-namespace N] [--seed N] [--move-share F] [--skopeo-sample N]
-  [--skopeo-parallel N] [--token-streams N] [--seed-concurrency N] [--json FILE] [--keep] [--quiet]
+  [--skopeo-parallel N] [--token-streams N] [--seed-concurrency N]
+  [--import-probe-concurrency N] [--json FILE] [--keep] [--quiet]
   [--profile DIR]   (V8 CPU profile of every measured child process, for node --cpu-prof analysis)
 Every number can also come from TAGSTREAM_BENCH_<FLAG> (e.g. TAGSTREAM_BENCH_FILES=200).
 Defaults: ${Object.entries(NUMERIC)
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
   }
   const sizes: Record<string, number> = {};
   for (const [flag, key] of Object.entries(NUMERIC)) {
-    const fromFlag = values[flag];
+    const fromFlag = (values as Record<string, string | boolean | undefined>)[flag];
     const fromEnv = process.env[`TAGSTREAM_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`];
     const text = typeof fromFlag === 'string' ? fromFlag : fromEnv;
     sizes[key] = text === undefined ? DEFAULT_BENCH[key] : numberFrom(flag, text);

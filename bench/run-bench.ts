@@ -28,6 +28,8 @@ export interface BenchConfig extends Omit<MonorepoOptions, 'registryHost'> {
   /** ImageStreams of the token-auth variant (0 = skip it). */
   readonly tokenStreams: number;
   readonly seedConcurrency: number;
+  /** Also time the import phase with this client concurrency per registry (what-if; 0 = skip). */
+  readonly importProbeConcurrency: number;
   /** Compiled scenario-child entry (JavaScript), run with `node`. */
   readonly scenarioScript: string;
   /** Keep the temp dir (repositories) for inspection. */
@@ -44,6 +46,7 @@ export const DEFAULT_BENCH: Omit<BenchConfig, 'scenarioScript' | 'progress'> = {
   skopeoParallel: 8,
   tokenStreams: 50,
   seedConcurrency: 16,
+  importProbeConcurrency: 16,
   keep: false,
 };
 
@@ -81,6 +84,7 @@ export interface BenchResult {
     readonly noChange: ScenarioRun;
     readonly steady: ScenarioRun;
     readonly importPhase: ScenarioRun;
+    readonly importProbe?: (ScenarioRun & { readonly concurrency: number }) | undefined;
     readonly moved: ScenarioRun & { readonly movedTags: number };
     readonly token?: (ScenarioRun & { readonly repositories: number; readonly tags: number }) | undefined;
   };
@@ -194,6 +198,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
 
     progress('import phase: every tag resolved at once');
     const importPhase = await scenario({ kind: 'import', refs });
+    const probe = config.importProbeConcurrency;
+    const importProbe = probe > 0 ? { ...(await scenario({ kind: 'import', refs, maxConcurrencyPerRegistry: probe })), concurrency: probe } : undefined;
 
     let skopeo: BenchResult['skopeo'];
     if (config.skopeoSample > 0 && hasSkopeo()) {
@@ -246,7 +252,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
         repositories: new Set(generated.tags.map((t) => t.repository)).size,
       },
       seeding: { tags: generated.tags.length, wallMs: seedingMs },
-      scenarios: { prime, noChange, steady, importPhase, moved, token },
+      scenarios: { prime, noChange, steady, importPhase, importProbe, moved, token },
       skopeo,
     };
   } finally {

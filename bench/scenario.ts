@@ -43,6 +43,8 @@ export type ScenarioInput =
   | {
       readonly kind: 'import';
       readonly refs: readonly string[];
+      /** Client concurrency per registry (a what-if; default: the client's own default). */
+      readonly maxConcurrencyPerRegistry?: number | undefined;
       readonly credentials?: ScenarioCredentials | undefined;
     };
 
@@ -71,16 +73,17 @@ export interface ScenarioResult {
 
 const BENCH_IDENTITY = { name: 'Tagstream Bench', email: 'bench@tagstream.invalid' };
 
-function registryFor(credentials: ScenarioCredentials | undefined) {
+function registryFor(credentials: ScenarioCredentials | undefined, maxConcurrencyPerRegistry?: number) {
   return createRegistryClient({
     log: silentLog,
+    maxConcurrencyPerRegistry,
     credentials: credentials ? async () => ({ username: credentials.username, password: credentials.password }) : undefined,
   });
 }
 
 /** Run one scenario in this process and return its figures. */
 export async function runScenario(input: ScenarioInput): Promise<ScenarioResult> {
-  const registry = registryFor(input.credentials);
+  const registry = registryFor(input.credentials, input.kind === 'import' ? input.maxConcurrencyPerRegistry : undefined);
   try {
     if (input.kind === 'import') {
       const start = performance.now();

@@ -98,26 +98,36 @@ export interface FindResult {
   readonly found: FoundObject[];
   /** NotFound and DuplicateObject errors, in argument order. */
   readonly errors: TagstreamError[];
+  /** `warning: ...` lines: objects defined twice that a listing of every object skipped. */
+  readonly warnings: string[];
 }
 
 /**
  * Look the selected objects up in `namespace`. Named objects come back in argument order (each
- * once); `--all` selections by name, as the API lists them. An object defined twice is an error, not a guess.
+ * once); `--all` selections by name, as the API lists them. An object defined twice is an error,
+ * not a guess; with `listing`, one that only an all-selection reached is skipped with a warning
+ * (ImageStream conflicts are already reported by the inventory's warnings).
  */
-export function findObjects(inventory: Inventory, namespace: string, selectors: readonly ObjectSelector[]): FindResult {
+export function findObjects(
+  inventory: Inventory,
+  namespace: string,
+  selectors: readonly ObjectSelector[],
+  opts: { readonly listing?: boolean } = {},
+): FindResult {
   const all = candidates(inventory).filter((c) => c.namespace === namespace);
   const found: FoundObject[] = [];
   const errors: TagstreamError[] = [];
+  const warnings: string[] = [];
   const taken = new Set<string>();
-  const take = (kind: string, name: string, sites: readonly ObjectSite[]): void => {
+  const take = (kind: string, name: string, sites: readonly ObjectSite[], named: boolean): void => {
     const key = `${kind}/${name}`;
     if (taken.has(key)) return;
     taken.add(key);
     if (sites.length > 1) {
       const where = sites.map((s) => formatLocation(s.location)).join(', ');
-      errors.push(
-        new TagstreamError('DuplicateObject', `${resourceName(kind, name)} in namespace ${namespace} is defined more than once (${where}); keep one definition`),
-      );
+      const message = `${resourceName(kind, name)} in namespace ${namespace} is defined more than once (${where}); keep one definition`;
+      if (named || !opts.listing) errors.push(new TagstreamError('DuplicateObject', message));
+      else if (kind !== 'ImageStream') warnings.push(`warning: ${message}`);
       return;
     }
     const site = sites[0] as ObjectSite;
@@ -134,11 +144,11 @@ export function findObjects(inventory: Inventory, namespace: string, selectors: 
     if (sel.name !== undefined) {
       const sites = ofKind.filter((c) => c.name === sel.name).map((c) => c.site);
       if (sites.length === 0) errors.push(objectNotFound(sel.kind, sel.name));
-      else take(sel.kind, sel.name, sites);
+      else take(sel.kind, sel.name, sites, true);
       continue;
     }
     const names = [...new Set(ofKind.map((c) => c.name))].sort();
-    for (const name of names) take(sel.kind, name, ofKind.filter((c) => c.name === name).map((c) => c.site));
+    for (const name of names) take(sel.kind, name, ofKind.filter((c) => c.name === name).map((c) => c.site), false);
   }
-  return { found, errors };
+  return { found, errors, warnings };
 }

@@ -111,14 +111,16 @@ function anchor(object: unknown, path: NodePath): NodePath {
 }
 
 /**
- * An `annotations` map, or a pod template's `metadata`, that a removal leaves empty: the API
- * server would not keep it (omitempty), so neither do we. The object's own metadata always stays.
+ * Whether removing `path` empties its parent and the parent goes too: an `annotations` map, or a
+ * pod template's `metadata`, that the API server would not keep (omitempty). The object's own
+ * metadata always stays.
  */
 function prunable(path: NodePath, after: unknown): boolean {
-  const key = path[path.length - 1];
-  if (key !== 'annotations' && !(key === 'metadata' && path.length > 1)) return false;
-  const v = valueAt(after, path);
-  return isContainer(v) && !Array.isArray(v) && Object.keys(v).length === 0;
+  const parent = path.slice(0, -1);
+  const key = parent[parent.length - 1];
+  if (key !== 'annotations' && !(key === 'metadata' && parent.length > 1)) return false;
+  const v = valueAt(after, parent);
+  return isContainer(v) && !Array.isArray(v) && Object.keys(v).every((k) => k === String(path[path.length - 1]));
 }
 
 function isPrefix(prefix: NodePath, path: NodePath): boolean {
@@ -135,10 +137,12 @@ function isPrefix(prefix: NodePath, path: NodePath): boolean {
 export function changeEdits(w: EditableObject, changes: readonly ObjectChange[]): Edit[] {
   const after = applyChanges(w.object, changes);
   const tops: NodePath[] = [];
+  const removed = new Set<string>();
   for (const c of changes) {
     let path = c.path;
     if (c.to === undefined) {
-      while (prunable(path.slice(0, -1), after)) path = path.slice(0, -1);
+      while (prunable(path, after)) path = path.slice(0, -1);
+      removed.add(JSON.stringify(path));
     }
     path = anchor(w.object, path);
     if (tops.some((t) => isPrefix(t, path))) continue;
@@ -149,7 +153,7 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
   const seen = new Set<string>();
   for (const path of tops) {
     const from = valueAt(w.object, path);
-    const to = prunable(path, after) ? undefined : valueAt(after, path);
+    const to = removed.has(JSON.stringify(path)) ? undefined : valueAt(after, path);
     if (isDeepStrictEqual(from, to)) continue;
     const planned =
       isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)

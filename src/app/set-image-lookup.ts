@@ -49,8 +49,8 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
   const selectors: ObjectSelector[] = [...request.targets];
   if (request.allStreams || opts.all === true) selectors.unshift({ kind: 'ImageStream' });
   const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
-  const stderr = inventoryWarnings(inventory);
-  const { found, errors } = findObjects(inventory, namespace, selectors);
+  const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.mode === 'list' });
+  const stderr = [...inventoryWarnings(inventory), ...warnings];
 
   if (request.mode === 'list') {
     const rows = found.map((f) => imageLookupRow(f));

@@ -187,8 +187,8 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
   const request = completeSetTriggers(opts.flags, namespace);
   const selectors = parseObjectArgs(opts.objects, opts.all === true);
   const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
-  const stderr = inventoryWarnings(inventory);
-  const { found, errors } = findObjects(inventory, namespace, selectors);
+  const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.printTable });
+  const stderr = [...inventoryWarnings(inventory), ...warnings];
 
   if (request.printTable) {
     const rows: TriggerRow[] = found.flatMap((f) => listTriggers(f));

@@ -10,13 +10,16 @@ import { formatLocation, TagstreamError } from '../errors.js';
 import type { Diagnostic, FileChange, WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults } from '../domain/import-result.js';
+import { deepEqual } from '../domain/stream-edit.js';
+import { settleSpecEdits } from '../domain/spec-edits.js';
+import { OBSERVED_SPEC_ANNOTATION, recordObservedSpec } from '../domain/spec-fingerprint.js';
 import { buildInventory } from '../manifests/inventory.js';
 import type { Inventory } from '../manifests/inventory-model.js';
 import { inventoryWarnings } from '../planning/render/diagnostics.js';
 import type { VerbContext, VerbPlan } from '../planning/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
-import { newStreamPath, planWrites } from './plan-writes.js';
+import { newStreamPath, plain, planWrites } from './plan-writes.js';
 import { writeChangeSet } from './reconcile.js';
 import { runImports, type ImportRun } from './run-imports.js';
 
@@ -57,17 +60,26 @@ function withNamespace(stream: ImageStream, namespace: string): ImageStream {
 /** Read the repository for a verb running in `namespace` (default: the repo's defaultNamespace, else `default`). */
 export async function openVerbSession(ctx: AppContext, namespace?: string): Promise<VerbSession> {
   const inventory = await buildInventory(ctx.workspace, ctx.settings);
-  const streams = new Map<string, ImageStream>();
-  for (const [key, entry] of inventory.streams) {
-    streams.set(key, entry.namespaceDefaulted ? withNamespace(entry.stream, entry.namespace) : entry.stream);
-  }
   const context: VerbContext = {
     namespace: namespace || ctx.settings.defaultNamespace || 'default',
     now: rfc3339(ctx.clock.now()),
     localRegistry: ctx.settings.localRegistry,
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   };
-  return { inventory, streams, context, warnings: inventoryWarnings(inventory) };
+  const warnings = inventoryWarnings(inventory);
+  const streams = new Map<string, ImageStream>();
+  for (const [key, entry] of inventory.streams) streams.set(key, entry.stream);
+  for (const [key, entry] of inventory.streams) {
+    if (!entry.namespaceDefaulted) continue;
+    // The observed-spec record of a file without metadata.namespace is computed without it (as
+    // every reader of the file computes it): settle hand edits on that basis first, then fill the
+    // namespace in and re-record, so the planners' own settling finds nothing left to do.
+    const settled = settleSpecEdits(entry.stream, { ...context, streams });
+    for (const p of settled.problems) warnings.push(`warning: ${key}: ${p.message}`);
+    const filled = withNamespace(settled.stream, entry.namespace);
+    streams.set(key, filled.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION] === undefined ? filled : recordObservedSpec(filled, VERB_DEFAULT_IMPORT_MODE));
+  }
+  return { inventory, streams, context, warnings };
 }
 
 /** Record each stream's import answers (history, conditions, generations); streams without answers are returned as they are. */
@@ -82,7 +94,8 @@ export function recordImports(streams: readonly ImageStream[], run: ImportRun, n
 export function diagnosticLine(d: Diagnostic): string {
   const where = d.file ? `${formatLocation({ file: d.file, ...(d.line === undefined ? {} : { line: d.line }), ...(d.col === undefined ? {} : { col: d.col }) })}: ` : '';
   const object = d.object ? `${d.object}: ` : '';
-  return `${d.severity === 'error' ? 'warning' : d.severity}: ${where}${object}${d.message}`;
+  // the verb itself succeeded: a workload it could not update is reported, not fatal
+  return `warning: ${where}${object}${d.message}`;
 }
 
 export interface VerbWrites {
@@ -122,12 +135,20 @@ export async function planVerbWrites(
       const path = newStreamPath(ctx.settings, namespace, s.metadata.name);
       const other = newPaths.get(path);
       if (other !== undefined) {
-        throw new TagstreamError('Conflict', `cannot create imagestreams ${other} and ${key}: both would be written to ${path} (imageStreamPath in .tagstream.yaml)`);
+        throw new TagstreamError('DuplicateObject', `cannot create imagestreams ${other} and ${key}: both would be written to ${path} (imageStreamPath in .tagstream.yaml)`);
       }
       newPaths.set(path, key);
+      const unreadable = await unreadableDefinition(ctx, inventory, s.metadata.name);
+      if (unreadable) {
+        throw new TagstreamError(
+          'DuplicateObject',
+          `cannot create imagestream ${key}: a file that may already define it could not be used (${unreadable.reason}); fix that file first`,
+          unreadable.location ? { location: unreadable.location } : {},
+        );
+      }
       if (await ctx.workspace.exists(path)) {
         throw new TagstreamError(
-          'Conflict',
+          'DuplicateObject',
           `cannot create imagestream ${key}: ${path} already exists and does not define it; move that file or set imageStreamPath in .tagstream.yaml`,
         );
       }
@@ -135,23 +156,51 @@ export async function planVerbWrites(
       continue;
     }
     if (s === session.streams.get(key)) continue; // read, never changed
-    // a file that relies on defaultNamespace keeps relying on it
-    const stored = entry.namespaceDefaulted ? { ...s, metadata: withoutNamespace(s.metadata) } : s;
+    // a file that relies on defaultNamespace keeps relying on it; the observed-spec record is
+    // then recomputed the way the next read will compute it (without metadata.namespace)
+    const stored = entry.namespaceDefaulted ? withoutNamespace(s) : s;
     next.set(key, stored);
   }
   const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked });
-  const streamFiles = new Set(changed.map((s) => inventory.streams.get(streamKey(s.metadata.namespace ?? '', s.metadata.name))?.site.file));
-  const blocking = plan.diagnostics.find((d) => d.file !== undefined && streamFiles.has(d.file));
-  if (blocking) {
-    const where = blocking.line === undefined ? { file: blocking.file as string } : { file: blocking.file as string, line: blocking.line, ...(blocking.col === undefined ? {} : { col: blocking.col }) };
-    throw new TagstreamError('EditVerify', `cannot write the image stream: ${blocking.message}`, { location: where });
+  const written = new Set(plan.files.map((f) => f.path));
+  for (const [key, after] of next) {
+    const entry = inventory.streams.get(key);
+    if (!entry || after === entry.stream || written.has(entry.site.file)) continue;
+    if (deepEqual(plain(after), plain(entry.stream))) continue;
+    // the stream's own file could not be edited: the verb must not half-succeed
+    const d = plan.diagnostics.find((x) => x.file === entry.site.file);
+    const location = { file: entry.site.file, ...(d?.line === undefined ? {} : { line: d.line }), ...(d?.col === undefined ? {} : { col: d.col }) };
+    throw new TagstreamError('EditVerify', `cannot write imagestream ${key}: ${d?.message ?? 'the edit produced no change'}`, { location });
   }
   return { files: plan.files, workloads: plan.workloads, warnings: plan.diagnostics.map(diagnosticLine) };
 }
 
-function withoutNamespace(metadata: ImageStream['metadata']): ImageStream['metadata'] {
-  const { namespace: _namespace, ...rest } = metadata;
-  return rest;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A problem the inventory reported for a file that mentions an ImageStream named `name`: the
+ * stream may be defined there but unreadable, and creating it elsewhere would duplicate it.
+ */
+async function unreadableDefinition(ctx: AppContext, inventory: Inventory, name: string): Promise<TagstreamError | undefined> {
+  const named = new RegExp(`(^|[\\s{,])["']?name["']?\\s*:\\s*["']?${escapeRegExp(name)}["']?\\s*($|[,}#])`, 'm');
+  for (const d of inventory.diagnostics) {
+    const file = d.location?.file;
+    if (!file) continue;
+    let text: string;
+    try {
+      text = (await ctx.workspace.readFile(file)).toString('utf8');
+    } catch {
+      continue;
+    }
+    if (/\bImageStream\b/.test(text) && named.test(text)) return d;
+  }
+  return undefined;
+}
+
+function withoutNamespace(stream: ImageStream): ImageStream {
+  const { namespace: _namespace, ...metadata } = stream.metadata;
+  const stripped = { ...stream, metadata };
+  return metadata.annotations?.[OBSERVED_SPEC_ANNOTATION] === undefined ? stripped : recordObservedSpec(stripped, VERB_DEFAULT_IMPORT_MODE);
 }
 
 /**

@@ -77,32 +77,46 @@ export const DAEMON_DEFAULTS = Object.freeze({
   logLevel: 'info' as LogLevel,
 });
 
-interface Field {
-  /** camelCase key: flag (`--repo-url` -> repoUrl) and config-file key. */
+export interface DaemonField {
+  /** camelCase key: commander attribute of the flag and config-file key. */
   readonly key: string;
-  readonly env: string;
+  /** Flag as commander declares it (`--repo-url <url>`). */
+  readonly flag: string;
+  /** Environment variable; for secrets it holds the value while the flag names a file. */
+  readonly env: string | undefined;
+  readonly default: string;
   readonly description: string;
+  /** Declared by the CLI's global options rather than by `serve` itself. */
+  readonly global?: boolean | undefined;
 }
 
-/** Every daemon setting and its environment variable (drives the README table). */
-export const DAEMON_FIELDS: readonly Field[] = Object.freeze([
-  { key: 'repoUrl', env: 'TAGSTREAM_REPO_URL', description: 'Git remote to clone into the data directory.' },
-  { key: 'repo', env: 'TAGSTREAM_REPO', description: 'Existing working copy to use instead of a clone.' },
-  { key: 'dataDir', env: 'TAGSTREAM_DATA_DIR', description: 'Directory holding the clone (with --repo-url).' },
-  { key: 'branch', env: 'TAGSTREAM_BRANCH', description: 'Branch to follow and push.' },
-  { key: 'remote', env: 'TAGSTREAM_REMOTE', description: 'Remote name (default origin).' },
-  { key: 'listen', env: 'TAGSTREAM_LISTEN', description: 'HOST:PORT for webhooks, /healthz, /readyz, /metrics (default 127.0.0.1:8080).' },
-  { key: 'scheduledInterval', env: 'TAGSTREAM_SCHEDULED_INTERVAL', description: 'Scheduled import interval (default: .tagstream.yaml, else 15m; at least 1m).' },
-  { key: 'pollInterval', env: 'TAGSTREAM_POLL_INTERVAL', description: 'How often the branch is fetched for spec changes (default: .tagstream.yaml, else 5m; at least 10s).' },
-  { key: 'debounce', env: 'TAGSTREAM_DEBOUNCE', description: 'Window in which webhook bursts fold into one run (default 500ms).' },
-  { key: 'gracePeriod', env: 'TAGSTREAM_GRACE_PERIOD', description: 'How long SIGTERM waits for a running reconcile (default 30s).' },
-  { key: 'backoffMax', env: 'TAGSTREAM_BACKOFF_MAX', description: 'Largest delay between retries of a failing run (default 5m).' },
-  { key: 'logLevel', env: 'TAGSTREAM_LOG_LEVEL', description: 'debug, info, warn or error (default info).' },
-  { key: 'webhookSecretFile', env: 'TAGSTREAM_WEBHOOK_SECRET', description: 'Webhook bearer secret (env holds the value, the flag a file path).' },
-  { key: 'gitTokenFile', env: 'TAGSTREAM_GIT_TOKEN', description: 'Git HTTPS token (env holds the value, the flag a file path).' },
-  { key: 'gitUsername', env: 'TAGSTREAM_GIT_USERNAME', description: 'Git user name for Basic credentials (with TAGSTREAM_GIT_PASSWORD or --git-password-file).' },
-  { key: 'gitPasswordFile', env: 'TAGSTREAM_GIT_PASSWORD', description: 'Git password (env holds the value, the flag a file path).' },
+/** Every daemon setting: drives parsing, the `serve` flags and the README table (DAEMON_SETTINGS_DOC). */
+export const DAEMON_FIELDS: readonly DaemonField[] = Object.freeze([
+  { key: 'repoUrl', flag: '--repo-url <url>', env: 'TAGSTREAM_REPO_URL', default: '(none)', description: 'Git remote to clone into --data-dir (credentials from the token or password settings, never in the URL).' },
+  { key: 'dataDir', flag: '--data-dir <dir>', env: 'TAGSTREAM_DATA_DIR', default: '(none)', description: 'Directory holding the clone of --repo-url; the daemon owns it.' },
+  { key: 'repo', flag: '--repo <dir>', env: 'TAGSTREAM_REPO', default: '(none)', description: 'An existing clone to work in instead (handed over to the daemon: tracked files are reset to HEAD before each run).', global: true },
+  { key: 'branch', flag: '--branch <name>', env: 'TAGSTREAM_BRANCH', default: 'settings `git.branch`, else the checked-out branch', description: 'Branch to follow and push.' },
+  { key: 'remote', flag: '--remote <name>', env: 'TAGSTREAM_REMOTE', default: '`origin`', description: 'Remote to fetch and push.' },
+  { key: 'listen', flag: '--listen <host:port>', env: 'TAGSTREAM_LISTEN', default: '`127.0.0.1:8080`', description: 'Address of the webhooks, `/healthz`, `/readyz` and `/metrics`.' },
+  { key: 'scheduledInterval', flag: '--scheduled-interval <duration>', env: 'TAGSTREAM_SCHEDULED_INTERVAL', default: 'settings `scheduledImportInterval` (`15m`)', description: 'How often `importPolicy.scheduled` tags are re-imported; at least `1m` unless TAGSTREAM_ALLOW_SHORT_INTERVALS=1 (tests).' },
+  { key: 'pollInterval', flag: '--poll-interval <duration>', env: 'TAGSTREAM_POLL_INTERVAL', default: 'settings `pollInterval` (`5m`)', description: 'How often the branch is fetched for spec changes; at least `10s` unless TAGSTREAM_ALLOW_SHORT_INTERVALS=1.' },
+  { key: 'debounce', flag: '--debounce <duration>', env: 'TAGSTREAM_DEBOUNCE', default: '`500ms`', description: 'Triggers within this window (webhook bursts) fold into one run and one commit.' },
+  { key: 'gracePeriod', flag: '--grace-period <duration>', env: 'TAGSTREAM_GRACE_PERIOD', default: '`30s`', description: 'How long SIGTERM waits for a running reconcile before abandoning it, unpushed.' },
+  { key: 'backoffMax', flag: '--backoff-max <duration>', env: 'TAGSTREAM_BACKOFF_MAX', default: '`5m`', description: 'Largest delay between retries of a failing run (1s, 2s, 4s... up to this).' },
+  { key: 'logLevel', flag: '--log-level <level>', env: 'TAGSTREAM_LOG_LEVEL', default: '`info`', description: '`debug`, `info`, `warn` or `error`; logs are JSON lines on stdout.' },
+  { key: 'webhookSecretFile', flag: '--webhook-secret-file <file>', env: 'TAGSTREAM_WEBHOOK_SECRET', default: '(webhooks off)', description: 'Bearer secret of `POST /webhooks/registry` and `/webhooks/git` (the variable holds the value, the flag a file).' },
+  { key: 'gitTokenFile', flag: '--git-token-file <file>', env: 'TAGSTREAM_GIT_TOKEN', default: '(none)', description: 'Git HTTPS token (the variable holds the value, the flag a file).' },
+  { key: 'gitUsername', flag: '--git-username <name>', env: 'TAGSTREAM_GIT_USERNAME', default: '(none)', description: 'User name for Basic Git credentials (with the password), or for the token.' },
+  { key: 'gitPasswordFile', flag: '--git-password-file <file>', env: 'TAGSTREAM_GIT_PASSWORD', default: '(none)', description: 'Git password (the variable holds the value, the flag a file).' },
+  { key: 'config', flag: '--config <file>', env: 'TAGSTREAM_CONFIG', default: '(none)', description: 'YAML file with any of the non-secret settings above, keys in camelCase.' },
 ]);
+
+/** Markdown table of the daemon settings, for the README. */
+export const DAEMON_SETTINGS_DOC: string = [
+  '| Flag | Environment | Default | Description |',
+  '|---|---|---|---|',
+  ...DAEMON_FIELDS.map((f) => `| \`${f.flag}\` | ${f.env ? `\`${f.env}\`` : ''} | ${f.default} | ${f.description} |`),
+].join('\n');
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -117,7 +131,7 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     const field = DAEMON_FIELDS.find((f) => f.key === key);
     const flag = flags[key];
     if (typeof flag === 'string') return { value: flag, from: `--${kebab(key)}` };
-    const fromEnv = field ? env[field.env] : undefined;
+    const fromEnv = field?.env === undefined ? undefined : env[field.env];
     if (fromEnv !== undefined && fromEnv !== '' && !isSecretEnv(field?.env)) return { value: fromEnv, from: field?.env ?? key };
     const fromFile = file?.values[key];
     if (fromFile !== undefined) return { value: fromFile, from: `${file?.path}: ${key}` };

@@ -54,8 +54,11 @@ export interface DaemonDeps {
 const MINUTE = 60_000;
 const DEFAULT_SCHEDULED_INTERVAL = 15 * MINUTE;
 const DEFAULT_POLL_INTERVAL = 5 * MINUTE;
-/** Runs that only look for new commits; skipped when the branch has not moved. */
-const POLL_REASONS: ReadonlySet<string> = new Set(['poll', 'git-webhook']);
+/**
+ * Triggers that ask for no import by themselves: a run made only of these is skipped when the
+ * branch has not moved since the last reconcile and no pushed image maps to a stream tag.
+ */
+const HINT_ONLY_REASONS: ReadonlySet<string> = new Set(['poll', 'git-webhook', 'webhook']);
 
 /** One long-running reconciler. */
 export class Daemon {
@@ -64,7 +67,9 @@ export class Daemon {
   private repo: GitRepository | undefined;
   private repoSettings: RepoSettings | undefined;
   private registry: DaemonRegistry | undefined;
-  private registryFor: RepoSettings | undefined;
+  private registryKey: string | undefined;
+  /** Request counts of registry clients replaced after a settings change (counters never go down). */
+  private readonly retiredRegistryStats = new Map<string, number>();
   private lastReconciledHead: string | undefined;
   private lastScheduledAt: number | undefined;
   private lastPollAt: number | undefined;
@@ -144,7 +149,9 @@ export class Daemon {
 
   /** Prometheus text. */
   metricsText(): string {
-    return this.metrics.render(this.registry?.stats?.());
+    const byStatus = new Map(this.retiredRegistryStats);
+    for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) byStatus.set(status, (byStatus.get(status) ?? 0) + n);
+    return this.metrics.render({ byStatus: Object.fromEntries(byStatus) });
   }
 
   /** Stop the ticker, drop pending work, give the current run `graceMs`, then abandon it before push. */
@@ -162,10 +169,15 @@ export class Daemon {
     return this.repo;
   }
 
+  /** The registry client, kept across runs (tokens, endpoints) until the settings it depends on change. */
   private registryClient(settings: RepoSettings): DaemonRegistry {
-    if (this.registry === undefined || this.registryFor !== settings) {
+    const key = JSON.stringify([settings.platform, settings.registries]);
+    if (this.registry === undefined || this.registryKey !== key) {
+      for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) {
+        this.retiredRegistryStats.set(status, (this.retiredRegistryStats.get(status) ?? 0) + n);
+      }
       this.registry = this.deps.createRegistry(settings, this.deps.log);
-      this.registryFor = settings;
+      this.registryKey = key;
     }
     this.registry.newRun?.();
     return this.registry;
@@ -190,7 +202,8 @@ export class Daemon {
       repo = this.repo = synced.repo;
       this.readyFlag = true;
       if (synced.outcome !== 'up-to-date') log.info('working copy moved to the remote head', { head: synced.head, how: synced.outcome });
-      if (batch.reasons.every((r) => POLL_REASONS.has(r)) && synced.head === this.lastReconciledHead) {
+      const unchanged = synced.head === this.lastReconciledHead && batch.importNow.length === 0 && batch.reasons.every((r) => HINT_ONLY_REASONS.has(r));
+      if (unchanged && batch.hints.length === 0) {
         log.debug('branch unchanged; nothing to do', { head: synced.head });
         return;
       }
@@ -203,6 +216,7 @@ export class Daemon {
       const importNow = [...new Set([...batch.importNow, ...importKeysForHints(streams, batch.hints, repoSettings.registries.mirrors)])].sort();
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
+        if (unchanged) return;
       }
 
       const git = guardedGit(repo, signal, {

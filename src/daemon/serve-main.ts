@@ -37,6 +37,12 @@ export interface ServeOptions {
   readonly onListening?: ((url: string, daemon: Daemon) => void) | undefined;
   /** Resolves to ask for shutdown (tests); signals do the same. */
   readonly stopWhen?: Promise<unknown> | undefined;
+  /**
+   * Last resort when an abandoned run does not unwind within the grace period plus 10 s (a hung
+   * connection): the process entry point ends the process. The working copy is recovered at the
+   * next start, and nothing was pushed: pushes are refused once the run is abandoned.
+   */
+  readonly forceExit?: ((code: number) => void) | undefined;
 }
 
 /** Extra time after the grace period for an abandoned run to unwind before giving up on it. */
@@ -75,7 +81,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     inventoryOptions: { parseCache },
     clock: io.clock,
     log,
-    startTicker: startCronTicker,
+    startTicker: (onTick) => startCronTicker(onTick, log),
   };
   const daemon = new Daemon(deps);
   let server;
@@ -115,8 +121,11 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   log.info('shutting down', { signal: why, gracePeriodMs: settings.gracePeriod });
   const stopped = daemon.stop(settings.gracePeriod);
   const outcome = await Promise.race([stopped, sleep(settings.gracePeriod + UNWIND_MS).then(() => 'timeout' as const)]);
-  if (outcome === 'timeout') log.error('the abandoned run did not unwind; exiting anyway (recovered at next start)', {});
   await server.close();
+  if (outcome === 'timeout') {
+    log.error('the abandoned run did not unwind; exiting anyway (the working copy is recovered at the next start)', {});
+    options.forceExit?.(0);
+  }
   log.info('bye', { outcome });
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { createIstag } from '../../../src/app/create-istag.js';
 import { D1, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
 
@@ -25,8 +26,8 @@ status:
     - {created: "2026-11-01T00:00:00Z", dockerImageReference: "quay.io/o/app@${D1}", image: "${D1}", generation: 1}
 `;
 
-function doc(text: string): any {
-  return parse(text);
+function doc(text: string): ImageStream {
+  return parse(text) as ImageStream;
 }
 
 describe('create istag', () => {
@@ -35,8 +36,8 @@ describe('create istag', () => {
     const r = await createIstag(f.ctx, { name: 'tool:1', fromImage: 'quay.io/o/tool:1', annotations: { description: 'the tool' }, namespace: 'shop' });
     expect(r).toMatchObject({ stdout: ['imagestreamtag.image.openshift.io/tool:1 created'], stderr: [], exitCode: 0 });
     const s = doc(f.text('imagestreams/shop/tool.yaml'));
-    expect(s.spec.tags[0]).toMatchObject({ name: '1', annotations: { description: 'the tool' }, from: { kind: 'DockerImage', name: 'quay.io/o/tool:1' }, generation: 2 });
-    expect(s.status.tags[0].items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/tool@${D1}`, image: D1, generation: 2 }]);
+    expect(s.spec.tags?.[0]).toMatchObject({ name: '1', annotations: { description: 'the tool' }, from: { kind: 'DockerImage', name: 'quay.io/o/tool:1' }, generation: 2 });
+    expect(s.status?.tags?.[0]?.items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/tool@${D1}`, image: D1, generation: 2 }]);
   });
 
   it('--from makes a tracking tag in the existing file (no registry call)', async () => {
@@ -49,8 +50,8 @@ describe('create istag', () => {
     expect(after).toContain('    from: {kind: DockerImage, name: "quay.io/o/app:1.0"}\n');
     expect(after).toContain(`    - {created: "2026-11-01T00:00:00Z", dockerImageReference: "quay.io/o/app@${D1}", image: "${D1}", generation: 1}\n`);
     const s = doc(after);
-    expect(s.spec.tags[1]).toMatchObject({ name: 'stable', from: { kind: 'ImageStreamTag', name: 'app:1.0' }, generation: 2 });
-    expect(s.status.tags.find((t: any) => t.tag === 'stable').items[0].image).toBe(D1);
+    expect(s.spec.tags?.[1]).toMatchObject({ name: 'stable', from: { kind: 'ImageStreamTag', name: 'app:1.0' }, generation: 2 });
+    expect(s.status?.tags?.find((t) => t.tag === 'stable')?.items?.[0]?.image).toBe(D1);
   });
 
   it('an existing tag is AlreadyExists and nothing is written', async () => {

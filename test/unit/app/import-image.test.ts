@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { importImage } from '../../../src/app/import-image.js';
 import { D1, D2, D3, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
 
@@ -66,8 +67,8 @@ spec:
         image: quay.io/o/app@${D1}
 `;
 
-function doc(text: string): any {
-  return parse(text);
+function doc(text: string): ImageStream {
+  return parse(text) as ImageStream;
 }
 
 describe('import-image: existing stream', () => {
@@ -86,12 +87,12 @@ describe('import-image: existing stream', () => {
     // following the alias: the request goes to the final tag 1.0
     expect(f.registry.resolved.map((x) => x.reference)).toEqual(['quay.io/o/app:1.0']);
     const s = doc(f.text('is/app.yaml'));
-    expect(s.status.tags[0].items.map((i: any) => [i.image, i.generation, i.created])).toEqual([
+    expect(s.status?.tags?.[0]?.items?.map((i) => [i.image, i.generation, i.created])).toEqual([
       [D2, 3, NOW],
       [D1, 2, '2026-11-01T00:00:00Z'],
     ]);
-    expect(s.status.tags[1].items[0].image).toBe(D2);
-    expect(s.metadata.annotations['openshift.io/image.dockerRepositoryCheck']).toBe(NOW);
+    expect(s.status?.tags?.[1]?.items?.[0]?.image).toBe(D2);
+    expect(s.metadata.annotations?.['openshift.io/image.dockerRepositoryCheck']).toBe(NOW);
     expect(f.text('deploy.yaml')).toBe(DEPLOY.replace(`image: quay.io/o/app@${D1}`, `image: quay.io/o/app@${D2}`));
     expect(r.stdout.join('\n')).toContain(`  * quay.io/o/app@${D2}`);
   });
@@ -106,8 +107,8 @@ describe('import-image: existing stream', () => {
       'error: imported completed with errors',
     ]);
     const s = doc(f.text('is/app.yaml'));
-    expect(s.status.tags[0].items.map((i: any) => i.image)).toEqual([D1]);
-    expect(s.status.tags[0].conditions).toEqual([
+    expect(s.status?.tags?.[0]?.items?.map((i) => i.image)).toEqual([D1]);
+    expect(s.status?.tags?.[0]?.conditions).toEqual([
       { type: 'ImportSuccess', status: 'False', lastTransitionTime: NOW, reason: 'NotFound', message: 'dockerimage.image.openshift.io "quay.io/o/app:1.0" not found', generation: 3 },
     ]);
     expect(f.text('deploy.yaml')).toBe(DEPLOY);
@@ -143,7 +144,7 @@ describe('import-image: new streams and repositories', () => {
     const s = doc(f.text('imagestreams/shop/tool.yaml'));
     expect(s.metadata).toMatchObject({ name: 'tool', namespace: 'shop', generation: 1, creationTimestamp: NOW });
     expect(s.spec.tags).toMatchObject([{ name: 'latest', from: { kind: 'DockerImage', name: 'quay.io/o/tool:2.0' }, generation: 1 }]);
-    expect(s.status.tags[0].items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/tool@${D3}`, image: D3, generation: 1 }]);
+    expect(s.status?.tags?.[0]?.items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/tool@${D3}`, image: D3, generation: 1 }]);
   });
 
   it('--confirm with a failed import still creates the stream with the condition (as the server does)', async () => {
@@ -151,7 +152,7 @@ describe('import-image: new streams and repositories', () => {
     const r = await importImage(f.ctx, { target: 'tool', from: 'quay.io/o/tool:2.0', confirm: true, namespace: 'shop' });
     expect(r.exitCode).toBe(1);
     const s = doc(f.text('imagestreams/shop/tool.yaml'));
-    expect(s.status.tags[0]).toMatchObject({ tag: 'latest', conditions: [{ reason: 'NotFound' }] });
+    expect(s.status?.tags?.[0]).toMatchObject({ tag: 'latest', conditions: [{ reason: 'NotFound' }] });
   });
 
   it('--all imports at most maxBulkImport tags in priority order and names the rest', async () => {
@@ -168,7 +169,7 @@ describe('import-image: new streams and repositories', () => {
     expect(r.stdout[r.stdout.length - 1]).toBe('info: The remote repository contained 2 additional tags which were not imported: other, zeta');
     const s = doc(f.text('imagestreams/shop/repo.yaml'));
     expect(s.spec.dockerImageRepository).toBe('quay.io/o/repo');
-    expect(s.spec.tags.map((t: any) => t.name).sort()).toEqual(['1.0', '2.1', 'latest']);
+    expect(s.spec.tags?.map((t) => t.name).sort()).toEqual(['1.0', '2.1', 'latest']);
   });
 
   it('--all on a repository that cannot be listed fails without writing', async () => {
@@ -185,7 +186,7 @@ describe('import-image: new streams and repositories', () => {
     expect(r.exitCode).toBe(0);
     expect(f.registry.copies).toEqual([{ source: `quay.io/o/tool@${D3}`, destination: 'mirror.local:5000/shop/tool' }]);
     const s = doc(f.text('imagestreams/shop/tool.yaml'));
-    expect(s.spec.tags[0].referencePolicy).toEqual({ type: 'Local' });
-    expect(s.status.dockerImageRepository).toBe('mirror.local:5000/shop/tool');
+    expect(s.spec.tags?.[0]?.referencePolicy).toEqual({ type: 'Local' });
+    expect(s.status?.dockerImageRepository).toBe('mirror.local:5000/shop/tool');
   });
 });

@@ -1,51 +1,16 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { directoryWorkspace } from '../../../src/adapters/fs/directory-workspace.js';
 import { setImageLookup, type SetImageLookupOptions } from '../../../src/app/set-image-lookup.js';
 import type { SetContext, SetOutput } from '../../../src/app/set-triggers.js';
-import { loadRepoSettings } from '../../../src/config/repo-settings.js';
 import { UsageError } from '../../../src/errors.js';
+import { copyRepo, expectTree, removeCopies } from '../../fixtures/set/set-repo.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/set', import.meta.url));
-const REPO = join(FIXTURES, 'repo');
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function listTree(root: string, dir = root): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? listTree(root, p) : [relative(root, p)];
-  });
-}
-
-async function repo(): Promise<{ dir: string; ctx: SetContext }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tagstream-lookup-'));
-  dirs.push(dir);
-  cpSync(REPO, dir, { recursive: true });
-  const workspace = directoryWorkspace(dir);
-  return { dir, ctx: { workspace, settings: await loadRepoSettings(workspace) } };
-}
+afterEach(removeCopies);
 
 async function run(opts: SetImageLookupOptions): Promise<{ dir: string; ctx: SetContext; out: SetOutput }> {
-  const { dir, ctx } = await repo();
+  const { dir, ctx } = await copyRepo();
   return { dir, ctx, out: await setImageLookup(ctx, opts) };
-}
-
-/** Every file equals its golden copy in `expected/<golden>/` when there is one, else the fixture. */
-function expectTree(dir: string, golden: string | undefined): void {
-  const expectedRoot = golden === undefined ? undefined : join(FIXTURES, 'expected', golden);
-  expect(listTree(dir).sort()).toEqual(listTree(REPO).sort());
-  for (const path of listTree(REPO)) {
-    const goldenPath = expectedRoot ? join(expectedRoot, path) : undefined;
-    const want = readFileSync(goldenPath && existsSync(goldenPath) ? goldenPath : join(REPO, path), 'latin1');
-    expect(readFileSync(join(dir, path), 'latin1'), path).toBe(want);
-  }
 }
 
 describe('set image-lookup: listing', () => {
@@ -119,7 +84,7 @@ describe('set image-lookup: changes, byte-exact (golden files)', () => {
     });
   });
 
-  it('--enabled=false removes the annotation (and the annotations map it leaves empty)', async () => {
+  it('--enabled=false removes the annotation (and the template metadata it leaves empty)', async () => {
     const { dir, out } = await run({ targets: ['cronjob/nightly'], enabled: false });
     expect(out.stdout).toBe('cronjob.batch/nightly image lookup updated\n');
     expectTree(dir, 'lookup-off-cronjob');
@@ -154,7 +119,7 @@ describe('set image-lookup: errors', () => {
   });
 
   it('an unknown resource type is a usage error', async () => {
-    const { ctx } = await repo();
+    const { ctx } = await copyRepo();
     await expect(setImageLookup(ctx, { targets: ['svc/web'] })).rejects.toThrow(new UsageError('the server doesn\'t have a resource type "svc"'));
   });
 });

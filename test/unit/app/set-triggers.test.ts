@@ -1,55 +1,17 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { directoryWorkspace } from '../../../src/adapters/fs/directory-workspace.js';
-import { setTriggers, type SetContext, type SetOutput, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
-import { loadRepoSettings } from '../../../src/config/repo-settings.js';
+import { setTriggers, type SetOutput, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
 import { UsageError, type TagstreamError } from '../../../src/errors.js';
+import { copyRepo, expectTree, removeCopies, SET_FIXTURES as FIXTURES } from '../../fixtures/set/set-repo.js';
 
-const FIXTURES = fileURLToPath(new URL('../../fixtures/set', import.meta.url));
-const REPO = join(FIXTURES, 'repo');
 const D1 = `sha256:${'1'.repeat(64)}`;
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function listTree(root: string, dir = root): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? listTree(root, p) : [relative(root, p)];
-  });
-}
-
-/** A copy of the fixture repository in a temp dir. */
-async function repo(): Promise<{ dir: string; ctx: SetContext }> {
-  const dir = mkdtempSync(join(tmpdir(), 'tagstream-set-'));
-  dirs.push(dir);
-  cpSync(REPO, dir, { recursive: true });
-  const workspace = directoryWorkspace(dir);
-  return { dir, ctx: { workspace, settings: await loadRepoSettings(workspace) } };
-}
+afterEach(removeCopies);
 
 async function run(opts: SetTriggersOptions): Promise<{ dir: string; out: SetOutput }> {
-  const { dir, ctx } = await repo();
+  const { dir, ctx } = await copyRepo();
   return { dir, out: await setTriggers(ctx, opts) };
-}
-
-/**
- * Every file of the repo equals the golden `expected/<name>/` copy when there is one, else the
- * original fixture: so a test also proves that no other file was touched.
- */
-function expectTree(dir: string, golden: string | undefined): void {
-  const expectedRoot = golden === undefined ? undefined : join(FIXTURES, 'expected', golden);
-  expect(listTree(dir).sort()).toEqual(listTree(REPO).sort());
-  for (const path of listTree(REPO)) {
-    const goldenPath = expectedRoot ? join(expectedRoot, path) : undefined;
-    const want = readFileSync(goldenPath && existsSync(goldenPath) ? goldenPath : join(REPO, path), 'latin1');
-    expect(readFileSync(join(dir, path), 'latin1'), path).toBe(want);
-  }
 }
 
 function messages(out: SetOutput): string[] {
@@ -88,6 +50,18 @@ describe('set triggers: listing', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('an object defined twice: a listing of all skips it with a warning, a change of all refuses', async () => {
+    const warning =
+      'warning: statefulsets/twin in namespace other is defined more than once (other/twin-a.yaml:1:1, other/twin-b.yaml:1:1); keep one definition';
+    const list = await run({ objects: ['statefulsets'], all: true, namespace: 'other', flags: {} });
+    expect(list.out.errors).toEqual([]);
+    expect(list.out.stderr).toEqual([warning]);
+    expect(list.out.stdout).toBe('NAME  TYPE  VALUE  AUTO\n');
+    const change = await run({ objects: ['statefulsets'], all: true, namespace: 'other', flags: { manual: true } });
+    expect(change.out.errors.map((e) => e.code)).toEqual(['DuplicateObject']);
+    expectTree(change.dir, undefined);
   });
 
   it('-n selects the namespace; -o json prints the rows as data', async () => {
@@ -242,7 +216,7 @@ describe('set triggers: errors (located, nothing written)', () => {
     ['type without name', { objects: ['deploy'], flags: {} }, 'resource(s) were provided, but no name was specified'],
     ['two slashes', { objects: ['deploy/a/b'], flags: {} }, 'arguments in resource/name form must have a single resource and name: "deploy/a/b"'],
   ])('usage: %s', async (_name, opts, message) => {
-    const { dir, ctx } = await repo();
+    const { dir, ctx } = await copyRepo();
     const err = await setTriggers(ctx, opts).then(
       () => undefined,
       (e: unknown) => e,

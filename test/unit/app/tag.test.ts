@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { tag } from '../../../src/app/tag.js';
 import { D1, D2, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
 
@@ -57,8 +58,8 @@ status:
 /** Shares its first 63 hex digits with D1. */
 const D1X = `sha256:${'1'.repeat(63)}2`;
 
-function doc(text: string): any {
-  return parse(text);
+function doc(text: string): ImageStream {
+  return parse(text) as ImageStream;
 }
 
 describe('tag: external image', () => {
@@ -68,8 +69,8 @@ describe('tag: external image', () => {
     expect(r).toMatchObject({ stdout: ['Tag app:1 set to quay.io/o/app:1.'], stderr: [], exitCode: 0 });
     const s = doc(f.text('imagestreams/shop/app.yaml'));
     expect(s.metadata).toMatchObject({ name: 'app', namespace: 'shop', generation: 2, creationTimestamp: NOW });
-    expect(s.spec.tags[0]).toMatchObject({ name: '1', from: { kind: 'DockerImage', name: 'quay.io/o/app:1' }, generation: 2 });
-    expect(s.status.tags[0].items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/app@${D1}`, image: D1, generation: 2 }]);
+    expect(s.spec.tags?.[0]).toMatchObject({ name: '1', from: { kind: 'DockerImage', name: 'quay.io/o/app:1' }, generation: 2 });
+    expect(s.status?.tags?.[0]?.items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/app@${D1}`, image: D1, generation: 2 }]);
     expect(f.text('deploy.yaml')).toBe(DEPLOY.replace('image: placeholder', `image: quay.io/o/app@${D1}`));
     expect(r.workloads).toMatchObject([{ name: 'web', container: 'web', trigger: 'shop/app:1' }]);
     expect(f.registry.resolved.map((x) => [x.reference, x.options.importMode])).toEqual([['quay.io/o/app:1', 'Legacy']]);
@@ -85,8 +86,8 @@ describe('tag: external image', () => {
     const s = doc(after);
     // the tag write is generation 3; the import that follows is 4 (spec §1.5)
     expect(s.metadata.generation).toBe(4);
-    expect(s.spec.tags.map((t: any) => [t.name, t.generation])).toEqual([['1.0', 2], ['2.0', 4]]);
-    expect(s.status.tags.find((t: any) => t.tag === '2.0').items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/app@${D2}`, image: D2, generation: 4 }]);
+    expect(s.spec.tags?.map((t) => [t.name, t.generation])).toEqual([['1.0', 2], ['2.0', 4]]);
+    expect(s.status?.tags?.find((t) => t.tag === '2.0')?.items).toEqual([{ created: NOW, dockerImageReference: `quay.io/o/app@${D2}`, image: D2, generation: 4 }]);
     // the untouched tag's history is byte-identical
     expect(after).toContain(`    - created: "2026-11-01T00:00:00Z"\n      dockerImageReference: quay.io/o/app@${D1}\n`);
     expect(f.workspace.writes).toEqual(['is/app.yaml']);
@@ -96,15 +97,15 @@ describe('tag: external image', () => {
     const f = verbFixture({ 'is/app.yaml': APP }, fakeRegistry({ 'quay.io/o/app:1.0': D1 }));
     await tag(f.ctx, { args: ['quay.io/o/app:1.0', 'app:1.0'], namespace: 'shop' });
     const s = doc(f.text('is/app.yaml'));
-    expect(s.status.tags[0].items).toHaveLength(1);
-    expect(s.status.tags[0].items[0]).toMatchObject({ image: D1, generation: 4, created: '2026-11-01T00:00:00Z' });
+    expect(s.status?.tags?.[0]?.items).toHaveLength(1);
+    expect(s.status?.tags?.[0]?.items?.[0]).toMatchObject({ image: D1, generation: 4, created: '2026-11-01T00:00:00Z' });
   });
 
   it('re-tagging after the registry tag moved puts the new image on top', async () => {
     const f = verbFixture({ 'is/app.yaml': APP }, fakeRegistry({ 'quay.io/o/app:1.0': D2 }));
     await tag(f.ctx, { args: ['quay.io/o/app:1.0', 'app:1.0'], namespace: 'shop' });
     const s = doc(f.text('is/app.yaml'));
-    expect(s.status.tags[0].items.map((i: any) => i.image)).toEqual([D2, D1]);
+    expect(s.status?.tags?.[0]?.items?.map((i) => i.image)).toEqual([D2, D1]);
   });
 
   it('a failed import records the condition, keeps the last image, and exits 1', async () => {
@@ -114,9 +115,9 @@ describe('tag: external image', () => {
     expect(r.stdout).toEqual(['Tag app:1.0 set to quay.io/o/app:9.9.']);
     expect(r.stderr).toEqual(['error: tag app:1.0 failed: dockerimage.image.openshift.io "quay.io/o/app:9.9" not found']);
     const s = doc(f.text('is/app.yaml'));
-    expect(s.spec.tags[0].from.name).toBe('quay.io/o/app:9.9');
-    expect(s.status.tags[0].items.map((i: any) => i.image)).toEqual([D1]);
-    expect(s.status.tags[0].conditions).toEqual([
+    expect(s.spec.tags?.[0]?.from?.name).toBe('quay.io/o/app:9.9');
+    expect(s.status?.tags?.[0]?.items?.map((i) => i.image)).toEqual([D1]);
+    expect(s.status?.tags?.[0]?.conditions).toEqual([
       { type: 'ImportSuccess', status: 'False', lastTransitionTime: NOW, reason: 'NotFound', message: 'dockerimage.image.openshift.io "quay.io/o/app:9.9" not found', generation: 4 },
     ]);
   });
@@ -129,8 +130,8 @@ describe('tag: external image', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr[0]).toMatch(/^error: tag app:2\.0 failed: Internal error occurred: quay\.io\/o\/app:2\.0: /);
     const s = doc(f.text('is/app.yaml'));
-    expect(s.spec.tags[1]).toMatchObject({ name: '2.0', generation: 3 });
-    expect(s.status.tags.map((t: any) => t.tag)).toEqual(['1.0']);
+    expect(s.spec.tags?.[1]).toMatchObject({ name: '2.0', generation: 3 });
+    expect(s.status?.tags?.map((t) => t.tag)).toEqual(['1.0']);
   });
 
   it('--reference records the pull spec without asking the registry', async () => {
@@ -139,8 +140,8 @@ describe('tag: external image', () => {
     expect(r.exitCode).toBe(0);
     expect(f.registry.resolved).toEqual([]);
     const s = doc(f.text('imagestreams/shop/app.yaml'));
-    expect(s.spec.tags[0]).toMatchObject({ reference: true, generation: 1 });
-    expect(s.status.tags[0].items).toEqual([{ created: NOW, dockerImageReference: 'quay.io/o/app:1', image: '', generation: 1 }]);
+    expect(s.spec.tags?.[0]).toMatchObject({ reference: true, generation: 1 });
+    expect(s.status?.tags?.[0]?.items).toEqual([{ created: NOW, dockerImageReference: 'quay.io/o/app:1', image: '', generation: 1 }]);
   });
 });
 
@@ -150,14 +151,14 @@ describe('tag: image stream sources', () => {
     const r = await tag(f.ctx, { args: ['app:1.0', 'app:stable'], namespace: 'shop' });
     expect(r.stdout).toEqual(['Tag app:stable set to app@' + D1 + '.']);
     let s = doc(f.text('is/app.yaml'));
-    expect(s.spec.tags[1].from).toEqual({ kind: 'ImageStreamImage', name: `app@${D1}` });
-    expect(s.status.tags[1].items[0]).toMatchObject({ image: D1, dockerImageReference: `quay.io/o/app@${D1}` });
+    expect(s.spec.tags?.[1]?.from).toEqual({ kind: 'ImageStreamImage', name: `app@${D1}` });
+    expect(s.status?.tags?.[1]?.items?.[0]).toMatchObject({ image: D1, dockerImageReference: `quay.io/o/app@${D1}` });
 
     const a = await tag(f.ctx, { args: ['app:1.0', 'app:latest'], alias: true, namespace: 'shop' });
     expect(a.stdout).toEqual(['Tag app:latest set up to track app:1.0.']);
     s = doc(f.text('is/app.yaml'));
-    expect(s.spec.tags.find((t: any) => t.name === 'latest').from).toEqual({ kind: 'ImageStreamTag', name: 'app:1.0' });
-    expect(s.status.tags.find((t: any) => t.tag === 'latest').items[0].image).toBe(D1);
+    expect(s.spec.tags?.find((t) => t.name === 'latest')?.from).toEqual({ kind: 'ImageStreamTag', name: 'app:1.0' });
+    expect(s.status?.tags?.find((t) => t.tag === 'latest')?.items?.[0]?.image).toBe(D1);
   });
 
   it('a hand-written ImageStreamImage prefix is resolved when a verb reads the stream', async () => {
@@ -169,8 +170,8 @@ describe('tag: image stream sources', () => {
     const r = await tag(f.ctx, { args: ['app:pinned', 'app:latest'], alias: true, namespace: 'shop' });
     expect(r).toMatchObject({ exitCode: 0, stderr: [] });
     const s = doc(f.text('is/app.yaml'));
-    expect(s.status.tags.find((t: any) => t.tag === 'pinned').items[0]).toMatchObject({ image: D1, dockerImageReference: `quay.io/o/app@${D1}` });
-    expect(s.status.tags.find((t: any) => t.tag === 'latest').items[0].image).toBe(D1);
+    expect(s.status?.tags?.find((t) => t.tag === 'pinned')?.items?.[0]).toMatchObject({ image: D1, dockerImageReference: `quay.io/o/app@${D1}` });
+    expect(s.status?.tags?.find((t) => t.tag === 'latest')?.items?.[0]?.image).toBe(D1);
   });
 
   it('an ambiguous hand-written prefix is a warning; the verb still runs', async () => {
@@ -182,7 +183,7 @@ describe('tag: image stream sources', () => {
     const r = await tag(f.ctx, { args: ['quay.io/o/app:2.0', 'app:2.0'], namespace: 'shop' });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toEqual([expect.stringMatching(/^warning: shop\/app: .*multiple images match the prefix/)]);
-    expect(doc(f.text('is/app.yaml')).status.tags.map((t: any) => t.tag).sort()).toEqual(['1.0', '2.0', 'other']);
+    expect(doc(f.text('is/app.yaml')).status?.tags?.map((t) => t.tag).sort()).toEqual(['1.0', '2.0', 'other']);
   });
 
   it('-d deletes spec and history', async () => {
@@ -219,6 +220,23 @@ describe('tag: refusals write nothing', () => {
     expect(f.workspace.writes).toEqual([]);
   });
 
+  it('a stream whose file cannot be read is not created a second time elsewhere', async () => {
+    const broken = APP.replace('  name: app\n', '  name: app\n  labels: {oops\n');
+    const f = verbFixture({ 'is/app.yaml': broken }, fakeRegistry({ 'quay.io/o/app:1': D1 }));
+    await expect(tag(f.ctx, { args: ['quay.io/o/app:1', 'app:1'], namespace: 'shop' })).rejects.toThrow(
+      /^cannot create imagestream shop\/app: a file that may already define it could not be used \(.+\); fix that file first \(is\/app\.yaml:\d+:\d+\)$/,
+    );
+    expect(f.workspace.writes).toEqual([]);
+  });
+
+  it('a broken file that does not mention the stream does not block its creation', async () => {
+    const f = verbFixture({ 'other.yaml': 'kind: ConfigMap\nmetadata: {name: app\n' }, fakeRegistry({ 'quay.io/o/app:1': D1 }));
+    const r = await tag(f.ctx, { args: ['quay.io/o/app:1', 'app:1'], namespace: 'shop' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toEqual([expect.stringMatching(/^warning: other\.yaml:/)]);
+    expect(f.workspace.writes).toEqual(['imagestreams/shop/app.yaml']);
+  });
+
   it('a stream defined twice is refused', async () => {
     const f = verbFixture({ 'a.yaml': APP, 'b.yaml': APP });
     await expect(tag(f.ctx, { args: ['app:1.0', 'app:x'], alias: true, namespace: 'shop' })).rejects.toThrow(/defined in more than one file/);
@@ -233,7 +251,7 @@ describe('tag: namespaces and Local policy', () => {
     expect(r.exitCode).toBe(0);
     const after = f.text('is/app.yaml');
     expect(after).not.toContain('namespace:');
-    expect(doc(after).spec.tags.map((t: any) => t.name)).toEqual(['1.0', '2.0']);
+    expect(doc(after).spec.tags?.map((t) => t.name)).toEqual(['1.0', '2.0']);
     expect([...f.workspace.files.keys()]).toEqual(['is/app.yaml']);
   });
 
@@ -243,7 +261,7 @@ describe('tag: namespaces and Local policy', () => {
     expect(r.exitCode).toBe(0);
     expect(f.registry.copies).toEqual([{ source: `quay.io/o/app@${D1}`, destination: 'mirror.local:5000/shop/app' }]);
     expect(f.text('deploy.yaml')).toContain(`image: mirror.local:5000/shop/app@${D1}\n`);
-    expect(doc(f.text('imagestreams/shop/app.yaml')).status.dockerImageRepository).toBe('mirror.local:5000/shop/app');
+    expect(doc(f.text('imagestreams/shop/app.yaml')).status?.dockerImageRepository).toBe('mirror.local:5000/shop/app');
   });
 
   it('Local policy without localRegistry fails that tag clearly and moves no workload', async () => {
@@ -253,7 +271,7 @@ describe('tag: namespaces and Local policy', () => {
     expect(r.stderr).toEqual(['error: tag app:1 failed: tag 1 has referencePolicy Local but no localRegistry is configured in .tagstream.yaml']);
     expect(f.text('deploy.yaml')).toBe(DEPLOY);
     const s = doc(f.text('imagestreams/shop/app.yaml'));
-    expect(s.status.tags[0]).toMatchObject({ tag: '1', conditions: [{ reason: 'BadRequest' }] });
-    expect(s.status.tags[0].items ?? []).toEqual([]);
+    expect(s.status?.tags?.[0]).toMatchObject({ tag: '1', conditions: [{ reason: 'BadRequest' }] });
+    expect(s.status?.tags?.[0]?.items ?? []).toEqual([]);
   });
 });

@@ -23,12 +23,13 @@ interface Call {
   readonly ctx: AppContext;
 }
 
-function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Promise<ReconcileResult> } = {}) {
+function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Promise<ReconcileResult>; loadRepoSettings?: DaemonDeps['loadRepoSettings'] } = {}) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
   const repo = new FakeRepo('/data/repo');
   const git = fakeGitPort(repo);
   const calls: Call[] = [];
+  const registries: ReturnType<typeof vi.fn>[] = [];
   const moved: ChangeSet = { ...EMPTY_CHANGE_SET, moves: [{ stream: 'shop/app', tag: 'latest', to: { image: 'sha256:1', reference: 'x@sha256:1' }, reason: 'webhook' }], files: [{ path: 'a.yaml', before: 'a', after: 'b' }] };
   const reconcile =
     over.reconcile ??
@@ -43,15 +44,18 @@ function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Pro
     settings: { ...settings, scheduledInterval: 60_000, pollInterval: 10_000 },
     git,
     workspaceFor: () => ({ root: '/data/repo' }) as unknown as Workspace,
-    loadRepoSettings: async () => DEFAULT_REPO_SETTINGS,
+    loadRepoSettings: over.loadRepoSettings ?? (async () => DEFAULT_REPO_SETTINGS),
     listStreams: async () => [{ namespace: 'shop', name: 'app', stream: STREAM }],
-    createRegistry: () => ({ stats: () => ({ byStatus: { '200': 4 } }), newRun: vi.fn() }) as never,
+    createRegistry: () => {
+      registries.push(vi.fn());
+      return { stats: () => ({ byStatus: { '200': 4 } }), newRun: registries[registries.length - 1] } as never;
+    },
     reconcile,
     clock,
     log: silentLog,
   };
   const daemon = new Daemon(deps);
-  return { daemon, repo, git, calls, advance: (ms: number) => (now += ms), moved };
+  return { daemon, repo, git, calls, registries, advance: (ms: number) => (now += ms), moved };
 }
 
 describe('Daemon', () => {
@@ -179,5 +183,25 @@ describe('Daemon', () => {
     await t.daemon.idle();
     expect(t.repo.remote).toEqual(['c0', 'other', 'local1']);
     expect(t.repo.local).not.toContain('stale');
+  });
+
+  it('keeps one registry client across runs until its settings change; request counters never go down', async () => {
+    let insecure: string[] = [];
+    const t = setup({ loadRepoSettings: async () => ({ ...DEFAULT_REPO_SETTINGS, registries: { insecure: [...insecure], mirrors: [] } }) });
+    t.daemon.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    t.daemon.request({ reason: 'webhook', importNow: ['shop/app:latest'] });
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.registries).toHaveLength(1);
+    expect(t.registries[0]).toHaveBeenCalledTimes(2); // newRun before each run
+    insecure = ['registry.internal:5000'];
+    t.daemon.request({ reason: 'webhook', importNow: ['shop/app:latest'] });
+    await vi.advanceTimersByTimeAsync(100);
+    await t.daemon.idle();
+    expect(t.registries).toHaveLength(2);
+    const m = parsePrometheusText(t.daemon.metricsText());
+    expect(m.get('tagstream_registry_requests_total')?.samples[0]?.value).toBe(8);
   });
 });

@@ -1,0 +1,54 @@
+/** examples/deploy and the Dockerfile agree with the code: settings parse, flags exist, paths match. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { parseDaemonSettings } from '../../../src/config/daemon-settings.js';
+import { parseRepoSettings } from '../../../src/config/repo-settings.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+
+describe('examples/deploy', () => {
+  it('tagstream.yaml is a valid .tagstream.yaml', () => {
+    const s = parseRepoSettings(read('examples/deploy/tagstream.yaml'), 'examples/deploy/tagstream.yaml');
+    expect(s.scheduledImportInterval).toBe(15 * 60_000);
+    expect(s.pollInterval).toBe(60_000);
+  });
+
+  it('the Deployment arguments are valid serve settings, with a grace period shorter than the pod termination grace', () => {
+    const [doc] = parseAllDocuments(read('examples/deploy/deployment.yaml'));
+    const dep = doc?.toJS() as { spec: { replicas: number; strategy: { type: string }; template: { spec: { terminationGracePeriodSeconds: number; containers: { args: string[]; env: { name: string; value: string }[] }[] } } } };
+    expect(dep.spec.replicas).toBe(1);
+    expect(dep.spec.strategy.type).toBe('Recreate');
+    const container = dep.spec.template.spec.containers[0];
+    const flags: Record<string, string> = {};
+    for (const arg of container?.args ?? []) {
+      const m = /^--([a-z-]+)=(.*)$/.exec(arg);
+      expect(m, arg).not.toBeNull();
+      flags[(m?.[1] ?? '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = m?.[2] ?? '';
+    }
+    const files: Record<string, string> = { '/etc/tagstream/secrets/git-token': 'tok\n', '/etc/tagstream/secrets/webhook-secret': 'sec\n' };
+    const s = parseDaemonSettings({ flags, env: {}, readFile: (p) => files[p] ?? '' });
+    expect(s.listen).toEqual({ host: '0.0.0.0', port: 8080 });
+    expect(s.gitCredentials).toEqual({ token: 'tok' });
+    expect(s.webhookSecret).toBe('sec');
+    expect(s.gracePeriod / 1000).toBeLessThan(dep.spec.template.spec.terminationGracePeriodSeconds);
+  });
+
+  it('the registry snippet posts to the daemon webhook path with a bearer header', () => {
+    const [doc] = parseAllDocuments(read('examples/deploy/registry-notifications.yml'));
+    const cfg = doc?.toJS() as { notifications: { endpoints: { url: string; headers: Record<string, string[]> }[] } };
+    const endpoint = cfg.notifications.endpoints[0];
+    expect(new URL(endpoint?.url ?? '').pathname).toBe('/webhooks/registry');
+    expect(endpoint?.headers['Authorization']?.[0]).toMatch(/^Bearer /);
+  });
+
+  it('the Dockerfile runs serve as non-root from a multi-stage build', () => {
+    const text = read('Dockerfile');
+    expect(text).toContain('ENTRYPOINT ["node", "/app/dist/cli/main.js", "serve"]');
+    expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^USER 1000:1000$/m);
+    expect(text).not.toMatch(/apk add|apt-get install.*git/);
+  });
+});
