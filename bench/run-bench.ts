@@ -6,13 +6,14 @@
  * and every temp dir removed, also on failure.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, promises as fs, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
+import { TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
 import { DEFAULT_MONOREPO, generateMonorepo, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
+import { startQuietRegistry } from './quiet-registry.js';
 import { RESULT_MARKER, type ScenarioCredentials, type ScenarioInput, type ScenarioResult } from './scenario.js';
 import { eachLimit, moveTags, pickMoved, seedTags } from './seed-registry.js';
 import { hasSkopeo, sample, timeSkopeo, type SkopeoTiming } from './skopeo.js';
@@ -53,7 +54,25 @@ export const DEFAULT_BENCH: Omit<BenchConfig, 'scenarioScript' | 'progress'> = {
 export interface ScenarioRun extends ScenarioResult {
   /** Spawn to exit of the child (Node start-up and module loading included). */
   readonly processMs: number;
+  /** CPU time the registry process used while the child ran (where the other side's time goes). */
+  readonly registryCpuMs?: number | undefined;
 }
+
+/** User + system CPU of a process from /proc (Linux); undefined elsewhere. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_SECOND) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface SkopeoFigures {
   readonly sampled: number;
@@ -119,7 +138,8 @@ async function commitAll(dir: string, message: string): Promise<void> {
 }
 
 /** Run one scenario in a child process (its own peak RSS). */
-export async function runScenarioChild(script: string, workDir: string, input: ScenarioInput, profileDir?: string): Promise<ScenarioRun> {
+export async function runScenarioChild(script: string, workDir: string, input: ScenarioInput, profileDir?: string, registryPid?: number): Promise<ScenarioRun> {
+  const registryCpuStart = registryPid === undefined ? undefined : processCpuMs(registryPid);
   const inputFile = join(workDir, `scenario-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(inputFile, JSON.stringify(input));
   const start = performance.now();
@@ -137,7 +157,9 @@ export async function runScenarioChild(script: string, workDir: string, input: S
   rmSync(inputFile, { force: true });
   const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (code !== 0 || !line) throw new Error(`bench scenario ${input.kind} exited with ${code}:\n${err.slice(-4000)}`);
-  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as ScenarioResult), processMs };
+  const registryCpuEnd = registryPid === undefined ? undefined : processCpuMs(registryPid);
+  const registryCpuMs = registryCpuStart !== undefined && registryCpuEnd !== undefined ? registryCpuEnd - registryCpuStart : undefined;
+  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as ScenarioResult), processMs, registryCpuMs };
 }
 
 function skopeoFigures(t: SkopeoTiming, total: number, expected: ReadonlyMap<string, string>): SkopeoFigures {
@@ -170,9 +192,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
   const loadAverage = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'tagstream-bench-'));
   const registries: TestRegistry[] = [];
-  const scenario = (input: ScenarioInput) => runScenarioChild(config.scenarioScript, work, input, config.profileDir);
+  const scenario = (input: ScenarioInput, registry?: TestRegistry) => runScenarioChild(config.scenarioScript, work, input, config.profileDir, (registry ?? registries[0])?.pid);
   try {
-    const registry = await startRegistry();
+    const registry = await startQuietRegistry();
     registries.push(registry);
     const repoDir = join(work, 'repo');
     const generated = generateMonorepo({ ...config, registryHost: registry.host });
@@ -219,7 +241,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
 
     let token: BenchResult['scenarios']['token'];
     if (config.tokenStreams > 0) {
-      const tokenRegistry = await startRegistry({ auth: 'token' });
+      const tokenRegistry = await startQuietRegistry({ auth: 'token' });
       registries.push(tokenRegistry);
       const scale = Math.min(1, config.tokenStreams / config.streams);
       const small = generateMonorepo({
@@ -234,9 +256,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       await materialize(tokenDir, small);
       await seedTags(tokenRegistry, small.tags, config.seedConcurrency);
       const credentials = { username: TEST_USER, password: TEST_PASSWORD };
-      await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials }));
+      await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials }), tokenRegistry);
       await commitAll(tokenDir, 'First Tagstream reconcile');
-      const r = await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }));
+      const r = await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }), tokenRegistry);
       token = { ...r, repositories: new Set(small.tags.map((t) => t.repository)).size, tags: small.tags.length };
     }
 

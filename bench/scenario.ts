@@ -50,6 +50,8 @@ export type ScenarioInput =
 
 export interface PassFigures {
   readonly wallMs: number;
+  /** CPU time of this process during the pass (user + system). */
+  readonly cpuMs: number;
   readonly registry: RegistryStats;
   readonly filesChanged: number;
   readonly moves: number;
@@ -87,6 +89,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
   try {
     if (input.kind === 'import') {
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       let firstError: string | undefined;
       const digests = await Promise.all(
         input.refs.map((ref) =>
@@ -101,7 +104,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
       );
       const wallMs = performance.now() - start;
       const resolved = new Set(digests.filter((d) => d !== undefined)).size;
-      const pass: PassFigures = { wallMs, registry: registry.stats(), filesChanged: 0, moves: 0, workloadChanges: 0, failures: digests.filter((d) => d === undefined).length, diagnostics: 0 };
+      const pass: PassFigures = { wallMs, cpuMs: cpuMsSince(cpuStart), registry: registry.stats(), filesChanged: 0, moves: 0, workloadChanges: 0, failures: digests.filter((d) => d === undefined).length, diagnostics: 0 };
       return { passes: [pass], maxRssMiB: maxRssMiB(), resolved, firstError };
     }
 
@@ -132,12 +135,15 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
         commit: input.commit ? { author: BENCH_IDENTITY } : undefined,
       };
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const result = await reconcile(ctx, options, inventoryOptions);
       const wallMs = performance.now() - start;
+      const cpuMs = cpuMsSince(cpuStart);
       const cs = result.changeSet;
       firstError = cs.failures[0]?.message ?? cs.diagnostics[0]?.message;
       passes.push({
         wallMs,
+        cpuMs,
         registry: registry.stats(),
         filesChanged: cs.files.length,
         moves: cs.moves.length,
@@ -153,6 +159,11 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
   } finally {
     await registry.close();
   }
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return Math.round((d.user + d.system) / 1000);
 }
 
 function maxRssMiB(): number {
