@@ -67,19 +67,21 @@ export function planWrites(input: WritePlanInput): WritePlan {
   const index: StreamIndex = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
 
   const book = new Map<string, { file: SourceFile; edits: Edit[] }>();
-  const addEdits = (file: SourceFile, edits: readonly Edit[]) => {
+  // inventory.files parses a file on get(): ask only for files that get edits.
+  const addEdits = (path: string, edits: readonly Edit[]) => {
     if (edits.length === 0) return;
-    const entry = book.get(file.path) ?? { file, edits: [] };
+    const file = inventory.files.get(path);
+    if (!file) return;
+    const entry = book.get(path) ?? { file, edits: [] };
     entry.edits.push(...edits);
-    book.set(file.path, entry);
+    book.set(path, entry);
   };
 
   const workloadChanges: WorkloadChange[] = [];
   for (const w of input.workloads ?? inventory.workloads) {
-    const file = inventory.files.get(w.site.file);
-    if (!file) continue;
+    if (!inventory.files.has(w.site.file)) continue;
     const planned = planWorkload(w, index, localRepository, blocked, diagnostics);
-    addEdits(file, planned.edits);
+    addEdits(w.site.file, planned.edits);
     workloadChanges.push(...planned.changes);
   }
 
@@ -92,9 +94,8 @@ export function planWrites(input: WritePlanInput): WritePlan {
       continue;
     }
     if (after === entry.stream) continue;
-    const file = inventory.files.get(entry.site.file);
-    if (!file) continue;
-    addEdits(file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
+    if (!inventory.files.has(entry.site.file)) continue;
+    addEdits(entry.site.file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
   }
 
   // A file whose edits cannot be verified is reported and left alone; the others proceed.

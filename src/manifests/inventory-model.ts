@@ -83,7 +83,11 @@ export interface Inventory {
   readonly conflicts: readonly StreamConflict[];
   /** Every problem found; the rest of the repo is still indexed. */
   readonly diagnostics: readonly ManifestError[];
-  /** Parsed files that hold at least one indexed object, by repo-relative path. */
+  /**
+   * Files that hold at least one indexed object, by repo-relative path. A value is parsed (with
+   * source tokens, for edits) on first `get` and kept; `has`/`keys` parse nothing, so ask for the
+   * files you edit only.
+   */
   readonly files: ReadonlyMap<string, SourceFile>;
   /** Counts of the scan, for logs and benchmarks. Set by inventory.ts. */
   readonly stats?: InventoryStats | undefined;

@@ -2,6 +2,17 @@
  * Index a repository: every ImageStream (by namespace/name), every workload Tagstream may write
  * to, and every OpenShift Template, each with its file:line:col. Works on any directory (no Git
  * needed). Bad files become located diagnostics and the rest of the repository is still indexed.
+ *
+ * Only documents that can hold something indexed are parsed (see inventory-prefilter.ts): each
+ * YAML file is cut at `---` markers and a document is composed only when its text names
+ * ImageStream, the triggers annotation, DeploymentConfig, resolve-names or Template, or, when some
+ * stream has `lookupPolicy.local: true`, when it has an `image:` with a local name. Consequence:
+ * invalid YAML in a document that mentions none of these (a broken ConfigMap) is not reported;
+ * `parseAll` restores the full check. Known limit: should such a skipped document be broken so
+ * that the parser reads across the next `---` (an unclosed quote inside a map), the documents after
+ * it are still indexed from the cut, with indexes the full parse does not share; `files` then marks
+ * that file's documents as not parsing, so edits to it are refused. `files` parses a file with
+ * source tokens on first `get`.
  */
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
@@ -22,7 +33,9 @@ import type {
   WorkloadEntry,
   WorkloadReason,
 } from './inventory-model.js';
-import { DEFAULT_SOURCE_LIMITS, formatOf, loadSourceFile, type SourceFile, type SourceLimits } from './source-file.js';
+import { LazySourceFiles, ScannedFile } from './inventory-files.js';
+import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
+import { DEFAULT_SOURCE_LIMITS, formatOf, type SourceFile, type SourceLimits } from './source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
 export interface InventorySettings {
@@ -38,8 +51,8 @@ export interface InventorySettings {
  * it also folds in the parse limits, so a cache stays valid when settings change.
  */
 export interface ParseCache {
-  get(path: string, size: number, version: string): SourceFile | undefined;
-  set(path: string, size: number, version: string, file: SourceFile): void;
+  get(path: string, size: number, version: string): ScannedFile | undefined;
+  set(path: string, size: number, version: string, file: ScannedFile): void;
 }
 
 export interface InventoryOptions {
@@ -56,6 +69,11 @@ export interface InventoryOptions {
    * trigger and no lookup candidate: `set triggers` / `set image-lookup` must find a plain Deployment.
    */
   readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined;
+  /**
+   * Parse every document, not only those the pre-filter selects: invalid YAML anywhere is then
+   * reported, at the old cost. Implied by `includeObject` (any object may be asked for).
+   */
+  readonly parseAll?: boolean | undefined;
 }
 
 export const TRIGGERS_ANNOTATION = 'image.openshift.io/triggers';
@@ -76,7 +94,7 @@ const LOOKUP_KINDS: ReadonlySet<string> = new Set([
 
 /** Simple unbounded in-memory ParseCache (one entry per path), with hit counters for tests. */
 export function memoryParseCache(): ParseCache & { readonly hits: number; readonly misses: number; readonly entries: number } {
-  const map = new Map<string, { size: number; version: string; file: SourceFile }>();
+  const map = new Map<string, { size: number; version: string; file: ScannedFile }>();
   let hits = 0;
   let misses = 0;
   return {
@@ -112,7 +130,7 @@ function isObj(v: unknown): v is Obj {
 
 interface FileScan {
   readonly path: string;
-  readonly file?: SourceFile;
+  readonly file?: ScannedFile;
   readonly error?: ManifestError;
   readonly cached: boolean;
 }
@@ -131,6 +149,7 @@ export async function buildInventory(
     : DEFAULT_SOURCE_LIMITS;
 
   const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts));
+  const chosen = chooseDocuments(scans, opts.parseAll === true || opts.includeObject !== undefined);
 
   const b = new InventoryBuilder(settings.defaultNamespace || 'default', opts.includeObject);
   let documents = 0;
@@ -142,12 +161,52 @@ export async function buildInventory(
       continue;
     }
     if (scan.file) {
-      documents += scan.file.documents.length;
-      b.addFile(scan.file);
+      documents += scan.file.documentCount;
+      b.addFile(scan.file, chosen.get(scan.file) ?? []);
+      // Without a cache nobody asks for these parses again; the text stays for `files`.
+      if (!opts.parseCache) scan.file.release();
     }
   }
   const inventory = b.finish();
   return { ...inventory, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+}
+
+/**
+ * Which documents of each file to parse: those that may hold an indexed object, plus, when a
+ * stream among those asks for local lookup, those with a local image name. Index -1 stands for a
+ * file that is parsed whole.
+ */
+function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, number[]> {
+  const chosen = new Map<ScannedFile, number[]>();
+  const rest: { file: ScannedFile; index: number; text: string }[] = [];
+  let localLookup = false;
+  for (const { file } of scans) {
+    if (!file) continue;
+    const indexes: number[] = [];
+    const lookupPolicies: number[] = [];
+    for (const d of file.documentTexts()) {
+      if (all || mayHoldIndexedObject(d.text)) {
+        indexes.push(d.index);
+        if (d.text.includes('lookupPolicy')) lookupPolicies.push(d.index);
+      } else rest.push({ file, index: d.index, text: d.text });
+    }
+    chosen.set(file, indexes);
+    if (!localLookup && lookupPolicies.length > 0) {
+      localLookup = file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
+    }
+  }
+  if (localLookup) {
+    for (const r of rest) if (mayHoldLocalImageName(r.text)) chosen.get(r.file)?.push(r.index);
+  }
+  return chosen;
+}
+
+/** An ImageStream (or a List holding one) with `spec.lookupPolicy.local: true`; other kinds may match too. */
+function declaresLocalLookup(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  if (Array.isArray(value.items)) return value.items.some(declaresLocalLookup);
+  const spec = isObj(value.spec) ? value.spec : undefined;
+  return isObj(spec?.lookupPolicy) && spec.lookupPolicy.local === true;
 }
 
 async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions): Promise<FileScan> {
@@ -165,12 +224,16 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
       if (hit) return { path, file: hit, cached: true };
     }
     const bytes = await workspace.readFile(path);
+    if (bytes.length > limits.maxBytes) {
+      const error = new ManifestError('ManifestTooLarge', `file too large: ${bytes.length} bytes, expected at most ${limits.maxBytes}`, { file: path });
+      return { path, error, cached: false };
+    }
     if (cache && version === undefined) {
       version = createHash('sha1').update(bytes).digest('hex');
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
       if (hit) return { path, file: hit, cached: true };
     }
-    const file = loadSourceFile(path, bytes, limits);
+    const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
     if (cache && version !== undefined) cache.set(path, bytes.length, `${version}|${limitKey}`, file);
     return { path, file, cached: false };
   } catch (e) {
@@ -195,7 +258,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 interface Ctx {
-  readonly file: SourceFile;
+  readonly file: Pick<SourceFile, 'path' | 'lineCounter'>;
   readonly doc: Document;
   readonly docIndex: number;
 }
@@ -206,23 +269,27 @@ class InventoryBuilder {
   private readonly streamSites = new Map<string, StreamEntry[]>();
   private readonly workloads: WorkloadEntry[] = [];
   private readonly templates: TemplateEntry[] = [];
-  private readonly files = new Map<string, SourceFile>();
+  private readonly files: ScannedFile[] = [];
 
   constructor(
     private readonly defaultNamespace: string,
     private readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined,
   ) {}
 
-  addFile(file: SourceFile): void {
+  /** Index the documents `indexes` of `scanned` (see ScannedFile.documents). */
+  addFile(scanned: ScannedFile, indexes: readonly number[]): void {
+    if (indexes.length === 0) return;
+    const { lineCounter, documents } = scanned.documents(indexes);
+    const file = { path: scanned.path, lineCounter };
     let used = false;
-    for (const d of file.documents) {
+    for (const d of documents) {
       if (d.errors.length > 0) {
         this.diagnostics.push(...d.errors);
         continue;
       }
       if (this.scanObject({ file, doc: d.doc, docIndex: d.index }, d.value, [], undefined)) used = true;
     }
-    if (used) this.files.set(file.path, file);
+    if (used) this.files.push(scanned);
   }
 
   /** Index one object (recursing into Lists); returns true when something was indexed. */
@@ -366,7 +433,7 @@ class InventoryBuilder {
       templates: this.templates,
       conflicts,
       diagnostics: this.diagnostics,
-      files: this.files,
+      files: new LazySourceFiles(this.files),
     };
   }
 }

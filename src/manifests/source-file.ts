@@ -90,38 +90,80 @@ export function loadSourceFile(
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const { tokens, docs, lineCounter } = parseText(text);
   const base = { path, lineCounter };
-  const documents = docs.map((doc, index): SourceDocument => {
-    const errors = doc.errors.map(
-      (e) =>
-        new ManifestError(
-          'ManifestParse',
-          `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${firstLine(e.message)}`,
-          locate(base, e.pos[0]),
-          e,
-        ),
-    );
-    let value: unknown;
-    if (errors.length === 0) {
-      try {
-        value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
-      } catch (e) {
-        const offset = doc.contents?.range?.[0] ?? 0;
-        errors.push(
-          new ManifestError(
-            'ManifestTooLarge',
-            `refused to expand aliases: ${firstLine((e as Error).message)}; expected at most ${limits.maxAliasCount} alias expansions`,
-            locate(base, offset),
-            e,
-          ),
-        );
-      }
-    }
-    return { index, doc, value, errors };
-  });
+  const documents = docs.map((doc, index) => sourceDocument(base, doc, index, format, limits));
   return { path, text, bom, eol, format, lineCounter, tokens, documents };
 }
 
 function firstLine(s: string): string {
   const i = s.indexOf('\n');
   return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Attach located errors (parse errors, alias bombs) and the plain JS value to a composed document. */
+function sourceDocument(
+  base: Pick<SourceFile, 'path' | 'lineCounter'>,
+  doc: Document.Parsed,
+  index: number,
+  format: FileFormat,
+  limits: SourceLimits,
+): SourceDocument {
+  const errors = doc.errors.map(
+    (e) =>
+      new ManifestError(
+        'ManifestParse',
+        `invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${firstLine(e.message)}`,
+        locate(base, e.pos[0]),
+        e,
+      ),
+  );
+  let value: unknown;
+  if (errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (e) {
+      const offset = doc.contents?.range?.[0] ?? 0;
+      errors.push(
+        new ManifestError(
+          'ManifestTooLarge',
+          `refused to expand aliases: ${firstLine((e as Error).message)}; expected at most ${limits.maxAliasCount} alias expansions`,
+          locate(base, offset),
+          e,
+        ),
+      );
+    }
+  }
+  return { index, doc, value, errors };
+}
+
+/** A LineCounter for `text` without parsing it (line starts after every LF, as the parser records them). */
+export function lineCounterOf(text: string): LineCounter {
+  const lc = new LineCounter();
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  return lc;
+}
+
+/**
+ * Parse the single document held by `text[start, end)` (a slice cut at document markers) without
+ * source tokens, as document `index` of the file. Node ranges and error positions are offsets into
+ * the whole `text`, so `base.lineCounter` (of the whole text) locates them exactly. Returns
+ * undefined when the slice does not compose to exactly one document (the caller parses the file).
+ */
+export function loadDocumentAt(
+  base: Pick<SourceFile, 'path' | 'lineCounter'>,
+  text: string,
+  start: number,
+  end: number,
+  index: number,
+  limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
+  format: FileFormat = 'yaml',
+): SourceDocument | undefined {
+  const parser = new Parser();
+  // Tokens (and so node ranges) count from the parser's offset: start it where the slice starts.
+  parser.offset = start;
+  const composer = new Composer({ prettyErrors: false });
+  const docs = Array.from(composer.compose(parser.parse(text.slice(start, end)), true, end)) as Document.Parsed[];
+  const doc = docs[0];
+  if (docs.length !== 1 || !doc) return undefined;
+  return sourceDocument(base, doc, index, format, limits);
 }

@@ -49,10 +49,13 @@ export interface TestRegistry {
   readonly tokenServer?: TokenServer;
   /** undici dispatcher trusting caPem (TLS mode), for seeding and ad-hoc requests. */
   readonly dispatcher?: Dispatcher;
-  /** Everything the registry wrote to stderr so far. */
+  /** What the registry wrote to stderr so far (the last 64 KiB). */
   log(): string;
   stop(): Promise<void>;
 }
+
+/** Stderr kept for log() and start-up errors: the tail is what explains a failure. */
+const MAX_KEPT_LOG = 64 * 1024;
 
 function configYaml(dir: string, extra: string): string {
   return `version: 0.1
@@ -116,16 +119,25 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, 'serve', cfg], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    // The registry logs a line per request: keep only the recent tail, and look for the port only
+    // until it is found (and only in the new text plus a line's worth before it, not the whole log).
     let log = '';
+    let listening = false;
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`docker-registry did not start in 10 s:\n${log}`)), 10_000);
       child.stderr.on('data', (d: Buffer) => {
-        log += d.toString('utf8');
-        const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
+        const chunk = d.toString('utf8');
+        const before = log.length;
+        log += chunk;
+        if (!listening) {
+          const m = /listening on 127\.0\.0\.1:(\d+)/.exec(log.slice(Math.max(0, before - 256)));
+          if (m) {
+            listening = true;
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
         }
+        if (log.length > MAX_KEPT_LOG) log = log.slice(-MAX_KEPT_LOG);
       });
       child.once('error', (e) => {
         clearTimeout(timer);

@@ -112,16 +112,29 @@ describe('buildInventory over the mixed fixture repo (directory workspace)', () 
     ]);
   });
 
-  it('reports invalid YAML, invalid JSON and schema errors with file:line:col, and indexes the rest', () => {
+  it('reports invalid JSON and schema errors with file:line:col, and indexes the rest', () => {
     const other = inv.diagnostics.filter((d) => d.code !== 'DuplicateObject');
     const byFile = new Map(other.map((d) => [d.location?.file, d]));
-    expect(byFile.get('broken/not-yaml.yaml')?.code).toBe('ManifestParse');
-    expect(byFile.get('broken/not-yaml.yaml')?.message).toMatch(/^invalid YAML: .*\(broken\/not-yaml\.yaml:\d+:\d+\)$/);
     expect(byFile.get('broken/not-json.json')?.message).toMatch(/^invalid JSON: .*\(broken\/not-json\.json:1:\d+\)$/);
     expect(byFile.get('broken/invalid-stream.yaml')?.message).toBe(
       `spec.tags[0].from.kind: Unsupported value: "Foo": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (broken/invalid-stream.yaml:9:13)`,
     );
-    expect(new Set(other.map((d) => d.location?.file))).toEqual(new Set(['broken/not-yaml.yaml', 'broken/not-json.json', 'broken/invalid-stream.yaml']));
+    // broken/not-yaml.yaml is a ConfigMap: the pre-filter does not parse it, so its error is not reported.
+    expect(new Set(other.map((d) => d.location?.file))).toEqual(new Set(['broken/not-json.json', 'broken/invalid-stream.yaml']));
+  });
+
+  it('with parseAll, also reports invalid YAML in documents that cannot hold indexed objects', async () => {
+    const ws = directoryWorkspace(dir, { skipDirectories: ['.git'] });
+    const all = await buildInventory(ws, await loadRepoSettings(ws), { parseAll: true });
+    const notYaml = all.diagnostics.find((d) => d.location?.file === 'broken/not-yaml.yaml');
+    expect(notYaml?.code).toBe('ManifestParse');
+    expect(notYaml?.message).toMatch(/^invalid YAML: .*\(broken\/not-yaml\.yaml:\d+:\d+\)$/);
+    // Everything else is the same as with the pre-filter.
+    expect(all.diagnostics.filter((d) => d !== notYaml).map((d) => d.message)).toEqual(inv.diagnostics.map((d) => d.message));
+    expect([...all.streams.values()].map((e) => e.site)).toEqual([...inv.streams.values()].map((e) => e.site));
+    expect(all.workloads.map((w) => w.site)).toEqual(inv.workloads.map((w) => w.site));
+    expect(all.templates).toEqual(inv.templates);
+    expect([...all.files.keys()]).toEqual([...inv.files.keys()]);
   });
 
   it('ignores non-Kubernetes YAML silently and keeps only files that hold indexed objects', () => {
@@ -172,7 +185,8 @@ describe('buildInventory rules (memory workspace)', () => {
   it('refuses an alias bomb quickly, with the configured limit', async () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n${lines.join('\n')}\n`;
+    // An ImageStream document: the pre-filter parses it (a bomb in a ConfigMap is never expanded).
+    const bomb = `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: bomb}\n${lines.join('\n')}\n`;
     const started = performance.now();
     const inv = await buildInventory(memoryWorkspace({ 'bomb.yaml': bomb, 'ok.yaml': stream('ok') }), { ...NONE, limits: { maxFileBytes: 1 << 20, maxAliasCount: 50 } });
     expect(performance.now() - started).toBeLessThan(2000);
@@ -203,8 +217,23 @@ describe('buildInventory rules (memory workspace)', () => {
     ['ReplicaSet without an owner', 'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: r\nspec:\n  template:\n    spec:\n      containers:\n      - {name: c, image: app}\n', true],
     ['Pod with the resolve-names annotation on the object', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    alpha.image.policy.openshift.io/resolve-names: "*"\nspec:\n  containers:\n  - {name: c, image: quay.io/a/b:1}\n', true],
   ])('lookup candidates: %s -> %s', async (_name, text, listed) => {
-    const inv = await buildInventory(memoryWorkspace({ 'w.yaml': text }), NONE);
+    // Local names only matter next to a stream with lookupPolicy.local: true.
+    const inv = await buildInventory(memoryWorkspace({ 'w.yaml': text, 's.yaml': stream('app', 'spec:\n  lookupPolicy: {local: true}\n') }), NONE);
     expect(inv.workloads.length > 0).toBe(listed);
+  });
+
+  it('lists workloads with local image names only when some stream has lookupPolicy.local: true', async () => {
+    const workload = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: app:1\n';
+    const files = (local: boolean) => ({
+      'w.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\n${workload}`,
+      's.yaml': stream('app', `spec:\n  lookupPolicy:\n    local: ${local}\n`),
+    });
+    const off = await buildInventory(memoryWorkspace(files(false)), NONE);
+    expect(off.workloads).toEqual([]);
+    expect([...off.files.keys()]).toEqual(['s.yaml']);
+    const on = await buildInventory(memoryWorkspace(files(true)), NONE);
+    expect(on.workloads.map((w) => [w.name, w.reasons, w.site.docIndex, w.site.location.line])).toEqual([['d', ['lookup-candidate'], 1, 6]]);
+    expect([...on.files.keys()]).toEqual(['s.yaml', 'w.yaml']);
   });
 
   it('keeps CRLF and BOM files usable', async () => {
