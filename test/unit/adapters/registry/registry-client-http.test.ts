@@ -314,3 +314,29 @@ describe('non-loopback registries (MockAgent)', () => {
     await mock.close();
   });
 });
+
+describe('connection reuse', () => {
+  it('resolves many tags over kept-alive connections: a HEAD does not close its socket', async () => {
+    const { manifest } = image();
+    let connections = 0;
+    const server = createServer((req, res) => {
+      if (req.url === '/v2/') return res.end('{}');
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha(manifest), 'content-length': String(manifest.length) });
+      res.end(req.method === 'HEAD' ? undefined : manifest);
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
+    try {
+      for (let i = 0; i < 12; i++) await client.resolve(`${host}/app:t${i}`, { importMode: 'Legacy' });
+      expect(client.stats().manifestHead).toBe(12);
+      // the https probe of the loopback host and the plain-HTTP ping may open their own sockets
+      expect(connections).toBeLessThanOrEqual(3);
+    } finally {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
