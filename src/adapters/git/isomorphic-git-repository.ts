@@ -142,14 +142,18 @@ export class IsomorphicGitRepository implements GitRepository {
     const files = [...new Set(request.files.map(repoPath))];
     if (files.length === 0) return undefined;
     await this.run('stage files', async () => {
+      const present: string[] = [];
+      const gone: string[] = [];
       for (const filepath of files) {
-        const present = await fs.promises.lstat(join(dir, filepath)).then(
+        const exists = await fs.promises.lstat(join(dir, filepath)).then(
           () => true,
           () => false,
         );
-        if (present) await git.add({ fs, dir, filepath, force: true, cache });
-        else await git.remove({ fs, dir, filepath, cache });
+        (exists ? present : gone).push(filepath);
       }
+      // One call each: every add/remove call reads and rewrites the whole index.
+      if (present.length > 0) await git.add({ fs, dir, filepath: present, force: true, cache });
+      if (gone.length > 0) await git.remove({ fs, dir, filepath: gone, cache });
     });
     const rows = (await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: files, cache }))) as StatusRow[];
     const chosen = new Set(files);
