@@ -48,7 +48,6 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     registry: ctx.registry,
     localRegistry: ctx.settings.localRegistry,
     streams: new Map([[key, plan.target]]),
-    alwaysCopyLocal: true,
   });
   const [stored] = recordImports([plan.target], run, now) as [ImageStream];
   // nothing recorded: a new stream is not created, an existing one is written only if the plan changed it
@@ -59,8 +58,9 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
 
   const out = importImageOutput(run.results, { dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;
-  const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '') : '';
-  const stdout = [head, '', ...(view ? view.split('\n') : []), ...info];
+  // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
+  const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
+  const stdout = [head, ...(view.length > 0 ? ['', ...view] : []), ...info];
   const stderr = [
     ...session.warnings,
     ...(plan.warnings ?? []).map((w) => `warning: ${w}`),

@@ -18,6 +18,7 @@ import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, planWrites } from './plan-writes.js';
+import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, isLocalPolicy } from './run-imports.js';
 
 const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
@@ -54,7 +55,8 @@ export async function planReconcile(
   for (const [key, entry] of inventory.streams) {
     const settled = settleSpecEdits(current.get(key)!, { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
     for (const p of settled.problems) diagnostics.push(diagnosticOf(locateAt(p, entry.site), `ImageStream/${key}`));
-    current.set(key, settled.stream);
+    // a file relying on defaultNamespace: the planners key streams by metadata.namespace
+    current.set(key, entry.namespaceDefaulted ? withEffectiveNamespace(settled.stream, entry.namespace, DEFAULT_IMPORT_MODE) : settled.stream);
   }
 
   // 2. What to import.
@@ -64,7 +66,7 @@ export async function planReconcile(
     const due = planImports(stream, { scheduledDue: options.scheduledDue ?? true, defaultImportMode: DEFAULT_IMPORT_MODE });
     const dueTags = new Set(due.map((r) => r.tag));
     const hinted = (stream.spec.tags ?? []).filter((t) => importNow.has(`${key}:${t.name}`) && !dueTags.has(t.name)).map((t) => t.name);
-    const extra = hinted.length > 0 ? planImports(stream, { scheduledDue: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE }) : [];
+    const extra = hinted.length > 0 ? planImports(stream, { force: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE }) : [];
     requests.push(...due, ...extra);
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
@@ -133,7 +135,15 @@ export async function planReconcile(
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  const writes = planWrites({ inventory, streams: next, settings, blocked });
+  const stored = new Map(
+    [...next].map(([key, s]) => {
+      const entry = inventory.streams.get(key);
+      // unchanged streams stay the very object read, so planWrites leaves their files alone
+      if (entry && s === current.get(key) && s !== entry.stream) return [key, entry.stream] as const;
+      return [key, entry?.namespaceDefaulted ? withoutNamespace(s, DEFAULT_IMPORT_MODE) : s] as const;
+    }),
+  );
+  const writes = planWrites({ inventory, streams: stored, settings, blocked });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges } = writes;
   const changedFiles = new Set(files.map((f) => f.path));

@@ -7,7 +7,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { TagFailure } from '../domain/change-set.js';
-import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
+import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { splitRepository } from '../domain/image-reference.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { importFailureFor } from '../planning/import-failure.js';
@@ -49,11 +49,6 @@ export function isLocalPolicy(stream: ImageStream | undefined, request: ImportRe
   return (spec?.referencePolicy?.type || request.referencePolicy) === 'Local';
 }
 
-/** The image the tag points at now (items[0].image), if any. */
-export function currentImage(stream: ImageStream | undefined, tag: string): string | undefined {
-  return stream ? findStatusTag(stream, tag)?.items?.[0]?.image : undefined;
-}
-
 /**
  * Copy `request.from`'s repository at `digest` to `<localRegistry>/<namespace>/<stream>`, so that
  * `<localRegistry>/<ns>/<stream>@<digest>` (what Local policy consumers get) exists.
@@ -93,14 +88,14 @@ export interface RunImportsOptions {
   readonly localRegistry?: string | undefined;
   /** The streams the requests belong to, by key, as they are before the answers are recorded. */
   readonly streams: ReadonlyMap<string, ImageStream>;
-  /**
-   * Copy Local-policy images even when the tag already points at the digest. A verb asked for
-   * explicitly does (the tag may have just switched to Local); reconcile only copies what moves.
-   */
-  readonly alwaysCopyLocal?: boolean | undefined;
 }
 
-/** Resolve `requests`, make the Local copies, and classify the answers (verbs; never throws). */
+/**
+ * Resolve `requests`, make the Local copies, and classify the answers (verbs; never throws).
+ * Unlike reconcile, which copies only images that move, a verb copies every Local-policy answer:
+ * the user asked for this tag now and it may have just switched to Local (existing blobs are
+ * skipped, so an unchanged image costs a few HEAD requests).
+ */
 export async function runImports(requests: readonly ImportRequest[], options: RunImportsOptions): Promise<ImportRun> {
   const answers = await askRegistry(options.registry, requests);
   const results: ImportResult[] = [];
@@ -118,8 +113,7 @@ export async function runImports(requests: readonly ImportRequest[], options: Ru
       if (!f.transient) record(key, result);
       continue;
     }
-    const stream = options.streams.get(key);
-    if (isLocalPolicy(stream, request) && (options.alwaysCopyLocal || currentImage(stream, request.tag) !== answer.digest)) {
+    if (isLocalPolicy(options.streams.get(key), request)) {
       const problem = await copyToLocal(options.registry, options.localRegistry, request, answer.digest);
       if (problem) {
         const result: ImportResult = { ok: false, request, reason: problem.reason, message: problem.message };

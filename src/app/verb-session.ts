@@ -12,7 +12,6 @@ import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../do
 import { applyImportResults } from '../domain/import-result.js';
 import { deepEqual } from '../domain/stream-edit.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
-import { OBSERVED_SPEC_ANNOTATION, recordObservedSpec } from '../domain/spec-fingerprint.js';
 import { buildInventory } from '../manifests/inventory.js';
 import type { Inventory } from '../manifests/inventory-model.js';
 import { inventoryWarnings } from '../planning/render/diagnostics.js';
@@ -22,6 +21,7 @@ import type { AppContext } from './app-context.js';
 import { newStreamPath, plain, planWrites } from './plan-writes.js';
 import { writeChangeSet } from './reconcile.js';
 import { runImports, type ImportRun } from './run-imports.js';
+import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
 export const VERB_DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
@@ -53,9 +53,6 @@ export interface VerbSession {
   readonly warnings: readonly string[];
 }
 
-function withNamespace(stream: ImageStream, namespace: string): ImageStream {
-  return { ...stream, metadata: { ...stream.metadata, namespace } };
-}
 
 /** Read the repository for a verb running in `namespace` (default: the repo's defaultNamespace, else `default`). */
 export async function openVerbSession(ctx: AppContext, namespace?: string): Promise<VerbSession> {
@@ -76,8 +73,7 @@ export async function openVerbSession(ctx: AppContext, namespace?: string): Prom
     // namespace in and re-record, so the planners' own settling finds nothing left to do.
     const settled = settleSpecEdits(entry.stream, { ...context, streams });
     for (const p of settled.problems) warnings.push(`warning: ${key}: ${p.message}`);
-    const filled = withNamespace(settled.stream, entry.namespace);
-    streams.set(key, filled.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION] === undefined ? filled : recordObservedSpec(filled, VERB_DEFAULT_IMPORT_MODE));
+    streams.set(key, withEffectiveNamespace(settled.stream, entry.namespace, VERB_DEFAULT_IMPORT_MODE));
   }
   return { inventory, streams, context, warnings };
 }
@@ -158,7 +154,7 @@ export async function planVerbWrites(
     if (s === session.streams.get(key)) continue; // read, never changed
     // a file that relies on defaultNamespace keeps relying on it; the observed-spec record is
     // then recomputed the way the next read will compute it (without metadata.namespace)
-    const stored = entry.namespaceDefaulted ? withoutNamespace(s) : s;
+    const stored = entry.namespaceDefaulted ? withoutNamespace(s, VERB_DEFAULT_IMPORT_MODE) : s;
     next.set(key, stored);
   }
   const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked });
@@ -197,11 +193,6 @@ async function unreadableDefinition(ctx: AppContext, inventory: Inventory, name:
   return undefined;
 }
 
-function withoutNamespace(stream: ImageStream): ImageStream {
-  const { namespace: _namespace, ...metadata } = stream.metadata;
-  const stripped = { ...stream, metadata };
-  return metadata.annotations?.[OBSERVED_SPEC_ANNOTATION] === undefined ? stripped : recordObservedSpec(stripped, VERB_DEFAULT_IMPORT_MODE);
-}
 
 /**
  * `namespace/stream:tag` of failed Local-policy tags: their image is not in the local registry,
@@ -238,7 +229,6 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     registry: ctx.registry,
     localRegistry: ctx.settings.localRegistry,
     streams: byKey,
-    alwaysCopyLocal: true,
   });
   const stored = recordImports(plan.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));

@@ -2,7 +2,7 @@
  * How errors leave the CLI: oc's wording (`error: ...`, `Error from server (NotFound): ...`),
  * always redacted, and the stable exit codes (2 usage, 1 everything else that failed).
  */
-import { errorMessage, isTagstreamError, type ErrorCode } from '../errors.js';
+import { errorMessage, isTagstreamError, redact, type ErrorCode } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -20,7 +20,10 @@ const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
 export function formatCliError(e: unknown): string {
   const message = errorMessage(e).replace(/\n+$/, '');
   const reason = isTagstreamError(e) ? SERVER_REASONS[e.code] : undefined;
-  return reason ? `Error from server (${reason}): ${message}\n` : `error: ${message}\n`;
+  const line = reason ? `Error from server (${reason}): ${message}\n` : `error: ${message}\n`;
+  // TAGSTREAM_DEBUG=1: the stack of an unexpected error, for bug reports (messages stay redacted)
+  const unexpected = !isTagstreamError(e) && e instanceof Error && process.env['TAGSTREAM_DEBUG'];
+  return unexpected ? `${line}${redact(e.stack ?? '')}\n` : line;
 }
 
 export function exitCodeFor(e: unknown): 1 | 2 {

@@ -25,7 +25,7 @@ export interface DaemonSettings {
   readonly repoDir: string | undefined;
   /** Where the clone lives (with repoUrl). */
   readonly dataDir: string | undefined;
-  /** Branch to follow and push; undefined: the repository's git.branch, else the checked-out one. */
+  /** Branch to follow and push; undefined: the one the working copy has checked out. */
   readonly branch: string | undefined;
   readonly remote: string;
   readonly listen: ListenAddress;
@@ -95,7 +95,7 @@ export const DAEMON_FIELDS: readonly DaemonField[] = Object.freeze([
   { key: 'repoUrl', flag: '--repo-url <url>', env: 'TAGSTREAM_REPO_URL', default: '(none)', description: 'Git remote to clone into --data-dir (credentials from the token or password settings, never in the URL).' },
   { key: 'dataDir', flag: '--data-dir <dir>', env: 'TAGSTREAM_DATA_DIR', default: '(none)', description: 'Directory holding the clone of --repo-url; the daemon owns it.' },
   { key: 'repo', flag: '--repo <dir>', env: 'TAGSTREAM_REPO', default: '(none)', description: 'An existing clone to work in instead (handed over to the daemon: tracked files are reset to HEAD before each run).', global: true },
-  { key: 'branch', flag: '--branch <name>', env: 'TAGSTREAM_BRANCH', default: 'settings `git.branch`, else the checked-out branch', description: 'Branch to follow and push.' },
+  { key: 'branch', flag: '--branch <name>', env: 'TAGSTREAM_BRANCH', default: 'the remote\'s default branch (clone) or the checked-out one (--repo)', description: 'Branch to follow and push.' },
   { key: 'remote', flag: '--remote <name>', env: 'TAGSTREAM_REMOTE', default: '`origin`', description: 'Remote to fetch and push.' },
   { key: 'listen', flag: '--listen <host:port>', env: 'TAGSTREAM_LISTEN', default: '`127.0.0.1:8080`', description: 'Address of the webhooks, `/healthz`, `/readyz` and `/metrics`.' },
   { key: 'scheduledInterval', flag: '--scheduled-interval <duration>', env: 'TAGSTREAM_SCHEDULED_INTERVAL', default: 'settings `scheduledImportInterval` (`15m`)', description: 'How often `importPolicy.scheduled` tags are re-imported; at least `1m` unless TAGSTREAM_ALLOW_SHORT_INTERVALS=1 (tests).' },

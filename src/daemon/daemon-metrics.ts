@@ -68,7 +68,7 @@ export class DaemonMetrics {
           .sort(([a], [b]) => a.localeCompare(b))
           .map(([status, value]) => ({ labels: { status }, value })),
       ),
-      { name: 'tagstream_last_success_timestamp_seconds', help: 'Unix time of the last run that completed (0: none yet).', type: 'gauge', samples: [{ value: this.lastSuccessSeconds }] },
+      { name: 'tagstream_last_success_timestamp_seconds', help: 'Unix time of the last run or branch check that completed (0: none yet).', type: 'gauge', samples: [{ value: this.lastSuccessSeconds }] },
     ];
     return renderPrometheus(families);
   }

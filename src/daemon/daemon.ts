@@ -71,6 +71,8 @@ export class Daemon {
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
   private readonly retiredRegistryStats = new Map<string, number>();
   private lastReconciledHead: string | undefined;
+  /** --branch, else the branch the working copy has checked out (known after the first run starts). */
+  private followedBranch: string | undefined;
   private lastScheduledAt: number | undefined;
   private lastPollAt: number | undefined;
   private ticker: Ticker | undefined;
@@ -133,8 +135,14 @@ export class Daemon {
     return this.queue.request({ reason: 'webhook', hints });
   }
 
-  /** The Git host said the branch moved. */
-  gitPushed(): boolean {
+  /** The Git host said a branch moved; pushes to other branches than the followed one are ignored. */
+  gitPushed(ref?: string | undefined): boolean {
+    if (this.stoppingFlag) return false;
+    const branch = this.deps.settings.branch ?? this.followedBranch;
+    if (ref !== undefined && branch !== undefined && ref.startsWith('refs/') && ref !== `refs/heads/${branch}`) {
+      this.deps.log.debug('git webhook for another ref; ignored', { ref });
+      return true;
+    }
     return this.queue.request({ reason: 'git-webhook' });
   }
 
@@ -189,6 +197,7 @@ export class Daemon {
     const started = clock.now().getTime();
     try {
       let repo = await this.ensureRepo();
+      this.followedBranch ??= settings.branch ?? (await repo.currentBranch());
       // Files a failed or abandoned run wrote but did not commit would hide those changes from the
       // next plan: put tracked files back to HEAD first.
       const recovered = await repo.recover();
@@ -205,6 +214,7 @@ export class Daemon {
       const unchanged = synced.head === this.lastReconciledHead && batch.importNow.length === 0 && batch.reasons.every((r) => HINT_ONLY_REASONS.has(r));
       if (unchanged && batch.hints.length === 0) {
         log.debug('branch unchanged; nothing to do', { head: synced.head });
+        this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
         return;
       }
       if (signal.aborted) throw signal.reason;
@@ -216,7 +226,10 @@ export class Daemon {
       const importNow = [...new Set([...batch.importNow, ...importKeysForHints(streams, batch.hints, repoSettings.registries.mirrors)])].sort();
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
-        if (unchanged) return;
+        if (unchanged) {
+          this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
+          return;
+        }
       }
 
       const git = guardedGit(repo, signal, {

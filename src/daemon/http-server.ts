@@ -9,7 +9,7 @@ import { errorMessage, isTagstreamError } from '../errors.js';
 import type { Log } from '../ports/log.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
 import { parseRegistryNotification, type RegistryHint } from './registry-events.js';
-import { bearerMatches } from './webhook-auth.js';
+import { bearerMatches, gitWebhookAuthorized } from './webhook-auth.js';
 
 export interface DaemonHttpHandlers {
   ready(): boolean;
@@ -17,7 +17,8 @@ export interface DaemonHttpHandlers {
   metricsText(): string;
   /** Queue a run for these pushes; false when the daemon no longer accepts work. */
   registryPushed(hints: readonly RegistryHint[]): boolean;
-  gitPushed(): boolean;
+  /** The branch moved (`ref` from the push payload when it names one, e.g. `refs/heads/main`). */
+  gitPushed(ref?: string | undefined): boolean;
   /** Counted once per authenticated webhook. */
   webhookAccepted?(): void;
 }
@@ -53,8 +54,10 @@ export async function startDaemonHttpServer(handlers: DaemonHttpHandlers, option
   const server: Server = createServer((req, res) => {
     handle(req, res, handlers, options).catch((e: unknown) => {
       const status = e instanceof HttpProblem ? e.status : isTagstreamError(e) && e.code === 'BadRequest' ? 400 : 500;
-      if (status === 500) options.log.error('webhook handling failed', { error: errorMessage(e) });
-      else options.log.warn('webhook refused', { status, path: pathOf(req), reason: errorMessage(e) });
+      const fields = { status, method: req.method, path: pathOf(req), reason: errorMessage(e) };
+      if (status === 500) options.log.error('request failed', fields);
+      else if (status === 404 || status === 405) options.log.debug('request refused', fields);
+      else options.log.warn('request refused', fields);
       sendJson(res, status, { error: errorMessage(e) }, status === 401 ? { 'www-authenticate': 'Bearer' } : {});
     });
   });
@@ -99,32 +102,56 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: DaemonHttpHa
     case '/metrics':
       if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
       return sendText(res, 200, h.metricsText(), PROMETHEUS_CONTENT_TYPE);
-    case '/webhooks/registry':
-    case '/webhooks/git': {
-      if (o.webhookSecret === undefined) throw new HttpProblem(404, `${path}: webhooks are disabled (no webhook secret configured)`);
-      if (method !== 'POST') throw new HttpProblem(405, `${method} ${path}: method not allowed, use POST`);
+    case '/webhooks/registry': {
+      const secret = webhookSecret(o, path, method);
       // Authenticate before reading the body, so unauthenticated clients cannot make us buffer.
-      if (!bearerMatches(req.headers.authorization, o.webhookSecret)) {
+      if (!bearerMatches(req.headers.authorization, secret)) {
         req.resume();
         throw new HttpProblem(401, `${path}: missing or wrong bearer secret`);
       }
-      if (h.stopping()) {
-        req.resume();
-        throw new HttpProblem(503, `${path}: shutting down`);
-      }
+      refuseWhenStopping(h, req, path);
       const body = await readBody(req, o.maxBodyBytes);
       h.webhookAccepted?.();
-      if (path === '/webhooks/git') {
-        if (!h.gitPushed()) throw new HttpProblem(503, `${path}: shutting down`);
-        return sendJson(res, 202, { queued: true });
-      }
       const parsed = parseRegistryNotification(parseJson(body));
       if (!h.registryPushed(parsed.hints)) throw new HttpProblem(503, `${path}: shutting down`);
       o.log.info('registry notification', { pushes: parsed.hints.map((x) => `${x.registry ?? ''}/${x.repository}:${x.tag}`), ignored: parsed.ignored });
       return sendJson(res, 202, { queued: parsed.hints.length, ignored: parsed.ignored });
     }
+    case '/webhooks/git': {
+      const secret = webhookSecret(o, path, method);
+      // Signatures cover the body, so it is read (within the size limit) before the check.
+      const body = await readBody(req, o.maxBodyBytes);
+      if (!gitWebhookAuthorized(req.headers, body, secret)) throw new HttpProblem(401, `${path}: missing or wrong secret (Bearer, X-Hub-Signature-256, X-Gitea-Signature or X-Gitlab-Token)`);
+      refuseWhenStopping(h, req, path);
+      h.webhookAccepted?.();
+      const ref = gitRef(body);
+      if (!h.gitPushed(ref)) throw new HttpProblem(503, `${path}: shutting down`);
+      return sendJson(res, 202, { queued: true });
+    }
     default:
       throw new HttpProblem(404, `${path}: not found`);
+  }
+}
+
+function webhookSecret(o: DaemonHttpOptions, path: string, method: string): string {
+  if (o.webhookSecret === undefined) throw new HttpProblem(404, `${path}: webhooks are disabled (no webhook secret configured)`);
+  if (method !== 'POST') throw new HttpProblem(405, `${method} ${path}: method not allowed, use POST`);
+  return o.webhookSecret;
+}
+
+function refuseWhenStopping(h: DaemonHttpHandlers, req: IncomingMessage, path: string): void {
+  if (!h.stopping()) return;
+  req.resume();
+  throw new HttpProblem(503, `${path}: shutting down`);
+}
+
+/** `ref` of a GitHub/GitLab/Gitea push payload, when the body is one. */
+function gitRef(body: Buffer): string | undefined {
+  try {
+    const ref = (JSON.parse(body.toString('utf8')) as { ref?: unknown }).ref;
+    return typeof ref === 'string' ? ref : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -115,30 +115,36 @@ export class RunQueue {
   }
 
   /**
-   * Stop: drop pending work and timers, wait up to `graceMs` for the run in progress, then abort
-   * it through its signal and wait for it to unwind.
+   * Stop: no new requests, no timers. Within `graceMs` the run in progress may finish, and
+   * accepted webhook work not yet run (hints, importNow) is run too: a 202 was answered for it.
+   * When the grace period ends first, the current run is aborted through its signal and awaited.
    */
   async stop(graceMs: number): Promise<StopOutcome> {
     this.stopped = true;
     this.disarm();
-    this.pending = new Pending();
-    const current = this.current;
-    if (current === undefined) {
-      this.notifyIdle();
-      return 'idle';
-    }
+    if (this.pending.hints.size === 0 && this.pending.importNow.size === 0) this.pending = new Pending();
     let timer: unknown;
-    const timedOut = await Promise.race([
-      current.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = this.timers.setTimeout(() => resolve(true), graceMs);
-      }),
-    ]);
-    this.timers.clearTimeout(timer);
-    if (!timedOut) return 'finished';
-    this.controller?.abort(new Error('shutting down'));
-    await current;
-    return 'abandoned';
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = this.timers.setTimeout(() => resolve('timeout'), graceMs);
+    });
+    let outcome: StopOutcome = 'idle';
+    try {
+      for (;;) {
+        if (this.current === undefined && !this.pending.empty) this.start(true);
+        const current = this.current;
+        if (current === undefined) return outcome;
+        if ((await Promise.race([current.then(() => 'done' as const), graceOver])) === 'timeout') {
+          this.pending = new Pending();
+          this.controller?.abort(new Error('shutting down'));
+          await current;
+          return 'abandoned';
+        }
+        outcome = 'finished';
+      }
+    } finally {
+      this.timers.clearTimeout(timer);
+      this.notifyIdle();
+    }
   }
 
   /** Arm the start timer unless one is armed already (the window is not extended by later triggers). */
@@ -158,8 +164,9 @@ export class RunQueue {
     this.timer = undefined;
   }
 
-  private start(): void {
-    if (this.running || this.stopped || this.pending.empty) {
+  /** Start a run of the pending work; `draining` lets stop() run what was accepted before it. */
+  private start(draining = false): void {
+    if (this.running || (this.stopped && !draining) || this.pending.empty) {
       if (!this.running) this.notifyIdle();
       return;
     }

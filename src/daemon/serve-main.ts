@@ -92,7 +92,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
         stopping: () => daemon.stopping,
         metricsText: () => daemon.metricsText(),
         registryPushed: (hints) => daemon.registryPushed(hints),
-        gitPushed: () => daemon.gitPushed(),
+        gitPushed: (ref) => daemon.gitPushed(ref),
         webhookAccepted: () => {
           daemon.metrics.webhooksReceived += 1;
         },

@@ -1,15 +1,47 @@
-/** Shared-secret check of webhook requests (`Authorization: Bearer <secret>`), in constant time. */
-import { createHash, timingSafeEqual } from 'node:crypto';
-
 /**
- * True when `header` is `Bearer <secret>`. Both sides are hashed first so the comparison takes
- * the same time whatever the length or content of the guess.
+ * Shared-secret checks of webhook requests, all in constant time. The registry webhook takes
+ * `Authorization: Bearer <secret>` (what distribution's `notifications.endpoints[].headers` can
+ * send). The Git webhook also takes what Git hosts send with the same secret: GitHub's
+ * `X-Hub-Signature-256: sha256=<HMAC of the body>`, Gitea/Forgejo's `X-Gitea-Signature: <hex HMAC>`
+ * and GitLab's `X-Gitlab-Token: <secret>`.
  */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/** Equal strings, compared through their SHA-256 so time does not depend on length or content. */
+export function secretEquals(presented: string, secret: string): boolean {
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(secret, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** True when `header` is `Bearer <secret>`. */
 export function bearerMatches(header: string | undefined, secret: string): boolean {
   if (header === undefined) return false;
   const m = /^Bearer[ \t]+(.+)$/i.exec(header.trim());
-  const presented = m?.[1] ?? '';
-  const a = createHash('sha256').update(presented, 'utf8').digest();
-  const b = createHash('sha256').update(secret, 'utf8').digest();
-  return timingSafeEqual(a, b) && m !== null;
+  return secretEquals(m?.[1] ?? '', secret) && m !== null;
+}
+
+/** True when `signature` (`sha256=<hex>` or bare hex) is the HMAC-SHA256 of `body` keyed by `secret`. */
+export function hmacMatches(signature: string | undefined, body: Buffer, secret: string): boolean {
+  if (signature === undefined) return false;
+  const hex = signature.trim().replace(/^sha256=/i, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  return timingSafeEqual(Buffer.from(hex, 'hex'), expected);
+}
+
+function header(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** The Git webhook's check: any of the accepted schemes with the shared secret. */
+export function gitWebhookAuthorized(headers: Headers, body: Buffer, secret: string): boolean {
+  if (bearerMatches(header(headers, 'authorization'), secret)) return true;
+  if (hmacMatches(header(headers, 'x-hub-signature-256'), body, secret)) return true;
+  if (hmacMatches(header(headers, 'x-gitea-signature'), body, secret)) return true;
+  const gitlab = header(headers, 'x-gitlab-token');
+  return gitlab !== undefined && secretEquals(gitlab, secret);
 }

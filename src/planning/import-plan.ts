@@ -19,6 +19,8 @@ export interface PlanImportsOptions {
   readonly defaultImportMode?: ImportMode | undefined;
   /** Only consider these tags (a verb asking for the tags it just wrote). */
   readonly onlyTags?: readonly string[] | undefined;
+  /** Import the considered importable tags whether or not they are due (a registry push hint). */
+  readonly force?: boolean | undefined;
 }
 
 /** A whole-repository import (ImageStreamImport spec.repository). */
@@ -72,7 +74,7 @@ export function planImports(stream: ImageStream, options: PlanImportsOptions = {
     if (only && !only.has(ref.name)) continue;
     if (!isImportable(ref)) continue;
     const pending = tagNeedsImport(stream, ref.name);
-    let due = pending || neverImported;
+    let due = pending || neverImported || options.force === true;
     if (!due && options.scheduledDue && ref.importPolicy?.scheduled && parseable(ref.from?.name ?? '')) {
       // a digest cannot move: re-trying it only makes sense until it has been imported once
       due = parseImageReference(ref.from?.name ?? '').digest === null;

@@ -120,7 +120,7 @@ describe('tagstream set triggers / image-lookup (real registry)', () => {
     const on = await cli(['set', 'image-lookup', 'ubi']);
     expect(on.code, on.stderr).toBe(0);
     expect(on.stdout).toBe('imagestream.image.openshift.io/ubi image lookup updated\n');
-    expect(readFileSync(join(repoDir, 'ubi.yaml'), 'utf8')).toContain('spec:\n  lookupPolicy:\n    local: true\n  tags:\n');
+    expect(readFileSync(join(repoDir, 'ubi.yaml'), 'utf8')).toContain('\n  lookupPolicy:\n    local: true\n');
     const list = await cli(['set', 'image-lookup']);
     expect(list.stdout).toBe('NAME  LOCAL\nubi   true\n');
     const before = readFileSync(join(repoDir, 'ubi.yaml'), 'utf8');

@@ -21,6 +21,8 @@ import { parsePrometheusText } from '../unit/daemon/prometheus-parse.js';
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ENTRY = join(ROOT, 'dist/cli/main.js');
 const SECRET = 'e2e-webhook-secret-0123456789';
+const GIT_USER = 'tagstream-bot';
+const GIT_PASSWORD = 'e2e-git-password-9876543210';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -152,7 +154,7 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
   let env: Record<string, string>;
   let args: string[];
 
-  const remoteHead = async () => (await gitCli(tmp, ['ls-remote', remote, 'refs/heads/main'])).split(/\s/)[0] ?? '';
+  const remoteHead = async () => (await gitCli(checkout, ['ls-remote', 'origin', 'refs/heads/main'])).split(/\s/)[0] ?? '';
   const remoteFile = async (path: string) => {
     await gitCli(checkout, ['fetch', '-q', 'origin', 'main']);
     return gitCli(checkout, ['show', `origin/main:${path}`]);
@@ -169,12 +171,22 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     await pushImage(registry, 'notify/app', 'v1', makeImage({ labels: { build: '1' } }));
     await pushImage(quiet, 'sched/app', 'latest', makeImage({ labels: { sched: '1' } }));
     await pushImage(quiet, 'slow/app', 'v1', makeImage({ labels: { slow: '1' } }));
-    git = await startGitServer();
+    git = await startGitServer({ users: { [GIT_USER]: GIT_PASSWORD } });
     remote = await git.createBareRepo('gitops.git', {
       initialFiles: { 'imagestreams/app.yaml': manifest(registry.host, quiet.host, stall.host), '.tagstream.yaml': 'git:\n  authorName: Tagstream Bot\n  authorEmail: bot@example.test\n' },
     });
-    checkout = await cloneWorkingCopy(remote, join(tmp, 'checkout'));
-    env = { HOME: tmp, DOCKER_CONFIG: join(tmp, 'docker'), TAGSTREAM_ALLOW_SHORT_INTERVALS: '1', TAGSTREAM_WEBHOOK_SECRET: SECRET };
+    const authed = new URL(remote);
+    authed.username = GIT_USER;
+    authed.password = GIT_PASSWORD;
+    checkout = await cloneWorkingCopy(authed.toString(), join(tmp, 'checkout'));
+    env = {
+      HOME: tmp,
+      DOCKER_CONFIG: join(tmp, 'docker'),
+      TAGSTREAM_ALLOW_SHORT_INTERVALS: '1',
+      TAGSTREAM_WEBHOOK_SECRET: SECRET,
+      TAGSTREAM_GIT_USERNAME: GIT_USER,
+      TAGSTREAM_GIT_PASSWORD: GIT_PASSWORD,
+    };
     args = ['--repo-url', remote, '--branch', 'main', '--data-dir', join(tmp, 'data'), '--listen', `127.0.0.1:${port}`, '--scheduled-interval', '3s', '--poll-interval', '1s', '--grace-period', '300ms'];
     daemon = startDaemon(args, env);
     // The startup run imports every new tag and pushes one commit.
@@ -215,6 +227,7 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     console.log(`[daemon e2e] registry push -> commit on the remote (debounce 500ms): ${delays.join(', ')} ms; median ${sorted[1]} ms`);
     const message = await gitCli(checkout, ['log', '-1', '--format=%an <%ae>%n%B', 'origin/main']);
     expect(message).toContain('Tagstream Bot <bot@example.test>');
+    expect(message).toMatch(/shop\/app:latest .*\(webhook\)/);
     expect(daemon.logs().some((l) => l['msg'] === 'registry notification')).toBe(true);
   }, 60_000);
 
@@ -223,6 +236,7 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     const started = Date.now();
     await waitFor('the scheduled import', async () => ((await remoteFile('imagestreams/app.yaml')).includes(digest) ? true : undefined), 15_000, 100);
     console.log(`[daemon e2e] scheduled import picked up after ${Date.now() - started} ms (interval 3s)`);
+    expect(await gitCli(checkout, ['log', '-1', '--format=%B', 'origin/main'])).toMatch(/shop\/app:nightly .*\(scheduled\)/);
   }, 20_000);
 
   it('a spec change pushed to the branch is picked up (Git webhook, else the next poll)', async () => {
@@ -248,7 +262,9 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     expect(await status('/webhooks/registry', { method: 'POST', body })).toBe(401);
     expect(await status('/webhooks/registry', { method: 'POST', body, headers: { authorization: 'Bearer not-the-secret' } })).toBe(401);
     expect(await status('/webhooks/git', { method: 'POST', body: '{}' })).toBe(401);
-    expect(daemon.logs().map((l) => JSON.stringify(l)).join('\n')).not.toContain(SECRET);
+    const logs = daemon.logs().map((l) => JSON.stringify(l)).join('\n');
+    expect(logs).not.toContain(SECRET);
+    expect(logs).not.toContain(GIT_PASSWORD);
   });
 
   it('/metrics parses as Prometheus text and counts the work done', async () => {
@@ -285,6 +301,7 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     expect(daemon.logs().some((l) => l['msg'] === 'run abandoned at shutdown; nothing was pushed')).toBe(true);
     const data = join(tmp, 'data');
     await gitCli(data, ['fsck', '--no-progress']);
+    expect(await readFile(join(data, '.git/config'), 'utf8')).not.toContain(GIT_PASSWORD);
     // A new process recovers the working copy; the hint of the abandoned run is gone with it, so
     // the notification is sent again (the registry does not redeliver what was answered 202).
     daemon = startDaemon(args, env);

@@ -25,3 +25,10 @@ describe('README', () => {
     }
   });
 });
+
+describe('README daemon section', () => {
+  it('shows the daemon settings table generated from the flag list', async () => {
+    const { DAEMON_SETTINGS_DOC } = await import('../../src/config/daemon-settings.js');
+    expect(readme).toContain(DAEMON_SETTINGS_DOC.trim());
+  });
+});

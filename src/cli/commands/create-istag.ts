@@ -1,11 +1,13 @@
-/** `tagstream create istag NAME:TAG --from-image=... | --from=...` (oc create imagestreamtag). Flags only; app wiring pending. */
+/** `tagstream create istag NAME:TAG --from-image=... | --from=...` (oc create imagestreamtag): calls app `createIstag`. */
 import type { Command } from 'commander';
 import type { ReferencePolicyType } from '../../domain/image-stream.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collect, parseReferencePolicy } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
+import { createIstag } from '../../app/create-istag.js';
+import { UsageError } from '../../errors.js';
+import { policyFlag, printVerbResult, verbAppContext } from './tag.js';
 import { parentCommand } from '../parent-command.js';
 
 export interface CreateIstagCommandRequest {
@@ -20,7 +22,18 @@ export interface CreateIstagCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-export function register(program: Command, _ctx: CommandContext): void {
+/** `-A key=value` pairs (kubectl's annotation syntax). */
+function parseAnnotations(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`invalid annotation "${pair}": expected key=value`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
   const create = parentCommand(program, 'create', 'Create objects in the repository (istag)');
   const cmd = create
     .command('istag')
@@ -36,8 +49,8 @@ export function register(program: Command, _ctx: CommandContext): void {
   // oc spells the annotation flag -A, so the global -A/--all-namespaces is not offered here.
   cmd.option('-A, --annotation <key=value>', 'set an annotation on the tag (repeatable)', collect);
   addGlobalOptions(cmd, ['allNamespaces']);
-  cmd.action((name: string, opts: Record<string, unknown>, command: Command) => {
-    const _request: CreateIstagCommandRequest = {
+  cmd.action(async (name: string, opts: Record<string, unknown>, command: Command) => {
+    const request: CreateIstagCommandRequest = {
       name,
       from: opts['from'] as string | undefined,
       fromImage: opts['fromImage'] as string | undefined,
@@ -48,6 +61,19 @@ export function register(program: Command, _ctx: CommandContext): void {
       annotations: (opts['annotation'] as string[] | undefined) ?? [],
       globals: globalsOf(command),
     };
-    notWired('create istag');
+    const annotations = parseAnnotations(request.annotations);
+    const app = await verbAppContext(ctx, request.globals);
+    const result = await createIstag(app, {
+      name: request.name,
+      from: request.from,
+      fromImage: request.fromImage,
+      scheduled: request.scheduled,
+      insecure: request.insecure,
+      reference: request.reference,
+      referencePolicy: policyFlag(request.referencePolicy),
+      annotations,
+      namespace: request.globals.namespace,
+    });
+    printVerbResult(ctx, result);
   });
 }

@@ -1,11 +1,12 @@
-/** `tagstream import-image IMAGESTREAM[:TAG]` (oc import-image). Flags only; app wiring pending. */
+/** `tagstream import-image IMAGESTREAM[:TAG]` (oc import-image): calls app `importImage`. */
 import type { Command } from 'commander';
 import type { ImportMode, ReferencePolicyType } from '../../domain/image-stream.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { parseImportMode, parseReferencePolicy } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
+import { importImage } from '../../app/import-image.js';
+import { policyFlag, printVerbResult, verbAppContext } from './tag.js';
 
 export interface ImportImageCommandRequest {
   readonly target: string;
@@ -20,7 +21,7 @@ export interface ImportImageCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-export function register(program: Command, _ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('import-image')
     .description('Import images from a registry into an ImageStream in the repository now, as `oc import-image` does')
@@ -34,8 +35,8 @@ export function register(program: Command, _ctx: CommandContext): void {
   cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)', parseImportMode, 'Legacy');
   addBoolFlag(cmd, '--dry-run', 'show what would be imported; change nothing');
   addGlobalOptions(cmd);
-  cmd.action((target: string, opts: Record<string, unknown>, command: Command) => {
-    const _request: ImportImageCommandRequest = {
+  cmd.action(async (target: string, opts: Record<string, unknown>, command: Command) => {
+    const request: ImportImageCommandRequest = {
       target,
       from: opts['from'] as string | undefined,
       confirm: opts['confirm'] === true,
@@ -48,6 +49,21 @@ export function register(program: Command, _ctx: CommandContext): void {
       dryRun: opts['dryRun'] === true,
       globals: globalsOf(command),
     };
-    notWired('import-image');
+    // an explicit --reference-policy only: existing tags keep theirs otherwise (the server keeps a set policy)
+    const policyGiven = command.getOptionValueSource('referencePolicy') === 'cli';
+    const app = await verbAppContext(ctx, request.globals);
+    const result = await importImage(app, {
+      target: request.target,
+      from: request.from,
+      confirm: request.confirm,
+      all: request.all,
+      scheduled: request.scheduled,
+      insecure: request.insecure,
+      referencePolicy: policyGiven ? policyFlag(request.referencePolicy) : undefined,
+      importMode: request.importMode,
+      dryRun: request.dryRun,
+      namespace: request.globals.namespace,
+    });
+    printVerbResult(ctx, result);
   });
 }

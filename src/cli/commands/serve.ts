@@ -1,32 +1,30 @@
-/** `tagstream serve`: the long-running reconciler (scheduled imports, webhooks). Flags only; app wiring pending. */
+/**
+ * `tagstream serve`: the long-running reconciler (scheduled imports, registry and Git webhooks,
+ * health and metrics). The flags are DAEMON_FIELDS (src/config/daemon-settings.ts), the same list
+ * that parses them and documents them in the README; the daemon is loaded only when this verb runs.
+ */
 import type { Command } from 'commander';
-import { addBoolFlag } from '../bool-flags.js';
+import { reconcile } from '../../app/reconcile.js';
+import { DAEMON_FIELDS } from '../../config/daemon-settings.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
+import { addGlobalOptions, globalsOf } from '../global-options.js';
 
-export interface ServeCommandRequest {
-  readonly listen: string;
-  readonly pollInterval?: string | undefined;
-  readonly push: boolean;
-  readonly globals: GlobalOptions;
-}
-
-export function register(program: Command, _ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('serve')
-    .description('Run continuously: scheduled imports, registry webhooks and repository changes trigger reconciles')
-    .option('--listen <address>', 'address for webhooks, health and metrics', '127.0.0.1:8080')
-    .option('--poll-interval <duration>', 'how often to look for due work (default: settings pollInterval)');
-  addBoolFlag(cmd, '--push', 'push each commit to the remote');
+    .description('Run continuously: scheduled imports, registry webhooks and repository changes trigger reconciles that commit and push');
+  for (const f of DAEMON_FIELDS) {
+    if (f.global) continue;
+    const help = `${f.description} [env ${f.env}; default ${f.default}]`.replace(/`/g, '');
+    cmd.option(f.flag, help);
+  }
   addGlobalOptions(cmd, ['output', 'allNamespaces', 'namespace']);
-  cmd.action((opts: Record<string, unknown>, command: Command) => {
-    const _request: ServeCommandRequest = {
-      listen: opts['listen'] as string,
-      pollInterval: opts['pollInterval'] as string | undefined,
-      push: opts['push'] === true,
-      globals: globalsOf(command),
-    };
-    notWired('serve');
+  cmd.action(async (opts: Record<string, unknown>, command: Command) => {
+    const flags: Record<string, string | undefined> = {};
+    for (const [key, value] of Object.entries(opts)) if (typeof value === 'string') flags[key] = value;
+    flags['repo'] = globalsOf(command).repo;
+    // The daemon is its own composition root (HTTP server, node-cron): loaded only for this verb.
+    const { runServe } = await import('../../daemon/serve-main.js');
+    ctx.setExitCode(await runServe(flags, { ...ctx.io, signals: process }, { reconcile, forceExit: (code) => process.exit(code) }));
   });
 }

@@ -1,10 +1,13 @@
-/** `tagstream set image-lookup ...` (oc set image-lookup). Flags only; app wiring pending. */
+/** `tagstream set image-lookup ...` (oc set image-lookup): parses flags, calls app `setImageLookup`, prints. */
 import type { Command } from 'commander';
+import { setImageLookup } from '../../app/set-image-lookup.js';
+import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
 import { parentCommand } from '../parent-command.js';
+import { openRepository, printReadOutput, stderrLog } from '../read-helpers.js';
+import { setOutputFormat } from './set-triggers.js';
 
 export interface SetImageLookupCommandRequest {
   readonly targets: readonly string[];
@@ -15,7 +18,7 @@ export interface SetImageLookupCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-export function register(program: Command, _ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   const set = parentCommand(program, 'set', 'Change image triggers and image lookup in the repository (triggers, image-lookup)');
 
   const lookup = set
@@ -27,8 +30,24 @@ export function register(program: Command, _ctx: CommandContext): void {
   addBoolFlag(lookup, '--list', 'list the lookup setting (NAME LOCAL) instead of changing it');
   addBoolFlag(lookup, '--dry-run', 'print the change; write nothing');
   addGlobalOptions(lookup);
-  lookup.action((targets: string[], opts: Record<string, unknown>, command: Command) => {
-    const _request: SetImageLookupCommandRequest = {
+  lookup.addHelpText(
+    'after',
+    [
+      '',
+      'On a workload, resolve-names takes effect at once, as OpenShift\'s admission does: its short image names are pinned.',
+      '',
+      'Examples:',
+      '  tagstream set image-lookup',
+      '  tagstream set image-lookup mysql',
+      '  tagstream set image-lookup deploy/mysql',
+      '  tagstream set image-lookup deploy/mysql --list',
+      '  tagstream set image-lookup mysql --enabled=false',
+      '  tagstream set image-lookup --all',
+      '',
+    ].join('\n'),
+  );
+  lookup.action(async (targets: string[], opts: Record<string, unknown>, command: Command) => {
+    const request: SetImageLookupCommandRequest = {
       targets,
       enabled: opts['enabled'] !== false,
       all: opts['all'] === true,
@@ -36,6 +55,21 @@ export function register(program: Command, _ctx: CommandContext): void {
       dryRun: opts['dryRun'] === true,
       globals: globalsOf(command),
     };
-    notWired('set image-lookup');
+    const { globals } = request;
+    if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');
+    const repo = await openRepository(ctx, globals);
+    const out = await setImageLookup(
+      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose) },
+      {
+        targets: request.targets,
+        enabled: request.enabled,
+        all: request.all,
+        list: request.list,
+        namespace: globals.namespace,
+        output: setOutputFormat(globals.output),
+        dryRun: request.dryRun,
+      },
+    );
+    printReadOutput(ctx, out);
   });
 }

@@ -1,11 +1,13 @@
-/** `tagstream set triggers ...` (oc set triggers). Flags only; app wiring pending. */
+/** `tagstream set triggers ...` (oc set triggers): parses flags, calls app `setTriggers`, prints. */
 import type { Command } from 'commander';
+import { setTriggers, type SetOutputFormat } from '../../app/set-triggers.js';
+import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collectCsv } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
 import { parentCommand } from '../parent-command.js';
+import { openRepository, printReadOutput, stderrLog } from '../read-helpers.js';
 
 export interface SetTriggersCommandRequest {
   readonly objects: readonly string[];
@@ -21,7 +23,12 @@ export interface SetTriggersCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-export function register(program: Command, _ctx: CommandContext): void {
+/** `-o` of the set verbs: json, yaml and name as oc prints them; `wide` means the default. */
+export function setOutputFormat(output: string | undefined): SetOutputFormat {
+  return output === 'json' || output === 'yaml' || output === 'name' ? output : undefined;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
   const set = parentCommand(program, 'set', 'Change image triggers and image lookup in the repository (triggers, image-lookup)');
 
   const triggers = set
@@ -35,11 +42,28 @@ export function register(program: Command, _ctx: CommandContext): void {
   addBoolFlag(triggers, '--remove', 'remove the triggers selected by the type flags');
   addBoolFlag(triggers, '--remove-all', 'remove every trigger from the workloads');
   addBoolFlag(triggers, '--from-config', 'the config-change trigger (Deployments: spec.paused)');
-  addBoolFlag(triggers, '--all', 'every workload in the namespace');
+  addBoolFlag(triggers, '--all', 'every object of the given types in the namespace (e.g. deployments,statefulsets --all)');
   addBoolFlag(triggers, '--dry-run', 'print the change; write nothing');
   addGlobalOptions(triggers);
-  triggers.action((objects: string[], opts: Record<string, unknown>, command: Command) => {
-    const _request: SetTriggersCommandRequest = {
+  triggers.addHelpText(
+    'after',
+    [
+      '',
+      'Setting a trigger fires it at once, as OpenShift does: the container is pinned to the',
+      'tag\'s current image. Nothing is written when any named object fails.',
+      '',
+      'Examples:',
+      '  tagstream set triggers deployment/web',
+      '  tagstream set triggers deployment/web --from-image ubi:8 -c web',
+      '  tagstream set triggers dc/legacy --manual',
+      '  tagstream set triggers statefulset/db --from-image shared/mysql:8 -c main --dry-run',
+      '  tagstream set triggers deployment/web --remove-all',
+      '  tagstream set triggers deployments,cronjobs --all --auto',
+      '',
+    ].join('\n'),
+  );
+  triggers.action(async (objects: string[], opts: Record<string, unknown>, command: Command) => {
+    const request: SetTriggersCommandRequest = {
       objects,
       fromImage: opts['fromImage'] as string | undefined,
       containers: (opts['containers'] as string[] | undefined) ?? [],
@@ -52,6 +76,28 @@ export function register(program: Command, _ctx: CommandContext): void {
       dryRun: opts['dryRun'] === true,
       globals: globalsOf(command),
     };
-    notWired('set triggers');
+    const { globals } = request;
+    if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set triggers: use -n NAMESPACE');
+    const repo = await openRepository(ctx, globals);
+    const out = await setTriggers(
+      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose) },
+      {
+        objects: request.objects,
+        all: request.all,
+        namespace: globals.namespace,
+        flags: {
+          fromImage: request.fromImage,
+          containers: request.containers.length > 0 ? request.containers : undefined,
+          auto: request.auto,
+          manual: request.manual,
+          remove: request.remove,
+          removeAll: request.removeAll,
+          fromConfig: request.fromConfig,
+        },
+        output: setOutputFormat(globals.output),
+        dryRun: request.dryRun,
+      },
+    );
+    printReadOutput(ctx, out);
   });
 }

@@ -1,11 +1,17 @@
-/** `tagstream tag [--source=KIND] SOURCE DEST [DEST...]` and `tag -d DEST...` (oc tag). Flags only; app wiring pending. */
+/**
+ * `tagstream tag [--source=KIND] SOURCE DEST [DEST...]` and `tag -d DEST...` (oc tag): calls app
+ * `tag`. Also home of the glue the three ImageStream verbs share (AppContext, printing).
+ */
 import { Option, type Command } from 'commander';
 import type { ImportMode, ReferencePolicyType } from '../../domain/image-stream.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { parseImportMode, parseReferencePolicy } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { notWired } from '../pending.js';
+import { tag } from '../../app/tag.js';
+import type { AppContext } from '../../app/app-context.js';
+import type { VerbResult } from '../../app/verb-session.js';
+import { openRepository, stderrLog } from '../read-helpers.js';
 
 export interface TagCommandRequest {
   readonly args: readonly string[];
@@ -20,7 +26,26 @@ export interface TagCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-export function register(program: Command, _ctx: CommandContext): void {
+/** The AppContext a verb runs with: the repository at `--repo`, its registry client, the io clock. */
+export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions): Promise<AppContext> {
+  const repo = await openRepository(ctx, globals);
+  const log = stderrLog(ctx, globals.verbose);
+  return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log };
+}
+
+/** oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. */
+export function printVerbResult(ctx: CommandContext, result: VerbResult): void {
+  for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  for (const line of result.stderr) ctx.io.stderr.write(`${line}\n`);
+  ctx.setExitCode(result.exitCode);
+}
+
+/** The planners take oc's lower-case flag spelling. */
+export function policyFlag(policy: ReferencePolicyType | undefined): string | undefined {
+  return policy === undefined ? undefined : policy.toLowerCase();
+}
+
+export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('tag')
     .description('Tag existing images into ImageStreams, or delete tags (-d), in the repository, as `oc tag` does')
@@ -43,8 +68,8 @@ export function register(program: Command, _ctx: CommandContext): void {
   cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (from the source registry) or 'local' (through the internal registry)", parseReferencePolicy, 'Source');
   cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)', parseImportMode);
   addGlobalOptions(cmd);
-  cmd.action((args: string[], opts: Record<string, unknown>, command: Command) => {
-    const _request: TagCommandRequest = {
+  cmd.action(async (args: string[], opts: Record<string, unknown>, command: Command) => {
+    const request: TagCommandRequest = {
       args,
       source: opts['source'] as string | undefined,
       delete: opts['delete'] === true,
@@ -56,6 +81,19 @@ export function register(program: Command, _ctx: CommandContext): void {
       importMode: opts['importMode'] as ImportMode | undefined,
       globals: globalsOf(command),
     };
-    notWired('tag');
+    const app = await verbAppContext(ctx, request.globals);
+    const result = await tag(app, {
+      args: request.args,
+      source: request.source,
+      delete: request.delete,
+      alias: request.alias,
+      reference: request.reference,
+      scheduled: request.scheduled,
+      insecure: request.insecure,
+      referencePolicy: policyFlag(request.referencePolicy),
+      importMode: request.importMode,
+      namespace: request.globals.namespace,
+    });
+    printVerbResult(ctx, result);
   });
 }

@@ -155,6 +155,17 @@ describe('import-image: new streams and repositories', () => {
     expect(s.status?.tags?.[0]).toMatchObject({ tag: 'latest', conditions: [{ reason: 'NotFound' }] });
   });
 
+  it('--confirm with only a transient failure creates nothing (the next attempt starts clean)', async () => {
+    const registry = fakeRegistry({});
+    registry.flaky.add('quay.io/o/tool:2.0');
+    const f = verbFixture({}, registry);
+    const r = await importImage(f.ctx, { target: 'tool', from: 'quay.io/o/tool:2.0', confirm: true, namespace: 'shop' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toEqual(['imported with errors']);
+    expect(r.stderr[0]).toMatch(/^error: tag latest failed: Internal error occurred: quay\.io\/o\/tool:2\.0: /);
+    expect(f.workspace.writes).toEqual([]);
+  });
+
   it('--all imports at most maxBulkImport tags in priority order and names the rest', async () => {
     const registry = fakeRegistry({
       'quay.io/o/repo:latest': D1,

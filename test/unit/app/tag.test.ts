@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ImageStream } from '../../../src/domain/image-stream.js';
+import { findStatusTag, type ImageStream } from '../../../src/domain/image-stream.js';
 import { tag } from '../../../src/app/tag.js';
 import { D1, D2, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
 
@@ -134,6 +134,17 @@ describe('tag: external image', () => {
     expect(s.status?.tags?.map((t) => t.tag)).toEqual(['1.0']);
   });
 
+  it('several destinations (one in another namespace) are written and imported in one run', async () => {
+    const f = verbFixture({ 'is/app.yaml': APP }, fakeRegistry({ 'quay.io/o/app:3.0': D2 }));
+    const r = await tag(f.ctx, { args: ['quay.io/o/app:3.0', 'app:3.0', 'qa/app:3.0'], namespace: 'shop' });
+    expect(r).toMatchObject({ exitCode: 0, stderr: [] });
+    expect(r.stdout).toEqual(['Tag app:3.0 set to quay.io/o/app:3.0.', 'Tag qa/app:3.0 set to quay.io/o/app:3.0.']);
+    expect(f.registry.resolved.map((x) => x.reference)).toEqual(['quay.io/o/app:3.0', 'quay.io/o/app:3.0']);
+    expect(findStatusTag(doc(f.text('is/app.yaml')), '3.0')?.items?.[0]?.image).toBe(D2);
+    expect(findStatusTag(doc(f.text('imagestreams/qa/app.yaml')), '3.0')?.items?.[0]?.image).toBe(D2);
+    expect([...f.workspace.writes].sort()).toEqual(['imagestreams/qa/app.yaml', 'is/app.yaml']);
+  });
+
   it('--reference records the pull spec without asking the registry', async () => {
     const f = verbFixture({}, fakeRegistry({}));
     const r = await tag(f.ctx, { args: ['quay.io/o/app:1', 'app:ref'], reference: true, namespace: 'shop' });
@@ -229,8 +240,8 @@ describe('tag: refusals write nothing', () => {
     expect(f.workspace.writes).toEqual([]);
   });
 
-  it('a broken file that does not mention the stream does not block its creation', async () => {
-    const f = verbFixture({ 'other.yaml': 'kind: ConfigMap\nmetadata: {name: app\n' }, fakeRegistry({ 'quay.io/o/app:1': D1 }));
+  it('a broken file that defines another stream does not block the creation', async () => {
+    const f = verbFixture({ 'other.yaml': 'kind: ImageStream\nmetadata: {name: application\n' }, fakeRegistry({ 'quay.io/o/app:1': D1 }));
     const r = await tag(f.ctx, { args: ['quay.io/o/app:1', 'app:1'], namespace: 'shop' });
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toEqual([expect.stringMatching(/^warning: other\.yaml:/)]);

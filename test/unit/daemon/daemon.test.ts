@@ -23,7 +23,14 @@ interface Call {
   readonly ctx: AppContext;
 }
 
-function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Promise<ReconcileResult>; loadRepoSettings?: DaemonDeps['loadRepoSettings'] } = {}) {
+interface SetupOptions {
+  readonly reconcile?: (ctx: AppContext, o: ReconcileOptions) => Promise<ReconcileResult>;
+  readonly loadRepoSettings?: DaemonDeps['loadRepoSettings'];
+  /** `dataDir` looks for the clone on the real file system; `repo` (default) touches no disk. */
+  readonly mode?: 'repo' | 'dataDir';
+}
+
+function setup(over: SetupOptions = {}) {
   let now = Date.parse('2026-01-01T00:00:00Z');
   const clock: Clock = { now: () => new Date(now) };
   const repo = new FakeRepo('/data/repo');
@@ -39,7 +46,8 @@ function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Pro
       const pushed = await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
       return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
     });
-  const settings = parseDaemonSettings({ flags: { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/data/repo', listen: '127.0.0.1:0', debounce: '100ms', backoffInitial: '1s', backoffMax: '4s' }, env: { TAGSTREAM_ALLOW_SHORT_INTERVALS: '1' }, readFile: () => '' });
+  const where = over.mode === 'dataDir' ? { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/nonexistent/tagstream/data' } : { repo: '/work/repo' };
+  const settings = parseDaemonSettings({ flags: { ...where, branch: 'main', listen: '127.0.0.1:0', debounce: '100ms', backoffInitial: '1s', backoffMax: '4s' }, env: { TAGSTREAM_ALLOW_SHORT_INTERVALS: '1' }, readFile: () => '' });
   const deps: DaemonDeps = {
     settings: { ...settings, scheduledInterval: 60_000, pollInterval: 10_000 },
     git,
@@ -58,21 +66,34 @@ function setup(over: { reconcile?: (ctx: AppContext, o: ReconcileOptions) => Pro
   return { daemon, repo, git, calls, registries, advance: (ms: number) => (now += ms), moved };
 }
 
+/**
+ * Move fake time forward in small steps, letting real I/O (the data-directory check uses the real
+ * file system) complete between steps so runs progress as they would in real time.
+ */
+async function advance(ms: number): Promise<void> {
+  for (let t = 0; t < ms; t += 10) {
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    await vi.advanceTimersByTimeAsync(Math.min(10, ms - t));
+  }
+  for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe('Daemon', () => {
   beforeEach(() => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('first run: clones, fetches, reconciles with scheduled tags due, pushes, becomes ready', async () => {
-    const t = setup();
+    const t = setup({ mode: 'dataDir' });
     expect(t.daemon.ready).toBe(false);
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
-    expect(t.git.opened + t.git.cloned).toBe(1);
+    expect(t.git.cloned).toBe(1);
+    expect(t.git.opened).toBe(0);
     expect(t.repo.fetched).toBe(1);
     expect(t.calls).toHaveLength(1);
     expect(t.calls[0]?.options).toMatchObject({ scheduledDue: true, importNow: [], commit: { author: { name: 'Tagstream' } }, push: { remote: 'origin', attempts: 5 } });
@@ -87,32 +108,38 @@ describe('Daemon', () => {
   it('maps registry pushes to stream tags on the fetched tree and imports them at once', async () => {
     const t = setup();
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
     t.daemon.registryPushed([{ registry: 'localhost:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
     t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'other', tag: 'v1', digest: undefined }]);
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.calls).toHaveLength(2);
     expect(t.calls[1]?.options).toMatchObject({ importNow: ['shop/app:latest'], scheduledDue: false });
+    // A push no stream follows, on an unchanged branch: fetched, nothing reconciled.
+    t.daemon.registryPushed([{ registry: 'quay.io', repository: 'someone/else', tag: 'v1', digest: undefined }]);
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.repo.fetched).toBe(3);
+    expect(t.calls).toHaveLength(2);
   });
 
   it('scheduled interval and poll interval request runs; an unchanged branch skips the poll run', async () => {
     const t = setup();
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     t.advance(10_000);
     t.daemon.tick();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.repo.fetched).toBe(2);
     expect(t.calls).toHaveLength(1); // poll: fetched, branch unchanged, no reconcile
     t.repo.remote = [...t.repo.remote, 'human1'];
     t.advance(10_000);
     t.daemon.tick();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.calls).toHaveLength(2); // poll: a person pushed a spec change
     expect(t.calls[1]?.options.scheduledDue).toBe(false);
@@ -120,7 +147,7 @@ describe('Daemon', () => {
     expect(t.repo.local).toContain('human1');
     t.advance(40_000);
     t.daemon.tick();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.calls).toHaveLength(3);
     expect(t.calls[2]?.options.scheduledDue).toBe(true);
@@ -131,19 +158,19 @@ describe('Daemon', () => {
     const calls: number[] = [];
     const t = setup({
       reconcile: async () => {
-        calls.push(Date.now());
+        calls.push(calls.length);
         if (fail-- > 0) throw new Error('registry unreachable');
         return { changeSet: EMPTY_CHANGE_SET, pushed: false, exitCode: 0 };
       },
     });
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     expect(calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(999);
+    await advance(999);
     expect(calls).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await advance(1);
     expect(calls).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(2000);
+    await advance(2000);
     expect(calls).toHaveLength(3);
     await t.daemon.idle();
     const m = parsePrometheusText(t.daemon.metricsText());
@@ -162,10 +189,10 @@ describe('Daemon', () => {
       },
     });
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     const stopping = t.daemon.stop(1000);
     expect(t.daemon.registryPushed([{ registry: 'x:1', repository: 'a', tag: 'b', digest: undefined }])).toBe(false);
-    await vi.advanceTimersByTimeAsync(1000);
+    await advance(1000);
     release();
     await expect(stopping).resolves.toBe('abandoned');
     expect(t.repo.commits).toEqual([]);
@@ -175,11 +202,11 @@ describe('Daemon', () => {
   });
 
   it('drops local commits of an unfinished run in its own data directory before reconciling', async () => {
-    const t = setup();
+    const t = setup({ mode: 'dataDir' });
     t.repo.local = ['c0', 'stale'];
     t.repo.remote = ['c0', 'other'];
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.repo.remote).toEqual(['c0', 'other', 'local1']);
     expect(t.repo.local).not.toContain('stale');
@@ -189,19 +216,36 @@ describe('Daemon', () => {
     let insecure: string[] = [];
     const t = setup({ loadRepoSettings: async () => ({ ...DEFAULT_REPO_SETTINGS, registries: { insecure: [...insecure], mirrors: [] } }) });
     t.daemon.start();
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     t.daemon.request({ reason: 'webhook', importNow: ['shop/app:latest'] });
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.registries).toHaveLength(1);
     expect(t.registries[0]).toHaveBeenCalledTimes(2); // newRun before each run
     insecure = ['registry.internal:5000'];
     t.daemon.request({ reason: 'webhook', importNow: ['shop/app:latest'] });
-    await vi.advanceTimersByTimeAsync(100);
+    await advance(100);
     await t.daemon.idle();
     expect(t.registries).toHaveLength(2);
     const m = parsePrometheusText(t.daemon.metricsText());
     expect(m.get('tagstream_registry_requests_total')?.samples[0]?.value).toBe(8);
+  });
+
+  it('a Git push webhook for the followed branch fetches at once; other refs are ignored', async () => {
+    const t = setup();
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    t.repo.remote = [...t.repo.remote, 'human1'];
+    expect(t.daemon.gitPushed('refs/heads/feature')).toBe(true);
+    await advance(200);
+    await t.daemon.idle();
+    expect(t.repo.fetched).toBe(1);
+    expect(t.daemon.gitPushed('refs/heads/main')).toBe(true);
+    await advance(200);
+    await t.daemon.idle();
+    expect(t.repo.fetched).toBe(2);
+    expect(t.calls).toHaveLength(2);
   });
 });

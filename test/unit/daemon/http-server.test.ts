@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDaemonHttpServer, type DaemonHttpServer } from '../../../src/daemon/http-server.js';
@@ -17,6 +18,7 @@ describe('daemon HTTP server', () => {
   let disabled: DaemonHttpServer;
   const pushed: RegistryHint[][] = [];
   let gitPushes = 0;
+  const gitRefs: (string | undefined)[] = [];
   let ready = false;
   let stopping = false;
   const logLines: string[] = [];
@@ -29,8 +31,9 @@ describe('daemon HTTP server', () => {
       pushed.push([...h]);
       return !stopping;
     },
-    gitPushed: () => {
+    gitPushed: (ref?: string) => {
       gitPushes += 1;
+      gitRefs.push(ref);
       return !stopping;
     },
   };
@@ -89,6 +92,17 @@ describe('daemon HTTP server', () => {
     const before = gitPushes;
     expect((await post('/webhooks/git', '{"ref":"refs/heads/main"}', { authorization: `Bearer ${SECRET}` })).status).toBe(202);
     expect(gitPushes).toBe(before + 1);
+  });
+
+  it('accepts Git hosts\' own signatures on the git webhook and passes the pushed ref', async () => {
+    const body = JSON.stringify({ ref: 'refs/heads/main', after: 'abc' });
+    const sig = createHmac('sha256', SECRET).update(body).digest('hex');
+    expect((await post('/webhooks/git', body, { 'x-hub-signature-256': `sha256=${sig}`, 'content-type': 'application/json' })).status).toBe(202);
+    expect(gitRefs.at(-1)).toBe('refs/heads/main');
+    expect((await post('/webhooks/git', body, { 'x-gitlab-token': SECRET })).status).toBe(202);
+    expect((await post('/webhooks/git', body, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+    // The registry webhook only takes the bearer form.
+    expect((await post('/webhooks/registry', pushBody, { 'x-gitlab-token': SECRET })).status).toBe(401);
   });
 
   it.each([

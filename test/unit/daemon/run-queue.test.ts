@@ -127,12 +127,42 @@ describe('RunQueue', () => {
     expect(c.signals[0]?.aborted).toBe(true);
   });
 
-  it('stop when idle drops pending work', async () => {
+  it('stop drops pending work nobody was promised (poll, schedule)', async () => {
     const c = controllable();
     const q = new RunQueue({ run: c.run, debounceMs: 500, backoff: { initialMs: 1000, maxMs: 1000 } });
-    q.request({ reason: 'webhook' });
+    q.request({ reason: 'poll' });
+    q.request({ reason: 'schedule', scheduledDue: true });
     await expect(q.stop(1000)).resolves.toBe('idle');
     await vi.advanceTimersByTimeAsync(1000);
     expect(c.batches).toHaveLength(0);
+  });
+
+  it('stop runs accepted webhook work within the grace period, after the current run', async () => {
+    const c = controllable();
+    const q = new RunQueue({ run: c.run, debounceMs: 500, backoff: { initialMs: 1000, maxMs: 1000 } });
+    q.request({ reason: 'startup' });
+    await vi.advanceTimersByTimeAsync(500);
+    q.request({ reason: 'webhook', hints: [hint('v9')] });
+    const stopping = q.stop(3000);
+    await vi.advanceTimersByTimeAsync(100);
+    c.finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(c.batches).toHaveLength(2);
+    expect(c.batches[1]?.hints.map((h) => h.tag)).toEqual(['v9']);
+    c.finish();
+    await expect(stopping).resolves.toBe('finished');
+  });
+
+  it('stop abandons accepted work that does not fit in the grace period', async () => {
+    const c = controllable();
+    const q = new RunQueue({ run: c.run, debounceMs: 500, backoff: { initialMs: 1000, maxMs: 1000 } });
+    q.request({ reason: 'webhook', importNow: ['a/b:c'] });
+    const stopping = q.stop(1000);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(c.batches).toHaveLength(1);
+    c.signals[0]?.addEventListener('abort', () => c.finish(new Error('aborted')));
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(stopping).resolves.toBe('abandoned');
+    await q.idle();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src/daemon/backoff.js';
-import { bearerMatches } from '../../../src/daemon/webhook-auth.js';
+import { createHmac } from 'node:crypto';
+import { bearerMatches, gitWebhookAuthorized, hmacMatches, secretEquals } from '../../../src/daemon/webhook-auth.js';
 
 describe('bearerMatches', () => {
   it.each<[string | undefined, boolean]>([
@@ -32,5 +33,45 @@ describe('backoffDelay', () => {
     [100, 30_000],
   ])('after %i failures waits %i ms', (failures, ms) => {
     expect(backoffDelay(failures, policy)).toBe(ms);
+  });
+});
+
+describe('hmacMatches (GitHub X-Hub-Signature-256, Gitea X-Gitea-Signature)', () => {
+  const body = Buffer.from('{"ref":"refs/heads/main"}');
+  const good = createHmac('sha256', 'k3y').update(body).digest('hex');
+  it.each<[string | undefined, boolean]>([
+    [`sha256=${good}`, true],
+    [good, true],
+    [`SHA256=${good.toUpperCase()}`, true],
+    [`sha256=${createHmac('sha256', 'other').update(body).digest('hex')}`, false],
+    [`sha1=${good}`, false],
+    [`sha256=${good.slice(0, 63)}`, false],
+    ['sha256=zz', false],
+    [undefined, false],
+  ])('%s -> %s', (sig, ok) => {
+    expect(hmacMatches(sig, body, 'k3y')).toBe(ok);
+  });
+  it('a signature of another body fails', () => {
+    expect(hmacMatches(`sha256=${good}`, Buffer.from('{}'), 'k3y')).toBe(false);
+  });
+});
+
+describe('gitWebhookAuthorized', () => {
+  const body = Buffer.from('{}');
+  const sig = createHmac('sha256', 'k3y').update(body).digest('hex');
+  it.each<[string, Record<string, string>, boolean]>([
+    ['bearer', { authorization: 'Bearer k3y' }, true],
+    ['GitHub', { 'x-hub-signature-256': `sha256=${sig}` }, true],
+    ['Gitea', { 'x-gitea-signature': sig }, true],
+    ['GitLab', { 'x-gitlab-token': 'k3y' }, true],
+    ['GitLab wrong token', { 'x-gitlab-token': 'k3y ' }, false],
+    ['wrong bearer', { authorization: 'Bearer nope' }, false],
+    ['nothing', {}, false],
+  ])('%s', (_name, headers, ok) => {
+    expect(gitWebhookAuthorized(headers, body, 'k3y')).toBe(ok);
+  });
+  it('secretEquals', () => {
+    expect(secretEquals('a', 'a')).toBe(true);
+    expect(secretEquals('a', 'ab')).toBe(false);
   });
 });

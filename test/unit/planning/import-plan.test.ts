@@ -36,6 +36,11 @@ describe('planImports (controller + scheduler, §3.6 / §7)', () => {
     expect(planImports(fresh).map((r) => r.tag)).toEqual(['current', 'pending', 'sched', 'pinned-done', 'pinned-pending', 'bad']);
   });
 
+  it('force imports the chosen importable tags even when nothing is due (a registry push hint)', () => {
+    expect(planImports(s, { onlyTags: ['current', 'istag', 'ref'], force: true }).map((r) => r.tag)).toEqual(['current']);
+    expect(planImports(s, { onlyTags: ['current'] }).map((r) => r.tag)).toEqual([]);
+  });
+
   it('onlyTags restricts the choice', () => {
     expect(planImports(s, { onlyTags: ['pinned-pending'] }).map((r) => r.tag)).toEqual(['pinned-pending']);
   });
