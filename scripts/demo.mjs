@@ -15,8 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
 const fresh = (p) => existsSync(cli) && statSync(cli).mtimeMs >= statSync(p).mtimeMs;
 if (!existsSync(cli) || !fresh(join(root, 'src', 'cli', 'main.ts'))) {
-  console.log('$ npm run build');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+  console.log('$ npm run build:ts');
+  execFileSync('npm', ['run', '--silent', 'build:ts'], { cwd: root, stdio: 'inherit' });
 }
 
 const step = (title) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);

@@ -187,6 +187,9 @@ describe('pull-request mode (group all)', () => {
     expect(pr.body).toMatch(/^Tagstream-Move: shop\/frontend:1\.4 - -> sha256:[0-9a-f]{64}$/m);
     expect(pr.body).toMatch(/^Tagstream-Move: shop\/worker:latest - -> sha256:[0-9a-f]{64}$/m);
     expect(pr.body).toContain('Deployment shop/frontend');
+    // the plan table carries each image's creation time (read from its config blob)
+    expect(pr.body).toMatch(/\| `shop\/frontend:1\.4` \|[^\n]*\| 20\d\d-\d\d-\d\d/);
+    if (process.env.TAGSTREAM_E2E_LOG) console.log(`--- pull request #1 body ---\n${pr.body}\n---`);
     expect(run.outputs).toMatchObject({ changed: 'true', 'pull-request-number': '1', 'commit-sha': firstHead });
     expect(JSON.parse(run.outputs['plan']!).moves).toHaveLength(2);
     expect(run.summary).toContain('### Tagstream (pull-request) on `main`');

@@ -1,5 +1,5 @@
 /**
- * The built `tagstream` bin, spawned as users run it: `npm run build`, then `node dist/cli/main.js`.
+ * The built `tagstream` bin, spawned as users run it: `npm run build:ts`, then `node dist/cli/main.js`.
  * Read verbs only (no registry): help, get/describe on a fixture repo, exit codes, and the
  * acceptance run over the shared corpus when it is present.
  */
@@ -19,8 +19,11 @@ function tagstream(args: string[], cwd = FIXTURE): { code: number | null; stdout
 }
 
 beforeAll(() => {
-  const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
+  // `npm test` compiles first; build here only when run on its own without dist/ (never while
+  // other test files may be spawning the bin).
+  if (existsSync(BIN)) return;
+  const build = spawnSync('npm', ['run', 'build:ts'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+  if (build.status !== 0) throw new Error(`npm run build:ts failed:\n${build.stdout}\n${build.stderr}`);
 }, 200_000);
 
 describe('tagstream bin', () => {

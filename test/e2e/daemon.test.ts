@@ -2,7 +2,7 @@
  * `tagstream serve` end to end, as a child process (`node dist/cli/main.js serve`), against a real
  * docker-registry whose notifications point at the daemon, a second registry without
  * notifications (scheduled imports), a stalling proxy (shutdown during a run) and a real Git
- * remote over HTTP (git http-backend). Needs `npm run build` first (the test builds nothing).
+ * remote over HTTP (git http-backend). Needs `npm run build:ts` first (the test builds nothing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
