@@ -20,7 +20,8 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
-    loadInventory: (repo) => buildInventory(repo.workspace, repo.settings),
+    // read commands report every file they could not use, not only those that could matter
+    loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
     createRegistry(settings, log) {
       return createRegistryClient({
         credentials: dockerConfigCredentials({ env: { ...env } }),

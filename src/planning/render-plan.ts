@@ -13,7 +13,8 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {})
   const digest = (s: string | undefined) => (s ? (options.wide ? s : shortDigest(s)) : '<none>');
   const out: string[] = [];
   if (cs.moves.length === 0 && cs.workloads.length === 0) {
-    out.push('No changes: every tag and workload is up to date.');
+    const quiet = cs.held.length === 0 && cs.failures.length === 0 && !cs.diagnostics.some((d) => d.severity === 'error');
+    out.push(quiet ? 'No changes: every tag and workload is up to date.' : 'No changes.');
   }
   if (cs.moves.length > 0) {
     const rows = ['STREAM:TAG\tOLD\tNEW\tWORKLOADS\tWHY'];

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, delimiter } from 'node:path';
 import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { TagstreamError, redact } from '../../errors.js';
@@ -36,7 +36,7 @@ export interface DockerConfigCredentialsOptions {
   readonly homeDir?: string | undefined;
   /** Config files to read, in order, instead of the discovered ones; missing ones are errors. */
   readonly files?: readonly string[] | undefined;
-  /** Kubernetes pull secret files (YAML or JSON), consulted after the config files. */
+  /** Kubernetes pull secret files (YAML or JSON), consulted after the config files; default `TAGSTREAM_PULL_SECRETS`. */
   readonly secretFiles?: readonly string[] | undefined;
   /** Run `docker-credential-<helper> get` with `serverUrl` on stdin; resolve stdout, reject with the output on failure. */
   readonly runHelper?: ((helper: string, serverUrl: string) => Promise<string>) | undefined;
@@ -411,7 +411,9 @@ export function dockerConfigCredentials(options: DockerConfigCredentialsOptions 
       const text = await readOptional(file, explicit);
       if (text !== undefined) sources.push({ config: parseDockerConfig(text, file), helpers: true });
     }
-    for (const file of options.secretFiles ?? []) {
+    // TAGSTREAM_PULL_SECRETS: Kubernetes pull secret files, separated like PATH (':' on Linux)
+    const fromEnv = (env.TAGSTREAM_PULL_SECRETS ?? '').split(delimiter).filter((f) => f.trim() !== '');
+    for (const file of options.secretFiles ?? fromEnv) {
       const text = await readOptional(file, true);
       if (text !== undefined) sources.push({ config: parsePullSecret(text, file), helpers: false });
     }
