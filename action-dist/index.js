@@ -49000,10 +49000,10 @@ var require_headers = __commonJS({
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
         const exists = this.headersMap.get(lowercaseName);
         if (exists) {
-          const delimiter = lowercaseName === "cookie" ? "; " : ", ";
+          const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this.headersMap.set(lowercaseName, {
             name: exists.name,
-            value: `${exists.value}${delimiter}${value}`
+            value: `${exists.value}${delimiter2}${value}`
           });
         } else {
           this.headersMap.set(lowercaseName, { name, value });
@@ -60771,7 +60771,7 @@ var import_yaml7 = __toESM(require_dist(), 1);
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join4, delimiter } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 var TOKEN_USERNAME2 = "<token>";
@@ -61061,7 +61061,8 @@ function dockerConfigCredentials(options = {}) {
       const text = await readOptional(file, explicit);
       if (text !== void 0) sources.push({ config: parseDockerConfig(text, file), helpers: true });
     }
-    for (const file of options.secretFiles ?? []) {
+    const fromEnv = (env.TAGSTREAM_PULL_SECRETS ?? "").split(delimiter).filter((f) => f.trim() !== "");
+    for (const file of options.secretFiles ?? fromEnv) {
       const text = await readOptional(file, true);
       if (text !== void 0) sources.push({ config: parsePullSecret(text, file), helpers: false });
     }
@@ -63139,13 +63140,13 @@ function formatCommand(name, properties, message) {
 function formatAnnotation(level, message, location = {}) {
   return formatCommand(level, { title: location.title, file: location.file, line: location.line, col: location.col }, redact(message));
 }
-function formatOutput(name, value, delimiter) {
-  if (name.includes(delimiter) || value.includes(delimiter)) {
+function formatOutput(name, value, delimiter2) {
+  if (name.includes(delimiter2) || value.includes(delimiter2)) {
     throw new Error(`output "${name}": the value contains the heredoc delimiter`);
   }
-  return `${name}<<${delimiter}
+  return `${name}<<${delimiter2}
 ${value}
-${delimiter}
+${delimiter2}
 `;
 }
 var WorkflowRunner = class {
@@ -63204,8 +63205,8 @@ var WorkflowRunner = class {
       this.info(`output ${name}=${value}`);
       return;
     }
-    const delimiter = (this.io.delimiter ?? (() => `ghadelimiter_${randomBytes2(16).toString("hex")}`))();
-    this.io.appendFile(file, formatOutput(name, this.scrub(value), delimiter));
+    const delimiter2 = (this.io.delimiter ?? (() => `ghadelimiter_${randomBytes2(16).toString("hex")}`))();
+    this.io.appendFile(file, formatOutput(name, this.scrub(value), delimiter2));
   }
   /** Append Markdown to the job summary, when the runner provides one. */
   appendSummary(markdown) {

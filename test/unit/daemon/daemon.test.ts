@@ -46,7 +46,7 @@ function setup(over: SetupOptions = {}) {
       const pushed = await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
       return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
     });
-  const where = over.mode === 'dataDir' ? { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/nonexistent/tagstream/data' } : { repo: '/work/repo' };
+  const where = over.mode === 'dataDir' ? { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/nonexistent/tagstream/data' } : { repo: '/srv/gitops' };
   const settings = parseDaemonSettings({ flags: { ...where, branch: 'main', listen: '127.0.0.1:0', debounce: '100ms', backoffInitial: '1s', backoffMax: '4s' }, env: { TAGSTREAM_ALLOW_SHORT_INTERVALS: '1' }, readFile: () => '' });
   const deps: DaemonDeps = {
     settings: { ...settings, scheduledInterval: 60_000, pollInterval: 10_000 },

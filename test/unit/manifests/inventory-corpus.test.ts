@@ -52,7 +52,7 @@ function expectedStreams(files: Record<string, Buffer>): { file: string; key: st
   return out;
 }
 
-describe.skipIf(!present)('inventory over /work/shared/corpus/imagestreams', () => {
+describe.skipIf(!present)('inventory over ../shared/corpus/imagestreams', () => {
   it('indexes every stream outside Templates, or reports it with both files', async () => {
     const files = loadCorpus();
     const inv = await buildInventory(memoryWorkspace(files), { include: [], exclude: [] });
