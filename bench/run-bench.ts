@@ -11,9 +11,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
+import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
 import { DEFAULT_MONOREPO, generateMonorepo, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
-import { startQuietRegistry } from './quiet-registry.js';
 import { RESULT_MARKER, type ScenarioCredentials, type ScenarioInput, type ScenarioResult } from './scenario.js';
 import { eachLimit, moveTags, pickMoved, seedTags } from './seed-registry.js';
 import { hasSkopeo, sample, timeSkopeo, type SkopeoTiming } from './skopeo.js';
@@ -194,7 +193,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
   const registries: TestRegistry[] = [];
   const scenario = (input: ScenarioInput, registry?: TestRegistry) => runScenarioChild(config.scenarioScript, work, input, config.profileDir, (registry ?? registries[0])?.pid);
   try {
-    const registry = await startQuietRegistry();
+    const registry = await startRegistry();
     registries.push(registry);
     const repoDir = join(work, 'repo');
     const generated = generateMonorepo({ ...config, registryHost: registry.host });
@@ -241,7 +240,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
 
     let token: BenchResult['scenarios']['token'];
     if (config.tokenStreams > 0) {
-      const tokenRegistry = await startQuietRegistry({ auth: 'token' });
+      const tokenRegistry = await startRegistry({ auth: 'token' });
       registries.push(tokenRegistry);
       const scale = Math.min(1, config.tokenStreams / config.streams);
       const small = generateMonorepo({
