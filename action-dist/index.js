@@ -59719,8 +59719,9 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   const stored = new Map(
     [...next].map(([key, s]) => {
       const entry = inventory.streams.get(key);
-      if (entry && s === current.get(key) && s !== entry.stream) return [key, entry.stream];
-      return [key, entry?.namespaceDefaulted ? withoutNamespace(s, DEFAULT_IMPORT_MODE2) : s];
+      if (!entry?.namespaceDefaulted) return [key, s];
+      const back = withoutNamespace(s, DEFAULT_IMPORT_MODE2);
+      return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back];
     })
   );
   const writes = planWrites({ inventory, streams: stored, settings, blocked: blocked2 });

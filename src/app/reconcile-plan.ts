@@ -10,6 +10,7 @@ import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } 
 import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
+import { deepEqual } from '../domain/stream-edit.js';
 import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
 import type { Inventory, ObjectSite } from '../manifests/inventory-model.js';
 import { importFailureFor } from '../planning/import-failure.js';
@@ -17,7 +18,7 @@ import { planImports, planRepositoryImport, repositoryImportDue } from '../plann
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
-import { diagnosticOf, planWrites } from './plan-writes.js';
+import { diagnosticOf, plain, planWrites } from './plan-writes.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, isLocalPolicy } from './run-imports.js';
 
@@ -138,9 +139,11 @@ export async function planReconcile(
   const stored = new Map(
     [...next].map(([key, s]) => {
       const entry = inventory.streams.get(key);
-      // unchanged streams stay the very object read, so planWrites leaves their files alone
-      if (entry && s === current.get(key) && s !== entry.stream) return [key, entry.stream] as const;
-      return [key, entry?.namespaceDefaulted ? withoutNamespace(s, DEFAULT_IMPORT_MODE) : s] as const;
+      if (!entry?.namespaceDefaulted) return [key, s] as const;
+      // the file keeps relying on defaultNamespace; a stream that differs only by the filled-in
+      // namespace stays the very object read, so planWrites leaves its file alone
+      const back = withoutNamespace(s, DEFAULT_IMPORT_MODE);
+      return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back] as const;
     }),
   );
   const writes = planWrites({ inventory, streams: stored, settings, blocked });
