@@ -3965,9 +3965,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header2 = (startWithSpace ? indentSize : "") + chomp;
+      let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -3982,11 +3982,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header2}
+          return `>${header}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header2}
+      return `|${header}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -7089,10 +7089,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
-      const header2 = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
-      if (!header2)
+      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+      if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header2.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -7103,26 +7103,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header2.length;
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
-        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header2.indent;
-      let offset = scalar.offset + header2.length;
+      let trimIndent = scalar.indent + header.indent;
+      let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header2.indent === 0 && indent.length > trimIndent)
+          if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header2.indent === 0)
+          if (header.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -7149,7 +7149,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header2.indent ? "explicit indentation indicator" : "first line";
+          const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -7176,7 +7176,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header2.chomp) {
+      switch (header.chomp) {
         case "-":
           break;
         case "+":
@@ -7188,8 +7188,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header2.length + scalar.source.length;
-      return { value, type, comment: header2.comment, range: [start, end, end] };
+      const end = start + header.length + scalar.source.length;
+      return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -8028,10 +8028,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header2 = token.props[0];
-            if (header2.type !== "block-scalar-header")
+            const header = token.props[0];
+            if (header.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -8063,10 +8063,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header2 = token.props[0];
-        if (header2.type !== "block-scalar-header")
+        const header = token.props[0];
+        if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header2.source = head;
+        header.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -12490,9 +12490,9 @@ var require_trees = __commonJS({
       s.bi_buf = 0;
       s.bi_valid = 0;
     }
-    function copy_block(s, buf, len, header2) {
+    function copy_block(s, buf, len, header) {
       bi_windup(s);
-      if (header2) {
+      if (header) {
         put_short(s, len);
         put_short(s, ~len);
       }
@@ -13676,7 +13676,7 @@ var require_deflate = __commonJS({
             s.status = EXTRA_STATE;
           }
         } else {
-          var header2 = Z_DEFLATED + (s.w_bits - 8 << 4) << 8;
+          var header = Z_DEFLATED + (s.w_bits - 8 << 4) << 8;
           var level_flags = -1;
           if (s.strategy >= Z_HUFFMAN_ONLY || s.level < 2) {
             level_flags = 0;
@@ -13687,13 +13687,13 @@ var require_deflate = __commonJS({
           } else {
             level_flags = 3;
           }
-          header2 |= level_flags << 6;
+          header |= level_flags << 6;
           if (s.strstart !== 0) {
-            header2 |= PRESET_DICT;
+            header |= PRESET_DICT;
           }
-          header2 += 31 - header2 % 31;
+          header += 31 - header % 31;
           s.status = BUSY_STATE;
-          putShortMSB(s, header2);
+          putShortMSB(s, header);
           if (s.strstart !== 0) {
             putShortMSB(s, strm.adler >>> 16);
             putShortMSB(s, strm.adler & 65535);
@@ -17638,8 +17638,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return written;
       }
       async toObject() {
-        const header2 = Buffer.alloc(12);
-        const writer = new BufferCursor(header2);
+        const header = Buffer.alloc(12);
+        const writer = new BufferCursor(header);
         writer.write("DIRC", 4, "utf8");
         writer.writeUInt32BE(this.entriesFlat.some(hasExtendedFlags) ? 3 : 2);
         writer.writeUInt32BE(this.entriesFlat.length);
@@ -17656,7 +17656,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         entryBuffers = await Promise.all(entryBuffers);
         const body = Buffer.concat(entryBuffers);
-        const main2 = Buffer.concat([header2, body]);
+        const main2 = Buffer.concat([header, body]);
         const sum = await shasum(main2);
         return Buffer.concat([main2, Buffer.from(sum, "hex")]);
       }
@@ -18302,7 +18302,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     var lower = (text) => {
       return text != null ? text.toLowerCase() : null;
     };
-    var getPath2 = (section, subsection, name) => {
+    var getPath = (section, subsection, name) => {
       return [lower(section), subsection, lower(name)].filter((a) => a != null).join(".");
     };
     var normalizePath = (path) => {
@@ -18314,8 +18314,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         section,
         subsection,
         name,
-        path: getPath2(section, subsection, name),
-        sectionPath: getPath2(section, subsection, null),
+        path: getPath(section, subsection, name),
+        sectionPath: getPath(section, subsection, null),
         isSection: !!section
       };
     };
@@ -18345,7 +18345,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
               [name, value] = extractedVariable;
             }
           }
-          const path = getPath2(section, subsection, name);
+          const path = getPath(section, subsection, name);
           return { line, isSection, section, subsection, name, value, path };
         }) : [];
       }
@@ -19085,12 +19085,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @returns {Uint8Array} The wrapped Git object as a single buffer.
        */
       static wrap({ type, object }) {
-        const header2 = `${type} ${object.length}\0`;
-        const headerLen = header2.length;
+        const header = `${type} ${object.length}\0`;
+        const headerLen = header.length;
         const totalLength = headerLen + object.length;
         const wrappedObject = new Uint8Array(totalLength);
         for (let i = 0; i < headerLen; i++) {
-          wrappedObject[i] = header2.charCodeAt(i);
+          wrappedObject[i] = header.charCodeAt(i);
         }
         wrappedObject.set(object, headerLen);
         return wrappedObject;
@@ -24036,9 +24036,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const reader = new StreamReader(stream);
         return async function read() {
           try {
-            const header2 = await reader.read(4);
-            if (header2 == null || header2.length === 0) return true;
-            const hex = header2.toString("utf8");
+            const header = await reader.read(4);
+            if (header == null || header.length === 0) return true;
+            const hex = header.toString("utf8");
             if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
               throw new ParseError("four hexadecimal digits", hex);
             }
@@ -24412,8 +24412,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const pheader = "5041434b";
       const version2 = "00000002";
       const obCount = "00000000";
-      const header2 = pheader + version2 + obCount;
-      return pack.slice(0, 12).toString("hex") === header2;
+      const header = pheader + version2 + obCount;
+      return pack.slice(0, 12).toString("hex") === header;
     }
     function filterCapabilities(server, client) {
       const serverNames = server.map((cap) => cap.split("=", 1)[0]);
@@ -30292,10 +30292,10 @@ var require_constants3 = __commonJS({
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     var wellknownHeaderNameBuffers = {};
     Object.setPrototypeOf(wellknownHeaderNameBuffers, null);
-    function getHeaderNameAsBuffer(header2) {
-      let buffer = wellknownHeaderNameBuffers[header2];
+    function getHeaderNameAsBuffer(header) {
+      let buffer = wellknownHeaderNameBuffers[header];
       if (buffer === void 0) {
-        buffer = Buffer.from(header2);
+        buffer = Buffer.from(header);
       }
       return buffer;
     }
@@ -31699,11 +31699,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (hasSafeIterator(headers)) {
-            for (const header2 of headers) {
-              if (!Array.isArray(header2) || header2.length !== 2) {
+            for (const header of headers) {
+              if (!Array.isArray(header) || header.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header2[0], header2[1]);
+              processHeader(this, header[0], header[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -34600,9 +34600,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header2 = null;
-      header2 = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header2, true);
+      let header = null;
+      header = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
     function appendRequestOriginHeader(request4) {
       let serializedOrigin = request4.origin;
@@ -36999,22 +36999,22 @@ var require_client_h1 = __commonJS({
         socket[kBlocking] = true;
       }
       setTypeOfService(socket, request4);
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header2 += `host: ${host}\r
+        header += `host: ${host}\r
 `;
       } else {
-        header2 += client[kHostHeader];
+        header += client[kHostHeader];
       }
       if (upgrade) {
-        header2 += `connection: upgrade\r
+        header += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header2 += "connection: keep-alive\r\n";
+        header += "connection: keep-alive\r\n";
       } else {
-        header2 += "connection: close\r\n";
+        header += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -37022,41 +37022,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header2 += `${key}: ${val[i]}\r
+              header += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header2 += `${key}: ${val}\r
+            header += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request4, headers: header2, socket });
+        channels.sendHeaders.publish({ request: request4, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request4, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, null, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request4, socket, contentLength, header2, expectsPayload);
+        writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request4, socket, contentLength, header2, expectsPayload);
+          writeIterable(abort, body.stream(), client, request4, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request4, socket, contentLength, header2, expectsPayload);
+          writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request4, socket, contentLength, header2, expectsPayload);
+        writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request4, socket, contentLength, header2, expectsPayload);
+        writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request4, socket, contentLength, header2, expectsPayload) {
+    function writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -37122,22 +37122,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request4, socket, contentLength, header2, expectsPayload) {
+    function writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header2}\r
+            socket.write(`${header}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header2}content-length: ${contentLength}\r
+          socket.write(`${header}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -37153,7 +37153,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request4, socket, contentLength, header2, expectsPayload) {
+    async function writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -37161,7 +37161,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header2}content-length: ${contentLength}\r
+        socket.write(`${header}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -37176,7 +37176,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request4, socket, contentLength, header2, expectsPayload) {
+    async function writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -37195,7 +37195,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header: header2 });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -37224,14 +37224,14 @@ upgrade: ${upgrade}\r
        * @param {boolean} arg.expectsPayload
        * @param {string} arg.header
        */
-      constructor({ abort, socket, request: request4, contentLength, client, expectsPayload, header: header2 }) {
+      constructor({ abort, socket, request: request4, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
         this.request = request4;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header2;
+        this.header = header;
         this.abort = abort;
         socket[kWriting] = true;
       }
@@ -37240,7 +37240,7 @@ upgrade: ${upgrade}\r
        * @returns
        */
       write(chunk) {
-        const { socket, request: request4, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
+        const { socket, request: request4, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -37263,10 +37263,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header2}transfer-encoding: chunked\r
+            socket.write(`${header}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header2}content-length: ${contentLength}\r
+            socket.write(`${header}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -37293,7 +37293,7 @@ ${len.toString(16)}\r
        * @returns {void}
        */
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request4 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request4 } = this;
         request4.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -37304,11 +37304,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header2}content-length: 0\r
+            socket.write(`${header}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header2}\r
+            socket.write(`${header}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -37830,12 +37830,12 @@ var require_client_h2 = __commonJS({
       }
       session.ref();
       if (channels.sendHeaders.hasSubscribers) {
-        let header2 = "";
+        let header = "";
         for (const key in headers) {
-          header2 += `${key}: ${headers[key]}\r
+          header += `${key}: ${headers[key]}\r
 `;
         }
-        channels.sendHeaders.publish({ request: request4, headers: header2, socket: session[kSocket] });
+        channels.sendHeaders.publish({ request: request4, headers: header, socket: session[kSocket] });
       }
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
       if (expectContinue) {
@@ -43306,9 +43306,9 @@ var require_snapshot_utils = __commonJS({
     function createHeaderFilters(matchOptions = {}) {
       const { ignoreHeaders = [], excludeHeaders = [], matchHeaders = [], caseSensitive = false } = matchOptions;
       return {
-        ignore: new Set(ignoreHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
-        exclude: new Set(excludeHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase())),
-        match: new Set(matchHeaders.map((header2) => caseSensitive ? header2 : header2.toLowerCase()))
+        ignore: new Set(ignoreHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
+        exclude: new Set(excludeHeaders.map((header) => caseSensitive ? header : header.toLowerCase())),
+        match: new Set(matchHeaders.map((header) => caseSensitive ? header : header.toLowerCase()))
       };
     }
     var crypto2 = runtimeFeatures.has("crypto") ? __require("node:crypto") : null;
@@ -44288,15 +44288,15 @@ var require_redirect_handler = __commonJS({
         this.handler.onResponseError?.(controller, error);
       }
     };
-    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
-      if (header2.length === 4) {
-        return util.headerNameToString(header2) === "host";
+    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
+      if (header.length === 4) {
+        return util.headerNameToString(header) === "host";
       }
-      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name = util.headerNameToString(header2);
+      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
+        const name = util.headerNameToString(header);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -44564,22 +44564,22 @@ var require_dns = __commonJS({
           return headers;
         }
         const normalized2 = [];
-        for (const header2 of headers) {
-          if (Array.isArray(header2) && header2.length === 2) {
-            normalized2.push(header2[0], header2[1]);
+        for (const header of headers) {
+          if (Array.isArray(header) && header.length === 2) {
+            normalized2.push(header[0], header[1]);
           } else {
-            normalized2.push(header2);
+            normalized2.push(header);
           }
         }
         return normalized2;
       }
       if (typeof headers === "object" && hasSafeIterator(headers)) {
         const normalized2 = [];
-        for (const header2 of headers) {
-          if (Array.isArray(header2) && header2.length === 2) {
-            normalized2.push(header2[0], header2[1]);
+        for (const header of headers) {
+          if (Array.isArray(header) && header.length === 2) {
+            normalized2.push(header[0], header[1]);
           } else {
-            normalized2.push(header2);
+            normalized2.push(header);
           }
         }
         return normalized2;
@@ -45219,11 +45219,11 @@ var require_cache = __commonJS({
         throw new TypeError(`expected value.etag to be string, got ${typeof value.etag}`);
       }
     }
-    function parseCacheControlHeader(header2) {
+    function parseCacheControlHeader(header) {
       const output = {};
       const invalidNumericDirectives = /* @__PURE__ */ new Set();
       const invalidNoArgumentDirectives = /* @__PURE__ */ new Set();
-      const directives = splitCacheControlHeaderValue(Array.isArray(header2) ? header2.join(",") : header2);
+      const directives = splitCacheControlHeaderValue(Array.isArray(header) ? header.join(",") : header);
       for (let i = 0; i < directives.length; i++) {
         const directiveRecord = directives[i];
         const directive = directiveRecord.value.toLowerCase();
@@ -45411,8 +45411,8 @@ var require_cache = __commonJS({
         {}
       );
       const varyingHeaders = splitVaryHeader(varyHeader);
-      for (const header2 of varyingHeaders) {
-        const trimmedHeader = trimOWS(header2).toLowerCase();
+      for (const header of varyingHeaders) {
+        const trimmedHeader = trimOWS(header).toLowerCase();
         if (trimmedHeader.length === 0) {
           continue;
         }
@@ -45466,11 +45466,11 @@ var require_cache = __commonJS({
       const headers = {};
       if (cacheKey.headers) {
         const sortedHeaders = Object.keys(cacheKey.headers).sort();
-        for (const header2 of sortedHeaders) {
-          if (excludeHeaders?.has(header2.toLowerCase())) {
+        for (const header of sortedHeaders) {
+          if (excludeHeaders?.has(header.toLowerCase())) {
             continue;
           }
-          headers[header2] = cacheKey.headers[header2];
+          headers[header] = cacheKey.headers[header];
         }
       }
       return JSON.stringify([cacheKey.origin, cacheKey.method, cacheKey.path, headers]);
@@ -48826,8 +48826,8 @@ var require_sqlite_cache_store = __commonJS({
           let matches2 = true;
           if (value.vary) {
             const vary = JSON.parse(value.vary);
-            for (const header2 in vary) {
-              if (!headerValueEquals(headers[header2], vary[header2])) {
+            for (const header in vary) {
+              if (!headerValueEquals(headers[header], vary[header])) {
                 matches2 = false;
                 break;
               }
@@ -48890,14 +48890,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header2 = object[i];
-          if (header2.length !== 2) {
+          const header = object[i];
+          if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header2.length}.`
+              message: `expected name/value pair to be length 2, found ${header.length}.`
             });
           }
-          appendHeader(headers, header2[0], header2[1]);
+          appendHeader(headers, header[0], header[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -51796,10 +51796,10 @@ var require_util3 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header2) {
-      assert(header2 !== null);
+    function getFieldValues(header) {
+      assert(header !== null);
       const values = [];
-      for (let value of header2.split(",")) {
+      for (let value of header.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -52706,20 +52706,20 @@ var require_parse2 = __commonJS({
     var { maxNameValuePairSize, maxAttributeValueSize } = require_constants6();
     var { isCTLExcludingHtab } = require_util4();
     var assert = __require("node:assert");
-    function parseSetCookie(header2) {
-      if (isCTLExcludingHtab(header2)) {
+    function parseSetCookie(header) {
+      if (isCTLExcludingHtab(header)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header2.includes(";")) {
+      if (header.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
-        unparsedAttributes = header2.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
+        unparsedAttributes = header.slice(position.position);
       } else {
-        nameValuePair = header2;
+        nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -56294,6 +56294,7 @@ var ANCHORED_NAME_RE = new RegExp(`^(?:(${DOMAIN_AND_PORT})/)?(${REMOTE_NAME})$`
 var ANCHORED_IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 var TAG_RE = new RegExp(`^${TAG}$`);
 var DOMAIN_RE = new RegExp(`^${DOMAIN_AND_PORT}$`);
+var DIGEST_RE = new RegExp(`^${DIGEST}$`);
 var DIGEST_HEX_LENGTH = { sha256: 64, sha384: 96, sha512: 128 };
 function invalid(message) {
   return new TagstreamError("InvalidReference", message);
@@ -56305,7 +56306,7 @@ function digestProblem(digest) {
   const encoded = digest.slice(i + 1);
   const size = DIGEST_HEX_LENGTH[algorithm];
   if (size === void 0) {
-    return new RegExp(`^${DIGEST}$`).test(digest) ? "unsupported digest algorithm" : "invalid checksum digest format";
+    return DIGEST_RE.test(digest) ? "unsupported digest algorithm" : "invalid checksum digest format";
   }
   if (encoded.length !== size) return "invalid checksum digest length";
   return /^[a-f0-9]+$/.test(encoded) ? void 0 : "invalid checksum digest format";
@@ -56973,6 +56974,132 @@ function containerList(object, kind, list) {
 function allContainers(object, kind) {
   return [...containerList(object, kind, "initContainers"), ...containerList(object, kind, "containers")];
 }
+function containerByName(object, kind, name) {
+  return allContainers(object, kind).find((c) => c.name === name);
+}
+var RESOLVE_NAMES_ANNOTATION = "alpha.image.policy.openshift.io/resolve-names";
+
+// src/domain/trigger.ts
+var TRIGGER_ANNOTATION = "image.openshift.io/triggers";
+var TRIGGER_FIELDS = { from: "object", fieldPath: "string", paused: "boolean" };
+var SOURCE_FIELDS = {
+  kind: "string",
+  name: "string",
+  namespace: "string",
+  apiVersion: "string"
+};
+var AnnotationProblem = class extends Error {
+};
+function jsonType(v) {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "array";
+  return typeof v === "object" ? "object" : typeof v;
+}
+function describe(v) {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${jsonType(v)}` : `${jsonType(v)} ${text}`;
+}
+function decodeStruct(obj, fields, where) {
+  const out = /* @__PURE__ */ new Map();
+  const names = Object.keys(fields);
+  for (const [key, value] of Object.entries(obj)) {
+    const field = names.find((n) => n === key) ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (field === void 0) continue;
+    if (value === null) continue;
+    const expected = fields[field];
+    if (jsonType(value) !== expected) {
+      const hint2 = field === "paused" ? " (true or false, without quotes)" : "";
+      throw new AnnotationProblem(`${where}.${field}: expected a JSON ${expected}${hint2}, got ${describe(value)}`);
+    }
+    out.set(field, value);
+  }
+  return out;
+}
+function str(m, key) {
+  const v = m.get(key);
+  return typeof v === "string" ? v : "";
+}
+function decodeTrigger(item, i) {
+  const where = `[${i}]`;
+  if (item === null) return { from: { kind: "", name: "", namespace: "", apiVersion: "" }, fieldPath: "", paused: false };
+  if (jsonType(item) !== "object") throw new AnnotationProblem(`${where}: expected an object, got ${describe(item)}`);
+  const t = decodeStruct(item, TRIGGER_FIELDS, where);
+  const fromRaw = t.get("from");
+  const from = fromRaw === void 0 ? /* @__PURE__ */ new Map() : decodeStruct(fromRaw, SOURCE_FIELDS, `${where}.from`);
+  return Object.freeze({
+    from: Object.freeze({ kind: str(from, "kind"), name: str(from, "name"), namespace: str(from, "namespace"), apiVersion: str(from, "apiVersion") }),
+    fieldPath: str(t, "fieldPath"),
+    paused: t.get("paused") === true
+  });
+}
+function parseTriggerAnnotation(value, location, allowDuplicates = false) {
+  const fail2 = (why, cause) => {
+    const message = `invalid ${TRIGGER_ANNOTATION} annotation: ${why}; OpenShift ignores every trigger of this object`;
+    return {
+      ok: false,
+      error: location ? new ManifestError("Invalid", message, location, cause) : new TagstreamError("Invalid", message, { cause })
+    };
+  };
+  let parsed;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    return fail2(`expected a JSON array, ${e.message}`, e);
+  }
+  if (parsed === null) return { ok: true, triggers: [], isNull: true };
+  if (!Array.isArray(parsed)) return fail2(`expected a JSON array of triggers, got ${jsonType(parsed)}`);
+  let triggers;
+  try {
+    triggers = parsed.map((item, i) => decodeTrigger(item, i));
+  } catch (e) {
+    if (e instanceof AnnotationProblem) return fail2(e.message);
+    throw e;
+  }
+  for (let i = 0; i < triggers.length && !allowDuplicates; i++) {
+    for (let j = i + 1; j < triggers.length; j++) {
+      if (triggers[i]?.fieldPath === triggers[j]?.fieldPath) {
+        return fail2(`duplicate triggers are not allowed: [${i}] and [${j}] both have fieldPath ${JSON.stringify(triggers[i]?.fieldPath)}`);
+      }
+    }
+  }
+  return { ok: true, triggers: Object.freeze(triggers), isNull: false };
+}
+function goJsonString(s) {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function serializeTriggerAnnotation(triggers) {
+  if (triggers.length === 0) return "null";
+  const items = triggers.map((t) => {
+    let from = `"kind":${goJsonString(t.from.kind)},"name":${goJsonString(t.from.name)}`;
+    if (t.from.namespace !== "") from += `,"namespace":${goJsonString(t.from.namespace)}`;
+    if (t.from.apiVersion !== "") from += `,"apiVersion":${goJsonString(t.from.apiVersion)}`;
+    return `{"from":{${from}},"fieldPath":${goJsonString(t.fieldPath)}${t.paused ? ',"paused":true' : ""}}`;
+  });
+  return `[${items.join(",")}]`;
+}
+function imageStreamTagTrigger(stream, tag, fieldPath, namespace = "", paused = false) {
+  return Object.freeze({
+    from: Object.freeze({ kind: "ImageStreamTag", name: `${stream}:${tag}`, namespace, apiVersion: "" }),
+    fieldPath,
+    paused
+  });
+}
+function splitStreamTag(name) {
+  const i = name.indexOf(":");
+  if (i === -1) return void 0;
+  const tag = name.slice(i + 1);
+  return { stream: name.slice(0, i), tag: tag === "" ? "latest" : tag };
+}
+function unindexedReason(trigger) {
+  if (trigger.from.kind !== "ImageStreamTag") {
+    return `from.kind is ${JSON.stringify(trigger.from.kind)}, only "ImageStreamTag" triggers fire`;
+  }
+  if (trigger.from.apiVersion !== "") return `from.apiVersion must be empty, got ${JSON.stringify(trigger.from.apiVersion)}`;
+  if (splitStreamTag(trigger.from.name) === void 0) {
+    return `from.name ${JSON.stringify(trigger.from.name)} must be of the form <stream>:<tag>`;
+  }
+  return void 0;
+}
 
 // src/manifests/file-filter.ts
 var import_ignore = __toESM(require_ignore(), 1);
@@ -57451,15 +57578,12 @@ function parseText(text) {
   const docs = Array.from(composer.compose(tokens, true, text.length));
   return { tokens, docs, lineCounter };
 }
+function fileTooLarge(path, size, maxBytes) {
+  return new ManifestError("ManifestTooLarge", `file too large: ${size} bytes, expected at most ${maxBytes}`, { file: path });
+}
 function loadSourceFile(path, bytes, limits = DEFAULT_SOURCE_LIMITS, format = formatOf(path) ?? "yaml") {
   const size = typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.length;
-  if (size > limits.maxBytes) {
-    throw new ManifestError(
-      "ManifestTooLarge",
-      `file too large: ${size} bytes, expected at most ${limits.maxBytes}`,
-      { file: path }
-    );
-  }
+  if (size > limits.maxBytes) throw fileTooLarge(path, size, limits.maxBytes);
   const { text, bom } = decodeText(bytes);
   const eol = /\r\n/.test(text) ? "\r\n" : "\n";
   const { tokens, docs, lineCounter } = parseText(text);
@@ -57670,8 +57794,6 @@ var LazySourceFiles = class {
 };
 
 // src/manifests/inventory.ts
-var TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
-var RESOLVE_NAMES_ANNOTATION = "alpha.image.policy.openshift.io/resolve-names";
 var SETTINGS_FILE = ".tagstream.yaml";
 var LOOKUP_KINDS = /* @__PURE__ */ new Set([
   "Pod",
@@ -57745,10 +57867,7 @@ function declaresLocalLookup(value) {
 async function scanFile(workspace, path, limits, opts) {
   try {
     const size = await workspace.size(path);
-    if (size > limits.maxBytes) {
-      const error = new ManifestError("ManifestTooLarge", `file too large: ${size} bytes, expected at most ${limits.maxBytes}`, { file: path });
-      return { path, error, cached: false };
-    }
+    if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
     const cache = opts.parseCache;
     const limitKey = `${limits.maxBytes}/${limits.maxAliasCount}`;
     let version = cache && opts.fileVersion ? await opts.fileVersion(path) : void 0;
@@ -57757,10 +57876,7 @@ async function scanFile(workspace, path, limits, opts) {
       if (hit) return { path, file: hit, cached: true };
     }
     const bytes = await workspace.readFile(path);
-    if (bytes.length > limits.maxBytes) {
-      const error = new ManifestError("ManifestTooLarge", `file too large: ${bytes.length} bytes, expected at most ${limits.maxBytes}`, { file: path });
-      return { path, error, cached: false };
-    }
+    if (bytes.length > limits.maxBytes) return { path, error: fileTooLarge(path, bytes.length, limits.maxBytes), cached: false };
     if (cache && version === void 0) {
       version = createHash("sha1").update(bytes).digest("hex");
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
@@ -57876,7 +57992,7 @@ var InventoryBuilder = class {
     const metadata = isObj2(value.metadata) ? value.metadata : {};
     const annotations = isObj2(metadata.annotations) ? metadata.annotations : {};
     let triggersAnnotation;
-    const raw2 = annotations[TRIGGERS_ANNOTATION];
+    const raw2 = annotations[TRIGGER_ANNOTATION];
     if (typeof raw2 === "string") {
       triggersAnnotation = raw2;
       reasons.push("triggers-annotation");
@@ -57885,8 +58001,8 @@ var InventoryBuilder = class {
       this.diagnostics.push(
         new ManifestError(
           "ManifestSchema",
-          `metadata.annotations["${TRIGGERS_ANNOTATION}"]: expected a string holding a JSON array`,
-          locator.locate(["metadata", "annotations", TRIGGERS_ANNOTATION])
+          `metadata.annotations["${TRIGGER_ANNOTATION}"]: expected a string holding a JSON array`,
+          locator.locate(["metadata", "annotations", TRIGGER_ANNOTATION])
         )
       );
     }
@@ -57897,7 +58013,7 @@ var InventoryBuilder = class {
     let resolveNames = false;
     if (podPath) {
       resolveNames = annotations[RESOLVE_NAMES_ANNOTATION] === "*" || templateAnnotation(value, podPath) === "*";
-      if (resolveNames || hasLocalImageName(getPath(value, podPath))) reasons.push("lookup-candidate");
+      if (resolveNames || hasLocalImageName(valueAt(value, podPath))) reasons.push("lookup-candidate");
     }
     if (reasons.length === 0 && !this.includeObject?.({ ...ref, kind })) return void 0;
     return {
@@ -57921,7 +58037,7 @@ var InventoryBuilder = class {
         continue;
       }
       conflicts.push({ namespace: first.namespace, name: first.name, sites: entries.map((e) => e.site) });
-      const all = entries.map((e) => fmtSite(e.site)).join(", ");
+      const all = entries.map((e) => formatLocation(e.site.location)).join(", ");
       for (const e of entries.slice(1)) {
         this.diagnostics.push(
           new ManifestError(
@@ -57945,24 +58061,12 @@ var InventoryBuilder = class {
 function site(ctx, path) {
   return { file: ctx.file.path, docIndex: ctx.docIndex, path, location: documentLocator(ctx.file, ctx.doc, path).locate([]) };
 }
-function fmtSite(s) {
-  const l = s.location;
-  return l.line === void 0 ? l.file : `${l.file}:${l.line}:${l.col ?? 1}`;
-}
 function scalarText(v) {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : "";
 }
-function getPath(value, path) {
-  let cur = value;
-  for (const k of path) {
-    if (!isObj2(cur)) return void 0;
-    cur = cur[k];
-  }
-  return cur;
-}
 function templateAnnotation(value, podPath) {
   if (podPath.length < 2) return void 0;
-  const meta = getPath(value, [...podPath.slice(0, -1), "metadata"]);
+  const meta = valueAt(value, [...podPath.slice(0, -1), "metadata"]);
   return isObj2(meta) && isObj2(meta.annotations) ? meta.annotations[RESOLVE_NAMES_ANNOTATION] : void 0;
 }
 function hasControllerOwner(metadata) {
@@ -57978,36 +58082,6 @@ function hasLocalImageName(podSpec) {
     }
   }
   return false;
-}
-
-// src/planning/import-failure.ts
-function normalized(reference) {
-  try {
-    const r = parseImageReference(reference);
-    return `${r.name}${r.tag ? `:${r.tag}` : ""}${r.digest ? `@${r.digest}` : ""}`;
-  } catch {
-    return reference;
-  }
-}
-function importFailureFor(error, reference) {
-  const code2 = error instanceof TagstreamError ? error.code : "Internal";
-  const retryable = error instanceof TagstreamError && error.retryable;
-  switch (code2) {
-    case "RegistryNotFound":
-      return { reason: "NotFound", message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
-    case "RegistryUnauthorized":
-    case "RegistryDenied":
-      return { reason: "Unauthorized", message: `you may not have access to the container image "${reference}"`, transient: false };
-    case "RegistryInsecure":
-      return { reason: "BadRequest", message: errorMessage(error), transient: false };
-    case "InvalidReference":
-      return { reason: "Invalid", message: errorMessage(error), transient: false };
-    case "RegistryRateLimited":
-    case "RegistryTransient":
-      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: true };
-    default:
-      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: retryable };
-  }
 }
 
 // src/domain/prioritize-tags.ts
@@ -58091,12 +58165,11 @@ function prioritizeTags(tags) {
 
 // src/planning/import-plan.ts
 var DEFAULT_MAX_TAGS_PER_REPOSITORY = 50;
-function parseable(reference) {
+function pinnedDigest(reference) {
   try {
-    parseImageReference(reference);
-    return true;
+    return parseImageReference(reference).digest;
   } catch {
-    return false;
+    return void 0;
   }
 }
 function importRequestForTag(stream, ref, defaultImportMode = DEFAULT_IMPORT_MODE) {
@@ -58122,8 +58195,8 @@ function planImports(stream, options = {}) {
     if (!isImportable(ref)) continue;
     const pending = tagNeedsImport(stream, ref.name);
     let due = pending || neverImported || options.force === true;
-    if (!due && options.scheduledDue && ref.importPolicy?.scheduled && parseable(ref.from?.name ?? "")) {
-      due = parseImageReference(ref.from?.name ?? "").digest === null;
+    if (!due && options.scheduledDue && ref.importPolicy?.scheduled) {
+      due = pinnedDigest(ref.from?.name ?? "") === null;
     }
     if (due) out.push(importRequestForTag(stream, ref, options.defaultImportMode));
   }
@@ -58226,8 +58299,8 @@ var STYLE_OF_TOKEN = {
   "double-quoted-scalar": "QUOTE_DOUBLE"
 };
 function blockStyle(token) {
-  const header2 = token.props.find((p) => p.type === "block-scalar-header");
-  return header2?.source.startsWith("|") ? "BLOCK_LITERAL" : "BLOCK_FOLDED";
+  const header = token.props.find((p) => p.type === "block-scalar-header");
+  return header?.source.startsWith("|") ? "BLOCK_LITERAL" : "BLOCK_FOLDED";
 }
 function styleFor(token, value, inFlow = false) {
   if (!(typeof value === "string")) return { source: value === null ? "null" : String(value), type: "PLAIN" };
@@ -58847,7 +58920,11 @@ function applyEdits(file, edits) {
     file.eol
   );
   const byDoc = /* @__PURE__ */ new Map();
-  for (const e of edits) byDoc.set(e.doc, [...byDoc.get(e.doc) ?? [], e]);
+  for (const e of edits) {
+    const list = byDoc.get(e.doc);
+    if (list) list.push(e);
+    else byDoc.set(e.doc, [e]);
+  }
   const splices = [];
   let firstOffset = 0;
   for (const [docIndex, docEdits] of byDoc) {
@@ -58915,128 +58992,6 @@ function editOffset(doc, path, fallback) {
   return fallback;
 }
 
-// src/domain/trigger.ts
-var TRIGGER_ANNOTATION = "image.openshift.io/triggers";
-var TRIGGER_FIELDS = { from: "object", fieldPath: "string", paused: "boolean" };
-var SOURCE_FIELDS = {
-  kind: "string",
-  name: "string",
-  namespace: "string",
-  apiVersion: "string"
-};
-var AnnotationProblem = class extends Error {
-};
-function jsonType(v) {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "array";
-  return typeof v === "object" ? "object" : typeof v;
-}
-function describe(v) {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 40 ? `${jsonType(v)}` : `${jsonType(v)} ${text}`;
-}
-function decodeStruct(obj, fields, where) {
-  const out = /* @__PURE__ */ new Map();
-  const names = Object.keys(fields);
-  for (const [key, value] of Object.entries(obj)) {
-    const field = names.find((n) => n === key) ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
-    if (field === void 0) continue;
-    if (value === null) continue;
-    const expected = fields[field];
-    if (jsonType(value) !== expected) {
-      const hint2 = field === "paused" ? " (true or false, without quotes)" : "";
-      throw new AnnotationProblem(`${where}.${field}: expected a JSON ${expected}${hint2}, got ${describe(value)}`);
-    }
-    out.set(field, value);
-  }
-  return out;
-}
-function str(m, key) {
-  const v = m.get(key);
-  return typeof v === "string" ? v : "";
-}
-function decodeTrigger(item, i) {
-  const where = `[${i}]`;
-  if (item === null) return { from: { kind: "", name: "", namespace: "", apiVersion: "" }, fieldPath: "", paused: false };
-  if (jsonType(item) !== "object") throw new AnnotationProblem(`${where}: expected an object, got ${describe(item)}`);
-  const t = decodeStruct(item, TRIGGER_FIELDS, where);
-  const fromRaw = t.get("from");
-  const from = fromRaw === void 0 ? /* @__PURE__ */ new Map() : decodeStruct(fromRaw, SOURCE_FIELDS, `${where}.from`);
-  return Object.freeze({
-    from: Object.freeze({ kind: str(from, "kind"), name: str(from, "name"), namespace: str(from, "namespace"), apiVersion: str(from, "apiVersion") }),
-    fieldPath: str(t, "fieldPath"),
-    paused: t.get("paused") === true
-  });
-}
-function parseTriggerAnnotation(value, location, allowDuplicates = false) {
-  const fail2 = (why, cause) => {
-    const message = `invalid ${TRIGGER_ANNOTATION} annotation: ${why}; OpenShift ignores every trigger of this object`;
-    return {
-      ok: false,
-      error: location ? new ManifestError("Invalid", message, location, cause) : new TagstreamError("Invalid", message, { cause })
-    };
-  };
-  let parsed;
-  try {
-    parsed = JSON.parse(value);
-  } catch (e) {
-    return fail2(`expected a JSON array, ${e.message}`, e);
-  }
-  if (parsed === null) return { ok: true, triggers: [], isNull: true };
-  if (!Array.isArray(parsed)) return fail2(`expected a JSON array of triggers, got ${jsonType(parsed)}`);
-  let triggers;
-  try {
-    triggers = parsed.map((item, i) => decodeTrigger(item, i));
-  } catch (e) {
-    if (e instanceof AnnotationProblem) return fail2(e.message);
-    throw e;
-  }
-  for (let i = 0; i < triggers.length && !allowDuplicates; i++) {
-    for (let j = i + 1; j < triggers.length; j++) {
-      if (triggers[i]?.fieldPath === triggers[j]?.fieldPath) {
-        return fail2(`duplicate triggers are not allowed: [${i}] and [${j}] both have fieldPath ${JSON.stringify(triggers[i]?.fieldPath)}`);
-      }
-    }
-  }
-  return { ok: true, triggers: Object.freeze(triggers), isNull: false };
-}
-function goJsonString(s) {
-  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-function serializeTriggerAnnotation(triggers) {
-  if (triggers.length === 0) return "null";
-  const items = triggers.map((t) => {
-    let from = `"kind":${goJsonString(t.from.kind)},"name":${goJsonString(t.from.name)}`;
-    if (t.from.namespace !== "") from += `,"namespace":${goJsonString(t.from.namespace)}`;
-    if (t.from.apiVersion !== "") from += `,"apiVersion":${goJsonString(t.from.apiVersion)}`;
-    return `{"from":{${from}},"fieldPath":${goJsonString(t.fieldPath)}${t.paused ? ',"paused":true' : ""}}`;
-  });
-  return `[${items.join(",")}]`;
-}
-function imageStreamTagTrigger(stream, tag, fieldPath, namespace = "", paused = false) {
-  return Object.freeze({
-    from: Object.freeze({ kind: "ImageStreamTag", name: `${stream}:${tag}`, namespace, apiVersion: "" }),
-    fieldPath,
-    paused
-  });
-}
-function splitStreamTag(name) {
-  const i = name.indexOf(":");
-  if (i === -1) return void 0;
-  const tag = name.slice(i + 1);
-  return { stream: name.slice(0, i), tag: tag === "" ? "latest" : tag };
-}
-function unindexedReason(trigger) {
-  if (trigger.from.kind !== "ImageStreamTag") {
-    return `from.kind is ${JSON.stringify(trigger.from.kind)}, only "ImageStreamTag" triggers fire`;
-  }
-  if (trigger.from.apiVersion !== "") return `from.apiVersion must be empty, got ${JSON.stringify(trigger.from.apiVersion)}`;
-  if (splitStreamTag(trigger.from.name) === void 0) {
-    return `from.name ${JSON.stringify(trigger.from.name)} must be of the form <stream>:<tag>`;
-  }
-  return void 0;
-}
-
 // src/domain/field-path.ts
 var NAME_PREFIX = '?(@.name=="';
 var NAME_SUFFIX = '")';
@@ -59082,7 +59037,7 @@ function findContainer(object, kind, path) {
   if ("index" in selector) {
     return containerList(object, kind, path.list).find((c) => c.index === selector.index);
   }
-  return allContainers(object, kind).find((c) => c.name === selector.name);
+  return containerByName(object, kind, selector.name);
 }
 function containerNameFieldPath(podSpecPath2, name) {
   return `${podSpecPath2}.containers[${NAME_PREFIX}${name}${NAME_SUFFIX}].image`;
@@ -59118,15 +59073,9 @@ function containerLabel(c) {
 function pathKey(path) {
   return JSON.stringify(path);
 }
-function objectAnnotations(object) {
-  const meta = object["metadata"];
-  if (meta === null || typeof meta !== "object") return {};
-  const a = meta["annotations"];
-  return a !== null && typeof a === "object" ? a : {};
-}
 function triggerAnnotationOf(workload) {
   if (workload.triggersAnnotation !== void 0) return workload.triggersAnnotation;
-  const v = objectAnnotations(workload.object)[TRIGGER_ANNOTATION];
+  const v = valueAt(workload.object, ["metadata", "annotations", TRIGGER_ANNOTATION]);
   return typeof v === "string" ? v : void 0;
 }
 var EMPTY_PLAN = Object.freeze({ changes: [], errors: [], skipped: [] });
@@ -59150,7 +59099,8 @@ function applyTriggers(workload, streams, opts = {}) {
       skip("paused", "trigger is paused");
       continue;
     }
-    if (!trigger.fieldPath.startsWith(`${specPath}.`)) {
+    const fp = parseFieldPath(trigger.fieldPath, specPath);
+    if (fp.kind === "outside") {
       skip("outside-pod-spec", `fieldPath does not start with ${specPath}.`);
       continue;
     }
@@ -59165,8 +59115,6 @@ function applyTriggers(workload, streams, opts = {}) {
       skip("unresolved", `ImageStreamTag ${namespace}/${trigger.from.name} has no image yet`);
       continue;
     }
-    const fp = parseFieldPath(trigger.fieldPath, specPath);
-    if (fp.kind === "outside") continue;
     if (fp.kind !== "container") {
       const expected = fp.kind === "invalid" ? `expected ${specPath}.containers[<index>].image, ${specPath}.initContainers[<index>].image or ${specPath}.containers[?(@.name=="<name>")].image` : 'expected an index or ?(@.name=="<name>") between the brackets (double quotes, no spaces)';
       return blocked(`${objectName}: ${fp.message}; ${expected}`, location, skipped);
@@ -59321,29 +59269,10 @@ function dedupeLastWins(changes) {
 }
 
 // src/planning/lookup-policy.ts
-var RESOLVE_NAMES_ANNOTATION2 = "alpha.image.policy.openshift.io/resolve-names";
 function openshiftReferenceParts(image) {
   try {
-    parseImageReference(image);
-    const { repository, tag, digest } = splitRepository(image);
-    let registry = "";
-    let rest = repository;
-    const slash = repository.indexOf("/");
-    if (slash !== -1) {
-      const first = repository.slice(0, slash);
-      if (/[.:]/.test(first) || first === "localhost") {
-        registry = first;
-        rest = repository.slice(slash + 1);
-      }
-    }
-    const ns = rest.indexOf("/");
-    return {
-      registry,
-      namespace: ns === -1 ? "" : rest.slice(0, ns),
-      name: ns === -1 ? rest : rest.slice(ns + 1),
-      tag: tag ?? "",
-      digest: digest ?? ""
-    };
+    const { id, ...parts } = parseOpenShiftReference(image);
+    return { ...parts, digest: id };
   } catch {
     return void 0;
   }
@@ -59353,9 +59282,9 @@ function annotationsAt(object, metadataPath) {
   return a !== null && typeof a === "object" && !Array.isArray(a) ? a : {};
 }
 function resolveNamesForced(object, kind) {
-  if (annotationsAt(object, ["metadata"])[RESOLVE_NAMES_ANNOTATION2] === "*") return true;
+  if (annotationsAt(object, ["metadata"])[RESOLVE_NAMES_ANNOTATION] === "*") return true;
   const template = podTemplateMetadataPath(kind);
-  return template !== void 0 && annotationsAt(object, template)[RESOLVE_NAMES_ANNOTATION2] === "*";
+  return template !== void 0 && annotationsAt(object, template)[RESOLVE_NAMES_ANNOTATION] === "*";
 }
 function hasControllerOwner2(object) {
   const refs = valueAt(object, ["metadata", "ownerReferences"]);
@@ -59590,6 +59519,36 @@ function withoutNamespace(stream, mode) {
   return rerecord({ ...stream, metadata }, mode);
 }
 
+// src/planning/import-failure.ts
+function normalized(reference) {
+  try {
+    const r = parseImageReference(reference);
+    return `${r.name}${r.tag ? `:${r.tag}` : ""}${r.digest ? `@${r.digest}` : ""}`;
+  } catch {
+    return reference;
+  }
+}
+function importFailureFor(error, reference) {
+  const code2 = error instanceof TagstreamError ? error.code : "Internal";
+  const retryable = error instanceof TagstreamError && error.retryable;
+  switch (code2) {
+    case "RegistryNotFound":
+      return { reason: "NotFound", message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
+    case "RegistryUnauthorized":
+    case "RegistryDenied":
+      return { reason: "Unauthorized", message: `you may not have access to the container image "${reference}"`, transient: false };
+    case "RegistryInsecure":
+      return { reason: "BadRequest", message: errorMessage(error), transient: false };
+    case "InvalidReference":
+      return { reason: "Invalid", message: errorMessage(error), transient: false };
+    case "RegistryRateLimited":
+    case "RegistryTransient":
+      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: true };
+    default:
+      return { reason: "InternalError", message: `Internal error occurred: ${reference}: ${errorMessage(error)}`, transient: retryable };
+  }
+}
+
 // src/app/run-imports.ts
 async function askRegistry(registry, requests) {
   return Promise.all(
@@ -59607,6 +59566,11 @@ async function askRegistry(registry, requests) {
       }
     })
   );
+}
+function failedAnswer(request4, error) {
+  const f = importFailureFor(error, request4.from);
+  const failure = { stream: streamKey(request4.namespace, request4.stream), tag: request4.tag, reason: f.reason, message: f.message };
+  return { failure, record: f.transient ? void 0 : { ok: false, request: request4, reason: f.reason, message: f.message } };
 }
 function isLocalPolicy(stream, request4) {
   const spec = stream ? findSpecTag(stream, request4.tag) : void 0;
@@ -59680,9 +59644,9 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     const tagKey2 = `${key}:${request4.tag}`;
     const push = (r) => resultsByStream.set(key, [...resultsByStream.get(key) ?? [], r]);
     if ("error" in answer) {
-      const f = importFailureFor(answer.error, request4.from);
-      failures.push({ stream: key, tag: request4.tag, reason: f.reason, message: f.message });
-      if (!f.transient) push({ ok: false, request: request4, reason: f.reason, message: f.message });
+      const { failure, record: record2 } = failedAnswer(request4, answer.error);
+      failures.push(failure);
+      if (record2) push(record2);
       continue;
     }
     if (options.onlyMoves && !options.onlyMoves(key, request4.tag)) continue;
@@ -59714,7 +59678,8 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   }
   const collected = [];
   for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key), moveReasons, collected);
-  const moves = await withImageCreated(ctx, collected);
+  const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
+  const moves = await withImageCreated(ctx, collected, insecure);
   const blocked2 = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
   const stored = new Map(
     [...next].map(([key, s]) => {
@@ -59738,13 +59703,13 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   };
   return { changeSet, inventory };
 }
-async function withImageCreated(ctx, moves) {
+async function withImageCreated(ctx, moves, insecure) {
   const created = /* @__PURE__ */ new Map();
   for (const m of moves) {
     if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes("@")) continue;
     created.set(
       m.to.image,
-      ctx.registry.inspect(m.to.reference).then(
+      ctx.registry.inspect(m.to.reference, { insecure: insecure.has(`${m.stream}:${m.tag}`) || void 0 }).then(
         (meta) => meta.created,
         () => void 0
       )
@@ -59848,6 +59813,26 @@ async function replayCommits(git4, workspace, commits) {
   return replayed;
 }
 
+// src/app/write-files.ts
+async function writeFiles(workspace, files) {
+  const written = [];
+  try {
+    for (const f of files) {
+      await workspace.writeFile(f.path, f.after);
+      written.push(f);
+    }
+  } catch (e) {
+    await restoreFiles(workspace, written);
+    throw e;
+  }
+}
+async function restoreFiles(workspace, files) {
+  for (const f of files) {
+    if (f.before === null) await workspace.removeFile(f.path);
+    else await workspace.writeFile(f.path, f.before);
+  }
+}
+
 // src/app/reconcile.ts
 var REVERT_HISTORY_DEPTH = 1e3;
 var DEFAULT_PUSH_ATTEMPTS = 5;
@@ -59856,9 +59841,6 @@ async function loadHolds(ctx, ref) {
   const history = await ctx.git.log({ ref, depth: REVERT_HISTORY_DEPTH });
   return computeHolds(history);
 }
-async function writeChangeSet(ctx, cs) {
-  for (const f of cs.files) await ctx.workspace.writeFile(f.path, f.after);
-}
 function exitCodeOf(cs) {
   return cs.failures.length > 0 || cs.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }
@@ -59866,10 +59848,10 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
   let changeSet = await plan();
   if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
-  await writeChangeSet(ctx, changeSet);
-  if (!options.commit || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
   const git4 = ctx.git;
-  if (!git4) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  if (options.commit && !git4) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  await writeFiles(ctx.workspace, changeSet.files);
+  if (!options.commit || !git4 || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
   const commitOptions = options.commit;
   const commitPlan = async (cs) => git4.commit({
     files: cs.files.map((f) => f.path),
@@ -59880,7 +59862,13 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   });
   const push = options.push;
   const local = push ? await localCommits(git4, await git4.remoteHeadOid({ remote: push.remote, branch: push.branch })) : [];
-  let commit = await commitPlan(changeSet);
+  let commit;
+  try {
+    commit = await commitPlan(changeSet);
+  } catch (e) {
+    await restoreFiles(ctx.workspace, changeSet.files);
+    throw e;
+  }
   if (!push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
   const result = await git4.pushWithRetry({
     remote: push.remote,
@@ -59890,7 +59878,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     rebuild: async () => {
       const replayed = await replayCommits(git4, ctx.workspace, local);
       changeSet = await plan();
-      await writeChangeSet(ctx, changeSet);
+      await writeFiles(ctx.workspace, changeSet.files);
       commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : void 0;
       return commit || replayed > 0 ? "committed" : "nothing-to-commit";
     }
@@ -60686,7 +60674,7 @@ function createGitHubClient(options) {
         throw new TagstreamError("GitHub", `${operation}: cannot reach the GitHub API at ${api.origin}: ${errorMessage(e)}`, { retryable: true, cause: e });
       }
       if (status >= 200 && status < 300) {
-        return { json: text === "" ? void 0 : JSON.parse(text), link: resHeaders["link"] };
+        return { json: parseBody(operation, status, text), link: resHeaders["link"] };
       }
       const message = githubMessage(text);
       const rateLimited = status === 429 || status === 403 && (resHeaders["x-ratelimit-remaining"] === "0" || /secondary rate limit/i.test(message));
@@ -60747,10 +60735,18 @@ function createGitHubClient(options) {
   };
 }
 function backoff(attempt, retryAfter) {
-  const header2 = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-  const seconds = header2 !== void 0 ? Number(header2) : NaN;
+  const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+  const seconds = header !== void 0 ? Number(header) : NaN;
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1e3;
   return Math.min(1e3 * 2 ** (attempt - 1), 1e4);
+}
+function parseBody(operation, status, text) {
+  if (text === "") return void 0;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(text.slice(0, 200))}`);
+  }
 }
 function githubMessage(text) {
   try {
@@ -60805,8 +60801,7 @@ function jsonLocator(text, file) {
   return (keys) => {
     const counter = new import_yaml7.LineCounter();
     const doc = (0, import_yaml7.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-    const node = doc.getIn(keys, true);
-    return node?.range ? { file, ...counter.linePos(node.range[0]) } : { file };
+    return nodeLocation(doc, keys, file, counter);
   };
 }
 function optionalString(entry, field, path, keys, at) {
@@ -60888,11 +60883,10 @@ function parsePullSecret(yamlOrJson, origin) {
     if (!isRecord(secret)) fail("pull secret: expected a Secret object", at([]));
     if (secret.kind !== void 0 && secret.kind !== "Secret") continue;
     const type = secret.type;
-    const keyFor = (t) => SECRET_TYPES[t];
     const candidates = typeof type === "string" && type in SECRET_TYPES ? [type] : type === void 0 ? Object.keys(SECRET_TYPES) : [];
     if (candidates.length === 0) fail(`type: expected kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg, got ${JSON.stringify(type)}`, at(["type"]));
     for (const t of candidates) {
-      const key = keyFor(t);
+      const key = SECRET_TYPES[t];
       let text;
       let where = at([]);
       for (const field of ["stringData", "data"]) {
@@ -61103,9 +61097,9 @@ var silentLog = { debug() {
 
 // src/adapters/registry/challenge.ts
 var TOKEN_CHAR = /[A-Za-z0-9!#$%&'*+.^_`|~-]/;
-function parseWwwAuthenticate(header2) {
-  if (header2 === void 0 || header2 === null) return [];
-  const values = typeof header2 === "string" ? [header2] : header2;
+function parseWwwAuthenticate(header) {
+  if (header === void 0 || header === null) return [];
+  const values = typeof header === "string" ? [header] : header;
   const out = [];
   for (const value of values) out.push(...parseOne(value));
   return out;
@@ -61164,6 +61158,11 @@ function parseOne(s) {
 }
 function preferredChallenge(challenges) {
   return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
+}
+
+// src/adapters/registry/credential-types.ts
+function basicAuthorization(username, password) {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 }
 
 // src/adapters/registry/manifest.ts
@@ -61226,14 +61225,14 @@ function parseManifest(bytes, contentType, expected, where) {
   } catch {
     throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} is not valid JSON`);
   }
-  const header2 = baseMediaType(contentType);
-  if (isSchema1Type(header2) || json.schemaVersion === 1) throw schema1Error(where);
+  const header = baseMediaType(contentType);
+  if (isSchema1Type(header) || json.schemaVersion === 1) throw schema1Error(where);
   const declared = typeof json.mediaType === "string" ? json.mediaType : "";
-  if (declared && header2 && declared !== header2 && header2 !== "application/json" && header2 !== "application/octet-stream") {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header2}`);
+  if (declared && header && declared !== header && header !== "application/json" && header !== "application/octet-stream") {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
   }
-  let mediaType = declared || header2;
-  if (!mediaType) mediaType = Array.isArray(json.manifests) ? "application/vnd.oci.image.index.v1+json" : "application/vnd.oci.image.manifest.v1+json";
+  let mediaType = declared || header;
+  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
   if (isIndexType(mediaType) || Array.isArray(json.manifests) && !isImageManifestType(mediaType)) {
     if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
     const entries = json.manifests.map((m, i) => {
@@ -61262,6 +61261,9 @@ function matches(e, os, architecture, variant) {
   if (!e.platform) return false;
   if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
   return variant === void 0 || variant === "" || e.platform.variant === variant;
+}
+function matchesPlatform(e, p) {
+  return matches(e, p.os, p.architecture, p.variant);
 }
 function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
   const candidates = entries.filter((e) => !isAttestation(e));
@@ -61427,9 +61429,12 @@ var Limiter = class {
     };
   }
 };
-function header(headers, name) {
+function headerValue(headers, name) {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+function isReplayable(body) {
+  return body === void 0 || typeof body === "string" || Buffer.isBuffer(body);
 }
 var Transport = class {
   constructor(options) {
@@ -61478,8 +61483,7 @@ var Transport = class {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req) {
-    const replayable = req.body === void 0 || typeof req.body === "string" || Buffer.isBuffer(req.body);
-    const attempts = replayable && !req.noRetry ? this.options.retries + 1 : 1;
+    const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
@@ -61505,7 +61509,7 @@ var Transport = class {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(header(res.headers, "retry-after"), Date.now());
+        const wait = parseRetryAfter(headerValue(res.headers, "retry-after"), Date.now());
         if (wait !== void 0 && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(
@@ -61564,7 +61568,7 @@ var Transport = class {
       const status = data.statusCode;
       this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
       this.options.log.debug("registry request", { method, url: logUrl(url), status });
-      const location = header(data.headers, "location");
+      const location = headerValue(data.headers, "location");
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
         await data.body.dump();
         release();
@@ -61624,9 +61628,6 @@ async function readLimited(body, max, url) {
 }
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
-}
-function headerValue(headers, name) {
-  return header(headers, name);
 }
 
 // src/adapters/registry/image-copy.ts
@@ -61730,11 +61731,11 @@ function splitPrefix(prefix) {
   const slash = clean.indexOf("/");
   const domain = slash === -1 ? clean : clean.slice(0, slash);
   const path = slash === -1 ? "" : clean.slice(slash + 1);
-  return { domain: domain === "index.docker.io" ? "docker.io" : domain, path };
+  return { domain: domain === "index.docker.io" ? DEFAULT_DOMAIN : domain, path };
 }
 function locationOf(ref, insecure, insecureHosts) {
   let path = ref.path;
-  if (ref.domain === "docker.io" && !path.includes("/")) path = `library/${path}`;
+  if (ref.domain === DEFAULT_DOMAIN && !path.includes("/")) path = `library/${path}`;
   return { domain: ref.domain, host: registryApiHost(ref.domain), path, insecure: insecure || insecureHosts.has(ref.domain) };
 }
 function pullLocations(ref, mirrors, insecure, insecureHosts) {
@@ -61857,7 +61858,7 @@ var TokenService = class {
     const c = r.credential;
     if (c?.username !== void 0 && c.password !== void 0) {
       url.searchParams.set("account", c.username);
-      headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}`;
+      headers.authorization = basicAuthorization(c.username, c.password);
     }
     const res = await this.transport.send({
       url,
@@ -61987,7 +61988,7 @@ var RegistryClient = class {
       key,
       () => this.withMirrors(ref, options, async (loc) => {
         const target = ref.digest ?? ref.tag ?? "latest";
-        const top = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+        const top = await this.manifestAt(loc, target);
         if (!top.entries) return this.describeImage(loc, top);
         if (!options.platform) {
           return {
@@ -61997,9 +61998,7 @@ var RegistryClient = class {
           };
         }
         const wanted = options.platform;
-        const entry = top.entries.find(
-          (e) => e.platform?.os === wanted.os && e.platform.architecture === wanted.architecture && (!wanted.variant || e.platform.variant === wanted.variant)
-        );
+        const entry = top.entries.find((e) => matchesPlatform(e, wanted));
         if (!entry) {
           throw new RegistryError("RegistryNotFound", `index ${loc.domain}/${loc.path}@${top.digest} has no manifest for platform ${formatPlatform(wanted)}`, {
             registry: loc.domain,
@@ -62025,7 +62024,7 @@ var RegistryClient = class {
     const dst = this.location(dstRef, options.destinationInsecure ?? false);
     return this.withMirrors(src, options, async (loc) => {
       const target = src.digest ?? src.tag ?? "latest";
-      const top = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+      const top = await this.manifestAt(loc, target);
       const result = { digest: top.digest, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
       const session = {
         call: (l, r) => this.call(l, r),
@@ -62058,14 +62057,7 @@ var RegistryClient = class {
   }
   /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
   endpoint(loc) {
-    const key = `${loc.host}|${loc.insecure ? 1 : 0}`;
-    let p = this.endpoints.get(key);
-    if (!p) {
-      p = this.probe(loc);
-      p.catch(() => this.endpoints.delete(key));
-      this.endpoints.set(key, p);
-    }
-    return p;
+    return this.once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
   }
   async probe(loc) {
     const plainAllowed = loc.insecure || isLoopbackHost(loc.host);
@@ -62149,7 +62141,7 @@ var RegistryClient = class {
     const credential = await this.credential(loc);
     if (challenge.scheme === "basic") {
       if (credential?.username === void 0 || credential.password === void 0) return void 0;
-      return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString("base64")}`;
+      return basicAuthorization(credential.username, credential.password);
     }
     if (challenge.scheme !== "bearer") return void 0;
     if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
@@ -62179,7 +62171,7 @@ var RegistryClient = class {
     const authorization = await this.authorization(loc, endpoint, scopes);
     const res = await this.transport.send(build(authorization));
     if (res.status !== 401) return res;
-    const replayable = req.body === void 0 || typeof req.body === "string" || Buffer.isBuffer(req.body);
+    const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
     if (!replayable || !challenge) return res;
     const credential = await this.credential(loc);
@@ -62207,7 +62199,7 @@ var RegistryClient = class {
         return this.fail(loc, await this.manifestRequest(loc, target), target);
       }
       if (res.status === 405 || res.status === 501) {
-        const m2 = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+        const m2 = await this.manifestAt(loc, target);
         return { digest: m2.digest, mediaType: m2.mediaType };
       }
       if (res.status !== 200) return this.fail(loc, res, target);
@@ -62219,7 +62211,7 @@ var RegistryClient = class {
         const m2 = await this.manifest(loc, digest);
         return { digest, mediaType: m2.mediaType };
       }
-      const m = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+      const m = await this.manifestAt(loc, target);
       return { digest: m.digest, mediaType: m.mediaType };
     });
   }
@@ -62235,6 +62227,10 @@ var RegistryClient = class {
   fail(loc, res, target) {
     const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
     throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
+  }
+  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
+  manifestAt(loc, target) {
+    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
   }
   /** GET by tag: verified against the digest the registry claims. */
   async manifestByTag(loc, tag) {
@@ -62349,7 +62345,7 @@ var RegistryClient = class {
     return tags;
   }
   // ---------------------------------------------------------------- helpers
-  /** Identical lookups share one promise per run; failures are not remembered. */
+  /** Identical lookups share one promise while the map is kept; failures are not remembered. */
   once(map, key, fn) {
     let p = map.get(key);
     if (!p) {
@@ -62367,301 +62363,10 @@ function createRegistryClient(options = {}) {
 }
 
 // src/config/repo-settings.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-
-// src/config/duration.ts
-var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
-var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-var PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-function parseDuration(text) {
-  if (!DURATION.test(text)) return void 0;
-  let total = 0;
-  for (const m of text.matchAll(PART)) {
-    total += Number(m[1]) * (UNIT_MS[m[2] ?? ""] ?? 0);
-  }
-  return Math.round(total);
-}
-function formatDuration(ms) {
-  if (ms === 0) return "0s";
-  let rest = ms;
-  let out = "";
-  for (const [unit, size] of [["h", 36e5], ["m", 6e4], ["s", 1e3]]) {
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
-  }
-  if (rest > 0) out += `${rest}ms`;
-  return out;
-}
-
-// src/config/repo-settings.ts
-var REPO_SETTINGS_FILE = ".tagstream.yaml";
-var MINUTE = 6e4;
-var MIN_SCHEDULED_INTERVAL = MINUTE;
-var MIN_POLL_INTERVAL = 1e4;
-var DEFAULT_REPO_SETTINGS = deepFreeze2({
-  include: [],
-  exclude: [],
-  defaultNamespace: void 0,
-  imageStreamPath: "imagestreams/{namespace}/{name}.yaml",
-  localRegistry: void 0,
-  platform: "linux/amd64",
-  scheduledImportInterval: 15 * MINUTE,
-  maxBulkImport: 50,
-  limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
-  registries: { insecure: [], mirrors: [] },
-  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0 },
-  pollInterval: 5 * MINUTE
-});
-var SETTING_FIELDS = Object.freeze([
-  { key: "include", type: "list of globs", default: "(all files)", description: "Repo-relative picomatch globs of manifest files to scan." },
-  { key: "exclude", type: "list of globs", default: "(none)", description: "Globs never scanned (applied after `include` and `.gitignore`)." },
-  { key: "defaultNamespace", type: "RFC 1123 label", default: "`default`", description: "Namespace of objects without `metadata.namespace`." },
-  { key: "imageStreamPath", type: "path template", default: `\`${DEFAULT_REPO_SETTINGS.imageStreamPath}\``, description: "Where new ImageStreams are written; must contain `{name}`, may contain `{namespace}`." },
-  { key: "localRegistry", type: "host[:port][/prefix]", default: "(none)", description: "Registry that plays the integrated registry for `referencePolicy: Local` and `status.dockerImageRepository`." },
-  { key: "platform", type: "os/arch[/variant]", default: `\`${DEFAULT_REPO_SETTINGS.platform}\``, description: "Platform chosen from manifest lists when `importMode` is `Legacy`." },
-  { key: "scheduledImportInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.scheduledImportInterval)}\``, description: "How often tags with `importPolicy.scheduled: true` are re-imported (at least `1m`)." },
-  { key: "maxBulkImport", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.maxBulkImport}\``, description: "Tags imported per repository by a `spec.dockerImageRepository` bulk import." },
-  { key: "limits.maxFileBytes", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.limits.maxFileBytes}\``, description: "Manifest files larger than this (bytes) are refused with a diagnostic." },
-  { key: "limits.maxAliasCount", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.limits.maxAliasCount}\``, description: "YAML alias expansions allowed per document (protects against alias bombs)." },
-  { key: "registries.insecure", type: "list of host[:port]", default: "(none)", description: "Registries that may be reached over plain HTTP or with unverified TLS." },
-  { key: "registries.mirrors", type: "list of {source, mirror}", default: "(none)", description: "Pull `source` repositories from `mirror` instead; history keeps the spelling of `from.name`." },
-  { key: "git.authorName", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: "Author name of commits Tagstream makes." },
-  { key: "git.authorEmail", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: "Author email of commits Tagstream makes." },
-  { key: "git.branch", type: "string", default: "(checked-out branch)", description: "Branch Tagstream commits to." },
-  { key: "pollInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: "How often the daemon checks for due imports and repository changes (at least `10s`)." }
-]);
-var SETTINGS_DOC = [
-  "| Key | Type | Default | Description |",
-  "|---|---|---|---|",
-  ...SETTING_FIELDS.map((f) => `| \`${f.key}\` | ${f.type} | ${f.default} | ${f.description} |`)
-].join("\n");
-async function loadRepoSettings(workspace) {
-  if (!await workspace.exists(REPO_SETTINGS_FILE)) return DEFAULT_REPO_SETTINGS;
-  const bytes = await workspace.readFile(REPO_SETTINGS_FILE);
-  return parseRepoSettings(bytes.toString("utf8"), REPO_SETTINGS_FILE);
-}
-function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
-  const lineCounter = new import_yaml8.LineCounter();
-  const doc = (0, import_yaml8.parseDocument)(text.replace(/^\uFEFF/, ""), { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems = [];
-  const at = (node) => {
-    const offset = node?.range?.[0];
-    if (offset === void 0) return { file };
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col };
-  };
-  for (const e of doc.errors) {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    problems.push({ message: `invalid YAML: ${e.message.split("\n")[0]}`, location: { file, line, col } });
-  }
-  if (problems.length > 0) throw settingsError(file, problems);
-  const root = doc.contents;
-  if (root === null || (0, import_yaml8.isScalar)(root) && (root.value === null || root.value === "")) return DEFAULT_REPO_SETTINGS;
-  if (!(0, import_yaml8.isMap)(root)) throw settingsError(file, [{ message: "expected a mapping of settings", location: at(root) }]);
-  const r = new Reader(problems, at);
-  const d = DEFAULT_REPO_SETTINGS;
-  r.checkKeys(root, "");
-  const settings = {
-    include: r.globs(root, "include") ?? d.include,
-    exclude: r.globs(root, "exclude") ?? d.exclude,
-    defaultNamespace: r.string(root, "defaultNamespace", (v) => validateNamespace(v)[0]) ?? d.defaultNamespace,
-    imageStreamPath: r.string(root, "imageStreamPath", checkPathTemplate) ?? d.imageStreamPath,
-    localRegistry: r.string(root, "localRegistry", checkRegistry(true)) ?? d.localRegistry,
-    platform: r.string(root, "platform", checkPlatform) ?? d.platform,
-    scheduledImportInterval: r.duration(root, "scheduledImportInterval", MIN_SCHEDULED_INTERVAL) ?? d.scheduledImportInterval,
-    maxBulkImport: r.integer(root, "maxBulkImport", 1) ?? d.maxBulkImport,
-    limits: r.group(root, "limits", (m) => ({
-      maxFileBytes: r.integer(m, "maxFileBytes", 1, "limits.") ?? d.limits.maxFileBytes,
-      maxAliasCount: r.integer(m, "maxAliasCount", 0, "limits.") ?? d.limits.maxAliasCount
-    })) ?? d.limits,
-    registries: r.group(root, "registries", (m) => ({
-      insecure: r.stringList(m, "insecure", checkRegistry(false), "registries.") ?? d.registries.insecure,
-      mirrors: r.mirrors(m) ?? d.registries.mirrors
-    })) ?? d.registries,
-    git: r.group(root, "git", (m) => ({
-      authorName: r.string(m, "authorName", nonEmpty, "git.") ?? d.git.authorName,
-      authorEmail: r.string(m, "authorEmail", checkEmail, "git.") ?? d.git.authorEmail,
-      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch
-    })) ?? d.git,
-    pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval
-  };
-  if (problems.length > 0) throw settingsError(file, problems);
-  return deepFreeze2(settings);
-}
-function settingsError(file, problems) {
-  const first = problems[0];
-  if (problems.length === 1) return new TagstreamError("Config", `invalid ${file}: ${first.message}`, { location: first.location });
-  const lines = problems.map((p) => `  - ${p.message} (${fmt(p.location)})`);
-  return new TagstreamError("Config", `invalid ${file}: ${problems.length} problems:
-${lines.join("\n")}`, { location: first.location });
-}
-function fmt(l) {
-  return l.line === void 0 ? l.file : `${l.file}:${l.line}:${l.col ?? 1}`;
-}
-var Reader = class {
-  constructor(problems, at) {
-    this.problems = problems;
-    this.at = at;
-  }
-  problems;
-  at;
-  fail(node, message) {
-    this.problems.push({ message, location: this.at(node) });
-    return void 0;
-  }
-  /** Reject keys that SETTING_FIELDS does not list under `prefix`. */
-  checkKeys(map, prefix) {
-    const allowed = new Set(
-      SETTING_FIELDS.filter((f) => f.key.startsWith(prefix)).map((f) => f.key.slice(prefix.length).split(".")[0])
-    );
-    for (const pair of map.items) {
-      const key = (0, import_yaml8.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
-      if (!allowed.has(key)) {
-        const known = [...allowed].sort().join(", ");
-        this.fail(pair.key, `${prefix}${key}: unknown setting; known keys${prefix ? ` in ${prefix.slice(0, -1)}` : ""} are ${known}`);
-      }
-    }
-  }
-  node(map, key) {
-    const n = map.get(key, true);
-    if (n === void 0 || (0, import_yaml8.isScalar)(n) && n.value === null) return void 0;
-    return n;
-  }
-  string(map, key, check, prefix = "") {
-    const n = this.node(map, key);
-    if (n === void 0) return void 0;
-    if (!(0, import_yaml8.isScalar)(n) || typeof n.value !== "string") return this.fail(n, `${prefix}${key}: expected a string`);
-    const problem = check(n.value);
-    return problem === void 0 ? n.value : this.fail(n, `${prefix}${key}: ${problem}`);
-  }
-  integer(map, key, min, prefix = "") {
-    const n = this.node(map, key);
-    if (n === void 0) return void 0;
-    if (!(0, import_yaml8.isScalar)(n) || typeof n.value !== "number" || !Number.isInteger(n.value)) {
-      return this.fail(n, `${prefix}${key}: expected an integer`);
-    }
-    return n.value >= min ? n.value : this.fail(n, `${prefix}${key}: expected an integer >= ${min}, got ${n.value}`);
-  }
-  duration(map, key, floorMs) {
-    const n = this.node(map, key);
-    if (n === void 0) return void 0;
-    const ms = (0, import_yaml8.isScalar)(n) && typeof n.value === "string" ? parseDuration(n.value) : void 0;
-    if (ms === void 0) return this.fail(n, `${key}: expected a duration such as "90s", "15m" or "1h30m"`);
-    if (ms < floorMs) return this.fail(n, `${key}: must be at least ${formatDuration(floorMs)}, got ${String(n.value)}`);
-    return ms;
-  }
-  stringList(map, key, check, prefix = "") {
-    const n = this.node(map, key);
-    if (n === void 0) return void 0;
-    if (!(0, import_yaml8.isSeq)(n)) return this.fail(n, `${prefix}${key}: expected a list`);
-    const out = [];
-    n.items.forEach((item, i) => {
-      const node = item;
-      if (!(0, import_yaml8.isScalar)(node) || typeof node.value !== "string") {
-        this.fail(node, `${prefix}${key}[${i}]: expected a string`);
-        return;
-      }
-      const problem = check(node.value);
-      if (problem !== void 0) this.fail(node, `${prefix}${key}[${i}]: ${problem}`);
-      else out.push(node.value);
-    });
-    return out;
-  }
-  globs(map, key) {
-    return this.stringList(map, key, (g) => g.trim() === "" ? "expected a non-empty glob" : g.startsWith("/") ? 'globs are relative to the repository root; remove the leading "/"' : void 0);
-  }
-  group(map, key, read) {
-    const n = this.node(map, key);
-    if (n === void 0) return void 0;
-    if (!(0, import_yaml8.isMap)(n)) return this.fail(n, `${key}: expected a mapping`);
-    this.checkKeys(n, `${key}.`);
-    return read(n);
-  }
-  mirrors(map) {
-    const n = this.node(map, "mirrors");
-    if (n === void 0) return void 0;
-    if (!(0, import_yaml8.isSeq)(n)) return this.fail(n, "registries.mirrors: expected a list");
-    const out = [];
-    n.items.forEach((item, i) => {
-      const node = item;
-      const path = `registries.mirrors[${i}]`;
-      if (!(0, import_yaml8.isMap)(node)) {
-        this.fail(node, `${path}: expected a mapping with "source" and "mirror"`);
-        return;
-      }
-      for (const pair of node.items) {
-        const k = (0, import_yaml8.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
-        if (k !== "source" && k !== "mirror") this.fail(pair.key, `${path}.${k}: unknown setting; known keys are mirror, source`);
-      }
-      const source = this.requiredString(node, "source", path);
-      const mirror = this.requiredString(node, "mirror", path);
-      if (source !== void 0 && mirror !== void 0) out.push({ source, mirror });
-    });
-    return out;
-  }
-  requiredString(map, key, path) {
-    const n = this.node(map, key);
-    if (n === void 0) return this.fail(map, `${path}.${key}: Required value`);
-    if (!(0, import_yaml8.isScalar)(n) || typeof n.value !== "string" || n.value === "") return this.fail(n, `${path}.${key}: expected a non-empty string`);
-    const problem = checkRepositoryPrefix(n.value);
-    return problem === void 0 ? n.value : this.fail(n, `${path}.${key}: ${problem}`);
-  }
-};
-var HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
-var PATH_COMPONENT2 = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-function nonEmpty(v) {
-  return v.trim() === "" ? "expected a non-empty string" : void 0;
-}
-function checkEmail(v) {
-  return /^[^\s@<>]+@[^\s@<>]+$/.test(v) ? void 0 : `expected an email address, got "${v}"`;
-}
-function checkBranch(v) {
-  if (v === "" || v.startsWith("-") || v.startsWith("/") || v.endsWith("/") || v.endsWith(".lock") || v.includes("..") || /[\s~^:?*[\\]/.test(v) || v.includes("@{")) {
-    return `expected a git branch name, got "${v}"`;
-  }
-  return void 0;
-}
-function checkRepositoryPrefix(v) {
-  const [host, ...rest] = v.split("/");
-  if (!host || !HOST_PORT.test(host) || rest.some((c) => !PATH_COMPONENT2.test(c))) {
-    return `expected host[:port][/path] in lower case, got "${v}"`;
-  }
-  return void 0;
-}
-function checkRegistry(allowPrefix) {
-  return (v) => {
-    if (/^[a-z]+:\/\//i.test(v)) return `expected host[:port]${allowPrefix ? "[/prefix]" : ""} without a scheme, got "${v}"`;
-    if (!allowPrefix) return HOST_PORT.test(v) ? void 0 : `expected host[:port], got "${v}"`;
-    return checkRepositoryPrefix(v);
-  };
-}
-function checkPlatform(v) {
-  return /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(v) ? void 0 : `expected os/arch[/variant] such as "linux/amd64", got "${v}"`;
-}
-function checkPathTemplate(v) {
-  if (!v.includes("{name}")) return "must contain the placeholder {name}";
-  const unknown = [...v.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((p) => p !== "name" && p !== "namespace");
-  if (unknown.length > 0) return `unknown placeholder {${unknown[0]}}; valid placeholders are {namespace}, {name}`;
-  if (v.startsWith("/") || v.split("/").some((c) => c === ".." || c === "." || c === "")) return "expected a relative path inside the repository";
-  if (!/\.(ya?ml|json)$/.test(v)) return "must end in .yaml, .yml or .json";
-  return void 0;
-}
-function deepFreeze2(value) {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze2(v);
-  }
-  return value;
-}
-
-// src/action/run-action.ts
-import * as nodePath2 from "node:path";
+var import_yaml9 = __toESM(require_dist(), 1);
 
 // src/config/action-inputs.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 var ACTION_MODES = ["pull-request", "commit", "dry-run"];
 var ACTION_GROUPS = ["all", "tag"];
 var DEFAULT_COMMIT_AUTHOR = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>";
@@ -62759,6 +62464,305 @@ function parseActionInputs(env) {
     failOnError: bool(env, "fail-on-error")
   });
 }
+
+// src/config/duration.ts
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+var DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+var PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+function parseDuration(text) {
+  if (!DURATION.test(text)) return void 0;
+  let total = 0;
+  for (const m of text.matchAll(PART)) {
+    total += Number(m[1]) * (UNIT_MS[m[2] ?? ""] ?? 0);
+  }
+  return Math.round(total);
+}
+function formatDuration(ms) {
+  if (ms === 0) return "0s";
+  let rest = ms;
+  let out = "";
+  for (const [unit, size] of [["h", 36e5], ["m", 6e4], ["s", 1e3]]) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  if (rest > 0) out += `${rest}ms`;
+  return out;
+}
+
+// src/config/repo-settings.ts
+var REPO_SETTINGS_FILE = ".tagstream.yaml";
+var MINUTE = 6e4;
+var MIN_SCHEDULED_INTERVAL = MINUTE;
+var MIN_POLL_INTERVAL = 1e4;
+var DEFAULT_REPO_SETTINGS = deepFreeze2({
+  include: [],
+  exclude: [],
+  defaultNamespace: void 0,
+  imageStreamPath: "imagestreams/{namespace}/{name}.yaml",
+  localRegistry: void 0,
+  platform: "linux/amd64",
+  scheduledImportInterval: 15 * MINUTE,
+  maxBulkImport: 50,
+  limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
+  registries: { insecure: [], mirrors: [] },
+  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0 },
+  pollInterval: 5 * MINUTE
+});
+var SETTING_FIELDS = Object.freeze([
+  { key: "include", type: "list of globs", default: "(all files)", description: "Repo-relative picomatch globs of manifest files to scan." },
+  { key: "exclude", type: "list of globs", default: "(none)", description: "Globs never scanned (applied after `include` and `.gitignore`)." },
+  { key: "defaultNamespace", type: "RFC 1123 label", default: "`default`", description: "Namespace of objects without `metadata.namespace`." },
+  { key: "imageStreamPath", type: "path template", default: `\`${DEFAULT_REPO_SETTINGS.imageStreamPath}\``, description: "Where new ImageStreams are written; must contain `{name}`, may contain `{namespace}`." },
+  { key: "localRegistry", type: "host[:port][/prefix]", default: "(none)", description: "Registry that plays the integrated registry for `referencePolicy: Local` and `status.dockerImageRepository`." },
+  { key: "platform", type: "os/arch[/variant]", default: `\`${DEFAULT_REPO_SETTINGS.platform}\``, description: "Platform chosen from manifest lists when `importMode` is `Legacy`." },
+  { key: "scheduledImportInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.scheduledImportInterval)}\``, description: "How often tags with `importPolicy.scheduled: true` are re-imported (at least `1m`)." },
+  { key: "maxBulkImport", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.maxBulkImport}\``, description: "Tags imported per repository by a `spec.dockerImageRepository` bulk import." },
+  { key: "limits.maxFileBytes", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.limits.maxFileBytes}\``, description: "Manifest files larger than this (bytes) are refused with a diagnostic." },
+  { key: "limits.maxAliasCount", type: "integer", default: `\`${DEFAULT_REPO_SETTINGS.limits.maxAliasCount}\``, description: "YAML alias expansions allowed per document (protects against alias bombs)." },
+  { key: "registries.insecure", type: "list of host[:port]", default: "(none)", description: "Registries that may be reached over plain HTTP or with unverified TLS." },
+  { key: "registries.mirrors", type: "list of {source, mirror}", default: "(none)", description: "Pull `source` repositories from `mirror` instead; history keeps the spelling of `from.name`." },
+  { key: "git.authorName", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: "Author name of commits Tagstream makes." },
+  { key: "git.authorEmail", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: "Author email of commits Tagstream makes." },
+  { key: "git.branch", type: "string", default: "(checked-out branch)", description: "Branch Tagstream commits to." },
+  { key: "pollInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: "How often the daemon checks for due imports and repository changes (at least `10s`)." }
+]);
+var SETTINGS_DOC = [
+  "| Key | Type | Default | Description |",
+  "|---|---|---|---|",
+  ...SETTING_FIELDS.map((f) => `| \`${f.key}\` | ${f.type} | ${f.default} | ${f.description} |`)
+].join("\n");
+async function loadRepoSettings(workspace) {
+  if (!await workspace.exists(REPO_SETTINGS_FILE)) return DEFAULT_REPO_SETTINGS;
+  const bytes = await workspace.readFile(REPO_SETTINGS_FILE);
+  return parseRepoSettings(bytes.toString("utf8"), REPO_SETTINGS_FILE);
+}
+function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
+  const lineCounter = new import_yaml9.LineCounter();
+  const doc = (0, import_yaml9.parseDocument)(text.replace(/^\uFEFF/, ""), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems = [];
+  const at = (node) => {
+    const offset = node?.range?.[0];
+    if (offset === void 0) return { file };
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  for (const e of doc.errors) {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    problems.push({ message: `invalid YAML: ${e.message.split("\n")[0]}`, location: { file, line, col } });
+  }
+  if (problems.length > 0) throw settingsError(file, problems);
+  const root = doc.contents;
+  if (root === null || (0, import_yaml9.isScalar)(root) && (root.value === null || root.value === "")) return DEFAULT_REPO_SETTINGS;
+  if (!(0, import_yaml9.isMap)(root)) throw settingsError(file, [{ message: "expected a mapping of settings", location: at(root) }]);
+  const r = new Reader(problems, at);
+  const d = DEFAULT_REPO_SETTINGS;
+  r.checkKeys(root, "");
+  const settings = {
+    include: r.globs(root, "include") ?? d.include,
+    exclude: r.globs(root, "exclude") ?? d.exclude,
+    defaultNamespace: r.string(root, "defaultNamespace", (v) => validateNamespace(v)[0]) ?? d.defaultNamespace,
+    imageStreamPath: r.string(root, "imageStreamPath", checkPathTemplate) ?? d.imageStreamPath,
+    localRegistry: r.string(root, "localRegistry", checkRegistry(true)) ?? d.localRegistry,
+    platform: r.string(root, "platform", checkPlatform) ?? d.platform,
+    scheduledImportInterval: r.duration(root, "scheduledImportInterval", MIN_SCHEDULED_INTERVAL) ?? d.scheduledImportInterval,
+    maxBulkImport: r.integer(root, "maxBulkImport", 1) ?? d.maxBulkImport,
+    limits: r.group(root, "limits", (m) => ({
+      maxFileBytes: r.integer(m, "maxFileBytes", 1, "limits.") ?? d.limits.maxFileBytes,
+      maxAliasCount: r.integer(m, "maxAliasCount", 0, "limits.") ?? d.limits.maxAliasCount
+    })) ?? d.limits,
+    registries: r.group(root, "registries", (m) => ({
+      insecure: r.stringList(m, "insecure", checkRegistry(false), "registries.") ?? d.registries.insecure,
+      mirrors: r.mirrors(m) ?? d.registries.mirrors
+    })) ?? d.registries,
+    git: r.group(root, "git", (m) => ({
+      authorName: r.string(m, "authorName", nonEmpty, "git.") ?? d.git.authorName,
+      authorEmail: r.string(m, "authorEmail", checkEmail, "git.") ?? d.git.authorEmail,
+      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch
+    })) ?? d.git,
+    pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval
+  };
+  if (problems.length > 0) throw settingsError(file, problems);
+  return deepFreeze2(settings);
+}
+function settingsError(file, problems) {
+  const first = problems[0];
+  if (problems.length === 1) return new TagstreamError("Config", `invalid ${file}: ${first.message}`, { location: first.location });
+  const lines = problems.map((p) => `  - ${p.message} (${formatLocation(p.location)})`);
+  return new TagstreamError("Config", `invalid ${file}: ${problems.length} problems:
+${lines.join("\n")}`, { location: first.location });
+}
+var Reader = class {
+  constructor(problems, at) {
+    this.problems = problems;
+    this.at = at;
+  }
+  problems;
+  at;
+  fail(node, message) {
+    this.problems.push({ message, location: this.at(node) });
+    return void 0;
+  }
+  /** Reject keys that SETTING_FIELDS does not list under `prefix`. */
+  checkKeys(map, prefix) {
+    const allowed = new Set(
+      SETTING_FIELDS.filter((f) => f.key.startsWith(prefix)).map((f) => f.key.slice(prefix.length).split(".")[0])
+    );
+    for (const pair of map.items) {
+      const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!allowed.has(key)) {
+        const known = [...allowed].sort().join(", ");
+        this.fail(pair.key, `${prefix}${key}: unknown setting; known keys${prefix ? ` in ${prefix.slice(0, -1)}` : ""} are ${known}`);
+      }
+    }
+  }
+  node(map, key) {
+    const n = map.get(key, true);
+    if (n === void 0 || (0, import_yaml9.isScalar)(n) && n.value === null) return void 0;
+    return n;
+  }
+  string(map, key, check, prefix = "") {
+    const n = this.node(map, key);
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "string") return this.fail(n, `${prefix}${key}: expected a string`);
+    const problem = check(n.value);
+    return problem === void 0 ? n.value : this.fail(n, `${prefix}${key}: ${problem}`);
+  }
+  integer(map, key, min, prefix = "") {
+    const n = this.node(map, key);
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "number" || !Number.isInteger(n.value)) {
+      return this.fail(n, `${prefix}${key}: expected an integer`);
+    }
+    return n.value >= min ? n.value : this.fail(n, `${prefix}${key}: expected an integer >= ${min}, got ${n.value}`);
+  }
+  duration(map, key, floorMs) {
+    const n = this.node(map, key);
+    if (n === void 0) return void 0;
+    const ms = (0, import_yaml9.isScalar)(n) && typeof n.value === "string" ? parseDuration(n.value) : void 0;
+    if (ms === void 0) return this.fail(n, `${key}: expected a duration such as "90s", "15m" or "1h30m"`);
+    if (ms < floorMs) return this.fail(n, `${key}: must be at least ${formatDuration(floorMs)}, got ${String(n.value)}`);
+    return ms;
+  }
+  stringList(map, key, check, prefix = "") {
+    const n = this.node(map, key);
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml9.isSeq)(n)) return this.fail(n, `${prefix}${key}: expected a list`);
+    const out = [];
+    n.items.forEach((item, i) => {
+      const node = item;
+      if (!(0, import_yaml9.isScalar)(node) || typeof node.value !== "string") {
+        this.fail(node, `${prefix}${key}[${i}]: expected a string`);
+        return;
+      }
+      const problem = check(node.value);
+      if (problem !== void 0) this.fail(node, `${prefix}${key}[${i}]: ${problem}`);
+      else out.push(node.value);
+    });
+    return out;
+  }
+  globs(map, key) {
+    return this.stringList(map, key, (g) => g.trim() === "" ? "expected a non-empty glob" : g.startsWith("/") ? 'globs are relative to the repository root; remove the leading "/"' : void 0);
+  }
+  group(map, key, read) {
+    const n = this.node(map, key);
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml9.isMap)(n)) return this.fail(n, `${key}: expected a mapping`);
+    this.checkKeys(n, `${key}.`);
+    return read(n);
+  }
+  mirrors(map) {
+    const n = this.node(map, "mirrors");
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml9.isSeq)(n)) return this.fail(n, "registries.mirrors: expected a list");
+    const out = [];
+    n.items.forEach((item, i) => {
+      const node = item;
+      const path = `registries.mirrors[${i}]`;
+      if (!(0, import_yaml9.isMap)(node)) {
+        this.fail(node, `${path}: expected a mapping with "source" and "mirror"`);
+        return;
+      }
+      for (const pair of node.items) {
+        const k = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (k !== "source" && k !== "mirror") this.fail(pair.key, `${path}.${k}: unknown setting; known keys are mirror, source`);
+      }
+      const source = this.requiredString(node, "source", path);
+      const mirror = this.requiredString(node, "mirror", path);
+      if (source !== void 0 && mirror !== void 0) out.push({ source, mirror });
+    });
+    return out;
+  }
+  requiredString(map, key, path) {
+    const n = this.node(map, key);
+    if (n === void 0) return this.fail(map, `${path}.${key}: Required value`);
+    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "string" || n.value === "") return this.fail(n, `${path}.${key}: expected a non-empty string`);
+    const problem = checkRepositoryPrefix(n.value);
+    return problem === void 0 ? n.value : this.fail(n, `${path}.${key}: ${problem}`);
+  }
+};
+var HOST_PORT = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+var PATH_COMPONENT2 = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+function nonEmpty(v) {
+  return v.trim() === "" ? "expected a non-empty string" : void 0;
+}
+function checkEmail(v) {
+  return /^[^\s@<>]+@[^\s@<>]+$/.test(v) ? void 0 : `expected an email address, got "${v}"`;
+}
+function checkBranch(v) {
+  return isValidBranchName(v) ? void 0 : `expected a git branch name, got "${v}"`;
+}
+function checkRepositoryPrefix(v) {
+  const [host, ...rest] = v.split("/");
+  if (!host || !HOST_PORT.test(host) || rest.some((c) => !PATH_COMPONENT2.test(c))) {
+    return `expected host[:port][/path] in lower case, got "${v}"`;
+  }
+  return void 0;
+}
+function checkRegistry(allowPrefix) {
+  return (v) => {
+    if (/^[a-z]+:\/\//i.test(v)) return `expected host[:port]${allowPrefix ? "[/prefix]" : ""} without a scheme, got "${v}"`;
+    if (!allowPrefix) return HOST_PORT.test(v) ? void 0 : `expected host[:port], got "${v}"`;
+    return checkRepositoryPrefix(v);
+  };
+}
+function checkPlatform(v) {
+  return /^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/.test(v) ? void 0 : `expected os/arch[/variant] such as "linux/amd64", got "${v}"`;
+}
+function checkPathTemplate(v) {
+  if (!v.includes("{name}")) return "must contain the placeholder {name}";
+  const unknown = [...v.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((p) => p !== "name" && p !== "namespace");
+  if (unknown.length > 0) return `unknown placeholder {${unknown[0]}}; valid placeholders are {namespace}, {name}`;
+  if (v.startsWith("/") || v.split("/").some((c) => c === ".." || c === "." || c === "")) return "expected a relative path inside the repository";
+  if (!/\.(ya?ml|json)$/.test(v)) return "must end in .yaml, .yml or .json";
+  return void 0;
+}
+function deepFreeze2(value) {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze2(v);
+  }
+  return value;
+}
+
+// src/action/run-action.ts
+import * as nodePath2 from "node:path";
+
+// src/domain/change-set.ts
+function diagnosticLocation(d) {
+  if (!d.file) return void 0;
+  return formatLocation({ file: d.file, ...d.line === void 0 ? {} : { line: d.line }, ...d.col === void 0 ? {} : { col: d.col } });
+}
+var EMPTY_CHANGE_SET = Object.freeze({
+  moves: [],
+  workloads: [],
+  held: [],
+  failures: [],
+  diagnostics: [],
+  files: []
+});
 
 // src/planning/render-pr.ts
 var PR_MARKER = "<!-- tagstream:pull-request -->";
@@ -62935,7 +62939,7 @@ function renderSummary(input) {
   if (problems.length > 0) {
     lines.push("**Diagnostics**", "", "| Severity | Where | Message |", "|---|---|---|");
     for (const d of problems) {
-      const where = d.file ? `${d.file}${d.line === void 0 ? "" : `:${d.line}${d.col === void 0 ? "" : `:${d.col}`}`}` : d.object ?? "";
+      const where = diagnosticLocation(d) ?? d.object ?? "";
       lines.push(`| ${d.severity} | ${where ? code(where) : "\u2014"} | ${cell(d.message)} |`);
     }
     lines.push("");
@@ -63004,20 +63008,6 @@ function sameMoves(pr, cs, base) {
   const have = t.moves.map((m) => `${moveKey(m)} ${m.to}`).sort();
   return want.length === have.length && want.every((w, i) => w === have[i]);
 }
-function isMissingRef(e) {
-  for (let cur = e, depth = 0; cur && depth < 5; cur = cur.cause, depth++) {
-    if (cur.code === "NotFoundError") return true;
-  }
-  return false;
-}
-async function fetchBranch(git4, branch2, credentials) {
-  try {
-    return await git4.fetch({ branch: branch2, credentials });
-  } catch (e) {
-    if (isMissingRef(e)) return void 0;
-    throw e;
-  }
-}
 async function runPullRequestMode(deps, options, planCtx, holds) {
   const { changeRequests: gh, log } = deps;
   const repository = gh.repository;
@@ -63067,7 +63057,7 @@ async function runPullRequestMode(deps, options, planCtx, holds) {
     const existing = open.find((pr) => pr.head === group.branch);
     const planned2 = sliceChangeSet(plan.changeSet, group.keys);
     if (existing && sameMoves(existing, planned2, options.base)) {
-      const remoteHead2 = await fetchBranch(planCtx.git, group.branch, options.credentials);
+      const remoteHead2 = await planCtx.git.fetch({ branch: group.branch, credentials: options.credentials });
       const parent = remoteHead2 ? (await planCtx.git.log({ ref: remoteHead2, depth: 1 }))[0]?.parents[0] : void 0;
       if (remoteHead2 && parent === baseHead) {
         lastCommit = remoteHead2;
@@ -63087,7 +63077,7 @@ async function runPullRequestMode(deps, options, planCtx, holds) {
       log.warn(`${group.branch}: the planned moves produced no commit; nothing proposed`);
       return void 0;
     }
-    const remoteHead = await fetchBranch(ctx.git, group.branch, options.credentials);
+    const remoteHead = await ctx.git.fetch({ branch: group.branch, credentials: options.credentials });
     if (remoteHead && (await ctx.git.changedFiles(remoteHead, result.commit)).length === 0) {
       log.info(`${group.branch}: branch already has this tree; not pushed`);
       lastCommit = remoteHead;
@@ -63217,12 +63207,12 @@ var WorkflowRunner = class {
   }
   /** A Log for the core that writes to this step (warnings and errors become annotations). */
   log() {
-    const fmt2 = (message, fields) => fields && Object.keys(fields).length > 0 ? `${message} ${JSON.stringify(fields)}` : message;
+    const fmt = (message, fields) => fields && Object.keys(fields).length > 0 ? `${message} ${JSON.stringify(fields)}` : message;
     return {
-      debug: (m, f) => this.debug(fmt2(m, f)),
-      info: (m, f) => this.info(fmt2(m, f)),
-      warn: (m, f) => this.annotate("warning", fmt2(m, f)),
-      error: (m, f) => this.annotate("error", fmt2(m, f))
+      debug: (m, f) => this.debug(fmt(m, f)),
+      info: (m, f) => this.info(fmt(m, f)),
+      warn: (m, f) => this.annotate("warning", fmt(m, f)),
+      error: (m, f) => this.annotate("error", fmt(m, f))
     };
   }
 };

@@ -86,27 +86,6 @@ function sameMoves(pr: PullRequest, cs: ChangeSet, base: string): boolean {
   return want.length === have.length && want.every((w, i) => w === have[i]);
 }
 
-/** Whether an error (or one of its causes) is isomorphic-git's "no such ref". */
-function isMissingRef(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
-    if ((cur as { code?: unknown }).code === 'NotFoundError') return true;
-  }
-  return false;
-}
-
-/**
- * The remote head of a tool branch, or undefined when the remote has none. The port promises
- * undefined for a missing branch; the adapter currently throws NotFound instead, so accept both.
- */
-async function fetchBranch(git: GitRepository, branch: string, credentials: GitCredentials | undefined): Promise<string | undefined> {
-  try {
-    return await git.fetch({ branch, credentials });
-  } catch (e) {
-    if (isMissingRef(e)) return undefined;
-    throw e;
-  }
-}
-
 /** Plan on the job's checkout (dry run, with the closed-PR `holds`), then open, update or close the tool's PRs. */
 export async function runPullRequestMode(deps: PullRequestModeDeps, options: PullRequestModeOptions, planCtx: BaseCheckout, holds: Holds): Promise<PullRequestModeResult> {
   const { changeRequests: gh, log } = deps;
@@ -169,7 +148,7 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
 
     // Same moves on the same base head: keep the branch as it is (no new commit, no push).
     if (existing && sameMoves(existing, planned, options.base)) {
-      const remoteHead = await fetchBranch(planCtx.git, group.branch, options.credentials);
+      const remoteHead = await planCtx.git.fetch({ branch: group.branch, credentials: options.credentials });
       const parent = remoteHead ? (await planCtx.git.log({ ref: remoteHead, depth: 1 }))[0]?.parents[0] : undefined;
       if (remoteHead && parent === baseHead) {
         lastCommit = remoteHead;
@@ -190,7 +169,7 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
       log.warn(`${group.branch}: the planned moves produced no commit; nothing proposed`);
       return undefined;
     }
-    const remoteHead = await fetchBranch(ctx.git, group.branch, options.credentials);
+    const remoteHead = await ctx.git.fetch({ branch: group.branch, credentials: options.credentials });
     if (remoteHead && (await ctx.git.changedFiles(remoteHead, result.commit)).length === 0) {
       // Same tree already on the branch: do not rewrite it.
       log.info(`${group.branch}: branch already has this tree; not pushed`);

@@ -29,7 +29,7 @@ export interface ActionDeps {
 }
 
 /** What the plan output carries: everything but file bytes. */
-export function planJson(cs: ChangeSet): string {
+function planJson(cs: ChangeSet): string {
   return JSON.stringify({
     moves: cs.moves,
     workloads: cs.workloads,

@@ -12,7 +12,8 @@ import { planRepositoryImport } from '../planning/import-plan.js';
 import { describeImageStream } from '../planning/render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
-import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, writeFiles, type VerbResult } from './verb-session.js';
+import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult } from './verb-session.js';
+import { writeFiles } from './write-files.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */
@@ -54,7 +55,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
   const writes = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], warnings: [] };
-  if (!plan.dryRun) await writeFiles(ctx, writes.files);
+  if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
 
   const out = importImageOutput(run.results, { dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;

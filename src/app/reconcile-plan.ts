@@ -13,14 +13,13 @@ import { settleSpecEdits } from '../domain/spec-edits.js';
 import { deepEqual } from '../domain/stream-edit.js';
 import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
 import type { Inventory, ObjectSite } from '../manifests/inventory-model.js';
-import { importFailureFor } from '../planning/import-failure.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, plain, planWrites } from './plan-writes.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
-import { askRegistry, copyToLocal, isLocalPolicy } from './run-imports.js';
+import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 
 const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
 
@@ -92,9 +91,9 @@ export async function planReconcile(
     const tagKey = `${key}:${request.tag}`;
     const push = (r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
     if ('error' in answer) {
-      const f = importFailureFor(answer.error, request.from);
-      failures.push({ stream: key, tag: request.tag, reason: f.reason, message: f.message });
-      if (!f.transient) push({ ok: false, request, reason: f.reason, message: f.message });
+      const { failure, record } = failedAnswer(request, answer.error);
+      failures.push(failure);
+      if (record) push(record);
       continue;
     }
     // one pull request per stream:tag (Action): other tags keep their current image in this pass
@@ -132,7 +131,8 @@ export async function planReconcile(
 
   const collected: TagMove[] = [];
   for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected);
-  const moves = await withImageCreated(ctx, collected);
+  const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
+  const moves = await withImageCreated(ctx, collected, insecure);
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -165,13 +165,13 @@ export async function planReconcile(
  * Fill in when each moved image was built (its config `created`), for PR bodies and reports. Only
  * moved digests are inspected (one manifest + one config GET each); failures leave it unknown.
  */
-async function withImageCreated(ctx: AppContext, moves: readonly TagMove[]): Promise<TagMove[]> {
+async function withImageCreated(ctx: AppContext, moves: readonly TagMove[], insecure: ReadonlySet<string>): Promise<TagMove[]> {
   const created = new Map<string, Promise<string | undefined>>();
   for (const m of moves) {
     if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
     created.set(
       m.to.image,
-      ctx.registry.inspect(m.to.reference).then(
+      ctx.registry.inspect(m.to.reference, { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined }).then(
         (meta) => meta.created,
         () => undefined,
       ),

@@ -12,6 +12,7 @@ import type { InventoryOptions } from '../manifests/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import { planReconcile } from './reconcile-plan.js';
 import { localCommits, replayCommits } from './replay-commits.js';
+import { restoreFiles, writeFiles } from './write-files.js';
 
 /** How far back Tagstream looks for reverts of its own commits. */
 export const REVERT_HISTORY_DEPTH = 1000;
@@ -24,11 +25,6 @@ export async function loadHolds(ctx: AppContext, ref?: string): Promise<Map<stri
   return computeHolds(history);
 }
 
-/** Write the planned files. All texts were computed and verified before the first write. */
-export async function writeChangeSet(ctx: AppContext, cs: ChangeSet): Promise<void> {
-  for (const f of cs.files) await ctx.workspace.writeFile(f.path, f.after);
-}
-
 function exitCodeOf(cs: ChangeSet): 0 | 1 {
   return cs.failures.length > 0 || cs.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
@@ -39,10 +35,10 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   let changeSet = await plan();
   if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
 
-  await writeChangeSet(ctx, changeSet);
-  if (!options.commit || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
   const git = ctx.git;
-  if (!git) throw new TagstreamError('Git', `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  if (options.commit && !git) throw new TagstreamError('Git', `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  await writeFiles(ctx.workspace, changeSet.files);
+  if (!options.commit || !git || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
   const commitOptions = options.commit;
   const commitPlan = async (cs: ChangeSet): Promise<string | undefined> =>
     git.commit({
@@ -55,7 +51,14 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   const push = options.push;
   // The user's own unpushed commits, to replay if the branch must be rebuilt on a moved remote.
   const local = push ? await localCommits(git, await git.remoteHeadOid({ remote: push.remote, branch: push.branch })) : [];
-  let commit = await commitPlan(changeSet);
+  let commit: string | undefined;
+  try {
+    commit = await commitPlan(changeSet);
+  } catch (e) {
+    // no commit, no change: the next run plans the same moves again
+    await restoreFiles(ctx.workspace, changeSet.files);
+    throw e;
+  }
   if (!push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
 
   const result = await git.pushWithRetry({
@@ -67,7 +70,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
       // The branch now sits at the remote head: keep the user's local commits, plan again from there.
       const replayed = await replayCommits(git, ctx.workspace, local);
       changeSet = await plan();
-      await writeChangeSet(ctx, changeSet);
+      await writeFiles(ctx.workspace, changeSet.files);
       commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
       return commit || replayed > 0 ? 'committed' : 'nothing-to-commit';
     },

@@ -37,6 +37,16 @@ export async function askRegistry(registry: RegistryPort, requests: readonly Imp
   );
 }
 
+/**
+ * A registry error as a failed tag and, unless the failure is transient (network, 429, 5xx after
+ * retries: reported but not written, so a flaky network makes no commit), the result to record.
+ */
+export function failedAnswer(request: ImportRequest, error: unknown): { failure: TagFailure; record?: ImportResult | undefined } {
+  const f = importFailureFor(error, request.from);
+  const failure: TagFailure = { stream: streamKey(request.namespace, request.stream), tag: request.tag, reason: f.reason, message: f.message };
+  return { failure, record: f.transient ? undefined : { ok: false, request, reason: f.reason, message: f.message } };
+}
+
 /** Why a Local copy could not be made: recorded on the tag like a failed import. */
 export interface LocalCopyProblem {
   readonly reason: string;
@@ -106,11 +116,10 @@ export async function runImports(requests: readonly ImportRequest[], options: Ru
     const { request } = answer;
     const key = streamKey(request.namespace, request.stream);
     if ('error' in answer) {
-      const f = importFailureFor(answer.error, request.from);
-      const result: ImportResult = { ok: false, request, reason: f.reason, message: f.message };
-      failures.push({ stream: key, tag: request.tag, reason: f.reason, message: f.message });
-      results.push(result);
-      if (!f.transient) record(key, result);
+      const { failure, record: recorded } = failedAnswer(request, answer.error);
+      failures.push(failure);
+      results.push({ ok: false, request, reason: failure.reason, message: failure.message });
+      if (recorded) record(key, recorded);
       continue;
     }
     if (isLocalPolicy(options.streams.get(key), request)) {

@@ -31,6 +31,7 @@ import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
 import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-edits.js';
+import { writeFiles } from './write-files.js';
 
 /** What the `set` verbs need (AppContext satisfies it). */
 export interface SetContext {
@@ -145,7 +146,7 @@ export async function finishSet(
     out.push(objects.map((o) => renderObject(o as Record<string, unknown>, format)).join(format === 'yaml' ? '---\n' : ''));
   }
   if (!opts.dryRun) {
-    for (const f of written.files) await ctx.workspace.writeFile(f.path, f.after);
+    await writeFiles(ctx.workspace, written.files);
   }
   return { stdout: out.join(''), stderr, errors, files: written.files, workloads: opts.workloads, written: !opts.dryRun && written.files.length > 0 };
 }

@@ -7,7 +7,7 @@
  * written consistently before a single byte is written.
  */
 import { formatLocation, TagstreamError } from '../errors.js';
-import type { Diagnostic, FileChange, WorkloadChange } from '../domain/change-set.js';
+import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults } from '../domain/import-result.js';
 import { deepEqual } from '../domain/stream-edit.js';
@@ -19,7 +19,7 @@ import type { VerbContext, VerbPlan } from '../planning/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
 import { newStreamPath, plain, planWrites } from './plan-writes.js';
-import { writeChangeSet } from './reconcile.js';
+import { writeFiles } from './write-files.js';
 import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
@@ -88,7 +88,8 @@ export function recordImports(streams: readonly ImageStream[], run: ImportRun, n
 
 /** `warning: file:line:col: message` for a diagnostic planWrites reported about a workload. */
 export function diagnosticLine(d: Diagnostic): string {
-  const where = d.file ? `${formatLocation({ file: d.file, ...(d.line === undefined ? {} : { line: d.line }), ...(d.col === undefined ? {} : { col: d.col }) })}: ` : '';
+  const location = diagnosticLocation(d);
+  const where = location ? `${location}: ` : '';
   const object = d.object ? `${d.object}: ` : '';
   // the verb itself succeeded: a workload it could not update is reported, not fatal
   return `warning: ${where}${object}${d.message}`;
@@ -208,11 +209,6 @@ export function blockedLocalTags(run: ImportRun, stored: readonly ImageStream[])
   return out;
 }
 
-/** Write the planned files (every text was computed and verified first). */
-export async function writeFiles(ctx: AppContext, files: readonly FileChange[]): Promise<void> {
-  await writeChangeSet(ctx, { moves: [], workloads: [], held: [], failures: [], diagnostics: [], files });
-}
-
 /** `ns/stream:tag`, without the namespace when it is the current one (oc's spelling). */
 export function tagName(namespace: string, stream: string, tag: string, current: string): string {
   return namespace === current ? `${stream}:${tag}` : `${namespace}/${stream}:${tag}`;
@@ -232,7 +228,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
   });
   const stored = recordImports(plan.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
-  await writeFiles(ctx, writes.files);
+  await writeFiles(ctx.workspace, writes.files);
   const ns = session.context.namespace;
   const stderr = [
     ...session.warnings,

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { addBoolFlag } from './bool-flags.js';
 
 export type OutputFlag = 'json' | 'yaml' | 'name' | 'wide';
-export const OUTPUT_CHOICES: readonly OutputFlag[] = ['json', 'yaml', 'name', 'wide'];
+const OUTPUT_CHOICES: readonly OutputFlag[] = ['json', 'yaml', 'name', 'wide'];
 
 export interface GlobalOptions {
   readonly repo?: string | undefined;

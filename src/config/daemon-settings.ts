@@ -11,6 +11,7 @@ import { TagstreamError, UsageError } from '../errors.js';
 import type { GitCredentials } from '../ports/git.js';
 import type { LogLevel } from '../ports/log.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { MIN_POLL_INTERVAL, MIN_SCHEDULED_INTERVAL } from './repo-settings.js';
 
 export interface ListenAddress {
   readonly host: string;
@@ -60,12 +61,10 @@ export interface DaemonSettingsInput {
 }
 
 const MINUTE = 60_000;
-/** Same floors as `.tagstream.yaml`; shorter only with TAGSTREAM_ALLOW_SHORT_INTERVALS=1 (tests, demos). */
-export const MIN_SCHEDULED_INTERVAL = MINUTE;
-export const MIN_POLL_INTERVAL = 10_000;
-export const ALLOW_SHORT_INTERVALS_ENV = 'TAGSTREAM_ALLOW_SHORT_INTERVALS';
+/** Interval floors are those of `.tagstream.yaml`; shorter only with this set to 1 (tests, demos). */
+const ALLOW_SHORT_INTERVALS_ENV = 'TAGSTREAM_ALLOW_SHORT_INTERVALS';
 
-export const DAEMON_DEFAULTS = Object.freeze({
+const DAEMON_DEFAULTS = Object.freeze({
   listen: '127.0.0.1:8080',
   remote: 'origin',
   debounce: 500,
@@ -174,8 +173,8 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     listen: parseListen(pick('listen') ?? { value: DAEMON_DEFAULTS.listen, from: 'default' }),
     scheduledInterval: duration('scheduledInterval', undefined, MIN_SCHEDULED_INTERVAL),
     pollInterval: duration('pollInterval', undefined, MIN_POLL_INTERVAL),
-    debounce: duration('debounce', DAEMON_DEFAULTS.debounce, 0) ?? DAEMON_DEFAULTS.debounce,
-    gracePeriod: duration('gracePeriod', DAEMON_DEFAULTS.gracePeriod, 0) ?? DAEMON_DEFAULTS.gracePeriod,
+    debounce: duration('debounce', DAEMON_DEFAULTS.debounce, 0) as number,
+    gracePeriod: duration('gracePeriod', DAEMON_DEFAULTS.gracePeriod, 0) as number,
     backoffInitial,
     backoffMax: Math.max(backoffMax, backoffInitial),
     pushAttempts: DAEMON_DEFAULTS.pushAttempts,
@@ -196,7 +195,7 @@ function kebab(key: string): string {
 }
 
 /** `host:port`, `[::1]:port` or `:port` (all interfaces). */
-export function parseListen(v: { value: string; from: string }): ListenAddress {
+function parseListen(v: { value: string; from: string }): ListenAddress {
   const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.exec(v.value);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535) throw new UsageError(`${v.from}: expected HOST:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080, got "${v.value}"`);

@@ -4,9 +4,10 @@
  * unknown-key check and the README table (SETTINGS_DOC), so the docs cannot drift from the code.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { TagstreamError, type SourceLocation } from '../errors.js';
+import { formatLocation, TagstreamError, type SourceLocation } from '../errors.js';
 import { validateNamespace } from '../domain/names.js';
 import type { Workspace } from '../ports/workspace.js';
+import { isValidBranchName } from './action-inputs.js';
 import { formatDuration, parseDuration } from './duration.js';
 
 export const REPO_SETTINGS_FILE = '.tagstream.yaml';
@@ -57,8 +58,9 @@ export interface RepoSettings {
 }
 
 const MINUTE = 60_000;
-const MIN_SCHEDULED_INTERVAL = MINUTE;
-const MIN_POLL_INTERVAL = 10_000;
+/** Floors of the intervals; `tagstream serve` applies the same ones to its overrides. */
+export const MIN_SCHEDULED_INTERVAL = MINUTE;
+export const MIN_POLL_INTERVAL = 10_000;
 
 export const DEFAULT_REPO_SETTINGS: RepoSettings = deepFreeze({
   include: [],
@@ -179,12 +181,8 @@ interface Problem {
 function settingsError(file: string, problems: readonly Problem[]): TagstreamError {
   const first = problems[0] as Problem;
   if (problems.length === 1) return new TagstreamError('Config', `invalid ${file}: ${first.message}`, { location: first.location });
-  const lines = problems.map((p) => `  - ${p.message} (${fmt(p.location)})`);
+  const lines = problems.map((p) => `  - ${p.message} (${formatLocation(p.location)})`);
   return new TagstreamError('Config', `invalid ${file}: ${problems.length} problems:\n${lines.join('\n')}`, { location: first.location });
-}
-
-function fmt(l: SourceLocation): string {
-  return l.line === undefined ? l.file : `${l.file}:${l.line}:${l.col ?? 1}`;
 }
 
 type Check = (value: string) => string | undefined;
@@ -321,11 +319,7 @@ function checkEmail(v: string): string | undefined {
 }
 
 function checkBranch(v: string): string | undefined {
-  // git check-ref-format, the parts that matter for a branch name typed by hand.
-  if (v === '' || v.startsWith('-') || v.startsWith('/') || v.endsWith('/') || v.endsWith('.lock') || v.includes('..') || /[\s~^:?*[\\]/.test(v) || v.includes('@{')) {
-    return `expected a git branch name, got "${v}"`;
-  }
-  return undefined;
+  return isValidBranchName(v) ? undefined : `expected a git branch name, got "${v}"`;
 }
 
 function checkRepositoryPrefix(v: string): string | undefined {

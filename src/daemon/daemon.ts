@@ -196,12 +196,16 @@ export class Daemon {
     const { settings, log, clock } = this.deps;
     const started = clock.now().getTime();
     try {
+      const opening = this.repo === undefined;
       let repo = await this.ensureRepo();
       this.followedBranch ??= settings.branch ?? (await repo.currentBranch());
       // Files a failed or abandoned run wrote but did not commit would hide those changes from the
-      // next plan: put tracked files back to HEAD first.
-      const recovered = await repo.recover();
-      if (recovered.restoredPaths.length > 0) log.warn('reset files left by an unfinished run', { paths: recovered.restoredPaths });
+      // next plan: put tracked files back to HEAD first (prepareWorkingCopy just did for a copy
+      // opened by this run; recovery reads the status of every tracked file).
+      if (!opening) {
+        const recovered = await repo.recover();
+        if (recovered.restoredPaths.length > 0) log.warn('reset files left by an unfinished run', { paths: recovered.restoredPaths });
+      }
       const dataDirClone = settings.repoDir === undefined;
       const synced = await syncToRemote(repo, {
         remote: settings.remote,

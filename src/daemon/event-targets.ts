@@ -22,12 +22,11 @@ export interface MirrorRule {
 
 /** `namespace/stream:tag` keys (ReconcileOptions.importNow) for the hints, sorted, unique. */
 export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonly RegistryHint[], mirrors: readonly MirrorRule[] = []): string[] {
-  const wanted = new Set<string>();
-  for (const hint of hints) {
-    for (const name of hintNames(hint, mirrors)) wanted.add(`${name}:${hint.tag}`);
-  }
-  const keys = new Set<string>();
+  // Each hint's names once (mirror prefixes are parsed here), not once per stream.
+  const named = hints.map((hint) => ({ tag: hint.tag, names: hintNames(hint, mirrors) }));
+  const wanted = new Set(named.flatMap(({ tag, names }) => names.map((name) => `${name}:${tag}`)));
   if (wanted.size === 0) return [];
+  const keys = new Set<string>();
   for (const { namespace, name, stream } of streams) {
     for (const tag of stream.spec.tags ?? []) {
       if (tag.from?.kind !== 'DockerImage' || tag.reference === true) continue;
@@ -37,8 +36,9 @@ export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonl
     }
     const bulk = stream.spec.dockerImageRepository ? tryParse(stream.spec.dockerImageRepository) : undefined;
     if (bulk !== undefined) {
-      for (const hint of hints) {
-        if (hintNames(hint, mirrors).includes(canonicalName(bulk))) keys.add(`${namespace}/${name}:${hint.tag}`);
+      const bulkName = canonicalName(bulk);
+      for (const { tag, names } of named) {
+        if (names.includes(bulkName)) keys.add(`${namespace}/${name}:${tag}`);
       }
     }
   }

@@ -12,7 +12,7 @@ export interface GuardHooks {
 }
 
 /** Thrown into the reconcile when the run is abandoned. */
-export function abortedError(): TagstreamError {
+function abortedError(): TagstreamError {
   return new TagstreamError('Internal', 'run abandoned: the daemon is shutting down; nothing was pushed');
 }
 

@@ -7,8 +7,6 @@
 import { TagstreamError } from '../errors.js';
 import { isValidDomain, isValidTag } from '../domain/image-reference.js';
 
-export const NOTIFICATION_MEDIA_TYPE = 'application/vnd.docker.distribution.events.v1+json';
-
 export interface RegistryHint {
   /** `host[:port]` the event came from; undefined: Docker Hub or a registry given in `repository`. */
   readonly registry: string | undefined;

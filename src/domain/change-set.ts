@@ -3,6 +3,7 @@
  * and the new bytes of every changed file. The same ChangeSet feeds the commit message, the PR
  * body, `--dry-run` tables and `-o json` (STYLE habit 1).
  */
+import { formatLocation } from '../errors.js';
 
 /** A digest (and pull spec) a tag points at. */
 export interface TagImage {
@@ -72,6 +73,12 @@ export interface Diagnostic {
   readonly object?: string | undefined;
 }
 
+/** `file[:line[:col]]` of a diagnostic, or undefined when it names no file. */
+export function diagnosticLocation(d: Diagnostic): string | undefined {
+  if (!d.file) return undefined;
+  return formatLocation({ file: d.file, ...(d.line === undefined ? {} : { line: d.line }), ...(d.col === undefined ? {} : { col: d.col }) });
+}
+
 export interface FileChange {
   readonly path: string;
   /** null for a file that does not exist yet. */
@@ -96,8 +103,3 @@ export const EMPTY_CHANGE_SET: ChangeSet = Object.freeze({
   diagnostics: [],
   files: [],
 });
-
-/** True when applying the change set would change no byte. */
-export function isEmpty(cs: ChangeSet): boolean {
-  return cs.files.length === 0;
-}

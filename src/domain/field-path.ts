@@ -4,7 +4,7 @@
  * `initContainers[N]`, or `containers[?(@.name=="x")]`. A hand-written parser: nothing from the
  * repository is ever evaluated (no JSONPath engine, no script filters).
  */
-import { allContainers, containerList, type ContainerList, type ContainerSlot } from './pod-spec.js';
+import { containerByName, containerList, type ContainerList, type ContainerSlot } from './pod-spec.js';
 
 export type ContainerSelector = { readonly index: number } | { readonly name: string };
 
@@ -84,7 +84,7 @@ export function findContainer(object: unknown, kind: string, path: ContainerFiel
   if ('index' in selector) {
     return containerList(object, kind, path.list).find((c) => c.index === selector.index);
   }
-  return allContainers(object, kind).find((c) => c.name === selector.name);
+  return containerByName(object, kind, selector.name);
 }
 
 /** The canonical form `oc set triggers` writes: `<podSpecPath>.containers[?(@.name=="<name>")].image`. */

@@ -44,6 +44,7 @@ const ANCHORED_NAME_RE = new RegExp(`^(?:(${DOMAIN_AND_PORT})/)?(${REMOTE_NAME})
 const ANCHORED_IDENTIFIER_RE = /^[a-f0-9]{64}$/;
 const TAG_RE = new RegExp(`^${TAG}$`);
 const DOMAIN_RE = new RegExp(`^${DOMAIN_AND_PORT}$`);
+const DIGEST_RE = new RegExp(`^${DIGEST}$`);
 
 /** Registered digest algorithms and their hex lengths (go-digest with sha256/384/512 linked). */
 const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
@@ -60,7 +61,7 @@ export function digestProblem(digest: string): string | undefined {
   const encoded = digest.slice(i + 1);
   const size = DIGEST_HEX_LENGTH[algorithm];
   if (size === undefined) {
-    return new RegExp(`^${DIGEST}$`).test(digest) ? 'unsupported digest algorithm' : 'invalid checksum digest format';
+    return DIGEST_RE.test(digest) ? 'unsupported digest algorithm' : 'invalid checksum digest format';
   }
   if (encoded.length !== size) return 'invalid checksum digest length';
   return /^[a-f0-9]+$/.test(encoded) ? undefined : 'invalid checksum digest format';

@@ -129,3 +129,6 @@ export function allContainers(object: unknown, kind: string): ContainerSlot[] {
 export function containerByName(object: unknown, kind: string, name: string): ContainerSlot | undefined {
   return allContainers(object, kind).find((c) => c.name === name);
 }
+
+/** On an object or its pod template: resolve every image through lookup as a local name (§6). */
+export const RESOLVE_NAMES_ANNOTATION = 'alpha.image.policy.openshift.io/resolve-names';

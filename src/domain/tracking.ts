@@ -42,10 +42,3 @@ export function propagateTracking(stream: ImageStream): ImageStream {
   }
   return current;
 }
-
-/** propagateTracking over every stream; unchanged streams keep their identity. */
-export function propagateTrackingAll(streams: ReadonlyMap<string, ImageStream>): Map<string, ImageStream> {
-  const out = new Map<string, ImageStream>();
-  for (const [key, stream] of streams) out.set(key, propagateTracking(stream));
-  return out;
-}

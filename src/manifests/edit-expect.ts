@@ -9,7 +9,8 @@ import type { Edit } from './yaml-edit.js';
 
 type Container = Record<string, unknown> | unknown[];
 
-function getIn(root: unknown, path: NodePath): unknown {
+/** Plain value at `path`, or undefined where the path leaves the objects and arrays. */
+export function getIn(root: unknown, path: NodePath): unknown {
   let cur = root;
   for (const seg of path) {
     if (cur === null || typeof cur !== 'object') return undefined;

@@ -16,9 +16,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
-import { ManifestError, errorMessage } from '../errors.js';
+import { ManifestError, errorMessage, formatLocation } from '../errors.js';
 import { streamKey } from '../domain/image-stream.js';
-import { podSpecPath } from '../domain/pod-spec.js';
+import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
+import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import type { Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import { documentLocator, parseImageStream } from './image-stream-schema.js';
@@ -35,7 +36,7 @@ import type {
 } from './inventory-model.js';
 import { LazySourceFiles, ScannedFile } from './inventory-files.js';
 import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
-import { DEFAULT_SOURCE_LIMITS, formatOf, type SourceFile, type SourceLimits } from './source-file.js';
+import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from './source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
 export interface InventorySettings {
@@ -76,8 +77,6 @@ export interface InventoryOptions {
   readonly parseAll?: boolean | undefined;
 }
 
-export const TRIGGERS_ANNOTATION = 'image.openshift.io/triggers';
-export const RESOLVE_NAMES_ANNOTATION = 'alpha.image.policy.openshift.io/resolve-names';
 const SETTINGS_FILE = '.tagstream.yaml';
 /** Kinds the ImagePolicy admission plugin rewrites (spec §6); PodTemplate is not among them. */
 const LOOKUP_KINDS: ReadonlySet<string> = new Set([
@@ -212,10 +211,7 @@ function declaresLocalLookup(value: unknown): boolean {
 async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions): Promise<FileScan> {
   try {
     const size = await workspace.size(path);
-    if (size > limits.maxBytes) {
-      const error = new ManifestError('ManifestTooLarge', `file too large: ${size} bytes, expected at most ${limits.maxBytes}`, { file: path });
-      return { path, error, cached: false };
-    }
+    if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
     const cache = opts.parseCache;
     const limitKey = `${limits.maxBytes}/${limits.maxAliasCount}`;
     let version = cache && opts.fileVersion ? await opts.fileVersion(path) : undefined;
@@ -224,10 +220,7 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
       if (hit) return { path, file: hit, cached: true };
     }
     const bytes = await workspace.readFile(path);
-    if (bytes.length > limits.maxBytes) {
-      const error = new ManifestError('ManifestTooLarge', `file too large: ${bytes.length} bytes, expected at most ${limits.maxBytes}`, { file: path });
-      return { path, error, cached: false };
-    }
+    if (bytes.length > limits.maxBytes) return { path, error: fileTooLarge(path, bytes.length, limits.maxBytes), cached: false };
     if (cache && version === undefined) {
       version = createHash('sha1').update(bytes).digest('hex');
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
@@ -368,7 +361,7 @@ class InventoryBuilder {
     const metadata = isObj(value.metadata) ? value.metadata : {};
     const annotations = isObj(metadata.annotations) ? metadata.annotations : {};
     let triggersAnnotation: string | undefined;
-    const raw = annotations[TRIGGERS_ANNOTATION];
+    const raw = annotations[TRIGGER_ANNOTATION];
     if (typeof raw === 'string') {
       triggersAnnotation = raw;
       reasons.push('triggers-annotation');
@@ -377,8 +370,8 @@ class InventoryBuilder {
       this.diagnostics.push(
         new ManifestError(
           'ManifestSchema',
-          `metadata.annotations["${TRIGGERS_ANNOTATION}"]: expected a string holding a JSON array`,
-          locator.locate(['metadata', 'annotations', TRIGGERS_ANNOTATION]),
+          `metadata.annotations["${TRIGGER_ANNOTATION}"]: expected a string holding a JSON array`,
+          locator.locate(['metadata', 'annotations', TRIGGER_ANNOTATION]),
         ),
       );
     }
@@ -391,7 +384,7 @@ class InventoryBuilder {
     let resolveNames = false;
     if (podPath) {
       resolveNames = annotations[RESOLVE_NAMES_ANNOTATION] === '*' || templateAnnotation(value, podPath) === '*';
-      if (resolveNames || hasLocalImageName(getPath(value, podPath))) reasons.push('lookup-candidate');
+      if (resolveNames || hasLocalImageName(valueAt(value, podPath))) reasons.push('lookup-candidate');
     }
     if (reasons.length === 0 && !this.includeObject?.({ ...ref, kind })) return undefined;
     return {
@@ -416,7 +409,7 @@ class InventoryBuilder {
         continue;
       }
       conflicts.push({ namespace: first.namespace, name: first.name, sites: entries.map((e) => e.site) });
-      const all = entries.map((e) => fmtSite(e.site)).join(', ');
+      const all = entries.map((e) => formatLocation(e.site.location)).join(', ');
       for (const e of entries.slice(1)) {
         this.diagnostics.push(
           new ManifestError(
@@ -442,28 +435,14 @@ function site(ctx: Ctx, path: NodePath): ObjectSite {
   return { file: ctx.file.path, docIndex: ctx.docIndex, path, location: documentLocator(ctx.file, ctx.doc, path).locate([]) };
 }
 
-function fmtSite(s: ObjectSite): string {
-  const l = s.location;
-  return l.line === undefined ? l.file : `${l.file}:${l.line}:${l.col ?? 1}`;
-}
-
 function scalarText(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-}
-
-function getPath(value: unknown, path: readonly string[]): unknown {
-  let cur = value;
-  for (const k of path) {
-    if (!isObj(cur)) return undefined;
-    cur = cur[k];
-  }
-  return cur;
 }
 
 /** Pod template metadata annotation (the template sits next to the pod spec). */
 function templateAnnotation(value: Obj, podPath: readonly string[]): unknown {
   if (podPath.length < 2) return undefined;
-  const meta = getPath(value, [...podPath.slice(0, -1), 'metadata']);
+  const meta = valueAt(value, [...podPath.slice(0, -1), 'metadata']);
   return isObj(meta) && isObj(meta.annotations) ? meta.annotations[RESOLVE_NAMES_ANNOTATION] : undefined;
 }
 

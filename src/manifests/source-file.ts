@@ -68,6 +68,11 @@ export function parseText(text: string): { tokens: CST.Token[]; docs: Document.P
   return { tokens, docs, lineCounter };
 }
 
+/** The error for a file over `limits.maxBytes` (the inventory reports it and moves on). */
+export function fileTooLarge(path: string, size: number, maxBytes: number): ManifestError {
+  return new ManifestError('ManifestTooLarge', `file too large: ${size} bytes, expected at most ${maxBytes}`, { file: path });
+}
+
 /**
  * Load one file. Never throws for bad content: problems are attached to the documents (or, for a
  * file that is too large, thrown as ManifestTooLarge so the caller can report it and move on).
@@ -79,13 +84,7 @@ export function loadSourceFile(
   format: FileFormat = formatOf(path) ?? 'yaml',
 ): SourceFile {
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-  if (size > limits.maxBytes) {
-    throw new ManifestError(
-      'ManifestTooLarge',
-      `file too large: ${size} bytes, expected at most ${limits.maxBytes}`,
-      { file: path },
-    );
-  }
+  if (size > limits.maxBytes) throw fileTooLarge(path, size, limits.maxBytes);
   const { text, bom } = decodeText(bytes);
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const { tokens, docs, lineCounter } = parseText(text);

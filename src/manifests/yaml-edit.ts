@@ -11,7 +11,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ManifestError } from '../errors.js';
 import { detectLayout } from './edit-layout.js';
-import { expectedValue, firstDifference } from './edit-expect.js';
+import { expectedValue, firstDifference, getIn } from './edit-expect.js';
 import { formatPath, Locator } from './edit-locate.js';
 import { planDelete, planInsert, planSet, type Splice, type SpliceContext } from './edit-splice.js';
 import { diffToEdits, type DiffOptions } from './edit-diff.js';
@@ -61,7 +61,11 @@ export function applyEdits(file: SourceFile, edits: readonly Edit[]): string {
     file.eol,
   );
   const byDoc = new Map<number, Edit[]>();
-  for (const e of edits) byDoc.set(e.doc, [...(byDoc.get(e.doc) ?? []), e]);
+  for (const e of edits) {
+    const list = byDoc.get(e.doc);
+    if (list) list.push(e);
+    else byDoc.set(e.doc, [e]);
+  }
   const splices: Splice[] = [];
   let firstOffset = 0;
   for (const [docIndex, docEdits] of byDoc) {
@@ -133,16 +137,6 @@ function editOffset(doc: SourceFile['documents'][number]['doc'], path: NodePath,
   return fallback;
 }
 
-/** Current plain value at `path` of a document. */
-function valueAt(root: unknown, path: NodePath): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
-
 /**
  * Update the object at doc/path to `newValue` with minimal byte changes (see diffToEdits).
  * Returns the new file text, or undefined when the object already equals `newValue`.
@@ -150,6 +144,6 @@ function valueAt(root: unknown, path: NodePath): unknown {
 export function updateObject(file: SourceFile, doc: number, path: NodePath, newValue: unknown, opts: DiffOptions = {}): string | undefined {
   const sd = file.documents[doc];
   if (!sd) throw new ManifestError('FieldPath', `cannot edit document ${doc}: the file has ${file.documents.length} document(s)`, { file: file.path });
-  const edits = diffToEdits(doc, path, valueAt(sd.value, path), newValue, opts);
+  const edits = diffToEdits(doc, path, getIn(sd.value, path), newValue, opts);
   return edits.length === 0 ? undefined : applyEdits(file, edits);
 }

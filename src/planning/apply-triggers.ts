@@ -6,7 +6,7 @@
 import { ManifestError, type SourceLocation, type TagstreamError } from '../errors.js';
 import { findContainer, noSuchContainerMessage, parseFieldPath } from '../domain/field-path.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream, type TagEvent } from '../domain/image-stream.js';
-import { allContainers, podSpecFieldPath, supportsAnnotationTriggers, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
+import { allContainers, podSpecFieldPath, supportsAnnotationTriggers, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, splitStreamTag, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
 
 /** What a workload entry must offer (WorkloadEntry of the inventory satisfies it). */
@@ -137,17 +137,10 @@ function pathKey(path: ObjectPath): string {
   return JSON.stringify(path);
 }
 
-function objectAnnotations(object: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  const meta = object['metadata'];
-  if (meta === null || typeof meta !== 'object') return {};
-  const a = (meta as Record<string, unknown>)['annotations'];
-  return a !== null && typeof a === 'object' ? (a as Record<string, unknown>) : {};
-}
-
 /** The raw trigger annotation of a workload, if any. */
 export function triggerAnnotationOf(workload: TriggerWorkload): string | undefined {
   if (workload.triggersAnnotation !== undefined) return workload.triggersAnnotation;
-  const v = objectAnnotations(workload.object)[TRIGGER_ANNOTATION];
+  const v = valueAt(workload.object, ['metadata', 'annotations', TRIGGER_ANNOTATION]);
   return typeof v === 'string' ? v : undefined;
 }
 
@@ -179,7 +172,8 @@ export function applyTriggers(workload: TriggerWorkload, streams: StreamIndex, o
       skip('paused', 'trigger is paused');
       continue;
     }
-    if (!trigger.fieldPath.startsWith(`${specPath}.`)) {
+    const fp = parseFieldPath(trigger.fieldPath, specPath);
+    if (fp.kind === 'outside') {
       skip('outside-pod-spec', `fieldPath does not start with ${specPath}.`);
       continue;
     }
@@ -194,8 +188,6 @@ export function applyTriggers(workload: TriggerWorkload, streams: StreamIndex, o
       skip('unresolved', `ImageStreamTag ${namespace}/${trigger.from.name} has no image yet`);
       continue;
     }
-    const fp = parseFieldPath(trigger.fieldPath, specPath);
-    if (fp.kind === 'outside') continue; // unreachable: the prefix was checked above
     if (fp.kind !== 'container') {
       const expected =
         fp.kind === 'invalid'

@@ -6,6 +6,7 @@
 import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ReferencePolicyType, TagReference } from '../domain/image-stream.js';
 import { findSpecTag } from '../domain/image-stream.js';
+import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import { withSpecTag } from '../domain/stream-edit.js';
 import { writeStream } from '../domain/stream-update.js';
 import { parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
@@ -93,7 +94,7 @@ export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, optio
       ...(options.insecure ? { insecure: true } : {}),
       ...(options.scheduled ? { scheduled: true } : {}),
       // the server fills the cluster default into an empty mode
-      importMode: ctx.defaultImportMode ?? 'Legacy',
+      importMode: ctx.defaultImportMode ?? DEFAULT_IMPORT_MODE,
     },
     referencePolicy: { type: policy },
   };

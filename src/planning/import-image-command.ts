@@ -12,7 +12,7 @@ import { splitImageStreamTag, parseOpenShiftReference, type OpenShiftReference }
 import { localRepository } from '../domain/resolve-tag.js';
 import { writeStream } from '../domain/stream-update.js';
 import type { RepositoryImportRequest } from './import-plan.js';
-import { StreamSet, assertValidStreamName, newStreamSkeleton } from './stream-access.js';
+import { StreamSet, assertValidStreamName, importModeFlag, newStreamSkeleton } from './stream-access.js';
 import type { VerbContext } from './verb-plan.js';
 
 export interface ImportImageOptions {
@@ -50,12 +50,6 @@ function referencePolicyOf(value: string | undefined): ReferencePolicyType | '' 
   if (value === 'source') return 'Source';
   if (value === 'local') return 'Local';
   throw new TagstreamError('BadRequest', "reference policy must be set to 'source' or 'local'");
-}
-
-function importModeOf(value: string | undefined): ImportMode {
-  if (value === undefined || value === 'Legacy') return 'Legacy';
-  if (value === 'PreserveOriginal') return 'PreserveOriginal';
-  throw new TagstreamError('BadRequest', 'valid ImportMode values are Legacy or PreserveOriginal');
 }
 
 const CIRCULAR = Symbol('circular');
@@ -149,7 +143,7 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
   const flags: Flags = {
     scheduled: Boolean(options.scheduled),
     referencePolicy: referencePolicyOf(options.referencePolicy),
-    importMode: importModeOf(options.importMode),
+    importMode: importModeFlag(options.importMode),
   };
   const dryRun = Boolean(options.dryRun);
   const streams = new StreamSet(current, ctx);
@@ -186,6 +180,7 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
           creating: false,
           imports: tags.map((t) => tagRequest(stream, t.name, t.from?.name ?? '', options, flags)),
           dryRun,
+          warnings: streams.warnings(),
         };
       }
     }
@@ -200,7 +195,7 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
       // a spec write: the stream generation moves like any other update
       target = writeStream(stream, { ...stream, spec: { ...stream.spec, dockerImageRepository: from } }, { ...ctx, streams: streams.all() });
     }
-    return { target, creating: false, imports: [], repository: repositoryRequest(target, from, options, flags), dryRun };
+    return { target, creating: false, imports: [], repository: repositoryRequest(target, from, options, flags), dryRun, warnings: streams.warnings() };
   }
 
   // a single tag, following same-stream aliases to the tag that is really imported

@@ -35,12 +35,12 @@ export interface RepositoryImportRequest {
   readonly referencePolicy: ReferencePolicyType | '';
 }
 
-function parseable(reference: string): boolean {
+/** The digest a reference pins (null for none), or undefined when it does not parse. */
+function pinnedDigest(reference: string): string | null | undefined {
   try {
-    parseImageReference(reference);
-    return true;
+    return parseImageReference(reference).digest;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -75,9 +75,9 @@ export function planImports(stream: ImageStream, options: PlanImportsOptions = {
     if (!isImportable(ref)) continue;
     const pending = tagNeedsImport(stream, ref.name);
     let due = pending || neverImported || options.force === true;
-    if (!due && options.scheduledDue && ref.importPolicy?.scheduled && parseable(ref.from?.name ?? '')) {
+    if (!due && options.scheduledDue && ref.importPolicy?.scheduled) {
       // a digest cannot move: re-trying it only makes sense until it has been imported once
-      due = parseImageReference(ref.from?.name ?? '').digest === null;
+      due = pinnedDigest(ref.from?.name ?? '') === null;
     }
     if (due) out.push(importRequestForTag(stream, ref, options.defaultImportMode));
   }

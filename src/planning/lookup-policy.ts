@@ -7,7 +7,7 @@
  */
 import type { SourceLocation, TagstreamError } from '../errors.js';
 import { containerNameFieldPath, findContainer, parseFieldPath } from '../domain/field-path.js';
-import { parseImageReference, splitRepository } from '../domain/image-reference.js';
+import { splitRepository } from '../domain/image-reference.js';
 import { streamKey } from '../domain/image-stream.js';
 import {
   allContainers,
@@ -25,6 +25,7 @@ import {
   TRIGGER_ANNOTATION,
   type ObjectFieldTrigger,
 } from '../domain/trigger.js';
+import { parseOpenShiftReference } from '../domain/tag-source.js';
 import {
   containerLabel,
   resolveLatestTaggedImage,
@@ -35,7 +36,8 @@ import {
   type TriggerWorkload,
 } from './apply-triggers.js';
 
-export const RESOLVE_NAMES_ANNOTATION = 'alpha.image.policy.openshift.io/resolve-names';
+export { RESOLVE_NAMES_ANNOTATION } from '../domain/pod-spec.js';
+import { RESOLVE_NAMES_ANNOTATION } from '../domain/pod-spec.js';
 
 /** A new value for an annotation (the whole JSON string), relative to the object root. */
 export interface AnnotationChange {
@@ -70,26 +72,8 @@ export interface OpenShiftReferenceParts {
 /** Split a reference like OpenShift (`mysql:8` -> name `mysql`); undefined when it does not parse. */
 export function openshiftReferenceParts(image: string): OpenShiftReferenceParts | undefined {
   try {
-    parseImageReference(image);
-    const { repository, tag, digest } = splitRepository(image);
-    let registry = '';
-    let rest = repository;
-    const slash = repository.indexOf('/');
-    if (slash !== -1) {
-      const first = repository.slice(0, slash);
-      if (/[.:]/.test(first) || first === 'localhost') {
-        registry = first;
-        rest = repository.slice(slash + 1);
-      }
-    }
-    const ns = rest.indexOf('/');
-    return {
-      registry,
-      namespace: ns === -1 ? '' : rest.slice(0, ns),
-      name: ns === -1 ? rest : rest.slice(ns + 1),
-      tag: tag ?? '',
-      digest: digest ?? '',
-    };
+    const { id, ...parts } = parseOpenShiftReference(image);
+    return { ...parts, digest: id };
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
  * `reconcile --dry-run` output from a ChangeSet: a readable table (stream:tag, old → new digest,
  * workloads affected, why), held tags, failures, and a JSON form for scripts.
  */
-import type { ChangeSet } from '../domain/change-set.js';
+import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
 import { shortDigest } from './commit-message.js';
 import { TABLE_TABWRITER, tabwrite } from './render/go-tabwriter.js';
 
@@ -49,8 +49,8 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {})
     for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${f.message}`);
   }
   for (const d of cs.diagnostics) {
-    const where = d.file ? `${d.file}${d.line ? `:${d.line}${d.col ? `:${d.col}` : ''}` : ''}: ` : '';
-    out.push(`${d.severity}: ${where}${d.message}`);
+    const where = diagnosticLocation(d);
+    out.push(`${d.severity}: ${where ? `${where}: ` : ''}${d.message}`);
   }
   return out.join('\n') + '\n';
 }

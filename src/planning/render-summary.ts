@@ -2,7 +2,7 @@
  * The job summary (`$GITHUB_STEP_SUMMARY`) of an Action run: what the plan was and what the run
  * did with it. Rendered from the same ChangeSet as the PR body; pure.
  */
-import type { ChangeSet } from '../domain/change-set.js';
+import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
 import { cell, code, renderHeldAndFailures, renderMoveTable, type PrLinks } from './render-pr.js';
 
 export type SummaryMode = 'pull-request' | 'commit' | 'dry-run';
@@ -58,7 +58,7 @@ export function renderSummary(input: SummaryInput): string {
   if (problems.length > 0) {
     lines.push('**Diagnostics**', '', '| Severity | Where | Message |', '|---|---|---|');
     for (const d of problems) {
-      const where = d.file ? `${d.file}${d.line === undefined ? '' : `:${d.line}${d.col === undefined ? '' : `:${d.col}`}`}` : (d.object ?? '');
+      const where = diagnosticLocation(d) ?? d.object ?? '';
       lines.push(`| ${d.severity} | ${where ? code(where) : '—'} | ${cell(d.message)} |`);
     }
     lines.push('');

@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { podSpecPath, podTemplateMetadataPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
-import { RESOLVE_NAMES_ANNOTATION } from './lookup-policy.js';
+import { RESOLVE_NAMES_ANNOTATION, resolveNamesForced } from './lookup-policy.js';
 import { qualifiedName, resourceName, type TriggerTarget, type ValueChange } from './set-triggers.js';
 
 export interface ImageLookupFlags {
@@ -133,8 +133,5 @@ export function imageLookupRow(target: TriggerTarget): ImageLookupRow {
   }
   const name = resourceName(target.kind, target.name);
   if (!podSpecPath(target.kind)) return { name, local: 'UNKNOWN' };
-  const template = podTemplateMetadataPath(target.kind);
-  const onTemplate = template !== undefined && valueAt(target.object, [...template, 'annotations', RESOLVE_NAMES_ANNOTATION]) === '*';
-  const onObject = valueAt(target.object, ['metadata', 'annotations', RESOLVE_NAMES_ANNOTATION]) === '*';
-  return { name, local: onTemplate || onObject ? 'true' : 'false' };
+  return { name, local: resolveNamesForced(target.object, target.kind) ? 'true' : 'false' };
 }

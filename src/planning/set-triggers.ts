@@ -8,8 +8,8 @@
  */
 import { UsageError } from '../errors.js';
 import { containerNameFieldPath, findContainer, parseFieldPath } from '../domain/field-path.js';
-import { parseImageReference } from '../domain/image-reference.js';
-import { allContainers, podSpecFieldPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
+import { allContainers, openshiftWatches, podSpecFieldPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
+import { parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
 import {
   parseTriggerAnnotation,
   serializeTriggerAnnotation,
@@ -17,7 +17,6 @@ import {
   type ObjectFieldTrigger,
 } from '../domain/trigger.js';
 import { readDeploymentConfigTriggers } from './dc-triggers.js';
-import { openshiftReferenceParts } from './lookup-policy.js';
 
 /** Flags as given; a webhook flag that is defined (even false) counts as set, like cobra's Changed. */
 export interface SetTriggersFlags {
@@ -66,14 +65,13 @@ export function completeSetTriggers(flags: SetTriggersFlags, namespace: string):
   let fromImage: string | undefined;
   let fromImageNamespace = '';
   if (flags.fromImage !== undefined && flags.fromImage !== '') {
+    let ref: OpenShiftReference;
     try {
-      parseImageReference(flags.fromImage);
+      ref = parseOpenShiftReference(flags.fromImage);
     } catch (e) {
       throw new UsageError(`the value of --from-image does not appear to be a valid reference to an image: ${(e as Error).message}`);
     }
-    const ref = openshiftReferenceParts(flags.fromImage);
-    if (!ref) throw new UsageError('the value of --from-image does not appear to be a valid reference to an image: invalid reference format');
-    if (ref.registry !== '' || ref.digest !== '') {
+    if (ref.registry !== '' || ref.id !== '') {
       throw new UsageError('the value of --from-image must point to an image stream tag on this server');
     }
     if (ref.tag === '') throw new UsageError('the value of --from-image must include the tag you wish to pull from');
@@ -147,8 +145,6 @@ export interface TriggerDefinition {
   readonly webhooks: readonly WebhookKind[];
 }
 
-const ANNOTATION_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob']);
-
 const RESOURCES: Readonly<Record<string, readonly [plural: string, group: string]>> = {
   Deployment: ['deployments', 'apps'],
   StatefulSet: ['statefulsets', 'apps'],
@@ -199,7 +195,8 @@ export function decodeTriggers(target: TriggerTarget): TriggerDefinition {
     };
   }
   const specPath = podSpecFieldPath(target.kind);
-  if (!ANNOTATION_KINDS.has(target.kind) || !specPath) {
+  // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches
+  if (!openshiftWatches(target.kind) || !specPath) {
     throw new UsageError(`${resourceName(target.kind, target.name)} does not support triggers`);
   }
   const configChange = target.kind === 'Deployment' ? valueAt(target.object, ['spec', 'paused']) !== true : true;

@@ -3,7 +3,7 @@
  * name validation with the API server's wording.
  */
 import { TagstreamError } from '../errors.js';
-import type { ImageStream } from '../domain/image-stream.js';
+import type { ImageStream, ImportMode } from '../domain/image-stream.js';
 import { streamKey } from '../domain/image-stream.js';
 import { validateNamespace, validateStreamName } from '../domain/names.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
@@ -74,4 +74,11 @@ export function assertValidStreamName(kind: string, namespace: string, name: str
   if (problems.length > 0) {
     throw new TagstreamError('Invalid', `${kind}.image.openshift.io "${name}" is invalid: ${problems.join(', ')}`);
   }
+}
+
+/** `--import-mode` of `oc tag` / `oc import-image` (default Legacy); throws with oc's wording. */
+export function importModeFlag(value: string | undefined): ImportMode {
+  if (value === undefined || value === 'Legacy') return 'Legacy';
+  if (value === 'PreserveOriginal') return 'PreserveOriginal';
+  throw new TagstreamError('BadRequest', 'valid ImportMode values are Legacy or PreserveOriginal');
 }

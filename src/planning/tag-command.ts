@@ -20,7 +20,7 @@ import {
   type OpenShiftReference,
 } from '../domain/tag-source.js';
 import { planImports } from './import-plan.js';
-import { StreamSet, assertValidStreamName, newStreamSkeleton } from './stream-access.js';
+import { StreamSet, assertValidStreamName, importModeFlag, newStreamSkeleton } from './stream-access.js';
 import type { VerbContext, VerbPlan } from './verb-plan.js';
 
 export interface TagOptions {
@@ -76,12 +76,6 @@ function referencePolicyType(value: string | undefined): ReferencePolicyType {
     default:
       throw new TagstreamError('BadRequest', "reference policy must be set to 'source' or 'local'");
   }
-}
-
-function importModeOf(value: string | undefined): ImportMode {
-  if (value === undefined || value === 'Legacy') return 'Legacy';
-  if (value === 'PreserveOriginal') return 'PreserveOriginal';
-  throw new TagstreamError('BadRequest', 'valid ImportMode values are Legacy or PreserveOriginal');
 }
 
 interface ResolvedSource {
@@ -154,7 +148,7 @@ export function planTag(current: ReadonlyMap<string, ImageStream>, options: TagO
     if (options.scheduled || options.insecure) throw new TagstreamError('BadRequest', 'cannot set flags for importing images when deleting a tag');
     if (options.importMode !== undefined) throw new TagstreamError('BadRequest', 'cannot specify an import mode when deleting');
   }
-  const importMode = importModeOf(options.importMode);
+  const importMode = importModeFlag(options.importMode);
   if (parsed.length === 0) throw new TagstreamError('BadRequest', 'at least a destination is required');
   if (source && source.kind !== 'DockerImage' && (options.scheduled || options.insecure)) {
     throw new TagstreamError('BadRequest', 'only container images can have importing flags set');

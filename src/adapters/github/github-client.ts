@@ -107,7 +107,7 @@ export function createGitHubClient(options: GitHubClientOptions): ChangeRequests
         throw new TagstreamError('GitHub', `${operation}: cannot reach the GitHub API at ${api.origin}: ${errorMessage(e)}`, { retryable: true, cause: e });
       }
       if (status >= 200 && status < 300) {
-        return { json: text === '' ? undefined : JSON.parse(text), link: resHeaders['link'] };
+        return { json: parseBody(operation, status, text), link: resHeaders['link'] };
       }
       const message = githubMessage(text);
       const rateLimited = status === 429 || ((status === 403) && (resHeaders['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(message)));
@@ -181,6 +181,16 @@ function backoff(attempt: number, retryAfter: string | string[] | undefined): nu
   const seconds = header !== undefined ? Number(header) : NaN;
   if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1000;
   return Math.min(1000 * 2 ** (attempt - 1), 10_000);
+}
+
+/** A 2xx body; a proxy's HTML page or a cut-off answer becomes an error naming the operation. */
+function parseBody(operation: string, status: number, text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new TagstreamError('GitHub', `${operation}: GitHub answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(text.slice(0, 200))}`);
+  }
 }
 
 function githubMessage(text: string): string {

@@ -18,3 +18,8 @@ export interface RegistryCredential {
  * repository = path (`library/busybox`).
  */
 export type CredentialSource = (registry: string, repository: string) => Promise<RegistryCredential | undefined>;
+
+/** The `Authorization` value for HTTP Basic (RFC 7617): base64 of `user:password`. */
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}

@@ -82,8 +82,7 @@ function jsonLocator(text: string, file: string): Locate {
   return (keys) => {
     const counter = new LineCounter();
     const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? { file, ...counter.linePos(node.range[0]) } : { file };
+    return nodeLocation(doc, keys, file, counter);
   };
 }
 
@@ -185,7 +184,6 @@ export function parsePullSecret(yamlOrJson: string, origin: string): DockerAuthC
     if (!isRecord(secret)) fail('pull secret: expected a Secret object', at([]));
     if (secret.kind !== undefined && secret.kind !== 'Secret') continue;
     const type = secret.type as unknown;
-    const keyFor = (t: SecretType): string => SECRET_TYPES[t];
     const candidates: SecretType[] =
       typeof type === 'string' && type in SECRET_TYPES
         ? [type as SecretType]
@@ -194,7 +192,7 @@ export function parsePullSecret(yamlOrJson: string, origin: string): DockerAuthC
           : [];
     if (candidates.length === 0) fail(`type: expected kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg, got ${JSON.stringify(type)}`, at(['type']));
     for (const t of candidates) {
-      const key = keyFor(t);
+      const key = SECRET_TYPES[t];
       let text: string | undefined;
       let where: SourceLocation = at([]);
       for (const field of ['stringData', 'data'] as const) {

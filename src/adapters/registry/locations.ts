@@ -5,7 +5,7 @@
  * pulled from `mirror` in configured order, then from the source; recorded references keep the
  * source name.
  */
-import { registryApiHost, type ImageReference } from '../../domain/image-reference.js';
+import { DEFAULT_DOMAIN, registryApiHost, type ImageReference } from '../../domain/image-reference.js';
 
 export interface RegistryMirror {
   /** `host[/path]` prefix of the references to redirect (`quay.io/org`, `docker.io/library/busybox`). */
@@ -36,13 +36,13 @@ function splitPrefix(prefix: string): { domain: string; path: string } {
   const slash = clean.indexOf('/');
   const domain = slash === -1 ? clean : clean.slice(0, slash);
   const path = slash === -1 ? '' : clean.slice(slash + 1);
-  return { domain: domain === 'index.docker.io' ? 'docker.io' : domain, path };
+  return { domain: domain === 'index.docker.io' ? DEFAULT_DOMAIN : domain, path };
 }
 
 /** The location of one repository. */
 export function locationOf(ref: Pick<ImageReference, 'domain' | 'path'>, insecure: boolean, insecureHosts: ReadonlySet<string>): Location {
   let path = ref.path;
-  if (ref.domain === 'docker.io' && !path.includes('/')) path = `library/${path}`;
+  if (ref.domain === DEFAULT_DOMAIN && !path.includes('/')) path = `library/${path}`;
   return { domain: ref.domain, host: registryApiHost(ref.domain), path, insecure: insecure || insecureHosts.has(ref.domain) };
 }
 

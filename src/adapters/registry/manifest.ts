@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../../errors.js';
 import type { Platform } from '../../ports/registry.js';
-import { baseMediaType, isImageManifestType, isIndexType, isSchema1Type } from './media-types.js';
+import { OCI_INDEX, OCI_MANIFEST, baseMediaType, isImageManifestType, isIndexType, isSchema1Type } from './media-types.js';
 import type { IndexEntry } from './platform-choice.js';
 
 export interface Descriptor {
@@ -84,7 +84,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined, ex
     throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
   }
   let mediaType = declared || header;
-  if (!mediaType) mediaType = Array.isArray(json.manifests) ? 'application/vnd.oci.image.index.v1+json' : 'application/vnd.oci.image.manifest.v1+json';
+  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
   if (isIndexType(mediaType) || (Array.isArray(json.manifests) && !isImageManifestType(mediaType))) {
     if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
     const entries = json.manifests.map((m, i) => {

@@ -33,6 +33,11 @@ function matches(e: IndexEntry, os: string, architecture: string, variant: strin
   return variant === undefined || variant === '' || e.platform.variant === variant;
 }
 
+/** True when the entry is for `p`: same os and architecture, and the variant when `p` names one. */
+export function matchesPlatform(e: IndexEntry, p: Platform): boolean {
+  return matches(e, p.os, p.architecture, p.variant);
+}
+
 /**
  * Pick the platform manifest; undefined only when the index has no usable entry.
  * Mirrors openshift-apiserver `manifestFromManifestList`: each annotation overrides one field of

@@ -25,10 +25,10 @@ import type {
   ResolveOptions,
 } from '../../ports/registry.js';
 import { parseWwwAuthenticate, preferredChallenge, type AuthChallenge } from './challenge.js';
-import type { CredentialSource, RegistryCredential } from './credential-types.js';
+import { basicAuthorization, type CredentialSource, type RegistryCredential } from './credential-types.js';
 import { parseManifest, schema1Error, sha256Digest, type Descriptor, type ParsedManifest } from './manifest.js';
 import { MANIFEST_ACCEPT, baseMediaType, isIndexType, isSchema1Type } from './media-types.js';
-import { choosePlatformEntry, DEFAULT_PLATFORM, formatPlatform } from './platform-choice.js';
+import { choosePlatformEntry, DEFAULT_PLATFORM, formatPlatform, matchesPlatform } from './platform-choice.js';
 import { copyManifestTree, putManifest, type CallRequest, type CopySession } from './image-copy.js';
 import { locationOf, normalizeHostEntry, pullLocations, type Location, type RegistryMirror } from './locations.js';
 import { responseError } from './response-error.js';
@@ -37,13 +37,13 @@ import { TokenService, type TokenRequest } from './token-service.js';
 import {
   headerValue,
   isCertificateError,
+  isReplayable,
   isTlsProtocolMismatch,
   networkErrorCode,
   Transport,
   type HttpRequest,
   type HttpResponse,
   type RegistryStats,
-  type RequestKind,
   type TlsMode,
 } from './transport.js';
 
@@ -181,7 +181,7 @@ export class RegistryClient implements RegistryPort {
     return this.once(this.inspections, key, () =>
       this.withMirrors(ref, options, async (loc) => {
         const target = ref.digest ?? ref.tag ?? 'latest';
-        const top = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+        const top = await this.manifestAt(loc, target);
         if (!top.entries) return this.describeImage(loc, top);
         if (!options.platform) {
           return {
@@ -191,9 +191,7 @@ export class RegistryClient implements RegistryPort {
           };
         }
         const wanted = options.platform;
-        const entry = top.entries.find(
-          (e) => e.platform?.os === wanted.os && e.platform.architecture === wanted.architecture && (!wanted.variant || e.platform.variant === wanted.variant),
-        );
+        const entry = top.entries.find((e) => matchesPlatform(e, wanted));
         if (!entry) {
           throw new RegistryError('RegistryNotFound', `index ${loc.domain}/${loc.path}@${top.digest} has no manifest for platform ${formatPlatform(wanted)}`, {
             registry: loc.domain,
@@ -225,7 +223,7 @@ export class RegistryClient implements RegistryPort {
     const dst = this.location(dstRef, options.destinationInsecure ?? false);
     return this.withMirrors(src, options, async (loc) => {
       const target = src.digest ?? src.tag ?? 'latest';
-      const top = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+      const top = await this.manifestAt(loc, target);
       const result = { digest: top.digest, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
       const session: CopySession = {
         call: (l, r) => this.call(l, r),
@@ -262,14 +260,7 @@ export class RegistryClient implements RegistryPort {
 
   /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
   private endpoint(loc: Location): Promise<Endpoint> {
-    const key = `${loc.host}|${loc.insecure ? 1 : 0}`;
-    let p = this.endpoints.get(key);
-    if (!p) {
-      p = this.probe(loc);
-      p.catch(() => this.endpoints.delete(key));
-      this.endpoints.set(key, p);
-    }
-    return p;
+    return this.once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
   }
 
   private async probe(loc: Location): Promise<Endpoint> {
@@ -361,7 +352,7 @@ export class RegistryClient implements RegistryPort {
     const credential = await this.credential(loc);
     if (challenge.scheme === 'basic') {
       if (credential?.username === undefined || credential.password === undefined) return undefined;
-      return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+      return basicAuthorization(credential.username, credential.password);
     }
     if (challenge.scheme !== 'bearer') return undefined;
     if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
@@ -395,7 +386,7 @@ export class RegistryClient implements RegistryPort {
     const authorization = await this.authorization(loc, endpoint, scopes);
     const res = await this.transport.send(build(authorization));
     if (res.status !== 401) return res;
-    const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
+    const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers['www-authenticate']));
     if (!replayable || !challenge) return res;
     const credential = await this.credential(loc);
@@ -427,7 +418,7 @@ export class RegistryClient implements RegistryPort {
       }
       if (res.status === 405 || res.status === 501) {
         // A registry without HEAD support: GET and hash.
-        const m = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+        const m = await this.manifestAt(loc, target);
         return { digest: m.digest, mediaType: m.mediaType };
       }
       if (res.status !== 200) return this.fail(loc, res, target);
@@ -441,7 +432,7 @@ export class RegistryClient implements RegistryPort {
         return { digest, mediaType: m.mediaType };
       }
       // No (usable) digest header: GET and hash the exact bytes.
-      const m = isDigest(target) ? await this.manifest(loc, target) : await this.manifestByTag(loc, target);
+      const m = await this.manifestAt(loc, target);
       return { digest: m.digest, mediaType: m.mediaType };
     });
   }
@@ -459,6 +450,11 @@ export class RegistryClient implements RegistryPort {
   private fail(loc: Location, res: HttpResponse, target: string): never {
     const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
     throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
+  }
+
+  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
+  private manifestAt(loc: Location, target: string): Promise<ParsedManifest> {
+    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
   }
 
   /** GET by tag: verified against the digest the registry claims. */
@@ -582,7 +578,7 @@ export class RegistryClient implements RegistryPort {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Identical lookups share one promise per run; failures are not remembered. */
+  /** Identical lookups share one promise while the map is kept; failures are not remembered. */
   private once<T>(map: Map<string, Promise<T>>, key: string, fn: () => Promise<T>): Promise<T> {
     let p = map.get(key);
     if (!p) {
@@ -603,4 +599,3 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
   return new RegistryClient(options);
 }
 
-export type { RequestKind };

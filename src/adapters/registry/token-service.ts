@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../../errors.js';
-import type { RegistryCredential } from './credential-types.js';
+import { basicAuthorization, type RegistryCredential } from './credential-types.js';
 import type { TlsMode, Transport } from './transport.js';
 
 export interface TokenRequest {
@@ -117,7 +117,7 @@ export class TokenService {
     const c = r.credential;
     if (c?.username !== undefined && c.password !== undefined) {
       url.searchParams.set('account', c.username);
-      headers.authorization = `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`;
+      headers.authorization = basicAuthorization(c.username, c.password);
     }
     const res = await this.transport.send({
       url,

@@ -149,9 +149,15 @@ class Limiter {
   }
 }
 
-function header(headers: HttpResponse['headers'], name: string): string | undefined {
+/** The first value of a response header (names lower-case). */
+export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** Buffers and strings can be sent again (retries, re-auth); a stream is consumed by the first try. */
+export function isReplayable(body: HttpRequest['body']): boolean {
+  return body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
 }
 
 export class Transport {
@@ -206,8 +212,7 @@ export class Transport {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const replayable = req.body === undefined || typeof req.body === 'string' || Buffer.isBuffer(req.body);
-    const attempts = replayable && !req.noRetry ? this.options.retries + 1 : 1;
+    const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
@@ -233,7 +238,7 @@ export class Transport {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(header(res.headers, 'retry-after'), Date.now());
+        const wait = parseRetryAfter(headerValue(res.headers, 'retry-after'), Date.now());
         if (wait !== undefined && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(
@@ -293,7 +298,7 @@ export class Transport {
       const status = data.statusCode;
       this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
       this.options.log.debug('registry request', { method, url: logUrl(url), status });
-      const location = header(data.headers, 'location');
+      const location = headerValue(data.headers, 'location');
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
         await data.body.dump();
         release();
@@ -360,8 +365,4 @@ async function readLimited(body: Dispatcher.ResponseData['body'], max: number, u
 /** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */
 export function logUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
-}
-
-export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
-  return header(headers, name);
 }

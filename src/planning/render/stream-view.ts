@@ -5,6 +5,7 @@
  */
 import type { ImageStream, NamedTagEventList, TagEvent, TagReference } from '../../domain/image-stream.js';
 import { findSpecTag, findStatusTag } from '../../domain/image-stream.js';
+import { observedGeneration } from '../../domain/generation.js';
 
 function createdMs(event: TagEvent | undefined): number {
   if (!event) return Number.NEGATIVE_INFINITY;
@@ -64,14 +65,7 @@ export function followTagReference(stream: ImageStream, tag: string): { tag: str
 
 /** max(items[0].generation, generation of the first ImportSuccess condition); 0 when unobserved. */
 export function latestObservedTagGeneration(stream: ImageStream, tag: string): number {
-  const status = findStatusTag(stream, tag);
-  if (!status) return 0;
-  let last = 0;
-  const first = status.items?.[0];
-  if (first && first.generation > last) last = first.generation;
-  const condition = status.conditions?.find((c) => c.type === 'ImportSuccess');
-  if (condition && condition.generation > last) last = condition.generation;
-  return last;
+  return Math.max(0, observedGeneration(findStatusTag(stream, tag)));
 }
 
 /** True when the spec asks for an import the status has not caught up with (oc: `~ importing`). */

@@ -142,3 +142,27 @@ describe('reconcile (in memory)', () => {
     expect(read('apps/web.yaml')).toContain(`web@${D1}`);
   });
 });
+
+describe('reconcile writes all or nothing', () => {
+  it('a failing write puts back the files already written, and the error surfaces', async () => {
+    const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
+    const { workspace, at, read } = setup({ 'is/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
+    const write = workspace.writeFile.bind(workspace);
+    let calls = 0;
+    workspace.writeFile = async (path, data) => {
+      calls++;
+      if (calls === 2) throw new Error('ENOSPC: no space left on device');
+      return write(path, data);
+    };
+    await expect(reconcile(at('2026-11-21T06:00:00Z'))).rejects.toThrow('ENOSPC');
+    expect(read('apps/web.yaml')).toBe(DEPLOYMENT);
+    expect(read('is/web.yaml')).toBe(STREAM);
+  });
+
+  it('--commit outside a Git working copy fails before writing anything', async () => {
+    const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
+    const { workspace, at } = setup({ 'is/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
+    await expect(reconcile(at('2026-11-21T06:00:00Z'), { commit: { author: { name: 'a', email: 'a@example.com' } } })).rejects.toThrow(/not a Git working copy/);
+    expect(workspace.writes).toEqual([]);
+  });
+});

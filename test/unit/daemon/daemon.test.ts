@@ -99,6 +99,7 @@ describe('Daemon', () => {
     expect(t.calls[0]?.options).toMatchObject({ scheduledDue: true, importNow: [], commit: { author: { name: 'Tagstream' } }, push: { remote: 'origin', attempts: 5 } });
     expect(t.daemon.ready).toBe(true);
     expect(t.repo.remote).toEqual(['c0', 'local1']);
+    expect(t.repo.recovers).toBe(1); // once when the copy is prepared, not again in the same run
     const m = parsePrometheusText(t.daemon.metricsText());
     expect(m.get('tagstream_commits_pushed_total')?.samples[0]?.value).toBe(1);
     expect(m.get('tagstream_tags_moved_total')?.samples[0]?.value).toBe(1);
@@ -123,6 +124,7 @@ describe('Daemon', () => {
     await t.daemon.idle();
     expect(t.repo.fetched).toBe(3);
     expect(t.calls).toHaveLength(2);
+    expect(t.repo.recovers).toBe(3); // every run starts from a recovered copy
   });
 
   it('scheduled interval and poll interval request runs; an unchanged branch skips the poll run', async () => {

@@ -211,3 +211,26 @@ describe('importImageOutput', () => {
     expect(importImageOutput([], { dryRun: true })).toEqual({ messages: ['imported (dry run)'], errors: [], failed: false });
   });
 });
+
+describe('planImportImage --all warnings', () => {
+  // a hand edit pointing at a stream that does not exist cannot be resolved on read
+  const edited = stream('edited', {
+    generation: 1,
+    dockerImageRepository: 'quay.io/o/edited',
+    tags: [dockerTag('ext', 'quay.io/o/edited:ext', 1), { name: 'copy', from: { kind: 'ImageStreamTag', name: 'gone:1' }, generation: 0 }],
+  });
+  const run = (o: ImportImageOptions) => planImportImage(frozen(byKey(edited)), o, ctx);
+
+  it('reports unresolvable hand edits for a repository import', () => {
+    const p = run({ target: 'edited', all: true });
+    expect(p.repository).toBeDefined();
+    expect(p.warnings).toEqual([expect.stringContaining('ns/edited: spec.tags[copy].from.name: Not found')]);
+  });
+
+  it('reports unresolvable hand edits for an --all over external tags', () => {
+    const noRepo = { ...edited, spec: { tags: edited.spec.tags } };
+    const p = planImportImage(frozen(byKey(noRepo)), { target: 'edited', all: true }, ctx);
+    expect(p.imports.map((r) => r.tag)).toEqual(['ext']);
+    expect(p.warnings).toEqual([expect.stringContaining('Not found')]);
+  });
+});

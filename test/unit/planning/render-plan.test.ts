@@ -30,6 +30,18 @@ describe('renderPlanTable', () => {
     expect(renderPlanTable(failed)).toContain('error: tag shop/web:1 failed (NotFound): x not found');
   });
 
+  it('prints diagnostics with their location when they have one', () => {
+    const cs: ChangeSet = {
+      ...EMPTY_CHANGE_SET,
+      diagnostics: [
+        { severity: 'error', message: 'expected a mapping', file: 'apps/bad.yaml', line: 3, col: 5 },
+        { severity: 'warning', message: 'odd', file: 'apps/odd.yaml', line: 7 },
+        { severity: 'warning', message: 'no file' },
+      ],
+    };
+    expect(renderPlanTable(cs)).toBe('No changes.\nerror: apps/bad.yaml:3:5: expected a mapping\nwarning: apps/odd.yaml:7: odd\nwarning: no file\n');
+  });
+
   it('JSON keeps paths, not file contents', () => {
     expect(planToJson(moved)['files']).toEqual([{ path: 'apps/web.yaml', created: false }]);
   });

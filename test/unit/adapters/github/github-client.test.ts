@@ -109,6 +109,27 @@ describe('retries', () => {
   });
 });
 
+describe('a 2xx answer that is not JSON', () => {
+  it('fails with a GitHub error naming the operation and status', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>proxy login</html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const gh = createGitHubClient({ apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, repository: 'o/r', token: TOKEN });
+      const err = await gh.listPullRequests({ state: 'open' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TagstreamError);
+      expect((err as TagstreamError).code).toBe('GitHub');
+      expect((err as Error).message).toMatch(/^list pull requests: GitHub answered 200 with a body that is not JSON/);
+      expect((err as Error).message).toContain('<html>proxy login</html>');
+      expect((err as Error).message).not.toContain(TOKEN);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 describe('nextLink', () => {
   it.each([
     ['<https://api.github.com/x?page=2>; rel="next", <https://api.github.com/x?page=5>; rel="last"', 'https://api.github.com/x?page=2'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePlatformEntry, parsePlatform, type IndexEntry } from '../../../../src/adapters/registry/platform-choice.js';
+import { choosePlatformEntry, matchesPlatform, parsePlatform, type IndexEntry } from '../../../../src/adapters/registry/platform-choice.js';
 import { TagstreamError } from '../../../../src/errors.js';
 
 const e = (name: string, os: string | undefined, architecture?: string, variant?: string, annotations?: Record<string, string>): IndexEntry => ({
@@ -53,5 +53,15 @@ describe('parsePlatform', () => {
   });
   it.each(['linux', 'linux/', '/amd64', 'a/b/c/d', 'linux/arm/'])('rejects %s', (text) => {
     expect(() => parsePlatform(text)).toThrow(TagstreamError);
+  });
+});
+
+describe('matchesPlatform (inspect --platform)', () => {
+  it('needs os and architecture, and the variant only when one is asked for', () => {
+    expect(matchesPlatform(arm64, { os: 'linux', architecture: 'arm64' })).toBe(true);
+    expect(matchesPlatform(arm64, { os: 'linux', architecture: 'arm64', variant: 'v8' })).toBe(true);
+    expect(matchesPlatform(arm64, { os: 'linux', architecture: 'arm64', variant: 'v7' })).toBe(false);
+    expect(matchesPlatform(win, { os: 'linux', architecture: 'amd64' })).toBe(false);
+    expect(matchesPlatform(e('none', undefined), { os: 'linux', architecture: 'amd64' })).toBe(false);
   });
 });
