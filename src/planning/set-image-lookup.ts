@@ -55,6 +55,10 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
   po: 'Pod',
   pod: 'Pod',
   pods: 'Pod',
+  // found so that oc's refusals name them (Tagstream runs no builds)
+  bc: 'BuildConfig',
+  buildconfig: 'BuildConfig',
+  buildconfigs: 'BuildConfig',
 };
 
 /** Resolve `deploy`, `dc`, `statefulsets`, ... (a `.group` suffix is ignored) to a kind. */
