@@ -26,7 +26,11 @@ export const TRUNCATED_TRAILER = 'Tagstream-Truncated';
 export interface PrLinks {
   readonly serverUrl: string;
   readonly repository: string;
+  /** How the host spells a file URL: GitHub `/blob/`, GitLab `/-/blob/`, Gitea/Forgejo `/src/branch/`. Default github. */
+  readonly host?: 'github' | 'gitlab' | 'gitea' | undefined;
 }
+
+const BLOB_PATH = { github: 'blob', gitlab: '-/blob', gitea: 'src/branch' } as const;
 
 export interface RenderPrOptions {
   readonly base: string;
@@ -69,7 +73,7 @@ function fileLink(w: WorkloadChange, options: RenderPrOptions): string {
   if (!options.links || !options.branch) return code(label);
   const anchor = w.line === undefined ? '' : `#L${w.line}`;
   const path = w.file.split('/').map(encodeURIComponent).join('/');
-  const url = `${options.links.serverUrl.replace(/\/+$/, '')}/${options.links.repository}/blob/${encodeURIComponent(options.branch)}/${path}${anchor}`;
+  const url = `${options.links.serverUrl.replace(/\/+$/, '')}/${options.links.repository}/${BLOB_PATH[options.links.host ?? 'github']}/${encodeURIComponent(options.branch)}/${path}${anchor}`;
   return `[${cell(label)}](${url})`;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, parseRetryAfter } from '../../../../src/adapters/registry/retry-after.js';
+import { backoffMs, parseRetryAfter } from '../../../../src/adapters/http/retry-policy.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
