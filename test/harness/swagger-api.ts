@@ -22,7 +22,7 @@ export interface Schema {
   items?: Schema;
   additionalProperties?: boolean | Schema;
 }
-interface Param extends Schema {
+interface Param extends Omit<Schema, 'required'> {
   name: string;
   in: 'path' | 'query' | 'body' | 'header' | 'formData';
   required?: boolean;
@@ -152,8 +152,8 @@ export function validateSwaggerRequest(doc: SwaggerDocument, m: SwaggerMatch, qu
 export function validateSwaggerResponse(doc: SwaggerDocument, m: SwaggerMatch, status: number, body: unknown): string[] {
   let response = m.operation.responses[String(status)];
   if (!response) return [`${m.operation.operationId}: status ${status} is not a documented response`];
-  if (response.$ref) response = deref(doc, response.$ref);
-  if (!response.schema) return [];
+  if (response.$ref) response = deref<{ schema?: Schema }>(doc, response.$ref);
+  if (!response?.schema) return [];
   return validateSwaggerSchema(doc, response.schema, body, `${m.operation.operationId} ${status} response`, 'response');
 }
 
