@@ -1538,7 +1538,7 @@ var require_parse = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -1553,11 +1553,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -1634,7 +1634,7 @@ var require_parse = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -1647,10 +1647,10 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -8682,9 +8682,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -10867,8 +10867,8 @@ var require_get_intrinsic = __commonJS({
         throw new $SyntaxError("invalid intrinsic syntax, expected opening `%`");
       }
       var result = [];
-      $replace(string, rePropName, function(match, number, quote, subString) {
-        result[result.length] = quote ? $replace(subString, reEscapeChar, "$1") : number || match;
+      $replace(string, rePropName, function(match, number, quote2, subString) {
+        result[result.length] = quote2 ? $replace(subString, reEscapeChar, "$1") : number || match;
       });
       return result;
     };
@@ -18191,7 +18191,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute3 ? `/${normalized2}` : normalized2;
     }
-    function join6(...args) {
+    function join7(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -18291,13 +18291,13 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     };
     var serializeValue = (value) => {
       if (typeof value !== "string") return value;
-      const quote = value.startsWith(" ") || value.endsWith(" ") || /[#;]/.test(value) ? '"' : "";
+      const quote2 = value.startsWith(" ") || value.endsWith(" ") || /[#;]/.test(value) ? '"' : "";
       const escaped = value.replace(/[\\"\n\t]/g, (c) => {
         if (c === "\n") return "\\n";
         if (c === "	") return "\\t";
         return `\\${c}`;
       });
-      return `${quote}${escaped}${quote}`;
+      return `${quote2}${escaped}${quote2}`;
     };
     var lower = (text) => {
       return text != null ? text.toLowerCase() : null;
@@ -18602,7 +18602,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock(
             key,
-            async () => fs3.write(join6(gitdir, key), `${value.trim()}
+            async () => fs3.write(join7(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -18626,7 +18626,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join7(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -18644,7 +18644,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join7(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -18671,7 +18671,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join6(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join7(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -19846,7 +19846,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join7(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -20738,9 +20738,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join6(filepath, entry2.path), entry2);
+          map.set(join7(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join6(filepath, entry2.path));
+        return tree.entries().map((entry2) => join7(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -20835,9 +20835,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join6(dir, filepath));
+        const names = await fs3.readdir(join7(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join6(filepath, name));
+        return names.map((name) => join7(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -21117,7 +21117,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join6(filepath, entry);
+            const subpath = join7(filepath, entry);
             return fs3.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -21414,7 +21414,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute2(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join6(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join7(dirname2(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -21436,7 +21436,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -21517,17 +21517,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join6(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join7(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join6(gitdir, "info", "exclude");
+        const excludesFile = join7(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join6(dir, ".gitignore"),
+            gitignore: join7(dir, ".gitignore"),
             filepath
           }
         ];
@@ -21536,7 +21536,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join6(dir, folder, ".gitignore"),
+            gitignore: join7(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -21619,7 +21619,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -21683,17 +21683,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join6(dir, currentFilepath));
+        const stats = await fs3.lstat(join7(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join6(dir, currentFilepath));
+          const children = await fs3.readdir(join7(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join7(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -21707,7 +21707,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join7(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -21716,7 +21716,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join6(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join7(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join7(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -21744,7 +21744,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join7(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -22217,7 +22217,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -22287,7 +22287,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote,
       url,
       force = false
@@ -22357,7 +22357,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -22440,7 +22440,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -23114,7 +23114,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -23195,7 +23195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -23465,7 +23465,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join6(dir, filepath);
+      const currentFilepath = join7(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -23634,7 +23634,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join6(dir, filepath))
+                  stats: await fs3.lstat(join7(dir, filepath))
                 });
               return {
                 method: "write",
@@ -23647,7 +23647,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join6(dir, op.filepath);
+          const currentFilepath = join7(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -23847,7 +23847,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -24365,7 +24365,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join7(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -24386,7 +24386,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join7(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -24955,7 +24955,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join6(gitdir, res.packfile);
+        const fullpath = join7(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -24971,7 +24971,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join7(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -25085,7 +25085,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -25148,7 +25148,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       message,
       author,
       committer,
@@ -25197,7 +25197,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -25238,7 +25238,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref
     }) {
       try {
@@ -25256,7 +25256,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -25276,7 +25276,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote
     }) {
       try {
@@ -25298,7 +25298,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -25327,7 +25327,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join7(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -25370,7 +25370,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -25391,7 +25391,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join7(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -25683,7 +25683,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       url,
       remote,
@@ -25741,7 +25741,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -25797,7 +25797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -25819,7 +25819,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join6(filepath, ".git"))) {
+      if (await fs3.exists(join7(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname2(filepath);
@@ -25839,7 +25839,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join6(dir, ".git"), path }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join7(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -25863,7 +25863,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       path
     }) {
       try {
@@ -26052,7 +26052,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join6(dir, filepath);
+        filepath = join7(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -26073,7 +26073,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -26101,7 +26101,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join7(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -26175,7 +26175,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -26204,7 +26204,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath
     }) {
       try {
@@ -26228,7 +26228,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       remote
     }) {
       try {
@@ -26285,17 +26285,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join6(prefix, entry.path)
+            prefix: join7(prefix, entry.path)
           });
         } else {
-          filenames.push(join6(prefix, entry.path));
+          filenames.push(join7(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -26340,7 +26340,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -26364,7 +26364,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath
     }) {
       try {
@@ -26389,7 +26389,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -26488,7 +26488,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -26541,7 +26541,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join6(parentPath, entry.path);
+          result = join7(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -26558,7 +26558,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join6(parentPath, entry.path)
+              parentPath: join7(parentPath, entry.path)
             });
           });
         }
@@ -26743,7 +26743,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -26783,7 +26783,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -26860,7 +26860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids
     }) {
       const hash = new Hash();
@@ -26903,7 +26903,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join6(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join7(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -26914,7 +26914,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -26946,7 +26946,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       url,
       remote,
@@ -27016,7 +27016,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       start,
       finish
     }) {
@@ -27064,7 +27064,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -27367,7 +27367,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -27443,7 +27443,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -27469,7 +27469,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -27510,7 +27510,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -27537,7 +27537,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -27626,7 +27626,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -27650,7 +27650,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -27676,7 +27676,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -27752,7 +27752,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -27840,7 +27840,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -27870,7 +27870,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -27918,7 +27918,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join6(dir, filepath));
+        const object = dir && await fs3.read(join7(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -27926,7 +27926,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join6(dir, filepath));
+            stats = await fs3.lstat(join7(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -27946,7 +27946,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       depth
     }) {
@@ -27971,7 +27971,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       path,
       value,
       append = false
@@ -28039,7 +28039,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join7(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -28069,7 +28069,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join6(this.gitdir, _GitStashManager.refStash);
+        return join7(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -28077,7 +28077,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join6(this.gitdir, _GitStashManager.refLogsStash);
+        return join7(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -28383,7 +28383,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -28406,7 +28406,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join6(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join7(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -28436,7 +28436,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -28475,7 +28475,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join6(dir, filepath));
+        const stats = await fs3.lstat(join7(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -28485,7 +28485,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join6(dir, filepath), { autocrlf });
+            const object = await fs3.read(join7(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -28546,7 +28546,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join6(parent, segment);
+        parent = join7(parent, segment);
       }
       return true;
     }
@@ -28595,7 +28595,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -28668,7 +28668,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       object,
       force = false
@@ -28700,7 +28700,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -28720,7 +28720,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join6(dir, filepath));
+                const fileStats2 = await fs3.lstat(join7(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -28738,7 +28738,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join6(dir, filepath));
+          fileStats = await fs3.lstat(join7(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -28759,7 +28759,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, filepath)) : await fs3.read(join6(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join7(dir, filepath)) : await fs3.read(join7(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -28803,7 +28803,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       trees,
       map,
       reduce,
@@ -28831,7 +28831,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join6(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join7(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -28853,7 +28853,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -28875,7 +28875,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       type,
       object,
       format = "parsed",
@@ -28921,7 +28921,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join7(dir, ".git"),
       ref,
       value,
       force = false,
@@ -28976,7 +28976,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join7(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -28993,7 +28993,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join6(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join7(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60143,6 +60143,7 @@ var node_default = index;
 // src/adapters/git/git-auth.ts
 var TOKEN_USERNAME = "x-access-token";
 function splitCredentialedUrl(url) {
+  if (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(url)) return { url, credentials: void 0 };
   let parsed;
   try {
     parsed = new URL(url);
@@ -60228,7 +60229,7 @@ function toGitError(e, context) {
 
 // src/adapters/git/isomorphic-git-repository.ts
 var import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 
 // src/adapters/git/git-context.ts
 function repoPath(path) {
@@ -60303,6 +60304,73 @@ async function recoverWorkingCopy(ctx, options = {}) {
   return { removedLocks, restoredPaths };
 }
 
+// src/adapters/git/ssh-transport.ts
+import { execFile } from "node:child_process";
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+function sshSettingsFromEnv(env) {
+  const home = env["HOME"] || homedir();
+  return {
+    keyFile: env["TAGSTREAM_GIT_SSH_KEY_FILE"] || void 0,
+    knownHostsFile: env["TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE"] || join3(home, ".ssh", "known_hosts")
+  };
+}
+function isSshUrl(url) {
+  if (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(url)) return true;
+  if (url.includes("://")) return false;
+  return /^(?:[^@/\s]+@)?[^@/:\s]+:(?!\/\/)/.test(url) && !/^[A-Za-z]:[\\/]/.test(url);
+}
+var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+function sshCommand(settings) {
+  const parts = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${quote(settings.knownHostsFile)}`, "-o", "ConnectTimeout=30"];
+  if (settings.keyFile) parts.push("-i", quote(settings.keyFile), "-o", "IdentitiesOnly=yes");
+  return parts.join(" ");
+}
+function sshFailure(where, stderr, stdout, settings) {
+  const text = `${stdout}
+${stderr}`;
+  const detail = redact(stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join("; ")) || "git exited with an error";
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(text)) {
+    return new TagstreamError("Git", `${where}: the server's SSH host key is not trusted: it is not in ${settings.knownHostsFile} (set TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE; host keys are always verified)`);
+  }
+  if (/Permission denied \(|Authentication failed|no supported authentication/i.test(text)) {
+    return new TagstreamError("Git", `${where}: authentication failed, the server refused the SSH key${settings.keyFile ? ` ${settings.keyFile}` : " (no TAGSTREAM_GIT_SSH_KEY_FILE; tried the ssh agent)"}`);
+  }
+  if (/\[rejected\].*\((non-fast-forward|fetch first)\)/.test(text)) {
+    return new TagstreamError("PushRejected", `${where}: rejected, the remote branch has commits this copy does not (not a fast-forward)`, { retryable: true });
+  }
+  if (/\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|stale info)/.test(text)) {
+    return new TagstreamError("PushRejected", `${where}: rejected by the server, the branch moved (${detail})`, { retryable: true });
+  }
+  const transient = /Connection (refused|reset|timed out|closed)|Could not resolve hostname|Network is unreachable|kex_exchange_identification/i.test(text);
+  return new TagstreamError("Git", `${where}: ${detail}`, { retryable: transient });
+}
+function runGitOverSsh(dir, args, settings, where) {
+  const env = {
+    ...process.env,
+    GIT_SSH_COMMAND: sshCommand(settings),
+    GIT_SSH_VARIANT: "ssh",
+    GIT_TERMINAL_PROMPT: "0",
+    LC_ALL: "C",
+    LANG: "C"
+  };
+  delete env["GIT_SSH"];
+  return new Promise((resolveRun, reject) => {
+    execFile("git", ["-c", "core.hooksPath=/dev/null", ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolveRun({ stdout, stderr });
+      if (err.code === "ENOENT") {
+        return reject(new TagstreamError("Git", `${where}: SSH remotes need the git binary on PATH (isomorphic-git has no SSH transport)`));
+      }
+      const failure = sshFailure(where, stderr, stdout, settings);
+      reject(Object.assign(failure, { sshStderr: stderr }));
+    });
+  });
+}
+function isMissingRemoteRef(e) {
+  const stderr = e.sshStderr;
+  return typeof stderr === "string" && /couldn't find remote ref/i.test(stderr);
+}
+
 // src/adapters/git/isomorphic-git-repository.ts
 var DEFAULT_REMOTE = "origin";
 function fileStatus([, head, workdir, stage]) {
@@ -60357,8 +60425,17 @@ var IsomorphicGitRepository = class {
     const remote = options.remote ?? DEFAULT_REMOTE;
     const branch2 = await this.branchOf(options);
     const url = await this.remoteUrl(remote);
-    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const op = `fetch ${branch2} from ${remote}`;
+    if (isSshUrl(url)) {
+      try {
+        await runGitOverSsh(dir, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, `+refs/heads/${branch2}:refs/remotes/${remote}/${branch2}`], this.ctx.ssh, `${op} (${redact(url)})`);
+      } catch (e) {
+        if (isMissingRemoteRef(e)) return void 0;
+        throw e;
+      }
+      return this.remoteHeadOid({ remote, branch: branch2 });
+    }
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     try {
       await this.run(
         op,
@@ -60403,7 +60480,7 @@ var IsomorphicGitRepository = class {
       const present = [];
       const gone = [];
       for (const filepath of files) {
-        const exists = await fs3.promises.lstat(join3(dir, filepath)).then(
+        const exists = await fs3.promises.lstat(join4(dir, filepath)).then(
           () => true,
           () => false
         );
@@ -60425,6 +60502,12 @@ var IsomorphicGitRepository = class {
   async pushRef(remote, localRef, remoteRef, force, options) {
     const { fs: fs3, http, dir, cache } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const refspec = `${force ? "+" : ""}refs/heads/${localRef}:refs/heads/${remoteRef}`;
+      await runGitOverSsh(dir, ["push", "--porcelain", "--quiet", remote, refspec], this.ctx.ssh, `push ${remoteRef} to ${remote} (${redact(url)})`);
+      await import_isomorphic_git2.default.writeRef({ fs: fs3, dir, ref: `refs/remotes/${remote}/${remoteRef}`, value: await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, ref: `refs/heads/${localRef}` }), force: true });
+      return;
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     await this.run(
       `push ${remoteRef} to ${remote}`,
@@ -60474,6 +60557,10 @@ var IsomorphicGitRepository = class {
   async remoteDefaultBranch(remote, options) {
     const { http } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const { stdout } = await runGitOverSsh(this.dir, ["ls-remote", "--symref", remote, "HEAD"], this.ctx.ssh, `read the default branch of ${remote} (${redact(url)})`);
+      return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(stdout)?.[1];
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const refs = await this.run(
       `read the default branch of ${remote}`,
@@ -60562,7 +60649,33 @@ function createGitAdapter(options = {}) {
   const fs3 = options.fs ?? nodeFs;
   const http = options.http ?? node_default;
   const clock = options.clock ?? systemClock;
-  const context = (dir, credentials) => ({ fs: fs3, http, clock, dir, credentials, cache: {} });
+  const ssh = options.ssh ?? sshSettingsFromEnv({});
+  const context = (dir, credentials) => ({ fs: fs3, http, clock, dir, credentials, ssh, cache: {} });
+  async function cloneOverSsh(url, dir, branch2, depth) {
+    const where = `clone into ${dir} (${redact(url)})`;
+    await fs3.promises.mkdir(dir, { recursive: true });
+    await import_isomorphic_git3.default.init({ fs: fs3, dir, defaultBranch: branch2 ?? "main" });
+    await import_isomorphic_git3.default.setConfig({ fs: fs3, dir, path: "remote.origin.url", value: url });
+    await import_isomorphic_git3.default.setConfig({ fs: fs3, dir, path: "remote.origin.fetch", value: "+refs/heads/*:refs/remotes/origin/*" });
+    let wanted = branch2;
+    if (!wanted) {
+      const { stdout: stdout2 } = await runGitOverSsh(dir, ["ls-remote", "--symref", "origin", "HEAD"], ssh, where);
+      wanted = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(stdout2)?.[1] ?? "main";
+      await import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: "HEAD", value: `refs/heads/${wanted}`, symbolic: true, force: true });
+    }
+    const { stdout } = await runGitOverSsh(dir, ["ls-remote", "--heads", "origin", `refs/heads/${wanted}`], ssh, where);
+    if (stdout.trim() === "") {
+      if (branch2) throw new TagstreamError("Git", `${where}: the remote has no branch ${branch2}`);
+      return;
+    }
+    const depthArgs = depth ? [`--depth=${depth}`] : [];
+    await runGitOverSsh(dir, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...depthArgs, "origin", `+refs/heads/${wanted}:refs/remotes/origin/${wanted}`], ssh, where);
+    const oid = await import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: `refs/remotes/origin/${wanted}` });
+    await import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${wanted}`, value: oid, force: true });
+    await import_isomorphic_git3.default.setConfig({ fs: fs3, dir, path: `branch.${wanted}.remote`, value: "origin" });
+    await import_isomorphic_git3.default.setConfig({ fs: fs3, dir, path: `branch.${wanted}.merge`, value: `refs/heads/${wanted}` });
+    await import_isomorphic_git3.default.checkout({ fs: fs3, dir, ref: wanted, force: true });
+  }
   return {
     async open(dir, openOptions = {}) {
       const abs = resolve2(dir);
@@ -60581,7 +60694,8 @@ function createGitAdapter(options = {}) {
       if (existing && existing.length > 0) throw new TagstreamError("Git", `clone into ${dir}: the directory is not empty`);
       const auth = authCallbacks(credentials);
       try {
-        await import_isomorphic_git3.default.clone({
+        if (isSshUrl(url)) await cloneOverSsh(url, dir, cloneOptions.branch, cloneOptions.depth);
+        else await import_isomorphic_git3.default.clone({
           fs: fs3,
           http,
           dir,
@@ -60767,8 +60881,8 @@ function hint(status) {
 var import_yaml7 = __toESM(require_dist(), 1);
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join as join4, delimiter } from "node:path";
+import { homedir as homedir2 } from "node:os";
+import { join as join5, delimiter } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 var TOKEN_USERNAME2 = "<token>";
@@ -61047,9 +61161,9 @@ function dockerConfigCredentials(options = {}) {
       sources.push({ config: { ...config, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() }, helpers: false });
     }
     const explicit = options.files !== void 0;
-    const home = options.homeDir ?? env.HOME ?? homedir();
+    const home = options.homeDir ?? env.HOME ?? homedir2();
     const files = options.files ?? [
-      env.DOCKER_CONFIG ? join4(env.DOCKER_CONFIG, "config.json") : join4(home, ".docker", "config.json"),
+      env.DOCKER_CONFIG ? join5(env.DOCKER_CONFIG, "config.json") : join5(home, ".docker", "config.json"),
       ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
     ];
     for (const file of files) {
@@ -63368,7 +63482,7 @@ async function main(reconcile2, options = {}) {
     appendFile: (path, data) => appendFileSync(path, data, "utf8")
   });
   const clock = options.clock ?? systemClock;
-  const gitPort = options.git ?? createGitAdapter({ clock });
+  const gitPort = options.git ?? createGitAdapter({ clock, ssh: sshSettingsFromEnv(env) });
   const workspaceRoot = env["GITHUB_WORKSPACE"] ?? process.cwd();
   const temps = [];
   const contextFor = async (inputs, git4) => {
