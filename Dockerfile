@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Tagstream daemon image: `tagstream serve` on a small Node runtime. Multi-stage: dependencies and
 # the TypeScript build happen in the first stage; the runtime stage holds only dist/, production
-# node_modules and package.json, runs as a non-root user, and needs no git binary (isomorphic-git).
+# node_modules and package.json, runs as a non-root user. isomorphic-git does all local Git work;
+# git + openssh-client are there only for SSH remotes (the network leg of fetch/push over SSH).
 # Build: docker build -t tagstream .    Run: see examples/deploy/.
 
 ARG NODE_IMAGE=node:24-alpine
@@ -17,6 +18,7 @@ RUN npx tsc -p tsconfig.build.json \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+RUN apk add --no-cache git openssh-client
 ENV NODE_ENV=production \
     TAGSTREAM_LISTEN=0.0.0.0:8080 \
     TAGSTREAM_DATA_DIR=/var/lib/tagstream/repo \

@@ -741,11 +741,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename2 = shortcut ? basenameOf(path) : path;
+        const basename3 = shortcut ? basenameOf(path) : path;
         for (let index3 = length - 1; index3 >= 0; index3--) {
           const rule = rules[index3];
           if (rule[mode].test(
-            shortcut && rule._basenameOnly ? basename2 : path
+            shortcut && rule._basenameOnly ? basename3 : path
           )) {
             const { negative } = rule;
             const ret = {
@@ -1538,7 +1538,7 @@ var require_parse = __commonJS({
       const parts = [];
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let value = "";
       let escaped = false;
       for (const ch of input) {
@@ -1553,11 +1553,11 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           value += ch;
           continue;
         }
-        if (quote === 0) {
+        if (quote2 === 0) {
           if (ch === "[") {
             bracket++;
           } else if (ch === "]" && bracket > 0) {
@@ -1634,7 +1634,7 @@ var require_parse = __commonJS({
       }
       let bracket = 0;
       let paren = 0;
-      let quote = 0;
+      let quote2 = 0;
       let escaped = false;
       for (let i = 1; i < pattern.length; i++) {
         const ch = pattern[i];
@@ -1647,10 +1647,10 @@ var require_parse = __commonJS({
           continue;
         }
         if (ch === '"') {
-          quote = quote === 1 ? 0 : 1;
+          quote2 = quote2 === 1 ? 0 : 1;
           continue;
         }
-        if (quote === 1) {
+        if (quote2 === 1) {
           continue;
         }
         if (ch === "[") {
@@ -1758,7 +1758,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse2 = (input, options) => {
+    var parse3 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -1928,7 +1928,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse2(rest, { ...options, fastpaths: false }).output;
+            const expression = parse3(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -2027,9 +2027,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix = POSIX_REGEX_SOURCE[rest2];
-                if (posix) {
-                  prev.value = pre + posix;
+                const posix2 = POSIX_REGEX_SOURCE[rest2];
+                if (posix2) {
+                  prev.value = pre + posix2;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -2451,7 +2451,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse2.fastpaths = (input, options) => {
+    parse3.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -2516,7 +2516,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module.exports = parse2;
+    module.exports = parse3;
   }
 });
 
@@ -2525,7 +2525,7 @@ var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
     var scan = require_scan();
-    var parse2 = require_parse();
+    var parse3 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -2546,7 +2546,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix = opts.windows;
+      const posix2 = opts.windows;
       const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -2556,8 +2556,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix });
-        const result = { glob, state, regex, posix, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix2 });
+        const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -2582,7 +2582,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch4.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -2590,7 +2590,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -2599,21 +2599,21 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch4.matchBase(input, regex, options, posix);
+          match = picomatch4.matchBase(input, regex, options, posix2);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch4.matchBase = (input, glob, options, posix = options && options.windows) => {
+    picomatch4.matchBase = (input, glob, options, posix2 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix }));
+      return regex.test(utils.basename(input, { windows: posix2 }));
     };
     picomatch4.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
     picomatch4.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
-      return parse2(pattern, { ...options, fastpaths: false });
+      return parse3(pattern, { ...options, fastpaths: false });
     };
     picomatch4.scan = (input, options) => scan(input, options);
     picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -2639,10 +2639,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed.output = parse3.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse2(input, options);
+        parsed = parse3(input, options);
       }
       return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -6640,10 +6640,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6657,7 +6657,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6681,7 +6681,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6697,7 +6697,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6788,7 +6788,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6802,13 +6802,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -6851,18 +6851,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep2, value } = collItem;
+        const { start, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6916,8 +6916,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap6 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6929,7 +6929,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6940,8 +6940,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6958,7 +6958,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7138,7 +7138,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -7155,24 +7155,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7355,25 +7355,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8183,14 +8183,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep2, value }) {
+    function stringifyItem({ start, key, sep: sep3, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -8682,9 +8682,9 @@ var require_lexer = __commonJS({
         }
       }
       *parseQuotedScalar() {
-        const quote = this.charAt(0);
-        let end = this.buffer.indexOf(quote, this.pos + 1);
-        if (quote === "'") {
+        const quote2 = this.charAt(0);
+        let end = this.buffer.indexOf(quote2, this.pos + 1);
+        if (quote2 === "'") {
           while (end !== -1 && this.buffer[end + 1] === "'")
             end = this.buffer.indexOf("'", end + 2);
         } else {
@@ -9357,18 +9357,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep2 }]
+            items: [{ start, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9521,15 +9521,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep2 }]
+                    items: [{ start: start2, key, sep: sep3 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9723,13 +9723,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep2 }]
+              items: [{ start, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -9907,7 +9907,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -9948,7 +9948,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document2.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -10867,8 +10867,8 @@ var require_get_intrinsic = __commonJS({
         throw new $SyntaxError("invalid intrinsic syntax, expected opening `%`");
       }
       var result = [];
-      $replace(string, rePropName, function(match, number, quote, subString) {
-        result[result.length] = quote ? $replace(subString, reEscapeChar, "$1") : number || match;
+      $replace(string, rePropName, function(match, number, quote2, subString) {
+        result[result.length] = quote2 ? $replace(subString, reEscapeChar, "$1") : number || match;
       });
       return result;
     };
@@ -11779,8 +11779,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve5, reject) {
-          deferredResolve = resolve5;
+        deferred = new this.Promise(function(resolve6, reject) {
+          deferredResolve = resolve6;
           deferredReject = reject;
         });
       }
@@ -11936,17 +11936,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve5, reject) {
+        return new this.Promise(function(resolve6, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve5(ret);
+                resolve6(ret);
               }
             });
           } else {
-            resolve5(fnx());
+            resolve6(fnx());
           }
         });
       }
@@ -16337,7 +16337,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve5, reject) => {
+      return new P((resolve6, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -16345,10 +16345,10 @@ var require_pify = __commonJS({
                 reject(result);
               } else {
                 result.shift();
-                resolve5(result);
+                resolve6(result);
               }
             } else {
-              resolve5(result);
+              resolve6(result);
             }
           });
         } else if (options.errorFirst) {
@@ -16356,11 +16356,11 @@ var require_pify = __commonJS({
             if (error) {
               reject(error);
             } else {
-              resolve5(result);
+              resolve6(result);
             }
           });
         } else {
-          args.push(resolve5);
+          args.push(resolve6);
         }
         fn.apply(this, args);
       });
@@ -17742,14 +17742,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         return result;
       }
     };
-    function basename2(path) {
+    function basename3(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last > -1) {
         path = path.slice(last + 1);
       }
       return path;
     }
-    function dirname2(path) {
+    function dirname3(path) {
       const last = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -17762,12 +17762,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const dir = {
             type: "tree",
             fullpath: name,
-            basename: basename2(name),
+            basename: basename3(name),
             metadata: {},
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir(dirname2(name));
+          dir.parent = mkdir(dirname3(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -17777,10 +17777,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const file = {
             type: "blob",
             fullpath: name,
-            basename: basename2(name),
+            basename: basename3(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir(dirname2(name)),
+            parent: mkdir(dirname3(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -18191,7 +18191,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute3 ? `/${normalized2}` : normalized2;
     }
-    function join6(...args) {
+    function join9(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i = 0; i < args.length; ++i) {
@@ -18291,13 +18291,13 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     };
     var serializeValue = (value) => {
       if (typeof value !== "string") return value;
-      const quote = value.startsWith(" ") || value.endsWith(" ") || /[#;]/.test(value) ? '"' : "";
+      const quote2 = value.startsWith(" ") || value.endsWith(" ") || /[#;]/.test(value) ? '"' : "";
       const escaped = value.replace(/[\\"\n\t]/g, (c) => {
         if (c === "\n") return "\\n";
         if (c === "	") return "\\t";
         return `\\${c}`;
       });
-      return `${quote}${escaped}${quote}`;
+      return `${quote2}${escaped}${quote2}`;
     };
     var lower = (text) => {
       return text != null ? text.toLowerCase() : null;
@@ -18602,7 +18602,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key, value] of actualRefsToWrite) {
           await acquireLock(
             key,
-            async () => fs3.write(join6(gitdir, key), `${value.trim()}
+            async () => fs3.write(join9(gitdir, key), `${value.trim()}
 `, "utf8")
           );
         }
@@ -18626,7 +18626,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join9(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -18644,7 +18644,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join6(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join9(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -18671,7 +18671,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join6(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join9(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -19846,7 +19846,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join9(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -20738,9 +20738,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join6(filepath, entry2.path), entry2);
+          map.set(join9(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join6(filepath, entry2.path));
+        return tree.entries().map((entry2) => join9(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -20835,9 +20835,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join6(dir, filepath));
+        const names = await fs3.readdir(join9(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join6(filepath, name));
+        return names.map((name) => join9(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -21092,7 +21092,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp(mkdir, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -21102,7 +21102,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve5) => setTimeout(resolve5, 0));
+              await new Promise((resolve6) => setTimeout(resolve6, 0));
               continue;
             }
             throw err2;
@@ -21117,7 +21117,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join6(filepath, entry);
+            const subpath = join9(filepath, entry);
             return fs3.lstat(subpath).then((stat) => {
               if (!stat) return;
               return stat.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -21265,7 +21265,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname2(filepath));
+          await this.mkdir(dirname3(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -21414,7 +21414,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           if (isAbsolute2(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join6(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join9(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -21436,7 +21436,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -21517,17 +21517,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join6(dir, ".git"), filepath }) {
-        if (basename2(filepath) === ".git") return true;
+      static async isIgnored({ fs: fs3, dir, gitdir = join9(dir, ".git"), filepath }) {
+        if (basename3(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join6(gitdir, "info", "exclude");
+        const excludesFile = join9(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join6(dir, ".gitignore"),
+            gitignore: join9(dir, ".gitignore"),
             filepath
           }
         ];
@@ -21536,7 +21536,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const folder = pieces.slice(0, i).join("/");
           const file = pieces.slice(i).join("/");
           pairs.push({
-            gitignore: join6(dir, folder, ".gitignore"),
+            gitignore: join9(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -21546,7 +21546,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const ign = ignore2();
           if (index4 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname2(p.filepath);
+          const parentdir = dirname3(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -21619,7 +21619,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -21683,17 +21683,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join6(dir, currentFilepath));
+        const stats = await fs3.lstat(join9(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join6(dir, currentFilepath));
+          const children = await fs3.readdir(join9(dir, currentFilepath));
           if (parallel) {
             const promises2 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join9(currentFilepath, child)],
                 index: index4,
                 force,
                 parallel,
@@ -21707,7 +21707,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join6(currentFilepath, child)],
+                filepath: [join9(currentFilepath, child)],
                 index: index4,
                 force,
                 parallel,
@@ -21716,7 +21716,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join6(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join9(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join9(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index4.insert({ filepath: currentFilepath, stats, oid });
@@ -21744,7 +21744,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join9(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -22217,7 +22217,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -22287,7 +22287,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       remote,
       url,
       force = false
@@ -22357,7 +22357,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -22440,7 +22440,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function branch2({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -23114,7 +23114,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -23195,7 +23195,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       index: index4,
       ourOid,
       baseOid,
@@ -23221,7 +23221,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         gitdir,
         trees: [ourTree, baseTree, theirTree],
         map: async function(filepath, [ours, base, theirs]) {
-          const path = basename2(filepath);
+          const path = basename3(filepath);
           const ourChange = await modified(ours, base);
           const theirChange = await modified(theirs, base);
           switch (`${ourChange}-${theirChange}`) {
@@ -23465,7 +23465,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join6(dir, filepath);
+      const currentFilepath = join9(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -23634,7 +23634,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join6(dir, filepath))
+                  stats: await fs3.lstat(join9(dir, filepath))
                 });
               return {
                 method: "write",
@@ -23647,7 +23647,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join6(dir, op.filepath);
+          const currentFilepath = join9(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -23847,7 +23847,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -24127,8 +24127,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
-    function splitAndAssert(line, sep2, expected) {
-      const split = line.trim().split(sep2);
+    function splitAndAssert(line, sep3, expected) {
+      const split = line.trim().split(sep3);
       if (split.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
@@ -24365,7 +24365,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join9(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -24386,7 +24386,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join6(gitdir, "shallow");
+        const filepath = join9(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -24436,9 +24436,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve5 = this._waiting;
+          const resolve6 = this._waiting;
           this._waiting = null;
-          resolve5({ value: chunk });
+          resolve6({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -24446,9 +24446,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve5 = this._waiting;
+          const resolve6 = this._waiting;
           this._waiting = null;
-          resolve5({ done: true });
+          resolve6({ done: true });
         }
       }
       destroy(err) {
@@ -24467,8 +24467,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve5) => {
-          this._waiting = resolve5;
+        return new Promise((resolve6) => {
+          this._waiting = resolve6;
         });
       }
     };
@@ -24623,7 +24623,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -24650,11 +24650,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream.error ? reject(stream.error) : resolve5({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve6({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream.error ? reject(stream.error) : resolve5({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve6({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -24955,7 +24955,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join6(gitdir, res.packfile);
+        const fullpath = join9(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -24971,7 +24971,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join9(dir, ".git"),
       defaultBranch = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -25085,7 +25085,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -25148,7 +25148,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       message,
       author,
       committer,
@@ -25197,7 +25197,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -25238,7 +25238,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref
     }) {
       try {
@@ -25256,7 +25256,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join9(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -25276,7 +25276,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       remote
     }) {
       try {
@@ -25298,7 +25298,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join9(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -25327,7 +25327,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join6(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join9(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -25370,7 +25370,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -25391,7 +25391,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join6(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join9(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -25683,7 +25683,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       url,
       remote,
@@ -25741,7 +25741,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -25797,7 +25797,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -25819,10 +25819,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join6(filepath, ".git"))) {
+      if (await fs3.exists(join9(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === filepath) {
           throw new NotFoundError(`git root for ${filepath}`);
         }
@@ -25839,7 +25839,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join6(dir, ".git"), path }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join9(dir, ".git"), path }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -25863,7 +25863,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       path
     }) {
       try {
@@ -26052,7 +26052,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join6(dir, filepath);
+        filepath = join9(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -26073,7 +26073,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -26101,7 +26101,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join6(dir, ".git"),
+      gitdir = bare ? dir : join9(dir, ".git"),
       defaultBranch = "master"
     }) {
       try {
@@ -26175,7 +26175,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -26204,7 +26204,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath
     }) {
       try {
@@ -26228,7 +26228,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       remote
     }) {
       try {
@@ -26285,17 +26285,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join6(prefix, entry.path)
+            prefix: join9(prefix, entry.path)
           });
         } else {
-          filenames.push(join6(prefix, entry.path));
+          filenames.push(join9(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -26340,7 +26340,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -26364,7 +26364,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath
     }) {
       try {
@@ -26389,7 +26389,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join9(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -26488,7 +26488,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join9(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -26541,7 +26541,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join6(parentPath, entry.path);
+          result = join9(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -26558,7 +26558,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join6(parentPath, entry.path)
+              parentPath: join9(parentPath, entry.path)
             });
           });
         }
@@ -26743,7 +26743,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -26783,7 +26783,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -26860,7 +26860,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oids
     }) {
       const hash = new Hash();
@@ -26903,7 +26903,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join6(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join9(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -26914,7 +26914,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -26946,7 +26946,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       url,
       remote,
@@ -27016,7 +27016,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       start,
       finish
     }) {
@@ -27064,7 +27064,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -27367,7 +27367,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -27443,7 +27443,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -27469,7 +27469,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -27510,7 +27510,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -27537,7 +27537,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       format = "parsed",
       filepath = void 0,
@@ -27626,7 +27626,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -27650,7 +27650,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -27676,7 +27676,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -27752,7 +27752,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -27840,7 +27840,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -27870,7 +27870,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -27918,7 +27918,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join6(dir, filepath));
+        const object = dir && await fs3.read(join9(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -27926,7 +27926,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join6(dir, filepath));
+            stats = await fs3.lstat(join9(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -27946,7 +27946,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       depth
     }) {
@@ -27971,7 +27971,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       path,
       value,
       append = false
@@ -28039,7 +28039,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join6(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join9(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -28069,7 +28069,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join6(this.gitdir, _GitStashManager.refStash);
+        return join9(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -28077,7 +28077,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join6(this.gitdir, _GitStashManager.refLogsStash);
+        return join9(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -28383,7 +28383,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -28406,7 +28406,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join6(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join9(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -28436,7 +28436,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -28475,7 +28475,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join6(dir, filepath));
+        const stats = await fs3.lstat(join9(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -28485,7 +28485,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join6(dir, filepath), { autocrlf });
+            const object = await fs3.read(join9(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -28546,15 +28546,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join6(parent, segment);
+        parent = join9(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs3, cache, gitdir: updatedGitdir, tree, path }) {
       if (typeof path === "string") path = path.split("/");
-      const dirname3 = path.shift();
+      const dirname4 = path.shift();
       for (const entry of tree) {
-        if (entry.path === dirname3) {
+        if (entry.path === dirname4) {
           if (path.length === 0) {
             return entry.oid;
           }
@@ -28595,7 +28595,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -28668,7 +28668,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function tag({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       object,
       force = false
@@ -28700,7 +28700,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -28720,7 +28720,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index4) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join6(dir, filepath));
+                const fileStats2 = await fs3.lstat(join9(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -28738,7 +28738,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join6(dir, filepath));
+          fileStats = await fs3.lstat(join9(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -28759,7 +28759,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join6(dir, filepath)) : await fs3.read(join6(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join9(dir, filepath)) : await fs3.read(join9(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -28803,7 +28803,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function walk({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       trees,
       map,
       reduce,
@@ -28831,7 +28831,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join6(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join9(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -28853,7 +28853,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -28875,7 +28875,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       type,
       object,
       format = "parsed",
@@ -28921,7 +28921,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join6(dir, ".git"),
+      gitdir = join9(dir, ".git"),
       ref,
       value,
       force = false,
@@ -28976,7 +28976,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join6(dir, ".git"), tag: tag2 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join9(dir, ".git"), tag: tag2 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -28993,7 +28993,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join6(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join9(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -32211,9 +32211,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -32251,9 +32251,9 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
-              return err2 ? reject(err2) : resolve5(data);
+              return err2 ? reject(err2) : resolve6(data);
             });
           });
         }
@@ -35759,8 +35759,8 @@ var require_promise = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -37186,12 +37186,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -38075,12 +38075,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -38397,16 +38397,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request4 = requests[i];
@@ -38419,7 +38419,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -38826,8 +38826,8 @@ var require_pool_base = __commonJS({
           }
           return Promise.all(closeAll);
         } else {
-          return new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          return new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -39949,7 +39949,7 @@ var require_socks5_proxy_agent = __commonJS({
         const proxyHost = this[kProxyUrl].hostname;
         const proxyPort = parseInt(this[kProxyUrl].port) || 1080;
         debug("creating SOCKS5 connection to", proxyHost, proxyPort);
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           this[kConnector]({
             hostname: proxyHost,
             host: proxyHost,
@@ -39959,7 +39959,7 @@ var require_socks5_proxy_agent = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -39969,14 +39969,14 @@ var require_socks5_proxy_agent = __commonJS({
           socket.destroy();
         });
         await socks5Client.handshake();
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve6, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 authentication timeout"));
           }, 5e3);
           const onAuthenticated = () => {
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve6();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -39985,14 +39985,14 @@ var require_socks5_proxy_agent = __commonJS({
           };
           if (socks5Client.state === STATES.AUTHENTICATED) {
             clearTimeout(timeout);
-            resolve5();
+            resolve6();
           } else {
             socks5Client.once("authenticated", onAuthenticated);
             socks5Client.once("error", onError);
           }
         });
         await socks5Client.connect(targetHost, targetPort);
-        await new Promise((resolve5, reject) => {
+        await new Promise((resolve6, reject) => {
           const timeout = setTimeout(() => {
             reject(new Error("SOCKS5 connection timeout"));
           }, 5e3);
@@ -40000,7 +40000,7 @@ var require_socks5_proxy_agent = __commonJS({
             debug("SOCKS5 tunnel established to", targetHost, targetPort, "via", info);
             clearTimeout(timeout);
             socks5Client.removeListener("error", onError);
-            resolve5();
+            resolve6();
           };
           const onError = (err) => {
             clearTimeout(timeout);
@@ -40043,8 +40043,8 @@ var require_socks5_proxy_agent = __commonJS({
                       socket,
                       servername: this[kRequestTls]?.servername || targetHost
                     });
-                    await new Promise((resolve5, reject) => {
-                      finalSocket.once("secureConnect", resolve5);
+                    await new Promise((resolve6, reject) => {
+                      finalSocket.once("secureConnect", resolve6);
                       finalSocket.once("error", reject);
                     });
                   }
@@ -41177,7 +41177,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           if (this[kContentLength] && this[kContentLength] > limit || this[kBytesRead] > limit) {
             this.destroy(new AbortError());
           }
@@ -41191,11 +41191,11 @@ var require_readable = __commonJS({
               if (signal.aborted) {
                 reject(signal.reason ?? new AbortError());
               } else {
-                resolve5(null);
+                resolve6(null);
               }
             });
           } else {
-            this.on("close", resolve5);
+            this.on("close", resolve6);
           }
           this.on("error", noop).on("data", () => {
             if (this[kBytesRead] > limit) {
@@ -41223,7 +41223,7 @@ var require_readable = __commonJS({
     }
     function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -41238,7 +41238,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -41312,18 +41312,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2, encoding) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length, encoding));
+          resolve6(chunksDecode(body, length, encoding));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length, encoding)));
+          resolve6(JSON.parse(chunksDecode(body, length, encoding)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -41513,9 +41513,9 @@ var require_api_request = __commonJS({
     };
     function request4(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request4.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -41727,9 +41727,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -42017,9 +42017,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -42112,9 +42112,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -43388,7 +43388,7 @@ var require_snapshot_recorder = __commonJS({
   "node_modules/undici/lib/mock/snapshot-recorder.js"(exports, module) {
     "use strict";
     var { writeFile, readFile: readFile2, mkdir } = __require("node:fs/promises");
-    var { dirname: dirname2, resolve: resolve5 } = __require("node:path");
+    var { dirname: dirname3, resolve: resolve6 } = __require("node:path");
     var { setTimeout: setTimeout2, clearTimeout: clearTimeout2 } = __require("node:timers");
     var { InvalidArgumentError, UndiciError } = require_errors2();
     var { hashId, isUrlExcludedFactory, normalizeHeaders, createHeaderFilters } = require_snapshot_utils();
@@ -43589,7 +43589,7 @@ var require_snapshot_recorder = __commonJS({
           throw new InvalidArgumentError("Snapshot path is required");
         }
         try {
-          const data = await readFile2(resolve5(path), "utf8");
+          const data = await readFile2(resolve6(path), "utf8");
           const parsed = JSON.parse(data);
           if (Array.isArray(parsed)) {
             this.#snapshots.clear();
@@ -43618,8 +43618,8 @@ var require_snapshot_recorder = __commonJS({
         if (!path) {
           throw new InvalidArgumentError("Snapshot path is required");
         }
-        const resolvedPath = resolve5(path);
-        await mkdir(dirname2(resolvedPath), { recursive: true });
+        const resolvedPath = resolve6(path);
+        await mkdir(dirname3(resolvedPath), { recursive: true });
         const data = Array.from(this.#snapshots.entries()).map(([hash, snapshot]) => ({
           hash,
           snapshot
@@ -51598,7 +51598,7 @@ var require_fetch = __commonJS({
         const agent = fetchParams.controller.dispatcher;
         const path = url.pathname + url.search;
         const hasTrailingQuestionMark = url.search.length === 0 && url.href[url.href.length - url.hash.length - 1] === "?";
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: hasTrailingQuestionMark ? `${path}?` : path,
             origin: url.origin,
@@ -51686,7 +51686,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -51739,7 +51739,7 @@ var require_fetch = __commonJS({
                   headersList.append(headerName, String(value), true);
                 }
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -51763,7 +51763,7 @@ var require_fetch = __commonJS({
                   headersList.append(nameStr, value.toString("latin1"), true);
                 }
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -55027,7 +55027,7 @@ var require_websocketstream = __commonJS({
         this.#handler.readyState = states.OPEN;
         const extensions = parsedExtensions ?? "";
         const protocol2 = response.headersList.get("sec-websocket-protocol") ?? "";
-        const readable = new ReadableStream({
+        const readable2 = new ReadableStream({
           start: (controller) => {
             this.#readableStreamController = controller;
           },
@@ -55041,11 +55041,11 @@ var require_websocketstream = __commonJS({
           close: () => closeWebSocketConnection(this.#handler, null, null),
           abort: (reason) => this.#closeUsingReason(reason)
         });
-        this.#readableStream = readable;
+        this.#readableStream = readable2;
         this.#openedPromise.resolve({
           extensions,
           protocol: protocol2,
-          readable,
+          readable: readable2,
           writable
         });
       }
@@ -56592,13 +56592,13 @@ function formatOpenShiftReference(ref) {
 var FROM_FORMS = "must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>";
 function parseFromReference(stream, tagName, from) {
   const namespace = from.namespace || stream.namespace;
-  const sep2 = from.kind === "ImageStreamImage" ? "@" : ":";
-  const parts = from.name.split(sep2);
+  const sep3 = from.kind === "ImageStreamImage" ? "@" : ":";
+  const parts = from.name.split(sep3);
   if (parts.length === 1 && parts[0] !== "") return { namespace, stream: stream.name, tagOrId: from.name };
   const [name = "", tagOrId = ""] = parts;
   if (parts.length === 2 && name !== "") {
     if (tagOrId !== "") return { namespace, stream: name, tagOrId };
-    if (sep2 === ":") return { namespace, stream: name, tagOrId: "latest" };
+    if (sep3 === ":") return { namespace, stream: name, tagOrId: "latest" };
   }
   throw new TagstreamError("Invalid", `spec.tags[${tagName}].from.name: Invalid value: "${from.name}": ${FROM_FORMS}`);
 }
@@ -56952,11 +56952,26 @@ var ANNOTATION_TRIGGER_KINDS = [
 function supportsAnnotationTriggers(kind) {
   return ANNOTATION_TRIGGER_KINDS.includes(kind);
 }
-function podSpecPath(kind) {
-  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : void 0;
+var PROBED_POD_SPEC_PATHS = [TEMPLATE_SPEC, ["spec", "jobTemplate", "spec", "template", "spec"]];
+function isCustomResource(object) {
+  const apiVersion = valueAt(object, ["apiVersion"]);
+  if (typeof apiVersion !== "string" || !apiVersion.includes("/")) return false;
+  const group = apiVersion.slice(0, apiVersion.indexOf("/"));
+  return group.includes(".") && !group.endsWith(".openshift.io") && !group.endsWith(".k8s.io");
 }
-function podSpecFieldPath(kind) {
-  return podSpecPath(kind)?.join(".");
+function isKnownPodKind(kind) {
+  return Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+function podSpecPath(kind, object) {
+  if (Object.hasOwn(POD_SPEC_PATHS, kind)) return POD_SPEC_PATHS[kind];
+  if (!isCustomResource(object)) return void 0;
+  return PROBED_POD_SPEC_PATHS.find((p) => Array.isArray(valueAt(object, [...p, "containers"])));
+}
+function podSpecFieldPath(kind, object) {
+  return podSpecPath(kind, object)?.join(".");
+}
+function evaluatesAnnotationTriggers(kind, object) {
+  return supportsAnnotationTriggers(kind) || !isKnownPodKind(kind) && podSpecPath(kind, object) !== void 0;
 }
 function podTemplateMetadataPath(kind) {
   const spec = podSpecPath(kind);
@@ -56978,7 +56993,7 @@ function valueAt(root, path) {
   return node;
 }
 function containerList(object, kind, list) {
-  const spec = podSpecPath(kind);
+  const spec = podSpecPath(kind, object);
   if (!spec) return [];
   const items = valueAt(object, [...spec, list]);
   if (!Array.isArray(items)) return [];
@@ -58796,21 +58811,21 @@ function insertFlow(ctx, coll, key, value, index3) {
     const k = ctx.format === "json" ? JSON.stringify(key) : renderKey(key);
     return `${k}${multiLine ? ": " : pairSep}${v}`;
   };
-  const sep2 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
+  const sep3 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
   if (n === 0) {
     const inner = multiLine ? `${layout.eol}${itemIndent}${member(itemIndent)}${layout.eol}${lineIndent(text, open)}` : member("");
     return [{ start: open + 1, end: close, text: inner }];
   }
-  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep2 }];
+  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep3 }];
   const after = itemSpan(coll, n - 1)[1];
-  return [{ start: after, end: after, text: sep2 + member(itemIndent) }];
+  return [{ start: after, end: after, text: sep3 + member(itemIndent) }];
 }
 function pairSeparator(text, pair) {
   const keyEnd = pair.key?.range?.[1];
   const valueStart = pair.value?.range?.[0];
   if (keyEnd === void 0 || valueStart === void 0) return ": ";
-  const sep2 = text.slice(keyEnd, valueStart);
-  return /^\s*:\s*$/.test(sep2) && !sep2.includes("\n") ? sep2 : ": ";
+  const sep3 = text.slice(keyEnd, valueStart);
+  return /^\s*:\s*$/.test(sep3) && !sep3.includes("\n") ? sep3 : ": ";
 }
 function insertBlock(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
@@ -59106,8 +59121,8 @@ function triggerAnnotationOf(workload) {
 }
 var EMPTY_PLAN = Object.freeze({ changes: [], errors: [], skipped: [] });
 function applyTriggers(workload, streams, opts = {}) {
-  const specPath = podSpecFieldPath(workload.kind);
-  if (!specPath || !supportsAnnotationTriggers(workload.kind)) return EMPTY_PLAN;
+  const specPath = podSpecFieldPath(workload.kind, workload.object);
+  if (!specPath || !evaluatesAnnotationTriggers(workload.kind, workload.object)) return EMPTY_PLAN;
   const raw2 = triggerAnnotationOf(workload);
   if (raw2 === void 0) return EMPTY_PLAN;
   const location = opts.annotationLocation ?? workload.site?.location ?? { file: "<unknown>" };
@@ -59539,7 +59554,9 @@ function scanYamlMarkers(file) {
 }
 function namespaceOf(value) {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return void 0;
-  const metadata = value["metadata"];
+  const v = value;
+  if (v["kind"] === "Kustomization" && typeof v["namespace"] === "string" && v["namespace"] !== "") return v["namespace"];
+  const metadata = v["metadata"];
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) return void 0;
   const ns = metadata["namespace"];
   return typeof ns === "string" && ns !== "" ? ns : void 0;
@@ -60301,11 +60318,11 @@ var Jsep = class _Jsep {
   gobbleStringLiteral() {
     let str2 = "";
     const startIndex = this.index;
-    const quote = this.expr.charAt(this.index++);
+    const quote2 = this.expr.charAt(this.index++);
     let closed = false;
     while (this.index < this.expr.length) {
       let ch = this.expr.charAt(this.index++);
-      if (ch === quote) {
+      if (ch === quote2) {
         closed = true;
         break;
       } else if (ch === "\\") {
@@ -61610,7 +61627,7 @@ function located(severity, message, where) {
 function planTargets(input) {
   const diagnostics = [];
   const blocked2 = input.blocked ?? /* @__PURE__ */ new Set();
-  const resolve5 = (namespace, stream, tag, field, where) => {
+  const resolve6 = (namespace, stream, tag, field, where) => {
     const key = streamKey(namespace, stream);
     const s = input.streams.get(key);
     const trigger = `${key}:${tag}`;
@@ -61637,7 +61654,7 @@ function planTargets(input) {
     for (const p of scan.problems) diagnostics.push(located("error", p.reason, p.location ?? { file: file.path }));
     for (const m of scan.markers) {
       const ns = m.ref.namespace ?? m.namespace ?? input.defaultNamespace;
-      const r = resolve5(ns, m.ref.stream, m.ref.tag, m.ref.field, m.markerLocation);
+      const r = resolve6(ns, m.ref.stream, m.ref.tag, m.ref.field, m.markerLocation);
       if (r) wanted.push({ kind: "marker", file, docIndex: m.docIndex, path: m.path, current: m.value, field: m.ref.field, trigger: r.trigger, to: r.value, where: m.location });
     }
   }
@@ -61665,7 +61682,7 @@ function planTargets(input) {
               continue;
             }
             const ns = rule.from.namespace ?? namespaceOf2(sd.value) ?? input.defaultNamespace;
-            const r = resolve5(ns, rule.from.stream, rule.from.tag, set.field, set.location);
+            const r = resolve6(ns, rule.from.stream, rule.from.tag, set.field, set.location);
             if (r) wanted.push({ kind: "rule", file, docIndex: sd.index, path: match.path, current: match.value, field: set.field, trigger: r.trigger, to: r.value, where });
           }
         }
@@ -61713,13 +61730,13 @@ function planTargets(input) {
     for (const f of scan.froms) {
       const ns = f.ref.namespace ?? input.defaultNamespace;
       const field = f.ref.field;
-      const r = resolve5(ns, f.ref.stream, f.ref.tag, "reference", f.markerLocation);
+      const r = resolve6(ns, f.ref.stream, f.ref.tag, "reference", f.markerLocation);
       if (!r) continue;
       let to = r.value;
       if (field === "tag-digest") {
-        const td = resolve5(ns, f.ref.stream, f.ref.tag, "tag-digest", f.markerLocation);
+        const td = resolve6(ns, f.ref.stream, f.ref.tag, "tag-digest", f.markerLocation);
         if (!td) continue;
-        const name = resolve5(ns, f.ref.stream, f.ref.tag, "name", f.markerLocation);
+        const name = resolve6(ns, f.ref.stream, f.ref.tag, "name", f.markerLocation);
         if (!name) continue;
         to = `${name.value}:${td.value}`;
       }
@@ -61892,7 +61909,15 @@ function planWorkload(w, index3, localRepository2, blocked2, diagnostics) {
   if (w.kind === "DeploymentConfig" && (w.hasImageChangeTriggers || reasons.has("image-change-trigger"))) {
     take(applyDeploymentConfigTriggers(w, index3, opts));
   } else if (w.triggersAnnotation !== void 0 || reasons.has("triggers-annotation")) {
-    take(applyTriggers(w, index3, opts));
+    const plan = applyTriggers(w, index3, opts);
+    take(plan);
+    const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
+    if (!podSpecPath(w.kind, w.object) && w.kind !== "DeploymentConfig") {
+      diagnostics.push({ severity: "warning", message: `${TRIGGER_ANNOTATION} is not applied: ${w.kind} ${w.namespace}/${w.name} has no pod template (looked for spec.template.spec.containers)`, ...where });
+    }
+    for (const s of plan.skipped) {
+      if (s.reason === "outside-pod-spec") diagnostics.push({ severity: "warning", message: `trigger fieldPath ${s.fieldPath} of ${w.kind} ${w.namespace}/${w.name} does not resolve: ${s.detail}`, ...where });
+    }
   }
   if (reasons.has("lookup-candidate") || w.resolveNames) {
     const lookup = resolveLocalNames(w, index3, opts);
@@ -62218,8 +62243,9 @@ function isTagstreamCommit(c) {
   return parseMoveTrailers(c.message).length > 0 || c.message.includes(`
 ${WORKLOAD_TRAILER}: `);
 }
-async function localCommits(git4, remoteHead) {
-  const history = await git4.log({ depth: MAX_LOCAL_COMMITS + 1 });
+async function localCommits(git5, remoteHead) {
+  if (await git5.headOid().catch(() => void 0) === void 0) return [];
+  const history = await git5.log({ depth: MAX_LOCAL_COMMITS + 1 });
   const local = [];
   for (const c of history) {
     if (c.oid === remoteHead) break;
@@ -62230,18 +62256,27 @@ async function localCommits(git4, remoteHead) {
   }
   return local.reverse().filter((c) => !isTagstreamCommit(c));
 }
-async function replayCommits(git4, workspace, commits) {
+async function hasUnpushedTagstreamCommit(git5, remoteHead) {
+  if (remoteHead === void 0) return false;
+  const history = await git5.log({ depth: MAX_LOCAL_COMMITS + 1 }).catch(() => []);
+  for (const c of history) {
+    if (c.oid === remoteHead) return false;
+    if (isTagstreamCommit(c)) return true;
+  }
+  return false;
+}
+async function replayCommits(git5, workspace, commits) {
   let replayed = 0;
   for (const c of commits) {
     const parent = c.parents[0];
     if (!parent || c.parents.length > 1) {
       throw new TagstreamError("Git", `local commit ${c.oid.slice(0, 12)} is a merge or root commit and cannot be replayed; push it first`);
     }
-    const head = await git4.headOid();
-    const files = await git4.changedFiles(parent, c.oid);
+    const head = await git5.headOid();
+    const files = await git5.changedFiles(parent, c.oid);
     for (const path of files) {
-      const base = await git4.readFileAt(parent, path);
-      const theirs = await git4.readFileAt(head, path);
+      const base = await git5.readFileAt(parent, path);
+      const theirs = await git5.readFileAt(head, path);
       const same = base === void 0 ? theirs === void 0 : theirs !== void 0 && base.equals(theirs);
       if (!same) {
         throw new TagstreamError(
@@ -62249,14 +62284,14 @@ async function replayCommits(git4, workspace, commits) {
           `local commit ${c.oid.slice(0, 12)} and the remote branch both changed ${path}; pull and resolve it, then run again`
         );
       }
-      const mine = await git4.readFileAt(c.oid, path);
+      const mine = await git5.readFileAt(c.oid, path);
       if (mine === void 0) continue;
       await workspace.writeFile(path, mine);
     }
     for (const path of files) {
-      if (await git4.readFileAt(c.oid, path) === void 0) await workspace.removeFile(path);
+      if (await git5.readFileAt(c.oid, path) === void 0) await workspace.removeFile(path);
     }
-    const oid = await git4.commit({
+    const oid = await git5.commit({
       files,
       message: c.message,
       author: { name: c.author.name, email: c.author.email },
@@ -62265,6 +62300,84 @@ async function replayCommits(git4, workspace, commits) {
     if (oid) replayed++;
   }
   return replayed;
+}
+
+// src/app/run-journal.ts
+import { createHash as createHash2 } from "node:crypto";
+var sha256 = (data) => createHash2("sha256").update(data).digest("hex");
+function parse(text) {
+  try {
+    const j = JSON.parse(text);
+    return j.version === 1 && Array.isArray(j.files) ? j : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function journalWriting(git5, files, commit) {
+  const journal = {
+    version: 1,
+    phase: "writing",
+    commit,
+    files: files.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) }))
+  };
+  await git5.writeJournal(JSON.stringify(journal));
+}
+async function journalCommitted(git5, files, commitOid) {
+  const journal = {
+    version: 1,
+    phase: "committed",
+    commit: true,
+    files: files.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) })),
+    commitOid
+  };
+  await git5.writeJournal(JSON.stringify(journal));
+}
+async function journalDone(git5) {
+  await git5.writeJournal(void 0);
+}
+async function currentText(workspace, path) {
+  try {
+    return await workspace.readFile(path);
+  } catch (e) {
+    if (e.code === "ENOENT") return null;
+    throw e;
+  }
+}
+async function finishInterruptedRun(git5, workspace, log, remote) {
+  const text = await git5.readJournal();
+  if (text === void 0) return void 0;
+  const journal = parse(text);
+  const files = journal?.files ?? [];
+  for (const f of files) await workspace.removeTemporaries(f.path);
+  const repaired = await git5.repair({ remote, unstage: journal?.commit ? files.map((f) => f.path) : [] });
+  const head = await git5.headOid().catch(() => void 0);
+  const restored = [];
+  const restoreTo = async (f) => {
+    if (!journal?.commit) return void 0;
+    if (journal.phase === "writing") return f.before;
+    if (head === journal.commitOid || head === void 0) return void 0;
+    const atHead = await git5.readFileAt(head, f.path);
+    return atHead === void 0 ? null : atHead.toString("utf8");
+  };
+  for (const f of files) {
+    const now = await currentText(workspace, f.path);
+    if (now === null || sha256(now) !== f.afterSha256) continue;
+    const target = await restoreTo(f);
+    if (target === void 0) continue;
+    const atHead = head === void 0 ? void 0 : await git5.readFileAt(head, f.path);
+    if (journal?.phase === "writing" && atHead !== void 0 && atHead.equals(now)) continue;
+    if (target === null) await workspace.removeFile(f.path);
+    else await workspace.writeFile(f.path, target);
+    restored.push(f.path);
+  }
+  log.warn("finishing an interrupted run", {
+    phase: journal?.phase ?? "unreadable journal",
+    restored,
+    removedObjects: repaired.removedObjects,
+    ...repaired.resetBranch ? { resetBranch: repaired.resetBranch } : {}
+  });
+  await journalDone(git5);
+  return { unpushedCommit: journal?.phase === "committed", restored };
 }
 
 // src/app/write-files.ts
@@ -62292,6 +62405,7 @@ var REVERT_HISTORY_DEPTH = 1e3;
 var DEFAULT_PUSH_ATTEMPTS = 5;
 async function loadHolds(ctx, ref) {
   if (!ctx.git) return /* @__PURE__ */ new Map();
+  if (ref === void 0 && await ctx.git.headOid().catch(() => void 0) === void 0) return /* @__PURE__ */ new Map();
   const history = await ctx.git.log({ ref, depth: REVERT_HISTORY_DEPTH });
   return computeHolds(history);
 }
@@ -62299,44 +62413,64 @@ function exitCodeOf(cs) {
   return cs.failures.length > 0 || cs.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
 }
 async function reconcile(ctx, options = {}, inventoryOptions = {}) {
+  const git5 = ctx.git;
+  const push2 = options.push;
+  const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push2?.remote) : void 0;
   const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
   let changeSet = await plan();
   if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
-  const git4 = ctx.git;
-  if (options.commit && !git4) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
-  await writeFiles(ctx.workspace, changeSet.files);
-  if (!options.commit || !git4 || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (options.commit && !git5) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
+  const write = async (files) => {
+    if (git5 && files.length > 0) await journalWriting(git5, files, options.commit !== void 0);
+    await writeFiles(ctx.workspace, files);
+  };
+  await write(changeSet.files);
+  if (!options.commit || !git5) {
+    if (git5 && changeSet.files.length > 0) await journalDone(git5);
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  }
   const commitOptions = options.commit;
-  const commitPlan = async (cs) => git4.commit({
-    files: cs.files.map((f) => f.path),
-    message: renderCommitMessage(cs),
-    author: commitOptions.author,
-    committer: commitOptions.committer,
-    timestamp: Math.floor(ctx.clock.now().getTime() / 1e3)
-  });
-  const push2 = options.push;
-  const local = push2 ? await localCommits(git4, await git4.remoteHeadOid({ remote: push2.remote, branch: push2.branch })) : [];
+  const commitPlan = async (cs) => {
+    const oid = await git5.commit({
+      files: cs.files.map((f) => f.path),
+      message: renderCommitMessage(cs),
+      author: commitOptions.author,
+      committer: commitOptions.committer,
+      timestamp: Math.floor(ctx.clock.now().getTime() / 1e3)
+    });
+    if (oid) await journalCommitted(git5, cs.files, oid);
+    return oid;
+  };
+  const remoteHead = push2 ? await git5.remoteHeadOid({ remote: push2.remote, branch: push2.branch }) : void 0;
+  const unpushed = push2 !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  const local = push2 ? await localCommits(git5, remoteHead) : [];
   let commit;
   try {
-    commit = await commitPlan(changeSet);
+    commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : void 0;
   } catch (e) {
     await restoreFiles(ctx.workspace, changeSet.files);
+    await journalDone(git5);
     throw e;
   }
-  if (!push2) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
-  const result = await git4.pushWithRetry({
+  if (!push2) {
+    await journalDone(git5);
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+  }
+  const result = await git5.pushWithRetry({
     remote: push2.remote,
     branch: push2.branch,
     credentials: push2.credentials,
     attempts: push2.attempts ?? DEFAULT_PUSH_ATTEMPTS,
     rebuild: async () => {
-      const replayed = await replayCommits(git4, ctx.workspace, local);
+      const replayed = await replayCommits(git5, ctx.workspace, local);
       changeSet = await plan();
-      await writeFiles(ctx.workspace, changeSet.files);
+      await write(changeSet.files);
       commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : void 0;
       return commit || replayed > 0 ? "committed" : "nothing-to-commit";
     }
   });
+  await journalDone(git5);
   return {
     changeSet,
     commit: result.outcome === "pushed" ? commit : void 0,
@@ -62348,17 +62482,18 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
 // src/action/main.ts
 import { appendFileSync, promises as fs2 } from "node:fs";
 import { tmpdir } from "node:os";
-import * as nodePath3 from "node:path";
+import * as nodePath4 from "node:path";
 
 // src/adapters/fs/directory-workspace.ts
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as nodePath from "node:path";
 var DEFAULT_SKIP = [".git", "node_modules"];
+var TEMP_SUFFIX = ".tmp";
 function directoryWorkspace(root, options = {}) {
   const absRoot = nodePath.resolve(root);
   const skip = new Set(options.skipDirectories ?? DEFAULT_SKIP);
-  const resolve5 = (path) => {
+  const resolve6 = (path) => {
     const rel = path.replace(/\\/g, "/");
     const abs = nodePath.resolve(absRoot, rel);
     const back = nodePath.relative(absRoot, abs);
@@ -62388,21 +62523,21 @@ function directoryWorkspace(root, options = {}) {
       return out.sort();
     },
     async readFile(path) {
-      return fs.readFile(resolve5(path));
+      return fs.readFile(resolve6(path));
     },
     async exists(path) {
       try {
-        await fs.access(resolve5(path));
+        await fs.access(resolve6(path));
         return true;
       } catch {
         return false;
       }
     },
     async size(path) {
-      return (await fs.stat(resolve5(path))).size;
+      return (await fs.stat(resolve6(path))).size;
     },
     async writeFile(path, data) {
-      const target = resolve5(path);
+      const target = resolve6(path);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
       let mode;
@@ -62411,7 +62546,7 @@ function directoryWorkspace(root, options = {}) {
       } catch {
         mode = void 0;
       }
-      const temp = nodePath.join(dir, `.${nodePath.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+      const temp = nodePath.join(dir, `.${nodePath.basename(target)}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`);
       try {
         await fs.writeFile(temp, data, mode === void 0 ? { flag: "wx" } : { flag: "wx", mode });
         if (mode !== void 0) await fs.chmod(temp, mode);
@@ -62421,16 +62556,25 @@ function directoryWorkspace(root, options = {}) {
         throw e;
       }
     },
+    async removeTemporaries(path) {
+      const target = resolve6(path);
+      const prefix = `.${nodePath.basename(target)}.`;
+      const names = await fs.readdir(nodePath.dirname(target)).catch(() => []);
+      const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
+      await Promise.all(stale.map((n) => fs.rm(nodePath.join(nodePath.dirname(target), n), { force: true })));
+      const folder = nodePath.posix.dirname(path.replace(/\\/g, "/"));
+      return stale.map((n) => folder === "." ? n : `${folder}/${n}`);
+    },
     async removeFile(path) {
-      await fs.rm(resolve5(path), { force: true });
+      await fs.rm(resolve6(path), { force: true });
     }
   };
 }
 
 // src/adapters/git/isomorphic-git-adapter.ts
-var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
-import * as nodeFs from "node:fs";
-import { resolve as resolve2 } from "node:path";
+var import_isomorphic_git4 = __toESM(require_isomorphic_git(), 1);
+import * as nodeFs2 from "node:fs";
+import { resolve as resolve3 } from "node:path";
 
 // node_modules/isomorphic-git/http/node/index.js
 var import_simple_get = __toESM(require_simple_get(), 1);
@@ -62527,13 +62671,13 @@ function fromNodeStream(stream) {
   });
   return {
     next() {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve5({ done: true });
+          return resolve6({ done: true });
         } else if (queue.length > 0) {
-          return resolve5({ value: queue.shift(), done: false });
+          return resolve6({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve5, reject };
+          defer = { resolve: resolve6, reject };
         }
       });
     },
@@ -62561,7 +62705,7 @@ async function request({
   } else if (body) {
     body = asyncIteratorToStream(body);
   }
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     (0, import_simple_get.default)(
       {
         ...fetchOptions,
@@ -62576,7 +62720,7 @@ async function request({
         if (err) return reject(err);
         try {
           const iter = fromNodeStream(res);
-          resolve5({
+          resolve6({
             url: res.url,
             method: res.method,
             statusCode: res.statusCode,
@@ -62594,9 +62738,79 @@ async function request({
 var index2 = { request };
 var node_default = index2;
 
+// src/adapters/git/atomic-git-fs.ts
+import { randomBytes as randomBytes2 } from "node:crypto";
+import * as nodeFs from "node:fs";
+import * as nodePath2 from "node:path";
+var GIT_TEMP_DIR = "tagstream-tmp";
+var LOOSE_OBJECT = /[\\/]\.git[\\/]objects[\\/][0-9a-f]{2}[\\/][0-9a-f]{38}$/;
+function gitDirOf(path) {
+  const normalized2 = nodePath2.resolve(path);
+  const parts = normalized2.split(nodePath2.sep);
+  const at = parts.lastIndexOf(".git");
+  if (at < 0 || at === parts.length - 1) return void 0;
+  return parts.slice(0, at + 1).join(nodePath2.sep) || nodePath2.sep;
+}
+function notFound(path) {
+  return Object.assign(new Error(`ENOENT: no such file or directory (empty git object), '${path}'`), { code: "ENOENT", errno: -2, path });
+}
+async function writeFileAtomically(fs3, target, data, gitdir) {
+  const tempDir = nodePath2.join(gitdir, GIT_TEMP_DIR);
+  await fs3.mkdir(tempDir, { recursive: true });
+  const temp = nodePath2.join(tempDir, `${nodePath2.basename(target)}.${randomBytes2(8).toString("hex")}`);
+  const handle = await fs3.open(temp, "wx", 420);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs3.rename(temp, target);
+  } catch (e) {
+    await fs3.rm(temp, { force: true });
+    throw e;
+  }
+}
+function atomicGitFs(base = nodeFs) {
+  const p = base.promises;
+  const emptyObject = async (path) => {
+    if (!LOOSE_OBJECT.test(String(path))) return false;
+    try {
+      return (await p.stat(path)).size === 0;
+    } catch {
+      return false;
+    }
+  };
+  const promises = {
+    ...p,
+    writeFile: (async (file, data, options) => {
+      const gitdir = typeof file === "string" ? gitDirOf(file) : void 0;
+      if (gitdir === void 0) return p.writeFile(file, data, options);
+      await p.access(nodePath2.dirname(file));
+      return writeFileAtomically(p, file, data, gitdir);
+    }),
+    stat: (async (path, options) => {
+      if (await emptyObject(String(path))) throw notFound(String(path));
+      return p.stat(path, options);
+    }),
+    lstat: (async (path, options) => {
+      if (await emptyObject(String(path))) throw notFound(String(path));
+      return p.lstat(path, options);
+    }),
+    readFile: (async (path, options) => {
+      const data = await p.readFile(path, options);
+      if (data.length === 0 && LOOSE_OBJECT.test(String(path))) throw notFound(String(path));
+      return data;
+    })
+  };
+  return { ...base, promises };
+}
+
 // src/adapters/git/git-auth.ts
 var TOKEN_USERNAME = "x-access-token";
 function splitCredentialedUrl(url) {
+  if (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(url)) return { url, credentials: void 0 };
   let parsed;
   try {
     parsed = new URL(url);
@@ -62681,8 +62895,8 @@ function toGitError(e, context) {
 }
 
 // src/adapters/git/isomorphic-git-repository.ts
-var import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
-import { join as join3 } from "node:path";
+var import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
+import { join as join6 } from "node:path";
 
 // src/adapters/git/git-context.ts
 function repoPath(path) {
@@ -62696,12 +62910,12 @@ function repoPath(path) {
 
 // src/adapters/git/recover-working-copy.ts
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var TOP_LEVEL_LOCKS = ["index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock", "ORIG_HEAD.lock", "FETCH_HEAD.lock"];
 async function findRefLocks(ctx, gitdir, rel, out) {
   let entries;
   try {
-    entries = await ctx.fs.promises.readdir(join2(gitdir, rel), { withFileTypes: true });
+    entries = await ctx.fs.promises.readdir(join3(gitdir, rel), { withFileTypes: true });
   } catch {
     return;
   }
@@ -62717,7 +62931,7 @@ async function removeStaleLocks(ctx, gitdir, staleAfterMs) {
   const removed = [];
   const now = ctx.clock.now().getTime();
   for (const rel of candidates) {
-    const file = join2(gitdir, rel);
+    const file = join3(gitdir, rel);
     try {
       const st = await ctx.fs.promises.stat(file);
       if (now - st.mtimeMs < staleAfterMs) continue;
@@ -62730,7 +62944,7 @@ async function removeStaleLocks(ctx, gitdir, staleAfterMs) {
 }
 async function recoverWorkingCopy(ctx, options = {}) {
   const { fs: fs3, dir, cache } = ctx;
-  const gitdir = join2(dir, ".git");
+  const gitdir = join3(dir, ".git");
   const removedLocks = await removeStaleLocks(ctx, gitdir, options.lockStaleAfterMs ?? 0);
   const branch2 = await import_isomorphic_git.default.currentBranch({ fs: fs3, dir });
   const ref = branch2 ?? await import_isomorphic_git.default.resolveRef({ fs: fs3, dir, ref: "HEAD" });
@@ -62738,7 +62952,7 @@ async function recoverWorkingCopy(ctx, options = {}) {
   try {
     rows = await import_isomorphic_git.default.statusMatrix({ fs: fs3, dir, cache });
   } catch {
-    await fs3.promises.rm(join2(gitdir, "index"), { force: true });
+    await fs3.promises.rm(join3(gitdir, "index"), { force: true });
     await import_isomorphic_git.default.checkout({ fs: fs3, dir, ref, force: true, noUpdateHead: true, cache });
     return { removedLocks, restoredPaths: await import_isomorphic_git.default.listFiles({ fs: fs3, dir, ref, cache }) };
   }
@@ -62757,8 +62971,134 @@ async function recoverWorkingCopy(ctx, options = {}) {
   return { removedLocks, restoredPaths };
 }
 
+// src/adapters/git/repair-object-store.ts
+var import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
+import { join as join4 } from "node:path";
+async function removeEmptyObjects(ctx, gitdir) {
+  const { fs: fs3 } = ctx;
+  const objects = join4(gitdir, "objects");
+  const removed = [];
+  const fanout = (await fs3.promises.readdir(objects).catch(() => [])).filter((d) => /^[0-9a-f]{2}$/.test(d));
+  for (const dir of fanout) {
+    const names = await fs3.promises.readdir(join4(objects, dir)).catch(() => []);
+    for (const name of names) {
+      const file = join4(objects, dir, name);
+      const empty = await fs3.promises.stat(file).then(
+        (st) => st.size === 0,
+        (e) => e.code === "ENOENT"
+      );
+      if (empty || name.startsWith("tmp_obj_")) {
+        await fs3.promises.rm(file, { force: true });
+        removed.push(`objects/${dir}/${name}`);
+      }
+    }
+  }
+  return removed;
+}
+async function readable(ctx, ref) {
+  const { fs: fs3, dir, cache } = ctx;
+  try {
+    const oid = await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, ref });
+    await import_isomorphic_git2.default.readCommit({ fs: fs3, dir, oid, cache });
+    return oid;
+  } catch {
+    return void 0;
+  }
+}
+async function repairObjectStore(ctx, remote = "origin") {
+  const { fs: fs3, dir } = ctx;
+  const gitdir = join4(dir, ".git");
+  await fs3.promises.rm(join4(gitdir, GIT_TEMP_DIR), { recursive: true, force: true });
+  const removedObjects = await removeEmptyObjects(ctx, gitdir);
+  let resetBranch;
+  const branch2 = await import_isomorphic_git2.default.currentBranch({ fs: fs3, dir }).catch(() => void 0);
+  const hasHead = await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }).then(
+    () => true,
+    () => false
+  );
+  const headFile = branch2 ? await fs3.promises.readFile(join4(gitdir, "refs", "heads", ...branch2.split("/")), "utf8").catch(() => void 0) : void 0;
+  const damagedRef = headFile !== void 0 && !/^[0-9a-f]{40}\s*$/.test(headFile);
+  if (branch2 && (damagedRef || hasHead && await readable(ctx, "HEAD") === void 0)) {
+    const target = await readable(ctx, `refs/remotes/${remote}/${branch2}`);
+    if (target === void 0) {
+      throw new TagstreamError("Git", `${dir}: the head of ${branch2} is damaged and ${remote}/${branch2} is not known locally; fetch it or clone again`);
+    }
+    await import_isomorphic_git2.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${branch2}`, value: target, force: true });
+    resetBranch = { branch: branch2, to: target };
+  }
+  return { removedObjects, resetBranch };
+}
+
+// src/adapters/git/ssh-transport.ts
+import { execFile } from "node:child_process";
+import { homedir } from "node:os";
+import { join as join5 } from "node:path";
+function sshSettingsFromEnv(env) {
+  const home = env["HOME"] || homedir();
+  return {
+    keyFile: env["TAGSTREAM_GIT_SSH_KEY_FILE"] || void 0,
+    knownHostsFile: env["TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE"] || join5(home, ".ssh", "known_hosts")
+  };
+}
+function isSshUrl(url) {
+  if (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(url)) return true;
+  if (url.includes("://")) return false;
+  return /^(?:[^@/\s]+@)?[^@/:\s]+:(?!\/\/)/.test(url) && !/^[A-Za-z]:[\\/]/.test(url);
+}
+var quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+function sshCommand(settings) {
+  const parts = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${quote(settings.knownHostsFile)}`, "-o", "ConnectTimeout=30"];
+  if (settings.keyFile) parts.push("-i", quote(settings.keyFile), "-o", "IdentitiesOnly=yes");
+  return parts.join(" ");
+}
+function sshFailure(where, stderr, stdout, settings) {
+  const text = `${stdout}
+${stderr}`;
+  const detail = redact(stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join("; ")) || "git exited with an error";
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No .* host key is known/i.test(text)) {
+    return new TagstreamError("Git", `${where}: the server's SSH host key is not trusted: it is not in ${settings.knownHostsFile} (set TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE; host keys are always verified)`);
+  }
+  if (/Permission denied \(|Authentication failed|no supported authentication/i.test(text)) {
+    return new TagstreamError("Git", `${where}: authentication failed, the server refused the SSH key${settings.keyFile ? ` ${settings.keyFile}` : " (no TAGSTREAM_GIT_SSH_KEY_FILE; tried the ssh agent)"}`);
+  }
+  if (/\[rejected\].*\((non-fast-forward|fetch first)\)/.test(text)) {
+    return new TagstreamError("PushRejected", `${where}: rejected, the remote branch has commits this copy does not (not a fast-forward)`, { retryable: true });
+  }
+  if (/\[remote rejected\].*(failed to update ref|cannot lock ref|failed to lock|stale info)/.test(text)) {
+    return new TagstreamError("PushRejected", `${where}: rejected by the server, the branch moved (${detail})`, { retryable: true });
+  }
+  const transient = /Connection (refused|reset|timed out|closed)|Could not resolve hostname|Network is unreachable|kex_exchange_identification/i.test(text);
+  return new TagstreamError("Git", `${where}: ${detail}`, { retryable: transient });
+}
+function runGitOverSsh(dir, args, settings, where) {
+  const env = {
+    ...process.env,
+    GIT_SSH_COMMAND: sshCommand(settings),
+    GIT_SSH_VARIANT: "ssh",
+    GIT_TERMINAL_PROMPT: "0",
+    LC_ALL: "C",
+    LANG: "C"
+  };
+  delete env["GIT_SSH"];
+  return new Promise((resolveRun, reject) => {
+    execFile("git", ["-c", "core.hooksPath=/dev/null", ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (!err) return resolveRun({ stdout, stderr });
+      if (err.code === "ENOENT") {
+        return reject(new TagstreamError("Git", `${where}: SSH remotes need the git binary on PATH (isomorphic-git has no SSH transport)`));
+      }
+      const failure = sshFailure(where, stderr, stdout, settings);
+      reject(Object.assign(failure, { sshStderr: stderr }));
+    });
+  });
+}
+function isMissingRemoteRef(e) {
+  const stderr = e.sshStderr;
+  return typeof stderr === "string" && /couldn't find remote ref/i.test(stderr);
+}
+
 // src/adapters/git/isomorphic-git-repository.ts
 var DEFAULT_REMOTE = "origin";
+var JOURNAL_FILE = "tagstream-journal.json";
 function fileStatus([, head, workdir, stage]) {
   if (head === 0) {
     if (stage !== 0) return "added";
@@ -62787,11 +63127,11 @@ var IsomorphicGitRepository = class {
   }
   async currentBranch() {
     const { fs: fs3, dir } = this.ctx;
-    return this.run("read HEAD", async () => await import_isomorphic_git2.default.currentBranch({ fs: fs3, dir, fullname: false }) ?? void 0);
+    return this.run("read HEAD", async () => await import_isomorphic_git3.default.currentBranch({ fs: fs3, dir, fullname: false }) ?? void 0);
   }
   async headOid() {
     const { fs: fs3, dir } = this.ctx;
-    return this.run(`resolve HEAD in ${dir}`, () => import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }));
+    return this.run(`resolve HEAD in ${dir}`, () => import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }));
   }
   async branchOf(options) {
     const branch2 = options.branch ?? await this.currentBranch();
@@ -62800,7 +63140,7 @@ var IsomorphicGitRepository = class {
   }
   async remoteUrl(remote) {
     const { fs: fs3, dir } = this.ctx;
-    const url = await import_isomorphic_git2.default.getConfig({ fs: fs3, dir, path: `remote.${remote}.url` });
+    const url = await import_isomorphic_git3.default.getConfig({ fs: fs3, dir, path: `remote.${remote}.url` });
     if (typeof url !== "string" || url === "") {
       throw new TagstreamError("Git", `${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
     }
@@ -62811,12 +63151,21 @@ var IsomorphicGitRepository = class {
     const remote = options.remote ?? DEFAULT_REMOTE;
     const branch2 = await this.branchOf(options);
     const url = await this.remoteUrl(remote);
-    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const op = `fetch ${branch2} from ${remote}`;
+    if (isSshUrl(url)) {
+      try {
+        await runGitOverSsh(dir, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, `+refs/heads/${branch2}:refs/remotes/${remote}/${branch2}`], this.ctx.ssh, `${op} (${redact(url)})`);
+      } catch (e) {
+        if (isMissingRemoteRef(e)) return void 0;
+        throw e;
+      }
+      return this.remoteHeadOid({ remote, branch: branch2 });
+    }
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     try {
       await this.run(
         op,
-        () => import_isomorphic_git2.default.fetch({ fs: fs3, http, dir, remote, ref: branch2, remoteRef: branch2, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+        () => import_isomorphic_git3.default.fetch({ fs: fs3, http, dir, remote, ref: branch2, remoteRef: branch2, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
         url,
         auth.rejected
       );
@@ -62831,7 +63180,7 @@ var IsomorphicGitRepository = class {
     const remote = options.remote ?? DEFAULT_REMOTE;
     const branch2 = await this.branchOf(options);
     try {
-      return await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, ref: `refs/remotes/${remote}/${branch2}` });
+      return await import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: `refs/remotes/${remote}/${branch2}` });
     } catch (e) {
       if (e.code === "NotFoundError") return void 0;
       throw toGitError(e, { operation: `resolve ${remote}/${branch2}` });
@@ -62843,7 +63192,7 @@ var IsomorphicGitRepository = class {
     const result = {};
     for (const p of wanted) result[p] = "absent";
     if (wanted.length === 0) return result;
-    const rows = await this.run("status", () => import_isomorphic_git2.default.statusMatrix({ fs: fs3, dir, filepaths: wanted, cache }));
+    const rows = await this.run("status", () => import_isomorphic_git3.default.statusMatrix({ fs: fs3, dir, filepaths: wanted, cache }));
     for (const row of rows) {
       if (row[0] in result) result[row[0]] = fileStatus(row);
     }
@@ -62857,32 +63206,38 @@ var IsomorphicGitRepository = class {
       const present = [];
       const gone = [];
       for (const filepath of files) {
-        const exists = await fs3.promises.lstat(join3(dir, filepath)).then(
+        const exists = await fs3.promises.lstat(join6(dir, filepath)).then(
           () => true,
           () => false
         );
         (exists ? present : gone).push(filepath);
       }
-      if (present.length > 0) await import_isomorphic_git2.default.add({ fs: fs3, dir, filepath: present, force: true, cache });
-      if (gone.length > 0) await import_isomorphic_git2.default.remove({ fs: fs3, dir, filepath: gone, cache });
+      if (present.length > 0) await import_isomorphic_git3.default.add({ fs: fs3, dir, filepath: present, force: true, cache });
+      if (gone.length > 0) await import_isomorphic_git3.default.remove({ fs: fs3, dir, filepath: gone, cache });
     });
-    const rows = await this.run("status", () => import_isomorphic_git2.default.statusMatrix({ fs: fs3, dir, filepaths: files, cache }));
+    const rows = await this.run("status", () => import_isomorphic_git3.default.statusMatrix({ fs: fs3, dir, filepaths: files, cache }));
     const chosen = new Set(files);
     const staged = rows.some(([p, head, , stage]) => chosen.has(p) && !(head === 1 ? stage === 1 : stage === 0));
     if (!staged) return void 0;
     const timestamp = request4.timestamp ?? Math.floor(clock.now().getTime() / 1e3);
     const author = { ...request4.author, timestamp, timezoneOffset: 0 };
     const committer = { ...request4.committer ?? request4.author, timestamp, timezoneOffset: 0 };
-    return this.run("commit", () => import_isomorphic_git2.default.commit({ fs: fs3, dir, message: request4.message, author, committer, cache }));
+    return this.run("commit", () => import_isomorphic_git3.default.commit({ fs: fs3, dir, message: request4.message, author, committer, cache }));
   }
   /** Push `localRef` to `remoteRef`; `force` is decided by the public callers, never by default. */
   async pushRef(remote, localRef, remoteRef, force, options) {
     const { fs: fs3, http, dir, cache } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const refspec = `${force ? "+" : ""}refs/heads/${localRef}:refs/heads/${remoteRef}`;
+      await runGitOverSsh(dir, ["push", "--porcelain", "--quiet", remote, refspec], this.ctx.ssh, `push ${remoteRef} to ${remote} (${redact(url)})`);
+      await import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: `refs/remotes/${remote}/${remoteRef}`, value: await import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: `refs/heads/${localRef}` }), force: true });
+      return;
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     await this.run(
       `push ${remoteRef} to ${remote}`,
-      () => import_isomorphic_git2.default.push({ fs: fs3, http, dir, remote, ref: localRef, remoteRef, force, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      () => import_isomorphic_git3.default.push({ fs: fs3, http, dir, remote, ref: localRef, remoteRef, force, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
       url,
       auth.rejected
     );
@@ -62895,8 +63250,8 @@ var IsomorphicGitRepository = class {
   async resetBranchTo(branch2, oid) {
     const { fs: fs3, dir, cache } = this.ctx;
     await this.run(`reset ${branch2} to ${oid}`, async () => {
-      await import_isomorphic_git2.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${branch2}`, value: oid, force: true });
-      await import_isomorphic_git2.default.checkout({ fs: fs3, dir, ref: branch2, force: true, cache });
+      await import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${branch2}`, value: oid, force: true });
+      await import_isomorphic_git3.default.checkout({ fs: fs3, dir, ref: branch2, force: true, cache });
     });
   }
   async pushWithRetry(options) {
@@ -62928,10 +63283,14 @@ var IsomorphicGitRepository = class {
   async remoteDefaultBranch(remote, options) {
     const { http } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const { stdout } = await runGitOverSsh(this.dir, ["ls-remote", "--symref", remote, "HEAD"], this.ctx.ssh, `read the default branch of ${remote} (${redact(url)})`);
+      return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(stdout)?.[1];
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const refs = await this.run(
       `read the default branch of ${remote}`,
-      () => import_isomorphic_git2.default.listServerRefs({ http, url, prefix: "HEAD", symrefs: true, protocolVersion: 2, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      () => import_isomorphic_git3.default.listServerRefs({ http, url, prefix: "HEAD", symrefs: true, protocolVersion: 2, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
       url,
       auth.rejected
     );
@@ -62953,13 +63312,13 @@ var IsomorphicGitRepository = class {
         throw new TagstreamError("Git", `push branch ${name}: refusing to force-update the remote's default branch`);
       }
     }
-    await this.run(`create branch ${name}`, () => import_isomorphic_git2.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${name}`, value: oid, force: true }));
+    await this.run(`create branch ${name}`, () => import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${name}`, value: oid, force: true }));
     await this.pushRef(remote, name, name, options.force === true, options);
   }
   async log(options = {}) {
     const { fs: fs3, dir, cache } = this.ctx;
     const ref = options.ref ?? "HEAD";
-    const entries = await this.run(`log ${ref}`, () => import_isomorphic_git2.default.log({ fs: fs3, dir, ref, depth: options.depth, cache }));
+    const entries = await this.run(`log ${ref}`, () => import_isomorphic_git3.default.log({ fs: fs3, dir, ref, depth: options.depth, cache }));
     return entries.map(({ oid, commit }) => ({
       oid,
       message: commit.message,
@@ -62972,7 +63331,7 @@ var IsomorphicGitRepository = class {
     const { fs: fs3, dir, cache } = this.ctx;
     const filepath = repoPath(path);
     try {
-      const { blob } = await import_isomorphic_git2.default.readBlob({ fs: fs3, dir, oid, filepath, cache });
+      const { blob } = await import_isomorphic_git3.default.readBlob({ fs: fs3, dir, oid, filepath, cache });
       return Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
     } catch (e) {
       if (e.code === "NotFoundError") return void 0;
@@ -62983,11 +63342,11 @@ var IsomorphicGitRepository = class {
     const { fs: fs3, dir, cache } = this.ctx;
     const changed = await this.run(
       `diff ${oidA}..${oidB}`,
-      () => import_isomorphic_git2.default.walk({
+      () => import_isomorphic_git3.default.walk({
         fs: fs3,
         dir,
         cache,
-        trees: [import_isomorphic_git2.default.TREE({ ref: oidA }), import_isomorphic_git2.default.TREE({ ref: oidB })],
+        trees: [import_isomorphic_git3.default.TREE({ ref: oidA }), import_isomorphic_git3.default.TREE({ ref: oidB })],
         map: async (filepath, [a, b]) => {
           if (filepath === ".") return void 0;
           const [ta, tb] = [await a?.type(), await b?.type()];
@@ -63001,7 +63360,34 @@ var IsomorphicGitRepository = class {
     return changed.filter((p) => typeof p === "string").sort();
   }
   async recover(options = {}) {
-    return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
+    return this.run(`recover ${this.dir}`, async () => {
+      await repairObjectStore(this.ctx);
+      return recoverWorkingCopy(this.ctx, options);
+    });
+  }
+  async repair(options = {}) {
+    const { fs: fs3, dir, cache } = this.ctx;
+    return this.run(`repair ${this.dir}`, async () => {
+      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE);
+      const born = await import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }).then(
+        () => true,
+        () => false
+      );
+      for (const filepath of (options.unstage ?? []).map(repoPath)) {
+        if (born) await import_isomorphic_git3.default.resetIndex({ fs: fs3, dir, filepath, ref: "HEAD", cache });
+        else await import_isomorphic_git3.default.remove({ fs: fs3, dir, filepath, cache });
+      }
+      return result;
+    });
+  }
+  async readJournal() {
+    return this.ctx.fs.promises.readFile(join6(this.dir, ".git", JOURNAL_FILE), "utf8").catch(() => void 0);
+  }
+  async writeJournal(text) {
+    const gitdir = join6(this.dir, ".git");
+    const file = join6(gitdir, JOURNAL_FILE);
+    if (text === void 0) await this.ctx.fs.promises.rm(file, { force: true });
+    else await writeFileAtomically(this.ctx.fs.promises, file, text, gitdir);
   }
 };
 function causedByNotFound(e) {
@@ -63013,14 +63399,40 @@ function causedByNotFound(e) {
 
 // src/adapters/git/isomorphic-git-adapter.ts
 function createGitAdapter(options = {}) {
-  const fs3 = options.fs ?? nodeFs;
+  const fs3 = atomicGitFs(options.fs ?? nodeFs2);
   const http = options.http ?? node_default;
   const clock = options.clock ?? systemClock;
-  const context = (dir, credentials) => ({ fs: fs3, http, clock, dir, credentials, cache: {} });
+  const ssh = options.ssh ?? sshSettingsFromEnv({});
+  const context = (dir, credentials) => ({ fs: fs3, http, clock, dir, credentials, ssh, cache: {} });
+  async function cloneOverSsh(url, dir, branch2, depth) {
+    const where = `clone into ${dir} (${redact(url)})`;
+    await fs3.promises.mkdir(dir, { recursive: true });
+    await import_isomorphic_git4.default.init({ fs: fs3, dir, defaultBranch: branch2 ?? "main" });
+    await import_isomorphic_git4.default.setConfig({ fs: fs3, dir, path: "remote.origin.url", value: url });
+    await import_isomorphic_git4.default.setConfig({ fs: fs3, dir, path: "remote.origin.fetch", value: "+refs/heads/*:refs/remotes/origin/*" });
+    let wanted = branch2;
+    if (!wanted) {
+      const { stdout: stdout2 } = await runGitOverSsh(dir, ["ls-remote", "--symref", "origin", "HEAD"], ssh, where);
+      wanted = /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(stdout2)?.[1] ?? "main";
+      await import_isomorphic_git4.default.writeRef({ fs: fs3, dir, ref: "HEAD", value: `refs/heads/${wanted}`, symbolic: true, force: true });
+    }
+    const { stdout } = await runGitOverSsh(dir, ["ls-remote", "--heads", "origin", `refs/heads/${wanted}`], ssh, where);
+    if (stdout.trim() === "") {
+      if (branch2) throw new TagstreamError("Git", `${where}: the remote has no branch ${branch2}`);
+      return;
+    }
+    const depthArgs = depth ? [`--depth=${depth}`] : [];
+    await runGitOverSsh(dir, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", ...depthArgs, "origin", `+refs/heads/${wanted}:refs/remotes/origin/${wanted}`], ssh, where);
+    const oid = await import_isomorphic_git4.default.resolveRef({ fs: fs3, dir, ref: `refs/remotes/origin/${wanted}` });
+    await import_isomorphic_git4.default.writeRef({ fs: fs3, dir, ref: `refs/heads/${wanted}`, value: oid, force: true });
+    await import_isomorphic_git4.default.setConfig({ fs: fs3, dir, path: `branch.${wanted}.remote`, value: "origin" });
+    await import_isomorphic_git4.default.setConfig({ fs: fs3, dir, path: `branch.${wanted}.merge`, value: `refs/heads/${wanted}` });
+    await import_isomorphic_git4.default.checkout({ fs: fs3, dir, ref: wanted, force: true });
+  }
   return {
     async open(dir, openOptions = {}) {
-      const abs = resolve2(dir);
-      const isRepo = await fs3.promises.stat(resolve2(abs, ".git")).then(
+      const abs = resolve3(dir);
+      const isRepo = await fs3.promises.stat(resolve3(abs, ".git")).then(
         () => true,
         () => false
       );
@@ -63028,14 +63440,15 @@ function createGitAdapter(options = {}) {
       return new IsomorphicGitRepository(context(abs, openOptions.credentials));
     },
     async clone(cloneOptions) {
-      const dir = resolve2(cloneOptions.dir);
+      const dir = resolve3(cloneOptions.dir);
       const { url, credentials: fromUrl } = splitCredentialedUrl(cloneOptions.url);
       const credentials = cloneOptions.credentials ?? fromUrl;
       const existing = await fs3.promises.readdir(dir).catch(() => void 0);
       if (existing && existing.length > 0) throw new TagstreamError("Git", `clone into ${dir}: the directory is not empty`);
       const auth = authCallbacks(credentials);
       try {
-        await import_isomorphic_git3.default.clone({
+        if (isSshUrl(url)) await cloneOverSsh(url, dir, cloneOptions.branch, cloneOptions.depth);
+        else await import_isomorphic_git4.default.clone({
           fs: fs3,
           http,
           dir,
@@ -63048,15 +63461,15 @@ function createGitAdapter(options = {}) {
           onAuthFailure: auth.onAuthFailure
         });
       } catch (e) {
-        if (existing) await Promise.all((await fs3.promises.readdir(dir).catch(() => [])).map((n) => fs3.promises.rm(resolve2(dir, n), { recursive: true, force: true })));
+        if (existing) await Promise.all((await fs3.promises.readdir(dir).catch(() => [])).map((n) => fs3.promises.rm(resolve3(dir, n), { recursive: true, force: true })));
         else await fs3.promises.rm(dir, { recursive: true, force: true });
         throw toGitError(e, { operation: `clone into ${dir}`, remoteUrl: url, credentialsRejected: auth.rejected() });
       }
-      const unborn = await import_isomorphic_git3.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }).then(
+      const unborn = await import_isomorphic_git4.default.resolveRef({ fs: fs3, dir, ref: "HEAD" }).then(
         () => false,
         () => true
       );
-      if (unborn) await import_isomorphic_git3.default.writeRef({ fs: fs3, dir, ref: "HEAD", value: `refs/heads/${cloneOptions.branch ?? "main"}`, symbolic: true, force: true });
+      if (unborn) await import_isomorphic_git4.default.writeRef({ fs: fs3, dir, ref: "HEAD", value: `refs/heads/${cloneOptions.branch ?? "main"}`, symbolic: true, force: true });
       return new IsomorphicGitRepository(context(dir, credentials));
     }
   };
@@ -63221,8 +63634,8 @@ function hint(status) {
 var import_yaml8 = __toESM(require_dist(), 1);
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join as join4, delimiter } from "node:path";
+import { homedir as homedir2 } from "node:os";
+import { join as join7, delimiter } from "node:path";
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 var TOKEN_USERNAME2 = "<token>";
@@ -63501,9 +63914,9 @@ function dockerConfigCredentials(options = {}) {
       sources.push({ config: { ...config, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() }, helpers: false });
     }
     const explicit = options.files !== void 0;
-    const home = options.homeDir ?? env.HOME ?? homedir();
+    const home = options.homeDir ?? env.HOME ?? homedir2();
     const files = options.files ?? [
-      env.DOCKER_CONFIG ? join4(env.DOCKER_CONFIG, "config.json") : join4(home, ".docker", "config.json"),
+      env.DOCKER_CONFIG ? join7(env.DOCKER_CONFIG, "config.json") : join7(home, ".docker", "config.json"),
       ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
     ];
     for (const file of files) {
@@ -63620,7 +64033,7 @@ function basicAuthorization(username, password) {
 }
 
 // src/adapters/registry/manifest.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/adapters/registry/media-types.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -63645,7 +64058,7 @@ function isSchema1Type(mediaType) {
 
 // src/adapters/registry/manifest.ts
 function sha256Digest(bytes) {
-  return `sha256:${createHash2("sha256").update(bytes).digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
 }
 function protocol(where, message) {
   return new RegistryError("RegistryProtocol", message, { registry: where.registry, repository: where.repository });
@@ -63872,7 +64285,7 @@ var Limiter = class {
   active = 0;
   waiting = [];
   async acquire() {
-    if (this.active >= this.max) await new Promise((resolve5) => this.waiting.push(resolve5));
+    if (this.active >= this.max) await new Promise((resolve6) => this.waiting.push(resolve6));
     this.active++;
     let released = false;
     return () => {
@@ -63893,7 +64306,7 @@ function isReplayable(body) {
 var Transport = class {
   constructor(options) {
     this.options = options;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve6) => setTimeout(resolve6, ms)));
   }
   options;
   stats = emptyStats();
@@ -64230,13 +64643,13 @@ function nextLink2(link, requestUrl, loc) {
 }
 
 // src/adapters/registry/token-service.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var MIN_TOKEN_LIFETIME_S = 60;
 var CLIENT_ID = "tagstream";
 var MAX_TOKEN_BODY = 64 * 1024;
 function credentialIdentity(c) {
   if (!c) return "anonymous";
-  const h = (s) => createHash3("sha256").update(s).digest("hex").slice(0, 16);
+  const h = (s) => createHash4("sha256").update(s).digest("hex").slice(0, 16);
   if (c.identityToken) return `identity:${c.username ?? ""}:${h(c.identityToken)}`;
   if (c.username !== void 0 && c.password !== void 0) return `basic:${c.username}:${h(c.password)}`;
   return "anonymous";
@@ -65264,7 +65677,7 @@ function deepFreeze2(value) {
 }
 
 // src/action/run-action.ts
-import * as nodePath2 from "node:path";
+import * as nodePath3 from "node:path";
 
 // src/domain/change-set.ts
 function diagnosticLocation(d) {
@@ -65649,7 +66062,7 @@ async function runPullRequestMode(deps, options, planCtx, holds) {
 }
 
 // src/action/workflow-commands.ts
-import { randomBytes as randomBytes2 } from "node:crypto";
+import { randomBytes as randomBytes3 } from "node:crypto";
 function escapeData(text) {
   return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
@@ -65728,7 +66141,7 @@ var WorkflowRunner = class {
       this.info(`output ${name}=${value}`);
       return;
     }
-    const delimiter2 = (this.io.delimiter ?? (() => `ghadelimiter_${randomBytes2(16).toString("hex")}`))();
+    const delimiter2 = (this.io.delimiter ?? (() => `ghadelimiter_${randomBytes3(16).toString("hex")}`))();
     this.io.appendFile(file, formatOutput(name, this.scrub(value), delimiter2));
   }
   /** Append Markdown to the job summary, when the runner provides one. */
@@ -65867,7 +66280,7 @@ async function runMode(deps, inputs) {
 function annotationLocation(inputs, env, loc) {
   if (!loc.file) return { line: loc.line, col: loc.col };
   const workspace = env["GITHUB_WORKSPACE"] ?? process.cwd();
-  const prefix = nodePath2.relative(workspace, nodePath2.resolve(workspace, inputs.path)).split(nodePath2.sep).join("/");
+  const prefix = nodePath3.relative(workspace, nodePath3.resolve(workspace, inputs.path)).split(nodePath3.sep).join("/");
   const file = prefix && !prefix.startsWith("..") ? `${prefix}/${loc.file}` : loc.file;
   return { file, line: loc.line, col: loc.col, title: "Tagstream" };
 }
@@ -65901,11 +66314,11 @@ async function main(reconcile2, options = {}) {
     appendFile: (path, data) => appendFileSync(path, data, "utf8")
   });
   const clock = options.clock ?? systemClock;
-  const gitPort = options.git ?? createGitAdapter({ clock });
+  const gitPort = options.git ?? createGitAdapter({ clock, ssh: sshSettingsFromEnv(env) });
   const workspaceRoot = env["GITHUB_WORKSPACE"] ?? process.cwd();
   const temps = [];
-  const contextFor = async (inputs, git4) => {
-    const workspace = directoryWorkspace(git4.dir);
+  const contextFor = async (inputs, git5) => {
+    const workspace = directoryWorkspace(git5.dir);
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
     const registry = createRegistryClient({
@@ -65917,7 +66330,7 @@ async function main(reconcile2, options = {}) {
       log,
       userAgent: "tagstream-action"
     });
-    const ctx = { workspace, settings, registry, clock, log, git: git4 };
+    const ctx = { workspace, settings, registry, clock, log, git: git5 };
     return ctx;
   };
   const credentialsOf = (inputs) => inputs.token ? { token: inputs.token } : void 0;
@@ -65927,14 +66340,14 @@ async function main(reconcile2, options = {}) {
       runner,
       reconcile: reconcile2,
       openCheckout: async (inputs) => {
-        const dir = nodePath3.resolve(workspaceRoot, inputs.path);
+        const dir = nodePath4.resolve(workspaceRoot, inputs.path);
         return contextFor(inputs, await gitPort.open(dir, { credentials: credentialsOf(inputs) }));
       },
       cloneBase: async (inputs, base) => {
-        const checkout = nodePath3.resolve(workspaceRoot, inputs.path);
-        const config = await fs2.readFile(nodePath3.join(checkout, ".git", "config"), "utf8").catch(() => "");
+        const checkout = nodePath4.resolve(workspaceRoot, inputs.path);
+        const config = await fs2.readFile(nodePath4.join(checkout, ".git", "config"), "utf8").catch(() => "");
         const url = originUrl(config) ?? `${env["GITHUB_SERVER_URL"] ?? "https://github.com"}/${env["GITHUB_REPOSITORY"] ?? ""}`;
-        const dir = await fs2.mkdtemp(nodePath3.join(env["RUNNER_TEMP"] ?? tmpdir(), "tagstream-pr-"));
+        const dir = await fs2.mkdtemp(nodePath4.join(env["RUNNER_TEMP"] ?? tmpdir(), "tagstream-pr-"));
         temps.push(dir);
         return contextFor(inputs, await gitPort.clone({ url, dir, branch: base, credentials: credentialsOf(inputs) }));
       },

@@ -16,6 +16,9 @@ const needs = [
   { bin: 'htpasswd', pkg: 'apache2-utils' },
   { bin: 'openssl', pkg: 'openssl' },
   { bin: 'setpriv', pkg: 'util-linux' },
+  // SSH remotes are tested against a real sshd on 127.0.0.1
+  { bin: '/usr/sbin/sshd', pkg: 'openssh-server' },
+  { bin: 'ssh-keygen', pkg: 'openssh-client' },
   // the benchmark smoke test compares against skopeo when it is there
   { bin: 'skopeo', pkg: 'skopeo', optional: true },
 ];

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
+import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createGitHubClient } from '../adapters/github/github-client.js';
 import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
 import { createRegistryClient, parsePlatform } from '../adapters/registry/index.js';
@@ -42,7 +43,7 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     appendFile: (path, data) => appendFileSync(path, data, 'utf8'),
   });
   const clock = options.clock ?? systemClock;
-  const gitPort = options.git ?? createGitAdapter({ clock });
+  const gitPort = options.git ?? createGitAdapter({ clock, ssh: sshSettingsFromEnv(env) });
   const workspaceRoot = env['GITHUB_WORKSPACE'] ?? process.cwd();
   const temps: string[] = [];
 

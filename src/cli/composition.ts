@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
+import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
 import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
@@ -33,7 +34,7 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     },
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
-      return createGitAdapter().open(dir);
+      return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);
     },
   };
 }

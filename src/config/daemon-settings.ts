@@ -155,7 +155,8 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
   if (repoUrl !== undefined && repoDir !== undefined) throw new UsageError('serve: give either --repo-url (with --data-dir) or --repo, not both');
   if (repoUrl === undefined && repoDir === undefined) throw new UsageError('serve: expected --repo-url URL with --data-dir DIR, or --repo DIR (or TAGSTREAM_REPO_URL / TAGSTREAM_REPO)');
   if (repoUrl !== undefined && dataDir === undefined) throw new UsageError('serve: --repo-url needs --data-dir DIR (or TAGSTREAM_DATA_DIR) to clone into');
-  if (repoUrl !== undefined && /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(repoUrl)) {
+  // `ssh://git@host/…` names the SSH login user, which is not a secret; a password never belongs there.
+  if (repoUrl !== undefined && (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(repoUrl) ? /^[^:]+:\/\/[^/@]*:[^/@]*@/.test(repoUrl) : /^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(repoUrl))) {
     throw new UsageError('serve: --repo-url must not contain credentials; use TAGSTREAM_GIT_TOKEN or --git-token-file');
   }
 

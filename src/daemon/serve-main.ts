@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
+import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
 import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
@@ -62,7 +63,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const parseCache = memoryParseCache();
   const deps: DaemonDeps = {
     settings,
-    git: createGitAdapter({ clock: io.clock }),
+    git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
     async listStreams(workspace, repoSettings) {

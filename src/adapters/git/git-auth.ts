@@ -10,6 +10,8 @@ const TOKEN_USERNAME = 'x-access-token';
 
 /** Split `https://user:pass@host/repo.git` into a clean URL and the credentials it carried. */
 export function splitCredentialedUrl(url: string): { url: string; credentials: GitCredentials | undefined } {
+  // `ssh://git@host/…`: the user is the SSH login, not a credential (keys authenticate SSH).
+  if (/^(ssh|git\+ssh|ssh\+git):\/\//i.test(url)) return { url, credentials: undefined };
   let parsed: URL;
   try {
     parsed = new URL(url);

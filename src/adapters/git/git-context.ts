@@ -6,6 +6,7 @@ import type { HttpClient } from 'isomorphic-git';
 import type { Clock } from '../../ports/clock.js';
 import type { GitCredentials } from '../../ports/git.js';
 import { TagstreamError } from '../../errors.js';
+import type { SshSettings } from './ssh-transport.js';
 
 export interface GitContext {
   readonly fs: typeof nodeFs;
@@ -14,6 +15,8 @@ export interface GitContext {
   /** Absolute working tree directory. */
   readonly dir: string;
   readonly credentials: GitCredentials | undefined;
+  /** Key and known_hosts for SSH remotes (the network leg runs the git binary). */
+  readonly ssh: SshSettings;
   /** isomorphic-git's per-repository object cache (parsed packfiles). */
   readonly cache: object;
 }

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { TagstreamError, isTagstreamError } from '../../errors.js';
+import { TagstreamError, isTagstreamError, redact } from '../../errors.js';
 import type {
   GitCommitInfo,
   GitCommitRequest,
@@ -17,14 +17,21 @@ import type {
   PushWithRetryResult,
   RecoverOptions,
   RecoverResult,
+  RepairOptions,
+  RepairResult,
 } from '../../ports/git.js';
+import { writeFileAtomically } from './atomic-git-fs.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
+import { repairObjectStore } from './repair-object-store.js';
+import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
+/** The run journal, relative to the git directory. */
+const JOURNAL_FILE = 'tagstream-journal.json';
 
 type StatusRow = [string, number, number, number];
 
@@ -95,8 +102,17 @@ export class IsomorphicGitRepository implements GitRepository {
     const remote = options.remote ?? DEFAULT_REMOTE;
     const branch = await this.branchOf(options);
     const url = await this.remoteUrl(remote);
-    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const op = `fetch ${branch} from ${remote}`;
+    if (isSshUrl(url)) {
+      try {
+        await runGitOverSsh(dir, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`], this.ctx.ssh, `${op} (${redact(url)})`);
+      } catch (e) {
+        if (isMissingRemoteRef(e)) return undefined;
+        throw e;
+      }
+      return this.remoteHeadOid({ remote, branch });
+    }
+    const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     try {
       await this.run(
         op,
@@ -169,6 +185,13 @@ export class IsomorphicGitRepository implements GitRepository {
   private async pushRef(remote: string, localRef: string, remoteRef: string, force: boolean, options: GitRemoteOptions | PushBranchOptions): Promise<void> {
     const { fs, http, dir, cache } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const refspec = `${force ? '+' : ''}refs/heads/${localRef}:refs/heads/${remoteRef}`;
+      await runGitOverSsh(dir, ['push', '--porcelain', '--quiet', remote, refspec], this.ctx.ssh, `push ${remoteRef} to ${remote} (${redact(url)})`);
+      // What isomorphic-git's push does too: the remote-tracking ref follows the pushed commit.
+      await git.writeRef({ fs, dir, ref: `refs/remotes/${remote}/${remoteRef}`, value: await git.resolveRef({ fs, dir, ref: `refs/heads/${localRef}` }), force: true });
+      return;
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     await this.run(
       `push ${remoteRef} to ${remote}`,
@@ -222,6 +245,10 @@ export class IsomorphicGitRepository implements GitRepository {
   private async remoteDefaultBranch(remote: string, options: PushBranchOptions): Promise<string | undefined> {
     const { http } = this.ctx;
     const url = await this.remoteUrl(remote);
+    if (isSshUrl(url)) {
+      const { stdout } = await runGitOverSsh(this.dir, ['ls-remote', '--symref', remote, 'HEAD'], this.ctx.ssh, `read the default branch of ${remote} (${redact(url)})`);
+      return /^ref: refs\/heads\/(\S+)\s+HEAD$/m.exec(stdout)?.[1];
+    }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     const refs = await this.run(
       `read the default branch of ${remote}`,
@@ -301,7 +328,37 @@ export class IsomorphicGitRepository implements GitRepository {
   }
 
   async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
-    return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
+    return this.run(`recover ${this.dir}`, async () => {
+      await repairObjectStore(this.ctx);
+      return recoverWorkingCopy(this.ctx, options);
+    });
+  }
+
+  async repair(options: RepairOptions = {}): Promise<RepairResult> {
+    const { fs, dir, cache } = this.ctx;
+    return this.run(`repair ${this.dir}`, async () => {
+      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE);
+      const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
+        () => true,
+        () => false,
+      );
+      for (const filepath of (options.unstage ?? []).map(repoPath)) {
+        if (born) await git.resetIndex({ fs, dir, filepath, ref: 'HEAD', cache });
+        else await git.remove({ fs, dir, filepath, cache });
+      }
+      return result;
+    });
+  }
+
+  async readJournal(): Promise<string | undefined> {
+    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILE), 'utf8').catch(() => undefined);
+  }
+
+  async writeJournal(text: string | undefined): Promise<void> {
+    const gitdir = join(this.dir, '.git');
+    const file = join(gitdir, JOURNAL_FILE);
+    if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });
+    else await writeFileAtomically(this.ctx.fs.promises, file, text, gitdir);
   }
 }
 

@@ -112,6 +112,7 @@ export function register(program: Command, ctx: CommandContext): void {
         ctx.io.stdout.write(`wrote ${cs.files.length} file${cs.files.length === 1 ? '' : 's'}: ${cs.files.map((f) => f.path).join(', ')}\n`);
       }
       if (result.commit) ctx.io.stdout.write(`committed ${result.commit.slice(0, 12)}${result.pushed ? ' and pushed' : ''}\n`);
+      else if (result.pushed) ctx.io.stdout.write('pushed the commit an interrupted run had left unpushed\n');
       else if (request.commit && cs.files.length === 0) ctx.io.stdout.write('nothing to commit\n');
     }
     ctx.setExitCode(result.exitCode);

@@ -49,6 +49,7 @@ describe('examples/deploy', () => {
     expect(text).toContain('ENTRYPOINT ["node", "/app/dist/cli/main.js", "serve"]');
     expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^USER 1000:1000$/m);
-    expect(text).not.toMatch(/apk add|apt-get install.*git/);
+    // git + ssh only for the network leg of SSH remotes; nothing else is added to the runtime.
+    expect(text.match(/^RUN apk add .*$/gm)).toEqual(['RUN apk add --no-cache git openssh-client']);
   });
 });
