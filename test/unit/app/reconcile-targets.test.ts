@@ -48,7 +48,7 @@ async function run(files: Record<string, string>, digest = D1) {
 
 describe('update targets: golden trees', () => {
   it.each(CASES)('%s', async (name) => {
-    const input = { 'imagestreams/web.yaml': readFileSync(join(ROOT, 'common/web-stream.yaml'), 'utf8'), ...readTree(join(ROOT, name, 'input')) };
+    const input: Record<string, string> = { 'imagestreams/web.yaml': readFileSync(join(ROOT, 'common/web-stream.yaml'), 'utf8'), ...readTree(join(ROOT, name, 'input')) };
     const { result, tree } = await run(input);
     expect(result.changeSet.diagnostics).toEqual([]);
     const changed = Object.fromEntries(Object.entries(tree).filter(([p]) => p !== 'imagestreams/web.yaml' && tree[p] !== input[p]));
@@ -108,7 +108,7 @@ spec:
       clock: fixedClock('2026-11-22T06:00:00Z'),
       log: silentLog,
     };
-    const held = await planReconcile(ctx, { importNow: ['shop/web:1'] }, new Map([['shop/web:1', [{ image: D2, heldBy: 'abc123' }]]]));
+    const held = await planReconcile(ctx, { importNow: ['shop/web:1'] }, new Map([['shop/web:1', [{ key: 'shop/web:1', image: D2, heldBy: 'abc123', reverted: 'def456' }]]]));
     expect(held.changeSet.held.map((h) => h.image)).toEqual([D2]);
     expect(held.changeSet.targets).toEqual([]);
     expect(held.changeSet.files.filter((f) => f.path !== 'imagestreams/web.yaml')).toEqual([]);
