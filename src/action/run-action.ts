@@ -33,6 +33,7 @@ function planJson(cs: ChangeSet): string {
   return JSON.stringify({
     moves: cs.moves,
     workloads: cs.workloads,
+    targets: cs.targets,
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,

@@ -55,6 +55,14 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
   po: 'Pod',
   pod: 'Pod',
   pods: 'Pod',
+  // beyond oc: CRDs with a pod template (triggers only; see README "Where images live")
+  ro: 'Rollout',
+  rollout: 'Rollout',
+  rollouts: 'Rollout',
+  ksvc: 'Service',
+  kservice: 'Service',
+  cloneset: 'CloneSet',
+  clonesets: 'CloneSet',
 };
 
 /** Resolve `deploy`, `dc`, `statefulsets`, ... (a `.group` suffix is ignored) to a kind. */

@@ -102,6 +102,7 @@ export function fakeReconcile(remote: FakeRemote, registry: Map<string, string>,
     const changeSet: ChangeSet = {
       moves,
       workloads: [],
+      targets: [],
       held,
       failures,
       diagnostics: [],
