@@ -63475,8 +63475,168 @@ function createGitAdapter(options = {}) {
   };
 }
 
-// src/adapters/github/github-client.ts
+// src/adapters/git/remote-url.ts
+function remoteUrlFromConfig(gitConfig, remote = "origin") {
+  const name = remote.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const section = new RegExp(`^\\[remote "${name}"\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, "m").exec(gitConfig)?.[1] ?? "";
+  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
+}
+
+// src/adapters/http/retry-policy.ts
+function parseRetryAfter(value, nowMs) {
+  if (value === void 0 || value === null) return void 0;
+  const v = value.trim();
+  if (v === "") return void 0;
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  if (!/[a-z]/i.test(v)) return void 0;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - nowMs);
+}
+function parseRateLimitReset(value, nowMs) {
+  const v = value?.trim();
+  if (!v || !/^\d+$/.test(v)) return void 0;
+  return Math.max(0, Number(v) * 1e3 - nowMs);
+}
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function headerLookup(headers) {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+  return (name) => lower.get(name.toLowerCase());
+}
+function serverRequestedWait(header, nowMs) {
+  const retryAfter = parseRetryAfter(header("retry-after"), nowMs);
+  if (retryAfter !== void 0) return retryAfter;
+  const remaining = header("x-ratelimit-remaining") ?? header("ratelimit-remaining");
+  if (remaining === "0") return parseRateLimitReset(header("x-ratelimit-reset") ?? header("ratelimit-reset"), nowMs);
+  return void 0;
+}
+var CODE_HOST_RETRY_POLICY = Object.freeze({ attempts: 4, baseMs: 1e3, capMs: 1e4, maxWaitMs: 5 * 6e4, minSecondaryWaitMs: 6e4 });
+function retryCause(status, header, message) {
+  if (status === void 0) return "network";
+  if (status === 403 || status === 429) {
+    if (/secondary rate limit|abuse/i.test(message)) return "secondary-rate-limit";
+    if ((header("x-ratelimit-remaining") ?? header("ratelimit-remaining")) === "0") return "rate-limit";
+    if (status === 429) return header("retry-after") !== void 0 ? "secondary-rate-limit" : "rate-limit";
+    return "none";
+  }
+  if (status >= 500) return "server-error";
+  return "none";
+}
+function decideRetry(policy, q) {
+  const header = q.header ?? (() => void 0);
+  const cause = retryCause(q.status, header, q.message ?? "");
+  const last = q.attempt >= policy.attempts;
+  if (cause === "none") return { retry: false, cause };
+  if (cause === "network" || cause === "server-error") {
+    if (q.write || last) return { retry: false, cause };
+    return { retry: true, cause, waitMs: backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random) };
+  }
+  const asked = serverRequestedWait(header, q.nowMs);
+  const waitMs = cause === "secondary-rate-limit" ? Math.max(asked ?? 0, policy.minSecondaryWaitMs) : asked ?? backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random);
+  if (waitMs > policy.maxWaitMs || last) return { retry: false, cause, waitMs };
+  return { retry: true, cause, waitMs };
+}
+function rateLimitMessage(cause, waitMs, nowMs) {
+  const when = waitMs !== void 0 ? `; it resets at ${new Date(nowMs + waitMs).toISOString().slice(11, 19)} UTC (in ${Math.ceil(waitMs / 1e3)} s)` : "";
+  return cause === "secondary-rate-limit" ? `secondary rate limit (too many requests in a short time, not a permission problem)${when}` : `API rate limit exhausted (not a permission problem)${when}`;
+}
+
+// src/adapters/code-host/json-api.ts
 var import_undici = __toESM(require_undici(), 1);
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+function hostMessage(text) {
+  try {
+    const j = JSON.parse(text);
+    const details = Array.isArray(j.errors) ? j.errors.map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "") : [];
+    const main2 = typeof j.message === "string" ? j.message : j.message !== void 0 ? JSON.stringify(j.message) : typeof j.error === "string" ? j.error : "";
+    return [main2, ...details].filter((s) => s !== "").join("; ");
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+function createJsonApi(options) {
+  const base = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
+  const policy = options.policy ?? CODE_HOST_RETRY_POLICY;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const host = options.hostName;
+  async function call(operation, method, url, body) {
+    const write = method !== "GET";
+    for (let attempt = 1; ; attempt++) {
+      let status;
+      let text;
+      let header;
+      try {
+        const res = await (0, import_undici.request)(url, {
+          method,
+          headers: { ...options.headers, ...body !== void 0 ? { "content-type": "application/json" } : {} },
+          body: body === void 0 ? void 0 : JSON.stringify(body),
+          dispatcher: options.dispatcher
+        });
+        status = res.statusCode;
+        header = headerLookup(res.headers);
+        text = await res.body.text();
+      } catch (e) {
+        const d2 = decideRetry(policy, { attempt, write, nowMs: now() });
+        if (d2.retry) {
+          await sleep(d2.waitMs);
+          continue;
+        }
+        throw new TagstreamError(options.errorCode, `${operation}: cannot reach the ${host} API at ${base.origin}: ${redact(errorMessage(e))}`, { retryable: true, cause: e });
+      }
+      if (status >= 200 && status < 300) return { json: parseBody(operation, status, text), status, header };
+      const message = redact(hostMessage(text));
+      const d = decideRetry(policy, { attempt, status, header, message, write, nowMs: now() });
+      if (d.retry) {
+        await sleep(d.waitMs);
+        continue;
+      }
+      const limited = d.cause === "rate-limit" || d.cause === "secondary-rate-limit";
+      const why = limited ? `: ${rateLimitMessage(d.cause, d.waitMs, now())}` : options.hint?.(status) ?? "";
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status}${message ? `: ${message}` : ""}${why}`, { retryable: d.cause !== "none" });
+    }
+  }
+  function parseBody(operation, status, text) {
+    if (text === "") return void 0;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(redact(text.slice(0, 200)))}`);
+    }
+  }
+  return {
+    base,
+    url(path, query) {
+      const url = new URL(path, base);
+      for (const [k, v] of Object.entries(query ?? {})) if (v !== void 0) url.searchParams.set(k, v);
+      return url;
+    },
+    call,
+    async list(operation, first, maxPages = 1e3) {
+      const out = [];
+      let url = first;
+      for (let page = 0; url && page < maxPages; page++) {
+        const res = await call(operation, "GET", url);
+        out.push(...res.json);
+        const next = nextLink(res.header("link"));
+        url = next && new URL(next, base).origin === base.origin ? new URL(next, base) : void 0;
+      }
+      return out;
+    }
+  };
+}
+
+// src/adapters/code-host/github.ts
 function toPullRequest(p) {
   return Object.freeze({
     number: p.number,
@@ -63493,89 +63653,45 @@ function toPullRequest(p) {
   });
 }
 var REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 function createGitHubClient(options) {
   if (!REPO_RE.test(options.repository)) {
     throw new TagstreamError("Config", `GitHub repository ${JSON.stringify(options.repository)}: expected "owner/repo"`);
   }
-  const api = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
   const [owner, repo] = options.repository.split("/");
   const repoPath2 = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  const attempts = Math.max(1, options.attempts ?? 3);
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const headers = (hasBody) => ({
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    "user-agent": options.userAgent ?? "tagstream-action",
-    ...options.token ? { authorization: `Bearer ${options.token}` } : {},
-    ...hasBody ? { "content-type": "application/json" } : {}
+  const api = createJsonApi({
+    hostName: "GitHub",
+    errorCode: "GitHub",
+    apiUrl: options.apiUrl,
+    headers: {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": options.userAgent ?? "tagstream",
+      ...options.token ? { authorization: `Bearer ${options.token}` } : {}
+    },
+    dispatcher: options.dispatcher,
+    policy: { ...CODE_HOST_RETRY_POLICY, attempts: Math.max(1, options.attempts ?? 3) },
+    sleep: options.sleep,
+    now: options.now,
+    hint
   });
-  async function call(operation, method, url, body) {
-    const write = method !== "GET";
-    for (let attempt = 1; ; attempt++) {
-      let status;
-      let text;
-      let resHeaders;
-      try {
-        const res = await (0, import_undici.request)(url, {
-          method,
-          headers: headers(body !== void 0),
-          body: body === void 0 ? void 0 : JSON.stringify(body),
-          dispatcher: options.dispatcher
-        });
-        status = res.statusCode;
-        resHeaders = res.headers;
-        text = await res.body.text();
-      } catch (e) {
-        if (!write && attempt < attempts) {
-          await sleep(backoff(attempt, void 0));
-          continue;
-        }
-        throw new TagstreamError("GitHub", `${operation}: cannot reach the GitHub API at ${api.origin}: ${errorMessage(e)}`, { retryable: true, cause: e });
-      }
-      if (status >= 200 && status < 300) {
-        return { json: parseBody(operation, status, text), link: resHeaders["link"] };
-      }
-      const message = githubMessage(text);
-      const rateLimited = status === 429 || status === 403 && (resHeaders["x-ratelimit-remaining"] === "0" || /secondary rate limit/i.test(message));
-      const retryable = rateLimited || !write && status >= 500;
-      if (retryable && attempt < attempts) {
-        await sleep(backoff(attempt, resHeaders["retry-after"]));
-        continue;
-      }
-      throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status}${message ? `: ${message}` : ""}${hint(status)}`, { retryable });
-    }
-  }
-  const repoUrl = (suffix, query) => {
-    const url = new URL(`${repoPath2}/${suffix}`, api);
-    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
-    return url;
-  };
+  const repoUrl = (suffix, query) => api.url(`${repoPath2}/${suffix}`, query);
   return {
     repository: options.repository,
     async listPullRequests(query) {
-      const params = { state: query.state, per_page: "100", sort: "created", direction: "desc" };
-      if (query.base) params["base"] = query.base;
-      if (query.head) params["head"] = `${owner}:${query.head}`;
-      const out = [];
-      let url = repoUrl("pulls", params);
-      for (let page = 0; url && page < (query.maxPages ?? 3); page++) {
-        const res = await call("list pull requests", "GET", url);
-        out.push(...res.json.map(toPullRequest));
-        const next = nextLink(res.link);
-        url = next && new URL(next).origin === api.origin ? new URL(next) : void 0;
-      }
-      return out;
+      const url = repoUrl("pulls", {
+        state: query.state,
+        per_page: "100",
+        sort: "created",
+        direction: "desc",
+        base: query.base,
+        head: query.head ? `${owner}:${query.head}` : void 0
+      });
+      const all = (await api.list("list pull requests", url, query.maxPages)).map(toPullRequest);
+      return query.headPrefix === void 0 ? all : all.filter((pr) => pr.head.startsWith(query.headPrefix));
     },
     async createPullRequest(pr) {
-      const res = await call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
+      const res = await api.call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
         title: pr.title,
         body: pr.body,
         head: pr.head,
@@ -63589,43 +63705,20 @@ function createGitHubClient(options) {
       if (patch.title !== void 0) body["title"] = patch.title;
       if (patch.body !== void 0) body["body"] = patch.body;
       if (patch.state !== void 0) body["state"] = patch.state;
-      const res = await call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
+      const res = await api.call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
       return toPullRequest(res.json);
     },
     async addComment(number, body) {
-      await call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
+      await api.call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
     },
     async addLabels(number, labels) {
       if (labels.length === 0) return;
-      await call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
+      await api.call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
     }
   };
 }
-function backoff(attempt, retryAfter) {
-  const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-  const seconds = header !== void 0 ? Number(header) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1e3;
-  return Math.min(1e3 * 2 ** (attempt - 1), 1e4);
-}
-function parseBody(operation, status, text) {
-  if (text === "") return void 0;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(text.slice(0, 200))}`);
-  }
-}
-function githubMessage(text) {
-  try {
-    const j = JSON.parse(text);
-    const details = (j.errors ?? []).map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "");
-    return [typeof j.message === "string" ? j.message : "", ...details].filter((s) => s !== "").join("; ");
-  } catch {
-    return text.slice(0, 200);
-  }
-}
 function hint(status) {
-  if (status === 401) return " (is the token input set and valid?)";
+  if (status === 401) return " (is the token set and valid?)";
   if (status === 403 || status === 404) return " (does the token have `contents: write` and `pull-requests: write` on this repository?)";
   return "";
 }
@@ -64197,24 +64290,6 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
-
-// src/adapters/registry/retry-after.ts
-function parseRetryAfter(value, nowMs) {
-  if (value === void 0 || value === null) return void 0;
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  if (!/[a-z]/i.test(v)) return void 0;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return void 0;
-  return Math.max(0, at - nowMs);
-}
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-// src/adapters/registry/transport.ts
 function emptyStats() {
   return {
     requests: 0,
@@ -64376,7 +64451,7 @@ var Transport = class {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(headerValue(res.headers, "retry-after"), Date.now());
+        const wait = serverRequestedWait(headerLookup(res.headers), Date.now());
         if (wait !== void 0 && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(
@@ -65375,7 +65450,7 @@ var DEFAULT_REPO_SETTINGS = deepFreeze2({
   maxBulkImport: 50,
   limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
   registries: { insecure: [], mirrors: [] },
-  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0 },
+  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0, provider: void 0, apiUrl: void 0 },
   pollInterval: 5 * MINUTE,
   targets: []
 });
@@ -65395,6 +65470,8 @@ var SETTING_FIELDS = Object.freeze([
   { key: "git.authorName", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: "Author name of commits Tagstream makes." },
   { key: "git.authorEmail", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: "Author email of commits Tagstream makes." },
   { key: "git.branch", type: "string", default: "(checked-out branch)", description: "Branch Tagstream commits to." },
+  { key: "git.provider", type: "`github`, `gitlab` or `gitea`", default: "(from the remote host)", description: "Git host API for pull-request mode (`gitea` also serves Forgejo and Codeberg); inferred for github.com, gitlab.com, codeberg.org and gitea.com." },
+  { key: "git.apiUrl", type: "URL", default: "(provider default)", description: "Base URL of the Git host API for self-hosted instances, e.g. `https://gitlab.example.com/api/v4`." },
   { key: "targets", type: "list of {files, from, set}", default: "(none)", description: "Update targets by JSONPath: in files matching the glob `files`, set each JSONPath of `set` to a FIELD (reference, name, tag, digest, tag-digest) of the stream tag `from` (`[NAMESPACE/]STREAM:TAG`). Filters compare `@.member` with literals; no script runs." },
   { key: "pollInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: "How often the daemon checks for due imports and repository changes (at least `10s`)." }
 ]);
@@ -65449,7 +65526,9 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
     git: r.group(root, "git", (m) => ({
       authorName: r.string(m, "authorName", nonEmpty, "git.") ?? d.git.authorName,
       authorEmail: r.string(m, "authorEmail", checkEmail, "git.") ?? d.git.authorEmail,
-      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch
+      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch,
+      provider: r.string(m, "provider", checkProvider, "git.") ?? d.git.provider,
+      apiUrl: r.string(m, "apiUrl", checkHttpUrl, "git.") ?? d.git.apiUrl
     })) ?? d.git,
     pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval,
     targets: r.targets(root) ?? d.targets
@@ -65643,6 +65722,12 @@ function checkEmail(v) {
 function checkBranch(v) {
   return isValidBranchName(v) ? void 0 : `expected a git branch name, got "${v}"`;
 }
+function checkProvider(v) {
+  return ["github", "gitlab", "gitea"].includes(v) ? void 0 : `expected github, gitlab or gitea, got "${v}"`;
+}
+function checkHttpUrl(v) {
+  return /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v) ? void 0 : `expected an http(s) URL without credentials, got "${v}"`;
+}
 function checkRepositoryPrefix(v) {
   const [host, ...rest] = v.split("/");
   if (!host || !HOST_PORT.test(host) || rest.some((c) => !PATH_COMPONENT2.test(c))) {
@@ -65702,6 +65787,7 @@ var MAX_BODY = 6e4;
 var MAX_ROWS = 300;
 var MAX_TRAILERS = 4e4;
 var TRUNCATED_TRAILER = "Tagstream-Truncated";
+var BLOB_PATH = { github: "blob", gitlab: "-/blob", gitea: "src/branch" };
 function cell(text) {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -65723,7 +65809,7 @@ function fileLink(w, options) {
   if (!options.links || !options.branch) return code(label);
   const anchor = w.line === void 0 ? "" : `#L${w.line}`;
   const path = w.file.split("/").map(encodeURIComponent).join("/");
-  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/blob/${encodeURIComponent(options.branch)}/${path}${anchor}`;
+  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/${BLOB_PATH[options.links.host ?? "github"]}/${encodeURIComponent(options.branch)}/${path}${anchor}`;
   return `[${cell(label)}](${url})`;
 }
 function workloadsOf(cs, m) {
@@ -65891,7 +65977,7 @@ function renderSummary(input) {
   return lines2.join("\n");
 }
 
-// src/action/pull-request-branches.ts
+// src/planning/pull-request-branches.ts
 function moveKey(m) {
   return `${m.stream}:${m.tag}`;
 }
@@ -65927,7 +66013,7 @@ function sliceChangeSet(cs, keys) {
   };
 }
 
-// src/action/pull-request-mode.ts
+// src/app/pull-request-mode.ts
 function closedPullRequestHolds(pulls, repository, prefix) {
   const holds = /* @__PURE__ */ new Map();
   for (const pr of [...pulls].sort((a, b) => a.number - b.number)) {
@@ -65952,6 +66038,14 @@ function sameMoves(pr, cs, base) {
   const want = cs.moves.map((m) => `${moveKey(m)} ${m.to.image || m.to.reference}`).sort();
   const have = t.moves.map((m) => `${moveKey(m)} ${m.to}`).sort();
   return want.length === have.length && want.every((w, i) => w === have[i]);
+}
+async function closedRequestHolds(changeRequests, base, branchPrefix) {
+  const closed = await changeRequests.listPullRequests({ state: "closed", base, headPrefix: branchPrefix });
+  return closedPullRequestHolds(closed, changeRequests.repository, branchPrefix);
+}
+async function proposeChanges(deps, options, planCtx) {
+  const holds = await closedRequestHolds(deps.changeRequests, options.base, options.branchPrefix);
+  return runPullRequestMode(deps, options, planCtx, holds);
 }
 async function runPullRequestMode(deps, options, planCtx, holds) {
   const { changeRequests: gh, log } = deps;
@@ -66244,25 +66338,20 @@ async function runMode(deps, inputs) {
     return { base, changeSet: r.changeSet, exitCode: r.exitCode, commit: r.commit, pushed: r.pushed };
   }
   const gh = deps.changeRequests(inputs);
-  const holdsFrom = async () => {
-    if (!gh) return /* @__PURE__ */ new Map();
-    const closed = await gh.listPullRequests({ state: "closed", base });
-    return closedPullRequestHolds(closed, gh.repository, inputs.branchPrefix);
-  };
+  const holdsFrom = async () => gh ? closedRequestHolds(gh, base, inputs.branchPrefix) : /* @__PURE__ */ new Map();
   if (inputs.mode === "dry-run") {
-    let holds2 = /* @__PURE__ */ new Map();
+    let holds = /* @__PURE__ */ new Map();
     try {
-      holds2 = await holdsFrom();
+      holds = await holdsFrom();
     } catch (e) {
       runner.annotate("warning", `closed pull requests not checked: ${errorMessage(e)}`);
     }
-    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds2 });
+    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds });
     return { base, changeSet: r.changeSet, exitCode: r.exitCode };
   }
   if (!gh) throw new UsageError("pull-request mode needs GITHUB_REPOSITORY and GITHUB_API_URL (set by the runner)");
   if (!inputs.token) throw new UsageError('input "token": pull-request mode needs a token with contents: write and pull-requests: write');
-  const holds = await holdsFrom();
-  const result = await runPullRequestMode(
+  const result = await proposeChanges(
     {
       reconcile: deps.reconcile,
       // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
@@ -66272,8 +66361,7 @@ async function runMode(deps, inputs) {
       log: runner.log()
     },
     { base, branchPrefix: inputs.branchPrefix, group: inputs.group, titleTemplate: inputs.prTitle, labels: inputs.prLabels, author, credentials, links: links(env) },
-    ctx,
-    holds
+    ctx
   );
   return { base, changeSet: result.changeSet, exitCode: result.exitCode, commit: result.commit, pullRequests: result.pullRequests };
 }
@@ -66301,10 +66389,7 @@ function report(deps, inputs, outcome2) {
 }
 
 // src/action/main.ts
-function originUrl(gitConfig) {
-  const section = /^\[remote "origin"\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(gitConfig)?.[1] ?? "";
-  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
-}
+var originUrl = (gitConfig) => remoteUrlFromConfig(gitConfig);
 async function main(reconcile2, options = {}) {
   const env = options.env ?? process.env;
   const runner = new WorkflowRunner({
