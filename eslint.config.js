@@ -1,6 +1,6 @@
 // Lint rules, including the import directions of the architecture (shared STYLE):
 //   entry points (cli, daemon, action) -> app, config, adapters
-//   app -> manifests, planning, ports, domain, config
+//   app -> manifests, planning, targets, ports, domain, config
 //   adapters -> ports, domain;  manifests, planning, config, ports -> domain;  domain -> nothing
 // and one owning folder per outside I/O library.
 import js from '@eslint/js';
@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   restrict(['src/domain/**/*.ts'], forbid('manifests', 'planning', 'ports', 'adapters', 'config', 'app', ...ENTRY), [...ioLibs([]), { name: 'node:fs', message: 'domain is pure' }, { name: 'node:fs/promises', message: 'domain is pure' }]),
-  restrict(['src/manifests/**/*.ts', 'src/planning/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/manifests/**/*.ts', 'src/planning/**/*.ts', 'src/targets/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([])),
   restrict(['src/adapters/registry/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
   restrict(['src/adapters/github/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),

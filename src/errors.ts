@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'Git'
   | 'PushRejected'
   | 'GitHub'
+  | 'CodeHost' // GitLab, Gitea/Forgejo API failures
   | 'Config'
   | 'Internal';
 

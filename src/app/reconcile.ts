@@ -11,7 +11,8 @@ import { computeHolds, type Hold } from '../planning/revert-holds.js';
 import type { InventoryOptions } from '../manifests/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import { planReconcile } from './reconcile-plan.js';
-import { localCommits, replayCommits } from './replay-commits.js';
+import { hasUnpushedTagstreamCommit, localCommits, replayCommits } from './replay-commits.js';
+import { finishInterruptedRun, journalCommitted, journalDone, journalWriting } from './run-journal.js';
 import { restoreFiles, writeFiles } from './write-files.js';
 
 /** How far back Tagstream looks for reverts of its own commits. */
@@ -21,6 +22,8 @@ const DEFAULT_PUSH_ATTEMPTS = 5;
 /** Holds from the working copy's history (none outside Git). */
 export async function loadHolds(ctx: AppContext, ref?: string): Promise<Map<string, Hold[]>> {
   if (!ctx.git) return new Map();
+  // A repository without commits has no history to honour.
+  if (ref === undefined && (await ctx.git.headOid().catch(() => undefined)) === undefined) return new Map();
   const history = await ctx.git.log({ ref, depth: REVERT_HISTORY_DEPTH });
   return computeHolds(history);
 }
@@ -31,35 +34,55 @@ function exitCodeOf(cs: ChangeSet): 0 | 1 {
 
 /** Run one reconcile: plan, write, and (as asked) commit and push. */
 export async function reconcile(ctx: AppContext, options: ReconcileOptions = {}, inventoryOptions: InventoryOptions = {}): Promise<ReconcileResult> {
+  const git = ctx.git;
+  const push = options.push;
+  // A run killed earlier is finished first: its uncommitted writes are undone (planned again below).
+  const interrupted = !options.dryRun && git ? await finishInterruptedRun(git, ctx.workspace, ctx.log, push?.remote) : undefined;
   const plan = async (): Promise<ChangeSet> => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
   let changeSet = await plan();
   if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
 
-  const git = ctx.git;
   if (options.commit && !git) throw new TagstreamError('Git', `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
-  await writeFiles(ctx.workspace, changeSet.files);
-  if (!options.commit || !git || changeSet.files.length === 0) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  const write = async (files: ChangeSet['files']): Promise<void> => {
+    if (git && files.length > 0) await journalWriting(git, files, options.commit !== undefined);
+    await writeFiles(ctx.workspace, files);
+  };
+  await write(changeSet.files);
+  if (!options.commit || !git) {
+    if (git && changeSet.files.length > 0) await journalDone(git);
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  }
   const commitOptions = options.commit;
-  const commitPlan = async (cs: ChangeSet): Promise<string | undefined> =>
-    git.commit({
+  const commitPlan = async (cs: ChangeSet): Promise<string | undefined> => {
+    const oid = await git.commit({
       files: cs.files.map((f) => f.path),
       message: renderCommitMessage(cs),
       author: commitOptions.author,
       committer: commitOptions.committer,
       timestamp: Math.floor(ctx.clock.now().getTime() / 1000),
     });
-  const push = options.push;
+    if (oid) await journalCommitted(git, cs.files, oid);
+    return oid;
+  };
+  const remoteHead = push ? await git.remoteHeadOid({ remote: push.remote, branch: push.branch }) : undefined;
+  // Nothing new, but an earlier run may have died between its commit and its push: push that.
+  const unpushed = push !== undefined && (interrupted?.unpushedCommit === true || (await hasUnpushedTagstreamCommit(git, remoteHead)));
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
   // The user's own unpushed commits, to replay if the branch must be rebuilt on a moved remote.
-  const local = push ? await localCommits(git, await git.remoteHeadOid({ remote: push.remote, branch: push.branch })) : [];
+  const local = push ? await localCommits(git, remoteHead) : [];
   let commit: string | undefined;
   try {
-    commit = await commitPlan(changeSet);
+    commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
   } catch (e) {
     // no commit, no change: the next run plans the same moves again
     await restoreFiles(ctx.workspace, changeSet.files);
+    await journalDone(git);
     throw e;
   }
-  if (!push) return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (!push) {
+    await journalDone(git);
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+  }
 
   const result = await git.pushWithRetry({
     remote: push.remote,
@@ -70,11 +93,12 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
       // The branch now sits at the remote head: keep the user's local commits, plan again from there.
       const replayed = await replayCommits(git, ctx.workspace, local);
       changeSet = await plan();
-      await writeFiles(ctx.workspace, changeSet.files);
+      await write(changeSet.files);
       commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
       return commit || replayed > 0 ? 'committed' : 'nothing-to-commit';
     },
   });
+  await journalDone(git);
   return {
     changeSet,
     commit: result.outcome === 'pushed' ? commit : undefined,

@@ -21,6 +21,8 @@ function isTagstreamCommit(c: GitCommitInfo): boolean {
  * `remoteHead` undefined (a remote without the branch) means every commit is local.
  */
 export async function localCommits(git: GitRepository, remoteHead: string | undefined): Promise<GitCommitInfo[]> {
+  // A repository without commits has nothing to replay.
+  if ((await git.headOid().catch(() => undefined)) === undefined) return [];
   const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 });
   const local: GitCommitInfo[] = [];
   for (const c of history) {
@@ -31,6 +33,17 @@ export async function localCommits(git: GitRepository, remoteHead: string | unde
     throw new TagstreamError('Git', `more than ${MAX_LOCAL_COMMITS} local commits are not on the remote branch; push or rebase them first`);
   }
   return local.reverse().filter((c) => !isTagstreamCommit(c));
+}
+
+/** Whether HEAD carries a Tagstream commit the remote branch does not have (a run died before its push). */
+export async function hasUnpushedTagstreamCommit(git: GitRepository, remoteHead: string | undefined): Promise<boolean> {
+  if (remoteHead === undefined) return false;
+  const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 }).catch(() => []);
+  for (const c of history) {
+    if (c.oid === remoteHead) return false;
+    if (isTagstreamCommit(c)) return true;
+  }
+  return false;
 }
 
 /** Re-create `commits` (oldest first) on the current HEAD; throws on a conflicting file. */

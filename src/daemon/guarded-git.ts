@@ -57,5 +57,8 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     readFileAt: (oid, path) => repo.readFileAt(oid, path),
     changedFiles: (a, b) => repo.changedFiles(a, b),
     recover: (o) => repo.recover(o),
+    repair: (o) => repo.repair(o),
+    readJournal: () => repo.readJournal(),
+    writeJournal: (t) => repo.writeJournal(t),
   };
 }

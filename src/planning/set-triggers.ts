@@ -8,7 +8,7 @@
  */
 import { UsageError } from '../errors.js';
 import { containerNameFieldPath, findContainer, parseFieldPath } from '../domain/field-path.js';
-import { allContainers, openshiftWatches, podSpecFieldPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
+import { allContainers, isKnownPodKind, openshiftWatches, podSpecFieldPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
 import { parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
 import {
   parseTriggerAnnotation,
@@ -155,6 +155,8 @@ const RESOURCES: Readonly<Record<string, readonly [plural: string, group: string
   Pod: ['pods', ''],
   ReplicationController: ['replicationcontrollers', ''],
   DeploymentConfig: ['deploymentconfigs', 'apps.openshift.io'],
+  Rollout: ['rollouts', 'argoproj.io'],
+  CloneSet: ['clonesets', 'apps.kruise.io'],
   BuildConfig: ['buildconfigs', 'build.openshift.io'],
   ImageStream: ['imagestreams', 'image.openshift.io'],
 };
@@ -194,9 +196,10 @@ export function decodeTriggers(target: TriggerTarget): TriggerDefinition {
       webhooks: [],
     };
   }
-  const specPath = podSpecFieldPath(target.kind);
-  // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches
-  if (!openshiftWatches(target.kind) || !specPath) {
+  const specPath = podSpecFieldPath(target.kind, target.object);
+  // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches;
+  // Tagstream also on other kinds (CRDs such as Rollouts) that have a pod template
+  if ((!openshiftWatches(target.kind) && isKnownPodKind(target.kind)) || !specPath) {
     throw new UsageError(`${resourceName(target.kind, target.name)} does not support triggers`);
   }
   const configChange = target.kind === 'Deployment' ? valueAt(target.object, ['spec', 'paused']) !== true : true;
@@ -306,7 +309,7 @@ export function setTriggers(target: TriggerTarget, req: SetTriggersRequest): Set
 
 function applyToAnnotated(target: TriggerTarget, def: TriggerDefinition): ValueChange[] {
   refuseWebhooks(def, `${resourceName(target.kind, target.name)} does`);
-  const specPath = podSpecFieldPath(target.kind) ?? 'spec.template.spec';
+  const specPath = podSpecFieldPath(target.kind, target.object) ?? 'spec.template.spec';
   const allNames = containerNamesOf(target);
   const already = new Set<string>();
   const triggers: ObjectFieldTrigger[] = [];

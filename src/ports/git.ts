@@ -107,6 +107,21 @@ export interface RecoverResult {
   readonly restoredPaths: readonly string[];
 }
 
+export interface RepairOptions {
+  /** Remote whose tracking head a damaged branch goes back to; default `origin`. */
+  readonly remote?: string | undefined;
+  /** Paths whose index entries go back to HEAD (a killed commit may have staged them). */
+  readonly unstage?: readonly string[] | undefined;
+}
+
+/** What repair() found and fixed in the git directory. */
+export interface RepairResult {
+  /** Empty or temporary loose object files removed, relative to the git directory. */
+  readonly removedObjects: readonly string[];
+  /** Set when the branch head could not be read and was moved back to the remote-tracking head. */
+  readonly resetBranch?: { readonly branch: string; readonly to: string } | undefined;
+}
+
 /** An open working copy. */
 export interface GitRepository {
   /** Absolute working tree directory. */
@@ -140,6 +155,15 @@ export interface GitRepository {
   changedFiles(oidA: string, oidB: string): Promise<string[]>;
   /** Make the working copy usable after a crash: drop stale locks, reset tracked files to HEAD. */
   recover(options?: RecoverOptions): Promise<RecoverResult>;
+  /**
+   * After a crash, without touching the working tree: drop temporaries and empty loose objects, and
+   * move a branch whose head commit cannot be read back to the remote-tracking head.
+   */
+  repair(options?: RepairOptions): Promise<RepairResult>;
+  /** Tagstream's record of an unfinished run, kept in the git directory (never versioned); undefined when none. */
+  readJournal(): Promise<string | undefined>;
+  /** Replace (text) or remove (undefined) the journal; written atomically and durably. */
+  writeJournal(text: string | undefined): Promise<void>;
 }
 
 export interface GitCloneOptions {

@@ -13,6 +13,8 @@ export interface Workspace {
   writeFile(path: string, data: string | Buffer): Promise<void>;
   /** Delete a file (no error when it is already gone). */
   removeFile(path: string): Promise<void>;
+  /** Remove the temporaries a killed writeFile(path) may have left; returns their repo-relative paths. */
+  removeTemporaries(path: string): Promise<string[]>;
   /** Size in bytes without reading the file. */
   size(path: string): Promise<number>;
 }

@@ -17,6 +17,8 @@ export interface DirectoryWorkspaceOptions {
 }
 
 const DEFAULT_SKIP = ['.git', 'node_modules'];
+/** writeFile's temporary: `.<name>.<12 hex>.tmp` next to the target. */
+const TEMP_SUFFIX = '.tmp';
 
 /** A Workspace rooted at `root` (made absolute). */
 export function directoryWorkspace(root: string, options: DirectoryWorkspaceOptions = {}): Workspace {
@@ -79,7 +81,7 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       } catch {
         mode = undefined;
       }
-      const temp = nodePath.join(dir, `.${nodePath.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+      const temp = nodePath.join(dir, `.${nodePath.basename(target)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
       try {
         await fs.writeFile(temp, data, mode === undefined ? { flag: 'wx' } : { flag: 'wx', mode });
         // writeFile's mode is filtered by the umask; chmod makes the copy exact.
@@ -89,6 +91,15 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
         await fs.rm(temp, { force: true });
         throw e;
       }
+    },
+    async removeTemporaries(path) {
+      const target = resolve(path);
+      const prefix = `.${nodePath.basename(target)}.`;
+      const names = await fs.readdir(nodePath.dirname(target)).catch(() => [] as string[]);
+      const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
+      await Promise.all(stale.map((n) => fs.rm(nodePath.join(nodePath.dirname(target), n), { force: true })));
+      const folder = nodePath.posix.dirname(path.replace(/\\/g, '/'));
+      return stale.map((n) => (folder === '.' ? n : `${folder}/${n}`));
     },
     async removeFile(path) {
       await fs.rm(resolve(path), { force: true });

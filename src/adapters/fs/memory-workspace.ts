@@ -37,6 +37,9 @@ export function memoryWorkspace(initial: Record<string, string | Buffer> = {}, r
       const dir = `${path.replace(/\/$/, '')}/`;
       return [...files.keys()].some((p) => p.startsWith(dir));
     },
+    async removeTemporaries() {
+      return [];
+    },
     async writeFile(path, data) {
       files.set(path, Buffer.from(data));
       writes.push(path);

@@ -11,6 +11,7 @@ import { TagstreamError, redact } from '../../errors.js';
 import { systemClock } from '../../ports/clock.js';
 import type { Clock } from '../../ports/clock.js';
 import type { GitCloneOptions, GitOpenOptions, GitPort, GitRepository } from '../../ports/git.js';
+import { atomicGitFs } from './atomic-git-fs.js';
 import { authCallbacks, splitCredentialedUrl } from './git-auth.js';
 import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
@@ -28,7 +29,8 @@ export interface GitAdapterOptions {
 
 /** Build the git adapter. */
 export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
-  const fs = options.fs ?? nodeFs;
+  // Objects, refs and the index are written atomically whatever fs the caller injects.
+  const fs = atomicGitFs(options.fs ?? nodeFs);
   const http = options.http ?? nodeHttp;
   const clock = options.clock ?? systemClock;
   const ssh = options.ssh ?? sshSettingsFromEnv({});

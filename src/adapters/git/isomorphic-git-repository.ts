@@ -17,15 +17,21 @@ import type {
   PushWithRetryResult,
   RecoverOptions,
   RecoverResult,
+  RepairOptions,
+  RepairResult,
 } from '../../ports/git.js';
+import { writeFileAtomically } from './atomic-git-fs.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
+import { repairObjectStore } from './repair-object-store.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
+/** The run journal, relative to the git directory. */
+const JOURNAL_FILE = 'tagstream-journal.json';
 
 type StatusRow = [string, number, number, number];
 
@@ -322,7 +328,37 @@ export class IsomorphicGitRepository implements GitRepository {
   }
 
   async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
-    return this.run(`recover ${this.dir}`, () => recoverWorkingCopy(this.ctx, options));
+    return this.run(`recover ${this.dir}`, async () => {
+      await repairObjectStore(this.ctx);
+      return recoverWorkingCopy(this.ctx, options);
+    });
+  }
+
+  async repair(options: RepairOptions = {}): Promise<RepairResult> {
+    const { fs, dir, cache } = this.ctx;
+    return this.run(`repair ${this.dir}`, async () => {
+      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE);
+      const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
+        () => true,
+        () => false,
+      );
+      for (const filepath of (options.unstage ?? []).map(repoPath)) {
+        if (born) await git.resetIndex({ fs, dir, filepath, ref: 'HEAD', cache });
+        else await git.remove({ fs, dir, filepath, cache });
+      }
+      return result;
+    });
+  }
+
+  async readJournal(): Promise<string | undefined> {
+    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILE), 'utf8').catch(() => undefined);
+  }
+
+  async writeJournal(text: string | undefined): Promise<void> {
+    const gitdir = join(this.dir, '.git');
+    const file = join(gitdir, JOURNAL_FILE);
+    if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });
+    else await writeFileAtomically(this.ctx.fs.promises, file, text, gitdir);
   }
 }
 

@@ -73,6 +73,16 @@ export class FakeRepo implements GitRepository {
     this.recovers += 1;
     return { removedLocks: [], restoredPaths: [] };
   }
+  journal: string | undefined;
+  async repair() {
+    return { removedObjects: [] };
+  }
+  async readJournal() {
+    return this.journal;
+  }
+  async writeJournal(text: string | undefined) {
+    this.journal = text;
+  }
 }
 
 export function fakeGitPort(repo: FakeRepo): GitPort & { opened: number; cloned: number } {

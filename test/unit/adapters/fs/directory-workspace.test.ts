@@ -88,4 +88,15 @@ describe('directoryWorkspace', () => {
     await expect(ws.writeFile('isdir.yaml', 'data')).rejects.toThrow();
     expect(readdirSync(dir).filter((f) => f.includes('isdir.yaml.') && f.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('removes the temporaries a killed write of a file left, and nothing else', async () => {
+    const ws = directoryWorkspace(dir);
+    mkdirSync(path.join(dir, 'crash'), { recursive: true });
+    writeFileSync(path.join(dir, 'crash', 'app.yaml'), 'a: 1\n');
+    writeFileSync(path.join(dir, 'crash', '.app.yaml.0123456789ab.tmp'), 'a: ');
+    writeFileSync(path.join(dir, 'crash', '.app.yaml.notours.tmp'), 'keep');
+    writeFileSync(path.join(dir, 'crash', '.other.yaml.0123456789ab.tmp'), 'keep');
+    expect(await ws.removeTemporaries('crash/app.yaml')).toEqual(['crash/.app.yaml.0123456789ab.tmp']);
+    expect(readdirSync(path.join(dir, 'crash')).sort()).toEqual(['.app.yaml.notours.tmp', '.other.yaml.0123456789ab.tmp', 'app.yaml']);
+  });
 });

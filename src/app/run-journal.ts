@@ -1,0 +1,128 @@
+/**
+ * Crash convergence for writing runs. Before its first file write a run records, in a journal in
+ * the git directory, each file it is about to change (its old text and the hash of its new one);
+ * after the commit it records the commit; when the run ends the journal goes. A run that finds a
+ * journal knows the previous one was killed and finishes the job before planning:
+ * - the git directory is repaired (temporaries, empty objects, a damaged branch head);
+ * - files the dead run wrote but did not commit (their content is still exactly what it wrote)
+ *   are put back as they were and unstaged, so this run plans, writes and commits them again in
+ *   one commit, as an uninterrupted run would have; a file changed since by someone else is kept;
+ * - half-written temporaries of the workspace are removed (never committed);
+ * - a commit that was made but not pushed is pushed by this run (see `needsPush`).
+ */
+import { createHash } from 'node:crypto';
+import type { FileChange } from '../domain/change-set.js';
+import type { GitRepository } from '../ports/git.js';
+import type { Log } from '../ports/log.js';
+import type { Workspace } from '../ports/workspace.js';
+
+interface JournalFile {
+  readonly path: string;
+  readonly before: string | null;
+  readonly afterSha256: string;
+}
+
+interface Journal {
+  readonly version: 1;
+  /** `writing`: files may be on disk, not committed; `committed`: `commit` made, maybe not pushed. */
+  readonly phase: 'writing' | 'committed';
+  /** Whether the run was to commit (a plain `reconcile` leaves its writes in the working tree). */
+  readonly commit: boolean;
+  readonly files: readonly JournalFile[];
+  readonly commitOid?: string | undefined;
+}
+
+const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+function parse(text: string): Journal | undefined {
+  try {
+    const j = JSON.parse(text) as Journal;
+    return j.version === 1 && Array.isArray(j.files) ? j : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Record the files a run is about to write. */
+export async function journalWriting(git: GitRepository, files: readonly FileChange[], commit: boolean): Promise<void> {
+  const journal: Journal = {
+    version: 1,
+    phase: 'writing',
+    commit,
+    files: files.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) })),
+  };
+  await git.writeJournal(JSON.stringify(journal));
+}
+
+/** Record that the written files are in `commitOid` (only the push may be missing). */
+export async function journalCommitted(git: GitRepository, files: readonly FileChange[], commitOid: string): Promise<void> {
+  const journal: Journal = {
+    version: 1,
+    phase: 'committed',
+    commit: true,
+    files: files.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) })),
+    commitOid,
+  };
+  await git.writeJournal(JSON.stringify(journal));
+}
+
+/** The run ended (done or failed cleanly): nothing to finish. */
+export async function journalDone(git: GitRepository): Promise<void> {
+  await git.writeJournal(undefined);
+}
+
+export interface InterruptedRun {
+  /** A commit was made by the dead run and may not have reached the remote. */
+  readonly unpushedCommit: boolean;
+  /** Files put back as they were before the dead run wrote them. */
+  readonly restored: readonly string[];
+}
+
+async function currentText(workspace: Workspace, path: string): Promise<Buffer | null> {
+  try {
+    return await workspace.readFile(path);
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Finish what a killed run left (see the file comment); undefined when the last run ended. */
+export async function finishInterruptedRun(git: GitRepository, workspace: Workspace, log: Log, remote?: string): Promise<InterruptedRun | undefined> {
+  const text = await git.readJournal();
+  if (text === undefined) return undefined;
+  const journal = parse(text);
+  const files = journal?.files ?? [];
+  for (const f of files) await workspace.removeTemporaries(f.path);
+  const repaired = await git.repair({ remote, unstage: journal?.commit ? files.map((f) => f.path) : [] });
+  const head = await git.headOid().catch(() => undefined);
+  const restored: string[] = [];
+  // Put back only Tagstream's own uncommitted writes: content still exactly what it wrote.
+  const restoreTo = async (f: JournalFile): Promise<string | null | undefined> => {
+    if (!journal?.commit) return undefined;
+    if (journal.phase === 'writing') return f.before;
+    // Committed, then the branch moved (a push retry reset it): the working tree must follow HEAD.
+    if (head === journal.commitOid || head === undefined) return undefined;
+    const atHead = await git.readFileAt(head, f.path);
+    return atHead === undefined ? null : atHead.toString('utf8');
+  };
+  for (const f of files) {
+    const now = await currentText(workspace, f.path);
+    if (now === null || sha256(now) !== f.afterSha256) continue;
+    const target = await restoreTo(f);
+    if (target === undefined) continue;
+    const atHead = head === undefined ? undefined : await git.readFileAt(head, f.path);
+    if (journal?.phase === 'writing' && atHead !== undefined && atHead.equals(now)) continue; // committed after all
+    if (target === null) await workspace.removeFile(f.path);
+    else await workspace.writeFile(f.path, target);
+    restored.push(f.path);
+  }
+  log.warn('finishing an interrupted run', {
+    phase: journal?.phase ?? 'unreadable journal',
+    restored,
+    removedObjects: repaired.removedObjects,
+    ...(repaired.resetBranch ? { resetBranch: repaired.resetBranch } : {}),
+  });
+  await journalDone(git);
+  return { unpushedCommit: journal?.phase === 'committed', restored };
+}
