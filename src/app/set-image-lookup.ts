@@ -47,7 +47,7 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
   const namespace = setNamespace(ctx, opts.namespace);
   const request = completeImageLookup(opts.targets, { enabled: opts.enabled, all: opts.all, list: opts.list });
   const selectors: ObjectSelector[] = [...request.targets];
-  if (request.allStreams || opts.all === true) selectors.unshift({ kind: 'ImageStream' });
+  if (request.allStreams) selectors.unshift({ kind: 'ImageStream' });
   const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
   const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.mode === 'list' });
   const stderr = [...inventoryWarnings(inventory), ...warnings];

@@ -20,9 +20,10 @@ export interface ImageLookupFlags {
 export interface ImageLookupRequest {
   readonly mode: 'list' | 'update';
   readonly enabled: boolean;
-  /** Every ImageStream of the namespace (no arguments, or `--all`). */
+  /** Every ImageStream of the namespace (no arguments, or `--all` without a resource type). */
   readonly allStreams: boolean;
-  readonly targets: readonly { readonly kind: string; readonly name: string }[];
+  /** Objects to select; no name: every object of that kind. */
+  readonly targets: readonly { readonly kind: string; readonly name?: string }[];
 }
 
 const KIND_ALIASES: Readonly<Record<string, string>> = {
@@ -77,11 +78,24 @@ export function kindFromResourceArg(resource: string): string | undefined {
 
 /**
  * Interpret `oc set image-lookup [NAME|TYPE/NAME ...] [--enabled] [--all] [--list]`: bare names are
- * ImageStreams; no argument (without --all) lists every stream.
+ * ImageStreams; no argument (without --all) lists every stream. kubectl's `TYPE [NAME...]` form is
+ * taken too: a first argument that is a resource type (`is`, `deployments`) selects that type, every
+ * object of it when no name follows (`set image-lookup is --list`).
  */
 export function completeImageLookup(args: readonly string[], flags: ImageLookupFlags = {}): ImageLookupRequest {
   const enabled = flags.enabled ?? true;
   const all = flags.all === true;
+  const first = args[0];
+  const typeKind = first !== undefined && !first.includes('/') ? kindFromResourceArg(first) : undefined;
+  if (typeKind) {
+    const names = args.slice(1);
+    if (names.some((n) => n.includes('/'))) {
+      throw new UsageError(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'tagstream set image-lookup is/x' instead of 'tagstream set image-lookup is is/x')`);
+    }
+    const everyOne = names.length === 0 || all;
+    const targets = everyOne ? [{ kind: typeKind }] : names.map((name) => ({ kind: typeKind, name }));
+    return { mode: flags.list === true || (names.length === 0 && !all) ? 'list' : 'update', enabled, allStreams: false, targets };
+  }
   const list = (args.length === 0 && !all) || flags.list === true;
   const targets = args.map((arg) => {
     const slash = arg.indexOf('/');
@@ -89,9 +103,11 @@ export function completeImageLookup(args: readonly string[], flags: ImageLookupF
     const type = arg.slice(0, slash);
     const kind = kindFromResourceArg(type);
     if (!kind) throw new UsageError(`the server doesn't have a resource type "${type}"`);
-    return { kind, name: arg.slice(slash + 1) };
+    const name = arg.slice(slash + 1);
+    if (name === '') throw new UsageError(`arguments in resource/name form must have a single resource and name: "${arg}"`);
+    return { kind, name };
   });
-  return { mode: list ? 'list' : 'update', enabled, allStreams: args.length === 0, targets };
+  return { mode: list ? 'list' : 'update', enabled, allStreams: args.length === 0 || all, targets };
 }
 
 /** Where the resolve-names annotation lives for this kind, or undefined when it cannot be set. */

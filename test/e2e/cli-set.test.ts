@@ -123,6 +123,12 @@ describe('tagstream set triggers / image-lookup (real registry)', () => {
     expect(readFileSync(join(repoDir, 'ubi.yaml'), 'utf8')).toContain('\n  lookupPolicy:\n    local: true\n');
     const list = await cli(['set', 'image-lookup']);
     expect(list.stdout).toBe('NAME  LOCAL\nubi   true\n');
+    // kubectl's resource-type forms
+    for (const argv of [['is', '--list'], ['imagestreams'], ['imagestream/ubi', '--list'], ['is', 'ubi', '--list']]) {
+      const typed = await cli(['set', 'image-lookup', ...argv]);
+      expect(typed.code, `${argv.join(' ')}: ${typed.stderr}`).toBe(0);
+      expect(typed.stdout, argv.join(' ')).toBe('NAME  LOCAL\nubi   true\n');
+    }
     const before = readFileSync(join(repoDir, 'ubi.yaml'), 'utf8');
     const missing = await cli(['set', 'image-lookup', 'ubi', 'nope', '--enabled=false']);
     expect(missing.code).toBe(1);

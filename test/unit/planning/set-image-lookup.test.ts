@@ -31,6 +31,11 @@ describe('completeImageLookup', () => {
       allStreams: false,
       targets: [{ kind: 'Deployment', name: 'web' }, { kind: 'DeploymentConfig', name: 'app' }, { kind: 'StatefulSet', name: 'db' }],
     }],
+    ['kubectl TYPE form: `is --list` lists every stream', ['is'], { list: true }, { mode: 'list', enabled: true, allStreams: false, targets: [{ kind: 'ImageStream' }] }],
+    ['kubectl TYPE form alone lists', ['imagestreams'], {}, { mode: 'list', enabled: true, allStreams: false, targets: [{ kind: 'ImageStream' }] }],
+    ['kubectl TYPE NAME...', ['is', 'mysql', 'ruby'], {}, { mode: 'update', enabled: true, allStreams: false, targets: [{ kind: 'ImageStream', name: 'mysql' }, { kind: 'ImageStream', name: 'ruby' }] }],
+    ['kubectl TYPE --all updates every object of the type', ['deployments'], { all: true }, { mode: 'update', enabled: true, allStreams: false, targets: [{ kind: 'Deployment' }] }],
+    ['imagestream/NAME', ['imagestream/ruby'], {}, { mode: 'update', enabled: true, allStreams: false, targets: [{ kind: 'ImageStream', name: 'ruby' }] }],
   ])('%s', (_name, args, flags, expected) => {
     expect(completeImageLookup(args, flags)).toEqual(expected);
   });
@@ -38,6 +43,8 @@ describe('completeImageLookup', () => {
   it('refuses an unknown resource type', () => {
     expect(() => completeImageLookup(['widget/x'])).toThrow(UsageError);
     expect(() => completeImageLookup(['widget/x'])).toThrow('the server doesn\'t have a resource type "widget"');
+    expect(() => completeImageLookup(['is', 'is/x'])).toThrow(/no need to specify a resource type as a separate argument/);
+    expect(() => completeImageLookup(['is/'])).toThrow('arguments in resource/name form must have a single resource and name: "is/"');
   });
 });
 
