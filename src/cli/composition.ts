@@ -3,6 +3,7 @@
  * registry client with Docker credentials). Everything else receives these through CliDeps.
  */
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,12 +16,14 @@ import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../manifests/inventory.js';
+import { TagstreamError } from '../errors.js';
 import type { CliDeps } from './context.js';
 
 /** Production collaborators; `env` feeds credential discovery (DOCKER_CONFIG, HOME). */
 export function defaultDeps(env: Readonly<Record<string, string | undefined>>): CliDeps {
   return {
     async openRepository(dir) {
+      await assertDirectory(dir);
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
@@ -54,4 +57,17 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       changeRequests: (target, token) => createChangeRequests(target, { token }),
     },
   };
+}
+
+/** One clear line for a `--repo` that is not a directory (not `ENOENT ... scandir`). */
+async function assertDirectory(dir: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(dir)).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : 'it cannot be read';
+    throw new TagstreamError('Config', `cannot use ${dir} as the repository: ${why}`);
+  }
+  if (!isDirectory) throw new TagstreamError('Config', `cannot use ${dir} as the repository: not a directory`);
 }

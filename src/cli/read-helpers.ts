@@ -2,6 +2,7 @@
 import * as nodePath from 'node:path';
 import type { ReadContext, ReadOutput } from '../app/get.js';
 import { redact } from '../errors.js';
+import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../planning/render/diagnostics.js';
 import type { Log } from '../ports/log.js';
 import { EXIT_FAILED, EXIT_USAGE, formatCliError } from './cli-error.js';
 import type { CommandContext, OpenedRepository } from './context.js';
@@ -25,9 +26,20 @@ export function readContext(ctx: CommandContext, repo: OpenedRepository): ReadCo
   };
 }
 
+/** Human output (no `-v`, no `-o json|yaml|name`) shows a bounded number of warnings. */
+export function showsAllWarnings(globals: GlobalOptions | undefined): boolean {
+  if (!globals) return true;
+  return globals.verbose || globals.output === 'json' || globals.output === 'yaml' || globals.output === 'name';
+}
+
+/** stderr lines as printed: every one for scripts and `-v`, the first warnings and a summary for people. */
+export function stderrLines(lines: readonly string[], globals: GlobalOptions | undefined): readonly string[] {
+  return showsAllWarnings(globals) ? lines : boundLines(lines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine);
+}
+
 /** Warnings and notices first (stderr), then the output, then the errors; records the exit code. */
-export function printReadOutput(ctx: CommandContext, out: ReadOutput): void {
-  for (const line of out.stderr) ctx.io.stderr.write(`${line}\n`);
+export function printReadOutput(ctx: CommandContext, out: ReadOutput, globals?: GlobalOptions): void {
+  for (const line of stderrLines(out.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   if (out.stdout) ctx.io.stdout.write(out.stdout);
   for (const e of out.errors) ctx.io.stderr.write(formatCliError(e));
   if (out.errors.length > 0) ctx.setExitCode(out.errors.some((e) => e.code === 'Usage') ? EXIT_USAGE : EXIT_FAILED);

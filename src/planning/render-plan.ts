@@ -4,12 +4,13 @@
  */
 import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
 import { shortDigest } from './commit-message.js';
+import { boundLines } from './render/diagnostics.js';
 import { TABLE_TABWRITER, tabwrite } from './render/go-tabwriter.js';
 
 const cell = (s: string) => s.replace(/[\t\n]/g, ' ');
 
-/** Human-readable plan. `wide` prints full digests. */
-export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {}): string {
+/** Human-readable plan. `wide` prints full digests; `diagnosticLimit` bounds the diagnostic lines (then "… and N more"). */
+export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagnosticLimit?: number | undefined } = {}): string {
   const digest = (s: string | undefined) => (s ? (options.wide ? s : shortDigest(s)) : '<none>');
   const out: string[] = [];
   if (cs.moves.length === 0 && cs.workloads.length === 0 && cs.targets.length === 0) {
@@ -57,10 +58,12 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {})
     out.push('');
     for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${f.message}`);
   }
-  for (const d of cs.diagnostics) {
+  const diagnostics = cs.diagnostics.map((d) => {
     const where = diagnosticLocation(d);
-    out.push(`${d.severity}: ${where ? `${where}: ` : ''}${d.message}`);
-  }
+    return `${d.severity}: ${where ? `${where}: ` : ''}${d.message}`;
+  });
+  const limit = options.diagnosticLimit;
+  out.push(...(limit === undefined ? diagnostics : boundLines(diagnostics, limit, () => true)));
   return out.join('\n') + '\n';
 }
 

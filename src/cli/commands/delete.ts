@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CommandContext): void {
     if (names.length === 0) throw new UsageError('resource(s) were provided, but no name was specified');
     const app = await verbAppContext(ctx, globals);
     const { result, errors } = await deleteIstag(app, { names, namespace: globals.namespace });
-    printVerbResult(ctx, result);
+    printVerbResult(ctx, result, globals);
     for (const e of errors) ctx.io.stderr.write(formatCliError(e));
     if (errors.length > 0) ctx.setExitCode(EXIT_FAILED);
   });

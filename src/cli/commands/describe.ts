@@ -33,7 +33,7 @@ export function register(program: Command, ctx: CommandContext): void {
       { ...readContext(ctx, repo), registry, progress: (m) => progress.update(m) },
       { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata },
     ).finally(() => progress.done());
-    printReadOutput(ctx, out);
+    printReadOutput(ctx, out, globals);
     if (out.stdout && !out.stdout.endsWith('\n')) ctx.io.stdout.write('\n');
   });
 }

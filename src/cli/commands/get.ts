@@ -27,6 +27,6 @@ export function register(program: Command, ctx: CommandContext): void {
       allNamespaces: globals.allNamespaces,
       output: (globals.output ?? 'table') as OutputFormat,
     });
-    printReadOutput(ctx, out);
+    printReadOutput(ctx, out, globals);
   });
 }

@@ -27,6 +27,6 @@ export function register(program: Command, ctx: CommandContext): void {
       { registry, clock: ctx.io.clock },
       { reference, filterByOs: opts.filterByOs, output: opts.output === 'json' ? 'json' : 'text', insecure: opts.insecure },
     );
-    printReadOutput(ctx, out);
+    printReadOutput(ctx, out, globals);
   });
 }

@@ -8,8 +8,9 @@ import type { GitCredentials, GitIdentity } from '../../ports/git.js';
 import { stringify } from 'yaml';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, globalsOf } from '../global-options.js';
-import { openRepository, repoDir, stderrLog } from '../read-helpers.js';
+import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { openRepository, repoDir, showsAllWarnings, stderrLog } from '../read-helpers.js';
+import { HUMAN_DIAGNOSTIC_LIMIT } from '../../planning/render/diagnostics.js';
 import { runCliPullRequests } from '../pull-request-mode.js';
 
 export interface ReconcileCommandRequest {
@@ -127,7 +128,7 @@ export function register(program: Command, ctx: CommandContext): void {
         const data = { ...planToJson(pr.changeSet), base: pr.base, provider: pr.provider, pullRequests: pr.pullRequests };
         ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
       } else {
-        ctx.io.stdout.write(renderPlanTable(pr.changeSet, { wide: globals.output === 'wide' }));
+        ctx.io.stdout.write(renderPlanTable(pr.changeSet, { wide: globals.output === 'wide', diagnosticLimit: diagnosticLimit(globals) }));
         for (const p of pr.pullRequests) ctx.io.stdout.write(`${p.action} #${p.number} ${p.branch} ${p.url}\n`);
         if (pr.pullRequests.length === 0) ctx.io.stdout.write('no pull request to open, update or close\n');
       }
@@ -153,7 +154,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const data = { ...planToJson(cs), commit: result.commit ?? null, pushed: result.pushed, dryRun: request.dryRun };
       ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
     } else {
-      ctx.io.stdout.write(renderPlanTable(cs, { wide: globals.output === 'wide' }));
+      ctx.io.stdout.write(renderPlanTable(cs, { wide: globals.output === 'wide', diagnosticLimit: diagnosticLimit(globals) }));
       if (!request.dryRun && cs.files.length > 0) {
         ctx.io.stdout.write(`wrote ${cs.files.length} file${cs.files.length === 1 ? '' : 's'}: ${cs.files.map((f) => f.path).join(', ')}\n`);
       }
@@ -163,4 +164,9 @@ export function register(program: Command, ctx: CommandContext): void {
     }
     ctx.setExitCode(result.exitCode);
   });
+}
+
+/** The table shows a bounded number of diagnostics unless `-v` asks for all. */
+function diagnosticLimit(globals: GlobalOptions): number | undefined {
+  return showsAllWarnings(globals) ? undefined : HUMAN_DIAGNOSTIC_LIMIT;
 }

@@ -120,6 +120,6 @@ export function register(program: Command, ctx: CommandContext): void {
         dryRun: request.dryRun,
       },
     );
-    printReadOutput(ctx, out);
+    printReadOutput(ctx, out, globals);
   });
 }

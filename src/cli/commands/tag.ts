@@ -10,7 +10,7 @@ import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-optio
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/verb-session.js';
-import { openRepository, stderrLog } from '../read-helpers.js';
+import { openRepository, stderrLines, stderrLog } from '../read-helpers.js';
 
 export interface TagCommandRequest {
   readonly args: readonly string[];
@@ -34,9 +34,9 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
 }
 
 /** oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. */
-export function printVerbResult(ctx: CommandContext, result: VerbResult): void {
+export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
   for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
-  for (const line of result.stderr) ctx.io.stderr.write(`${line}\n`);
+  for (const line of stderrLines(result.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   ctx.setExitCode(result.exitCode);
 }
 
@@ -80,6 +80,6 @@ export function register(program: Command, ctx: CommandContext): void {
       importMode: request.importMode,
       namespace: request.globals.namespace,
     });
-    printVerbResult(ctx, result);
+    printVerbResult(ctx, result, request.globals);
   });
 }

@@ -22,3 +22,31 @@ export function inventoryWarnings(inventory: Pick<Inventory, 'diagnostics' | 'co
   }
   return out;
 }
+
+/** How many diagnostics human output shows before summarising the rest (`-v` / `-o json` show all). */
+export const HUMAN_DIAGNOSTIC_LIMIT = 20;
+
+/**
+ * Keep the first `limit` lines that `counted` selects and replace the others with one summary line
+ * (`warning: … and 987 more (-v or -o json shows all)`) placed where the first dropped line was;
+ * other lines keep their order. A repository with 2,000 broken files stays readable.
+ */
+export function boundLines(lines: readonly string[], limit: number, counted: (line: string) => boolean, prefix = 'warning'): string[] {
+  const total = lines.filter(counted).length;
+  if (total <= limit) return [...lines];
+  const out: string[] = [];
+  let seen = 0;
+  for (const line of lines) {
+    if (!counted(line)) {
+      out.push(line);
+      continue;
+    }
+    seen++;
+    if (seen <= limit) out.push(line);
+    else if (seen === limit + 1) out.push(`${prefix}: … and ${total - limit} more (-v or -o json shows all)`);
+  }
+  return out;
+}
+
+/** `warning: ...` lines (what the inventory could not use), the ones human output bounds. */
+export const isWarningLine = (line: string): boolean => line.startsWith('warning: ');

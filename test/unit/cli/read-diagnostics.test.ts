@@ -24,3 +24,45 @@ describe('read commands report every unusable file', () => {
     expect(r.stderr).toMatch(/^warning: config\.yaml:\d+:\d+: invalid YAML: /m);
   });
 });
+
+describe('outside a repository, and many broken files', () => {
+  let many: string;
+  beforeAll(async () => {
+    many = await mkdtemp(join(tmpdir(), 'tagstream-many-broken-'));
+    for (let i = 0; i < 45; i++) await writeFile(join(many, `bad${String(i).padStart(2, '0')}.yaml`), 'kind: ImageStream\nmetadata: {name: [x\n');
+  });
+  afterAll(async () => {
+    if (many) await rm(many, { recursive: true, force: true });
+  });
+
+  it('--repo that does not exist: one clear line, exit 1', async () => {
+    const r = await runCli(['get', 'is', '--repo', join(dir, 'nope')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: cannot use ${join(dir, 'nope')} as the repository: no such directory\n`);
+  });
+
+  it('--repo naming a file: not a directory', async () => {
+    const r = await runCli(['tag', '-d', 'a:b', '--repo', join(dir, 'stream.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`error: cannot use ${join(dir, 'stream.yaml')} as the repository: not a directory\n`);
+  });
+
+  it('a directory that is not a Git working copy reads fine', async () => {
+    const r = await runCli(['get', 'is'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^NAME +IMAGE REPOSITORY/);
+  });
+
+  it('human output bounds the warnings with a summary; -v and -o json show all', async () => {
+    const all = countWarnings((await runCli(['get', 'is', '-v'], { cwd: many })).stderr);
+    expect(all).toBeGreaterThanOrEqual(45);
+    expect(countWarnings((await runCli(['get', 'is', '-o', 'json'], { cwd: many })).stderr)).toBe(all);
+    const human = await runCli(['get', 'is'], { cwd: many });
+    expect(countWarnings(human.stderr)).toBe(20);
+    expect(human.stderr).toContain(`\nwarning: … and ${all - 20} more (-v or -o json shows all)\n`);
+  });
+});
+
+function countWarnings(stderr: string): number {
+  return stderr.split('\n').filter((l) => /^warning: bad\d+\.yaml:/.test(l)).length;
+}

@@ -30,6 +30,15 @@ describe('renderPlanTable', () => {
     expect(renderPlanTable(failed)).toContain('error: tag shop/web:1 failed (NotFound): x not found');
   });
 
+  it('bounds the diagnostics for people when asked to ("… and N more")', () => {
+    const diagnostics = Array.from({ length: 25 }, (_, i) => ({ severity: 'error' as const, message: 'expected a mapping', file: `bad${i}.yaml`, line: 1, col: 1 }));
+    const cs: ChangeSet = { ...EMPTY_CHANGE_SET, diagnostics };
+    const bounded = renderPlanTable(cs, { diagnosticLimit: 20 }).trimEnd().split('\n');
+    expect(bounded.filter((l) => l.startsWith('error: bad'))).toHaveLength(20);
+    expect(bounded[bounded.length - 1]).toBe('warning: … and 5 more (-v or -o json shows all)');
+    expect(renderPlanTable(cs).trimEnd().split('\n').filter((l) => l.startsWith('error: bad'))).toHaveLength(25);
+  });
+
   it('prints diagnostics with their location when they have one', () => {
     const cs: ChangeSet = {
       ...EMPTY_CHANGE_SET,

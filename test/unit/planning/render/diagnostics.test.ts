@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManifestError } from '../../../../src/errors.js';
-import { inventoryWarnings } from '../../../../src/planning/render/diagnostics.js';
+import { boundLines, inventoryWarnings, isWarningLine } from '../../../../src/planning/render/diagnostics.js';
 
 const site = (file: string, line: number) => ({ file, docIndex: 0, path: [], location: { file, line, col: 1 } });
 
@@ -17,5 +17,13 @@ describe('inventoryWarnings', () => {
       'warning: big.yaml: file too large',
       'warning: imagestream ns/x is defined in more than one file: a.yaml:3:1, b.yaml:10:1',
     ]);
+  });
+});
+
+describe('boundLines', () => {
+  it('keeps the first warnings, summarises the rest where they began, keeps other lines in order', () => {
+    const lines = ['info: start', 'warning: a', 'warning: b', 'error: x', 'warning: c', 'warning: d'];
+    expect(boundLines(lines, 2, isWarningLine)).toEqual(['info: start', 'warning: a', 'warning: b', 'error: x', 'warning: … and 2 more (-v or -o json shows all)']);
+    expect(boundLines(lines, 4, isWarningLine)).toEqual(lines);
   });
 });
