@@ -210,6 +210,7 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
       errors.push(objectError(e, f));
       continue;
     }
+    stderr.push(...result.warnings);
     const changes: ObjectChange[] = result.changes.map((c) => ({ path: c.path, to: c.to }));
     let after = applyChanges(f.object, changes) as Readonly<Record<string, unknown>>;
     if (changes.length > 0) {

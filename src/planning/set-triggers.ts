@@ -259,6 +259,8 @@ export interface SetTriggersResult {
   readonly changes: readonly ValueChange[];
   /** oc's line: `deployment.apps/web triggers updated` or `info: deployments/web was not changed`. */
   readonly message: string;
+  /** `warning: ...` lines for side effects a GitOps user must know about (a paused Deployment). */
+  readonly warnings: readonly string[];
 }
 
 const WEBHOOK_LABEL: Readonly<Record<WebhookKind, string>> = {
@@ -304,7 +306,22 @@ export function setTriggers(target: TriggerTarget, req: SetTriggersRequest): Set
     changes.length > 0
       ? `${qualifiedName(target.kind, target.name)} triggers updated`
       : `info: ${resourceName(target.kind, target.name)} was not changed`;
-  return { changes, message };
+  return { changes, message, warnings: pausedWarnings(target, changes) };
+}
+
+/**
+ * oc pauses a Deployment when its config-change trigger goes (`--remove-all`, `--from-config
+ * --remove`, `--manual`); Tagstream keeps that, but under Argo CD / Flux a paused Deployment
+ * silently stops rolling out, so say so and how to undo it.
+ */
+function pausedWarnings(target: TriggerTarget, changes: readonly ValueChange[]): string[] {
+  if (target.kind !== 'Deployment') return [];
+  const pausing = changes.some((c) => c.path.length === 2 && c.path[0] === 'spec' && c.path[1] === 'paused' && c.to === true);
+  if (!pausing) return [];
+  return [
+    `warning: ${resourceName(target.kind, target.name)}: spec.paused is now true (oc pauses a Deployment when its config-change trigger is removed or paused); ` +
+      `once Argo CD or Flux applies it the Deployment stops rolling out. Undo with: tagstream set triggers deployment/${target.name} --from-config --auto`,
+  ];
 }
 
 function applyToAnnotated(target: TriggerTarget, def: TriggerDefinition): ValueChange[] {

@@ -49,6 +49,15 @@ describe('tagstream set triggers (CLI)', () => {
     const removeAll = await inCopy(['set', 'triggers', 'deploy/web', '--remove-all']);
     expect(removeAll.code, removeAll.stderr).toBe(0);
     expectTree(removeAll.dir, 'remove-all');
+    // oc's pause is kept, and said out loud with the way back
+    const undo = 'Undo with: tagstream set triggers deployment/web --from-config --auto\n';
+    expect(removeAll.stderr).toMatch(/^warning: deployments\/web: spec\.paused is now true .* the Deployment stops rolling out\./);
+    expect(removeAll.stderr.endsWith(undo)).toBe(true);
+    expect(manual.stderr.endsWith(undo)).toBe(true);
+    const back = await cli(['set', 'triggers', 'deployment/web', '--from-config', '--auto'], removeAll.dir);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stderr).toBe('');
+    expect(readFileSync(join(removeAll.dir, 'apps/web-crlf.yaml'), 'utf8')).toMatch(/\n {2}paused: false\r?\n/);
   });
 
   it('--dry-run prints "(dry run)" and writes nothing; -o name prints the object name', async () => {
@@ -59,6 +68,18 @@ describe('tagstream set triggers (CLI)', () => {
     const named = await inCopy(['set', 'triggers', 'dc/legacy', '--from-image', 'ubi:8', '-c', 'app', '-o', 'name']);
     expect(named.stdout).toBe('deploymentconfig.apps.openshift.io/legacy\n');
     expectTree(named.dir, 'dc-from-image');
+  });
+
+  it('webhook flags and BuildConfigs get oc\'s refusal, not "unknown option"', async () => {
+    const hook = await inCopy(['set', 'triggers', 'deploy/web', '--from-github']);
+    expect(hook.code).toBe(2);
+    expect(hook.stderr).toMatch(/^error: deployments\/web does not support GitHub web hooks \(apps\/web-crlf\.yaml:\d+:\d+\)\n$/);
+    const generic = await inCopy(['set', 'triggers', 'dc/legacy', '--from-webhook']);
+    expect(generic.stderr).toMatch(/^error: deploymentconfigs\/legacy: deployment configs do not support web hooks/);
+    const bc = await inCopy(['set', 'triggers', 'bc/builder', '--from-image', 'ubi:8', '-c', 'x']);
+    expect(bc.code).toBe(1);
+    expect(bc.stderr).toBe('Error from server (NotFound): buildconfigs.build.openshift.io "builder" not found\n');
+    expectTree(hook.dir, undefined);
   });
 
   it('nothing to change: info line on stderr, exit 0, no write', async () => {

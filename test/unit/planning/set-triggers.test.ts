@@ -112,7 +112,7 @@ describe('setTriggers on annotation kinds', () => {
   it('reports no change with oc wording', () => {
     const target = deploy({ annotation: [imageStreamTagTrigger('app', 'latest', byName('web'))] });
     const r = run(target, { fromImage: 'app:latest', containers: 'web' });
-    expect(r).toEqual({ changes: [], message: 'info: deployments/web was not changed' });
+    expect(r).toEqual({ changes: [], message: 'info: deployments/web was not changed', warnings: [] });
   });
 
   it.each<[string, SetTriggersFlags, string]>([
@@ -178,6 +178,16 @@ describe('setTriggers on annotation kinds', () => {
       { path: ['metadata', 'annotations', TRIGGER_ANNOTATION], from: expect.any(String), to: 'null' },
       { path: ['spec', 'paused'], from: undefined, to: true },
     ]);
+  });
+
+  it('pausing a Deployment warns what that means under GitOps and how to undo it (oc behaviour kept)', () => {
+    const target = deploy({ annotation: [imageStreamTagTrigger('app', 'latest', byName('web'))] });
+    const [warning] = run(target, { removeAll: true }).warnings;
+    expect(warning).toMatch(/^warning: deployments\/web: spec\.paused is now true .*Argo CD or Flux.* stops rolling out\. Undo with: tagstream set triggers deployment\/web --from-config --auto$/);
+    expect(run(deploy(), { remove: true, fromConfig: true }).warnings).toHaveLength(1);
+    // unpausing, and kinds without spec.paused, say nothing
+    expect(run(deploy(), { fromConfig: true }).warnings).toEqual([]);
+    expect(run(workload('StatefulSet', 'db', { containers: [{ name: 'web' }] }), { removeAll: true }).warnings).toEqual([]);
   });
 
   it('works on a CronJob with its own pod spec path', () => {
