@@ -10,7 +10,7 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createGitHubClient } from '../adapters/github/github-client.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { createRegistryClient, parsePlatform } from '../adapters/registry/index.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';

@@ -3,7 +3,7 @@
  * place to record the exit code. Commands parse flags, call one app function and print.
  */
 import type { RepoSettings } from '../config/repo-settings.js';
-import type { Inventory } from '../manifests/inventory-model.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import type { GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
