@@ -5,7 +5,7 @@
  * the byte-exact engine (one parse, one verify per file). Shared by reconcile and the verbs.
  */
 import { errorMessage, TagstreamError } from '../errors.js';
-import type { Diagnostic, FileChange, WorkloadChange } from '../domain/change-set.js';
+import type { Diagnostic, FileChange, TargetChange, WorkloadChange } from '../domain/change-set.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import type { Inventory, WorkloadEntry } from '../inventory/inventory-model.js';
@@ -15,7 +15,10 @@ import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
 import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
 import { applyTriggers, type FieldChange, type StreamIndex } from '../planning/apply-triggers.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
+import { planTargets, type TargetSources } from '../targets/plan-targets.js';
 import { fieldEdit } from './object-change.js';
+import { podSpecPath } from '../domain/pod-spec.js';
+import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 
 export const STREAM_MERGE_KEYS = { 'spec.tags': 'name', 'status.tags': 'tag' } as const;
 
@@ -23,16 +26,19 @@ export interface WritePlanInput {
   readonly inventory: Inventory;
   /** The new state of every stream by `namespace/name` (existing ones and new ones). */
   readonly streams: ReadonlyMap<string, ImageStream>;
-  readonly settings: Pick<RepoSettings, 'localRegistry' | 'imageStreamPath'>;
+  readonly settings: Pick<RepoSettings, 'localRegistry' | 'imageStreamPath'> & Partial<Pick<RepoSettings, 'targets' | 'defaultNamespace'>>;
   /** `namespace/stream:tag` keys whose workloads must not move (e.g. a failed Local copy). */
   readonly blocked?: ReadonlySet<string> | undefined;
   /** Only these workloads get triggers applied (default: all of the inventory). */
   readonly workloads?: readonly WorkloadEntry[] | undefined;
+  /** Files that hold update targets (markers, Dockerfiles, rule matches); none when undefined. */
+  readonly targets?: TargetSources | undefined;
 }
 
 export interface WritePlan {
   readonly files: FileChange[];
   readonly workloads: WorkloadChange[];
+  readonly targets: TargetChange[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -86,6 +92,42 @@ export function planWrites(input: WritePlanInput): WritePlan {
   }
 
   const files: FileChange[] = [];
+  const targetChanges: TargetChange[] = [];
+  if (input.targets) {
+    const planned = planTargets({
+      ...input.targets,
+      rules: settings.targets ?? [],
+      streams,
+      defaultNamespace: settings.defaultNamespace || 'default',
+      localRegistry: settings.localRegistry,
+      blocked,
+    });
+    diagnostics.push(...planned.diagnostics);
+    files.push(...planned.files);
+    // A target on a field a trigger also writes must agree with it; otherwise the field is left to the trigger.
+    const workloadSets = new Map<string, unknown>();
+    for (const [path, { edits }] of book) for (const e of edits) if (e.op === 'set') workloadSets.set(JSON.stringify([path, e.doc, e.path]), e.value);
+    const refused = new Set<string>();
+    for (const t of planned.edits) {
+      const kept: Edit[] = [];
+      for (const e of t.edits) {
+        const key = JSON.stringify([t.file.path, e.doc, e.path]);
+        if (e.op === 'set' && workloadSets.has(key)) {
+          if (workloadSets.get(key) !== e.value) {
+            diagnostics.push({ severity: 'error', message: `${dotted(e.path)} is targeted with different values (a trigger writes ${String(workloadSets.get(key))}, a target ${String(e.value)}); the target is left out`, file: t.file.path });
+            refused.add(`${t.file.path}\0${dotted(e.path)}`);
+          }
+          continue;
+        }
+        kept.push(e);
+      }
+      if (kept.length === 0) continue;
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? (inventory.files.get(t.file.path) ?? t.file) : t.file, edits: [] };
+      entry.edits.push(...kept);
+      book.set(t.file.path, entry);
+    }
+    targetChanges.push(...planned.changes.filter((c) => c.kind === 'dockerfile' || !refused.has(`${c.file}\0${c.field}`)));
+  }
   for (const [key, after] of streams) {
     const entry = inventory.streams.get(key);
     if (!entry) {
@@ -110,7 +152,7 @@ export function planWrites(input: WritePlanInput): WritePlan {
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const changed = new Set(files.map((f) => f.path));
-  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), diagnostics };
+  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), targets: targetChanges.filter((t) => changed.has(t.file)), diagnostics };
 }
 
 function planWorkload(
@@ -133,7 +175,16 @@ function planWorkload(
   if (w.kind === 'DeploymentConfig' && (w.hasImageChangeTriggers || reasons.has('image-change-trigger'))) {
     take(applyDeploymentConfigTriggers(w, index, opts));
   } else if (w.triggersAnnotation !== undefined || reasons.has('triggers-annotation')) {
-    take(applyTriggers(w, index, opts));
+    const plan = applyTriggers(w, index, opts);
+    take(plan);
+    // OpenShift skips such triggers silently; in Git a trigger that can never fire is worth a warning.
+    const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
+    if (!podSpecPath(w.kind, w.object) && w.kind !== 'DeploymentConfig') {
+      diagnostics.push({ severity: 'warning', message: `${TRIGGER_ANNOTATION} is not applied: ${w.kind} ${w.namespace}/${w.name} has no pod template (looked for spec.template.spec.containers)`, ...where });
+    }
+    for (const s of plan.skipped) {
+      if (s.reason === 'outside-pod-spec') diagnostics.push({ severity: 'warning', message: `trigger fieldPath ${s.fieldPath} of ${w.kind} ${w.namespace}/${w.name} does not resolve: ${s.detail}`, ...where });
+    }
   }
   if (reasons.has('lookup-candidate') || w.resolveNames) {
     const lookup = resolveLocalNames(w, index, opts);

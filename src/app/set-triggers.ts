@@ -91,7 +91,7 @@ export function setInventory(ctx: SetContext, kinds: ReadonlySet<string>): Promi
 export function objectError(e: unknown, found: FoundObject): TagstreamError {
   const name = resourceName(found.kind, found.name);
   const message = e instanceof Error ? e.message : String(e);
-  const named = message.startsWith(name) ? message : `${name}: ${message}`;
+  const named = message.includes(name) ? message : `${name}: ${message}`;
   return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { location: found.site.location, cause: e });
 }
 

@@ -3,8 +3,11 @@
  * registry client with Docker credentials). Everything else receives these through CliDeps.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
+import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
@@ -35,6 +38,20 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
       return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);
+    },
+    gitHosts: {
+      async cloneBase(url, branch, credentials) {
+        const dir = await mkdtemp(join(tmpdir(), 'tagstream-pr-'));
+        const dispose = () => rm(dir, { recursive: true, force: true });
+        try {
+          const repo = await createGitAdapter({ ssh: sshSettingsFromEnv(env) }).clone({ url, dir, branch, credentials });
+          return { repo, dispose };
+        } catch (e) {
+          await dispose();
+          throw e;
+        }
+      },
+      changeRequests: (target, token) => createChangeRequests(target, { token }),
     },
   };
 }

@@ -263,6 +263,7 @@ export class Daemon {
         scheduledDue: batch.scheduledDue,
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        targets: cs.targets.map((t) => `${t.file}:${t.line} ${t.field} <- ${t.trigger}`),
         commit: result.commit,
         pushed: result.pushed,
         durationMs: finished - started,

@@ -12,7 +12,7 @@ const cell = (s: string) => s.replace(/[\t\n]/g, ' ');
 export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {}): string {
   const digest = (s: string | undefined) => (s ? (options.wide ? s : shortDigest(s)) : '<none>');
   const out: string[] = [];
-  if (cs.moves.length === 0 && cs.workloads.length === 0) {
+  if (cs.moves.length === 0 && cs.workloads.length === 0 && cs.targets.length === 0) {
     const quiet = cs.held.length === 0 && cs.failures.length === 0 && !cs.diagnostics.some((d) => d.severity === 'error');
     out.push(quiet ? 'No changes: every tag and workload is up to date.' : 'No changes.');
   }
@@ -20,7 +20,10 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {})
     const rows = ['STREAM:TAG\tOLD\tNEW\tWORKLOADS\tWHY'];
     for (const m of cs.moves) {
       const key = `${m.stream}:${m.tag}`;
-      const affected = cs.workloads.filter((w) => w.trigger === key).map((w) => `${w.kind.toLowerCase()}/${w.name}`);
+      const affected = [
+        ...cs.workloads.filter((w) => w.trigger === key).map((w) => `${w.kind.toLowerCase()}/${w.name}`),
+        ...cs.targets.filter((t) => t.trigger === key).map((t) => `${t.file}:${t.line}`),
+      ];
       rows.push(
         [key, digest(m.from?.image), digest(m.to.image || m.to.reference), [...new Set(affected)].join(',') || '-', m.reason]
           .map(cell)
@@ -35,6 +38,12 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean } = {})
     for (const w of cs.workloads) {
       rows.push([`${w.kind.toLowerCase()}/${w.name}`, w.container, w.line ? `${w.file}:${w.line}` : w.file, w.to, w.trigger].map(cell).join('\t'));
     }
+    out.push(tabwrite(rows.join('\n') + '\n', TABLE_TABWRITER).trimEnd());
+  }
+  if (cs.targets.length > 0) {
+    out.push('');
+    const rows = ['TARGET\tFIELD\tVALUE\tOLD\tNEW\tFROM'];
+    for (const t of cs.targets) rows.push([`${t.file}:${t.line}`, t.field, t.value, t.from || '<empty>', t.to].map(cell).join('\t') + `\t${cell(t.trigger)}`);
     out.push(tabwrite(rows.join('\n') + '\n', TABLE_TABWRITER).trimEnd());
   }
   if (cs.held.length > 0) {
@@ -60,6 +69,7 @@ export function planToJson(cs: ChangeSet): Record<string, unknown> {
   return {
     moves: cs.moves,
     workloads: cs.workloads,
+    targets: cs.targets,
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,

@@ -26,7 +26,11 @@ export const TRUNCATED_TRAILER = 'Tagstream-Truncated';
 export interface PrLinks {
   readonly serverUrl: string;
   readonly repository: string;
+  /** How the host spells a file URL: GitHub `/blob/`, GitLab `/-/blob/`, Gitea/Forgejo `/src/branch/`. Default github. */
+  readonly host?: 'github' | 'gitlab' | 'gitea' | undefined;
 }
+
+const BLOB_PATH = { github: 'blob', gitlab: '-/blob', gitea: 'src/branch' } as const;
 
 export interface RenderPrOptions {
   readonly base: string;
@@ -64,12 +68,12 @@ function digestCell(m: TagMove): string {
   return `${from} → ${code(shortDigest(to))}`;
 }
 
-function fileLink(w: WorkloadChange, options: RenderPrOptions): string {
+function fileLink(w: Pick<WorkloadChange, 'file' | 'line'>, options: RenderPrOptions): string {
   const label = w.line === undefined ? w.file : `${w.file}:${w.line}`;
   if (!options.links || !options.branch) return code(label);
   const anchor = w.line === undefined ? '' : `#L${w.line}`;
   const path = w.file.split('/').map(encodeURIComponent).join('/');
-  const url = `${options.links.serverUrl.replace(/\/+$/, '')}/${options.links.repository}/blob/${encodeURIComponent(options.branch)}/${path}${anchor}`;
+  const url = `${options.links.serverUrl.replace(/\/+$/, '')}/${options.links.repository}/${BLOB_PATH[options.links.host ?? 'github']}/${encodeURIComponent(options.branch)}/${path}${anchor}`;
   return `[${cell(label)}](${url})`;
 }
 
@@ -84,7 +88,7 @@ export function renderMoveTable(cs: ChangeSet): string[] {
   const lines = ['| Tag | Digest | Image created | Workloads |', '|---|---|---|---|'];
   for (const m of cs.moves.slice(0, MAX_ROWS)) {
     const workloads = workloadsOf(cs, m);
-    const names = [...new Set(workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`))];
+    const names = [...new Set([...workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`), ...cs.targets.filter((t) => t.trigger === tagKey(m)).map((t) => t.file)])];
     lines.push(`| ${code(tagKey(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : '—'} | ${names.length ? cell(names.join(', ')) : '—'} |`);
   }
   if (cs.moves.length > MAX_ROWS) lines.push('', `…and ${cs.moves.length - MAX_ROWS} more tags (see the trailers below).`);
@@ -98,6 +102,18 @@ function renderWorkloadTable(cs: ChangeSet, options: RenderPrOptions): string[] 
     lines.push(`| ${cell(`${w.kind} ${w.namespace}/${w.name}`)} (${fileLink(w, options)}) | ${code(w.container)} | ${code(w.field)} | ${code(w.trigger)} |`);
   }
   if (cs.workloads.length > MAX_ROWS) lines.push('', `…and ${cs.workloads.length - MAX_ROWS} more workload fields.`);
+  return lines;
+}
+
+/** Update targets outside pod specs: file:line, field, old -> new. */
+function renderTargetTable(cs: ChangeSet, options: RenderPrOptions): string[] {
+  if (cs.targets.length === 0) return [];
+  const lines = ['| File | Field | Old → new | Tag |', '|---|---|---|---|'];
+  for (const t of cs.targets.slice(0, MAX_ROWS)) {
+    const field = t.value === 'reference' ? t.field : `${t.field} (${t.value})`;
+    lines.push(`| ${fileLink(t, options)} | ${code(field)} | ${t.from ? code(t.from) : '_empty_'} → ${code(t.to)} | ${code(t.trigger)} |`);
+  }
+  if (cs.targets.length > MAX_ROWS) lines.push('', `…and ${cs.targets.length - MAX_ROWS} more target fields.`);
   return lines;
 }
 
@@ -169,7 +185,7 @@ export function renderPullRequest(cs: ChangeSet, options: RenderPrOptions): Rend
       : `Tagstream proposes updating workload images on ${code(options.base)}.`,
     '',
   ];
-  const sections: string[][] = [renderMoveTable(cs), renderWorkloadTable(cs, options), renderHeldAndFailures(cs)];
+  const sections: string[][] = [renderMoveTable(cs), renderWorkloadTable(cs, options), renderTargetTable(cs, options), renderHeldAndFailures(cs)];
   const trailers = ['---', '', 'Merge to apply; close without merging and these digests will not be proposed again for their tags.', '', '```', ...moveTrailers(cs.moves), `${BASE_TRAILER}: ${options.base}`, '```'];
 
   const body: string[] = [...head];

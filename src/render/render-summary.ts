@@ -48,7 +48,13 @@ export function renderSummary(input: SummaryInput): string {
   const cs = input.changeSet;
   const n = cs.moves.length;
   const lines: string[] = [`### Tagstream (${input.mode}) on ${code(input.base)}`, ''];
-  lines.push(n === 0 && cs.workloads.length === 0 ? 'No image stream tag moved.' : `${n} tag move${n === 1 ? '' : 's'}, ${cs.workloads.length} workload field${cs.workloads.length === 1 ? '' : 's'}, ${cs.files.length} file${cs.files.length === 1 ? '' : 's'}.`, '');
+  const t = cs.targets.length;
+  lines.push(
+    n === 0 && cs.workloads.length === 0 && t === 0
+      ? 'No image stream tag moved.'
+      : `${n} tag move${n === 1 ? '' : 's'}, ${cs.workloads.length} workload field${cs.workloads.length === 1 ? '' : 's'}, ${t > 0 ? `${t} target field${t === 1 ? '' : 's'}, ` : ''}${cs.files.length} file${cs.files.length === 1 ? '' : 's'}.`,
+    '',
+  );
   const done = outcome(input);
   if (done.length > 0) lines.push(...done, '');
   const table = renderMoveTable(cs);

@@ -9,6 +9,7 @@ import { findSpecTag } from '../domain/image-stream.js';
 import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import { withSpecTag } from '../domain/stream-edit.js';
 import { writeStream } from '../domain/stream-update.js';
+import { trackingCycle, trackingCycleMessage } from '../domain/tracking.js';
 import { parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
 import { planImports } from '../planning/import-plan.js';
 import { StreamSet, assertValidStreamName, newStreamSkeleton } from './stream-set.js';
@@ -35,47 +36,54 @@ function referencePolicyOf(value: string | undefined): ReferencePolicyType {
     case 'local':
       return 'Local';
     default:
-      throw new TagstreamError('BadRequest', 'valid values for --reference-policy are: source, local');
+      throw new UsageError('valid values for --reference-policy are: source, local');
   }
+}
+
+/**
+ * `--from`: `[NAMESPACE/]STREAM:TAG`, `STREAM@ID` or `:TAG` (a tag of the same stream, stored as the
+ * bare tag name, as oc sends it).
+ */
+function fromReference(text: string): NonNullable<TagReference['from']> {
+  if (/^:[^:/@]+$/.test(text)) return { kind: 'ImageStreamTag', name: text.slice(1) };
+  let ref: OpenShiftReference;
+  try {
+    ref = parseOpenShiftReference(text);
+  } catch (e) {
+    throw new TagstreamError(
+      'Refused',
+      `Invalid --from, must be a valid image stream tag or image stream image reference: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  if (ref.registry) throw new TagstreamError('Refused', 'Invalid --from, registry may not be specified');
+  const namespace = ref.namespace ? { namespace: ref.namespace } : {};
+  return ref.id
+    ? { kind: 'ImageStreamImage', name: `${ref.name}@${ref.id}`, ...namespace }
+    : { kind: 'ImageStreamTag', name: `${ref.name}:${ref.tag || 'latest'}`, ...namespace };
 }
 
 /** Plan `oc create istag`. Throws with oc's / the server's wording; nothing changes on error. */
 export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, options: CreateIstagOptions, ctx: VerbContext): VerbPlan {
   if (options.from && options.fromImage) throw new UsageError('--from and --from-image may not be used together');
-  if (!options.from && !options.fromImage) throw new UsageError('one of --from or --from-image is required');
   const policy = referencePolicyOf(options.referencePolicy);
   const parts = options.name.split(':');
   const [streamName = '', tag = ''] = parts;
   if (parts.length !== 2 || streamName === '' || tag === '') {
-    throw new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
+    throw new TagstreamError('Refused', `"${options.name}" must be of the form <stream_name>:<tag>`);
   }
   assertValidStreamName('ImageStream', ctx.namespace, streamName);
 
-  let from: NonNullable<TagReference['from']>;
+  // neither flag: a tag with annotations only (oc create imagestreamtag tag:3 -A foo=bar)
+  let from: TagReference['from'];
   if (options.fromImage) {
     from = { kind: 'DockerImage', name: options.fromImage };
-  } else {
-    const text = options.from as string;
-    // `:tag` names a tag of the stream being written
-    const spelled = text.startsWith(':') ? `${streamName}${text}` : text;
-    let ref: OpenShiftReference;
-    try {
-      ref = parseOpenShiftReference(spelled);
-    } catch (e) {
-      throw new TagstreamError(
-        'BadRequest',
-        `Invalid --from, must be a valid image stream tag or image stream image reference: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-    if (ref.registry) throw new TagstreamError('BadRequest', 'Invalid --from, registry may not be specified');
-    from = ref.id
-      ? { kind: 'ImageStreamImage', name: `${ref.name}@${ref.id}`, ...(ref.namespace ? { namespace: ref.namespace } : {}) }
-      : { kind: 'ImageStreamTag', name: `${ref.name}:${ref.tag || 'latest'}`, ...(ref.namespace ? { namespace: ref.namespace } : {}) };
+  } else if (options.from) {
+    from = fromReference(options.from);
   }
-  if (options.scheduled && from.kind !== 'DockerImage') {
+  if (options.scheduled && from?.kind !== 'DockerImage') {
     throw new TagstreamError(
       'Invalid',
-      `ImageStreamTag.image.openshift.io "${options.name}" is invalid: tag.importPolicy.scheduled: Invalid value: true: only tags pointing to Docker repositories may be scheduled for background import`,
+      `The ImageStreamTag "${options.name}" is invalid: tag.importPolicy.scheduled: Invalid value: true: only tags pointing to Docker repositories may be scheduled for background import`,
     );
   }
 
@@ -88,7 +96,7 @@ export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, optio
   const tagRef: TagReference = {
     name: tag,
     annotations,
-    from,
+    ...(from ? { from } : {}),
     ...(options.reference ? { reference: true } : {}),
     importPolicy: {
       ...(options.insecure ? { insecure: true } : {}),
@@ -99,7 +107,10 @@ export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, optio
     referencePolicy: { type: policy },
   };
   const base = old ?? newStreamSkeleton(ctx.namespace, streamName);
-  const written = writeStream(old, withSpecTag(base, tagRef), { ...ctx, streams: streams.all() });
+  const next = withSpecTag(base, tagRef);
+  const cycle = trackingCycle(next, tag);
+  if (cycle) throw new TagstreamError('Refused', trackingCycleMessage(streamName, cycle));
+  const written = writeStream(old, next, { ...ctx, streams: streams.all() });
   streams.put(written);
   return {
     streams: streams.changed(),

@@ -49,7 +49,7 @@ function referencePolicyOf(value: string | undefined): ReferencePolicyType | '' 
   if (value === undefined) return '';
   if (value === 'source') return 'Source';
   if (value === 'local') return 'Local';
-  throw new TagstreamError('BadRequest', "reference policy must be set to 'source' or 'local'");
+  throw new UsageError("reference policy must be set to 'source' or 'local'");
 }
 
 const CIRCULAR = Symbol('circular');
@@ -133,12 +133,12 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
     ref = parseOpenShiftReference(options.target);
   } catch {
     throw new TagstreamError(
-      'BadRequest',
+      'Refused',
       'the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)',
     );
   }
-  if (ref.id) throw new TagstreamError('BadRequest', "to import images by ID, use the 'tag' command");
-  if (ref.tag && options.all) throw new TagstreamError('BadRequest', `cannot specify a tag "${options.target}" as well as --all`);
+  if (ref.id) throw new TagstreamError('Refused', "to import images by ID, use the 'tag' command");
+  if (ref.tag && options.all) throw new TagstreamError('Refused', `cannot specify a tag "${options.target}" as well as --all`);
   const tag = ref.tag || (options.all ? '' : 'latest');
   const flags: Flags = {
     scheduled: Boolean(options.scheduled),
@@ -152,7 +152,7 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
 
   if (!stream) {
     if (!options.confirm) {
-      throw new TagstreamError('NotFound', `no image stream named "${name}" exists, pass --confirm to create and import`);
+      throw new TagstreamError('Refused', `no image stream named "${name}" exists, pass --confirm to create and import`);
     }
     assertValidStreamName('ImageStream', ctx.namespace, name);
     const from = options.from || options.target;
@@ -174,7 +174,7 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
         from = stream.spec.dockerImageRepository;
       } else {
         const tags = (stream.spec.tags ?? []).filter((t) => t.from?.kind === 'DockerImage');
-        if (tags.length === 0) throw new TagstreamError('BadRequest', 'image stream does not have tags pointing to external container images');
+        if (tags.length === 0) throw new TagstreamError('Refused', 'image stream does not have tags pointing to external container images');
         return {
           target: stream,
           creating: false,
@@ -188,9 +188,9 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
     if (from !== (stream.spec.dockerImageRepository ?? '')) {
       if (!options.confirm) {
         if (!stream.spec.dockerImageRepository) {
-          throw new TagstreamError('BadRequest', 'the image stream does not currently import an entire Docker repository, pass --confirm to update');
+          throw new TagstreamError('Refused', 'the image stream does not currently import an entire Docker repository, pass --confirm to update');
         }
-        throw new TagstreamError('BadRequest', `the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update`);
+        throw new TagstreamError('Refused', `the image stream has a different import spec "${stream.spec.dockerImageRepository}", pass --confirm to update`);
       }
       // a spec write: the stream generation moves like any other update
       target = writeStream(stream, { ...stream, spec: { ...stream.spec, dockerImageRepository: from } }, { ...ctx, streams: streams.all() });
@@ -204,16 +204,16 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
   const followed = followTagReference(stream, tag);
   switch (followed.error) {
     case INVALID:
-      throw new TagstreamError('BadRequest', `tag "${tag}" points to an invalid imagestreamtag`);
+      throw new TagstreamError('Refused', `tag "${tag}" points to an invalid imagestreamtag`);
     case CROSS:
-      throw new TagstreamError('BadRequest', `tag "${tag}" points to an imagestreamtag from another ImageStream`);
+      throw new TagstreamError('Refused', `tag "${tag}" points to an imagestreamtag from another ImageStream`);
     case CIRCULAR:
-      throw new TagstreamError('BadRequest', `tag "${tag}" on the image stream is a reference to same tag`);
+      throw new TagstreamError('Refused', `tag "${tag}" on the image stream is a reference to same tag`);
     case NOT_FOUND:
       if (from === '' && tag === 'latest') from = stream.spec.dockerImageRepository ?? '';
       if (from === '') {
         throw new TagstreamError(
-          'NotFound',
+          'Refused',
           `the tag "${tag}" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag`,
         );
       }
@@ -221,20 +221,20 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
     default: {
       const existing = followed.ref as TagReference;
       if (existing.from && existing.from.kind !== 'DockerImage') {
-        throw new TagstreamError('BadRequest', `tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
+        throw new TagstreamError('Refused', `tag "${tag}" points to existing ${existing.from.kind} "${existing.from.name}", it cannot be re-imported`);
       }
       if (!existing.from) {
-        throw new TagstreamError('BadRequest', `tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from}"`);
+        throw new TagstreamError('Refused', `tag "${tag}" already exists - you must use the 'tag' command if you want to change the source to "${from}"`);
       }
       if (from !== '' && from !== existing.from.name) {
         if (followed.multiple) {
           throw new TagstreamError(
-            'BadRequest',
+            'Refused',
             `the tag "${tag}" points to the tag "${followed.finalTag}" which points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`,
           );
         }
         throw new TagstreamError(
-          'BadRequest',
+          'Refused',
           `the tag "${tag}" points to "${existing.from.name}" - use the 'tag' command if you want to change the source to "${from}"`,
         );
       }
@@ -250,14 +250,20 @@ export interface ImportImageOutput {
   readonly messages: readonly string[];
   /** stderr lines (`error: tag <t> failed: <message>`). */
   readonly errors: readonly string[];
-  /** True when any import failed: oc exits non-zero with "imported completed with errors". */
+  /** True when any import failed (the verb exits 1). */
   readonly failed: boolean;
 }
 
-/** oc's summary after the answers: `imported` / `imported with errors`, per-tag errors, additional tags. */
-export function importImageOutput(results: readonly ImportResult[], options: { readonly dryRun?: boolean; readonly additionalTags?: readonly string[] } = {}): ImportImageOutput {
+/**
+ * oc's summary after the answers: `imagestream.image.openshift.io/NAME imported` (or `imported
+ * with errors`, each failed tag then named on stderr), and the additional tags of a bulk import.
+ */
+export function importImageOutput(
+  results: readonly ImportResult[],
+  options: { readonly stream: string; readonly dryRun?: boolean; readonly additionalTags?: readonly string[] },
+): ImportImageOutput {
   const failed = results.some((r) => !r.ok);
-  let head = failed ? 'imported with errors' : 'imported';
+  let head = `imagestream.image.openshift.io/${options.stream} ${failed ? 'imported with errors' : 'imported'}`;
   if (options.dryRun) head = `${head} (dry run)`;
   const messages = [head];
   const errors = results.flatMap((r) => (r.ok ? [] : [`error: tag ${r.request.tag} failed: ${r.message}`]));
@@ -267,6 +273,3 @@ export function importImageOutput(results: readonly ImportResult[], options: { r
   }
   return { messages, errors, failed };
 }
-
-/** The error oc exits with when an import had failures. */
-export const IMPORT_COMPLETED_WITH_ERRORS = 'imported completed with errors';

@@ -55,6 +55,18 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
   po: 'Pod',
   pod: 'Pod',
   pods: 'Pod',
+  // found so that oc's refusals name them (Tagstream runs no builds)
+  bc: 'BuildConfig',
+  buildconfig: 'BuildConfig',
+  buildconfigs: 'BuildConfig',
+  // beyond oc: CRDs with a pod template (triggers only; see README "Where images live")
+  ro: 'Rollout',
+  rollout: 'Rollout',
+  rollouts: 'Rollout',
+  ksvc: 'Service',
+  kservice: 'Service',
+  cloneset: 'CloneSet',
+  clonesets: 'CloneSet',
 };
 
 /** Resolve `deploy`, `dc`, `statefulsets`, ... (a `.group` suffix is ignored) to a kind. */

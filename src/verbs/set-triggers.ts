@@ -64,8 +64,8 @@ const WEBHOOK_LABEL: Readonly<Record<WebhookKind, string>> = {
 };
 const WEBHOOK_ORDER: readonly WebhookKind[] = ['github', 'generic', 'generic-allowenv', 'gitlab', 'bitbucket'];
 
-/** oc's wording: `deployment configs do not support ...` / `does not support ...`. */
-function refuseWebhooks(def: TriggerDefinition, subject: 'deployment configs do' | 'does'): void {
+/** oc's wording: `deployment configs do not support ...` / `deployments/web does not support ...`. */
+function refuseWebhooks(def: TriggerDefinition, subject: string): void {
   const first = WEBHOOK_ORDER.find((k) => def.webhooks.includes(k));
   if (first) throw new UsageError(`${subject} not support ${WEBHOOK_LABEL[first]}`);
 }
@@ -102,8 +102,8 @@ export function setTriggers(target: TriggerTarget, req: SetTriggersRequest): Set
 }
 
 function applyToAnnotated(target: TriggerTarget, def: TriggerDefinition): ValueChange[] {
-  refuseWebhooks(def, 'does');
-  const specPath = podSpecFieldPath(target.kind) ?? 'spec.template.spec';
+  refuseWebhooks(def, `${resourceName(target.kind, target.name)} does`);
+  const specPath = podSpecFieldPath(target.kind, target.object) ?? 'spec.template.spec';
   const allNames = containerNamesOf(target);
   const already = new Set<string>();
   const triggers: ObjectFieldTrigger[] = [];

@@ -2,7 +2,7 @@
  * Shared helpers of the verbs: settled reads of the current streams, new-stream skeletons and
  * name validation with the API server's wording.
  */
-import { TagstreamError } from '../errors.js';
+import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ImportMode } from '../domain/image-stream.js';
 import { streamKey } from '../domain/image-stream.js';
 import { validateNamespace, validateStreamName } from '../domain/names.js';
@@ -65,14 +65,14 @@ export function newStreamSkeleton(namespace: string, name: string): ImageStream 
   };
 }
 
-/** Validate a stream name and namespace (§9); throws TagstreamError 'Invalid' with the server's wording. */
+/** Validate a stream name and namespace (§9); throws TagstreamError 'Invalid' worded as oc prints the server's answer. */
 export function assertValidStreamName(kind: string, namespace: string, name: string): void {
   const problems = [
     ...validateStreamName(namespace, name).map((p) => `metadata.name: Invalid value: "${name}": ${p}`),
     ...validateNamespace(namespace).map((p) => `metadata.namespace: Invalid value: "${namespace}": ${p}`),
   ];
   if (problems.length > 0) {
-    throw new TagstreamError('Invalid', `${kind}.image.openshift.io "${name}" is invalid: ${problems.join(', ')}`);
+    throw new TagstreamError('Invalid', `The ${kind} "${name}" is invalid: ${problems.join(', ')}`);
   }
 }
 
@@ -80,5 +80,5 @@ export function assertValidStreamName(kind: string, namespace: string, name: str
 export function importModeFlag(value: string | undefined): ImportMode {
   if (value === undefined || value === 'Legacy') return 'Legacy';
   if (value === 'PreserveOriginal') return 'PreserveOriginal';
-  throw new TagstreamError('BadRequest', 'valid ImportMode values are Legacy or PreserveOriginal');
+  throw new UsageError('valid ImportMode values are Legacy or PreserveOriginal');
 }

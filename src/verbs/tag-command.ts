@@ -10,6 +10,7 @@ import { INVALID_TAG_MESSAGE, isValidTagName } from '../domain/names.js';
 import { latestTaggedImage } from '../domain/resolve-tag.js';
 import { withSpecTag, withoutTag } from '../domain/stream-edit.js';
 import { writeStream } from '../domain/stream-update.js';
+import { trackingCycle, trackingCycleMessage } from '../domain/tracking.js';
 import {
   formatOpenShiftReference,
   formatStreamRelative,
@@ -54,16 +55,16 @@ interface Destination {
 function parseDestination(currentNamespace: string, arg: string): { namespace: string; nameAndTag: string } {
   if (!arg.includes('/')) return { namespace: currentNamespace, nameAndTag: arg };
   const parts = arg.split('/');
-  if (parts.length !== 2) throw new TagstreamError('BadRequest', `invalid image stream "${arg}"`);
+  if (parts.length !== 2) throw new TagstreamError('Refused', `invalid image stream "${arg}"`);
   const [namespace = '', name = ''] = parts;
-  if (namespace === '') throw new TagstreamError('BadRequest', `invalid namespace "${namespace}" for image stream "${arg}"`);
-  if (name === '') throw new TagstreamError('BadRequest', `invalid name "${name}" for image stream "${arg}"`);
+  if (namespace === '') throw new TagstreamError('Refused', `invalid namespace "${namespace}" for image stream "${arg}"`);
+  if (name === '') throw new TagstreamError('Refused', `invalid name "${name}" for image stream "${arg}"`);
   return { namespace, nameAndTag: name };
 }
 
 function toDestination(d: { namespace: string; nameAndTag: string }): Destination {
   const { name, tag, ok } = splitImageStreamTag(d.nameAndTag);
-  if (!ok) throw new TagstreamError('BadRequest', `"${d.nameAndTag}" must be of the form <stream_name>:<tag>`);
+  if (!ok) throw new TagstreamError('Refused', `"${d.nameAndTag}" must be of the form <stream_name>:<tag>`);
   return { namespace: d.namespace, nameAndTag: d.nameAndTag, stream: name, tag };
 }
 
@@ -74,7 +75,7 @@ function referencePolicyType(value: string | undefined): ReferencePolicyType {
     case 'local':
       return 'Local';
     default:
-      throw new TagstreamError('BadRequest', "reference policy must be set to 'source' or 'local'");
+      throw new UsageError("reference policy must be set to 'source' or 'local'");
   }
 }
 
@@ -94,13 +95,13 @@ function resolveSource(streams: StreamSet, options: TagOptions, ctx: VerbContext
   try {
     ref = parseOpenShiftReference(source);
   } catch (e) {
-    throw new TagstreamError('BadRequest', `invalid SOURCE: ${e instanceof Error ? e.message : String(e)}`);
+    throw new TagstreamError('Refused', `invalid SOURCE: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (kind === 'ImageStreamTag' || kind === 'ImageStreamImage') {
-    if (ref.registry) throw new TagstreamError('BadRequest', 'server in SOURCE is only allowed when providing a container image');
+    if (ref.registry) throw new TagstreamError('Refused', 'server in SOURCE is only allowed when providing a container image');
     if (ref.namespace === DOCKER_DEFAULT_NAMESPACE) ref = { ...ref, namespace: ctx.namespace };
-    if (kind === 'ImageStreamTag' && !ref.tag) throw new TagstreamError('BadRequest', '--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
-    if (kind === 'ImageStreamImage' && !ref.id) throw new TagstreamError('BadRequest', '--source=ImageStreamImage requires a valid <name>@<id> in SOURCE');
+    if (kind === 'ImageStreamTag' && !ref.tag) throw new TagstreamError('Refused', '--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE');
+    if (kind === 'ImageStreamImage' && !ref.id) throw new TagstreamError('Refused', '--source=ImageStreamImage requires a valid <name>@<id> in SOURCE');
   }
   kind ??= guessSourceKind(ref);
   if (kind === 'ImageStreamTag' && !options.alias) {
@@ -109,13 +110,13 @@ function resolveSource(streams: StreamSet, options: TagOptions, ctx: VerbContext
     const stream = streams.get(namespace, ref.name);
     if (!stream) throw new TagstreamError('NotFound', `imagestreams.image.openshift.io "${ref.name}" not found`);
     const event = latestTaggedImage(stream, ref.tag);
-    if (!event) throw new TagstreamError('BadRequest', `"${source}" is not currently pointing to an image, cannot use it as the source of a tag`);
+    if (!event) throw new TagstreamError('Refused', `"${source}" is not currently pointing to an image, cannot use it as the source of a tag`);
     if (event.image === '') {
       try {
         return { kind: 'DockerImage', ref: parseOpenShiftReference(event.dockerImageReference) };
       } catch (e) {
         throw new TagstreamError(
-          'BadRequest',
+          'Refused',
           `the image stream tag "${source}" has an invalid pull spec and cannot be used to tag: ${e instanceof Error ? e.message : String(e)}`,
         );
       }
@@ -141,32 +142,32 @@ export function planTag(current: ReadonlyMap<string, ImageStream>, options: TagO
   const parsed = destArgs.map((a) => parseDestination(ctx.namespace, a));
 
   // Validate()
-  if (options.delete && options.alias) throw new TagstreamError('BadRequest', '--alias and --delete may not be both specified');
+  if (options.delete && options.alias) throw new TagstreamError('Refused', '--alias and --delete may not be both specified');
   const policy = referencePolicyType(options.referencePolicy);
   if (options.delete) {
-    if (options.source) throw new TagstreamError('BadRequest', 'cannot specify a source kind when deleting');
-    if (options.scheduled || options.insecure) throw new TagstreamError('BadRequest', 'cannot set flags for importing images when deleting a tag');
-    if (options.importMode !== undefined) throw new TagstreamError('BadRequest', 'cannot specify an import mode when deleting');
+    if (options.source) throw new TagstreamError('Refused', 'cannot specify a source kind when deleting');
+    if (options.scheduled || options.insecure) throw new TagstreamError('Refused', 'cannot set flags for importing images when deleting a tag');
+    if (options.importMode !== undefined) throw new TagstreamError('Refused', 'cannot specify an import mode when deleting');
   }
   const importMode = importModeFlag(options.importMode);
-  if (parsed.length === 0) throw new TagstreamError('BadRequest', 'at least a destination is required');
+  if (parsed.length === 0) throw new TagstreamError('Refused', 'at least a destination is required');
   if (source && source.kind !== 'DockerImage' && (options.scheduled || options.insecure)) {
-    throw new TagstreamError('BadRequest', 'only container images can have importing flags set');
+    throw new TagstreamError('Refused', 'only container images can have importing flags set');
   }
   if (options.alias && source) {
     if (options.scheduled || options.insecure) {
-      throw new TagstreamError('BadRequest', 'cannot set a container image tag as an alias and also set import flags');
+      throw new TagstreamError('Refused', 'cannot set a container image tag as an alias and also set import flags');
     }
     for (const d of parsed) {
-      if (d.namespace !== ctx.namespace) throw new TagstreamError('BadRequest', 'cannot set alias across different Image Streams');
+      if (d.namespace !== ctx.namespace) throw new TagstreamError('Refused', 'cannot set alias across different Image Streams');
       const { name, ok } = splitImageStreamTag(d.nameAndTag);
-      if (!ok) throw new TagstreamError('BadRequest', `"${d.nameAndTag}" must be of the form <stream_name>:<tag>`);
-      if (name !== source.ref.name) throw new TagstreamError('BadRequest', 'cannot set alias across different Image Streams');
+      if (!ok) throw new TagstreamError('Refused', `"${d.nameAndTag}" must be of the form <stream_name>:<tag>`);
+      if (name !== source.ref.name) throw new TagstreamError('Refused', 'cannot set alias across different Image Streams');
     }
   }
   const destinations = parsed.map(toDestination);
   for (const d of destinations) {
-    if (!options.delete && !isValidTagName(d.tag)) throw new TagstreamError('BadRequest', `invalid tag "${d.tag}": ${INVALID_TAG_MESSAGE}`);
+    if (!options.delete && !isValidTagName(d.tag)) throw new TagstreamError('Refused', `invalid tag "${d.tag}": ${INVALID_TAG_MESSAGE}`);
     if (!options.delete) assertValidStreamName('ImageStream', d.namespace, d.stream);
   }
 
@@ -186,7 +187,10 @@ export function planTag(current: ReadonlyMap<string, ImageStream>, options: TagO
     const src = source as ResolvedSource;
     const tagRef = buildTagReference(d, src, options, policy, importMode, ctx);
     const base = old ?? newStreamSkeleton(d.namespace, d.stream);
-    streams.put(writeStream(old, withSpecTag(base, tagRef), { ...ctx, streams: streams.all() }));
+    const next = withSpecTag(base, tagRef);
+    const cycle = trackingCycle(next, d.tag);
+    if (cycle) throw new TagstreamError('Refused', trackingCycleMessage(d.stream, cycle));
+    streams.put(writeStream(old, next, { ...ctx, streams: streams.all() }));
     written.push({ namespace: d.namespace, stream: d.stream, tag: d.tag });
     messages.push(successMessage(d, src, options, ctx));
   }

@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import { findContainer, parseFieldPath } from '../domain/field-path.js';
-import { openshiftWatches, podSpecFieldPath, valueAt } from '../domain/pod-spec.js';
+import { isKnownPodKind, openshiftWatches, podSpecFieldPath, valueAt } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import { readDeploymentConfigTriggers } from '../planning/dc-triggers.js';
 import type { SetTriggersRequest, WebhookKind } from './set-triggers-request.js';
@@ -46,6 +46,8 @@ const RESOURCES: Readonly<Record<string, readonly [plural: string, group: string
   Pod: ['pods', ''],
   ReplicationController: ['replicationcontrollers', ''],
   DeploymentConfig: ['deploymentconfigs', 'apps.openshift.io'],
+  Rollout: ['rollouts', 'argoproj.io'],
+  CloneSet: ['clonesets', 'apps.kruise.io'],
   BuildConfig: ['buildconfigs', 'build.openshift.io'],
   ImageStream: ['imagestreams', 'image.openshift.io'],
 };
@@ -86,9 +88,10 @@ export function decodeTriggers(target: TriggerTarget): TriggerDefinition {
       webhooks: [],
     };
   }
-  const specPath = podSpecFieldPath(target.kind);
-  // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches
-  if (!openshiftWatches(target.kind) || !specPath) {
+  const specPath = podSpecFieldPath(target.kind, target.object);
+  // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches;
+  // Tagstream also on other kinds (CRDs such as Rollouts) that have a pod template
+  if ((!openshiftWatches(target.kind) && isKnownPodKind(target.kind)) || !specPath) {
     throw new UsageError(`${resourceName(target.kind, target.name)} does not support triggers`);
   }
   const configChange = target.kind === 'Deployment' ? valueAt(target.object, ['spec', 'paused']) !== true : true;

@@ -16,6 +16,7 @@ export const PLAN: ChangeSet = {
   workloads: [
     { file: 'apps/frontend.yaml', line: 21, kind: 'Deployment', namespace: 'shop', name: 'frontend', container: 'web', field: 'spec.template.spec.containers[0].image', from: `quay.io/acme/frontend@${A}`, to: `quay.io/acme/frontend@${B}`, trigger: 'shop/frontend:1.4' },
   ],
+  targets: [],
   held: [{ stream: 'shop/api', tag: '2.0', image: A, heldBy: '#7', reason: 'pull-request-closed' }],
   failures: [{ stream: 'shop/db', tag: '16', reason: 'RegistryNotFound', message: 'manifest unknown | gone' }],
   diagnostics: [{ severity: 'error', message: 'expected a mapping', file: 'apps/bad.yaml', line: 3, col: 5 }],

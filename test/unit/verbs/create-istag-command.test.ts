@@ -45,7 +45,7 @@ describe('oc create istag (§4)', () => {
   });
 
   it('--from :tag means the same stream; @id gives ImageStreamImage; ns/ is kept', () => {
-    expect(findSpecTag(only(run({ name: 'python:s2', from: ':3.6' }).streams, 'python'), 's2')?.from).toEqual({ kind: 'ImageStreamTag', name: 'python:3.6' });
+    expect(findSpecTag(only(run({ name: 'python:s2', from: ':3.6' }).streams, 'python'), 's2')?.from).toEqual({ kind: 'ImageStreamTag', name: '3.6' });
     expect(findSpecTag(only(run({ name: 'python:s3', from: `python@${D1}` }).streams, 'python'), 's3')?.from).toEqual({ kind: 'ImageStreamImage', name: `python@${D1}` });
     const cross = run({ name: 'mine:ruby', from: 'openshift/ruby:2.0' });
     expect(findSpecTag(only(cross.streams, 'mine'), 'ruby')?.from).toEqual({ kind: 'ImageStreamTag', name: 'ruby:2.0', namespace: 'openshift' });
@@ -60,13 +60,30 @@ describe('oc create istag (§4)', () => {
     expect(plan.imports).toEqual([]);
   });
 
+  it('no source: a tag with annotations only (oc create imagestreamtag tag:3 -A foo=bar)', () => {
+    const plan = run({ name: 'tag:3', annotations: { foo: 'bar' } });
+    const t = findSpecTag(only(plan.streams, 'tag'), '3');
+    expect(t).toMatchObject({ name: '3', annotations: { foo: 'bar' } });
+    expect(t?.from).toBeUndefined();
+    expect(plan.imports).toEqual([]);
+    expect(plan.messages).toEqual(['imagestreamtag.image.openshift.io/tag:3 created']);
+  });
+
+  it('--from=:TAG stores the bare tag name, as oc sends it', () => {
+    const plan = run({ name: 'python:alias', from: ':3.6' });
+    expect(findSpecTag(only(plan.streams, 'python'), 'alias')?.from).toEqual({ kind: 'ImageStreamTag', name: '3.6' });
+    expect(latestTagEvent(only(plan.streams, 'python'), 'alias')?.image).toBe(D1);
+  });
+
   it.each([
     { o: { name: 'python:3.6', fromImage: 'quay.io/x:1' }, code: 'AlreadyExists', message: 'imagestreamtags.image.openshift.io "python:3.6" already exists' },
-    { o: { name: 'a:1', from: 'quay.io/o/app:1' }, code: 'BadRequest', message: 'Invalid --from, registry may not be specified' },
+    { o: { name: 'a:1', from: 'quay.io/o/app:1' }, code: 'Refused', message: 'Invalid --from, registry may not be specified' },
     { o: { name: 'a:1', from: 'x:1', fromImage: 'y:1' }, code: 'Usage', message: '--from and --from-image may not be used together' },
-    { o: { name: 'a:1' }, code: 'Usage', message: 'one of --from or --from-image is required' },
-    { o: { name: 'a:1', fromImage: 'y:1', referencePolicy: 'pull' }, code: 'BadRequest', message: 'valid values for --reference-policy are: source, local' },
-    { o: { name: 'a', fromImage: 'y:1' }, code: 'BadRequest', message: 'ImageStreamTags must be retrieved with <name>:<tag>' },
+    { o: { name: 'a:1', fromImage: 'y:1', referencePolicy: 'pull' }, code: 'Usage', message: 'valid values for --reference-policy are: source, local' },
+    { o: { name: 'tag-c', fromImage: 'y:1' }, code: 'Refused', message: '"tag-c" must be of the form <stream_name>:<tag>' },
+    { o: { name: 'a:b:c', fromImage: 'y:1' }, code: 'Refused', message: '"a:b:c" must be of the form <stream_name>:<tag>' },
+    { o: { name: 'a:x', from: ':x' }, code: 'Refused', message: 'tag "a:x" cannot track itself' },
+    { o: { name: 'python:3.6', from: 'python:3.6' }, code: 'AlreadyExists', message: 'imagestreamtags.image.openshift.io "python:3.6" already exists' },
     { o: { name: 'A:1', fromImage: 'y:1' }, code: 'Invalid', message: /"A" is invalid: metadata.name: Invalid value: "A": must match/ },
     { o: { name: 'a:1', from: 'ghost:1' }, code: 'NotFound', message: 'spec.tags[1].from.name: Not found: "ghost:1"' },
     { o: { name: 'a:1', from: 'python:3.6', scheduled: true }, code: 'Invalid', message: /only tags pointing to Docker repositories may be scheduled for background import/ },

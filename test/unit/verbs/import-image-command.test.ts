@@ -41,29 +41,29 @@ const plan = (o: ImportImageOptions) => planImportImage(streams, o, ctx);
 describe('oc import-image: refusals (§3.1)', () => {
   it.each([
     { o: { target: '' }, code: 'Usage', message: 'you must specify the name of an image stream' },
-    { o: { target: 'Bad Name' }, code: 'BadRequest', message: 'the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)' },
-    { o: { target: `app@${D1}` }, code: 'BadRequest', message: "to import images by ID, use the 'tag' command" },
-    { o: { target: 'app:1', all: true }, code: 'BadRequest', message: 'cannot specify a tag "app:1" as well as --all' },
-    { o: { target: 'ghost' }, code: 'NotFound', message: 'no image stream named "ghost" exists, pass --confirm to create and import' },
-    { o: { target: 'app:cross' }, code: 'BadRequest', message: 'tag "cross" points to an imagestreamtag from another ImageStream' },
-    { o: { target: 'app:crossns' }, code: 'BadRequest', message: 'tag "crossns" points to an imagestreamtag from another ImageStream' },
-    { o: { target: 'app:loop1' }, code: 'BadRequest', message: 'tag "loop1" on the image stream is a reference to same tag' },
-    { o: { target: 'app:bad' }, code: 'BadRequest', message: 'tag "bad" points to an invalid imagestreamtag' },
-    { o: { target: 'app:copy' }, code: 'BadRequest', message: `tag "copy" points to existing ImageStreamImage "app@${D1}", it cannot be re-imported` },
-    { o: { target: 'app:nofrom', from: 'q/x:1' }, code: 'BadRequest', message: `tag "nofrom" already exists - you must use the 'tag' command if you want to change the source to "q/x:1"` },
-    { o: { target: 'app:1', from: 'quay.io/o/app:2' }, code: 'BadRequest', message: `the tag "1" points to "quay.io/o/app:1" - use the 'tag' command if you want to change the source to "quay.io/o/app:2"` },
+    { o: { target: 'Bad Name' }, code: 'Refused', message: 'the image name must be a valid container image pull spec or reference to an image stream (e.g. myregistry/myteam/image:tag)' },
+    { o: { target: `app@${D1}` }, code: 'Refused', message: "to import images by ID, use the 'tag' command" },
+    { o: { target: 'app:1', all: true }, code: 'Refused', message: 'cannot specify a tag "app:1" as well as --all' },
+    { o: { target: 'ghost' }, code: 'Refused', message: 'no image stream named "ghost" exists, pass --confirm to create and import' },
+    { o: { target: 'app:cross' }, code: 'Refused', message: 'tag "cross" points to an imagestreamtag from another ImageStream' },
+    { o: { target: 'app:crossns' }, code: 'Refused', message: 'tag "crossns" points to an imagestreamtag from another ImageStream' },
+    { o: { target: 'app:loop1' }, code: 'Refused', message: 'tag "loop1" on the image stream is a reference to same tag' },
+    { o: { target: 'app:bad' }, code: 'Refused', message: 'tag "bad" points to an invalid imagestreamtag' },
+    { o: { target: 'app:copy' }, code: 'Refused', message: `tag "copy" points to existing ImageStreamImage "app@${D1}", it cannot be re-imported` },
+    { o: { target: 'app:nofrom', from: 'q/x:1' }, code: 'Refused', message: `tag "nofrom" already exists - you must use the 'tag' command if you want to change the source to "q/x:1"` },
+    { o: { target: 'app:1', from: 'quay.io/o/app:2' }, code: 'Refused', message: `the tag "1" points to "quay.io/o/app:1" - use the 'tag' command if you want to change the source to "quay.io/o/app:2"` },
     {
       o: { target: 'app:chain', from: 'quay.io/o/app:2' },
-      code: 'BadRequest',
+      code: 'Refused',
       message: `the tag "chain" points to the tag "1" which points to "quay.io/o/app:1" - use the 'tag' command if you want to change the source to "quay.io/o/app:2"`,
     },
-    { o: { target: 'app:missing' }, code: 'NotFound', message: `the tag "missing" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag` },
-    { o: { target: 'internal', all: true }, code: 'BadRequest', message: 'image stream does not have tags pointing to external container images' },
-    { o: { target: 'app', all: true, from: 'quay.io/o/app' }, code: 'BadRequest', message: 'the image stream does not currently import an entire Docker repository, pass --confirm to update' },
-    { o: { target: 'repo', all: true, from: 'quay.io/o/other' }, code: 'BadRequest', message: 'the image stream has a different import spec "quay.io/o/repo", pass --confirm to update' },
-    { o: { target: 'app:1', referencePolicy: 'remote' }, code: 'BadRequest', message: "reference policy must be set to 'source' or 'local'" },
-    { o: { target: 'app:1', importMode: 'All' }, code: 'BadRequest', message: 'valid ImportMode values are Legacy or PreserveOriginal' },
-    { o: { target: 'Bad', confirm: true }, code: 'BadRequest', message: /image name must be a valid/ },
+    { o: { target: 'app:missing' }, code: 'Refused', message: `the tag "missing" does not exist on the image stream - choose an existing tag to import or use the 'tag' command to create a new tag` },
+    { o: { target: 'internal', all: true }, code: 'Refused', message: 'image stream does not have tags pointing to external container images' },
+    { o: { target: 'app', all: true, from: 'quay.io/o/app' }, code: 'Refused', message: 'the image stream does not currently import an entire Docker repository, pass --confirm to update' },
+    { o: { target: 'repo', all: true, from: 'quay.io/o/other' }, code: 'Refused', message: 'the image stream has a different import spec "quay.io/o/repo", pass --confirm to update' },
+    { o: { target: 'app:1', referencePolicy: 'remote' }, code: 'Usage', message: "reference policy must be set to 'source' or 'local'" },
+    { o: { target: 'app:1', importMode: 'All' }, code: 'Usage', message: 'valid ImportMode values are Legacy or PreserveOriginal' },
+    { o: { target: 'Bad', confirm: true }, code: 'Refused', message: /image name must be a valid/ },
   ])('$message', ({ o, code, message }) => {
     let caught: unknown;
     try {
@@ -175,9 +175,9 @@ describe('oc import-image --all: repository import', () => {
     const stored = applyImportResults(p.target, results, NOW);
     expect(findSpecTag(stored, '2.1')?.from).toEqual({ kind: 'DockerImage', name: 'quay.io/o/repo:2.1' });
     expect(latestTagEvent(stored, 'latest')?.dockerImageReference).toBe('quay.io/o/repo@' + D1);
-    const out = importImageOutput(results, { additionalTags: expanded.additionalTags });
+    const out = importImageOutput(results, { stream: 'repo', additionalTags: expanded.additionalTags });
     expect(out).toEqual({
-      messages: ['imported with errors', 'info: The remote repository contained 2 additional tags which were not imported: broken, other'],
+      messages: ['imagestream.image.openshift.io/repo imported with errors', 'info: The remote repository contained 2 additional tags which were not imported: broken, other'],
       errors: ['error: tag broken failed: manifest unknown'],
       failed: true,
     });
@@ -206,9 +206,9 @@ describe('oc import-image --all: repository import', () => {
 });
 
 describe('importImageOutput', () => {
-  it('success and dry run', () => {
-    expect(importImageOutput([]).messages).toEqual(['imported']);
-    expect(importImageOutput([], { dryRun: true })).toEqual({ messages: ['imported (dry run)'], errors: [], failed: false });
+  it('success and dry run name the stream as oc does', () => {
+    expect(importImageOutput([], { stream: 'app' }).messages).toEqual(['imagestream.image.openshift.io/app imported']);
+    expect(importImageOutput([], { stream: 'app', dryRun: true })).toEqual({ messages: ['imagestream.image.openshift.io/app imported (dry run)'], errors: [], failed: false });
   });
 });
 

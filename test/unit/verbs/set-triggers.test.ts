@@ -118,11 +118,11 @@ describe('setTriggers on annotation kinds', () => {
   it.each<[string, SetTriggersFlags, string]>([
     ['--containers missing', { fromImage: 'app:latest' }, 'you must specify --containers when setting --from-image'],
     ['unknown containers', { fromImage: 'app:latest', containers: 'zz,web,aa' }, 'not all container names exist: aa, zz (accepts: init, side, web)'],
-    ['github webhook', { fromGithub: true }, 'does not support GitHub web hooks'],
-    ['generic webhook', { fromWebhook: true }, 'does not support web hooks'],
-    ['generic allow-env webhook', { fromWebhookAllowEnv: true }, 'does not support web hooks'],
-    ['gitlab webhook', { fromGitlab: true }, 'does not support GitLab web hooks'],
-    ['bitbucket webhook', { fromBitbucket: true }, 'does not support Bitbucket web hooks'],
+    ['github webhook', { fromGithub: true }, 'deployments/web does not support GitHub web hooks'],
+    ['generic webhook', { fromWebhook: true }, 'deployments/web does not support web hooks'],
+    ['generic allow-env webhook', { fromWebhookAllowEnv: true }, 'deployments/web does not support web hooks'],
+    ['gitlab webhook', { fromGitlab: true }, 'deployments/web does not support GitLab web hooks'],
+    ['bitbucket webhook', { fromBitbucket: true }, 'deployments/web does not support Bitbucket web hooks'],
   ])('error: %s', (_name, flags, message) => {
     expect(usageError(() => run(deploy(), flags))).toBe(message);
   });

@@ -153,31 +153,33 @@ describe('oc tag: errors (nothing changes)', () => {
   it.each([
     { args: [], flags: {}, code: 'Usage', message: 'you must specify a source and at least one destination or one or more tags to delete' },
     { args: ['a', 'b:1'], flags: { source: 'image' }, code: 'Usage', message: 'invalid source "image"; valid values are docker, dockerimage, imagestreamimage, imagestreamtag, isimage, istag' },
-    { args: ['UP:1', 'b:1'], flags: {}, code: 'BadRequest', message: /^invalid SOURCE: / },
-    { args: ['quay.io/a:1', 'b:1'], flags: { source: 'istag' }, code: 'BadRequest', message: 'server in SOURCE is only allowed when providing a container image' },
-    { args: ['python', 'b:1'], flags: { source: 'istag' }, code: 'BadRequest', message: '--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE' },
-    { args: ['python:1', 'b:1'], flags: { source: 'isimage' }, code: 'BadRequest', message: '--source=ImageStreamImage requires a valid <name>@<id> in SOURCE' },
-    { args: ['python:empty', 'python:x'], flags: {}, code: 'BadRequest', message: '"python:empty" is not currently pointing to an image, cannot use it as the source of a tag' },
+    { args: ['UP:1', 'b:1'], flags: {}, code: 'Refused', message: /^invalid SOURCE: / },
+    { args: ['quay.io/a:1', 'b:1'], flags: { source: 'istag' }, code: 'Refused', message: 'server in SOURCE is only allowed when providing a container image' },
+    { args: ['python', 'b:1'], flags: { source: 'istag' }, code: 'Refused', message: '--source=ImageStreamTag requires a valid <name>:<tag> in SOURCE' },
+    { args: ['python:1', 'b:1'], flags: { source: 'isimage' }, code: 'Refused', message: '--source=ImageStreamImage requires a valid <name>@<id> in SOURCE' },
+    { args: ['python:empty', 'python:x'], flags: {}, code: 'Refused', message: '"python:empty" is not currently pointing to an image, cannot use it as the source of a tag' },
     { args: ['ghost:1', 'python:x'], flags: {}, code: 'NotFound', message: 'imagestreams.image.openshift.io "ghost" not found' },
-    { args: ['a/b/c:1'], flags: { delete: true }, code: 'BadRequest', message: 'invalid image stream "a/b/c:1"' },
-    { args: ['/b:1'], flags: { delete: true }, code: 'BadRequest', message: 'invalid namespace "" for image stream "/b:1"' },
-    { args: ['python:3.6', 'python:x'], flags: { delete: true, alias: true }, code: 'BadRequest', message: '--alias and --delete may not be both specified' },
-    { args: ['quay.io/a:1', 'b:1'], flags: { referencePolicy: 'remote' }, code: 'BadRequest', message: "reference policy must be set to 'source' or 'local'" },
-    { args: ['b:1'], flags: { delete: true, source: 'docker' }, code: 'BadRequest', message: 'cannot specify a source kind when deleting' },
-    { args: ['b:1'], flags: { delete: true, scheduled: true }, code: 'BadRequest', message: 'cannot set flags for importing images when deleting a tag' },
-    { args: ['b:1'], flags: { delete: true, importMode: 'Legacy' }, code: 'BadRequest', message: 'cannot specify an import mode when deleting' },
-    { args: ['quay.io/a:1', 'b:1'], flags: { importMode: 'Both' }, code: 'BadRequest', message: 'valid ImportMode values are Legacy or PreserveOriginal' },
-    { args: ['quay.io/a:1'], flags: {}, code: 'BadRequest', message: 'at least a destination is required' },
-    { args: ['python:3.6', 'python:x'], flags: { scheduled: true }, code: 'BadRequest', message: 'only container images can have importing flags set' },
-    { args: ['python:3.6', 'python:x'], flags: { alias: true, source: 'docker', insecure: true }, code: 'BadRequest', message: 'cannot set a container image tag as an alias and also set import flags' },
-    { args: ['python:3.6', 'other:x'], flags: { alias: true }, code: 'BadRequest', message: 'cannot set alias across different Image Streams' },
-    { args: ['python:3.6', 'elsewhere/python:x'], flags: { alias: true }, code: 'BadRequest', message: 'cannot set alias across different Image Streams' },
-    { args: ['quay.io/a:1', 'app'], flags: {}, code: 'BadRequest', message: '"app" must be of the form <stream_name>:<tag>' },
-    { args: ['quay.io/a:1', 'app:-x'], flags: {}, code: 'BadRequest', message: /^invalid tag "-x": tags must start with an alphanumeric character/ },
-    { args: ['quay.io/a:1', 'App:1'], flags: {}, code: 'Invalid', message: 'ImageStream.image.openshift.io "App" is invalid: metadata.name: Invalid value: "App": must match "[a-z0-9]+(?:[._-][a-z0-9]+)*"' },
+    { args: ['a/b/c:1'], flags: { delete: true }, code: 'Refused', message: 'invalid image stream "a/b/c:1"' },
+    { args: ['/b:1'], flags: { delete: true }, code: 'Refused', message: 'invalid namespace "" for image stream "/b:1"' },
+    { args: ['python:3.6', 'python:x'], flags: { delete: true, alias: true }, code: 'Refused', message: '--alias and --delete may not be both specified' },
+    { args: ['quay.io/a:1', 'b:1'], flags: { referencePolicy: 'remote' }, code: 'Usage', message: "reference policy must be set to 'source' or 'local'" },
+    { args: ['b:1'], flags: { delete: true, source: 'docker' }, code: 'Refused', message: 'cannot specify a source kind when deleting' },
+    { args: ['b:1'], flags: { delete: true, scheduled: true }, code: 'Refused', message: 'cannot set flags for importing images when deleting a tag' },
+    { args: ['b:1'], flags: { delete: true, importMode: 'Legacy' }, code: 'Refused', message: 'cannot specify an import mode when deleting' },
+    { args: ['quay.io/a:1', 'b:1'], flags: { importMode: 'Both' }, code: 'Usage', message: 'valid ImportMode values are Legacy or PreserveOriginal' },
+    { args: ['quay.io/a:1'], flags: {}, code: 'Refused', message: 'at least a destination is required' },
+    { args: ['python:3.6', 'python:x'], flags: { scheduled: true }, code: 'Refused', message: 'only container images can have importing flags set' },
+    { args: ['python:3.6', 'python:x'], flags: { alias: true, source: 'docker', insecure: true }, code: 'Refused', message: 'cannot set a container image tag as an alias and also set import flags' },
+    { args: ['python:3.6', 'other:x'], flags: { alias: true }, code: 'Refused', message: 'cannot set alias across different Image Streams' },
+    { args: ['python:3.6', 'elsewhere/python:x'], flags: { alias: true }, code: 'Refused', message: 'cannot set alias across different Image Streams' },
+    { args: ['quay.io/a:1', 'app'], flags: {}, code: 'Refused', message: '"app" must be of the form <stream_name>:<tag>' },
+    { args: ['quay.io/a:1', 'app:-x'], flags: {}, code: 'Refused', message: /^invalid tag "-x": tags must start with an alphanumeric character/ },
+    { args: ['quay.io/a:1', 'App:1'], flags: {}, code: 'Invalid', message: 'The ImageStream "App" is invalid: metadata.name: Invalid value: "App": must match "[a-z0-9]+(?:[._-][a-z0-9]+)*"' },
     { args: ['python:nope'], flags: { delete: true }, code: 'NotFound', message: 'imagestreamtags.image.openshift.io "python:nope" not found' },
     { args: ['ghost:1'], flags: { delete: true }, code: 'NotFound', message: 'imagestreams.image.openshift.io "ghost" not found' },
-    { args: ['quay.io/a:1', 'ok:1', 'bad'], flags: {}, code: 'BadRequest', message: '"bad" must be of the form <stream_name>:<tag>' },
+    { args: ['quay.io/a:1', 'ok:1', 'bad'], flags: {}, code: 'Refused', message: '"bad" must be of the form <stream_name>:<tag>' },
+    { args: ['python:3.6', 'python:3.6'], flags: { alias: true }, code: 'Refused', message: 'tag "python:3.6" cannot track itself' },
+    { args: ['ubi:latest', 'ubi:latest'], flags: { alias: true }, code: 'Refused', message: 'tag "ubi:latest" cannot track itself' },
   ])('$message', ({ args, flags, code, message }) => {
     let caught: unknown;
     try {
@@ -188,5 +190,30 @@ describe('oc tag: errors (nothing changes)', () => {
     expect(caught).toMatchObject({ code });
     if (typeof message === 'string') expect((caught as Error).message).toBe(message);
     else expect((caught as Error).message).toMatch(message);
+  });
+});
+
+describe('oc tag --alias: tracking cycles are refused', () => {
+  // stable tracks latest, latest tracks 3.6
+  const chained = stream('python', {
+    generation: 3,
+    tags: [
+      dockerTag('3.6', 'docker.io/library/python:3.6', 3),
+      { name: 'latest', from: { kind: 'ImageStreamTag', name: '3.6' }, generation: 3 },
+      { name: 'stable', from: { kind: 'ImageStreamTag', name: 'python:latest' }, generation: 3 },
+    ],
+    status: [{ tag: '3.6', items: [ev('docker.io/library/python@' + D1, D1, 3)] }],
+  });
+  const current = frozen(byKey(chained));
+
+  it('a tag that would track itself through other tags is refused, nothing planned', () => {
+    expect(() => planTag(current, { args: ['python:stable', 'python:3.6'], alias: true }, ctx)).toThrow(
+      'tag "python:3.6" would track itself through a cycle of tags: python:3.6 -> python:stable -> python:latest -> python:3.6',
+    );
+  });
+
+  it('re-pointing a tracker along the chain (no cycle) is accepted', () => {
+    const plan = planTag(current, { args: ['python:3.6', 'python:stable'], alias: true }, ctx);
+    expect(findSpecTag(only(plan, 'python'), 'stable')?.from).toEqual({ kind: 'ImageStreamTag', name: 'python:3.6' });
   });
 });

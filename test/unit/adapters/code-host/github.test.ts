@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, nextLink } from '../../../../src/adapters/github/github-client.js';
+import { createGitHubClient, nextLink } from '../../../../src/adapters/code-host/github.js';
 import { TagstreamError } from '../../../../src/errors.js';
 import { loadGitHubOpenApi, matchOperation, startGitHubApi, validateRequest, validateSchema, type GitHubApiServer, type OpenApiDocument } from '../../../harness/github-api.js';
 
@@ -59,7 +59,7 @@ describe('createGitHubClient against the OpenAPI-checked loopback API', () => {
     expect((err as Error).message).toContain('422');
     expect((err as Error).message).toContain('A pull request already exists for octo:tagstream/dup.');
     const bad = await createGitHubClient({ apiUrl: api.apiUrl, repository: 'octo/gitops', token: 'wrong-token-value' }).listPullRequests({ state: 'open' }).catch((e: unknown) => e);
-    expect((bad as Error).message).toMatch(/401: Bad credentials \(is the token input set and valid\?\)/);
+    expect((bad as Error).message).toMatch(/401: Bad credentials \(is the token set and valid\?\)/);
     expect((bad as Error).message).not.toContain('wrong-token-value');
   });
 

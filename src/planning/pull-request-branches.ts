@@ -47,7 +47,7 @@ export function groupMoves(moves: readonly TagMove[], group: ActionGroup, prefix
 
 /**
  * The part of a plan that concerns some moves, for rendering their PR: those moves and the
- * workloads they drive. Held tags, failures, diagnostics and files are kept whole (a plan does
+ * workloads and targets they drive. Held tags, failures, diagnostics and files are kept whole (a plan does
  * not say which file serves which move).
  */
 export function sliceChangeSet(cs: ChangeSet, keys: readonly string[]): ChangeSet {
@@ -56,6 +56,7 @@ export function sliceChangeSet(cs: ChangeSet, keys: readonly string[]): ChangeSe
   return {
     moves: cs.moves.filter((m) => wanted.has(moveKey(m))),
     workloads,
+    targets: cs.targets.filter((t) => wanted.has(t.trigger)),
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,

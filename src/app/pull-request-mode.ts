@@ -1,12 +1,13 @@
 /**
- * Pull-request mode: plan once, then for each group of moves commit on top of the base head,
+ * Pull-request mode, the one use case behind the Action, `reconcile --pull-request` and
+ * `serve --pull-request`, for every Git host behind the ChangeRequests port: plan once, then for each group of moves commit on top of the base head,
  * force-update the tool-owned branch and open or update its PR; close the tool's PRs nothing is
  * left to propose for. Digests proposed in PRs a human closed without merging are passed to
  * reconcile as extra holds, so they are not proposed again for that tag.
  *
  * Every collaborator is injected: the reconcile use case, the working copies, the code host.
  */
-import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-context.js';
+import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import type { ChangeSet } from '../domain/change-set.js';
 import type { ActionGroup } from '../config/action-inputs.js';
 import { errorMessage, UsageError } from '../errors.js';
@@ -15,7 +16,7 @@ import type { SummaryPullRequest } from '../render/render-summary.js';
 import type { ChangeRequests, PullRequest } from '../ports/change-requests.js';
 import type { GitCredentials, GitIdentity, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
-import { groupMoves, moveKey, sliceChangeSet, type MoveGroup } from './pull-request-branches.js';
+import { groupMoves, moveKey, sliceChangeSet, type MoveGroup } from '../planning/pull-request-branches.js';
 
 export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions) => Promise<ReconcileResult>;
 
@@ -84,6 +85,18 @@ function sameMoves(pr: PullRequest, cs: ChangeSet, base: string): boolean {
   const want = cs.moves.map((m) => `${moveKey(m)} ${m.to.image || m.to.reference}`).sort();
   const have = t.moves.map((m) => `${moveKey(m)} ${m.to}`).sort();
   return want.length === have.length && want.every((w, i) => w === have[i]);
+}
+
+/** Holds from the closed requests on the tool's branches (every page; only the prefix's branches). */
+export async function closedRequestHolds(changeRequests: ChangeRequests, base: string, branchPrefix: string): Promise<Holds> {
+  const closed = await changeRequests.listPullRequests({ state: 'closed', base, headPrefix: branchPrefix });
+  return closedPullRequestHolds(closed, changeRequests.repository, branchPrefix);
+}
+
+/** The whole use case: read closed requests into holds, then plan, propose and close on `planCtx`. */
+export async function proposeChanges(deps: PullRequestModeDeps, options: PullRequestModeOptions, planCtx: BaseCheckout): Promise<PullRequestModeResult> {
+  const holds = await closedRequestHolds(deps.changeRequests, options.base, options.branchPrefix);
+  return runPullRequestMode(deps, options, planCtx, holds);
 }
 
 /** Plan on the job's checkout (dry run, with the closed-PR `holds`), then open, update or close the tool's PRs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidBranchName } from '../../../src/config/action-inputs.js';
-import { groupMoves, pullRequestBranch, sliceChangeSet } from '../../../src/action/pull-request-branches.js';
+import { groupMoves, pullRequestBranch, sliceChangeSet } from '../../../src/planning/pull-request-branches.js';
 import type { ChangeSet, TagMove } from '../../../src/domain/change-set.js';
 import { EMPTY_CHANGE_SET } from '../../../src/domain/change-set.js';
 

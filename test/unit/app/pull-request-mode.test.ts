@@ -3,13 +3,13 @@
  * OpenAPI-checked loopback GitHub API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient } from '../../../src/adapters/github/github-client.js';
+import { createGitHubClient } from '../../../src/adapters/code-host/github.js';
 import { inputEnvName } from '../../../src/config/action-inputs.js';
-import { closedPullRequestHolds } from '../../../src/action/pull-request-mode.js';
+import { closedPullRequestHolds } from '../../../src/app/pull-request-mode.js';
 import { runAction } from '../../../src/action/run-action.js';
 import { WorkflowRunner } from '../../../src/action/workflow-commands.js';
 import { loadGitHubOpenApi, startGitHubApi, type GitHubApiServer, type OpenApiDocument } from '../../harness/github-api.js';
-import { fakeCheckout, fakeReconcile, FakeRemote } from './fake-gitops.js';
+import { fakeCheckout, fakeReconcile, FakeRemote } from '../action/fake-gitops.js';
 import type { ChangeRequests, PullRequest } from '../../../src/ports/change-requests.js';
 
 const TOKEN = 'ghs_unit0123456789token';
