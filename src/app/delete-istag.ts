@@ -1,8 +1,8 @@
 /** `tagstream delete istag NAME:TAG...` (oc delete imagestreamtag): remove each tag's spec and history, fire nothing new. */
 import type { TagstreamError } from '../errors.js';
-import { planDeleteIstag } from '../planning/delete-istag-command.js';
+import { planDeleteIstag } from '../verbs/delete-istag-command.js';
 import type { AppContext } from './app-context.js';
-import { completeVerbPlan, openVerbSession, type VerbResult } from './verb-session.js';
+import { completeVerbPlan, openVerbSession, type VerbResult } from './stream-verb.js';
 
 export interface DeleteIstagRequest {
   /** `stream:tag` names. */

@@ -7,12 +7,12 @@
 import { errorMessage, TagstreamError } from '../errors.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
-import { importImageOutput, planImportImage, type ImportImageOptions } from '../planning/import-image-command.js';
+import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
 import { planRepositoryImport } from '../planning/import-plan.js';
-import { describeImageStream } from '../planning/render/describe-stream.js';
+import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
-import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult } from './verb-session.js';
+import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult } from './stream-verb.js';
 import { writeFiles } from './write-files.js';
 
 export interface ImportImageRequest extends ImportImageOptions {

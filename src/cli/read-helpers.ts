@@ -2,7 +2,7 @@
 import * as nodePath from 'node:path';
 import type { ReadContext, ReadOutput } from '../app/get.js';
 import { redact } from '../errors.js';
-import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../planning/render/diagnostics.js';
+import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../render/diagnostics.js';
 import type { Log } from '../ports/log.js';
 import { EXIT_FAILED, EXIT_USAGE, formatCliError } from './cli-error.js';
 import type { CommandContext, OpenedRepository } from './context.js';

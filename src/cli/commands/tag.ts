@@ -9,7 +9,7 @@ import { lowerCase } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
-import type { VerbResult } from '../../app/verb-session.js';
+import type { VerbResult } from '../../app/stream-verb.js';
 import { openRepository, stderrLines, stderrLog } from '../read-helpers.js';
 
 export interface TagCommandRequest {
