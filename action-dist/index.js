@@ -57267,10 +57267,25 @@ function parseImageStream(value, locator = plainLocator(), options = {}) {
 function isObj(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function show(path) {
+function show(path, root) {
   let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out === "" ? p : `.${p}`;
+  let node = root;
+  path.forEach((p, i) => {
+    const parent = node;
+    node = isObj(parent) && typeof p === "string" ? parent[p] : Array.isArray(parent) && typeof p === "number" ? parent[p] : void 0;
+    if (typeof p !== "number") {
+      out += out === "" ? p : `.${p}`;
+      return;
+    }
+    const key = i === 2 && path[1] === "tags" && (path[0] === "spec" || path[0] === "status") ? tagKey(node, path[0]) : void 0;
+    out += key === void 0 ? `[${p}]` : `[${key}]`;
+  });
   return out;
+}
+function tagKey(item, section) {
+  if (!isObj(item)) return void 0;
+  const key = item[section === "spec" ? "name" : "tag"];
+  return typeof key === "string" && key !== "" ? key : typeof key === "number" ? String(key) : void 0;
 }
 var Checker = class {
   constructor(locator) {
@@ -57278,12 +57293,18 @@ var Checker = class {
   }
   locator;
   errors = [];
+  /** The object being checked, for tag names in field paths and the stream's name in messages. */
+  root;
   shape(path, message) {
-    this.errors.push(new ManifestError("ManifestSchema", `${show(path)}: ${message}`, this.locator.locate(path)));
+    this.errors.push(new ManifestError("ManifestSchema", `${show(path, this.root)}: ${message}`, this.locator.locate(path)));
     return void 0;
   }
+  /** An OpenShift validation failure, worded as oc prints it: `The ImageStream "x" is invalid: <field>: <why>`. */
   invalid(path, message) {
-    this.errors.push(new ManifestError("Invalid", `${show(path)}: ${message}`, this.locator.locate(path)));
+    const metadata = isObj(this.root) ? this.root.metadata : void 0;
+    const name = isObj(metadata) && typeof metadata.name === "string" ? metadata.name : "";
+    const field = `${show(path, this.root)}: ${message}`;
+    this.errors.push(new ManifestError("Invalid", `The ImageStream "${name}" is invalid: ${field}`, this.locator.locate(path)));
   }
   obj(v, path) {
     if (v === void 0 || v === null) return void 0;
@@ -57324,6 +57345,7 @@ var Checker = class {
     return out;
   }
   imageStream(value, defaultNamespace) {
+    this.root = value;
     if (!isObj(value)) return this.shape([], "expected an ImageStream object (a mapping)");
     const apiVersion = this.str(value.apiVersion, ["apiVersion"]);
     if (apiVersion === void 0) this.invalid(["apiVersion"], "Required value");
@@ -57391,7 +57413,7 @@ var Checker = class {
         if (ref === void 0) return;
         const first = seen.get(ref.name);
         if (first !== void 0) {
-          this.invalid(["spec", "tags", i, "name"], `Duplicate value: "${ref.name}": already defined by spec.tags[${first}]`);
+          this.invalid(["spec", "tags", i, "name"], `Duplicate value: "${ref.name}": defined more than once (spec.tags[${first}] and spec.tags[${i}])`);
         } else seen.set(ref.name, i);
         refs.push(ref);
       });
@@ -62117,7 +62139,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   for (const answer of answers) {
     const { request: request4 } = answer;
     const key = streamKey(request4.namespace, request4.stream);
-    const tagKey2 = `${key}:${request4.tag}`;
+    const tagKey3 = `${key}:${request4.tag}`;
     const push2 = (r) => resultsByStream.set(key, [...resultsByStream.get(key) ?? [], r]);
     if ("error" in answer) {
       const { failure, record: record2 } = failedAnswer(request4, answer.error);
@@ -62126,8 +62148,8 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
       continue;
     }
     if (options.onlyMoves && !options.onlyMoves(key, request4.tag)) continue;
-    const revertHold = holdFor(holds, tagKey2, answer.digest);
-    const hold = revertHold ? { heldBy: revertHold.heldBy, reason: "reverted" } : extraHold(options, tagKey2, answer.digest);
+    const revertHold = holdFor(holds, tagKey3, answer.digest);
+    const hold = revertHold ? { heldBy: revertHold.heldBy, reason: "reverted" } : extraHold(options, tagKey3, answer.digest);
     const currentImage = findStatusTag(current.get(key), request4.tag)?.items?.[0]?.image;
     if (hold && currentImage !== answer.digest) {
       held.push({ stream: key, tag: request4.tag, image: answer.digest, heldBy: hold.heldBy, reason: hold.reason });
@@ -62141,7 +62163,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
         continue;
       }
     }
-    moveReasons.set(tagKey2, importNow.has(tagKey2) ? "webhook" : reasonFor(current.get(key), request4));
+    moveReasons.set(tagKey3, importNow.has(tagKey3) ? "webhook" : reasonFor(current.get(key), request4));
     push2({ ok: true, request: request4, digest: answer.digest });
   }
   const next = new Map(current);
@@ -65858,7 +65880,7 @@ function code(text) {
   const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
   return `${fence}${pad}${text}${pad}${fence}`;
 }
-function tagKey(m) {
+function tagKey2(m) {
   return `${m.stream}:${m.tag}`;
 }
 function digestCell(m) {
@@ -65875,7 +65897,7 @@ function fileLink(w, options) {
   return `[${cell(label)}](${url})`;
 }
 function workloadsOf(cs, m) {
-  const key = tagKey(m);
+  const key = tagKey2(m);
   return cs.workloads.filter((w) => w.trigger === key);
 }
 function renderMoveTable(cs) {
@@ -65883,8 +65905,8 @@ function renderMoveTable(cs) {
   const lines2 = ["| Tag | Digest | Image created | Workloads |", "|---|---|---|---|"];
   for (const m of cs.moves.slice(0, MAX_ROWS)) {
     const workloads = workloadsOf(cs, m);
-    const names = [.../* @__PURE__ */ new Set([...workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`), ...cs.targets.filter((t) => t.trigger === tagKey(m)).map((t) => t.file)])];
-    lines2.push(`| ${code(tagKey(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : "\u2014"} | ${names.length ? cell(names.join(", ")) : "\u2014"} |`);
+    const names = [.../* @__PURE__ */ new Set([...workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`), ...cs.targets.filter((t) => t.trigger === tagKey2(m)).map((t) => t.file)])];
+    lines2.push(`| ${code(tagKey2(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : "\u2014"} | ${names.length ? cell(names.join(", ")) : "\u2014"} |`);
   }
   if (cs.moves.length > MAX_ROWS) lines2.push("", `\u2026and ${cs.moves.length - MAX_ROWS} more tags (see the trailers below).`);
   return lines2;
@@ -65914,13 +65936,13 @@ function renderHeldAndFailures(cs) {
     lines2.push("**Held** (not proposed again):", "");
     for (const h of cs.held) {
       const why = h.reason === "pull-request-closed" ? `proposed in ${h.heldBy}, closed without merging` : `reverted by ${h.heldBy}`;
-      lines2.push(`- ${code(tagKey(h))} ${code(shortDigest(h.image))}: ${cell(why)}`);
+      lines2.push(`- ${code(tagKey2(h))} ${code(shortDigest(h.image))}: ${cell(why)}`);
     }
     lines2.push("");
   }
   if (cs.failures.length > 0) {
     lines2.push("**Failed** (left unchanged):", "");
-    for (const f of cs.failures) lines2.push(`- ${code(tagKey(f))}: ${cell(f.message)}`);
+    for (const f of cs.failures) lines2.push(`- ${code(tagKey2(f))}: ${cell(f.message)}`);
     lines2.push("");
   }
   return lines2;
@@ -65929,10 +65951,10 @@ function generatedTitle(cs, base) {
   const moves = cs.moves;
   if (moves.length === 1) {
     const m = moves[0];
-    return `tagstream: pin ${tagKey(m)} to ${shortDigest(m.to.image || m.to.reference)}`;
+    return `tagstream: pin ${tagKey2(m)} to ${shortDigest(m.to.image || m.to.reference)}`;
   }
   if (moves.length > 1) {
-    const names = moves.map(tagKey);
+    const names = moves.map(tagKey2);
     return `tagstream: move ${moves.length} image stream tags on ${base} (${names.slice(0, 2).join(", ")}${names.length > 2 ? ", \u2026" : ""})`;
   }
   return `tagstream: update workload images on ${base}`;
@@ -65953,7 +65975,7 @@ function moveTrailers(moves) {
 }
 function renderPullRequest(cs, options) {
   const template = options.titleTemplate?.trim() ?? "";
-  const title = template ? template.replaceAll("{tags}", cs.moves.map(tagKey).join(", ")).replaceAll("{base}", options.base) : generatedTitle(cs, options.base);
+  const title = template ? template.replaceAll("{tags}", cs.moves.map(tagKey2).join(", ")).replaceAll("{base}", options.base) : generatedTitle(cs, options.base);
   const n = cs.moves.length;
   const head = [
     PR_MARKER,

@@ -100,8 +100,13 @@ export function toImageStream(value: unknown, locator?: NodeLocator, options?: I
   if (r.ok) return r.stream;
   const first = r.errors[0] as ManifestError;
   if (r.errors.length === 1) throw first;
-  const code = r.errors.every((e) => e.code === 'Invalid') ? 'Invalid' : 'ManifestSchema';
-  throw new ManifestError(code, r.errors.map((e) => e.reason).join('; '), first.location ?? { file: '<object>' });
+  const location = first.location ?? { file: '<object>' };
+  if (r.errors.every((e) => e.code === 'Invalid')) {
+    // one prefix and the field errors as a list, as kubectl prints an aggregate
+    const prefix = /^The ImageStream "[^"]*" is invalid: /.exec(first.reason)?.[0] ?? '';
+    throw new ManifestError('Invalid', `${prefix}[${r.errors.map((e) => e.reason.slice(prefix.length)).join(', ')}]`, location);
+  }
+  throw new ManifestError('ManifestSchema', r.errors.map((e) => e.reason).join('; '), location);
 }
 
 type Obj = Record<string, unknown>;
@@ -110,25 +115,53 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function show(path: NodePath): string {
+/**
+ * A field path as OpenShift prints it: tags are keyed by their name (`spec.tags[prod].from`,
+ * `status.tags[latest]`), other list items by index.
+ */
+function show(path: NodePath, root: unknown): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
+  let node: unknown = root;
+  path.forEach((p, i) => {
+    const parent = node;
+    node = isObj(parent) && typeof p === 'string' ? parent[p] : Array.isArray(parent) && typeof p === 'number' ? parent[p] : undefined;
+    if (typeof p !== 'number') {
+      out += out === '' ? p : `.${p}`;
+      return;
+    }
+    const key = i === 2 && path[1] === 'tags' && (path[0] === 'spec' || path[0] === 'status') ? tagKey(node, path[0]) : undefined;
+    out += key === undefined ? `[${p}]` : `[${key}]`;
+  });
   return out;
+}
+
+/** The name a spec tag (`name`) or status tag (`tag`) goes by, when it has a usable one. */
+function tagKey(item: unknown, section: 'spec' | 'status'): string | undefined {
+  if (!isObj(item)) return undefined;
+  const key = item[section === 'spec' ? 'name' : 'tag'];
+  return typeof key === 'string' && key !== '' ? key : typeof key === 'number' ? String(key) : undefined;
 }
 
 /** Walks the plain value, checking types and OpenShift rules; collects located errors. */
 class Checker {
   readonly errors: ManifestError[] = [];
 
+  /** The object being checked, for tag names in field paths and the stream's name in messages. */
+  private root: unknown;
+
   constructor(private readonly locator: NodeLocator) {}
 
   private shape(path: NodePath, message: string): undefined {
-    this.errors.push(new ManifestError('ManifestSchema', `${show(path)}: ${message}`, this.locator.locate(path)));
+    this.errors.push(new ManifestError('ManifestSchema', `${show(path, this.root)}: ${message}`, this.locator.locate(path)));
     return undefined;
   }
 
+  /** An OpenShift validation failure, worded as oc prints it: `The ImageStream "x" is invalid: <field>: <why>`. */
   private invalid(path: NodePath, message: string): void {
-    this.errors.push(new ManifestError('Invalid', `${show(path)}: ${message}`, this.locator.locate(path)));
+    const metadata = isObj(this.root) ? this.root.metadata : undefined;
+    const name = isObj(metadata) && typeof metadata.name === 'string' ? metadata.name : '';
+    const field = `${show(path, this.root)}: ${message}`;
+    this.errors.push(new ManifestError('Invalid', `The ImageStream "${name}" is invalid: ${field}`, this.locator.locate(path)));
   }
 
   private obj(v: unknown, path: NodePath): Obj | undefined {
@@ -176,6 +209,7 @@ class Checker {
   }
 
   imageStream(value: unknown, defaultNamespace: string | undefined): ImageStream | undefined {
+    this.root = value;
     if (!isObj(value)) return this.shape([], 'expected an ImageStream object (a mapping)');
     const apiVersion = this.str(value.apiVersion, ['apiVersion']);
     if (apiVersion === undefined) this.invalid(['apiVersion'], 'Required value');
@@ -245,7 +279,7 @@ class Checker {
         if (ref === undefined) return;
         const first = seen.get(ref.name);
         if (first !== undefined) {
-          this.invalid(['spec', 'tags', i, 'name'], `Duplicate value: "${ref.name}": already defined by spec.tags[${first}]`);
+          this.invalid(['spec', 'tags', i, 'name'], `Duplicate value: "${ref.name}": defined more than once (spec.tags[${first}] and spec.tags[${i}])`);
         } else seen.set(ref.name, i);
         refs.push(ref);
       });

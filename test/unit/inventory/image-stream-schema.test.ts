@@ -67,57 +67,57 @@ describe('parseImageStream: OpenShift validation, located at the offending node'
     [
       'unsupported from.kind',
       tags('  - name: a', '    from: {kind: DockerImage, name: busybox}', '  - name: b', '    from: {kind: DockerImage, name: busybox}', '  - name: c', '    from:', '      kind: Foo', '      name: x'),
-      `spec.tags[2].from.kind: Unsupported value: "Foo": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (is.yaml:13:13)`,
+      `The ImageStream "app" is invalid: spec.tags[c].from.kind: Unsupported value: "Foo": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (is.yaml:13:13)`,
     ],
     [
       'invalid import mode',
       tags('  - name: a', '    from: {kind: DockerImage, name: busybox}', '    importPolicy:', '      importMode: Fast'),
-      `spec.tags[0].importPolicy.importMode: invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'; got "Fast" (is.yaml:10:19)`,
+      `The ImageStream "app" is invalid: spec.tags[a].importPolicy.importMode: invalid import mode, valid modes are '', 'Legacy', 'PreserveOriginal'; got "Fast" (is.yaml:10:19)`,
     ],
     [
       'invalid reference policy',
       tags('  - name: a', '    from: {kind: DockerImage, name: busybox}', '  - name: b', '    from: {kind: DockerImage, name: busybox}', '    referencePolicy:', '      type: Remote'),
-      'spec.tags[1].referencePolicy.type: valid values are "Source", "Local"; got "Remote" (is.yaml:12:13)',
+      'The ImageStream "app" is invalid: spec.tags[b].referencePolicy.type: valid values are "Source", "Local"; got "Remote" (is.yaml:12:13)',
     ],
     [
       'scheduled on an ImageStreamTag',
       tags('  - name: a', '    from: {kind: ImageStreamTag, name: "other:1"}', '    importPolicy: {scheduled: true}'),
-      'spec.tags[0].importPolicy.scheduled: only tags pointing to Docker repositories may be scheduled for background import (is.yaml:9:31)',
+      'The ImageStream "app" is invalid: spec.tags[a].importPolicy.scheduled: only tags pointing to Docker repositories may be scheduled for background import (is.yaml:9:31)',
     ],
-    ['missing from.name', tags('  - name: a', '    from: {kind: DockerImage}'), 'spec.tags[0].from.name: Required value (is.yaml:8:11)'],
-    ['empty from.name', tags('  - name: a', '    from: {kind: DockerImage, name: ""}'), 'spec.tags[0].from.name: Required value (is.yaml:8:37)'],
-    ['bad pull spec', tags('  - name: a', '    from: {kind: DockerImage, name: "Busy Box"}'), 'spec.tags[0].from.name: Invalid value: "Busy Box": invalid reference format (is.yaml:8:37)'],
+    ['missing from.name', tags('  - name: a', '    from: {kind: DockerImage}'), 'The ImageStream "app" is invalid: spec.tags[a].from.name: Required value (is.yaml:8:11)'],
+    ['empty from.name', tags('  - name: a', '    from: {kind: DockerImage, name: ""}'), 'The ImageStream "app" is invalid: spec.tags[a].from.name: Required value (is.yaml:8:37)'],
+    ['bad pull spec', tags('  - name: a', '    from: {kind: DockerImage, name: "Busy Box"}'), 'The ImageStream "app" is invalid: spec.tags[a].from.name: Invalid value: "Busy Box": invalid reference format (is.yaml:8:37)'],
     [
       'duplicate tag names',
       tags('  - name: a', '    from: {kind: DockerImage, name: busybox}', '  - name: a', '    from: {kind: DockerImage, name: busybox}'),
-      'spec.tags[1].name: Duplicate value: "a": already defined by spec.tags[0] (is.yaml:9:11)',
+      'The ImageStream "app" is invalid: spec.tags[a].name: Duplicate value: "a": defined more than once (spec.tags[0] and spec.tags[1]) (is.yaml:9:11)',
     ],
-    ['reference not a boolean', tags('  - name: a', '    reference: "yes"'), 'spec.tags[0].reference: expected a boolean (is.yaml:8:16)'],
+    ['reference not a boolean', tags('  - name: a', '    reference: "yes"'), 'spec.tags[a].reference: expected a boolean (is.yaml:8:16)'],
     ['tags not a list', `${head}  tags: latest\n`, 'spec.tags: expected a list (is.yaml:6:9)'],
     ['lookupPolicy.local not a boolean', `${head}  lookupPolicy:\n    local: "true"\n`, 'spec.lookupPolicy.local: expected a boolean (is.yaml:7:12)'],
     [
       'dockerImageRepository with a tag',
       `${head}  dockerImageRepository: quay.io/org/app:1.0\n`,
-      'spec.dockerImageRepository: Invalid value: "quay.io/org/app:1.0": the repository name may not contain a tag (is.yaml:6:26)',
+      'The ImageStream "app" is invalid: spec.dockerImageRepository: Invalid value: "quay.io/org/app:1.0": the repository name may not contain a tag (is.yaml:6:26)',
     ],
     [
       'dockerImageRepository with a digest',
       `${head}  dockerImageRepository: quay.io/org/app@sha256:${'c'.repeat(64)}\n`,
-      `spec.dockerImageRepository: Invalid value: "quay.io/org/app@sha256:${'c'.repeat(64)}": the repository name may not contain an ID (is.yaml:6:26)`,
+      `The ImageStream "app" is invalid: spec.dockerImageRepository: Invalid value: "quay.io/org/app@sha256:${'c'.repeat(64)}": the repository name may not contain an ID (is.yaml:6:26)`,
     ],
     [
       'stream name with upper case',
       'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: MyApp\n',
-      'metadata.name: Invalid value: "MyApp": must match "[a-z0-9]+(?:[._-][a-z0-9]+)*" (is.yaml:4:9)',
+      'The ImageStream "MyApp" is invalid: metadata.name: Invalid value: "MyApp": must match "[a-z0-9]+(?:[._-][a-z0-9]+)*" (is.yaml:4:9)',
     ],
-    ['missing name', 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  labels: {}\n', 'metadata.name: Required value: name or generateName is required (is.yaml:4:3)'],
-    ['tag name with a colon', tags('  - name: "a:b"'), 'spec.tags[0].name: Invalid value: "a:b": may not contain \':\', \'/\' or \'@\' (is.yaml:7:11)'],
+    ['missing name', 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  labels: {}\n', 'The ImageStream "" is invalid: metadata.name: Required value: name or generateName is required (is.yaml:4:3)'],
+    ['tag name with a colon', tags('  - name: "a:b"'), 'The ImageStream "app" is invalid: spec.tags[a:b].name: Invalid value: "a:b": may not contain \':\', \'/\' or \'@\' (is.yaml:7:11)'],
     [
       'status item without a reference',
       `${head}  tags: []\nstatus:\n  tags:\n  - tag: a\n    items:\n    - created: x\n      image: sha256:x\n      generation: 1\n`,
-      'status.tags[0].items[0].dockerImageReference: Required value (is.yaml:11:7)',
+      'The ImageStream "app" is invalid: status.tags[a].items[0].dockerImageReference: Required value (is.yaml:11:7)',
     ],
-    ['annotation value not a string', `${head}  tags:\n  - name: a\n    annotations:\n      n: 1\n`, 'spec.tags[0].annotations.n: expected a string value (is.yaml:9:10)'],
+    ['annotation value not a string', `${head}  tags:\n  - name: a\n    annotations:\n      n: 1\n`, 'spec.tags[a].annotations.n: expected a string value (is.yaml:9:10)'],
   ])('%s', (_name, text, message) => {
     const r = parseYaml(text);
     expect(r.ok).toBe(false);
@@ -142,7 +142,19 @@ describe('parseImageStream: OpenShift validation, located at the offending node'
 describe('plain objects', () => {
   it('validates objects that did not come from a file', () => {
     const r = parseImageStream({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 'x' }, spec: { tags: [{ name: 'a', from: { kind: 'Nope', name: 'b' } }] } }, plainLocator('api'));
-    expect(r.errors.map((e) => e.message)).toEqual([`spec.tags[0].from.kind: Unsupported value: "Nope": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (api)`]);
+    expect(r.errors.map((e) => e.message)).toEqual([`The ImageStream "x" is invalid: spec.tags[a].from.kind: Unsupported value: "Nope": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (api)`]);
+  });
+
+  it('names the stream once and lists every field error, as kubectl prints an aggregate (oc test/cmd wording)', () => {
+    const stream = {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'ruby-20-centos7' },
+      spec: { tags: [{ name: 'prod', from: { kind: 'ImageStreamTag', name: 'ruby:2' }, importPolicy: { scheduled: true } }, { name: 'x', from: { kind: 'Bad', name: 'y' } }] },
+    };
+    expect(() => toImageStream(stream, plainLocator('is.yaml'))).toThrow(
+      `The ImageStream "ruby-20-centos7" is invalid: [spec.tags[prod].importPolicy.scheduled: only tags pointing to Docker repositories may be scheduled for background import, spec.tags[x].from.kind: Unsupported value: "Bad": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'] (is.yaml)`,
+    );
   });
 
   it('toImageStream throws a typed error listing every problem', () => {

@@ -113,9 +113,10 @@ describe.skipIf(!present)('inventory over ../shared/corpus/imagestreams', () => 
     // The broken file changes nothing else.
     expect([...inv.streams.keys()]).toEqual([...clean.streams.keys()]);
     expect(inv.diagnostics.length).toBe(clean.diagnostics.length + 1);
-    // The one stream the corpus defines against OpenShift validation is reported, not indexed.
+    // The one stream the corpus defines against OpenShift validation is reported, not indexed,
+    // worded as oc prints it (the stream's name, the tag keyed by name) and located.
     expect(inv.diagnostics.map((d) => d.message)).toContainEqual(
-      expect.stringMatching(/^spec\.tags\[0\]\.importPolicy\.scheduled: only tags pointing to Docker repositories may be scheduled for background import \(openshift__oc\/.*:161:20\)$/),
+      expect.stringMatching(/^The ImageStream "ruby-20-centos7" is invalid: spec\.tags\[prod\]\.importPolicy\.scheduled: only tags pointing to Docker repositories may be scheduled for background import \(openshift__oc\/.*:161:20\)$/),
     );
   });
 });

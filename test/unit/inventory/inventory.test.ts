@@ -117,7 +117,7 @@ describe('buildInventory over the mixed fixture repo (directory workspace)', () 
     const byFile = new Map(other.map((d) => [d.location?.file, d]));
     expect(byFile.get('broken/not-json.json')?.message).toMatch(/^invalid JSON: .*\(broken\/not-json\.json:1:\d+\)$/);
     expect(byFile.get('broken/invalid-stream.yaml')?.message).toBe(
-      `spec.tags[0].from.kind: Unsupported value: "Foo": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (broken/invalid-stream.yaml:9:13)`,
+      `The ImageStream "invalid" is invalid: spec.tags[latest].from.kind: Unsupported value: "Foo": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag' (broken/invalid-stream.yaml:9:13)`,
     );
     // broken/not-yaml.yaml is a ConfigMap: the pre-filter does not parse it, so its error is not reported.
     expect(new Set(other.map((d) => d.location?.file))).toEqual(new Set(['broken/not-json.json', 'broken/invalid-stream.yaml']));
