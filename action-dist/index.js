@@ -58055,9 +58055,11 @@ var InventoryBuilder = class {
     const metadata = isObj2(value.metadata) ? value.metadata : {};
     const annotations = isObj2(metadata.annotations) ? metadata.annotations : {};
     let triggersAnnotation;
+    let triggersAnnotationLocation;
     const raw2 = annotations[TRIGGER_ANNOTATION];
     if (typeof raw2 === "string") {
       triggersAnnotation = raw2;
+      triggersAnnotationLocation = documentLocator(ctx.file, ctx.doc, path).locate(["metadata", "annotations", TRIGGER_ANNOTATION]);
       reasons.push("triggers-annotation");
     } else if (raw2 !== void 0 && raw2 !== null) {
       const locator = documentLocator(ctx.file, ctx.doc, path);
@@ -58085,6 +58087,7 @@ var InventoryBuilder = class {
       site: site(ctx, path),
       object: value,
       triggersAnnotation,
+      ...triggersAnnotationLocation ? { triggersAnnotationLocation } : {},
       hasImageChangeTriggers,
       reasons,
       resolveNames
@@ -61931,7 +61934,7 @@ function planWorkload(w, index3, localRepository2, blocked2, diagnostics) {
   if (w.kind === "DeploymentConfig" && (w.hasImageChangeTriggers || reasons.has("image-change-trigger"))) {
     take(applyDeploymentConfigTriggers(w, index3, opts));
   } else if (w.triggersAnnotation !== void 0 || reasons.has("triggers-annotation")) {
-    const plan = applyTriggers(w, index3, opts);
+    const plan = applyTriggers(w, index3, { ...opts, annotationLocation: w.triggersAnnotationLocation });
     take(plan);
     const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
     if (!podSpecPath(w.kind, w.object) && w.kind !== "DeploymentConfig") {
@@ -61942,8 +61945,12 @@ function planWorkload(w, index3, localRepository2, blocked2, diagnostics) {
     }
   }
   if (reasons.has("lookup-candidate") || w.resolveNames) {
-    const lookup = resolveLocalNames(w, index3, opts);
-    for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
+    const lookup = resolveLocalNames(w, index3, { ...opts, annotationLocation: w.triggersAnnotationLocation });
+    const told = new Set(diagnostics.filter((d) => d.object === objectName).map((d) => d.message));
+    for (const e of lookup.errors) {
+      const d = diagnosticOf(e, objectName);
+      if (!told.has(d.message)) diagnostics.push(d);
+    }
     const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
     const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked2.has(c.trigger));
     if (fresh.length > 0) {

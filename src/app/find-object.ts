@@ -3,7 +3,7 @@
  * repository's inventory, with kubectl's argument forms and oc's NotFound wording. The inventory
  * must have been built with `includeObject` accepting the kinds asked for (see `objectKinds`).
  */
-import { TagstreamError, UsageError, formatLocation } from '../errors.js';
+import { TagstreamError, UsageError, formatLocation, type SourceLocation } from '../errors.js';
 import type { Inventory, ObjectRef, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
 import { kindFromResourceArg } from '../verbs/set-image-lookup.js';
@@ -23,6 +23,8 @@ export interface FoundObject {
   readonly object: Readonly<Record<string, unknown>>;
   readonly site: ObjectSite;
   readonly file: SourceFile;
+  /** Where its `image.openshift.io/triggers` value is, when it has one (errors in it point there). */
+  readonly triggersAnnotationLocation?: SourceLocation | undefined;
 }
 
 function kindOf(type: string): string {
@@ -82,6 +84,7 @@ function plainObject(file: SourceFile, site: ObjectSite): Readonly<Record<string
 
 interface Candidate extends ObjectRef {
   readonly site: ObjectSite;
+  readonly triggersAnnotationLocation?: SourceLocation | undefined;
 }
 
 /** Every object of the inventory (streams, and workloads incl. those indexed by includeObject). */
@@ -115,6 +118,8 @@ export function findObjects(
   opts: { readonly listing?: boolean } = {},
 ): FindResult {
   const all = candidates(inventory).filter((c) => c.namespace === namespace);
+  const annotationAt = new Map<ObjectSite, SourceLocation>();
+  for (const c of all) if (c.triggersAnnotationLocation) annotationAt.set(c.site, c.triggersAnnotationLocation);
   const found: FoundObject[] = [];
   const errors: TagstreamError[] = [];
   const warnings: string[] = [];
@@ -137,7 +142,8 @@ export function findObjects(
       errors.push(objectNotFound(kind, name));
       return;
     }
-    found.push({ kind, name, namespace, object, site, file });
+    const annotation = annotationAt.get(site);
+    found.push({ kind, name, namespace, object, site, file, ...(annotation ? { triggersAnnotationLocation: annotation } : {}) });
   };
   for (const sel of selectors) {
     const ofKind = all.filter((c) => c.kind === sel.kind);

@@ -175,7 +175,7 @@ function planWorkload(
   if (w.kind === 'DeploymentConfig' && (w.hasImageChangeTriggers || reasons.has('image-change-trigger'))) {
     take(applyDeploymentConfigTriggers(w, index, opts));
   } else if (w.triggersAnnotation !== undefined || reasons.has('triggers-annotation')) {
-    const plan = applyTriggers(w, index, opts);
+    const plan = applyTriggers(w, index, { ...opts, annotationLocation: w.triggersAnnotationLocation });
     take(plan);
     // OpenShift skips such triggers silently; in Git a trigger that can never fire is worth a warning.
     const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
@@ -187,8 +187,13 @@ function planWorkload(
     }
   }
   if (reasons.has('lookup-candidate') || w.resolveNames) {
-    const lookup = resolveLocalNames(w, index, opts);
-    for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
+    const lookup = resolveLocalNames(w, index, { ...opts, annotationLocation: w.triggersAnnotationLocation });
+    // a broken trigger annotation is reported once, by the trigger evaluation above
+    const told = new Set(diagnostics.filter((d) => d.object === objectName).map((d) => d.message));
+    for (const e of lookup.errors) {
+      const d = diagnosticOf(e, objectName);
+      if (!told.has(d.message)) diagnostics.push(d);
+    }
     const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
     const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked.has(c.trigger));
     if (fresh.length > 0) {

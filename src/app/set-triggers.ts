@@ -6,6 +6,7 @@
  * also pins the container to the tag's current image. All objects are planned first; any error
  * leaves every file untouched.
  */
+import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import { TagstreamError, type SourceLocation } from '../errors.js';
 import type { FileChange, WorkloadChange } from '../domain/change-set.js';
 import type { RepoSettings } from '../config/repo-settings.js';
@@ -92,7 +93,10 @@ export function objectError(e: unknown, found: FoundObject): TagstreamError {
   const name = resourceName(found.kind, found.name);
   const message = e instanceof Error ? e.message : String(e);
   const named = message.includes(name) ? message : `${name}: ${message}`;
-  return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { location: found.site.location, cause: e });
+  // a broken trigger annotation is located at its value, everything else at the object
+  const inAnnotation = message.includes(`invalid ${TRIGGER_ANNOTATION} annotation`) && found.triggersAnnotationLocation;
+  const location = inAnnotation ? found.triggersAnnotationLocation : found.site.location;
+  return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { ...(location ? { location } : {}), cause: e });
 }
 
 /** One object's planned change, before rendering. */

@@ -46,6 +46,8 @@ export interface WorkloadEntry extends ObjectRef {
   readonly object: Readonly<Record<string, unknown>>;
   /** Raw `image.openshift.io/triggers` annotation value, when present. */
   readonly triggersAnnotation?: string | undefined;
+  /** Where the annotation's value is in the file (errors in it point there, not at the object). */
+  readonly triggersAnnotationLocation?: SourceLocation | undefined;
   /** True for DeploymentConfigs with at least one ImageChange trigger. */
   readonly hasImageChangeTriggers: boolean;
   /** Why the object is listed (several may apply). Set by inventory.ts. */

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Document } from 'yaml';
-import { ManifestError, errorMessage, formatLocation } from '../errors.js';
+import { ManifestError, errorMessage, formatLocation, type SourceLocation } from '../errors.js';
 import { streamKey } from '../domain/image-stream.js';
 import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
@@ -361,9 +361,11 @@ class InventoryBuilder {
     const metadata = isObj(value.metadata) ? value.metadata : {};
     const annotations = isObj(metadata.annotations) ? metadata.annotations : {};
     let triggersAnnotation: string | undefined;
+    let triggersAnnotationLocation: SourceLocation | undefined;
     const raw = annotations[TRIGGER_ANNOTATION];
     if (typeof raw === 'string') {
       triggersAnnotation = raw;
+      triggersAnnotationLocation = documentLocator(ctx.file, ctx.doc, path).locate(['metadata', 'annotations', TRIGGER_ANNOTATION]);
       reasons.push('triggers-annotation');
     } else if (raw !== undefined && raw !== null) {
       const locator = documentLocator(ctx.file, ctx.doc, path);
@@ -393,6 +395,7 @@ class InventoryBuilder {
       site: site(ctx, path),
       object: value,
       triggersAnnotation,
+      ...(triggersAnnotationLocation ? { triggersAnnotationLocation } : {}),
       hasImageChangeTriggers,
       reasons,
       resolveNames,

@@ -163,5 +163,31 @@ export function listTriggers(target: TriggerTarget): TriggerRow[] {
     const value = t.names && t.names.length > 0 ? `${from} (${t.names.join(', ')})` : from;
     rows.push({ name, type: 'image', value, auto: t.auto });
   }
+  // oc drops a trigger whose container is gone; a listing that hid it would hide the problem
+  for (const d of danglingTriggers(target)) rows.push({ name, type: '<error>', value: d.value, auto: d.auto });
   return rows;
+}
+
+/**
+ * Annotation triggers that name no container of the object (decodeTriggers drops them, as oc
+ * does): `app:1 (nope: no such container)`.
+ */
+function danglingTriggers(target: TriggerTarget): { value: string; auto: boolean }[] {
+  if (target.kind === 'DeploymentConfig') return [];
+  const specPath = podSpecFieldPath(target.kind, target.object);
+  const raw = valueAt(target.object, ['metadata', 'annotations', TRIGGER_ANNOTATION]);
+  if (!specPath || typeof raw !== 'string') return [];
+  const parsed = parseTriggerAnnotation(raw, undefined, true);
+  if (!parsed.ok) return [];
+  const out: { value: string; auto: boolean }[] = [];
+  for (const t of parsed.triggers) {
+    const fp = parseFieldPath(t.fieldPath, specPath);
+    if (fp.kind === 'container' && findContainer(target.object, target.kind, fp.path)) continue;
+    const namespace = defaultNamespace(t.from.namespace, target.namespace);
+    const from = namespace ? `${namespace}/${t.from.name}` : t.from.name;
+    const container = /name\s*==\s*["']([^"']*)["']/.exec(t.fieldPath)?.[1];
+    const why = container !== undefined ? `${container}: no such container` : `${t.fieldPath}: does not resolve`;
+    out.push({ value: `${from} (${why})`, auto: !t.paused });
+  }
+  return out;
 }

@@ -197,7 +197,8 @@ describe('set triggers: errors (located, nothing written)', () => {
 
   it('the bad annotation error says what JSON was expected and where', async () => {
     const { out } = await run({ objects: ['deploy/broken'], flags: { auto: true } });
-    expect(out.errors[0]?.message).toMatch(/^deployments\/broken: .+ \(apps\/broken-annotation\.yaml:1:1\)$/);
+    // located at the annotation's value (line 6), not at the object's first line
+    expect(out.errors[0]?.message).toMatch(/^deployments\/broken: .+ \(apps\/broken-annotation\.yaml:6:34\)$/);
   });
 
   it('one failing object blocks every write of the run', async () => {
