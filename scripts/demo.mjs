@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serveLayout } from './demo-registry.mjs';
+import { HISTORY_NOTE, INTRO, WHY_LEGEND, headingStyle } from './demo-text.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
@@ -19,7 +20,9 @@ if (!existsSync(cli) || !fresh(join(root, 'src', 'cli', 'main.ts'))) {
   execFileSync('npm', ['run', '--silent', 'build:ts'], { cwd: root, stdio: 'inherit' });
 }
 
-const step = (title) => console.log(`\n\x1b[1m== ${title}\x1b[0m`);
+const heading = headingStyle({ isTTY: process.stdout.isTTY, env: process.env });
+const step = (title) => console.log(`\n${heading(title)}`);
+const say = (lines) => console.log(lines.join('\n'));
 // The registry is served by this process: children must run asynchronously (spawnSync would block it).
 const run = (args, cwd) =>
   new Promise((resolve) => {
@@ -49,10 +52,12 @@ try {
   git([...id, 'commit', '-q', '-m', 'Initial manifests'], repo, false);
 
   step(`A GitOps repository with ImageStreams and triggered workloads (${repo})`);
+  say(INTRO);
   await run(['get', 'is', '-n', 'shop'], repo);
 
   step('What a reconcile would do (nothing is written)');
   await run(['reconcile', '--dry-run'], repo);
+  say(['', ...WHY_LEGEND]);
 
   step('Reconcile and commit');
   await run(['reconcile', '--commit'], repo);
@@ -64,6 +69,7 @@ try {
 
   step('History is recorded in the ImageStream status, as OpenShift does');
   await run(['describe', 'is/frontend', '-n', 'shop', '--no-registry'], repo);
+  say(HISTORY_NOTE);
 
   step('A second reconcile finds nothing to do');
   await run(['reconcile', '--commit'], repo);
