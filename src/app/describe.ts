@@ -34,6 +34,8 @@ export interface DescribeRequest extends NamespaceSelection {
   readonly names: readonly string[];
   /** false (`--no-registry`): never contact a registry. */
   readonly fetchMetadata: boolean;
+  /** `--show-managed`: also print Tagstream's bookkeeping annotations (tagstream.io/...). */
+  readonly showManaged?: boolean | undefined;
 }
 
 /** Describe the named objects; several outputs are joined the way kubectl joins them. */
@@ -55,7 +57,7 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         : req.names.map((n) => findStream(inventory, namespace as string, n));
     for (const e of entries) {
       if (e instanceof TagstreamError) errors.push(e);
-      else texts.push(describeImageStream(e.stream, e.namespace, now));
+      else texts.push(describeImageStream(e.stream, e.namespace, now, { showManaged: req.showManaged === true }));
     }
   } else {
     const found =

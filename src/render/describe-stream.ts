@@ -28,14 +28,23 @@ function showsImageId(reference: string, image: string): boolean {
   }
 }
 
-/** The full `oc describe is` text for one stream in `namespace`. */
-export function describeImageStream(stream: ImageStream, namespace: string, now: Date): string {
+/** Tagstream's own bookkeeping annotations (`tagstream.io/observed-spec`): not the user's, hidden unless asked for. */
+export function isManagedAnnotation(key: string): boolean {
+  return key.startsWith('tagstream.io/');
+}
+
+/**
+ * The full `oc describe is` text for one stream in `namespace`. `showManaged` also prints
+ * Tagstream's bookkeeping annotations.
+ */
+export function describeImageStream(stream: ImageStream, namespace: string, now: Date, options: { readonly showManaged?: boolean } = {}): string {
   const w = new DescribeWriter();
   w.string('Name', stream.metadata.name);
   if (namespace) w.string('Namespace', namespace);
   if (stream.metadata.creationTimestamp) w.write(`Created:\t${ago(stream.metadata.creationTimestamp, now)} ago\n`);
   w.map('Labels', stream.metadata.labels);
-  w.annotations(stream.metadata.annotations);
+  const annotations = stream.metadata.annotations;
+  w.annotations(options.showManaged || !annotations ? annotations : Object.fromEntries(Object.entries(annotations).filter(([k]) => !isManagedAnnotation(k))));
   w.string('Image Repository', stream.status?.publicDockerImageRepository || stream.status?.dockerImageRepository || '');
   w.string('Image Lookup', `local=${stream.spec.lookupPolicy?.local ?? false}`);
   writeTags(w, { ...stream, metadata: { ...stream.metadata, namespace } }, now);

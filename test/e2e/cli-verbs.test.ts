@@ -105,7 +105,7 @@ async function cli(dir: string, argv: readonly string[]): Promise<{ code: number
   const stdout = captureStream();
   const stderr = captureStream();
   const code = await run(argv.map(fill), { stdout, stderr, env: { HOME: dir }, cwd: dir, clock: fixedClock(NOW) });
-  // `describe is` shows the annotations, the observed-spec hash included (it depends on the port)
+  // `describe is` (after import-image) shows the user's annotations; --show-managed would add the observed-spec hash (it depends on the port)
   const lines = (text: string) =>
     text === '' ? [] : unfill(text).replace(/(tagstream\.io\/observed-spec=)\{[^\n]*\}/g, '$1{{OBSERVED}}').replace(/\n$/, '').split('\n');
   return { code, stdout: lines(stdout.text()), stderr: lines(stderr.text()) };

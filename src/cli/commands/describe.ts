@@ -13,9 +13,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('Show details of an ImageStream or ImageStreamTag in the `oc describe` layout (history, conditions, pending imports, image metadata)')
     .argument('<resource...>', 'is/NAME, istag/NAME:TAG, or TYPE NAME...')
     .option('--no-registry', 'never contact a registry: describe istag shows only what the repository holds')
+    .option('--show-managed', "also show Tagstream's own bookkeeping annotations (tagstream.io/observed-spec)")
     .addHelpText('after', '\nExamples:\n  tagstream describe is/ruby\n  tagstream describe is ruby -n openshift\n  tagstream describe istag/ruby:3.3 --no-registry\n');
   addGlobalOptions(cmd, ['output']);
-  cmd.action(async (args: string[], opts: { registry?: boolean }, command: Command) => {
+  cmd.action(async (args: string[], opts: { registry?: boolean; showManaged?: boolean }, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
     const repo = await openRepository(ctx, globals);
@@ -31,7 +32,7 @@ export function register(program: Command, ctx: CommandContext): void {
     const progress = createProgress(ctx.io.stderr);
     const out = await describe(
       { ...readContext(ctx, repo), registry, progress: (m) => progress.update(m) },
-      { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata },
+      { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata, showManaged: opts.showManaged === true },
     ).finally(() => progress.done());
     printReadOutput(ctx, out, globals);
     if (out.stdout && !out.stdout.endsWith('\n')) ctx.io.stdout.write('\n');

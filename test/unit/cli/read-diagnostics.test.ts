@@ -66,3 +66,23 @@ describe('outside a repository, and many broken files', () => {
 function countWarnings(stderr: string): number {
   return stderr.split('\n').filter((l) => /^warning: bad\d+\.yaml:/.test(l)).length;
 }
+
+describe('describe hides Tagstream bookkeeping', () => {
+  it('tagstream.io/observed-spec only with --show-managed', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'tagstream-managed-'));
+    try {
+      await writeFile(
+        join(d, 'web.yaml'),
+        "apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: web\n  annotations:\n    team: shop\n    tagstream.io/observed-spec: '{}'\nspec: {}\n",
+      );
+      const plain = await runCli(['describe', 'is/web'], { cwd: d });
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stdout).toContain('Annotations:\t\tteam=shop\n');
+      expect(plain.stdout).not.toContain('observed-spec');
+      const managed = await runCli(['describe', 'is/web', '--show-managed'], { cwd: d });
+      expect(managed.stdout).toContain('tagstream.io/observed-spec={}');
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});

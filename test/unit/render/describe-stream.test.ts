@@ -114,3 +114,18 @@ describe('describeImageStream (oc describe is)', () => {
     );
   });
 });
+
+describe('describeImageStream: Tagstream bookkeeping', () => {
+  const managed: ImageStream = {
+    ...ruby,
+    metadata: { ...ruby.metadata, annotations: { team: 'web', 'tagstream.io/observed-spec': '{"tags":[]}' } },
+  };
+
+  it('hides tagstream.io/ annotations unless showManaged is asked for', () => {
+    const plain = describeImageStream(managed, 'apps', NOW);
+    expect(plain).toContain('Annotations:\t\tteam=web\n');
+    expect(plain).not.toContain('tagstream.io/');
+    const shown = describeImageStream(managed, 'apps', NOW, { showManaged: true });
+    expect(shown).toContain('tagstream.io/observed-spec={"tags":[]}');
+  });
+});
