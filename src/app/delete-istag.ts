@@ -12,9 +12,9 @@ export interface DeleteIstagRequest {
 }
 
 /** Delete the named tags; the names that could not be deleted are returned as errors (the rest is written). */
-export async function deleteIstag(ctx: AppContext, request: DeleteIstagRequest): Promise<{ result: VerbResult; errors: readonly TagstreamError[] }> {
+export async function deleteIstag(ctx: AppContext, request: DeleteIstagRequest): Promise<{ result: VerbResult; errors: readonly TagstreamError[]; deleted: readonly string[] }> {
   const session = await openVerbSession(ctx, request.namespace);
   const plan = planDeleteIstag(session.streams, request.names, session.context);
   const result = await completeVerbPlan(ctx, session, plan);
-  return { result, errors: plan.errors };
+  return { result, errors: plan.errors, deleted: plan.deleted };
 }

@@ -10,6 +10,8 @@ import type { VerbContext, VerbPlan } from './verb-plan.js';
 export interface DeleteIstagPlan extends VerbPlan {
   /** One error per name that could not be deleted (the others still are). */
   readonly errors: readonly TagstreamError[];
+  /** The `stream:tag` names deleted. */
+  readonly deleted: readonly string[];
 }
 
 /** Plan the deletion of `names` (each `stream:tag`). */
@@ -17,6 +19,7 @@ export function planDeleteIstag(current: ReadonlyMap<string, ImageStream>, names
   const streams = new Map(current);
   const changed = new Map<string, ImageStream>();
   const messages: string[] = [];
+  const deleted: string[] = [];
   const errors: TagstreamError[] = [];
   const warnings = new Set<string>();
   for (const name of names) {
@@ -34,10 +37,11 @@ export function planDeleteIstag(current: ReadonlyMap<string, ImageStream>, names
       }
       for (const w of plan.warnings) warnings.add(w);
       messages.push(`imagestreamtag.image.openshift.io "${name}" deleted`);
+      deleted.push(name);
     } catch (e) {
       if (!isTagstreamError(e)) throw e;
       errors.push(e);
     }
   }
-  return { streams: [...changed.values()], messages, imports: [], warnings: [...warnings], errors };
+  return { streams: [...changed.values()], messages, imports: [], warnings: [...warnings], errors, deleted };
 }

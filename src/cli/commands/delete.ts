@@ -14,7 +14,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description('Delete ImageStreamTags (spec and history) from the repository, as `oc delete istag` does')
     .argument('<resource...>', 'istag NAME:TAG [NAME:TAG...], or istag/NAME:TAG')
     .addHelpText('after', '\nExamples:\n  tagstream delete istag ruby:latest\n  tagstream delete istag/ruby:latest istag/ruby:2.7\n');
-  addGlobalOptions(cmd, ['allNamespaces', 'output']);
+  addGlobalOptions(cmd, ['allNamespaces']);
   cmd.action(async (args: string[], _opts: unknown, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
@@ -23,8 +23,10 @@ export function register(program: Command, ctx: CommandContext): void {
     }
     if (names.length === 0) throw new UsageError('resource(s) were provided, but no name was specified');
     const app = await verbAppContext(ctx, globals);
-    const { result, errors } = await deleteIstag(app, { names, namespace: globals.namespace });
-    printVerbResult(ctx, result, globals);
+    const { result, errors, deleted } = await deleteIstag(app, { names, namespace: globals.namespace });
+    // kubectl delete -o name names what was deleted
+    if (globals.output === 'name') ctx.io.stdout.write(deleted.map((n) => `imagestreamtag.image.openshift.io/${n}\n`).join(''));
+    printVerbResult(ctx, globals.output === 'name' ? { ...result, stdout: [], streams: [], workloads: [] } : result, globals.output === 'name' ? { ...globals, output: undefined } : globals);
     for (const e of errors) ctx.io.stderr.write(formatCliError(e));
     if (errors.length > 0) ctx.setExitCode(EXIT_FAILED);
   });

@@ -11,6 +11,8 @@ import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
 import { openRepository, stderrLines, stderrLog } from '../read-helpers.js';
+import { renderObject } from '../../render/object-output.js';
+import { qualifiedName } from '../../verbs/trigger-definition.js';
 
 export interface TagCommandRequest {
   readonly args: readonly string[];
@@ -35,7 +37,9 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
 
 /** oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. */
 export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
-  for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  const output = globals?.output;
+  if (output === 'json' || output === 'yaml' || output === 'name') ctx.io.stdout.write(renderChangedObjects(result, output));
+  else for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
   for (const line of stderrLines(result.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   ctx.setExitCode(result.exitCode);
 }
@@ -82,4 +86,21 @@ export function register(program: Command, ctx: CommandContext): void {
     });
     printVerbResult(ctx, result, request.globals);
   });
+}
+
+/**
+ * `-o name|json|yaml` of the ImageStream verbs: the objects the verb changed (or would change),
+ * as kubectl prints objects: names (`imagestream.image.openshift.io/app`, then each workload a
+ * fired trigger changed), or each changed ImageStream as stored (YAML documents split by `---`).
+ */
+export function renderChangedObjects(result: Pick<VerbResult, 'streams' | 'workloads'>, output: 'json' | 'yaml' | 'name'): string {
+  if (output === 'name') {
+    const names = [
+      ...result.streams.map((s) => qualifiedName('ImageStream', s.metadata.name)),
+      ...result.workloads.map((w) => qualifiedName(w.kind, w.name)),
+    ];
+    return [...new Set(names)].map((n) => `${n}\n`).join('');
+  }
+  const objects = result.streams.map((s) => renderObject(s as unknown as Record<string, unknown>, output));
+  return objects.join(output === 'yaml' ? '---\n' : '');
 }
