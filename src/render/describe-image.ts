@@ -37,12 +37,13 @@ export function describeImageStreamTag(view: IstagView, meta: ImageMetadata | un
   const layers = meta.layers ?? [];
   const size = humanSize(imageSize(meta));
   if (layers.length === 0) w.string('Layer Size', size);
-  else if (layers.length === 1) w.string('Image Size', size);
   else {
-    w.string('Image Size', `${size} in ${layers.length} layers`);
+    // every layer with its size and digest, a single one included
+    w.string('Image Size', `${size} in ${layers.length} ${layers.length === 1 ? 'layer' : 'layers'}`);
     w.string('Layers', layers.map((l) => `${humanSize(l.size)}\t${l.digest}`).join('\n'));
   }
-  w.string('Image Created', ago(meta.created, now));
+  // a manifest list has no config, hence no creation time: say so rather than Go's zero time
+  w.string('Image Created', meta.created ? ago(meta.created, now) : '');
   w.string('Author', meta.author ?? '');
   w.string('Arch', meta.architecture ?? '');
   if (meta.manifests?.length) {

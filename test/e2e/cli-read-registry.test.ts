@@ -119,6 +119,9 @@ describe('describe istag against a real registry', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Docker Image:\t${registry.host}/team/app@${app.digest}\n`);
     expect(r.stdout).toContain(`Image Size:\t${humanSize(app.size)} in 2 layers\n`);
+    // each layer's size and digest
+    expect(r.stdout).toContain(`Layers:\t\t${humanSize(app.layers[0]?.size ?? 0)}\t${app.layers[0]?.digest}\n\t\t${humanSize(app.layers[1]?.size ?? 0)}\t${app.layers[1]?.digest}\n`);
+    expect(r.stdout).not.toContain('292 years');
     expect(r.stdout).toContain('Author:\t\tTagstream Tests\n');
     expect(r.stdout).toContain('Environment:\tPATH=/bin\n\t\tMODE=test\n');
   });

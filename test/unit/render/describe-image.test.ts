@@ -57,6 +57,16 @@ describe('describeImageStreamTag (oc describe istag)', () => {
     expect(out).toContain('Layer Size:\t1.234kB\n');
     expect(out).toContain(`Manifests:\tlinux/amd64\tsha256:${'c'.repeat(64)}\n\t\tlinux/arm/v7\tsha256:${'d'.repeat(64)}\n`);
     expect(out).toContain('Command:\t<none>\n');
+    // no config, so no creation time: never Go's zero time ("292 years ago")
+    expect(out).toContain('Image Created:\t<none>\n');
+    expect(out).not.toContain('292 years');
+  });
+
+  it('a single layer is listed with its size and digest too', () => {
+    const one: ImageMetadata = { ...META, layers: [{ digest: `sha256:${'e'.repeat(64)}`, size: 2048, mediaType: 'm' }], size: 4096 };
+    const out = describeImageStreamTag(view, one, NOW);
+    expect(out).toContain('Image Size:\t4.096kB in 1 layer\n');
+    expect(out).toContain(`Layers:\t\t2.048kB\tsha256:${'e'.repeat(64)}\n`);
   });
 
   it('size falls back to the sum of layers', () => {
