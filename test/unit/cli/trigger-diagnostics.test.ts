@@ -38,6 +38,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tagstream-trigger-diag-'));
   await writeFile(join(dir, 'broken.yaml'), BROKEN);
   await writeFile(join(dir, 'web.yaml'), DANGLING);
+  await writeFile(join(dir, 'bc.yaml'), 'apiVersion: build.openshift.io/v1\nkind: BuildConfig\nmetadata:\n  name: builder\nspec: {}\n');
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -70,5 +71,13 @@ describe('trigger annotation problems', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('a BuildConfig is refused in oc\'s words (Tagstream runs no builds), webhook flags too', async () => {
+    const bc = await runCli(['set', 'triggers', 'bc/builder', '--from-github'], { cwd: dir });
+    expect(bc.code).toBe(2);
+    expect(bc.stderr).toBe('error: buildconfigs/builder does not support triggers (bc.yaml:1:1)\n');
+    const listed = await runCli(['set', 'triggers', 'buildconfig/builder'], { cwd: dir });
+    expect(listed.stdout).toContain('buildconfigs/builder  <error>');
   });
 });
