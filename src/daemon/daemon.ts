@@ -20,6 +20,9 @@ import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
 import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
+import { proposeDaemonChanges } from './pull-requests.js';
+import type { CodeHostTarget } from '../config/code-host.js';
+import type { ChangeRequests } from '../ports/change-requests.js';
 
 export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions, inventoryOptions?: InventoryOptions) => Promise<ReconcileResult>;
 
@@ -47,6 +50,8 @@ export interface DaemonDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly timers?: Timers | undefined;
+  /** The Git host client for `--pull-request` (the token is the Git token). */
+  readonly changeRequests?: ((target: CodeHostTarget, token: string) => ChangeRequests) | undefined;
   /** Calls `onTick` about once a second until stopped (node-cron in production). */
   readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
 }
@@ -243,6 +248,24 @@ export class Daemon {
       });
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
+      if (settings.pullRequest) {
+        const proposed = await proposeDaemonChanges(this.deps, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
+        this.lastReconciledHead = await repo.headOid();
+        const finished = clock.now().getTime();
+        this.metrics.tagsMoved += proposed.changeSet.moves.length;
+        this.metrics.recordImports('moved', proposed.changeSet.moves.length);
+        this.metrics.recordImports('failed', proposed.changeSet.failures.length);
+        this.metrics.recordRun(proposed.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+        log.info('run finished', {
+          reasons: batch.reasons,
+          importNow,
+          moved: proposed.changeSet.moves.map((m) => `${m.stream}:${m.tag}`),
+          failed: proposed.changeSet.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+          pullRequests: proposed.pullRequests.map((p) => `${p.action} #${p.number} ${p.branch}`),
+          durationMs: finished - started,
+        });
+        return;
+      }
       const result = await this.deps.reconcile(ctx, {
         commit: { author },
         push: { remote: settings.remote, branch: settings.branch, credentials: settings.gitCredentials, attempts: settings.pushAttempts },

@@ -145,11 +145,23 @@ function refuseWhenStopping(h: DaemonHttpHandlers, req: IncomingMessage, path: s
   throw new HttpProblem(503, `${path}: shutting down`);
 }
 
-/** `ref` of a GitHub/GitLab/Gitea push payload, when the body is one. */
-function gitRef(body: Buffer): string | undefined {
+/**
+ * The pushed ref of a push payload, when the body is one: `ref` (GitHub, GitLab, Gitea/Forgejo),
+ * `changes[0].ref.id` (Bitbucket Data Center), `push.changes[0].new.name` of a branch (Bitbucket Cloud).
+ */
+export function gitRef(body: Buffer): string | undefined {
   try {
-    const ref = (JSON.parse(body.toString('utf8')) as { ref?: unknown }).ref;
-    return typeof ref === 'string' ? ref : undefined;
+    const j = JSON.parse(body.toString('utf8')) as {
+      ref?: unknown;
+      changes?: { ref?: { id?: unknown } }[];
+      push?: { changes?: { new?: { type?: unknown; name?: unknown } | null }[] };
+    };
+    if (typeof j.ref === 'string') return j.ref;
+    const dc = j.changes?.[0]?.ref?.id;
+    if (typeof dc === 'string') return dc;
+    const cloud = j.push?.changes?.[0]?.new;
+    if (cloud && cloud.type === 'branch' && typeof cloud.name === 'string') return `refs/heads/${cloud.name}`;
+    return undefined;
   } catch {
     return undefined;
   }

@@ -3,7 +3,8 @@
  * `Authorization: Bearer <secret>` (what distribution's `notifications.endpoints[].headers` can
  * send). The Git webhook also takes what Git hosts send with the same secret: GitHub's
  * `X-Hub-Signature-256: sha256=<HMAC of the body>`, Gitea/Forgejo's `X-Gitea-Signature: <hex HMAC>`
- * and GitLab's `X-Gitlab-Token: <secret>`.
+ * GitLab's `X-Gitlab-Token: <secret>`, and Bitbucket's `X-Hub-Signature: sha256=<HMAC>` (Bitbucket
+ * Data Center and Cloud webhooks with a secret; the SHA-1 form is refused).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -42,6 +43,8 @@ export function gitWebhookAuthorized(headers: Headers, body: Buffer, secret: str
   if (bearerMatches(header(headers, 'authorization'), secret)) return true;
   if (hmacMatches(header(headers, 'x-hub-signature-256'), body, secret)) return true;
   if (hmacMatches(header(headers, 'x-gitea-signature'), body, secret)) return true;
+  const bitbucket = header(headers, 'x-hub-signature');
+  if (bitbucket !== undefined && /^sha256=/i.test(bitbucket.trim()) && hmacMatches(bitbucket, body, secret)) return true;
   const gitlab = header(headers, 'x-gitlab-token');
   return gitlab !== undefined && secretEquals(gitlab, secret);
 }
