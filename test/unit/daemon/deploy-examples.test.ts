@@ -53,3 +53,21 @@ describe('examples/deploy', () => {
     expect(text.match(/^RUN apk add .*$/gm)).toEqual(['RUN apk add --no-cache git openssh-client']);
   });
 });
+
+describe('examples for Git hosts', () => {
+  it('the daemon pull-request example uses flags serve accepts', () => {
+    const text = read('examples/deploy/pull-requests.md');
+    const flags: Record<string, string> = { repoUrl: 'ssh://git@git.example.com/org/gitops.git', dataDir: '/data' };
+    for (const m of text.matchAll(/^\s+- --([a-z-]+)(?:=(\S+))?$/gm)) flags[m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = m[2] ?? 'true';
+    const s = parseDaemonSettings({ flags, env: { TAGSTREAM_GIT_TOKEN: 't' }, readFile: () => '' });
+    expect(s.pullRequest).toEqual({ provider: 'gitea', apiUrl: 'https://git.example.com/api/v1', branchPrefix: 'tagstream/', group: 'all', labels: ['images', 'automated'] });
+  });
+
+  it('the GitLab CI example runs reconcile in merge-request mode from a schedule', () => {
+    const [doc] = parseAllDocuments(read('examples/gitlab-ci/.gitlab-ci.yml'));
+    const job = (doc?.toJS() as { tagstream: { rules: { if: string }[]; script: string[] } }).tagstream;
+    expect(job.rules[0]?.if).toContain('"schedule"');
+    const cmd = job.script.at(-1) ?? '';
+    expect(cmd).toMatch(/reconcile --pull-request --provider gitlab --api-url "\$CI_API_V4_URL"/);
+  });
+});
