@@ -11,7 +11,7 @@ import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { remoteUrlFromConfig } from '../adapters/git/remote-url.js';
 import { createGitHubClient } from '../adapters/code-host/github.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { createRegistryClient, parsePlatform } from '../adapters/registry/index.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';

@@ -11,8 +11,8 @@ import type { AppContext, ReconcileOptions, ReconcileResult } from './app-contex
 import type { ChangeSet } from '../domain/change-set.js';
 import type { ActionGroup } from '../config/action-inputs.js';
 import { errorMessage, UsageError } from '../errors.js';
-import { closedBody, isTagstreamBody, parsePullRequestTrailers, renderPullRequest, type PrLinks } from '../planning/render-pr.js';
-import type { SummaryPullRequest } from '../planning/render-summary.js';
+import { closedBody, isTagstreamBody, parsePullRequestTrailers, renderPullRequest, type PrLinks } from '../render/render-pr.js';
+import type { SummaryPullRequest } from '../render/render-summary.js';
 import type { ChangeRequests, PullRequest } from '../ports/change-requests.js';
 import type { GitCredentials, GitIdentity, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';

@@ -11,10 +11,10 @@ import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
-import { buildInventory } from '../manifests/inventory.js';
+import { buildInventory } from '../inventory/inventory.js';
 import type { CliDeps } from './context.js';
 
 /** Production collaborators; `env` feeds credential discovery (DOCKER_CONFIG, HOME). */

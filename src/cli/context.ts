@@ -3,7 +3,7 @@
  * place to record the exit code. Commands parse flags, call one app function and print.
  */
 import type { RepoSettings } from '../config/repo-settings.js';
-import type { Inventory } from '../manifests/inventory-model.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import type { CodeHostTarget } from '../config/code-host.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { GitCredentials, GitRepository } from '../ports/git.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
 import { UsageError } from '../../errors.js';
-import { planToJson, renderPlanTable } from '../../planning/render-plan.js';
+import { planToJson, renderPlanTable } from '../../render/render-plan.js';
 import type { GitCredentials, GitIdentity } from '../../ports/git.js';
 import { stringify } from 'yaml';
 import { addBoolFlag } from '../bool-flags.js';
