@@ -69,7 +69,8 @@ export class Daemon {
   private registry: DaemonRegistry | undefined;
   private registryKey: string | undefined;
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
-  private readonly retiredRegistryStats = new Map<string, number>();
+  /** Request counts of registry clients replaced after a settings change. */
+  private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
   /** --branch, else the branch the working copy has checked out (known after the first run starts). */
   private followedBranch: string | undefined;
@@ -156,10 +157,18 @@ export class Daemon {
   }
 
   /** Prometheus text. */
-  metricsText(): string {
-    const byStatus = new Map(this.retiredRegistryStats);
-    for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) byStatus.set(status, (byStatus.get(status) ?? 0) + n);
-    return this.metrics.render({ byStatus: Object.fromEntries(byStatus) });
+  metricsText(): Promise<string> {
+    const current = this.registry?.stats?.();
+    return this.metrics.render({
+      byStatus: addCounts(this.retiredRegistryStats.byStatus, current?.byStatus ?? {}),
+      byHost: Object.fromEntries(
+        [...new Set([...Object.keys(this.retiredRegistryStats.byHost), ...Object.keys(current?.byHost ?? {})])].map((host) => [
+          host,
+          addCounts(this.retiredRegistryStats.byHost[host] ?? {}, current?.byHost?.[host] ?? {}),
+        ]),
+      ),
+      rateLimits: current?.rateLimits,
+    });
   }
 
   /** Stop the ticker, drop pending work, give the current run `graceMs`, then abandon it before push. */
@@ -181,8 +190,10 @@ export class Daemon {
   private registryClient(settings: RepoSettings): DaemonRegistry {
     const key = JSON.stringify([settings.platform, settings.registries]);
     if (this.registry === undefined || this.registryKey !== key) {
-      for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) {
-        this.retiredRegistryStats.set(status, (this.retiredRegistryStats.get(status) ?? 0) + n);
+      const retired = this.registry?.stats?.();
+      if (retired !== undefined) {
+        this.retiredRegistryStats.byStatus = addCounts(this.retiredRegistryStats.byStatus, retired.byStatus);
+        for (const [host, counts] of Object.entries(retired.byHost ?? {})) this.retiredRegistryStats.byHost[host] = addCounts(this.retiredRegistryStats.byHost[host] ?? {}, counts);
       }
       this.registry = this.deps.createRegistry(settings, this.deps.log);
       this.registryKey = key;
@@ -277,4 +288,10 @@ export class Daemon {
       throw e;
     }
   }
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
 }

@@ -7,14 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorMessage, isTagstreamError } from '../errors.js';
 import type { Log } from '../ports/log.js';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
+import { PROMETHEUS_CONTENT_TYPE } from './daemon-metrics.js';
 import { parseRegistryNotification, type RegistryHint } from './registry-events.js';
 import { gitWebhookAuthorized, redactedTarget, registryBodySigned, registrySecretPresented } from './webhook-auth.js';
 
 export interface DaemonHttpHandlers {
   ready(): boolean;
   stopping(): boolean;
-  metricsText(): string;
+  metricsText(): Promise<string> | string;
   /** Queue a run for these pushes; false when the daemon no longer accepts work. */
   registryPushed(hints: readonly RegistryHint[]): boolean;
   /** The branch moved (`ref` from the push payload when it names one, e.g. `refs/heads/main`). */
@@ -101,7 +101,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: DaemonHttpHa
       return h.ready() ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready: the first fetch has not succeeded yet\n');
     case '/metrics':
       if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
-      return sendText(res, 200, h.metricsText(), PROMETHEUS_CONTENT_TYPE);
+      return sendText(res, 200, await h.metricsText(), PROMETHEUS_CONTENT_TYPE);
     case '/webhooks/registry': {
       const secret = webhookSecret(o, path, method);
       const url = new URL(req.url ?? '/', 'http://localhost');

@@ -100,7 +100,7 @@ describe('Daemon', () => {
     expect(t.daemon.ready).toBe(true);
     expect(t.repo.remote).toEqual(['c0', 'local1']);
     expect(t.repo.recovers).toBe(1); // once when the copy is prepared, not again in the same run
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     expect(m.get('tagstream_commits_pushed_total')?.samples[0]?.value).toBe(1);
     expect(m.get('tagstream_tags_moved_total')?.samples[0]?.value).toBe(1);
     expect(m.get('tagstream_registry_requests_total')?.samples[0]).toEqual({ name: 'tagstream_registry_requests_total', labels: { status: '200' }, value: 4 });
@@ -175,7 +175,7 @@ describe('Daemon', () => {
     await advance(2000);
     expect(calls).toHaveLength(3);
     await t.daemon.idle();
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     const runs = Object.fromEntries(m.get('tagstream_runs_total')?.samples.map((s) => [s.labels['result'], s.value]) ?? []);
     expect(runs).toMatchObject({ failure: 2, success: 1 });
   });
@@ -199,7 +199,7 @@ describe('Daemon', () => {
     await expect(stopping).resolves.toBe('abandoned');
     expect(t.repo.commits).toEqual([]);
     expect(t.repo.pushes).toBe(0);
-    const runs = parsePrometheusText(t.daemon.metricsText()).get('tagstream_runs_total')?.samples.find((s) => s.labels['result'] === 'aborted');
+    const runs = parsePrometheusText(await t.daemon.metricsText()).get('tagstream_runs_total')?.samples.find((s) => s.labels['result'] === 'aborted');
     expect(runs?.value).toBe(1);
   });
 
@@ -230,7 +230,7 @@ describe('Daemon', () => {
     await advance(100);
     await t.daemon.idle();
     expect(t.registries).toHaveLength(2);
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     expect(m.get('tagstream_registry_requests_total')?.samples[0]?.value).toBe(8);
   });
 
