@@ -46,7 +46,8 @@ export class DaemonMetrics {
     this.duration = new Histogram({ name: 'tagstream_run_duration_seconds', help: 'Duration of reconcile runs, fetch to push.', buckets: [...RUN_DURATION_BUCKETS], registers });
     this.imports = new Counter({ name: 'tagstream_imports_total', help: 'Tag imports by result (moved: a new digest was recorded; failed).', labelNames: ['result'], registers });
     for (const result of ['moved', 'failed'] as const) this.imports.inc({ result }, 0);
-    const self = this;
+    // prom-client calls collect() with the metric as `this`; the daemon's state is read through `state`.
+    const state = (): this => this;
     const scalar = (name: string, help: string, read: () => number, type: 'counter' | 'gauge' = 'counter') => {
       const Metric = type === 'counter' ? Counter : Gauge;
       new Metric({
@@ -60,10 +61,10 @@ export class DaemonMetrics {
         },
       });
     };
-    scalar('tagstream_tags_moved_total', 'Tags that moved to a new image.', () => self.tagsMoved);
-    scalar('tagstream_commits_pushed_total', 'Commits pushed to the remote branch.', () => self.commitsPushed);
-    scalar('tagstream_push_retries_total', 'Push attempts repeated because the branch moved.', () => self.pushRetries);
-    scalar('tagstream_webhooks_total', 'Authenticated webhook requests accepted.', () => self.webhooksReceived);
+    scalar('tagstream_tags_moved_total', 'Tags that moved to a new image.', () => state().tagsMoved);
+    scalar('tagstream_commits_pushed_total', 'Commits pushed to the remote branch.', () => state().commitsPushed);
+    scalar('tagstream_push_retries_total', 'Push attempts repeated because the branch moved.', () => state().pushRetries);
+    scalar('tagstream_webhooks_total', 'Authenticated webhook requests accepted.', () => state().webhooksReceived);
     new Counter({
       name: 'tagstream_registry_requests_total',
       help: 'Registry HTTP exchanges by status code ("network" for failed exchanges).',
@@ -71,7 +72,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [status, n] of Object.entries(self.registryView.byStatus)) this.inc({ status }, n);
+        for (const [status, n] of Object.entries(state().registryView.byStatus)) this.inc({ status }, n);
       },
     });
     new Counter({
@@ -81,7 +82,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [registry, statuses] of Object.entries(self.registryView.byHost ?? {})) {
+        for (const [registry, statuses] of Object.entries(state().registryView.byHost ?? {})) {
           for (const [status, n] of Object.entries(statuses)) this.inc({ registry, status }, n);
         }
       },
@@ -93,7 +94,7 @@ export class DaemonMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [registry, q] of Object.entries(self.registryView.rateLimits ?? {})) this.set({ registry }, q.remaining);
+        for (const [registry, q] of Object.entries(state().registryView.rateLimits ?? {})) this.set({ registry }, q.remaining);
       },
     });
     new Gauge({
@@ -103,10 +104,10 @@ export class DaemonMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [registry, q] of Object.entries(self.registryView.rateLimits ?? {})) if (q.limit !== undefined) this.set({ registry }, q.limit);
+        for (const [registry, q] of Object.entries(state().registryView.rateLimits ?? {})) if (q.limit !== undefined) this.set({ registry }, q.limit);
       },
     });
-    scalar('tagstream_last_success_timestamp_seconds', 'Unix time of the last run or branch check that completed (0: none yet).', () => self.lastSuccessSeconds, 'gauge');
+    scalar('tagstream_last_success_timestamp_seconds', 'Unix time of the last run or branch check that completed (0: none yet).', () => state().lastSuccessSeconds, 'gauge');
   }
 
   recordRun(outcome: RunOutcome, seconds: number, finishedAtSeconds: number): void {
