@@ -18,6 +18,7 @@ import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
 import { importKeysForHints, type StreamSite } from './event-targets.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
+import { RunScope } from './run-scope.js';
 import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
 
@@ -49,7 +50,11 @@ export interface DaemonDeps {
   readonly timers?: Timers | undefined;
   /** Calls `onTick` about once a second until stopped (node-cron in production). */
   readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
+  /** Gives each run its id; the log named in `log` reads it (serve-main wires both). */
+  readonly runScope?: RunScope | undefined;
 }
+
+const DEFAULT_SCOPE = new RunScope();
 
 const MINUTE = 60_000;
 const DEFAULT_SCHEDULED_INTERVAL = 15 * MINUTE;
@@ -82,7 +87,7 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     this.queue = new RunQueue({
-      run: (batch, signal) => this.runOnce(batch, signal),
+      run: (batch, signal) => (this.deps.runScope ?? DEFAULT_SCOPE).run(() => this.runOnce(batch, signal)),
       debounceMs: deps.settings.debounce,
       backoff: { initialMs: deps.settings.backoffInitial, maxMs: deps.settings.backoffMax },
       timers: deps.timers,
@@ -206,6 +211,7 @@ export class Daemon {
   private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
     const { settings, log, clock } = this.deps;
     const started = clock.now().getTime();
+    log.debug('run started', { reasons: batch.reasons, importNow: batch.importNow, scheduledDue: batch.scheduledDue, pushes: batch.hints.length });
     try {
       const opening = this.repo === undefined;
       let repo = await this.ensureRepo();
@@ -268,12 +274,22 @@ export class Daemon {
       if (result.pushed && result.commit !== undefined) this.metrics.commitsPushed += 1;
       const finished = clock.now().getTime();
       this.metrics.recordRun(result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      for (const h of cs.held) {
+        log.info('tag held', {
+          tag: `${h.stream}:${h.tag}`,
+          image: h.image,
+          reason: h.reason,
+          heldBy: h.heldBy,
+          why: h.reason === 'reverted' ? `Tagstream's move to this image was reverted in ${h.heldBy}; the tag stays put until the registry serves another image` : `the pull request ${h.heldBy} proposing this image was closed unmerged; the tag stays put until the registry serves another image`,
+        });
+      }
       log.info('run finished', {
         reasons: batch.reasons,
         importNow,
         scheduledDue: batch.scheduledDue,
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        held: cs.held.map((h) => `${h.stream}:${h.tag}`),
         commit: result.commit,
         pushed: result.pushed,
         durationMs: finished - started,

@@ -21,6 +21,7 @@ import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
 import { startDaemonHttpServer } from './http-server.js';
 import { createJsonLog } from './json-log.js';
+import { RunScope } from './run-scope.js';
 
 export interface ServeIO {
   readonly stdout: { write(chunk: string): unknown };
@@ -59,7 +60,8 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     return 2;
   }
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
-  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets });
+  const runScope = new RunScope();
+  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
   const parseCache = memoryParseCache();
   const deps: DaemonDeps = {
     settings,
@@ -83,6 +85,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     clock: io.clock,
     log,
     startTicker: (onTick) => startCronTicker(onTick, log),
+    runScope,
   };
   const daemon = new Daemon(deps);
   let server;
