@@ -95,36 +95,36 @@ var require_ignore = __commonJS({
     };
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
-      let index2 = start + 1;
+      let index3 = start + 1;
       let negated = EMPTY;
-      const lead = pattern[index2];
+      const lead = pattern[index3];
       if (lead === "!" || lead === "^") {
         negated = "^";
-        index2++;
+        index3++;
       }
       let body = EMPTY;
       let prev = EMPTY;
       for (; ; ) {
-        const char = pattern[index2];
+        const char = pattern[index3];
         if (char === UNDEFINED) {
           return null;
         }
         if (char === ESCAPE) {
-          const escaped = pattern[++index2];
+          const escaped = pattern[++index3];
           body += escapeMember(escaped);
           prev = escaped;
-        } else if (char === "-" && prev && index2 + 1 < length && pattern[index2 + 1] !== "]") {
-          index2++;
-          let to = pattern[index2];
+        } else if (char === "-" && prev && index3 + 1 < length && pattern[index3 + 1] !== "]") {
+          index3++;
+          let to = pattern[index3];
           if (to === ESCAPE) {
-            to = pattern[index2 += 1];
+            to = pattern[index3 += 1];
           }
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
           prev = EMPTY;
-        } else if (char === "[" && pattern[index2 + 1] === ":") {
-          const nameStart = index2 + 2;
+        } else if (char === "[" && pattern[index3 + 1] === ":") {
+          const nameStart = index3 + 2;
           let end = nameStart;
           while (end < length && pattern[end] !== "]") {
             end++;
@@ -139,20 +139,20 @@ var require_ignore = __commonJS({
             }
             body += POSIX_CLASSES[name];
             prev = EMPTY;
-            index2 = end;
+            index3 = end;
           } else {
             body += escapeMember("[");
             prev = "[";
-            index2 = nameStart - 2;
+            index3 = nameStart - 2;
           }
         } else {
           body += escapeMember(char);
           prev = char;
         }
-        index2++;
-        if (pattern[index2] === "]") {
+        index3++;
+        if (pattern[index3] === "]") {
           return {
-            end: index2,
+            end: index3,
             source: classSource(negated, body)
           };
         }
@@ -172,36 +172,36 @@ var require_ignore = __commonJS({
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
       let out = EMPTY;
-      let index2 = 0;
-      while (index2 < length) {
-        const char = pattern[index2];
+      let index3 = 0;
+      while (index3 < length) {
+        const char = pattern[index3];
         if (char === ESCAPE) {
-          const escaped = pattern[index2 + 1];
-          if (escaped === SLASH && index2 + 2 === length) {
+          const escaped = pattern[index3 + 1];
+          if (escaped === SLASH && index3 + 2 === length) {
             out += hold(NEVER_MATCH);
           } else if (escaped === "*" || escaped === "[" || escaped === SPACE) {
-            out += pattern.slice(index2, index2 + 2);
+            out += pattern.slice(index3, index3 + 2);
           } else {
             out += hold(
               REGEX_LITERAL_SPECIAL.test(escaped) ? ESCAPE + escaped : isReserved(escaped) ? `[${escaped}]` : escaped
             );
           }
-          index2 += 2;
+          index3 += 2;
         } else if (isReserved(char)) {
           out += hold(`[${char}]`);
-          index2++;
+          index3++;
         } else if (char === "[") {
-          const scanned = scanBracket(pattern, index2);
+          const scanned = scanBracket(pattern, index3);
           if (scanned === null) {
             out += hold(NEVER_MATCH);
-            index2 = length;
+            index3 = length;
           } else {
             out += hold(scanned.source);
-            index2 = scanned.end + 1;
+            index3 = scanned.end + 1;
           }
         } else {
           out += char;
-          index2++;
+          index3++;
         }
       }
       return {
@@ -316,7 +316,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index2, str2) => index2 + 6 < str2.length ? str2.slice(index2 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index3, str2) => index3 + 6 < str2.length ? str2.slice(index3 + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -412,8 +412,8 @@ var require_ignore = __commonJS({
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
       let separator = EMPTY;
-      for (let index2 = at + 1; index2 < run.length && !run[index2].wildcard; index2++) {
-        separator += run[index2].single;
+      for (let index3 = at + 1; index3 < run.length && !run[index3].wildcard; index3++) {
+        separator += run[index3].single;
       }
       return separator;
     };
@@ -423,14 +423,14 @@ var require_ignore = __commonJS({
       }
       const tokens = [];
       const { length } = source;
-      let index2 = 0;
-      while (index2 < length) {
-        const char = source[index2];
-        if (source.startsWith(WILDCARD, index2)) {
+      let index3 = 0;
+      while (index3 < length) {
+        const char = source[index3];
+        if (source.startsWith(WILDCARD, index3)) {
           tokens.push({ wildcard: true });
-          index2 += WILDCARD.length;
+          index3 += WILDCARD.length;
         } else if (char === "[") {
-          let end = index2 + 1;
+          let end = index3 + 1;
           if (source[end] === "^") {
             end++;
           }
@@ -441,14 +441,14 @@ var require_ignore = __commonJS({
             end += source[end] === ESCAPE ? 2 : 1;
           }
           end++;
-          tokens.push({ single: source.slice(index2, end) });
-          index2 = end;
+          tokens.push({ single: source.slice(index3, end) });
+          index3 = end;
         } else if (char === ESCAPE) {
-          tokens.push({ single: source.slice(index2, index2 + 2) });
-          index2 += 2;
+          tokens.push({ single: source.slice(index3, index3 + 2) });
+          index3 += 2;
         } else if (char === "(") {
           let depth = 0;
-          let end = index2;
+          let end = index3;
           do {
             if (source[end] === ESCAPE) {
               end++;
@@ -462,14 +462,14 @@ var require_ignore = __commonJS({
           if ("*+?".indexOf(source[end]) >= 0) {
             end++;
           }
-          tokens.push({ boundary: source.slice(index2, end) });
-          index2 = end;
+          tokens.push({ boundary: source.slice(index3, end) });
+          index3 = end;
         } else if (char === "^" || char === "$") {
           tokens.push({ boundary: char });
-          index2++;
+          index3++;
         } else {
           tokens.push({ single: char });
-          index2++;
+          index3++;
         }
       }
       let out = EMPTY;
@@ -524,7 +524,7 @@ var require_ignore = __commonJS({
       );
       return sources.length ? replaced.replace(
         REGEX_RESTORE_PLACEHOLDER,
-        (match, index2) => sources[index2]
+        (match, index3) => sources[index3]
       ) : replaced;
     };
     var checkSourceOf = (body, prefix) => {
@@ -536,16 +536,16 @@ var require_ignore = __commonJS({
       return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
-      const index2 = body.indexOf(SLASH);
-      return index2 < 0 || index2 === body.length - 1;
+      const index3 = body.indexOf(SLASH);
+      return index3 < 0 || index3 === body.length - 1;
     };
     var basenameOf = (path) => {
       const end = path.length - 1;
-      const index2 = path.lastIndexOf(
+      const index3 = path.lastIndexOf(
         SLASH,
         path[end] === SLASH ? end - 1 : end
       );
-      return index2 < 0 ? path : path.slice(index2 + 1);
+      return index3 < 0 ? path : path.slice(index3 + 1);
     };
     var parentOf = (path) => {
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
@@ -668,7 +668,7 @@ var require_ignore = __commonJS({
         this._rules = [];
         this._basenameCount = 0;
       }
-      _add(pattern, index2) {
+      _add(pattern, index3) {
         if (pattern && pattern[KEY_IGNORE]) {
           this._rules = this._rules.concat(pattern._rules._rules);
           this._basenameCount += pattern._rules._basenameCount;
@@ -682,7 +682,7 @@ var require_ignore = __commonJS({
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
-          this._stripBOM && !index2
+          this._stripBOM && !index3
         );
         if (rule) {
           this._added = true;
@@ -715,8 +715,8 @@ var require_ignore = __commonJS({
         let ignored = false;
         let unignored = false;
         let matchedRule;
-        for (let index2 = rules.length - 1; index2 >= 0; index2--) {
-          const rule = rules[index2];
+        for (let index3 = rules.length - 1; index3 >= 0; index3--) {
+          const rule = rules[index3];
           if (rule.checkRegex.test(path)) {
             ignored = !rule.negative;
             unignored = rule.negative;
@@ -742,8 +742,8 @@ var require_ignore = __commonJS({
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
         const basename3 = shortcut ? basenameOf(path) : path;
-        for (let index2 = length - 1; index2 >= 0; index2--) {
-          const rule = rules[index2];
+        for (let index3 = length - 1; index3 >= 0; index3--) {
+          const rule = rules[index3];
           if (rule[mode].test(
             shortcut && rule._basenameOnly ? basename3 : path
           )) {
@@ -1220,7 +1220,7 @@ var require_scan = __commonJS({
       const tokens = [];
       const parts = [];
       let str2 = input;
-      let index2 = -1;
+      let index3 = -1;
       let start = 0;
       let lastIndex = 0;
       let isBrace = false;
@@ -1237,13 +1237,13 @@ var require_scan = __commonJS({
       let prev;
       let code2;
       let token = { value: "", depth: 0, isGlob: false };
-      const eos = () => index2 >= length;
-      const peek = () => str2.charCodeAt(index2 + 1);
+      const eos = () => index3 >= length;
+      const peek = () => str2.charCodeAt(index3 + 1);
       const advance = () => {
         prev = code2;
-        return str2.charCodeAt(++index2);
+        return str2.charCodeAt(++index3);
       };
-      while (index2 < length) {
+      while (index3 < length) {
         code2 = advance();
         let next;
         if (code2 === CHAR_BACKWARD_SLASH) {
@@ -1300,15 +1300,15 @@ var require_scan = __commonJS({
           break;
         }
         if (code2 === CHAR_FORWARD_SLASH) {
-          slashes.push(index2);
+          slashes.push(index3);
           tokens.push(token);
           token = { value: "", depth: 0, isGlob: false };
           if (finished === true) continue;
-          if (prev === CHAR_DOT && index2 === start + 1) {
+          if (prev === CHAR_DOT && index3 === start + 1) {
             start += 2;
             continue;
           }
-          lastIndex = index2 + 1;
+          lastIndex = index3 + 1;
           continue;
         }
         if (opts.noext !== true) {
@@ -1317,7 +1317,7 @@ var require_scan = __commonJS({
             isGlob = token.isGlob = true;
             isExtglob = token.isExtglob = true;
             finished = true;
-            if (code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+            if (code2 === CHAR_EXCLAMATION_MARK && index3 === start) {
               negatedExtglob = true;
             }
             if (scanToEnd === true) {
@@ -1378,7 +1378,7 @@ var require_scan = __commonJS({
           }
           break;
         }
-        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index2 === start) {
+        if (opts.nonegate !== true && code2 === CHAR_EXCLAMATION_MARK && index3 === start) {
           negated = token.negated = true;
           start++;
           continue;
@@ -1688,10 +1688,10 @@ var require_parse = __commonJS({
       return `${source}*`;
     };
     var getStarExtglobSequenceChars = (pattern) => {
-      let index2 = 0;
+      let index3 = 0;
       const chars = [];
-      while (index2 < pattern.length) {
-        const match = parseRepeatedExtglob(pattern.slice(index2), false);
+      while (index3 < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index3), false);
         if (!match || match.type !== "*") {
           return;
         }
@@ -1704,7 +1704,7 @@ var require_parse = __commonJS({
           return;
         }
         chars.push(branch2);
-        index2 += match.end + 1;
+        index3 += match.end + 1;
       }
       if (chars.length < 1) {
         return;
@@ -1858,7 +1858,7 @@ var require_parse = __commonJS({
         state[type]--;
         stack.pop();
       };
-      const push = (tok) => {
+      const push2 = (tok) => {
         if (prev.type === "globstar") {
           const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
@@ -1892,8 +1892,8 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
-        push({ type: "paren", extglob: true, value: advance(), output });
+        push2({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push2({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
@@ -1913,7 +1913,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push2({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
         }
@@ -1935,12 +1935,12 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push2({ type: "paren", extglob: true, value, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index2) => {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index3) => {
           if (first === "\\") {
             backslashes = true;
             return m;
@@ -1949,7 +1949,7 @@ var require_parse = __commonJS({
             if (esc) {
               return esc + first + (rest ? QMARK.repeat(rest.length) : "");
             }
-            if (index2 === 0) {
+            if (index3 === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
@@ -1996,7 +1996,7 @@ var require_parse = __commonJS({
           }
           if (!next) {
             value += "\\";
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -2014,7 +2014,7 @@ var require_parse = __commonJS({
             value += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
             continue;
           }
         }
@@ -2062,13 +2062,13 @@ var require_parse = __commonJS({
         if (value === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push2({ type: "text", value });
           }
           continue;
         }
         if (value === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push2({ type: "paren", value });
           continue;
         }
         if (value === ")") {
@@ -2080,7 +2080,7 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push2({ type: "paren", value, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -2093,19 +2093,19 @@ var require_parse = __commonJS({
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push2({ type: "bracket", value });
           continue;
         }
         if (value === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push2({ type: "text", value, output: `\\${value}` });
             continue;
           }
           decrement("brackets");
@@ -2139,13 +2139,13 @@ var require_parse = __commonJS({
             tokensIndex: state.tokens.length
           };
           braces.push(open);
-          push(open);
+          push2(open);
           continue;
         }
         if (value === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push2({ type: "text", value, output: value });
             continue;
           }
           let output = ")";
@@ -2174,7 +2174,7 @@ var require_parse = __commonJS({
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push2({ type: "brace", value, output });
           decrement("braces");
           braces.pop();
           continue;
@@ -2183,7 +2183,7 @@ var require_parse = __commonJS({
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value === ",") {
@@ -2193,7 +2193,7 @@ var require_parse = __commonJS({
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push2({ type: "comma", value, output });
           continue;
         }
         if (value === "/") {
@@ -2205,7 +2205,7 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push2({ type: "slash", value, output: SLASH_LITERAL });
           continue;
         }
         if (value === ".") {
@@ -2219,10 +2219,10 @@ var require_parse = __commonJS({
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push2({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push2({ type: "dot", value, output: DOT_LITERAL });
           continue;
         }
         if (value === "?") {
@@ -2237,14 +2237,14 @@ var require_parse = __commonJS({
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
               output = `\\${value}`;
             }
-            push({ type: "text", value, output });
+            push2({ type: "text", value, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push2({ type: "qmark", value, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push2({ type: "qmark", value, output: QMARK });
           continue;
         }
         if (value === "!") {
@@ -2265,22 +2265,22 @@ var require_parse = __commonJS({
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push2({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push2({ type: "plus", value });
             continue;
           }
-          push({ type: "plus", value: PLUS_LITERAL });
+          push2({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
         if (value === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push2({ type: "at", extglob: true, value, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (value !== "*") {
@@ -2292,7 +2292,7 @@ var require_parse = __commonJS({
             value += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push2({ type: "text", value });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
@@ -2320,13 +2320,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push2({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -2368,7 +2368,7 @@ var require_parse = __commonJS({
             state.output += prior.output + prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
@@ -2378,7 +2378,7 @@ var require_parse = __commonJS({
             state.output = prev.output;
             state.globstar = true;
             consume(value + advance());
-            push({ type: "slash", value: "/", output: "" });
+            push2({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
@@ -2396,12 +2396,12 @@ var require_parse = __commonJS({
           if (prev.type === "bos" || prev.type === "slash") {
             token.output = nodot + token.output;
           }
-          push(token);
+          push2(token);
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
           token.output = value;
-          push(token);
+          push2(token);
           continue;
         }
         if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
@@ -2420,7 +2420,7 @@ var require_parse = __commonJS({
             prev.output += ONE_CHAR;
           }
         }
-        push(token);
+        push2(token);
       }
       while (state.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
@@ -2438,7 +2438,7 @@ var require_parse = __commonJS({
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
-        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+        push2({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
       if (state.backtrack === true) {
         state.output = "";
@@ -2529,9 +2529,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch4 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch2(input, options, returnState));
+        const fns = glob.map((input) => picomatch4(input, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -2547,16 +2547,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch4.compileRe(glob, options) : picomatch4.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch4(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix2 });
+        const { isMatch, match, output } = picomatch4.test(input, regex, options, { glob, posix: posix2 });
         const result = { glob, state, regex, posix: posix2, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -2582,7 +2582,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch4.test = (input, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -2599,24 +2599,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix2);
+          match = picomatch4.matchBase(input, regex, options, posix2);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix2 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch4.matchBase = (input, glob, options, posix2 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch4.makeRe(glob, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch4.isMatch = (str2, patterns, options) => picomatch4(patterns, options)(str2);
+    picomatch4.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch4.parse(p, options));
       return parse3(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input, options) => scan(input, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch4.scan = (input, options) => scan(input, options);
+    picomatch4.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -2627,13 +2627,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch4.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch4.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -2644,9 +2644,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse3(input, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch4.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch4.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -2655,8 +2655,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
-    module.exports = picomatch2;
+    picomatch4.constants = constants;
+    module.exports = picomatch4;
   }
 });
 
@@ -2666,14 +2666,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch4(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch4, pico);
+    module.exports = picomatch4;
   }
 });
 
@@ -2690,10 +2690,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -2714,7 +2714,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar6(node) || isCollection2(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection2(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -2726,11 +2726,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection2;
     exports.isDocument = isDocument;
-    exports.isMap = isMap5;
+    exports.isMap = isMap6;
     exports.isNode = isNode2;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar6;
-    exports.isSeq = isSeq5;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq6;
   }
 });
 
@@ -3036,7 +3036,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -3052,9 +3052,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -4515,22 +4515,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -4539,15 +4539,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -4570,22 +4570,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -4602,12 +4602,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -4615,35 +4615,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports.stringifyCollection = stringifyCollection;
@@ -5281,11 +5281,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -5965,35 +5965,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -6002,36 +6002,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports.stringifyDocument = stringifyDocument;
   }
@@ -6838,9 +6838,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap5 = fc.start.source === "{";
-      const fcName = isMap5 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -6876,7 +6876,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -6916,7 +6916,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap5 && !sep3 && !props.found) {
+        if (!isMap6 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -6939,7 +6939,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap5 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -6971,7 +6971,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap5) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -6987,7 +6987,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap5 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -7093,17 +7093,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -7113,7 +7113,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -7133,17 +7133,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -7180,8 +7180,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -7256,10 +7256,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
   }
@@ -8217,10 +8217,10 @@ var require_cst_visit = __commonJS({
     visit4.REMOVE = REMOVE;
     visit4.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index2] of path) {
+      for (const [field, index3] of path) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
-          item = tok.items[index2];
+          item = tok.items[index3];
         } else
           return void 0;
       }
@@ -8274,7 +8274,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection2 = (token) => !!token && "items" in token;
-    var isScalar6 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -8358,7 +8358,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection2;
-    exports.isScalar = isScalar6;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -14866,7 +14866,7 @@ var require_inflate = __commonJS({
     var OS = 4;
     var EXLEN = 5;
     var EXTRA = 6;
-    var NAME3 = 7;
+    var NAME4 = 7;
     var COMMENT = 8;
     var HCRC = 9;
     var DICTID = 10;
@@ -15322,9 +15322,9 @@ var require_inflate = __commonJS({
                 }
               }
               state.length = 0;
-              state.mode = NAME3;
+              state.mode = NAME4;
             /* falls through */
-            case NAME3:
+            case NAME4:
               if (state.flags & 2048) {
                 if (have === 0) {
                   break inf_leave;
@@ -16522,7 +16522,7 @@ var require_ignore2 = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index2, str2) => index2 + 6 < str2.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
+        (_, index3, str2) => index3 + 6 < str2.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
       ],
       // normal intermediate wildcards
       [
@@ -17451,7 +17451,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         if (buffer.length === 0) {
           throw new InternalError("Index file is empty (.git/index)");
         }
-        const index3 = new _GitIndex();
+        const index4 = new _GitIndex();
         const reader = new BufferCursor(buffer);
         const magic = reader.toString("utf8", 4);
         if (magic !== "DIRC") {
@@ -17516,10 +17516,10 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             }
           }
           entry.stages = [];
-          index3._addEntry(entry);
+          index4._addEntry(entry);
           i++;
         }
-        return index3;
+        return index4;
       }
       get unmergedPaths() {
         return [...this._unmergedPaths];
@@ -17687,8 +17687,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         fs3.lstat(filepath),
         fs3.read(filepath)
       ]);
-      const index3 = await GitIndex.from(rawIndexFile);
-      cache.map.set(filepath, index3);
+      const index4 = await GitIndex.from(rawIndexFile);
+      cache.map.set(filepath, index4);
       cache.stats.set(filepath, stat);
     }
     async function isIndexStale(fs3, filepath, cache) {
@@ -17727,16 +17727,16 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           if (await isIndexStale(fs3, filepath, theIndexCache)) {
             await updateCachedIndexFile(fs3, filepath, theIndexCache);
           }
-          const index3 = theIndexCache.map.get(filepath);
-          unmergedPaths = index3.unmergedPaths;
+          const index4 = theIndexCache.map.get(filepath);
+          unmergedPaths = index4.unmergedPaths;
           if (unmergedPaths.length && !allowUnmerged)
             throw new UnmergedPathsError(unmergedPaths);
-          result = await closure(index3);
-          if (index3._dirty) {
-            const buffer = await index3.toObject();
+          result = await closure(index4);
+          if (index4._dirty) {
+            const buffer = await index4.toObject();
             await fs3.write(filepath, buffer);
             theIndexCache.stats.set(filepath, await fs3.lstat(filepath));
-            index3._dirty = false;
+            index4._dirty = false;
           }
         });
         return result;
@@ -17813,8 +17813,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       constructor({ fs: fs3, gitdir, cache }) {
         this.treePromise = GitIndexManager.acquire(
           { fs: fs3, gitdir, cache },
-          async function(index3) {
-            return flatFileListToDirectoryStructure(index3.entries);
+          async function(index4) {
+            return flatFileListToDirectoryStructure(index4.entries);
           }
         );
         const walker = this;
@@ -18320,8 +18320,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       };
     };
     var findLastIndex = (array, callback) => {
-      return array.reduce((lastIndex, item, index3) => {
-        return callback(item) ? index3 : lastIndex;
+      return array.reduce((lastIndex, item, index4) => {
+        return callback(item) ? index4 : lastIndex;
       }, -1);
     };
     var GitConfig = class _GitConfig {
@@ -20572,17 +20572,17 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           );
         }
         obj.tree = valueOf(hs[0]);
-        let index3 = 1;
-        while (index3 < hs.length && keyOf(hs[index3]) === "parent") {
-          obj.parent.push(valueOf(hs[index3]));
-          index3++;
+        let index4 = 1;
+        while (index4 < hs.length && keyOf(hs[index4]) === "parent") {
+          obj.parent.push(valueOf(hs[index4]));
+          index4++;
         }
         const seen = /* @__PURE__ */ new Set(["tree", "parent"]);
-        for (; index3 < hs.length; index3++) {
-          const key = keyOf(hs[index3]);
+        for (; index4 < hs.length; index4++) {
+          const key = keyOf(hs[index4]);
           if (seen.has(key)) continue;
           seen.add(key);
-          obj[key] = valueOf(hs[index3]);
+          obj[key] = valueOf(hs[index4]);
         }
         if (obj.author) {
           obj.author = parseAuthor(obj.author);
@@ -20904,8 +20904,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           let oid;
           await GitIndexManager.acquire(
             { fs: fs3, gitdir, cache },
-            async function(index3) {
-              const stage = index3.entriesMap.get(entry._fullpath);
+            async function(index4) {
+              const stage = index4.entriesMap.get(entry._fullpath);
               const stats = await entry.stat();
               const config = await self._getGitConfig(fs3, gitdir);
               const filemode = await config.get("core.filemode");
@@ -20920,7 +20920,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   );
                   if (self.refresh && stage && !stage.flags.intentToAdd && oid === stage.oid && (!filemode || stats.mode === stage.mode) && compareStats(stats, stage, filemode, trustino)) {
                     if (self.flushed) {
-                      index3.insert({ filepath: entry._fullpath, stats, oid });
+                      index4.insert({ filepath: entry._fullpath, stats, oid });
                     } else {
                       self.refreshQueue.push({
                         filepath: entry._fullpath,
@@ -20951,10 +20951,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         this.refreshQueue = [];
         this.flushed = true;
         if (refreshQueue.length === 0) return;
-        await GitIndexManager.acquire({ fs: fs3, gitdir, cache }, async (index3) => {
+        await GitIndexManager.acquire({ fs: fs3, gitdir, cache }, async (index4) => {
           for (const { filepath, stage, stats, oid } of refreshQueue) {
-            if (index3.entriesMap.get(filepath) !== stage) continue;
-            index3.insert({ filepath, stats, oid });
+            if (index4.entriesMap.get(filepath) !== stage) continue;
+            index4.insert({ filepath, stats, oid });
           }
         });
       }
@@ -21450,8 +21450,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp: fs3, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async function(index3) {
-            unmergedPaths = index3.unmergedPaths;
+          async function(index4) {
+            unmergedPaths = index4.unmergedPaths;
           }
         );
         const results = await _walk({
@@ -21460,10 +21460,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           dir,
           gitdir: updatedGitdir,
           trees,
-          map: async function(path, [head, workdir, index3]) {
-            const staged = !await modified(workdir, index3);
+          map: async function(path, [head, workdir, index4]) {
+            const staged = !await modified(workdir, index4);
             const unmerged = unmergedPaths.includes(path);
-            const unmodified = !await modified(index3, head);
+            const unmodified = !await modified(index4, head);
             if (staged || unmerged) {
               return head ? {
                 path,
@@ -21479,12 +21479,12 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         });
         await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async function(index3) {
+          async function(index4) {
             for (const entry of results) {
               if (entry === false) continue;
               if (!entry) {
                 await fs3.rmdir(`${dir}/${entry.path}`, { recursive: true });
-                index3.delete({ filepath: entry.path });
+                index4.delete({ filepath: entry.path });
                 continue;
               }
               if (entry.type === "blob") {
@@ -21492,7 +21492,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 await fs3.write(`${dir}/${entry.path}`, content, {
                   mode: entry.mode
                 });
-                index3.insert({
+                index4.insert({
                   filepath: entry.path,
                   oid: entry.oid,
                   stage: 0
@@ -21541,10 +21541,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           });
         }
         let ignoredStatus = false;
-        for (const [index3, p] of pairs.entries()) {
+        for (const [index4, p] of pairs.entries()) {
           const file = await fs3.read(p.gitignore, "utf8");
           const ign = ignore2();
-          if (index3 === 0) ign.add(excludes);
+          if (index4 === 0) ign.add(excludes);
           ign.add(file);
           const parentdir = dirname3(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
@@ -21634,7 +21634,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp: fs3, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async (index3) => {
+          async (index4) => {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
             return addToIndex({
@@ -21642,7 +21642,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               gitdir: updatedGitdir,
               fs: fs3,
               filepath,
-              index: index3,
+              index: index4,
               force,
               parallel,
               autocrlf
@@ -21654,10 +21654,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    function isTracked(index3, filepath) {
-      if (index3.has({ filepath })) return true;
+    function isTracked(index4, filepath) {
+      if (index4.has({ filepath })) return true;
       const prefix = `${filepath}/`;
-      for (const entry of index3.entriesMap.keys()) {
+      for (const entry of index4.entriesMap.keys()) {
         if (entry.startsWith(prefix)) return true;
       }
       return false;
@@ -21667,14 +21667,14 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       gitdir,
       fs: fs3,
       filepath,
-      index: index3,
+      index: index4,
       force,
       parallel,
       autocrlf
     }) {
       filepath = Array.isArray(filepath) ? filepath : [filepath];
       const promises = filepath.map(async (currentFilepath) => {
-        if (!force && !isTracked(index3, currentFilepath)) {
+        if (!force && !isTracked(index4, currentFilepath)) {
           const ignored = await GitIgnoreManager.isIgnored({
             fs: fs3,
             dir,
@@ -21694,7 +21694,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 gitdir,
                 fs: fs3,
                 filepath: [join9(currentFilepath, child)],
-                index: index3,
+                index: index4,
                 force,
                 parallel,
                 autocrlf
@@ -21708,7 +21708,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 gitdir,
                 fs: fs3,
                 filepath: [join9(currentFilepath, child)],
-                index: index3,
+                index: index4,
                 force,
                 parallel,
                 autocrlf
@@ -21719,7 +21719,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           const object = stats.isSymbolicLink() ? await fs3.readlink(join9(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join9(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
-          index3.insert({ filepath: currentFilepath, stats, oid });
+          index4.insert({ filepath: currentFilepath, stats, oid });
         }
       });
       const settledPromises = await Promise.allSettled(promises);
@@ -21939,9 +21939,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       if (!committer) throw new MissingNameError("committer");
       return GitIndexManager.acquire(
         { fs: fs3, gitdir, cache, allowUnmerged: false },
-        async function(index3) {
+        async function(index4) {
           const inodes = flatFileListToDirectoryStructure(
-            index3.entries.filter((entry) => !entry.flags.intentToAdd)
+            index4.entries.filter((entry) => !entry.flags.intentToAdd)
           );
           const inode = inodes.get(".");
           if (!tree) {
@@ -22595,7 +22595,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const total = ops.length;
         await GitIndexManager.acquire(
           { fs: fs3, gitdir, cache },
-          async function(index3) {
+          async function(index4) {
             await Promise.all(
               ops.filter(
                 ([method]) => method === "delete" || method === "delete-index"
@@ -22604,7 +22604,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (method === "delete") {
                   await fs3.rm(filepath);
                 }
-                index3.delete({ filepath: fullpath });
+                index4.delete({ filepath: fullpath });
                 if (onProgress) {
                   await onProgress({
                     phase: "Updating workdir",
@@ -22618,7 +22618,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         );
         await GitIndexManager.acquire(
           { fs: fs3, gitdir, cache },
-          async function(index3) {
+          async function(index4) {
             for (const [method, fullpath] of ops) {
               if (method === "rmdir" || method === "rmdir-index") {
                 const filepath = `${dir}/${fullpath}`;
@@ -22626,7 +22626,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   if (method === "rmdir") {
                     await fs3.rmdir(filepath);
                   }
-                  index3.delete({ filepath: fullpath });
+                  index4.delete({ filepath: fullpath });
                   if (onProgress) {
                     await onProgress({
                       phase: "Updating workdir",
@@ -22681,11 +22681,11 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           );
           await GitIndexManager.acquire(
             { fs: fs3, gitdir, cache, allowUnmerged: true },
-            async function(index3) {
+            async function(index4) {
               await batchAllSettled(
                 "Update Index",
                 updateWorkingDirResults.map(
-                  ([fullpath, oid2, stats]) => () => updateIndex({ index: index3, fullpath, oid: oid2, stats })
+                  ([fullpath, oid2, stats]) => () => updateIndex({ index: index4, fullpath, oid: oid2, stats })
                 ),
                 onProgress,
                 batchSize
@@ -22695,7 +22695,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         } else {
           await GitIndexManager.acquire(
             { fs: fs3, gitdir, cache, allowUnmerged: true },
-            async function(index3) {
+            async function(index4) {
               const settled = await Promise.allSettled(
                 ops.filter(
                   ([method]) => method === "create" || method === "create-index" || method === "update" || method === "mkdir-index"
@@ -22733,7 +22733,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   if (method === "mkdir-index") {
                     stats.mode = 57344;
                   }
-                  index3.insert({
+                  index4.insert({
                     filepath: fullpath,
                     stats,
                     oid: oid2
@@ -23039,9 +23039,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
       });
     }
-    async function updateIndex({ index: index3, fullpath, stats, oid }) {
+    async function updateIndex({ index: index4, fullpath, stats, oid }) {
       try {
-        index3.insert({
+        index4.insert({
           filepath: fullpath,
           stats,
           oid
@@ -23196,7 +23196,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       cache,
       dir,
       gitdir = join9(dir, ".git"),
-      index: index3,
+      index: index4,
       ourOid,
       baseOid,
       theirOid,
@@ -23297,15 +23297,15 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                       }
                       const ourOid2 = await ours.oid();
                       const theirOid2 = await theirs.oid();
-                      index3.delete({ filepath });
+                      index4.delete({ filepath });
                       if (baseOid2) {
-                        index3.insert({ filepath, oid: baseOid2, stage: 1 });
+                        index4.insert({ filepath, oid: baseOid2, stage: 1 });
                       }
-                      index3.insert({ filepath, oid: ourOid2, stage: 2 });
-                      index3.insert({ filepath, oid: theirOid2, stage: 3 });
+                      index4.insert({ filepath, oid: ourOid2, stage: 2 });
+                      index4.insert({ filepath, oid: theirOid2, stage: 3 });
                     }
                   } else if (!abortOnConflict) {
-                    index3.insert({ filepath, oid: r.mergeResult.oid, stage: 0 });
+                    index4.insert({ filepath, oid: r.mergeResult.oid, stage: 0 });
                   }
                   return r.mergeResult;
                 });
@@ -23316,9 +23316,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (!abortOnConflict) {
                   const baseOid2 = await base.oid();
                   const theirOid2 = await theirs.oid();
-                  index3.delete({ filepath });
-                  index3.insert({ filepath, oid: baseOid2, stage: 1 });
-                  index3.insert({ filepath, oid: theirOid2, stage: 3 });
+                  index4.delete({ filepath });
+                  index4.insert({ filepath, oid: baseOid2, stage: 1 });
+                  index4.insert({ filepath, oid: theirOid2, stage: 3 });
                 }
                 return {
                   mode: await theirs.mode(),
@@ -23333,9 +23333,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 if (!abortOnConflict) {
                   const baseOid2 = await base.oid();
                   const ourOid2 = await ours.oid();
-                  index3.delete({ filepath });
-                  index3.insert({ filepath, oid: baseOid2, stage: 1 });
-                  index3.insert({ filepath, oid: ourOid2, stage: 2 });
+                  index4.delete({ filepath });
+                  index4.insert({ filepath, oid: baseOid2, stage: 1 });
+                  index4.insert({ filepath, oid: ourOid2, stage: 2 });
                 }
                 return {
                   mode: await ours.mode(),
@@ -23679,9 +23679,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
           }
         }
       });
-      await GitIndexManager.acquire({ fs: fs3, gitdir, cache: {} }, async (index3) => {
+      await GitIndexManager.acquire({ fs: fs3, gitdir, cache: {} }, async (index4) => {
         stageUpdated.forEach(({ filepath, stats, oid }) => {
-          index3.insert({ filepath, stats, oid });
+          index4.insert({ filepath, stats, oid });
         });
       });
     }
@@ -23744,13 +23744,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       const mergedTreeOid = await GitIndexManager.acquire(
         { fs: fs3, gitdir, cache, allowUnmerged: false },
-        async (index3) => {
+        async (index4) => {
           return mergeTree({
             fs: fs3,
             cache,
             dir,
             gitdir,
-            index: index3,
+            index: index4,
             ourOid: currentCommit.tree,
             baseOid: cherryParent.tree,
             theirOid: cherryCommit.tree,
@@ -24924,8 +24924,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         description: `${noun} '${abbreviateRef(fullref)}' of ${url}`
       };
       if (onProgress || onMessage) {
-        const lines = splitLines(response.progress);
-        forAwait2(lines, async (line) => {
+        const lines2 = splitLines(response.progress);
+        forAwait2(lines2, async (line) => {
           if (onMessage) await onMessage(line);
           if (onProgress) {
             const matches2 = line.match(/([^:]*).*\((\d+?)\/(\d+?)\)/);
@@ -25426,22 +25426,22 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         parents.set(oid, result);
         return result;
       };
-      let heads = oids.map((oid, index3) => ({ index: index3, oid }));
+      let heads = oids.map((oid, index4) => ({ index: index4, oid }));
       while (heads.length) {
-        for (const { oid, index: index3 } of heads) {
+        for (const { oid, index: index4 } of heads) {
           await readParents(oid);
           if (!visits[oid]) visits[oid] = /* @__PURE__ */ new Set();
-          visits[oid].add(index3);
+          visits[oid].add(index4);
           if (visits[oid].size === passes) {
             common.add(oid);
           }
         }
         const newheads = /* @__PURE__ */ new Map();
-        for (const { oid, index: index3 } of heads) {
+        for (const { oid, index: index4 } of heads) {
           if (common.has(oid)) continue;
           for (const parent of await readParents(oid)) {
-            if (!visits[parent] || !visits[parent].has(index3)) {
-              newheads.set(parent + ":" + index3, { oid: parent, index: index3 });
+            if (!visits[parent] || !visits[parent].has(index4)) {
+              newheads.set(parent + ":" + index4, { oid: parent, index: index4 });
             }
           }
         }
@@ -25543,13 +25543,13 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         const tree = await GitIndexManager.acquire(
           { fs: fs3, gitdir, cache, allowUnmerged: false },
-          async (index3) => {
+          async (index4) => {
             return mergeTree({
               fs: fs3,
               cache,
               dir,
               gitdir,
-              index: index3,
+              index: index4,
               ourOid,
               theirOid,
               baseOid,
@@ -26262,8 +26262,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       } else {
         return GitIndexManager.acquire(
           { fs: fs3, gitdir, cache },
-          async function(index3) {
-            return index3.entries.map((x) => x.path);
+          async function(index4) {
+            return index4.entries.map((x) => x.path);
           }
         );
       }
@@ -27106,8 +27106,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (line !== null) response += line.toString("utf8") + "\n";
         line = await read();
       }
-      const lines = response.toString("utf8").split("\n");
-      line = lines.shift();
+      const lines2 = response.toString("utf8").split("\n");
+      line = lines2.shift();
       if (!line.startsWith("unpack ")) {
         throw new ParseError('unpack ok" or "unpack [error message]', line);
       }
@@ -27116,7 +27116,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         result.error = line.slice("unpack ".length);
       }
       result.refs = {};
-      for (const line2 of lines) {
+      for (const line2 of lines2) {
         if (line2.trim() === "") continue;
         const status2 = line2.slice(0, 2);
         const refAndMessage = line2.slice(3);
@@ -27329,8 +27329,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       const { packfile, progress } = await GitSideBand.demux(res.body);
       if (onMessage) {
-        const lines = splitLines(progress);
-        forAwait2(lines, async (line) => {
+        const lines2 = splitLines(progress);
+        forAwait2(lines2, async (line) => {
           await onMessage(line);
         });
       }
@@ -27357,7 +27357,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw new GitPushError(prettyDetails, result);
       }
     }
-    async function push({
+    async function push2({
       fs: fs3,
       http,
       onProgress,
@@ -27440,7 +27440,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return blob;
     }
-    async function readBlob({
+    async function readBlob2({
       fs: fs3,
       dir,
       gitdir = join9(dir, ".git"),
@@ -27688,10 +27688,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         await GitIndexManager.acquire(
           { fs: fsp, gitdir: updatedGitdir, cache },
-          async function(index3) {
+          async function(index4) {
             const filepaths = Array.isArray(filepath) ? filepath : [filepath];
             for (const currentFilepath of filepaths) {
-              index3.delete({ filepath: currentFilepath });
+              index4.delete({ filepath: currentFilepath });
             }
           }
         );
@@ -27931,10 +27931,10 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async function(index3) {
-            index3.delete({ filepath });
+          async function(index4) {
+            index4.delete({ filepath });
             if (oid) {
-              index3.insert({ filepath, stats, oid });
+              index4.insert({ filepath, stats, oid });
             }
           }
         );
@@ -28457,8 +28457,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         });
         const indexEntry = await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async function(index3) {
-            for (const entry of index3) {
+          async function(index4) {
+            for (const entry of index4) {
               if (entry.path === filepath) return entry;
             }
             return null;
@@ -28495,8 +28495,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
               if (stats.size !== -1) {
                 await GitIndexManager.acquire(
                   { fs: fs3, gitdir: updatedGitdir, cache },
-                  async function(index3) {
-                    index3.insert({ filepath, stats, oid: workdirOid });
+                  async function(index4) {
+                    index4.insert({ filepath, stats, oid: workdirOid });
                   }
                 );
               }
@@ -28718,7 +28718,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         if (remove2) {
           return await GitIndexManager.acquire(
             { fs: fs3, gitdir: updatedGitdir, cache },
-            async function(index3) {
+            async function(index4) {
               if (!force) {
                 const fileStats2 = await fs3.lstat(join9(dir, filepath));
                 if (fileStats2) {
@@ -28728,8 +28728,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                   return;
                 }
               }
-              if (index3.has({ filepath })) {
-                index3.delete({
+              if (index4.has({ filepath })) {
+                index4.delete({
                   filepath
                 });
               }
@@ -28750,8 +28750,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         }
         return await GitIndexManager.acquire(
           { fs: fs3, gitdir: updatedGitdir, cache },
-          async function(index3) {
-            if (!add2 && !index3.has({ filepath })) {
+          async function(index4) {
+            if (!add2 && !index4.has({ filepath })) {
               throw new NotFoundError(
                 `file at "${filepath}" in index and "add" not set`
               );
@@ -28779,7 +28779,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
                 size: 0
               };
             }
-            index3.insert({
+            index4.insert({
               filepath,
               oid,
               stats
@@ -29010,7 +29010,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         throw err;
       }
     }
-    var index2 = {
+    var index3 = {
       Errors,
       STAGE,
       TREE,
@@ -29057,8 +29057,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       merge,
       packObjects,
       pull,
-      push,
-      readBlob,
+      push: push2,
+      readBlob: readBlob2,
       readCommit,
       readNote,
       readObject,
@@ -29098,7 +29098,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.clone = clone;
     exports.commit = commit;
     exports.currentBranch = currentBranch;
-    exports.default = index2;
+    exports.default = index3;
     exports.deleteBranch = deleteBranch;
     exports.deleteRef = deleteRef;
     exports.deleteRemote = deleteRemote;
@@ -29129,8 +29129,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.merge = merge;
     exports.packObjects = packObjects;
     exports.pull = pull;
-    exports.push = push;
-    exports.readBlob = readBlob;
+    exports.push = push2;
+    exports.readBlob = readBlob2;
     exports.readCommit = readCommit;
     exports.readNote = readNote;
     exports.readObject = readObject;
@@ -29328,12 +29328,12 @@ var require_wrappy = __commonJS({
 var require_once = __commonJS({
   "node_modules/once/once.js"(exports, module) {
     var wrappy = require_wrappy();
-    module.exports = wrappy(once);
+    module.exports = wrappy(once2);
     module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
+    once2.proto = once2(function() {
       Object.defineProperty(Function.prototype, "once", {
         value: function() {
-          return once(this);
+          return once2(this);
         },
         configurable: true
       });
@@ -29344,7 +29344,7 @@ var require_once = __commonJS({
         configurable: true
       });
     });
-    function once(fn) {
+    function once2(fn) {
       var f = function() {
         if (f.called) return f.value;
         f.called = true;
@@ -29376,13 +29376,13 @@ var require_simple_get = __commonJS({
     var decompressResponse = require_decompress_response();
     var http = __require("http");
     var https = __require("https");
-    var once = require_once();
+    var once2 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
     var isStream = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
     function simpleGet(opts, cb) {
       opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once(cb);
+      cb = once2(cb);
       if (opts.url) {
         const { hostname, port, protocol: protocol3, auth, path } = url.parse(opts.url);
         delete opts.url;
@@ -30336,16 +30336,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index2) {
-        if (index2 === void 0 || index2 >= key.length) {
+      constructor(key, value, index3) {
+        if (index3 === void 0 || index3 >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code2 = this.code = key.charCodeAt(index2);
+        const code2 = this.code = key.charCodeAt(index3);
         if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index2) {
-          this.middle = new _TstNode(key, value, index2);
+        if (key.length !== ++index3) {
+          this.middle = new _TstNode(key, value, index3);
         } else {
           this.value = value;
         }
@@ -30360,34 +30360,34 @@ var require_tree = __commonJS({
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
-        let index2 = 0;
+        let index3 = 0;
         let node = this;
         while (true) {
-          const code2 = key.charCodeAt(index2);
+          const code2 = key.charCodeAt(index3);
           if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
           if (node.code === code2) {
-            if (length === ++index2) {
+            if (length === ++index3) {
               node.value = value;
               break;
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index2);
+              node.middle = new _TstNode(key, value, index3);
               break;
             }
           } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index2);
+              node.left = new _TstNode(key, value, index3);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index2);
+            node.right = new _TstNode(key, value, index3);
             break;
           }
         }
@@ -30398,16 +30398,16 @@ var require_tree = __commonJS({
        */
       search(key) {
         const keylength = key.length;
-        let index2 = 0;
+        let index3 = 0;
         let node = this;
-        while (node !== null && index2 < keylength) {
-          let code2 = key[index2];
+        while (node !== null && index3 < keylength) {
+          let code2 = key[index3];
           if (code2 <= 90 && code2 >= 65) {
             code2 |= 32;
           }
           while (node !== null) {
             if (code2 === node.code) {
-              if (keylength === ++index2) {
+              if (keylength === ++index3) {
                 return node;
               }
               node = node.middle;
@@ -33900,9 +33900,9 @@ var require_webidl = __commonJS({
     var { runtimeFeatures } = require_runtime_features();
     var UNDEFINED = 1;
     var BOOLEAN = 2;
-    var STRING = 3;
+    var STRING2 = 3;
     var SYMBOL = 4;
-    var NUMBER = 5;
+    var NUMBER2 = 5;
     var BIGINT = 6;
     var NULL = 7;
     var OBJECT = 8;
@@ -33971,11 +33971,11 @@ var require_webidl = __commonJS({
         case "boolean":
           return BOOLEAN;
         case "string":
-          return STRING;
+          return STRING2;
         case "symbol":
           return SYMBOL;
         case "number":
-          return NUMBER;
+          return NUMBER2;
         case "bigint":
           return BIGINT;
         case "function":
@@ -33990,9 +33990,9 @@ var require_webidl = __commonJS({
     webidl.util.Types = {
       UNDEFINED,
       BOOLEAN,
-      STRING,
+      STRING: STRING2,
       SYMBOL,
-      NUMBER,
+      NUMBER: NUMBER2,
       BIGINT,
       NULL,
       OBJECT
@@ -34003,11 +34003,11 @@ var require_webidl = __commonJS({
           return "Undefined";
         case BOOLEAN:
           return "Boolean";
-        case STRING:
+        case STRING2:
           return "String";
         case SYMBOL:
           return "Symbol";
-        case NUMBER:
+        case NUMBER2:
           return "Number";
         case BIGINT:
           return "BigInt";
@@ -34089,7 +34089,7 @@ var require_webidl = __commonJS({
           return `Symbol(${V.description})`;
         case OBJECT:
           return inspect(V);
-        case STRING:
+        case STRING2:
           return `"${V}"`;
         case BIGINT:
           return `${V}n`;
@@ -34122,7 +34122,7 @@ var require_webidl = __commonJS({
         }
         const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
         const seq = [];
-        let index2 = 0;
+        let index3 = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
             header: prefix,
@@ -34134,7 +34134,7 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix, `${argument}[${index2++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index3++}]`));
         }
         return seq;
       };
@@ -34282,10 +34282,10 @@ var require_webidl = __commonJS({
         });
       }
       const x = String(V);
-      for (let index2 = 0; index2 < x.length; index2++) {
-        if (x.charCodeAt(index2) > 255) {
+      for (let index3 = 0; index3 < x.length; index3++) {
+        if (x.charCodeAt(index3) > 255) {
           throw new TypeError(
-            `Cannot convert argument to a ByteString because the character at index ${index2} has a value of ${x.charCodeAt(index2)} which is greater than 255.`
+            `Cannot convert argument to a ByteString because the character at index ${index3} has a value of ${x.charCodeAt(index3)} which is greater than 255.`
           );
         }
       }
@@ -34852,17 +34852,17 @@ var require_util2 = __commonJS({
               `'next' called on an object that does not implement interface ${name} Iterator.`
             );
           }
-          const index2 = this.#index;
+          const index3 = this.#index;
           const values = kInternalIterator(this.#target);
           const len = values.length;
-          if (index2 >= len) {
+          if (index3 >= len) {
             return {
               value: void 0,
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index2];
-          this.#index = index2 + 1;
+          const { [keyIndex]: key, [valueIndex]: value } = values[index3];
+          this.#index = index3 + 1;
           let result;
           switch (this.#kind) {
             case "key":
@@ -37594,11 +37594,11 @@ var require_client_h2 = __commonJS({
         client[kRunningIdx] = runningIdx + 1;
         return;
       }
-      const index2 = queue.indexOf(request4, runningIdx);
-      if (index2 === -1 || index2 >= client[kPendingIdx]) {
+      const index3 = queue.indexOf(request4, runningIdx);
+      if (index3 === -1 || index3 >= client[kPendingIdx]) {
         return;
       }
-      queue.splice(index2, 1);
+      queue.splice(index3, 1);
       client[kPendingIdx]--;
       if (resetPendingIdx && client[kPendingIdx] < client[kRunningIdx]) {
         client[kPendingIdx] = client[kRunningIdx];
@@ -42266,8 +42266,8 @@ var require_mock_utils = __commonJS({
     function buildHeadersFromArray(headers) {
       const clone = headers.slice();
       const entries = [];
-      for (let index2 = 0; index2 < clone.length; index2 += 2) {
-        entries.push([clone[index2], clone[index2 + 1]]);
+      for (let index3 = 0; index3 < clone.length; index3 += 2) {
+        entries.push([clone[index3], clone[index3 + 1]]);
       }
       return Object.fromEntries(entries);
     }
@@ -42384,14 +42384,14 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index2 = mockDispatches.findIndex((dispatch) => {
+      const index3 = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
         return matchKey(dispatch, key);
       });
-      if (index2 !== -1) {
-        mockDispatches.splice(index2, 1);
+      if (index3 !== -1) {
+        mockDispatches.splice(index3, 1);
       }
     }
     function removeTrailingSlash(path) {
@@ -46856,8 +46856,8 @@ var require_memory_cache_store = __commonJS({
             }
             const previousEntry = findEntry(key, entries, Date.now());
             if (previousEntry) {
-              const index2 = entries.indexOf(previousEntry);
-              entries.splice(index2, 1, entry);
+              const index3 = entries.indexOf(previousEntry);
+              entries.splice(index3, 1, entry);
               store.#size -= previousEntry.size;
             } else {
               entries.push(entry);
@@ -51945,18 +51945,18 @@ var require_cache3 = __commonJS({
         const p = Promise.all(responsePromises);
         const responses = await p;
         const operations = [];
-        let index2 = 0;
+        let index3 = 0;
         for (const response of responses) {
           const operation = {
             type: "put",
             // 7.3.2
-            request: requestList[index2],
+            request: requestList[index3],
             // 7.3.3
             response
             // 7.3.4
           };
           operations.push(operation);
-          index2++;
+          index3++;
         }
         const cacheJobPromise = createDeferredPromise();
         let errorData = null;
@@ -54774,12 +54774,12 @@ var require_websocketerror = __commonJS({
     var { kConstruct } = require_symbols();
     var { kEnumerableProperty } = require_util();
     function createInheritableDOMException() {
-      class Test extends DOMException {
+      class Test2 extends DOMException {
         get reason() {
           return "";
         }
       }
-      if (new Test().reason !== void 0) {
+      if (new Test2().reason !== void 0) {
         return DOMException;
       }
       return new Proxy(DOMException, {
@@ -56108,8 +56108,8 @@ var TagstreamError = class extends Error {
   location;
   retryable;
   constructor(code2, message, options = {}) {
-    const located = options.location ? `${message} (${formatLocation(options.location)})` : message;
-    super(redact(located), options.cause === void 0 ? void 0 : { cause: options.cause });
+    const located2 = options.location ? `${message} (${formatLocation(options.location)})` : message;
+    super(redact(located2), options.cause === void 0 ? void 0 : { cause: options.cause });
     this.name = new.target.name;
     this.code = code2;
     this.location = options.location;
@@ -56157,6 +56157,7 @@ function errorMessage(e) {
 // src/planning/commit-message.ts
 var MOVE_TRAILER = "Tagstream-Move";
 var WORKLOAD_TRAILER = "Tagstream-Workload";
+var TARGET_TRAILER = "Tagstream-Target";
 function shortDigest(image) {
   const m = /^([a-z0-9]+):([0-9a-f]+)$/.exec(image);
   return m ? `${m[1]}:${m[2].slice(0, 12)}` : image;
@@ -56179,31 +56180,37 @@ function summary(cs) {
     const shown = names.slice(0, 2).join(", ");
     return `tagstream: move ${moves.length} image stream tags (${shown}${names.length > 2 ? ", \u2026" : ""})`;
   }
-  const n = cs.workloads.length;
-  return `tagstream: update ${n} workload image${n === 1 ? "" : "s"} from image streams`;
+  const n = cs.workloads.length + cs.targets.length;
+  return `tagstream: update ${n} image field${n === 1 ? "" : "s"} from image streams`;
 }
 function renderCommitMessage(cs) {
-  const lines = [summary(cs), ""];
+  const lines2 = [summary(cs), ""];
   if (cs.moves.length > 0) {
-    lines.push("Image stream tags:");
-    for (const m of cs.moves) lines.push(moveLine(m));
-    lines.push("");
+    lines2.push("Image stream tags:");
+    for (const m of cs.moves) lines2.push(moveLine(m));
+    lines2.push("");
   }
   if (cs.workloads.length > 0) {
-    lines.push("Workloads:");
+    lines2.push("Workloads:");
     for (const w of cs.workloads) {
-      lines.push(`- ${w.kind} ${w.namespace}/${w.name} container ${w.container} (${w.file}) <- ${w.trigger}`);
+      lines2.push(`- ${w.kind} ${w.namespace}/${w.name} container ${w.container} (${w.file}) <- ${w.trigger}`);
     }
-    lines.push("");
+    lines2.push("");
   }
-  const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path)).map((f) => f.path);
+  if (cs.targets.length > 0) {
+    lines2.push("Targets:");
+    for (const t of cs.targets) lines2.push(`- ${t.file}:${t.line} ${t.field} (${t.value}) ${t.from || "(empty)"} -> ${t.to} <- ${t.trigger}`);
+    lines2.push("");
+  }
+  const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path) && !cs.targets.some((t) => t.file === f.path)).map((f) => f.path);
   if (otherFiles.length > 0) {
-    lines.push(`Image stream files: ${otherFiles.join(", ")}`);
-    lines.push("");
+    lines2.push(`Image stream files: ${otherFiles.join(", ")}`);
+    lines2.push("");
   }
-  for (const m of cs.moves) lines.push(`${MOVE_TRAILER}: ${moveTrailerValue(m)}`);
-  for (const w of cs.workloads) lines.push(`${WORKLOAD_TRAILER}: ${w.kind}/${w.namespace}/${w.name} ${w.container} ${w.trigger}`);
-  return lines.join("\n") + "\n";
+  for (const m of cs.moves) lines2.push(`${MOVE_TRAILER}: ${moveTrailerValue(m)}`);
+  for (const w of cs.workloads) lines2.push(`${WORKLOAD_TRAILER}: ${w.kind}/${w.namespace}/${w.name} ${w.container} ${w.trigger}`);
+  for (const t of cs.targets) lines2.push(`${TARGET_TRAILER}: ${t.file}:${t.line} ${t.field} ${t.value} ${t.trigger}`);
+  return lines2.join("\n") + "\n";
 }
 function parseMoveTrailers(message) {
   const out = [];
@@ -56624,6 +56631,21 @@ function resolveImageId(stream, id) {
   }
   return found;
 }
+function localRepository(stream, localRegistry) {
+  const status = stream.status?.dockerImageRepository;
+  if (status) return status;
+  if (!localRegistry) return void 0;
+  return `${localRegistry}/${stream.metadata.namespace ?? ""}/${stream.metadata.name}`;
+}
+function resolveTagPullSpec(stream, tag, options = {}) {
+  const name = tag === "" ? "latest" : tag;
+  const latest = latestTaggedImage(stream, name);
+  if (!latest) return void 0;
+  const spec = findSpecTag(stream, name);
+  if (spec?.referencePolicy?.type !== "Local" || latest.image === "") return latest.dockerImageReference;
+  const local = localRepository(stream, options.localRegistry);
+  return local ? `${local}@${latest.image}` : latest.dockerImageReference;
+}
 function resolveSpecTagEvent(stream, ref, ctx) {
   const from = ref.from;
   if (!from || from.name === "") return void 0;
@@ -56900,7 +56922,7 @@ function settleSpecEdits(stream, ctx) {
   return { stream: recordObservedSpec(resolveChangedTags(bumped, edits.changedTags, ctx, false, problems), mode), edits, problems };
 }
 
-// src/manifests/inventory.ts
+// src/inventory/inventory.ts
 import { createHash } from "node:crypto";
 
 // src/domain/pod-spec.ts
@@ -56930,11 +56952,26 @@ var ANNOTATION_TRIGGER_KINDS = [
 function supportsAnnotationTriggers(kind) {
   return ANNOTATION_TRIGGER_KINDS.includes(kind);
 }
-function podSpecPath(kind) {
-  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : void 0;
+var PROBED_POD_SPEC_PATHS = [TEMPLATE_SPEC, ["spec", "jobTemplate", "spec", "template", "spec"]];
+function isCustomResource(object) {
+  const apiVersion = valueAt(object, ["apiVersion"]);
+  if (typeof apiVersion !== "string" || !apiVersion.includes("/")) return false;
+  const group = apiVersion.slice(0, apiVersion.indexOf("/"));
+  return group.includes(".") && !group.endsWith(".openshift.io") && !group.endsWith(".k8s.io");
 }
-function podSpecFieldPath(kind) {
-  return podSpecPath(kind)?.join(".");
+function isKnownPodKind(kind) {
+  return Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+function podSpecPath(kind, object) {
+  if (Object.hasOwn(POD_SPEC_PATHS, kind)) return POD_SPEC_PATHS[kind];
+  if (!isCustomResource(object)) return void 0;
+  return PROBED_POD_SPEC_PATHS.find((p) => Array.isArray(valueAt(object, [...p, "containers"])));
+}
+function podSpecFieldPath(kind, object) {
+  return podSpecPath(kind, object)?.join(".");
+}
+function evaluatesAnnotationTriggers(kind, object) {
+  return supportsAnnotationTriggers(kind) || !isKnownPodKind(kind) && podSpecPath(kind, object) !== void 0;
 }
 function podTemplateMetadataPath(kind) {
   const spec = podSpecPath(kind);
@@ -56956,18 +56993,18 @@ function valueAt(root, path) {
   return node;
 }
 function containerList(object, kind, list) {
-  const spec = podSpecPath(kind);
+  const spec = podSpecPath(kind, object);
   if (!spec) return [];
   const items = valueAt(object, [...spec, list]);
   if (!Array.isArray(items)) return [];
-  return items.map((item, index2) => {
+  return items.map((item, index3) => {
     const c = item !== null && typeof item === "object" && !Array.isArray(item) ? item : {};
     return {
       list,
-      index: index2,
+      index: index3,
       name: typeof c["name"] === "string" ? c["name"] : void 0,
       image: c["image"],
-      imagePath: [...spec, list, index2, "image"]
+      imagePath: [...spec, list, index3, "image"]
     };
   });
 }
@@ -57101,7 +57138,7 @@ function unindexedReason(trigger) {
   return void 0;
 }
 
-// src/manifests/file-filter.ts
+// src/inventory/file-filter.ts
 var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var SKIPPED_DIRECTORIES = [".git", "node_modules"];
@@ -57160,12 +57197,13 @@ async function loadFileFilter(workspace, files, options) {
   return createFileFilter({ ...options, gitignores });
 }
 
-// src/manifests/image-stream-schema.ts
+// src/inventory/image-stream-schema.ts
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/domain/names.ts
 var STREAM_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 var RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var TAG_NAME = /^[\w][\w.-]{0,127}$/;
 var STREAM_NAME_PATTERN = "[a-z0-9]+(?:[._-][a-z0-9]+)*";
 function validateStreamName(namespace, name) {
   const problems = [];
@@ -57185,8 +57223,11 @@ function validateNamespace(namespace) {
   }
   return [];
 }
+function isValidTagName(tag) {
+  return TAG_NAME.test(tag);
+}
 
-// src/manifests/image-stream-schema.ts
+// src/inventory/image-stream-schema.ts
 var IMAGE_STREAM_API_VERSIONS = ["image.openshift.io/v1", "v1"];
 var FROM_KINDS = ["DockerImage", "ImageStreamImage", "ImageStreamTag"];
 var IMPORT_MODES = ["", "Legacy", "PreserveOriginal"];
@@ -57553,7 +57594,7 @@ function deepFreeze(value) {
   return value;
 }
 
-// src/manifests/source-file.ts
+// src/edit/source-file.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var DEFAULT_SOURCE_LIMITS = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 100 };
 function formatOf(path) {
@@ -57588,14 +57629,14 @@ function loadSourceFile(path, bytes, limits = DEFAULT_SOURCE_LIMITS, format = fo
   const eol = /\r\n/.test(text) ? "\r\n" : "\n";
   const { tokens, docs, lineCounter } = parseText(text);
   const base = { path, lineCounter };
-  const documents = docs.map((doc, index2) => sourceDocument(base, doc, index2, format, limits));
+  const documents = docs.map((doc, index3) => sourceDocument(base, doc, index3, format, limits));
   return { path, text, bom, eol, format, lineCounter, tokens, documents };
 }
 function firstLine(s) {
   const i = s.indexOf("\n");
   return (i < 0 ? s : s.slice(0, i)).replace(/ at line \d+, column \d+:?$/, "");
 }
-function sourceDocument(base, doc, index2, format, limits) {
+function sourceDocument(base, doc, index3, format, limits) {
   const errors = doc.errors.map(
     (e) => new ManifestError(
       "ManifestParse",
@@ -57620,7 +57661,7 @@ function sourceDocument(base, doc, index2, format, limits) {
       );
     }
   }
-  return { index: index2, doc, value, errors };
+  return { index: index3, doc, value, errors };
 }
 function lineCounterOf(text) {
   const lc = new import_yaml2.LineCounter();
@@ -57628,17 +57669,17 @@ function lineCounterOf(text) {
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lc.addNewLine(i + 1);
   return lc;
 }
-function loadDocumentAt(base, text, start, end, index2, limits = DEFAULT_SOURCE_LIMITS, format = "yaml") {
+function loadDocumentAt(base, text, start, end, index3, limits = DEFAULT_SOURCE_LIMITS, format = "yaml") {
   const parser = new import_yaml2.Parser();
   parser.offset = start;
   const composer = new import_yaml2.Composer({ prettyErrors: false });
   const docs = Array.from(composer.compose(parser.parse(text.slice(start, end)), true, end));
   const doc = docs[0];
   if (docs.length !== 1 || !doc) return void 0;
-  return sourceDocument(base, doc, index2, format, limits);
+  return sourceDocument(base, doc, index3, format, limits);
 }
 
-// src/manifests/inventory-prefilter.ts
+// src/inventory/inventory-prefilter.ts
 var DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
 var UNSAFE_TO_CUT = /^(?:%|\.\.\.(?=[ \t\r\n]|$))/m;
 var CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
@@ -57651,7 +57692,7 @@ function splitDocuments(text) {
   if (first === void 0) return [{ index: 0, start: 0, end: text.length }];
   if (first > 0 && CONTENT_LINE.test(text.slice(0, first))) starts.unshift(0);
   else starts[0] = 0;
-  return starts.map((start, index2) => ({ index: index2, start, end: starts[index2 + 1] ?? text.length }));
+  return starts.map((start, index3) => ({ index: index3, start, end: starts[index3 + 1] ?? text.length }));
 }
 var INDEXED_MARKER = /ImageStream|image\.openshift\.io\/triggers|DeploymentConfig|resolve-names|\bTemplate\b/;
 function mayHoldIndexedObject(text) {
@@ -57667,7 +57708,7 @@ function mayHoldLocalImageName(text) {
   return false;
 }
 
-// src/manifests/inventory-files.ts
+// src/inventory/inventory-files.ts
 var ScannedFile = class {
   constructor(path, raw2, format, limits) {
     this.path = path;
@@ -57793,7 +57834,7 @@ var LazySourceFiles = class {
   }
 };
 
-// src/manifests/inventory.ts
+// src/inventory/inventory.ts
 var SETTINGS_FILE = ".tagstream.yaml";
 var LOOKUP_KINDS = /* @__PURE__ */ new Set([
   "Pod",
@@ -58243,7 +58284,7 @@ function rfc3339(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-// src/manifests/edit-scalar.ts
+// src/edit/edit-scalar.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 function isScalarValue(v) {
   return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
@@ -58318,17 +58359,17 @@ function isScalarToken(token) {
   return !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
 }
 
-// src/manifests/render-new.ts
+// src/edit/render-new.ts
 function renderNewManifest(value, opts = {}) {
   if (opts.format === "json") return `${JSON.stringify(value, null, 2)}
 `;
   return renderYaml(value, { indent: 2, indentSeq: false });
 }
 
-// src/manifests/yaml-edit.ts
+// src/edit/yaml-edit.ts
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
-// src/manifests/edit-layout.ts
+// src/edit/edit-layout.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 function lineStart(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
@@ -58393,7 +58434,7 @@ function detectLayout(text, docs, eol) {
   return { indent, indentSeq, jsonUnit, eol };
 }
 
-// src/manifests/edit-expect.ts
+// src/edit/edit-expect.ts
 function getIn(root, path) {
   let cur = root;
   for (const seg of path) {
@@ -58476,7 +58517,7 @@ function firstDifference(a, b, path = []) {
   return void 0;
 }
 
-// src/manifests/edit-locate.ts
+// src/edit/edit-locate.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 function formatPath(path) {
   let out = "";
@@ -58525,7 +58566,7 @@ var Locator = class {
     let node = this.doc.contents;
     let parent;
     let pair;
-    let index2 = -1;
+    let index3 = -1;
     const chain = [];
     for (let i = 0; i < path.length; i++) {
       const seg = path[i];
@@ -58537,7 +58578,7 @@ var Locator = class {
         chain.push(node);
         parent = node;
         pair = node.items[at];
-        index2 = at;
+        index3 = at;
         node = (0, import_yaml5.isNode)(pair?.value) ? pair.value : null;
       } else if ((0, import_yaml5.isSeq)(node)) {
         if (typeof seg !== "number" || seg < 0 || seg >= node.items.length) {
@@ -58546,26 +58587,26 @@ var Locator = class {
         chain.push(node);
         parent = node;
         pair = void 0;
-        index2 = seg;
+        index3 = seg;
         const item = node.items[seg];
         node = (0, import_yaml5.isNode)(item) ? item : null;
       } else {
         this.fail("FieldPath", path, `${formatPath(here)} is not a mapping or sequence`, nodeOffset(node));
       }
     }
-    return { node, parent, pair, index: index2, chain };
+    return { node, parent, pair, index: index3, chain };
   }
   /** Refuse when the chain, the node or (for replaced/deleted subtrees) its content is aliased. */
-  checkAliases(path, located, subtree) {
-    for (const n of [...located.chain, ...located.node ? [located.node] : []]) {
+  checkAliases(path, located2, subtree) {
+    for (const n of [...located2.chain, ...located2.node ? [located2.node] : []]) {
       if ((0, import_yaml5.isAlias)(n)) this.fail("EditVerify", path, `the target is an alias (*${n.source}); edit the anchored node instead`, nodeOffset(n));
       const anchor = n.anchor;
       if (anchor && this.used.has(anchor)) {
         this.fail("EditVerify", path, `&${anchor} is referred to by an alias elsewhere; the edit would change those places too`, nodeOffset(n));
       }
     }
-    if (subtree && located.node) {
-      (0, import_yaml5.visit)(located.node, {
+    if (subtree && located2.node) {
+      (0, import_yaml5.visit)(located2.node, {
         Node: (_k, n) => {
           const anchor = n.anchor;
           if (anchor && this.used.has(anchor)) {
@@ -58574,13 +58615,13 @@ var Locator = class {
         }
       });
     }
-    if (located.pair && (0, import_yaml5.isPair)(located.pair) && (0, import_yaml5.isAlias)(located.pair.key)) {
-      this.fail("EditVerify", path, "the key is an alias", nodeOffset(located.pair.key));
+    if (located2.pair && (0, import_yaml5.isPair)(located2.pair) && (0, import_yaml5.isAlias)(located2.pair.key)) {
+      this.fail("EditVerify", path, "the key is an alias", nodeOffset(located2.pair.key));
     }
   }
 };
 
-// src/manifests/edit-splice.ts
+// src/edit/edit-splice.ts
 var import_yaml6 = __toESM(require_dist(), 1);
 function unsupported(ctx, path, why, offset) {
   throw new ManifestError("EditVerify", `cannot edit ${formatPath(path)}: ${why}`, ctx.locator.where(offset));
@@ -58601,17 +58642,17 @@ function pairEnd(pair) {
 function pairStart(pair) {
   return pair.key?.range?.[0] ?? 0;
 }
-function dashOffset(seq, index2) {
+function dashOffset(seq, index3) {
   const token = seq.srcToken;
   if (!token || token.type !== "block-seq") return void 0;
-  return token.items[index2]?.start.find((t) => t.type === "seq-item-ind")?.offset;
+  return token.items[index3]?.start.find((t) => t.type === "seq-item-ind")?.offset;
 }
-function itemSpan(coll, index2) {
+function itemSpan(coll, index3) {
   if ((0, import_yaml6.isMap)(coll)) {
-    const pair = coll.items[index2];
+    const pair = coll.items[index3];
     return [pairStart(pair), pairEnd(pair)];
   }
-  const item = coll.items[index2];
+  const item = coll.items[index3];
   return [item?.range?.[0] ?? 0, item?.range?.[1] ?? 0];
 }
 function jsonText(ctx, value, baseIndent) {
@@ -58626,14 +58667,14 @@ function flowText(ctx, value, baseIndent) {
   return renderYaml(value, { indent: ctx.layout.indent, indentSeq: ctx.layout.indentSeq, flow: true }).replace(/\n$/, "");
 }
 function planSet(ctx, path, value) {
-  const located = ctx.locator.resolve(path);
-  ctx.locator.checkAliases(path, located, true);
-  const { node } = located;
+  const located2 = ctx.locator.resolve(path);
+  ctx.locator.checkAliases(path, located2, true);
+  const { node } = located2;
   const token = node?.srcToken;
-  if (isScalarValue(value) && (0, import_yaml6.isScalar)(node) && isScalarToken(token)) return [scalarSplice(ctx, path, located, token, value)];
-  return replaceValue(ctx, path, located, value);
+  if (isScalarValue(value) && (0, import_yaml6.isScalar)(node) && isScalarToken(token)) return [scalarSplice(ctx, path, located2, token, value)];
+  return replaceValue(ctx, path, located2, value);
 }
-function scalarSplice(ctx, path, located, token, value) {
+function scalarSplice(ctx, path, located2, token, value) {
   const { text } = ctx;
   const old = import_yaml6.CST.stringify(token);
   const start = token.offset;
@@ -58651,17 +58692,17 @@ function scalarSplice(ctx, path, located, token, value) {
     return { start, end: start, text: ` ${import_yaml6.CST.stringify(probe)}` };
   }
   const copy = structuredClone(token);
-  const keyNode = located.pair?.key;
+  const keyNode = located2.pair?.key;
   const base = keyNode?.range ? columnOf(text, keyNode.range[0]) + ctx.layout.indent : columnOf(text, start);
   copy.indent = base;
-  const inFlow = !!located.parent?.flow;
+  const inFlow = !!located2.parent?.flow;
   const { source, type } = styleFor(token, value, inFlow);
   import_yaml6.CST.setScalarValue(copy, source, { type, inFlow });
   return { start, end: start + old.length, text: withEol(import_yaml6.CST.stringify(copy), ctx.layout.eol) };
 }
-function replaceValue(ctx, path, located, value) {
+function replaceValue(ctx, path, located2, value) {
   const { text, layout } = ctx;
-  const { node, parent, pair } = located;
+  const { node, parent, pair } = located2;
   const start = nodeOffset(node, -1);
   if (!node || start < 0) unsupported(ctx, path, "the current value has no source position", 0);
   const end = nodeEnd(node, start);
@@ -58686,75 +58727,75 @@ function replaceValue(ctx, path, located, value) {
     }
     const childCol = keyCol + (Array.isArray(value) && !layout.indentSeq ? 0 : layout.indent);
     const pad2 = " ".repeat(childCol);
-    const lines2 = blockLines(ctx, value).map((l) => l === "" ? l : pad2 + l);
+    const lines3 = blockLines(ctx, value).map((l) => l === "" ? l : pad2 + l);
     if ((0, import_yaml6.isCollection)(node) && !node.flow) {
-      return [{ start: colon + 1, end, text: layout.eol + lines2.join(layout.eol) + (endsWithEol ? layout.eol : "") }];
+      return [{ start: colon + 1, end, text: layout.eol + lines3.join(layout.eol) + (endsWithEol ? layout.eol : "") }];
     }
     const restEnd = lineEndAfter(text, end);
     const atEof = restEnd === text.length && !text.endsWith("\n");
     const rest = text.slice(end, restEnd);
-    const block = lines2.join(layout.eol);
+    const block = lines3.join(layout.eol);
     return [{ start: colon + 1, end: restEnd, text: atEof ? `${rest}${layout.eol}${block}` : `${rest}${block}${layout.eol}` }];
   }
   const col = columnOf(text, start);
   const pad = " ".repeat(col);
-  const lines = (scalarLike ? [inline(renderYaml(value, { indent: layout.indent, indentSeq: layout.indentSeq }))] : blockLines(ctx, value)).map(
+  const lines2 = (scalarLike ? [inline(renderYaml(value, { indent: layout.indent, indentSeq: layout.indentSeq }))] : blockLines(ctx, value)).map(
     (l, i) => i === 0 || l === "" ? l : pad + l
   );
-  return [{ start, end, text: lines.join(layout.eol) + (endsWithEol ? layout.eol : "") }];
+  return [{ start, end, text: lines2.join(layout.eol) + (endsWithEol ? layout.eol : "") }];
 }
 function planDelete(ctx, path) {
   if (path.length === 0) unsupported(ctx, path, "the document root cannot be deleted", 0);
-  const located = ctx.locator.resolve(path);
-  ctx.locator.checkAliases(path, located, true);
-  const { parent, index: index2 } = located;
+  const located2 = ctx.locator.resolve(path);
+  ctx.locator.checkAliases(path, located2, true);
+  const { parent, index: index3 } = located2;
   if (!parent) unsupported(ctx, path, "no parent collection", 0);
   const { text } = ctx;
   const n = parent.items.length;
   if (n === 1) return planSet(ctx, path.slice(0, -1), (0, import_yaml6.isMap)(parent) ? {} : []);
   if (isFlow(ctx, parent)) {
-    const [s, e] = itemSpan(parent, index2);
-    if (index2 > 0) return [{ start: itemSpan(parent, index2 - 1)[1], end: e, text: "" }];
+    const [s, e] = itemSpan(parent, index3);
+    if (index3 > 0) return [{ start: itemSpan(parent, index3 - 1)[1], end: e, text: "" }];
     return [{ start: s, end: itemSpan(parent, 1)[0], text: "" }];
   }
   if ((0, import_yaml6.isMap)(parent)) {
-    const pair = parent.items[index2];
+    const pair = parent.items[index3];
     const s = pairStart(pair);
     if (startsLine(text, s)) return [{ start: lineStart(text, s), end: lineEndAfter(text, pairEnd(pair)), text: "" }];
-    const next = parent.items[index2 + 1];
+    const next = parent.items[index3 + 1];
     if (!next) unsupported(ctx, path, "unexpected layout of the mapping", s);
     return [{ start: s, end: pairStart(next), text: "" }];
   }
-  const dash = dashOffset(parent, index2);
+  const dash = dashOffset(parent, index3);
   if (dash === void 0 || !startsLine(text, dash)) unsupported(ctx, path, "nested inline sequences (`- - a`) are not edited", nodeOffset(parent));
-  const item = parent.items[index2];
+  const item = parent.items[index3];
   return [{ start: lineStart(text, dash), end: lineEndAfter(text, nodeEnd(item, dash + 1)), text: "" }];
 }
 function planInsert(ctx, path, value, mapIndex) {
   if (path.length === 0) unsupported(ctx, path, "insert needs a key or an index", 0);
   const parentPath = path.slice(0, -1);
   const last = path[path.length - 1];
-  const located = ctx.locator.resolve(parentPath);
-  ctx.locator.checkAliases(path, located, false);
-  const coll = located.node;
+  const located2 = ctx.locator.resolve(parentPath);
+  ctx.locator.checkAliases(path, located2, false);
+  const coll = located2.node;
   if (!(0, import_yaml6.isMap)(coll) && !(0, import_yaml6.isSeq)(coll)) {
     unsupported(ctx, path, `${formatPath(parentPath)} is not a mapping or sequence; set it to a new value instead`, nodeOffset(coll));
   }
   const n = coll.items.length;
-  let index2;
+  let index3;
   if ((0, import_yaml6.isMap)(coll)) {
     if (coll.items.some((p) => (0, import_yaml6.isScalar)(p.key) && String(p.key.value) === String(last))) {
       throw new ManifestError("FieldPath", `cannot insert ${formatPath(path)}: the key already exists`, ctx.locator.where(nodeOffset(coll)));
     }
-    index2 = mapIndex ?? n;
+    index3 = mapIndex ?? n;
   } else {
     if (typeof last !== "number") unsupported(ctx, path, "a sequence insert ends with the new item index", nodeOffset(coll));
-    index2 = last < 0 ? n : last;
+    index3 = last < 0 ? n : last;
   }
-  if (index2 > n || index2 < 0) unsupported(ctx, path, `index ${index2} is outside 0..${n}`, nodeOffset(coll));
-  return isFlow(ctx, coll) ? insertFlow(ctx, coll, String(last), value, index2) : insertBlock(ctx, coll, String(last), value, index2);
+  if (index3 > n || index3 < 0) unsupported(ctx, path, `index ${index3} is outside 0..${n}`, nodeOffset(coll));
+  return isFlow(ctx, coll) ? insertFlow(ctx, coll, String(last), value, index3) : insertBlock(ctx, coll, String(last), value, index3);
 }
-function insertFlow(ctx, coll, key, value, index2) {
+function insertFlow(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
   const open = nodeOffset(coll);
   const close = nodeEnd(coll, open + 1) - 1;
@@ -58775,7 +58816,7 @@ function insertFlow(ctx, coll, key, value, index2) {
     const inner = multiLine ? `${layout.eol}${itemIndent}${member(itemIndent)}${layout.eol}${lineIndent(text, open)}` : member("");
     return [{ start: open + 1, end: close, text: inner }];
   }
-  if (index2 < n) return [{ start: itemSpan(coll, index2)[0], end: itemSpan(coll, index2)[0], text: member(itemIndent) + sep3 }];
+  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep3 }];
   const after = itemSpan(coll, n - 1)[1];
   return [{ start: after, end: after, text: sep3 + member(itemIndent) }];
 }
@@ -58786,17 +58827,17 @@ function pairSeparator(text, pair) {
   const sep3 = text.slice(keyEnd, valueStart);
   return /^\s*:\s*$/.test(sep3) && !sep3.includes("\n") ? sep3 : ": ";
 }
-function insertBlock(ctx, coll, key, value, index2) {
+function insertBlock(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
   const n = coll.items.length;
   const anchorOf = (i) => (0, import_yaml6.isMap)(coll) ? pairStart(coll.items[i]) : dashOffset(coll, i);
   const first = anchorOf(0);
   if (first === void 0) unsupported(ctx, [key], "cannot find the first item of the collection", nodeOffset(coll));
   const pad = " ".repeat(columnOf(text, first));
-  const lines = blockLines(ctx, (0, import_yaml6.isMap)(coll) ? { [key]: value } : [value]);
-  const body = lines.map((l, i) => i === 0 || l === "" ? l : pad + l).join(layout.eol);
-  if (index2 < n) {
-    const at = anchorOf(index2);
+  const lines2 = blockLines(ctx, (0, import_yaml6.isMap)(coll) ? { [key]: value } : [value]);
+  const body = lines2.map((l, i) => i === 0 || l === "" ? l : pad + l).join(layout.eol);
+  if (index3 < n) {
+    const at = anchorOf(index3);
     if (at === void 0) unsupported(ctx, [key], "cannot find the item to insert before", nodeOffset(coll));
     return [{ start: at, end: at, text: body + layout.eol + pad }];
   }
@@ -58806,7 +58847,7 @@ function insertBlock(ctx, coll, key, value, index2) {
   return [{ start: pos, end: pos, text: pad + body + layout.eol }];
 }
 
-// src/manifests/edit-diff.ts
+// src/edit/edit-diff.ts
 import { isDeepStrictEqual } from "node:util";
 function isPlainMap(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -58896,7 +58937,7 @@ function diffKeyed(out, doc, base, rel, a, b, key, mergeKeys) {
   return true;
 }
 
-// src/manifests/yaml-edit.ts
+// src/edit/yaml-edit.ts
 function joinSplices(file, splices, firstOffset) {
   const sorted = splices.map((s, i) => ({ s, i })).sort((a, b) => a.s.start - b.s.start || a.i - b.i).map((x) => x.s);
   const parts = [];
@@ -59023,8 +59064,8 @@ function parseFieldPath(fieldPath, podSpecPath2) {
   if (remainder.startsWith(".")) remainder = remainder.slice(1);
   if (remainder !== "image") return { kind: "invalid", message: invalidFieldPathMessage(fieldPath) };
   if (GO_INT.test(selectorText)) {
-    const index2 = Number(selectorText);
-    if (Number.isSafeInteger(index2)) return { kind: "container", path: { podSpecPath: podSpecPath2, list, selector: { index: index2 } } };
+    const index3 = Number(selectorText);
+    if (Number.isSafeInteger(index3)) return { kind: "container", path: { podSpecPath: podSpecPath2, list, selector: { index: index3 } } };
     return { kind: "unmatchable", message: noSuchContainerMessage(fieldPath) };
   }
   let name = selectorText.startsWith(NAME_PREFIX) ? selectorText.slice(NAME_PREFIX.length) : selectorText;
@@ -59080,8 +59121,8 @@ function triggerAnnotationOf(workload) {
 }
 var EMPTY_PLAN = Object.freeze({ changes: [], errors: [], skipped: [] });
 function applyTriggers(workload, streams, opts = {}) {
-  const specPath = podSpecFieldPath(workload.kind);
-  if (!specPath || !supportsAnnotationTriggers(workload.kind)) return EMPTY_PLAN;
+  const specPath = podSpecFieldPath(workload.kind, workload.object);
+  if (!specPath || !evaluatesAnnotationTriggers(workload.kind, workload.object)) return EMPTY_PLAN;
   const raw2 = triggerAnnotationOf(workload);
   if (raw2 === void 0) return EMPTY_PLAN;
   const location = opts.annotationLocation ?? workload.site?.location ?? { file: "<unknown>" };
@@ -59158,8 +59199,8 @@ function readDeploymentConfigTriggers(object) {
   let configChange = false;
   const imageChange = [];
   const problems = [];
-  raw2.forEach((item, index2) => {
-    const at = `spec.triggers[${index2}]`;
+  raw2.forEach((item, index3) => {
+    const at = `spec.triggers[${index3}]`;
     const t = record(item) ?? {};
     const type = t["type"];
     if (type === "ConfigChange") {
@@ -59192,7 +59233,7 @@ function readDeploymentConfigTriggers(object) {
     const containerNames = Array.isArray(names) ? names.filter((n) => typeof n === "string") : [];
     if (containerNames.length === 0) problems.push(`${at}.imageChangeParams.containerNames: Required value`);
     imageChange.push({
-      index: index2,
+      index: index3,
       automatic: p["automatic"] === true,
       containerNames,
       from: { kind, name, namespace: stringOr(from["namespace"], "") },
@@ -59201,8 +59242,8 @@ function readDeploymentConfigTriggers(object) {
   });
   return { configChange, imageChange, problems };
 }
-function lastTriggeredImagePath(index2) {
-  return ["spec", "triggers", index2, "imageChangeParams", "lastTriggeredImage"];
+function lastTriggeredImagePath(index3) {
+  return ["spec", "triggers", index3, "imageChangeParams", "lastTriggeredImage"];
 }
 function applyDeploymentConfigTriggers(workload, streams, opts = {}) {
   if (workload.kind !== "DeploymentConfig") return { changes: [], errors: [], skipped: [] };
@@ -59370,7 +59411,2364 @@ function slotKey(c) {
   return `${c.list}[${c.index}]`;
 }
 
-// src/app/object-edits.ts
+// src/targets/plan-targets.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+
+// src/targets/yaml-markers.ts
+var import_yaml7 = __toESM(require_dist(), 1);
+
+// src/targets/target-ref.ts
+var TARGET_FIELDS = ["reference", "name", "tag", "digest", "tag-digest"];
+function isTargetField(s) {
+  return TARGET_FIELDS.includes(s);
+}
+var EXPECTED = "expected [NAMESPACE/]STREAM:TAG[:FIELD]";
+function parseTargetRef(text, options = {}) {
+  const fail2 = (why) => ({ ok: false, message: `"${text}": ${why}` });
+  const slash = text.split("/");
+  if (slash.length > 2) return fail2(`${EXPECTED} (at most one "/")`);
+  const namespace = slash.length === 2 ? slash[0] : void 0;
+  const parts = slash[slash.length - 1].split(":");
+  if (parts.length < 2) return fail2(`${EXPECTED} (no ":TAG")`);
+  if (parts.length > 3 || parts.length === 3 && options.allowField === false) {
+    return fail2(options.allowField === false ? "expected [NAMESPACE/]STREAM:TAG" : `${EXPECTED} (too many ":")`);
+  }
+  const [stream, tag, field = "reference"] = parts;
+  if (namespace !== void 0 && validateNamespace(namespace).length > 0) return fail2(`namespace "${namespace}" is not a valid namespace`);
+  const streamProblems = validateStreamName(namespace ?? "default", stream);
+  if (streamProblems.length > 0) return fail2(`stream name "${stream}" ${streamProblems[0]}`);
+  if (!isValidTagName(tag)) return fail2(`tag "${tag}" is not a valid tag name`);
+  if (!isTargetField(field)) return fail2(`unknown FIELD "${field}": expected one of ${TARGET_FIELDS.join(", ")}`);
+  return { ok: true, ref: Object.freeze({ namespace, stream, tag, field }) };
+}
+
+// src/targets/yaml-markers.ts
+var MARKER_KEY = "$imagestream";
+function mayHoldMarker(text) {
+  return text.includes(MARKER_KEY);
+}
+function comments(tokens) {
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const walk = (v) => {
+    if (v === null || typeof v !== "object" || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x);
+      return;
+    }
+    const t = v;
+    if (t.type === "comment" && typeof t.offset === "number" && typeof t.source === "string") {
+      out.push({ offset: t.offset, source: t.source });
+      return;
+    }
+    for (const x of Object.values(v)) walk(x);
+  };
+  walk(tokens);
+  return out.sort((a, b) => a.offset - b.offset);
+}
+function scalars(node, path, out) {
+  if ((0, import_yaml7.isScalar)(node)) {
+    if (node.range) out.push({ path, start: node.range[0], end: node.range[1], value: node.value });
+    return;
+  }
+  if ((0, import_yaml7.isMap)(node)) {
+    for (const pair of node.items) {
+      const key = (0, import_yaml7.isScalar)(pair.key) ? pair.key.value : void 0;
+      if (typeof key === "string" || typeof key === "number") scalars(pair.value, [...path, String(key)], out);
+    }
+  } else if ((0, import_yaml7.isSeq)(node)) {
+    node.items.forEach((item, i) => scalars(item, [...path, i], out));
+  }
+}
+function markerText(comment) {
+  const body = comment.replace(/^#/, "").trim();
+  if (!body.includes(MARKER_KEY)) return void 0;
+  const open = body.indexOf("{");
+  const close = body.lastIndexOf("}");
+  if (open < 0 || close < open) return { problem: `a ${MARKER_KEY} marker must be a JSON object, e.g. {"${MARKER_KEY}": "web:1"}` };
+  let parsed;
+  try {
+    parsed = JSON.parse(body.slice(open, close + 1));
+  } catch (e) {
+    return { problem: `the ${MARKER_KEY} marker is not valid JSON (${e.message})` };
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || !Object.hasOwn(parsed, MARKER_KEY)) {
+    return { problem: `expected a JSON object with the key "${MARKER_KEY}"` };
+  }
+  const text = parsed[MARKER_KEY];
+  if (typeof text !== "string") return { problem: `"${MARKER_KEY}" must be a string [NAMESPACE/]STREAM:TAG[:FIELD]` };
+  return { text };
+}
+function lineOf(file, offset) {
+  return file.lineCounter.linePos(offset).line;
+}
+function scanYamlMarkers(file) {
+  const markers = [];
+  const problems = [];
+  const found = comments(file.tokens).filter((c) => c.source.includes(MARKER_KEY));
+  if (found.length === 0) return { markers, problems };
+  for (const c of found) {
+    const where = locate(file, c.offset);
+    const parsed = markerText(c.source);
+    if (!parsed) continue;
+    if ("problem" in parsed) {
+      problems.push(new ManifestError("ManifestSchema", parsed.problem, where));
+      continue;
+    }
+    const ref = parseTargetRef(parsed.text);
+    if (!ref.ok) {
+      problems.push(new ManifestError("ManifestSchema", `${MARKER_KEY} marker ${ref.message}`, where));
+      continue;
+    }
+    const sd = file.documents.find((d) => d.doc.range[0] <= c.offset && c.offset <= d.doc.range[2]) ?? file.documents[file.documents.length - 1];
+    if (!sd || sd.errors.length > 0 || sd.value === void 0) {
+      problems.push(new ManifestError("ManifestParse", `${MARKER_KEY} marker in a document that does not parse`, where));
+      continue;
+    }
+    const all = [];
+    scalars(sd.doc.contents, [], all);
+    const line = lineOf(file, c.offset);
+    const candidates = all.filter((s) => s.end <= c.offset && lineOf(file, s.start) === line);
+    const target = candidates.sort((a, b) => b.start - a.start)[0];
+    if (!target) {
+      problems.push(new ManifestError("ManifestSchema", `${MARKER_KEY} marker is not on the line of a scalar value`, where));
+      continue;
+    }
+    if (target.value !== null && typeof target.value === "object") continue;
+    const ns = namespaceOf(sd.value);
+    markers.push(
+      Object.freeze({
+        file: file.path,
+        docIndex: sd.index,
+        path: target.path,
+        value: target.value,
+        ref: ref.ref,
+        namespace: ns,
+        location: locate(file, target.start),
+        markerLocation: where
+      })
+    );
+  }
+  return { markers, problems };
+}
+function namespaceOf(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return void 0;
+  const v = value;
+  if (v["kind"] === "Kustomization" && typeof v["namespace"] === "string" && v["namespace"] !== "") return v["namespace"];
+  const metadata = v["metadata"];
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) return void 0;
+  const ns = metadata["namespace"];
+  return typeof ns === "string" && ns !== "" ? ns : void 0;
+}
+
+// src/targets/dockerfile.ts
+function isDockerfile(path) {
+  const base = path.slice(path.lastIndexOf("/") + 1);
+  return /^(Dockerfile|Containerfile)(\.[^/]+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/.test(base);
+}
+var FROM = /^([ \t]*)(FROM)([ \t]+)/i;
+function lines(text) {
+  const out = [];
+  let start = 0;
+  let number = 1;
+  for (const m of text.matchAll(/\r?\n/g)) {
+    out.push({ text: text.slice(start, m.index), start, number });
+    start = m.index + m[0].length;
+    number++;
+  }
+  if (start < text.length) out.push({ text: text.slice(start), start, number });
+  return out;
+}
+function fromImageToken(line) {
+  const m = FROM.exec(line);
+  if (!m) return void 0;
+  let at = m[0].length;
+  for (; ; ) {
+    const rest = line.slice(at);
+    const flag = /^--[A-Za-z0-9-]+(=\S*)?[ \t]+/.exec(rest);
+    if (!flag) break;
+    at += flag[0].length;
+  }
+  const token = /^[^\s\\]+/.exec(line.slice(at));
+  if (!token) return void 0;
+  return { start: at, end: at + token[0].length, image: token[0] };
+}
+function scanDockerfile(path, text) {
+  const froms = [];
+  const problems = [];
+  if (!text.includes(MARKER_KEY)) return { froms, problems };
+  const all = lines(text);
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i];
+    const comment = /^[ \t]*#/.exec(l.text);
+    if (!comment) continue;
+    const parsed = markerText(l.text.trim());
+    if (!parsed) continue;
+    const where = { file: path, line: l.number, col: comment[0].length };
+    if ("problem" in parsed) {
+      problems.push(new ManifestError("ManifestSchema", parsed.problem, where));
+      continue;
+    }
+    const ref = parseTargetRef(parsed.text);
+    if (!ref.ok) {
+      problems.push(new ManifestError("ManifestSchema", `${MARKER_KEY} marker ${ref.message}`, where));
+      continue;
+    }
+    if (ref.ref.field !== "reference" && ref.ref.field !== "tag-digest") {
+      problems.push(new ManifestError("ManifestSchema", `${MARKER_KEY} marker above FROM: FIELD "${ref.ref.field}" cannot pin a base image; expected reference or tag-digest`, where));
+      continue;
+    }
+    const next = all[i + 1];
+    const token = next ? fromImageToken(next.text) : void 0;
+    if (!next || !token) {
+      problems.push(new ManifestError("ManifestSchema", `${MARKER_KEY} marker must be directly above a FROM line with an image`, where));
+      continue;
+    }
+    froms.push(
+      Object.freeze({
+        file: path,
+        line: next.number,
+        col: token.start + 1,
+        start: next.start + token.start,
+        end: next.start + token.end,
+        image: token.image,
+        ref: ref.ref,
+        markerLocation: where
+      })
+    );
+  }
+  return { froms, problems };
+}
+function rewriteDockerfile(path, text, changes) {
+  const sorted = [...changes].sort((a, b) => a.start - b.start);
+  const parts = [];
+  let at = 0;
+  for (const c of sorted) {
+    if (c.start < at) throw new ManifestError("EditVerify", "two edits of one FROM image overlap", { file: path, line: c.line });
+    if (/\s/.test(c.to) || c.to === "") throw new ManifestError("EditVerify", `"${c.to}" is not a single image token`, { file: path, line: c.line });
+    parts.push(text.slice(at, c.start), c.to);
+    at = c.end;
+  }
+  parts.push(text.slice(at));
+  const out = parts.join("");
+  const before = lines(text);
+  const after = lines(out);
+  const planned = new Map(sorted.map((c) => [c.line, c.to]));
+  const fail2 = (line, why) => {
+    throw new ManifestError("EditVerify", `edit of FROM did not verify: ${why}`, { file: path, line });
+  };
+  if (before.length !== after.length) fail2(1, "the number of lines changed");
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i];
+    const a = after[i];
+    const want = planned.get(b.number);
+    if (want === void 0) {
+      if (a.text !== b.text) fail2(b.number, "a line that was not edited changed");
+    } else if (fromImageToken(a.text)?.image !== want) fail2(b.number, `the FROM image reads back as ${fromImageToken(a.text)?.image ?? "(none)"}`);
+  }
+  return out;
+}
+
+// node_modules/jsonpath-plus/dist/index-node-esm.js
+import vm from "vm";
+var Hooks = class {
+  /**
+   * @callback HookCallback
+   * @this {*|Jsep} this
+   * @param {Jsep} env
+   * @returns: void
+   */
+  /**
+   * Adds the given callback to the list of callbacks for the given hook.
+   *
+   * The callback will be invoked when the hook it is registered for is run.
+   *
+   * One callback function can be registered to multiple hooks and the same hook multiple times.
+   *
+   * @param {string|object} name The name of the hook, or an object of callbacks keyed by name
+   * @param {HookCallback|boolean} callback The callback function which is given environment variables.
+   * @param {?boolean} [first=false] Will add the hook to the top of the list (defaults to the bottom)
+   * @public
+   */
+  add(name, callback, first) {
+    if (typeof arguments[0] != "string") {
+      for (let name2 in arguments[0]) {
+        this.add(name2, arguments[0][name2], arguments[1]);
+      }
+    } else {
+      (Array.isArray(name) ? name : [name]).forEach(function(name2) {
+        this[name2] = this[name2] || [];
+        if (callback) {
+          this[name2][first ? "unshift" : "push"](callback);
+        }
+      }, this);
+    }
+  }
+  /**
+   * Runs a hook invoking all registered callbacks with the given environment variables.
+   *
+   * Callbacks will be invoked synchronously and in the order in which they were registered.
+   *
+   * @param {string} name The name of the hook.
+   * @param {Object<string, any>} env The environment variables of the hook passed to all callbacks registered.
+   * @public
+   */
+  run(name, env) {
+    this[name] = this[name] || [];
+    this[name].forEach(function(callback) {
+      callback.call(env && env.context ? env.context : env, env);
+    });
+  }
+};
+var Plugins = class {
+  constructor(jsep2) {
+    this.jsep = jsep2;
+    this.registered = {};
+  }
+  /**
+   * @callback PluginSetup
+   * @this {Jsep} jsep
+   * @returns: void
+   */
+  /**
+   * Adds the given plugin(s) to the registry
+   *
+   * @param {object} plugins
+   * @param {string} plugins.name The name of the plugin
+   * @param {PluginSetup} plugins.init The init function
+   * @public
+   */
+  register(...plugins) {
+    plugins.forEach((plugin2) => {
+      if (typeof plugin2 !== "object" || !plugin2.name || !plugin2.init) {
+        throw new Error("Invalid JSEP plugin format");
+      }
+      if (this.registered[plugin2.name]) {
+        return;
+      }
+      plugin2.init(this.jsep);
+      this.registered[plugin2.name] = plugin2;
+    });
+  }
+};
+var Jsep = class _Jsep {
+  /**
+   * @returns {string}
+   */
+  static get version() {
+    return "1.4.0";
+  }
+  /**
+   * @returns {string}
+   */
+  static toString() {
+    return "JavaScript Expression Parser (JSEP) v" + _Jsep.version;
+  }
+  // ==================== CONFIG ================================
+  /**
+   * @method addUnaryOp
+   * @param {string} op_name The name of the unary op to add
+   * @returns {Jsep}
+   */
+  static addUnaryOp(op_name) {
+    _Jsep.max_unop_len = Math.max(op_name.length, _Jsep.max_unop_len);
+    _Jsep.unary_ops[op_name] = 1;
+    return _Jsep;
+  }
+  /**
+   * @method jsep.addBinaryOp
+   * @param {string} op_name The name of the binary op to add
+   * @param {number} precedence The precedence of the binary op (can be a float). Higher number = higher precedence
+   * @param {boolean} [isRightAssociative=false] whether operator is right-associative
+   * @returns {Jsep}
+   */
+  static addBinaryOp(op_name, precedence, isRightAssociative) {
+    _Jsep.max_binop_len = Math.max(op_name.length, _Jsep.max_binop_len);
+    _Jsep.binary_ops[op_name] = precedence;
+    if (isRightAssociative) {
+      _Jsep.right_associative.add(op_name);
+    } else {
+      _Jsep.right_associative.delete(op_name);
+    }
+    return _Jsep;
+  }
+  /**
+   * @method addIdentifierChar
+   * @param {string} char The additional character to treat as a valid part of an identifier
+   * @returns {Jsep}
+   */
+  static addIdentifierChar(char) {
+    _Jsep.additional_identifier_chars.add(char);
+    return _Jsep;
+  }
+  /**
+   * @method addLiteral
+   * @param {string} literal_name The name of the literal to add
+   * @param {*} literal_value The value of the literal
+   * @returns {Jsep}
+   */
+  static addLiteral(literal_name, literal_value) {
+    _Jsep.literals[literal_name] = literal_value;
+    return _Jsep;
+  }
+  /**
+   * @method removeUnaryOp
+   * @param {string} op_name The name of the unary op to remove
+   * @returns {Jsep}
+   */
+  static removeUnaryOp(op_name) {
+    delete _Jsep.unary_ops[op_name];
+    if (op_name.length === _Jsep.max_unop_len) {
+      _Jsep.max_unop_len = _Jsep.getMaxKeyLen(_Jsep.unary_ops);
+    }
+    return _Jsep;
+  }
+  /**
+   * @method removeAllUnaryOps
+   * @returns {Jsep}
+   */
+  static removeAllUnaryOps() {
+    _Jsep.unary_ops = {};
+    _Jsep.max_unop_len = 0;
+    return _Jsep;
+  }
+  /**
+   * @method removeIdentifierChar
+   * @param {string} char The additional character to stop treating as a valid part of an identifier
+   * @returns {Jsep}
+   */
+  static removeIdentifierChar(char) {
+    _Jsep.additional_identifier_chars.delete(char);
+    return _Jsep;
+  }
+  /**
+   * @method removeBinaryOp
+   * @param {string} op_name The name of the binary op to remove
+   * @returns {Jsep}
+   */
+  static removeBinaryOp(op_name) {
+    delete _Jsep.binary_ops[op_name];
+    if (op_name.length === _Jsep.max_binop_len) {
+      _Jsep.max_binop_len = _Jsep.getMaxKeyLen(_Jsep.binary_ops);
+    }
+    _Jsep.right_associative.delete(op_name);
+    return _Jsep;
+  }
+  /**
+   * @method removeAllBinaryOps
+   * @returns {Jsep}
+   */
+  static removeAllBinaryOps() {
+    _Jsep.binary_ops = {};
+    _Jsep.max_binop_len = 0;
+    return _Jsep;
+  }
+  /**
+   * @method removeLiteral
+   * @param {string} literal_name The name of the literal to remove
+   * @returns {Jsep}
+   */
+  static removeLiteral(literal_name) {
+    delete _Jsep.literals[literal_name];
+    return _Jsep;
+  }
+  /**
+   * @method removeAllLiterals
+   * @returns {Jsep}
+   */
+  static removeAllLiterals() {
+    _Jsep.literals = {};
+    return _Jsep;
+  }
+  // ==================== END CONFIG ============================
+  /**
+   * @returns {string}
+   */
+  get char() {
+    return this.expr.charAt(this.index);
+  }
+  /**
+   * @returns {number}
+   */
+  get code() {
+    return this.expr.charCodeAt(this.index);
+  }
+  /**
+   * @param {string} expr a string with the passed in express
+   * @returns Jsep
+   */
+  constructor(expr) {
+    this.expr = expr;
+    this.index = 0;
+  }
+  /**
+   * static top-level parser
+   * @returns {jsep.Expression}
+   */
+  static parse(expr) {
+    return new _Jsep(expr).parse();
+  }
+  /**
+   * Get the longest key length of any object
+   * @param {object} obj
+   * @returns {number}
+   */
+  static getMaxKeyLen(obj) {
+    return Math.max(0, ...Object.keys(obj).map((k) => k.length));
+  }
+  /**
+   * `ch` is a character code in the next three functions
+   * @param {number} ch
+   * @returns {boolean}
+   */
+  static isDecimalDigit(ch) {
+    return ch >= 48 && ch <= 57;
+  }
+  /**
+   * Returns the precedence of a binary operator or `0` if it isn't a binary operator. Can be float.
+   * @param {string} op_val
+   * @returns {number}
+   */
+  static binaryPrecedence(op_val) {
+    return _Jsep.binary_ops[op_val] || 0;
+  }
+  /**
+   * Looks for start of identifier
+   * @param {number} ch
+   * @returns {boolean}
+   */
+  static isIdentifierStart(ch) {
+    return ch >= 65 && ch <= 90 || // A...Z
+    ch >= 97 && ch <= 122 || // a...z
+    ch >= 128 && !_Jsep.binary_ops[String.fromCharCode(ch)] || // any non-ASCII that is not an operator
+    _Jsep.additional_identifier_chars.has(String.fromCharCode(ch));
+  }
+  /**
+   * @param {number} ch
+   * @returns {boolean}
+   */
+  static isIdentifierPart(ch) {
+    return _Jsep.isIdentifierStart(ch) || _Jsep.isDecimalDigit(ch);
+  }
+  /**
+   * throw error at index of the expression
+   * @param {string} message
+   * @throws
+   */
+  throwError(message) {
+    const error = new Error(message + " at character " + this.index);
+    error.index = this.index;
+    error.description = message;
+    throw error;
+  }
+  /**
+   * Run a given hook
+   * @param {string} name
+   * @param {jsep.Expression|false} [node]
+   * @returns {?jsep.Expression}
+   */
+  runHook(name, node) {
+    if (_Jsep.hooks[name]) {
+      const env = {
+        context: this,
+        node
+      };
+      _Jsep.hooks.run(name, env);
+      return env.node;
+    }
+    return node;
+  }
+  /**
+   * Runs a given hook until one returns a node
+   * @param {string} name
+   * @returns {?jsep.Expression}
+   */
+  searchHook(name) {
+    if (_Jsep.hooks[name]) {
+      const env = {
+        context: this
+      };
+      _Jsep.hooks[name].find(function(callback) {
+        callback.call(env.context, env);
+        return env.node;
+      });
+      return env.node;
+    }
+  }
+  /**
+   * Push `index` up to the next non-space character
+   */
+  gobbleSpaces() {
+    let ch = this.code;
+    while (ch === _Jsep.SPACE_CODE || ch === _Jsep.TAB_CODE || ch === _Jsep.LF_CODE || ch === _Jsep.CR_CODE) {
+      ch = this.expr.charCodeAt(++this.index);
+    }
+    this.runHook("gobble-spaces");
+  }
+  /**
+   * Top-level method to parse all expressions and returns compound or single node
+   * @returns {jsep.Expression}
+   */
+  parse() {
+    this.runHook("before-all");
+    const nodes = this.gobbleExpressions();
+    const node = nodes.length === 1 ? nodes[0] : {
+      type: _Jsep.COMPOUND,
+      body: nodes
+    };
+    return this.runHook("after-all", node);
+  }
+  /**
+   * top-level parser (but can be reused within as well)
+   * @param {number} [untilICode]
+   * @returns {jsep.Expression[]}
+   */
+  gobbleExpressions(untilICode) {
+    let nodes = [], ch_i, node;
+    while (this.index < this.expr.length) {
+      ch_i = this.code;
+      if (ch_i === _Jsep.SEMCOL_CODE || ch_i === _Jsep.COMMA_CODE) {
+        this.index++;
+      } else {
+        if (node = this.gobbleExpression()) {
+          nodes.push(node);
+        } else if (this.index < this.expr.length) {
+          if (ch_i === untilICode) {
+            break;
+          }
+          this.throwError('Unexpected "' + this.char + '"');
+        }
+      }
+    }
+    return nodes;
+  }
+  /**
+   * The main parsing function.
+   * @returns {?jsep.Expression}
+   */
+  gobbleExpression() {
+    const node = this.searchHook("gobble-expression") || this.gobbleBinaryExpression();
+    this.gobbleSpaces();
+    return this.runHook("after-expression", node);
+  }
+  /**
+   * Search for the operation portion of the string (e.g. `+`, `===`)
+   * Start by taking the longest possible binary operations (3 characters: `===`, `!==`, `>>>`)
+   * and move down from 3 to 2 to 1 character until a matching binary operation is found
+   * then, return that binary operation
+   * @returns {string|boolean}
+   */
+  gobbleBinaryOp() {
+    this.gobbleSpaces();
+    let to_check = this.expr.substr(this.index, _Jsep.max_binop_len);
+    let tc_len = to_check.length;
+    while (tc_len > 0) {
+      if (_Jsep.binary_ops.hasOwnProperty(to_check) && (!_Jsep.isIdentifierStart(this.code) || this.index + to_check.length < this.expr.length && !_Jsep.isIdentifierPart(this.expr.charCodeAt(this.index + to_check.length)))) {
+        this.index += tc_len;
+        return to_check;
+      }
+      to_check = to_check.substr(0, --tc_len);
+    }
+    return false;
+  }
+  /**
+   * This function is responsible for gobbling an individual expression,
+   * e.g. `1`, `1+2`, `a+(b*2)-Math.sqrt(2)`
+   * @returns {?jsep.BinaryExpression}
+   */
+  gobbleBinaryExpression() {
+    let node, biop, prec, stack, biop_info, left, right, i, cur_biop;
+    left = this.gobbleToken();
+    if (!left) {
+      return left;
+    }
+    biop = this.gobbleBinaryOp();
+    if (!biop) {
+      return left;
+    }
+    biop_info = {
+      value: biop,
+      prec: _Jsep.binaryPrecedence(biop),
+      right_a: _Jsep.right_associative.has(biop)
+    };
+    right = this.gobbleToken();
+    if (!right) {
+      this.throwError("Expected expression after " + biop);
+    }
+    stack = [left, biop_info, right];
+    while (biop = this.gobbleBinaryOp()) {
+      prec = _Jsep.binaryPrecedence(biop);
+      if (prec === 0) {
+        this.index -= biop.length;
+        break;
+      }
+      biop_info = {
+        value: biop,
+        prec,
+        right_a: _Jsep.right_associative.has(biop)
+      };
+      cur_biop = biop;
+      const comparePrev = (prev) => biop_info.right_a && prev.right_a ? prec > prev.prec : prec <= prev.prec;
+      while (stack.length > 2 && comparePrev(stack[stack.length - 2])) {
+        right = stack.pop();
+        biop = stack.pop().value;
+        left = stack.pop();
+        node = {
+          type: _Jsep.BINARY_EXP,
+          operator: biop,
+          left,
+          right
+        };
+        stack.push(node);
+      }
+      node = this.gobbleToken();
+      if (!node) {
+        this.throwError("Expected expression after " + cur_biop);
+      }
+      stack.push(biop_info, node);
+    }
+    i = stack.length - 1;
+    node = stack[i];
+    while (i > 1) {
+      node = {
+        type: _Jsep.BINARY_EXP,
+        operator: stack[i - 1].value,
+        left: stack[i - 2],
+        right: node
+      };
+      i -= 2;
+    }
+    return node;
+  }
+  /**
+   * An individual part of a binary expression:
+   * e.g. `foo.bar(baz)`, `1`, `"abc"`, `(a % 2)` (because it's in parenthesis)
+   * @returns {boolean|jsep.Expression}
+   */
+  gobbleToken() {
+    let ch, to_check, tc_len, node;
+    this.gobbleSpaces();
+    node = this.searchHook("gobble-token");
+    if (node) {
+      return this.runHook("after-token", node);
+    }
+    ch = this.code;
+    if (_Jsep.isDecimalDigit(ch) || ch === _Jsep.PERIOD_CODE) {
+      return this.gobbleNumericLiteral();
+    }
+    if (ch === _Jsep.SQUOTE_CODE || ch === _Jsep.DQUOTE_CODE) {
+      node = this.gobbleStringLiteral();
+    } else if (ch === _Jsep.OBRACK_CODE) {
+      node = this.gobbleArray();
+    } else {
+      to_check = this.expr.substr(this.index, _Jsep.max_unop_len);
+      tc_len = to_check.length;
+      while (tc_len > 0) {
+        if (_Jsep.unary_ops.hasOwnProperty(to_check) && (!_Jsep.isIdentifierStart(this.code) || this.index + to_check.length < this.expr.length && !_Jsep.isIdentifierPart(this.expr.charCodeAt(this.index + to_check.length)))) {
+          this.index += tc_len;
+          const argument = this.gobbleToken();
+          if (!argument) {
+            this.throwError("missing unaryOp argument");
+          }
+          return this.runHook("after-token", {
+            type: _Jsep.UNARY_EXP,
+            operator: to_check,
+            argument,
+            prefix: true
+          });
+        }
+        to_check = to_check.substr(0, --tc_len);
+      }
+      if (_Jsep.isIdentifierStart(ch)) {
+        node = this.gobbleIdentifier();
+        if (_Jsep.literals.hasOwnProperty(node.name)) {
+          node = {
+            type: _Jsep.LITERAL,
+            value: _Jsep.literals[node.name],
+            raw: node.name
+          };
+        } else if (node.name === _Jsep.this_str) {
+          node = {
+            type: _Jsep.THIS_EXP
+          };
+        }
+      } else if (ch === _Jsep.OPAREN_CODE) {
+        node = this.gobbleGroup();
+      }
+    }
+    if (!node) {
+      return this.runHook("after-token", false);
+    }
+    node = this.gobbleTokenProperty(node);
+    return this.runHook("after-token", node);
+  }
+  /**
+   * Gobble properties of of identifiers/strings/arrays/groups.
+   * e.g. `foo`, `bar.baz`, `foo['bar'].baz`
+   * It also gobbles function calls:
+   * e.g. `Math.acos(obj.angle)`
+   * @param {jsep.Expression} node
+   * @returns {jsep.Expression}
+   */
+  gobbleTokenProperty(node) {
+    this.gobbleSpaces();
+    let ch = this.code;
+    while (ch === _Jsep.PERIOD_CODE || ch === _Jsep.OBRACK_CODE || ch === _Jsep.OPAREN_CODE || ch === _Jsep.QUMARK_CODE) {
+      let optional;
+      if (ch === _Jsep.QUMARK_CODE) {
+        if (this.expr.charCodeAt(this.index + 1) !== _Jsep.PERIOD_CODE) {
+          break;
+        }
+        optional = true;
+        this.index += 2;
+        this.gobbleSpaces();
+        ch = this.code;
+      }
+      this.index++;
+      if (ch === _Jsep.OBRACK_CODE) {
+        node = {
+          type: _Jsep.MEMBER_EXP,
+          computed: true,
+          object: node,
+          property: this.gobbleExpression()
+        };
+        if (!node.property) {
+          this.throwError('Unexpected "' + this.char + '"');
+        }
+        this.gobbleSpaces();
+        ch = this.code;
+        if (ch !== _Jsep.CBRACK_CODE) {
+          this.throwError("Unclosed [");
+        }
+        this.index++;
+      } else if (ch === _Jsep.OPAREN_CODE) {
+        node = {
+          type: _Jsep.CALL_EXP,
+          "arguments": this.gobbleArguments(_Jsep.CPAREN_CODE),
+          callee: node
+        };
+      } else if (ch === _Jsep.PERIOD_CODE || optional) {
+        if (optional) {
+          this.index--;
+        }
+        this.gobbleSpaces();
+        node = {
+          type: _Jsep.MEMBER_EXP,
+          computed: false,
+          object: node,
+          property: this.gobbleIdentifier()
+        };
+      }
+      if (optional) {
+        node.optional = true;
+      }
+      this.gobbleSpaces();
+      ch = this.code;
+    }
+    return node;
+  }
+  /**
+   * Parse simple numeric literals: `12`, `3.4`, `.5`. Do this by using a string to
+   * keep track of everything in the numeric literal and then calling `parseFloat` on that string
+   * @returns {jsep.Literal}
+   */
+  gobbleNumericLiteral() {
+    let number = "", ch, chCode;
+    while (_Jsep.isDecimalDigit(this.code)) {
+      number += this.expr.charAt(this.index++);
+    }
+    if (this.code === _Jsep.PERIOD_CODE) {
+      number += this.expr.charAt(this.index++);
+      while (_Jsep.isDecimalDigit(this.code)) {
+        number += this.expr.charAt(this.index++);
+      }
+    }
+    ch = this.char;
+    if (ch === "e" || ch === "E") {
+      number += this.expr.charAt(this.index++);
+      ch = this.char;
+      if (ch === "+" || ch === "-") {
+        number += this.expr.charAt(this.index++);
+      }
+      while (_Jsep.isDecimalDigit(this.code)) {
+        number += this.expr.charAt(this.index++);
+      }
+      if (!_Jsep.isDecimalDigit(this.expr.charCodeAt(this.index - 1))) {
+        this.throwError("Expected exponent (" + number + this.char + ")");
+      }
+    }
+    chCode = this.code;
+    if (_Jsep.isIdentifierStart(chCode)) {
+      this.throwError("Variable names cannot start with a number (" + number + this.char + ")");
+    } else if (chCode === _Jsep.PERIOD_CODE || number.length === 1 && number.charCodeAt(0) === _Jsep.PERIOD_CODE) {
+      this.throwError("Unexpected period");
+    }
+    return {
+      type: _Jsep.LITERAL,
+      value: parseFloat(number),
+      raw: number
+    };
+  }
+  /**
+   * Parses a string literal, staring with single or double quotes with basic support for escape codes
+   * e.g. `"hello world"`, `'this is\nJSEP'`
+   * @returns {jsep.Literal}
+   */
+  gobbleStringLiteral() {
+    let str2 = "";
+    const startIndex = this.index;
+    const quote2 = this.expr.charAt(this.index++);
+    let closed = false;
+    while (this.index < this.expr.length) {
+      let ch = this.expr.charAt(this.index++);
+      if (ch === quote2) {
+        closed = true;
+        break;
+      } else if (ch === "\\") {
+        ch = this.expr.charAt(this.index++);
+        switch (ch) {
+          case "n":
+            str2 += "\n";
+            break;
+          case "r":
+            str2 += "\r";
+            break;
+          case "t":
+            str2 += "	";
+            break;
+          case "b":
+            str2 += "\b";
+            break;
+          case "f":
+            str2 += "\f";
+            break;
+          case "v":
+            str2 += "\v";
+            break;
+          default:
+            str2 += ch;
+        }
+      } else {
+        str2 += ch;
+      }
+    }
+    if (!closed) {
+      this.throwError('Unclosed quote after "' + str2 + '"');
+    }
+    return {
+      type: _Jsep.LITERAL,
+      value: str2,
+      raw: this.expr.substring(startIndex, this.index)
+    };
+  }
+  /**
+   * Gobbles only identifiers
+   * e.g.: `foo`, `_value`, `$x1`
+   * Also, this function checks if that identifier is a literal:
+   * (e.g. `true`, `false`, `null`) or `this`
+   * @returns {jsep.Identifier}
+   */
+  gobbleIdentifier() {
+    let ch = this.code, start = this.index;
+    if (_Jsep.isIdentifierStart(ch)) {
+      this.index++;
+    } else {
+      this.throwError("Unexpected " + this.char);
+    }
+    while (this.index < this.expr.length) {
+      ch = this.code;
+      if (_Jsep.isIdentifierPart(ch)) {
+        this.index++;
+      } else {
+        break;
+      }
+    }
+    return {
+      type: _Jsep.IDENTIFIER,
+      name: this.expr.slice(start, this.index)
+    };
+  }
+  /**
+   * Gobbles a list of arguments within the context of a function call
+   * or array literal. This function also assumes that the opening character
+   * `(` or `[` has already been gobbled, and gobbles expressions and commas
+   * until the terminator character `)` or `]` is encountered.
+   * e.g. `foo(bar, baz)`, `my_func()`, or `[bar, baz]`
+   * @param {number} termination
+   * @returns {jsep.Expression[]}
+   */
+  gobbleArguments(termination) {
+    const args = [];
+    let closed = false;
+    let separator_count = 0;
+    while (this.index < this.expr.length) {
+      this.gobbleSpaces();
+      let ch_i = this.code;
+      if (ch_i === termination) {
+        closed = true;
+        this.index++;
+        if (termination === _Jsep.CPAREN_CODE && separator_count && separator_count >= args.length) {
+          this.throwError("Unexpected token " + String.fromCharCode(termination));
+        }
+        break;
+      } else if (ch_i === _Jsep.COMMA_CODE) {
+        this.index++;
+        separator_count++;
+        if (separator_count !== args.length) {
+          if (termination === _Jsep.CPAREN_CODE) {
+            this.throwError("Unexpected token ,");
+          } else if (termination === _Jsep.CBRACK_CODE) {
+            for (let arg = args.length; arg < separator_count; arg++) {
+              args.push(null);
+            }
+          }
+        }
+      } else if (args.length !== separator_count && separator_count !== 0) {
+        this.throwError("Expected comma");
+      } else {
+        const node = this.gobbleExpression();
+        if (!node || node.type === _Jsep.COMPOUND) {
+          this.throwError("Expected comma");
+        }
+        args.push(node);
+      }
+    }
+    if (!closed) {
+      this.throwError("Expected " + String.fromCharCode(termination));
+    }
+    return args;
+  }
+  /**
+   * Responsible for parsing a group of things within parentheses `()`
+   * that have no identifier in front (so not a function call)
+   * This function assumes that it needs to gobble the opening parenthesis
+   * and then tries to gobble everything within that parenthesis, assuming
+   * that the next thing it should see is the close parenthesis. If not,
+   * then the expression probably doesn't have a `)`
+   * @returns {boolean|jsep.Expression}
+   */
+  gobbleGroup() {
+    this.index++;
+    let nodes = this.gobbleExpressions(_Jsep.CPAREN_CODE);
+    if (this.code === _Jsep.CPAREN_CODE) {
+      this.index++;
+      if (nodes.length === 1) {
+        return nodes[0];
+      } else if (!nodes.length) {
+        return false;
+      } else {
+        return {
+          type: _Jsep.SEQUENCE_EXP,
+          expressions: nodes
+        };
+      }
+    } else {
+      this.throwError("Unclosed (");
+    }
+  }
+  /**
+   * Responsible for parsing Array literals `[1, 2, 3]`
+   * This function assumes that it needs to gobble the opening bracket
+   * and then tries to gobble the expressions as arguments.
+   * @returns {jsep.ArrayExpression}
+   */
+  gobbleArray() {
+    this.index++;
+    return {
+      type: _Jsep.ARRAY_EXP,
+      elements: this.gobbleArguments(_Jsep.CBRACK_CODE)
+    };
+  }
+};
+var hooks = new Hooks();
+Object.assign(Jsep, {
+  hooks,
+  plugins: new Plugins(Jsep),
+  // Node Types
+  // ----------
+  // This is the full set of types that any JSEP node can be.
+  // Store them here to save space when minified
+  COMPOUND: "Compound",
+  SEQUENCE_EXP: "SequenceExpression",
+  IDENTIFIER: "Identifier",
+  MEMBER_EXP: "MemberExpression",
+  LITERAL: "Literal",
+  THIS_EXP: "ThisExpression",
+  CALL_EXP: "CallExpression",
+  UNARY_EXP: "UnaryExpression",
+  BINARY_EXP: "BinaryExpression",
+  ARRAY_EXP: "ArrayExpression",
+  TAB_CODE: 9,
+  LF_CODE: 10,
+  CR_CODE: 13,
+  SPACE_CODE: 32,
+  PERIOD_CODE: 46,
+  // '.'
+  COMMA_CODE: 44,
+  // ','
+  SQUOTE_CODE: 39,
+  // single quote
+  DQUOTE_CODE: 34,
+  // double quotes
+  OPAREN_CODE: 40,
+  // (
+  CPAREN_CODE: 41,
+  // )
+  OBRACK_CODE: 91,
+  // [
+  CBRACK_CODE: 93,
+  // ]
+  QUMARK_CODE: 63,
+  // ?
+  SEMCOL_CODE: 59,
+  // ;
+  COLON_CODE: 58,
+  // :
+  // Operations
+  // ----------
+  // Use a quickly-accessible map to store all of the unary operators
+  // Values are set to `1` (it really doesn't matter)
+  unary_ops: {
+    "-": 1,
+    "!": 1,
+    "~": 1,
+    "+": 1
+  },
+  // Also use a map for the binary operations but set their values to their
+  // binary precedence for quick reference (higher number = higher precedence)
+  // see [Order of operations](https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Operators/Operator_Precedence)
+  binary_ops: {
+    "||": 1,
+    "??": 1,
+    "&&": 2,
+    "|": 3,
+    "^": 4,
+    "&": 5,
+    "==": 6,
+    "!=": 6,
+    "===": 6,
+    "!==": 6,
+    "<": 7,
+    ">": 7,
+    "<=": 7,
+    ">=": 7,
+    "<<": 8,
+    ">>": 8,
+    ">>>": 8,
+    "+": 9,
+    "-": 9,
+    "*": 10,
+    "/": 10,
+    "%": 10,
+    "**": 11
+  },
+  // sets specific binary_ops as right-associative
+  right_associative: /* @__PURE__ */ new Set(["**"]),
+  // Additional valid identifier chars, apart from a-z, A-Z and 0-9 (except on the starting char)
+  additional_identifier_chars: /* @__PURE__ */ new Set(["$", "_"]),
+  // Literals
+  // ----------
+  // Store the values to return for the various literals we may encounter
+  literals: {
+    "true": true,
+    "false": false,
+    "null": null
+  },
+  // Except for `this`, which is special. This could be changed to something like `'self'` as well
+  this_str: "this"
+});
+Jsep.max_unop_len = Jsep.getMaxKeyLen(Jsep.unary_ops);
+Jsep.max_binop_len = Jsep.getMaxKeyLen(Jsep.binary_ops);
+var jsep = (expr) => new Jsep(expr).parse();
+var stdClassProps = Object.getOwnPropertyNames(class Test {
+});
+Object.getOwnPropertyNames(Jsep).filter((prop) => !stdClassProps.includes(prop) && jsep[prop] === void 0).forEach((m) => {
+  jsep[m] = Jsep[m];
+});
+jsep.Jsep = Jsep;
+var CONDITIONAL_EXP = "ConditionalExpression";
+var ternary = {
+  name: "ternary",
+  init(jsep2) {
+    jsep2.hooks.add("after-expression", function gobbleTernary(env) {
+      if (env.node && this.code === jsep2.QUMARK_CODE) {
+        this.index++;
+        const test = env.node;
+        const consequent = this.gobbleExpression();
+        if (!consequent) {
+          this.throwError("Expected expression");
+        }
+        this.gobbleSpaces();
+        if (this.code === jsep2.COLON_CODE) {
+          this.index++;
+          const alternate = this.gobbleExpression();
+          if (!alternate) {
+            this.throwError("Expected expression");
+          }
+          env.node = {
+            type: CONDITIONAL_EXP,
+            test,
+            consequent,
+            alternate
+          };
+          if (test.operator && jsep2.binary_ops[test.operator] <= 0.9) {
+            let newTest = test;
+            while (newTest.right.operator && jsep2.binary_ops[newTest.right.operator] <= 0.9) {
+              newTest = newTest.right;
+            }
+            env.node.test = newTest.right;
+            newTest.right = env.node;
+            env.node = test;
+          }
+        } else {
+          this.throwError("Expected :");
+        }
+      }
+    });
+  }
+};
+jsep.plugins.register(ternary);
+var FSLASH_CODE = 47;
+var BSLASH_CODE = 92;
+var index = {
+  name: "regex",
+  init(jsep2) {
+    jsep2.hooks.add("gobble-token", function gobbleRegexLiteral(env) {
+      if (this.code === FSLASH_CODE) {
+        const patternIndex = ++this.index;
+        let inCharSet = false;
+        while (this.index < this.expr.length) {
+          if (this.code === FSLASH_CODE && !inCharSet) {
+            const pattern = this.expr.slice(patternIndex, this.index);
+            let flags = "";
+            while (++this.index < this.expr.length) {
+              const code2 = this.code;
+              if (code2 >= 97 && code2 <= 122 || code2 >= 65 && code2 <= 90 || code2 >= 48 && code2 <= 57) {
+                flags += this.char;
+              } else {
+                break;
+              }
+            }
+            let value;
+            try {
+              value = new RegExp(pattern, flags);
+            } catch (e) {
+              this.throwError(e.message);
+            }
+            env.node = {
+              type: jsep2.LITERAL,
+              value,
+              raw: this.expr.slice(patternIndex - 1, this.index)
+            };
+            env.node = this.gobbleTokenProperty(env.node);
+            return env.node;
+          }
+          if (this.code === jsep2.OBRACK_CODE) {
+            inCharSet = true;
+          } else if (inCharSet && this.code === jsep2.CBRACK_CODE) {
+            inCharSet = false;
+          }
+          this.index += this.code === BSLASH_CODE ? 2 : 1;
+        }
+        this.throwError("Unclosed Regex");
+      }
+    });
+  }
+};
+var PLUS_CODE = 43;
+var MINUS_CODE = 45;
+var plugin = {
+  name: "assignment",
+  assignmentOperators: /* @__PURE__ */ new Set(["=", "*=", "**=", "/=", "%=", "+=", "-=", "<<=", ">>=", ">>>=", "&=", "^=", "|=", "||=", "&&=", "??="]),
+  updateOperators: [PLUS_CODE, MINUS_CODE],
+  assignmentPrecedence: 0.9,
+  init(jsep2) {
+    const updateNodeTypes = [jsep2.IDENTIFIER, jsep2.MEMBER_EXP];
+    plugin.assignmentOperators.forEach((op) => jsep2.addBinaryOp(op, plugin.assignmentPrecedence, true));
+    jsep2.hooks.add("gobble-token", function gobbleUpdatePrefix(env) {
+      const code2 = this.code;
+      if (plugin.updateOperators.some((c) => c === code2 && c === this.expr.charCodeAt(this.index + 1))) {
+        this.index += 2;
+        env.node = {
+          type: "UpdateExpression",
+          operator: code2 === PLUS_CODE ? "++" : "--",
+          argument: this.gobbleTokenProperty(this.gobbleIdentifier()),
+          prefix: true
+        };
+        if (!env.node.argument || !updateNodeTypes.includes(env.node.argument.type)) {
+          this.throwError(`Unexpected ${env.node.operator}`);
+        }
+      }
+    });
+    jsep2.hooks.add("after-token", function gobbleUpdatePostfix(env) {
+      if (env.node) {
+        const code2 = this.code;
+        if (plugin.updateOperators.some((c) => c === code2 && c === this.expr.charCodeAt(this.index + 1))) {
+          if (!updateNodeTypes.includes(env.node.type)) {
+            this.throwError(`Unexpected ${env.node.operator}`);
+          }
+          this.index += 2;
+          env.node = {
+            type: "UpdateExpression",
+            operator: code2 === PLUS_CODE ? "++" : "--",
+            argument: env.node,
+            prefix: false
+          };
+        }
+      }
+    });
+    jsep2.hooks.add("after-expression", function gobbleAssignment(env) {
+      if (env.node) {
+        updateBinariesToAssignments(env.node);
+      }
+    });
+    function updateBinariesToAssignments(node) {
+      if (plugin.assignmentOperators.has(node.operator)) {
+        node.type = "AssignmentExpression";
+        updateBinariesToAssignments(node.left);
+        updateBinariesToAssignments(node.right);
+      } else if (!node.operator) {
+        Object.values(node).forEach((val) => {
+          if (val && typeof val === "object") {
+            updateBinariesToAssignments(val);
+          }
+        });
+      }
+    }
+  }
+};
+jsep.plugins.register(index, plugin);
+jsep.addUnaryOp("typeof");
+jsep.addUnaryOp("void");
+jsep.addLiteral("null", null);
+jsep.addLiteral("undefined", void 0);
+var BLOCKED_PROTO_PROPERTIES = /* @__PURE__ */ new Set(["constructor", "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]);
+var SafeEval = {
+  /**
+   * @param {jsep.Expression} ast
+   * @param {Record<string, any>} subs
+   */
+  evalAst(ast, subs) {
+    switch (ast.type) {
+      case "BinaryExpression":
+      case "LogicalExpression":
+        return SafeEval.evalBinaryExpression(ast, subs);
+      case "Compound":
+        return SafeEval.evalCompound(ast, subs);
+      case "ConditionalExpression":
+        return SafeEval.evalConditionalExpression(ast, subs);
+      case "Identifier":
+        return SafeEval.evalIdentifier(ast, subs);
+      case "Literal":
+        return SafeEval.evalLiteral(ast, subs);
+      case "MemberExpression":
+        return SafeEval.evalMemberExpression(ast, subs);
+      case "UnaryExpression":
+        return SafeEval.evalUnaryExpression(ast, subs);
+      case "ArrayExpression":
+        return SafeEval.evalArrayExpression(ast, subs);
+      case "CallExpression":
+        return SafeEval.evalCallExpression(ast, subs);
+      case "AssignmentExpression":
+        return SafeEval.evalAssignmentExpression(ast, subs);
+      default:
+        throw SyntaxError("Unexpected expression", ast);
+    }
+  },
+  evalBinaryExpression(ast, subs) {
+    const result = {
+      "||": (a, b) => a || b(),
+      "&&": (a, b) => a && b(),
+      "|": (a, b) => a | b(),
+      "^": (a, b) => a ^ b(),
+      "&": (a, b) => a & b(),
+      // eslint-disable-next-line eqeqeq -- API
+      "==": (a, b) => a == b(),
+      // eslint-disable-next-line eqeqeq -- API
+      "!=": (a, b) => a != b(),
+      "===": (a, b) => a === b(),
+      "!==": (a, b) => a !== b(),
+      "<": (a, b) => a < b(),
+      ">": (a, b) => a > b(),
+      "<=": (a, b) => a <= b(),
+      ">=": (a, b) => a >= b(),
+      "<<": (a, b) => a << b(),
+      ">>": (a, b) => a >> b(),
+      ">>>": (a, b) => a >>> b(),
+      "+": (a, b) => a + b(),
+      "-": (a, b) => a - b(),
+      "*": (a, b) => a * b(),
+      "/": (a, b) => a / b(),
+      "%": (a, b) => a % b()
+    }[ast.operator](SafeEval.evalAst(ast.left, subs), () => SafeEval.evalAst(ast.right, subs));
+    return result;
+  },
+  evalCompound(ast, subs) {
+    let last;
+    for (let i = 0; i < ast.body.length; i++) {
+      if (ast.body[i].type === "Identifier" && ["var", "let", "const"].includes(ast.body[i].name) && ast.body[i + 1] && ast.body[i + 1].type === "AssignmentExpression") {
+        i += 1;
+      }
+      const expr = ast.body[i];
+      last = SafeEval.evalAst(expr, subs);
+    }
+    return last;
+  },
+  evalConditionalExpression(ast, subs) {
+    if (SafeEval.evalAst(ast.test, subs)) {
+      return SafeEval.evalAst(ast.consequent, subs);
+    }
+    return SafeEval.evalAst(ast.alternate, subs);
+  },
+  evalIdentifier(ast, subs) {
+    if (Object.hasOwn(subs, ast.name)) {
+      return subs[ast.name];
+    }
+    throw ReferenceError(`${ast.name} is not defined`);
+  },
+  evalLiteral(ast) {
+    return ast.value;
+  },
+  evalMemberExpression(ast, subs) {
+    const prop = String(
+      // NOTE: `String(value)` throws error when
+      // value has overwritten the toString method to return non-string
+      // i.e. `value = {toString: () => []}`
+      ast.computed ? SafeEval.evalAst(ast.property) : ast.property.name
+      // `object.property` property is Identifier
+    );
+    const obj = SafeEval.evalAst(ast.object, subs);
+    if (obj === void 0 || obj === null) {
+      throw TypeError(`Cannot read properties of ${obj} (reading '${prop}')`);
+    }
+    if (!Object.hasOwn(obj, prop) && BLOCKED_PROTO_PROPERTIES.has(prop)) {
+      throw TypeError(`Cannot read properties of ${obj} (reading '${prop}')`);
+    }
+    const result = obj[prop];
+    if (typeof result === "function") {
+      return result.bind(obj);
+    }
+    return result;
+  },
+  evalUnaryExpression(ast, subs) {
+    const result = {
+      "-": (a) => -SafeEval.evalAst(a, subs),
+      "!": (a) => !SafeEval.evalAst(a, subs),
+      "~": (a) => ~SafeEval.evalAst(a, subs),
+      // eslint-disable-next-line no-implicit-coercion -- API
+      "+": (a) => +SafeEval.evalAst(a, subs),
+      typeof: (a) => typeof SafeEval.evalAst(a, subs),
+      // eslint-disable-next-line no-void, sonarjs/void-use -- feature
+      void: (a) => void SafeEval.evalAst(a, subs)
+    }[ast.operator](ast.argument);
+    return result;
+  },
+  evalArrayExpression(ast, subs) {
+    return ast.elements.map((el) => SafeEval.evalAst(el, subs));
+  },
+  evalCallExpression(ast, subs) {
+    const args = ast.arguments.map((arg) => SafeEval.evalAst(arg, subs));
+    const func = SafeEval.evalAst(ast.callee, subs);
+    if (func === Function) {
+      throw new Error("Function constructor is disabled");
+    }
+    return func(...args);
+  },
+  evalAssignmentExpression(ast, subs) {
+    if (ast.left.type !== "Identifier") {
+      throw SyntaxError("Invalid left-hand side in assignment");
+    }
+    const id = ast.left.name;
+    const value = SafeEval.evalAst(ast.right, subs);
+    subs[id] = value;
+    return subs[id];
+  }
+};
+var SafeScript = class {
+  /**
+   * @param {string} expr Expression to evaluate
+   */
+  constructor(expr) {
+    this.code = expr;
+    this.ast = jsep(this.code);
+  }
+  /**
+   * @param {object} context Object whose items will be added
+   *   to evaluation
+   * @returns {EvaluatedResult} Result of evaluated code
+   */
+  runInNewContext(context) {
+    const keyMap = Object.assign(/* @__PURE__ */ Object.create(null), context);
+    return SafeEval.evalAst(this.ast, keyMap);
+  }
+};
+function push(arr, item) {
+  arr = arr.slice();
+  arr.push(item);
+  return arr;
+}
+function unshift(item, arr) {
+  arr = arr.slice();
+  arr.unshift(item);
+  return arr;
+}
+var NewError = class extends Error {
+  /**
+   * @param {AnyResult} value The evaluated scalar value
+   */
+  constructor(value) {
+    super('JSONPath should not be called with "new" (it prevents return of (unwrapped) scalar values)');
+    this.avoidNew = true;
+    this.value = value;
+    this.name = "NewError";
+  }
+};
+function JSONPath(opts, expr, obj, callback, otherTypeCallback) {
+  if (!(this instanceof JSONPath)) {
+    try {
+      return new JSONPath(opts, expr, obj, callback, otherTypeCallback);
+    } catch (e) {
+      if (!e.avoidNew) {
+        throw e;
+      }
+      return e.value;
+    }
+  }
+  if (typeof opts === "string") {
+    otherTypeCallback = callback;
+    callback = obj;
+    obj = expr;
+    expr = opts;
+    opts = null;
+  }
+  const optObj = opts && typeof opts === "object";
+  opts = opts || {};
+  this.json = opts.json || obj;
+  this.path = opts.path || expr;
+  this.resultType = opts.resultType || "value";
+  this.flatten = opts.flatten || false;
+  this.wrap = Object.hasOwn(opts, "wrap") ? opts.wrap : true;
+  this.sandbox = opts.sandbox || {};
+  this.eval = opts.eval === void 0 ? "safe" : opts.eval;
+  this.ignoreEvalErrors = typeof opts.ignoreEvalErrors === "undefined" ? false : opts.ignoreEvalErrors;
+  this.parent = opts.parent || null;
+  this.parentProperty = opts.parentProperty || null;
+  this.callback = opts.callback || callback || null;
+  this.otherTypeCallback = opts.otherTypeCallback || otherTypeCallback || function() {
+    throw new TypeError("You must supply an otherTypeCallback callback option with the @other() operator.");
+  };
+  if (opts.autostart !== false) {
+    const args = {
+      path: optObj ? opts.path : expr
+    };
+    if (!optObj) {
+      args.json = obj;
+    } else if ("json" in opts) {
+      args.json = opts.json;
+    }
+    const ret = this.evaluate(args);
+    if (!ret || typeof ret !== "object") {
+      throw new NewError(ret);
+    }
+    return ret;
+  }
+}
+JSONPath.prototype.evaluate = function(expr, json, callback, otherTypeCallback) {
+  let currParent = this.parent, currParentProperty = this.parentProperty;
+  let {
+    flatten,
+    wrap
+  } = this;
+  this.currResultType = this.resultType;
+  this.currEval = this.eval;
+  this.currSandbox = this.sandbox;
+  callback = callback || this.callback;
+  this.currOtherTypeCallback = otherTypeCallback || this.otherTypeCallback;
+  json = json || this.json;
+  expr = expr || this.path;
+  if (expr && typeof expr === "object" && !Array.isArray(expr)) {
+    if (!expr.path && expr.path !== "") {
+      throw new TypeError('You must supply a "path" property when providing an object argument to JSONPath.evaluate().');
+    }
+    if (!Object.hasOwn(expr, "json")) {
+      throw new TypeError('You must supply a "json" property when providing an object argument to JSONPath.evaluate().');
+    }
+    ({
+      json
+    } = expr);
+    flatten = Object.hasOwn(expr, "flatten") ? expr.flatten : flatten;
+    this.currResultType = Object.hasOwn(expr, "resultType") ? expr.resultType : this.currResultType;
+    this.currSandbox = Object.hasOwn(expr, "sandbox") ? expr.sandbox : this.currSandbox;
+    wrap = Object.hasOwn(expr, "wrap") ? expr.wrap : wrap;
+    this.currEval = Object.hasOwn(expr, "eval") ? expr.eval : this.currEval;
+    callback = Object.hasOwn(expr, "callback") ? expr.callback : callback;
+    this.currOtherTypeCallback = Object.hasOwn(expr, "otherTypeCallback") ? expr.otherTypeCallback : this.currOtherTypeCallback;
+    currParent = Object.hasOwn(expr, "parent") ? expr.parent : currParent;
+    currParentProperty = Object.hasOwn(expr, "parentProperty") ? expr.parentProperty : currParentProperty;
+    expr = expr.path;
+  }
+  currParent = currParent || null;
+  currParentProperty = currParentProperty || null;
+  if (Array.isArray(expr)) {
+    expr = JSONPath.toPathString(expr);
+  }
+  if (!expr && expr !== "" || !json) {
+    return void 0;
+  }
+  const exprList = JSONPath.toPathArray(expr);
+  if (exprList[0] === "$" && exprList.length > 1) {
+    exprList.shift();
+  }
+  this._hasParentSelector = null;
+  const result = this._trace(exprList, json, ["$"], currParent, currParentProperty, callback).filter(function(ea) {
+    return ea && !ea.isParentSelector;
+  });
+  if (!result.length) {
+    return wrap ? [] : void 0;
+  }
+  if (!wrap && result.length === 1 && !result[0].hasArrExpr) {
+    return this._getPreferredOutput(result[0]);
+  }
+  return result.reduce((rslt, ea) => {
+    const valOrPath = this._getPreferredOutput(ea);
+    if (flatten && Array.isArray(valOrPath)) {
+      rslt = rslt.concat(valOrPath);
+    } else {
+      rslt.push(valOrPath);
+    }
+    return rslt;
+  }, []);
+};
+JSONPath.prototype._getPreferredOutput = function(ea) {
+  const resultType = this.currResultType;
+  switch (resultType) {
+    case "all": {
+      const path = Array.isArray(ea.path) ? ea.path : JSONPath.toPathArray(ea.path);
+      ea.pointer = JSONPath.toPointer(path);
+      ea.path = typeof ea.path === "string" ? ea.path : JSONPath.toPathString(ea.path);
+      return ea;
+    }
+    case "value":
+    case "parent":
+    case "parentProperty":
+      return ea[resultType];
+    case "path":
+      return JSONPath.toPathString(ea[resultType]);
+    case "pointer":
+      return JSONPath.toPointer(ea.path);
+    default:
+      throw new TypeError("Unknown result type");
+  }
+};
+JSONPath.prototype._handleCallback = function(fullRetObj, callback, type) {
+  if (callback) {
+    const preferredOutput = this._getPreferredOutput(fullRetObj);
+    fullRetObj.path = typeof fullRetObj.path === "string" ? fullRetObj.path : JSONPath.toPathString(fullRetObj.path);
+    callback(preferredOutput, type, fullRetObj);
+  }
+};
+JSONPath.prototype._trace = function(expr, val, path, parent, parentPropName, callback, hasArrExpr, literalPriority) {
+  let retObj;
+  if (!expr.length) {
+    retObj = {
+      path,
+      value: val,
+      parent,
+      parentProperty: parentPropName,
+      hasArrExpr
+    };
+    this._handleCallback(retObj, callback, "value");
+    return retObj;
+  }
+  const loc = expr[0], x = expr.slice(1);
+  const ret = [];
+  function addRet(elems) {
+    if (Array.isArray(elems)) {
+      elems.forEach((t) => {
+        ret.push(t);
+      });
+    } else {
+      ret.push(elems);
+    }
+  }
+  if ((typeof loc !== "string" || literalPriority) && val && Object.hasOwn(val, loc)) {
+    addRet(this._trace(x, val[loc], push(path, loc), val, loc, callback, hasArrExpr));
+  } else if (loc === "*") {
+    this._walk(val, (m) => {
+      addRet(this._trace(x, val[m], push(path, m), val, m, callback, true, true));
+    });
+  } else if (loc === "..") {
+    addRet(this._trace(x, val, path, parent, parentPropName, callback, hasArrExpr));
+    this._walk(val, (m) => {
+      if (typeof val[m] === "object") {
+        addRet(this._trace(expr.slice(), val[m], push(path, m), val, m, callback, true));
+      }
+    });
+  } else if (loc === "^") {
+    this._hasParentSelector = true;
+    return {
+      path: path.slice(0, -1),
+      expr: x,
+      isParentSelector: true
+    };
+  } else if (loc === "~") {
+    retObj = {
+      path: push(path, loc),
+      value: parentPropName,
+      parent,
+      parentProperty: null
+    };
+    this._handleCallback(retObj, callback, "property");
+    return retObj;
+  } else if (loc === "$") {
+    addRet(this._trace(x, val, path, null, null, callback, hasArrExpr));
+  } else if (/^(-?\d*):(-?\d*):?(\d*)$/u.test(loc)) {
+    addRet(this._slice(loc, x, val, path, parent, parentPropName, callback));
+  } else if (loc.indexOf("?(") === 0) {
+    if (this.currEval === false) {
+      throw new Error("Eval [?(expr)] prevented in JSONPath expression.");
+    }
+    const safeLoc = loc.replace(/^\?\((.*?)\)$/u, "$1");
+    const nested = /@.?([^?]*)[['](\??\(.*?\))(?!.\)\])[\]']/gu.exec(safeLoc);
+    if (nested) {
+      this._walk(val, (m) => {
+        const npath = [nested[2]];
+        const nvalue = nested[1] ? val[m][nested[1]] : val[m];
+        const filterResults = this._trace(npath, nvalue, path, parent, parentPropName, callback, true);
+        if (filterResults.length > 0) {
+          addRet(this._trace(x, val[m], push(path, m), val, m, callback, true));
+        }
+      });
+    } else {
+      this._walk(val, (m) => {
+        if (this._eval(safeLoc, val[m], m, path, parent, parentPropName)) {
+          addRet(this._trace(x, val[m], push(path, m), val, m, callback, true));
+        }
+      });
+    }
+  } else if (loc[0] === "(") {
+    if (this.currEval === false) {
+      throw new Error("Eval [(expr)] prevented in JSONPath expression.");
+    }
+    addRet(this._trace(unshift(this._eval(loc, val, path.at(-1), path.slice(0, -1), parent, parentPropName), x), val, path, parent, parentPropName, callback, hasArrExpr));
+  } else if (loc[0] === "@") {
+    let addType = false;
+    const valueType = loc.slice(1, -2);
+    switch (valueType) {
+      case "scalar":
+        if (!val || !["object", "function"].includes(typeof val)) {
+          addType = true;
+        }
+        break;
+      case "boolean":
+      case "string":
+      case "undefined":
+      case "function":
+        if (typeof val === valueType) {
+          addType = true;
+        }
+        break;
+      case "integer":
+        if (Number.isFinite(val) && !(val % 1)) {
+          addType = true;
+        }
+        break;
+      case "number":
+        if (Number.isFinite(val)) {
+          addType = true;
+        }
+        break;
+      case "nonFinite":
+        if (typeof val === "number" && !Number.isFinite(val)) {
+          addType = true;
+        }
+        break;
+      case "object":
+        if (val && typeof val === valueType) {
+          addType = true;
+        }
+        break;
+      case "array":
+        if (Array.isArray(val)) {
+          addType = true;
+        }
+        break;
+      case "other":
+        addType = this.currOtherTypeCallback(val, path, parent, parentPropName);
+        break;
+      case "null":
+        if (val === null) {
+          addType = true;
+        }
+        break;
+      /* c8 ignore next 2 */
+      default:
+        throw new TypeError("Unknown value type " + valueType);
+    }
+    if (addType) {
+      retObj = {
+        path,
+        value: val,
+        parent,
+        parentProperty: parentPropName
+      };
+      this._handleCallback(retObj, callback, "value");
+      return retObj;
+    }
+  } else if (loc[0] === "`" && val && Object.hasOwn(val, loc.slice(1))) {
+    const locProp = loc.slice(1);
+    addRet(this._trace(x, val[locProp], push(path, locProp), val, locProp, callback, hasArrExpr, true));
+  } else if (loc.includes(",")) {
+    const parts = loc.split(",");
+    for (const part of parts) {
+      addRet(this._trace(unshift(part, x), val, path, parent, parentPropName, callback, true));
+    }
+  } else if (!literalPriority && val && Object.hasOwn(val, loc)) {
+    addRet(this._trace(x, val[loc], push(path, loc), val, loc, callback, hasArrExpr, true));
+  }
+  if (this._hasParentSelector) {
+    for (let t = 0; t < ret.length; t++) {
+      const rett = ret[t];
+      if (rett && rett.isParentSelector) {
+        const tmp = this._trace(rett.expr, val, rett.path, parent, parentPropName, callback, hasArrExpr);
+        if (Array.isArray(tmp)) {
+          ret[t] = tmp[0];
+          const tl = tmp.length;
+          for (let tt = 1; tt < tl; tt++) {
+            t++;
+            ret.splice(t, 0, tmp[tt]);
+          }
+        } else {
+          ret[t] = tmp;
+        }
+      }
+    }
+  }
+  return ret;
+};
+JSONPath.prototype._walk = function(val, f) {
+  if (Array.isArray(val)) {
+    const n = val.length;
+    for (let i = 0; i < n; i++) {
+      f(i);
+    }
+  } else if (val && typeof val === "object") {
+    Object.keys(val).forEach((m) => {
+      f(m);
+    });
+  }
+};
+JSONPath.prototype._slice = function(loc, expr, val, path, parent, parentPropName, callback) {
+  if (!Array.isArray(val)) {
+    return void 0;
+  }
+  const len = val.length, parts = loc.split(":"), step = parts[2] && Number.parseInt(parts[2]) || 1;
+  let start = parts[0] && Number.parseInt(parts[0]) || 0, end = parts[1] && Number.parseInt(parts[1]) || len;
+  start = start < 0 ? Math.max(0, start + len) : Math.min(len, start);
+  end = end < 0 ? Math.max(0, end + len) : Math.min(len, end);
+  const ret = [];
+  for (let i = start; i < end; i += step) {
+    const tmp = this._trace(unshift(i, expr), val, path, parent, parentPropName, callback, true);
+    tmp.forEach((t) => {
+      ret.push(t);
+    });
+  }
+  return ret;
+};
+JSONPath.prototype._eval = function(code2, _v, _vname, path, parent, parentPropName) {
+  this.currSandbox._$_parentProperty = parentPropName;
+  this.currSandbox._$_parent = parent;
+  this.currSandbox._$_property = _vname;
+  this.currSandbox._$_root = this.json;
+  this.currSandbox._$_v = _v;
+  const containsPath = code2.includes("@path");
+  if (containsPath) {
+    this.currSandbox._$_path = JSONPath.toPathString(path.concat([_vname]));
+  }
+  const scriptCacheKey = this.currEval + "Script:" + code2;
+  if (!JSONPath.cache[scriptCacheKey]) {
+    let script = code2.replaceAll("@parentProperty", "_$_parentProperty").replaceAll("@parent", "_$_parent").replaceAll("@property", "_$_property").replaceAll("@root", "_$_root").replaceAll(/@([.\s)[])/gu, "_$_v$1");
+    if (containsPath) {
+      script = script.replaceAll("@path", "_$_path");
+    }
+    if (this.currEval === "safe" || this.currEval === true || this.currEval === void 0) {
+      JSONPath.cache[scriptCacheKey] = new this.safeVm.Script(script);
+    } else if (this.currEval === "native") {
+      JSONPath.cache[scriptCacheKey] = new this.vm.Script(script);
+    } else if (typeof this.currEval === "function" && this.currEval.prototype && Object.hasOwn(this.currEval.prototype, "runInNewContext")) {
+      const CurrEval = this.currEval;
+      JSONPath.cache[scriptCacheKey] = new CurrEval(script);
+    } else if (typeof this.currEval === "function") {
+      JSONPath.cache[scriptCacheKey] = {
+        runInNewContext: (context) => this.currEval(script, context)
+      };
+    } else {
+      throw new TypeError(`Unknown "eval" property "${this.currEval}"`);
+    }
+  }
+  try {
+    return JSONPath.cache[scriptCacheKey].runInNewContext(this.currSandbox);
+  } catch (e) {
+    if (this.ignoreEvalErrors) {
+      return false;
+    }
+    throw new Error("jsonPath: " + e.message + ": " + code2);
+  }
+};
+JSONPath.cache = {};
+JSONPath.toPathString = function(pathArr) {
+  const x = pathArr, n = x.length;
+  let p = "$";
+  for (let i = 1; i < n; i++) {
+    if (!/^(~|\^|@.*?\(\))$/u.test(x[i])) {
+      p += /^[0-9*]+$/u.test(x[i]) ? "[" + x[i] + "]" : "['" + x[i] + "']";
+    }
+  }
+  return p;
+};
+JSONPath.toPointer = function(pointer) {
+  const x = pointer, n = x.length;
+  let p = "";
+  for (let i = 1; i < n; i++) {
+    if (!/^(~|\^|@.*?\(\))$/u.test(x[i])) {
+      p += "/" + x[i].toString().replaceAll("~", "~0").replaceAll("/", "~1");
+    }
+  }
+  return p;
+};
+JSONPath.toPathArray = function(expr) {
+  const {
+    cache
+  } = JSONPath;
+  if (cache[expr]) {
+    return cache[expr].concat();
+  }
+  const subx = [];
+  const normalized2 = expr.replaceAll(/@(?:null|boolean|number|string|integer|undefined|nonFinite|scalar|array|object|function|other)\(\)/gu, ";$&;").replaceAll(/[['](\??\(.*?\))[\]'](?!.\])/gu, function($0, $1) {
+    return "[#" + (subx.push($1) - 1) + "]";
+  }).replaceAll(/\[['"]([^'\]]*)['"]\]/gu, function($0, prop) {
+    return "['" + prop.replaceAll(".", "%@%").replaceAll("~", "%%@@%%") + "']";
+  }).replaceAll("~", ";~;").replaceAll(/['"]?\.['"]?(?![^[]*\])|\[['"]?/gu, ";").replaceAll("%@%", ".").replaceAll("%%@@%%", "~").replaceAll(/(?:;)?(\^+)(?:;)?/gu, function($0, ups) {
+    return ";" + ups.split("").join(";") + ";";
+  }).replaceAll(/;;;|;;/gu, ";..;").replaceAll(/;$|'?\]|'$/gu, "");
+  const exprList = normalized2.split(";").map(function(exp) {
+    const match = exp.match(/#(\d+)/u);
+    return !match || !match[1] ? exp : subx[match[1]];
+  });
+  cache[expr] = exprList;
+  return cache[expr].concat();
+};
+JSONPath.prototype.safeVm = {
+  Script: SafeScript
+};
+JSONPath.prototype.vm = vm;
+
+// src/targets/jsonpath-check.ts
+var FORBIDDEN_NAMES = /* @__PURE__ */ new Set(["constructor", "__proto__", "prototype", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]);
+var NAME3 = /^[A-Za-z_][A-Za-z0-9_-]*/;
+var INT = /^-?[0-9]+/;
+var STRING = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/;
+var NUMBER = /^-?[0-9]+(?:\.[0-9]+)?/;
+var COMPARE = /^(?:===|!==|==|!=|<=|>=|<|>)/;
+var Refused = class extends Error {
+  constructor(offset, message) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+function unquote(s) {
+  return s.slice(1, -1).replace(/\\(.)/g, "$1");
+}
+function checkName(name, offset) {
+  if (FORBIDDEN_NAMES.has(name) || name.startsWith("__")) throw new Refused(offset, `the member "${name}" is not allowed (no access to object internals)`);
+}
+var Checker2 = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  at = 0;
+  rest() {
+    return this.src.slice(this.at);
+  }
+  eat(re) {
+    const m = re.exec(this.rest());
+    if (!m) return void 0;
+    this.at += m[0].length;
+    return m[0];
+  }
+  skipSpace() {
+    this.eat(/^[ \t]+/);
+  }
+  expect(s, what) {
+    if (!this.rest().startsWith(s)) throw new Refused(this.at, `expected ${what}`);
+    this.at += s.length;
+  }
+  check() {
+    this.expect("$", 'the path to start with "$"');
+    if (this.at === this.src.length) throw new Refused(this.at, 'the path "$" names the whole document; expected a member such as $.image');
+    while (this.at < this.src.length) this.segment();
+  }
+  segment() {
+    const start = this.at;
+    if (this.eat(/^\.\./)) {
+      if (this.rest().startsWith("[")) return this.bracket();
+      if (this.eat(/^\*/)) return;
+      return this.name(start);
+    }
+    if (this.eat(/^\./)) {
+      if (this.eat(/^\*/)) return;
+      return this.name(start);
+    }
+    if (this.rest().startsWith("[")) return this.bracket();
+    throw new Refused(this.at, `unexpected "${this.src[this.at]}": expected ".name", "..name", "[...]" or "*"`);
+  }
+  name(start) {
+    const n = this.eat(NAME3);
+    if (n === void 0) throw new Refused(this.at, `expected a member name after "${this.src.slice(start, this.at)}"`);
+    checkName(n, this.at - n.length);
+    if (this.rest().startsWith("(")) throw new Refused(this.at, "function calls are not allowed");
+  }
+  bracket() {
+    this.expect("[", '"["');
+    this.skipSpace();
+    if (this.rest().startsWith("?(")) {
+      this.at += 2;
+      this.expression();
+      this.skipSpace();
+      this.expect(")", 'the filter to end with ")"');
+      this.skipSpace();
+      this.expect("]", '"]"');
+      return;
+    }
+    if (this.rest().startsWith("(")) throw new Refused(this.at, 'script expressions "(...)" are not allowed; use an index, a quoted key or a ?(...) filter');
+    for (; ; ) {
+      this.skipSpace();
+      this.selector();
+      this.skipSpace();
+      if (!this.eat(/^,/)) break;
+    }
+    this.expect("]", '"]"');
+  }
+  selector() {
+    if (this.eat(/^\*/)) return;
+    const s = this.eat(STRING);
+    if (s !== void 0) {
+      checkName(unquote(s), this.at - s.length);
+      return;
+    }
+    const slice = this.eat(/^(-?[0-9]+)?:(-?[0-9]+)?(:(-?[0-9]+)?)?/);
+    if (slice !== void 0 && slice !== "") return;
+    if (this.eat(INT) !== void 0) return;
+    throw new Refused(this.at, 'expected an index, a slice, a quoted key or "*" between the brackets');
+  }
+  expression() {
+    this.term();
+    for (; ; ) {
+      this.skipSpace();
+      if (!this.eat(/^(&&|\|\|)/)) return;
+      this.term();
+    }
+  }
+  term() {
+    this.skipSpace();
+    if (this.eat(/^!/)) this.skipSpace();
+    if (this.eat(/^\(/)) {
+      this.expression();
+      this.skipSpace();
+      this.expect(")", '")"');
+      return;
+    }
+    this.operand();
+    this.skipSpace();
+    if (this.eat(COMPARE) !== void 0) {
+      this.skipSpace();
+      this.operand();
+    }
+  }
+  operand() {
+    if (this.rest().startsWith("@")) {
+      this.at++;
+      if (/^[A-Za-z]/.test(this.rest())) throw new Refused(this.at - 1, "jsonpath-plus extensions such as @path, @parent or @root are not allowed; use @.member");
+      for (; ; ) {
+        if (this.eat(/^\./)) {
+          this.name(this.at - 1);
+          continue;
+        }
+        if (this.rest().startsWith("[")) {
+          this.at++;
+          this.skipSpace();
+          const s = this.eat(STRING);
+          if (s !== void 0) checkName(unquote(s), this.at - s.length);
+          else if (this.eat(INT) === void 0) throw new Refused(this.at, "expected an index or a quoted key");
+          this.skipSpace();
+          this.expect("]", '"]"');
+          continue;
+        }
+        break;
+      }
+      if (this.rest().startsWith("(")) throw new Refused(this.at, "function calls are not allowed");
+      return;
+    }
+    if (this.eat(STRING) !== void 0) return;
+    if (this.eat(NUMBER) !== void 0) return;
+    if (this.eat(/^(true|false|null)\b/) !== void 0) return;
+    const word = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(this.rest());
+    if (word) throw new Refused(this.at, `"${word[0]}" is not allowed in a filter: compare @.member with a string, number, true, false or null`);
+    throw new Refused(this.at, `unexpected "${this.src[this.at] ?? "end of path"}" in a filter: compare @.member with a string, number, true, false or null`);
+  }
+};
+function checkJsonPath(path) {
+  if (/[`~^]/.test(path.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, (s) => " ".repeat(s.length)))) {
+    const m = /[`~^]/.exec(path.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, (s) => " ".repeat(s.length)));
+    return { offset: m.index, message: `"${m[0]}" (a jsonpath-plus extension) is not allowed` };
+  }
+  try {
+    new Checker2(path).check();
+    return void 0;
+  } catch (e) {
+    if (e instanceof Refused) return { offset: e.offset, message: e.message };
+    throw e;
+  }
+}
+
+// src/targets/jsonpath-eval.ts
+function evaluateJsonPath(path, document2) {
+  const problem = checkJsonPath(path);
+  if (problem) throw new Error(`${problem.message} (at character ${problem.offset + 1} of ${path})`);
+  if (document2 === null || typeof document2 !== "object") return [];
+  const results = JSONPath({ path, json: document2, resultType: "all", eval: "safe", wrap: true });
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of results) {
+    if (seen.has(r.pointer)) continue;
+    seen.add(r.pointer);
+    out.push({ path: pointerPath(r.pointer, document2), value: r.value });
+  }
+  return out;
+}
+function pointerPath(pointer, document2) {
+  if (pointer === "") return [];
+  const out = [];
+  let node = document2;
+  for (const raw2 of pointer.slice(1).split("/")) {
+    const seg = raw2.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      out.push(Number(seg));
+      node = node[Number(seg)];
+    } else {
+      out.push(seg);
+      node = node !== null && typeof node === "object" ? node[seg] : void 0;
+    }
+  }
+  return out;
+}
+
+// src/targets/target-value.ts
+function targetValue(stream, tag, field, options = {}) {
+  const name = `${stream.metadata.name}:${tag}`;
+  const reference = resolveTagPullSpec(stream, tag, { ...options.localRegistry ? { localRegistry: options.localRegistry } : {} });
+  if (reference === void 0 || reference === "") return { kind: "pending" };
+  const digest = latestTaggedImage(stream, tag)?.image ?? "";
+  const needDigest = () => digest === "" ? { kind: "error", message: `${name} has no digest (a reference tag); FIELD "${field}" needs one` } : void 0;
+  switch (field) {
+    case "reference":
+      return { kind: "value", value: reference };
+    case "name": {
+      const split = trySplit(reference);
+      return split ? { kind: "value", value: split.repository } : { kind: "error", message: `${name}: cannot read a repository from "${reference}"` };
+    }
+    case "digest":
+      return needDigest() ?? { kind: "value", value: digest };
+    case "tag": {
+      const source = sourceTag(stream, tag, options, 0);
+      return source ? { kind: "value", value: source } : { kind: "error", message: `${name} follows no tag (its source is a digest)` };
+    }
+    case "tag-digest": {
+      const missing = needDigest();
+      if (missing) return missing;
+      const source = sourceTag(stream, tag, options, 0);
+      return source ? { kind: "value", value: `${source}@${digest}` } : { kind: "error", message: `${name} follows no tag (its source is a digest)` };
+    }
+  }
+}
+function trySplit(reference) {
+  try {
+    return splitRepository(reference);
+  } catch {
+    return void 0;
+  }
+}
+function sourceTag(stream, tag, options, depth) {
+  const spec = findSpecTag(stream, tag);
+  const from = spec?.from;
+  if (!from || depth > 10) return depth === 0 && !from ? tag : void 0;
+  if (from.kind === "DockerImage") return trySplit(from.name)?.tag ?? void 0;
+  if (from.kind === "ImageStreamTag") {
+    const st = splitStreamTag(from.name.includes(":") ? from.name : `${stream.metadata.name}:${from.name}`);
+    if (!st) return void 0;
+    const next = st.stream === stream.metadata.name || st.stream === "" ? stream : options.stream?.(st.stream);
+    if (!next) return st.tag;
+    const found = sourceTag(next, st.tag, options, depth + 1);
+    return found ?? (findSpecTag(next, st.tag)?.from ? void 0 : st.tag);
+  }
+  return void 0;
+}
+
+// src/targets/plan-targets.ts
+function dotted(path) {
+  return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
+}
+function located(severity, message, where) {
+  return { severity, message, file: where.file, line: where.line, col: where.col };
+}
+function planTargets(input) {
+  const diagnostics = [];
+  const blocked2 = input.blocked ?? /* @__PURE__ */ new Set();
+  const resolve6 = (namespace, stream, tag, field, where) => {
+    const key = streamKey(namespace, stream);
+    const s = input.streams.get(key);
+    const trigger = `${key}:${tag}`;
+    if (!s) {
+      diagnostics.push(located("error", `imagestream ${key} not found (target wants ${trigger})`, where));
+      return void 0;
+    }
+    if (!findSpecTag(s, tag) && !findStatusTag(s, tag)) {
+      diagnostics.push(located("error", `imagestream ${key} has no tag "${tag}"`, where));
+      return void 0;
+    }
+    if (blocked2.has(trigger)) return void 0;
+    const v = targetValue(s, tag, field, { localRegistry: input.localRegistry, stream: (name) => input.streams.get(streamKey(namespace, name)) });
+    if (v.kind === "error") {
+      diagnostics.push(located("error", v.message, where));
+      return void 0;
+    }
+    return v.kind === "value" ? { value: v.value, trigger } : void 0;
+  };
+  const wanted = [];
+  for (const file of input.files) {
+    if (file.format !== "yaml") continue;
+    const scan = scanYamlMarkers(file);
+    for (const p of scan.problems) diagnostics.push(located("error", p.reason, p.location ?? { file: file.path }));
+    for (const m of scan.markers) {
+      const ns = m.ref.namespace ?? m.namespace ?? input.defaultNamespace;
+      const r = resolve6(ns, m.ref.stream, m.ref.tag, m.ref.field, m.markerLocation);
+      if (r) wanted.push({ kind: "marker", file, docIndex: m.docIndex, path: m.path, current: m.value, field: m.ref.field, trigger: r.trigger, to: r.value, where: m.location });
+    }
+  }
+  for (const rule of input.rules) {
+    const matches2 = (0, import_picomatch2.default)(rule.files, { dot: true });
+    const files2 = input.files.filter((f) => matches2(f.path));
+    for (const set of rule.set) {
+      let hits = 0;
+      for (const file of files2) {
+        for (const sd of file.documents) {
+          if (sd.errors.length > 0 || sd.value === void 0) continue;
+          let found;
+          try {
+            found = evaluateJsonPath(set.path, sd.value);
+          } catch (e) {
+            diagnostics.push(located("error", `target rule path ${set.path}: ${e.message}`, set.location));
+            continue;
+          }
+          for (const match of found) {
+            hits++;
+            const node = sd.doc.getIn(match.path, true);
+            const where = node?.range ? locate(file, node.range[0]) : { file: file.path };
+            if (match.value !== null && typeof match.value === "object") {
+              diagnostics.push(located("error", `target rule path ${set.path} (${formatAt(set.location)}) selects ${dotted(match.path)}, which is not a scalar`, where));
+              continue;
+            }
+            const ns = rule.from.namespace ?? namespaceOf2(sd.value) ?? input.defaultNamespace;
+            const r = resolve6(ns, rule.from.stream, rule.from.tag, set.field, set.location);
+            if (r) wanted.push({ kind: "rule", file, docIndex: sd.index, path: match.path, current: match.value, field: set.field, trigger: r.trigger, to: r.value, where });
+          }
+        }
+      }
+      if (hits === 0) diagnostics.push(located("warning", `target rule path ${set.path} matched nothing in files "${rule.files}"`, set.location));
+    }
+  }
+  const byField = /* @__PURE__ */ new Map();
+  for (const w of wanted) {
+    const key = JSON.stringify([w.file.path, w.docIndex, w.path]);
+    byField.set(key, [...byField.get(key) ?? [], w]);
+  }
+  const editsByFile = /* @__PURE__ */ new Map();
+  const changes = [];
+  for (const group of byField.values()) {
+    const first = group[0];
+    const values = new Set(group.map((g) => g.to));
+    if (values.size > 1) {
+      const who = group.map((g) => `${g.kind} ${g.trigger}:${g.field} -> ${g.to}`).join("; ");
+      diagnostics.push(located("error", `${dotted(first.path)} is targeted with different values (${who}); it is left alone`, first.where));
+      continue;
+    }
+    if (first.current === first.to) continue;
+    const entry = editsByFile.get(first.file.path) ?? { file: first.file, edits: [] };
+    entry.edits.push({ op: "set", doc: first.docIndex, path: first.path, value: first.to });
+    editsByFile.set(first.file.path, entry);
+    changes.push({
+      file: first.file.path,
+      line: first.where.line ?? 1,
+      col: first.where.col,
+      kind: group.some((g) => g.kind === "marker") ? "marker" : "rule",
+      field: dotted(first.path),
+      value: first.field,
+      from: first.current === null || first.current === void 0 ? "" : String(first.current),
+      to: first.to,
+      trigger: first.trigger
+    });
+  }
+  const files = [];
+  for (const d of input.dockerfiles) {
+    const scan = scanDockerfile(d.path, d.text);
+    for (const p of scan.problems) diagnostics.push(located("error", p.reason, p.location ?? { file: d.path }));
+    const rewrites = [];
+    const planned = [];
+    for (const f of scan.froms) {
+      const ns = f.ref.namespace ?? input.defaultNamespace;
+      const field = f.ref.field;
+      const r = resolve6(ns, f.ref.stream, f.ref.tag, "reference", f.markerLocation);
+      if (!r) continue;
+      let to = r.value;
+      if (field === "tag-digest") {
+        const td = resolve6(ns, f.ref.stream, f.ref.tag, "tag-digest", f.markerLocation);
+        if (!td) continue;
+        const name = resolve6(ns, f.ref.stream, f.ref.tag, "name", f.markerLocation);
+        if (!name) continue;
+        to = `${name.value}:${td.value}`;
+      }
+      if (to === f.image) continue;
+      rewrites.push({ start: f.start, end: f.end, to, line: f.line });
+      planned.push({ file: d.path, line: f.line, col: f.col, kind: "dockerfile", field: "FROM", value: field, from: f.image, to, trigger: r.trigger });
+    }
+    if (rewrites.length === 0) continue;
+    try {
+      const after = rewriteDockerfile(d.path, d.text, rewrites);
+      const bom = d.bom ? "\uFEFF" : "";
+      files.push({ path: d.path, before: bom + d.text, after: bom + after });
+      changes.push(...planned);
+    } catch (e) {
+      const err = e;
+      diagnostics.push(located("error", err.reason ?? String(e), err.location ?? { file: d.path }));
+    }
+  }
+  const edits = [...editsByFile.values()].sort((a, b) => a.file.path.localeCompare(b.file.path));
+  changes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  return { edits, files, changes, diagnostics };
+}
+function formatAt(l) {
+  return `${l.file}:${l.line ?? 1}:${l.col ?? 1}`;
+}
+function namespaceOf2(value) {
+  const m = value !== null && typeof value === "object" ? value["metadata"] : void 0;
+  const ns = m !== null && typeof m === "object" ? m["namespace"] : void 0;
+  return typeof ns === "string" && ns !== "" ? ns : void 0;
+}
+
+// src/app/object-change.ts
 function isContainer(v) {
   return v !== null && typeof v === "object";
 }
@@ -59399,7 +61797,7 @@ function fieldEdit(site2, object, rel, exists, to) {
   return rel[existing] === "metadata" ? { op: "insert", doc, path, value, index: 0 } : { op: "insert", doc, path, value };
 }
 
-// src/app/plan-writes.ts
+// src/app/materialize.ts
 var STREAM_MERGE_KEYS = { "spec.tags": "name", "status.tags": "tag" };
 function plain(value) {
   return value === void 0 ? void 0 : JSON.parse(JSON.stringify(value));
@@ -59410,7 +61808,7 @@ function diagnosticOf(e, object) {
   }
   return { severity: "error", message: errorMessage(e), object };
 }
-function dotted(path) {
+function dotted2(path) {
   return path.map((p, i) => typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`).join("");
 }
 function newStreamPath(settings, namespace, name) {
@@ -59421,7 +61819,7 @@ function planWrites(input) {
   const blocked2 = input.blocked ?? /* @__PURE__ */ new Set();
   const diagnostics = [];
   const localRepository2 = (ns, name) => settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : void 0;
-  const index2 = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
+  const index3 = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
   const book = /* @__PURE__ */ new Map();
   const addEdits = (path, edits) => {
     if (edits.length === 0) return;
@@ -59434,11 +61832,46 @@ function planWrites(input) {
   const workloadChanges = [];
   for (const w of input.workloads ?? inventory.workloads) {
     if (!inventory.files.has(w.site.file)) continue;
-    const planned = planWorkload(w, index2, localRepository2, blocked2, diagnostics);
+    const planned = planWorkload(w, index3, localRepository2, blocked2, diagnostics);
     addEdits(w.site.file, planned.edits);
     workloadChanges.push(...planned.changes);
   }
   const files = [];
+  const targetChanges = [];
+  if (input.targets) {
+    const planned = planTargets({
+      ...input.targets,
+      rules: settings.targets ?? [],
+      streams,
+      defaultNamespace: settings.defaultNamespace || "default",
+      localRegistry: settings.localRegistry,
+      blocked: blocked2
+    });
+    diagnostics.push(...planned.diagnostics);
+    files.push(...planned.files);
+    const workloadSets = /* @__PURE__ */ new Map();
+    for (const [path, { edits }] of book) for (const e of edits) if (e.op === "set") workloadSets.set(JSON.stringify([path, e.doc, e.path]), e.value);
+    const refused = /* @__PURE__ */ new Set();
+    for (const t of planned.edits) {
+      const kept = [];
+      for (const e of t.edits) {
+        const key = JSON.stringify([t.file.path, e.doc, e.path]);
+        if (e.op === "set" && workloadSets.has(key)) {
+          if (workloadSets.get(key) !== e.value) {
+            diagnostics.push({ severity: "error", message: `${dotted2(e.path)} is targeted with different values (a trigger writes ${String(workloadSets.get(key))}, a target ${String(e.value)}); the target is left out`, file: t.file.path });
+            refused.add(`${t.file.path}\0${dotted2(e.path)}`);
+          }
+          continue;
+        }
+        kept.push(e);
+      }
+      if (kept.length === 0) continue;
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? inventory.files.get(t.file.path) ?? t.file : t.file, edits: [] };
+      entry.edits.push(...kept);
+      book.set(t.file.path, entry);
+    }
+    targetChanges.push(...planned.changes.filter((c) => c.kind === "dockerfile" || !refused.has(`${c.file}\0${c.field}`)));
+  }
   for (const [key, after] of streams) {
     const entry = inventory.streams.get(key);
     if (!entry) {
@@ -59461,9 +61894,9 @@ function planWrites(input) {
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const changed = new Set(files.map((f) => f.path));
-  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), diagnostics };
+  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), targets: targetChanges.filter((t) => changed.has(t.file)), diagnostics };
 }
-function planWorkload(w, index2, localRepository2, blocked2, diagnostics) {
+function planWorkload(w, index3, localRepository2, blocked2, diagnostics) {
   const objectName = `${w.kind}/${w.namespace}/${w.name}`;
   const reasons = new Set(w.reasons ?? []);
   const changes = [];
@@ -59474,12 +61907,20 @@ function planWorkload(w, index2, localRepository2, blocked2, diagnostics) {
     if (plan.errors.length === 0) changes.push(...plan.changes);
   };
   if (w.kind === "DeploymentConfig" && (w.hasImageChangeTriggers || reasons.has("image-change-trigger"))) {
-    take(applyDeploymentConfigTriggers(w, index2, opts));
+    take(applyDeploymentConfigTriggers(w, index3, opts));
   } else if (w.triggersAnnotation !== void 0 || reasons.has("triggers-annotation")) {
-    take(applyTriggers(w, index2, opts));
+    const plan = applyTriggers(w, index3, opts);
+    take(plan);
+    const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
+    if (!podSpecPath(w.kind, w.object) && w.kind !== "DeploymentConfig") {
+      diagnostics.push({ severity: "warning", message: `${TRIGGER_ANNOTATION} is not applied: ${w.kind} ${w.namespace}/${w.name} has no pod template (looked for spec.template.spec.containers)`, ...where });
+    }
+    for (const s of plan.skipped) {
+      if (s.reason === "outside-pod-spec") diagnostics.push({ severity: "warning", message: `trigger fieldPath ${s.fieldPath} of ${w.kind} ${w.namespace}/${w.name} does not resolve: ${s.detail}`, ...where });
+    }
   }
   if (reasons.has("lookup-candidate") || w.resolveNames) {
-    const lookup = resolveLocalNames(w, index2, opts);
+    const lookup = resolveLocalNames(w, index3, opts);
     for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
     const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
     const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked2.has(c.trigger));
@@ -59500,13 +61941,48 @@ function planWorkload(w, index2, localRepository2, blocked2, diagnostics) {
       namespace: w.namespace,
       name: w.name,
       container: c.container,
-      field: dotted(c.path),
+      field: dotted2(c.path),
       from: c.from ?? "",
       to: c.to,
       trigger: c.trigger
     });
   }
   return { edits, changes: out };
+}
+
+// src/app/target-sources.ts
+var import_picomatch3 = __toESM(require_picomatch2(), 1);
+var SETTINGS_FILE2 = ".tagstream.yaml";
+async function readTargetSources(workspace, settings) {
+  const listed = await workspace.listFiles();
+  const filter = await loadFileFilter(workspace, listed, { include: settings.include, exclude: settings.exclude });
+  const ruleGlobs = settings.targets.length > 0 ? (0, import_picomatch3.default)(settings.targets.map((r) => r.files), { dot: true }) : void 0;
+  const files = [];
+  const dockerfiles = [];
+  const problems = [];
+  const limits = { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount };
+  for (const path of listed.sort()) {
+    if (path === SETTINGS_FILE2 || !filter.accepts(path)) continue;
+    const format = formatOf(path);
+    const docker = format === void 0 && isDockerfile(path);
+    if (format === void 0 && !docker) continue;
+    const byRule = format !== void 0 && ruleGlobs?.(path) === true;
+    try {
+      const size = await workspace.size(path);
+      if (size > limits.maxBytes) {
+        if (byRule || docker) problems.push(fileTooLarge(path, size, limits.maxBytes));
+        continue;
+      }
+      const bytes = await workspace.readFile(path);
+      const { text, bom } = decodeText(bytes);
+      if (!mayHoldMarker(text) && !byRule) continue;
+      if (docker) dockerfiles.push({ path, text, bom });
+      else if (format === "yaml" || byRule) files.push(loadSourceFile(path, bytes, limits, format));
+    } catch (e) {
+      problems.push(e instanceof ManifestError ? e : new ManifestError("ManifestParse", `cannot read: ${errorMessage(e)}`, { file: path }));
+    }
+  }
+  return { files, dockerfiles, problems };
 }
 
 // src/app/stream-namespace.ts
@@ -59642,11 +62118,11 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     const { request: request4 } = answer;
     const key = streamKey(request4.namespace, request4.stream);
     const tagKey2 = `${key}:${request4.tag}`;
-    const push = (r) => resultsByStream.set(key, [...resultsByStream.get(key) ?? [], r]);
+    const push2 = (r) => resultsByStream.set(key, [...resultsByStream.get(key) ?? [], r]);
     if ("error" in answer) {
       const { failure, record: record2 } = failedAnswer(request4, answer.error);
       failures.push(failure);
-      if (record2) push(record2);
+      if (record2) push2(record2);
       continue;
     }
     if (options.onlyMoves && !options.onlyMoves(key, request4.tag)) continue;
@@ -59661,12 +62137,12 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
       const problem = await copyToLocal(registry, ctx.settings.localRegistry, request4, answer.digest);
       if (problem) {
         failures.push({ stream: key, tag: request4.tag, reason: problem.reason, message: problem.message });
-        push({ ok: false, request: request4, reason: problem.reason, message: problem.message });
+        push2({ ok: false, request: request4, reason: problem.reason, message: problem.message });
         continue;
       }
     }
     moveReasons.set(tagKey2, importNow.has(tagKey2) ? "webhook" : reasonFor(current.get(key), request4));
-    push({ ok: true, request: request4, digest: answer.digest });
+    push2({ ok: true, request: request4, digest: answer.digest });
   }
   const next = new Map(current);
   for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key), results, now, DEFAULT_IMPORT_MODE2));
@@ -59689,13 +62165,16 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
       return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back];
     })
   );
-  const writes = planWrites({ inventory, streams: stored, settings, blocked: blocked2 });
+  const targetSources = await readTargetSources(ctx.workspace, settings);
+  for (const p of targetSources.problems) diagnostics.push(diagnosticOf(p));
+  const writes = planWrites({ inventory, streams: stored, settings, blocked: blocked2, targets: targetSources });
   diagnostics.push(...writes.diagnostics);
-  const { files, workloads: workloadChanges } = writes;
+  const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));
   const changeSet = {
     moves,
     workloads: workloadChanges.filter((w) => changedFiles.has(w.file)),
+    targets,
     held,
     failures,
     diagnostics,
@@ -59935,8 +62414,8 @@ function exitCodeOf(cs) {
 }
 async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   const git5 = ctx.git;
-  const push = options.push;
-  const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push?.remote) : void 0;
+  const push2 = options.push;
+  const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push2?.remote) : void 0;
   const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
   let changeSet = await plan();
   if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
@@ -59962,10 +62441,10 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     if (oid) await journalCommitted(git5, cs.files, oid);
     return oid;
   };
-  const remoteHead = push ? await git5.remoteHeadOid({ remote: push.remote, branch: push.branch }) : void 0;
-  const unpushed = push !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
+  const remoteHead = push2 ? await git5.remoteHeadOid({ remote: push2.remote, branch: push2.branch }) : void 0;
+  const unpushed = push2 !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
   if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
-  const local = push ? await localCommits(git5, remoteHead) : [];
+  const local = push2 ? await localCommits(git5, remoteHead) : [];
   let commit;
   try {
     commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : void 0;
@@ -59974,15 +62453,15 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     await journalDone(git5);
     throw e;
   }
-  if (!push) {
+  if (!push2) {
     await journalDone(git5);
     return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
   }
   const result = await git5.pushWithRetry({
-    remote: push.remote,
-    branch: push.branch,
-    credentials: push.credentials,
-    attempts: push.attempts ?? DEFAULT_PUSH_ATTEMPTS,
+    remote: push2.remote,
+    branch: push2.branch,
+    credentials: push2.credentials,
+    attempts: push2.attempts ?? DEFAULT_PUSH_ATTEMPTS,
     rebuild: async () => {
       const replayed = await replayCommits(git5, ctx.workspace, local);
       changeSet = await plan();
@@ -60256,8 +62735,8 @@ async function request({
     );
   });
 }
-var index = { request };
-var node_default = index;
+var index2 = { request };
+var node_default = index2;
 
 // src/adapters/git/atomic-git-fs.ts
 import { randomBytes as randomBytes2 } from "node:crypto";
@@ -60996,8 +63475,168 @@ function createGitAdapter(options = {}) {
   };
 }
 
-// src/adapters/github/github-client.ts
+// src/adapters/git/remote-url.ts
+function remoteUrlFromConfig(gitConfig, remote = "origin") {
+  const name = remote.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const section = new RegExp(`^\\[remote "${name}"\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, "m").exec(gitConfig)?.[1] ?? "";
+  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
+}
+
+// src/adapters/http/retry-policy.ts
+function parseRetryAfter(value, nowMs) {
+  if (value === void 0 || value === null) return void 0;
+  const v = value.trim();
+  if (v === "") return void 0;
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  if (!/[a-z]/i.test(v)) return void 0;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - nowMs);
+}
+function parseRateLimitReset(value, nowMs) {
+  const v = value?.trim();
+  if (!v || !/^\d+$/.test(v)) return void 0;
+  return Math.max(0, Number(v) * 1e3 - nowMs);
+}
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function headerLookup(headers) {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+  return (name) => lower.get(name.toLowerCase());
+}
+function serverRequestedWait(header, nowMs) {
+  const retryAfter = parseRetryAfter(header("retry-after"), nowMs);
+  if (retryAfter !== void 0) return retryAfter;
+  const remaining = header("x-ratelimit-remaining") ?? header("ratelimit-remaining");
+  if (remaining === "0") return parseRateLimitReset(header("x-ratelimit-reset") ?? header("ratelimit-reset"), nowMs);
+  return void 0;
+}
+var CODE_HOST_RETRY_POLICY = Object.freeze({ attempts: 4, baseMs: 1e3, capMs: 1e4, maxWaitMs: 5 * 6e4, minSecondaryWaitMs: 6e4 });
+function retryCause(status, header, message) {
+  if (status === void 0) return "network";
+  if (status === 403 || status === 429) {
+    if (/secondary rate limit|abuse/i.test(message)) return "secondary-rate-limit";
+    if ((header("x-ratelimit-remaining") ?? header("ratelimit-remaining")) === "0") return "rate-limit";
+    if (status === 429) return header("retry-after") !== void 0 ? "secondary-rate-limit" : "rate-limit";
+    return "none";
+  }
+  if (status >= 500) return "server-error";
+  return "none";
+}
+function decideRetry(policy, q) {
+  const header = q.header ?? (() => void 0);
+  const cause = retryCause(q.status, header, q.message ?? "");
+  const last = q.attempt >= policy.attempts;
+  if (cause === "none") return { retry: false, cause };
+  if (cause === "network" || cause === "server-error") {
+    if (q.write || last) return { retry: false, cause };
+    return { retry: true, cause, waitMs: backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random) };
+  }
+  const asked = serverRequestedWait(header, q.nowMs);
+  const waitMs = cause === "secondary-rate-limit" ? Math.max(asked ?? 0, policy.minSecondaryWaitMs) : asked ?? backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random);
+  if (waitMs > policy.maxWaitMs || last) return { retry: false, cause, waitMs };
+  return { retry: true, cause, waitMs };
+}
+function rateLimitMessage(cause, waitMs, nowMs) {
+  const when = waitMs !== void 0 ? `; it resets at ${new Date(nowMs + waitMs).toISOString().slice(11, 19)} UTC (in ${Math.ceil(waitMs / 1e3)} s)` : "";
+  return cause === "secondary-rate-limit" ? `secondary rate limit (too many requests in a short time, not a permission problem)${when}` : `API rate limit exhausted (not a permission problem)${when}`;
+}
+
+// src/adapters/code-host/json-api.ts
 var import_undici = __toESM(require_undici(), 1);
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+function hostMessage(text) {
+  try {
+    const j = JSON.parse(text);
+    const details = Array.isArray(j.errors) ? j.errors.map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "") : [];
+    const main2 = typeof j.message === "string" ? j.message : j.message !== void 0 ? JSON.stringify(j.message) : typeof j.error === "string" ? j.error : "";
+    return [main2, ...details].filter((s) => s !== "").join("; ");
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+function createJsonApi(options) {
+  const base = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
+  const policy = options.policy ?? CODE_HOST_RETRY_POLICY;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const host = options.hostName;
+  async function call(operation, method, url, body) {
+    const write = method !== "GET";
+    for (let attempt = 1; ; attempt++) {
+      let status;
+      let text;
+      let header;
+      try {
+        const res = await (0, import_undici.request)(url, {
+          method,
+          headers: { ...options.headers, ...body !== void 0 ? { "content-type": "application/json" } : {} },
+          body: body === void 0 ? void 0 : JSON.stringify(body),
+          dispatcher: options.dispatcher
+        });
+        status = res.statusCode;
+        header = headerLookup(res.headers);
+        text = await res.body.text();
+      } catch (e) {
+        const d2 = decideRetry(policy, { attempt, write, nowMs: now() });
+        if (d2.retry) {
+          await sleep(d2.waitMs);
+          continue;
+        }
+        throw new TagstreamError(options.errorCode, `${operation}: cannot reach the ${host} API at ${base.origin}: ${redact(errorMessage(e))}`, { retryable: true, cause: e });
+      }
+      if (status >= 200 && status < 300) return { json: parseBody(operation, status, text), status, header };
+      const message = redact(hostMessage(text));
+      const d = decideRetry(policy, { attempt, status, header, message, write, nowMs: now() });
+      if (d.retry) {
+        await sleep(d.waitMs);
+        continue;
+      }
+      const limited = d.cause === "rate-limit" || d.cause === "secondary-rate-limit";
+      const why = limited ? `: ${rateLimitMessage(d.cause, d.waitMs, now())}` : options.hint?.(status) ?? "";
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status}${message ? `: ${message}` : ""}${why}`, { retryable: d.cause !== "none" });
+    }
+  }
+  function parseBody(operation, status, text) {
+    if (text === "") return void 0;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(redact(text.slice(0, 200)))}`);
+    }
+  }
+  return {
+    base,
+    url(path, query) {
+      const url = new URL(path, base);
+      for (const [k, v] of Object.entries(query ?? {})) if (v !== void 0) url.searchParams.set(k, v);
+      return url;
+    },
+    call,
+    async list(operation, first, maxPages = 1e3) {
+      const out = [];
+      let url = first;
+      for (let page = 0; url && page < maxPages; page++) {
+        const res = await call(operation, "GET", url);
+        out.push(...res.json);
+        const next = nextLink(res.header("link"));
+        url = next && new URL(next, base).origin === base.origin ? new URL(next, base) : void 0;
+      }
+      return out;
+    }
+  };
+}
+
+// src/adapters/code-host/github.ts
 function toPullRequest(p) {
   return Object.freeze({
     number: p.number,
@@ -61014,89 +63653,45 @@ function toPullRequest(p) {
   });
 }
 var REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 function createGitHubClient(options) {
   if (!REPO_RE.test(options.repository)) {
     throw new TagstreamError("Config", `GitHub repository ${JSON.stringify(options.repository)}: expected "owner/repo"`);
   }
-  const api = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
   const [owner, repo] = options.repository.split("/");
   const repoPath2 = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  const attempts = Math.max(1, options.attempts ?? 3);
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const headers = (hasBody) => ({
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    "user-agent": options.userAgent ?? "tagstream-action",
-    ...options.token ? { authorization: `Bearer ${options.token}` } : {},
-    ...hasBody ? { "content-type": "application/json" } : {}
+  const api = createJsonApi({
+    hostName: "GitHub",
+    errorCode: "GitHub",
+    apiUrl: options.apiUrl,
+    headers: {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": options.userAgent ?? "tagstream",
+      ...options.token ? { authorization: `Bearer ${options.token}` } : {}
+    },
+    dispatcher: options.dispatcher,
+    policy: { ...CODE_HOST_RETRY_POLICY, attempts: Math.max(1, options.attempts ?? 3) },
+    sleep: options.sleep,
+    now: options.now,
+    hint
   });
-  async function call(operation, method, url, body) {
-    const write = method !== "GET";
-    for (let attempt = 1; ; attempt++) {
-      let status;
-      let text;
-      let resHeaders;
-      try {
-        const res = await (0, import_undici.request)(url, {
-          method,
-          headers: headers(body !== void 0),
-          body: body === void 0 ? void 0 : JSON.stringify(body),
-          dispatcher: options.dispatcher
-        });
-        status = res.statusCode;
-        resHeaders = res.headers;
-        text = await res.body.text();
-      } catch (e) {
-        if (!write && attempt < attempts) {
-          await sleep(backoff(attempt, void 0));
-          continue;
-        }
-        throw new TagstreamError("GitHub", `${operation}: cannot reach the GitHub API at ${api.origin}: ${errorMessage(e)}`, { retryable: true, cause: e });
-      }
-      if (status >= 200 && status < 300) {
-        return { json: parseBody(operation, status, text), link: resHeaders["link"] };
-      }
-      const message = githubMessage(text);
-      const rateLimited = status === 429 || status === 403 && (resHeaders["x-ratelimit-remaining"] === "0" || /secondary rate limit/i.test(message));
-      const retryable = rateLimited || !write && status >= 500;
-      if (retryable && attempt < attempts) {
-        await sleep(backoff(attempt, resHeaders["retry-after"]));
-        continue;
-      }
-      throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status}${message ? `: ${message}` : ""}${hint(status)}`, { retryable });
-    }
-  }
-  const repoUrl = (suffix, query) => {
-    const url = new URL(`${repoPath2}/${suffix}`, api);
-    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
-    return url;
-  };
+  const repoUrl = (suffix, query) => api.url(`${repoPath2}/${suffix}`, query);
   return {
     repository: options.repository,
     async listPullRequests(query) {
-      const params = { state: query.state, per_page: "100", sort: "created", direction: "desc" };
-      if (query.base) params["base"] = query.base;
-      if (query.head) params["head"] = `${owner}:${query.head}`;
-      const out = [];
-      let url = repoUrl("pulls", params);
-      for (let page = 0; url && page < (query.maxPages ?? 3); page++) {
-        const res = await call("list pull requests", "GET", url);
-        out.push(...res.json.map(toPullRequest));
-        const next = nextLink(res.link);
-        url = next && new URL(next).origin === api.origin ? new URL(next) : void 0;
-      }
-      return out;
+      const url = repoUrl("pulls", {
+        state: query.state,
+        per_page: "100",
+        sort: "created",
+        direction: "desc",
+        base: query.base,
+        head: query.head ? `${owner}:${query.head}` : void 0
+      });
+      const all = (await api.list("list pull requests", url, query.maxPages)).map(toPullRequest);
+      return query.headPrefix === void 0 ? all : all.filter((pr) => pr.head.startsWith(query.headPrefix));
     },
     async createPullRequest(pr) {
-      const res = await call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
+      const res = await api.call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
         title: pr.title,
         body: pr.body,
         head: pr.head,
@@ -61110,55 +63705,100 @@ function createGitHubClient(options) {
       if (patch.title !== void 0) body["title"] = patch.title;
       if (patch.body !== void 0) body["body"] = patch.body;
       if (patch.state !== void 0) body["state"] = patch.state;
-      const res = await call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
+      const res = await api.call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
       return toPullRequest(res.json);
     },
     async addComment(number, body) {
-      await call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
+      await api.call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
     },
     async addLabels(number, labels) {
       if (labels.length === 0) return;
-      await call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
+      await api.call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
     }
   };
 }
-function backoff(attempt, retryAfter) {
-  const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-  const seconds = header !== void 0 ? Number(header) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1e3;
-  return Math.min(1e3 * 2 ** (attempt - 1), 1e4);
-}
-function parseBody(operation, status, text) {
-  if (text === "") return void 0;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(text.slice(0, 200))}`);
-  }
-}
-function githubMessage(text) {
-  try {
-    const j = JSON.parse(text);
-    const details = (j.errors ?? []).map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "");
-    return [typeof j.message === "string" ? j.message : "", ...details].filter((s) => s !== "").join("; ");
-  } catch {
-    return text.slice(0, 200);
-  }
-}
 function hint(status) {
-  if (status === 401) return " (is the token input set and valid?)";
+  if (status === 401) return " (is the token set and valid?)";
   if (status === 403 || status === 404) return " (does the token have `contents: write` and `pull-requests: write` on this repository?)";
   return "";
 }
 
-// src/adapters/registry/credentials.ts
-var import_yaml7 = __toESM(require_dist(), 1);
-import { spawn } from "node:child_process";
+// src/adapters/registry/credentials/docker-credentials.ts
 import { readFile } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join7, delimiter } from "node:path";
+
+// src/adapters/registry/credentials/auth-lookup.ts
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function canonicalHost(host) {
+  const h = host.toLowerCase();
+  return DOCKER_HUB_ALIASES.has(h) ? "docker.io" : h;
+}
+function normalizeAuthKey(key) {
+  const noScheme = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  const slash = noScheme.indexOf("/");
+  const host = canonicalHost(slash < 0 ? noScheme : noScheme.slice(0, slash));
+  const path = slash < 0 ? "" : noScheme.slice(slash + 1).replace(/^v[12](\/|$)/, "").replace(/\/+$/, "");
+  return path === "" ? host : `${host}/${path}`;
+}
+function lookupOrder(registry, repository) {
+  const host = canonicalHost(registry);
+  const parts = repository.split("/").filter((p) => p !== "");
+  const names = [];
+  for (let i = parts.length; i > 0; i--) names.push(`${host}/${parts.slice(0, i).join("/")}`);
+  names.push(host);
+  return names;
+}
+function findAuth(config, registry, names) {
+  const host = canonicalHost(registry);
+  const usable = (c) => c && Object.keys(c).length > 0 ? c : void 0;
+  for (const name of names) {
+    const exact = name === host && host === "docker.io" ? [DOCKER_HUB_KEY, name] : [name];
+    for (const key of exact) {
+      const hit = usable(config.auths.get(key));
+      if (hit) return hit;
+    }
+    for (const [key, value] of config.auths) {
+      const hit = normalizeAuthKey(key) === name ? usable(value) : void 0;
+      if (hit) return hit;
+    }
+    for (const [key, value] of config.auths) {
+      const hit = key.includes("*") && globKeyMatches(normalizeAuthKey(key), name) ? usable(value) : void 0;
+      if (hit) return hit;
+    }
+  }
+  return void 0;
+}
+function globKeyMatches(pattern, name) {
+  const split = (s) => {
+    const slash = s.indexOf("/");
+    const hostPort = slash < 0 ? s : s.slice(0, slash);
+    const colon = hostPort.lastIndexOf(":");
+    return [colon < 0 ? hostPort : hostPort.slice(0, colon), colon < 0 ? "" : hostPort.slice(colon), slash < 0 ? "" : s.slice(slash)];
+  };
+  const [pHost, pPort, pPath] = split(pattern);
+  const [nHost, nPort, nPath] = split(name);
+  if (pPort !== nPort || pPath !== nPath) return false;
+  const pLabels = pHost.split(".");
+  const nLabels = nHost.split(".");
+  if (pLabels.length !== nLabels.length) return false;
+  return pLabels.every((label, i) => {
+    const re = new RegExp(`^${label.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]*")}$`);
+    return re.test(nLabels[i] ?? "");
+  });
+}
+function helperFor(config, registry) {
+  const host = canonicalHost(registry);
+  for (const [key, helper] of config.credHelpers) if (normalizeAuthKey(key) === host) return { helper, explicit: true };
+  return config.credsStore ? { helper: config.credsStore, explicit: false } : void 0;
+}
+
+// src/adapters/registry/credentials/credential-helper.ts
+import { spawn } from "node:child_process";
+
+// src/adapters/registry/credentials/docker-config.ts
+var import_yaml8 = __toESM(require_dist(), 1);
 var TOKEN_USERNAME2 = "<token>";
 function fail(message, location) {
   throw new TagstreamError("Config", message, { location });
@@ -61187,8 +63827,8 @@ function parseJson(json, what, origin) {
 }
 function jsonLocator(text, file) {
   return (keys) => {
-    const counter = new import_yaml7.LineCounter();
-    const doc = (0, import_yaml7.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+    const counter = new import_yaml8.LineCounter();
+    const doc = (0, import_yaml8.parseDocument)(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
     return nodeLocation(doc, keys, file, counter);
   };
 }
@@ -61254,8 +63894,8 @@ function nodeLocation(doc, path, file, counter) {
   return { file, line, col };
 }
 function parsePullSecret(yamlOrJson, origin) {
-  const counter = new import_yaml7.LineCounter();
-  const docs = (0, import_yaml7.parseAllDocuments)(yamlOrJson, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
+  const counter = new import_yaml8.LineCounter();
+  const docs = (0, import_yaml8.parseAllDocuments)(yamlOrJson, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
   if (!Array.isArray(docs)) fail("pull secret: expected YAML or JSON documents", { file: origin });
   const auths = /* @__PURE__ */ new Map();
   let found = 0;
@@ -61301,68 +63941,8 @@ function parsePullSecret(yamlOrJson, origin) {
   if (found === 0) fail("pull secret: expected a Secret of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg", { file: origin });
   return Object.freeze({ origin, auths, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() });
 }
-function canonicalHost(host) {
-  const h = host.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(h) ? "docker.io" : h;
-}
-function normalizeAuthKey(key) {
-  const noScheme = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
-  const slash = noScheme.indexOf("/");
-  const host = canonicalHost(slash < 0 ? noScheme : noScheme.slice(0, slash));
-  const path = slash < 0 ? "" : noScheme.slice(slash + 1).replace(/^v[12](\/|$)/, "").replace(/\/+$/, "");
-  return path === "" ? host : `${host}/${path}`;
-}
-function lookupOrder(registry, repository) {
-  const host = canonicalHost(registry);
-  const parts = repository.split("/").filter((p) => p !== "");
-  const names = [];
-  for (let i = parts.length; i > 0; i--) names.push(`${host}/${parts.slice(0, i).join("/")}`);
-  names.push(host);
-  return names;
-}
-function findAuth(config, registry, names) {
-  const host = canonicalHost(registry);
-  const usable = (c) => c && Object.keys(c).length > 0 ? c : void 0;
-  for (const name of names) {
-    const exact = name === host && host === "docker.io" ? [DOCKER_HUB_KEY, name] : [name];
-    for (const key of exact) {
-      const hit = usable(config.auths.get(key));
-      if (hit) return hit;
-    }
-    for (const [key, value] of config.auths) {
-      const hit = normalizeAuthKey(key) === name ? usable(value) : void 0;
-      if (hit) return hit;
-    }
-    for (const [key, value] of config.auths) {
-      const hit = key.includes("*") && globKeyMatches(normalizeAuthKey(key), name) ? usable(value) : void 0;
-      if (hit) return hit;
-    }
-  }
-  return void 0;
-}
-function globKeyMatches(pattern, name) {
-  const split = (s) => {
-    const slash = s.indexOf("/");
-    const hostPort = slash < 0 ? s : s.slice(0, slash);
-    const colon = hostPort.lastIndexOf(":");
-    return [colon < 0 ? hostPort : hostPort.slice(0, colon), colon < 0 ? "" : hostPort.slice(colon), slash < 0 ? "" : s.slice(slash)];
-  };
-  const [pHost, pPort, pPath] = split(pattern);
-  const [nHost, nPort, nPath] = split(name);
-  if (pPort !== nPort || pPath !== nPath) return false;
-  const pLabels = pHost.split(".");
-  const nLabels = nHost.split(".");
-  if (pLabels.length !== nLabels.length) return false;
-  return pLabels.every((label, i) => {
-    const re = new RegExp(`^${label.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]*")}$`);
-    return re.test(nLabels[i] ?? "");
-  });
-}
-function helperFor(config, registry) {
-  const host = canonicalHost(registry);
-  for (const [key, helper] of config.credHelpers) if (normalizeAuthKey(key) === host) return { helper, explicit: true };
-  return config.credsStore ? { helper: config.credsStore, explicit: false } : void 0;
-}
+
+// src/adapters/registry/credentials/credential-helper.ts
 function spawnCredentialHelper(env) {
   return (helper, serverUrl) => new Promise((resolveRun, reject) => {
     if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
@@ -61413,6 +63993,8 @@ async function fromHelper(run, helper, serverUrl, origin, explicit) {
   if (answer.Secret === "" && username === "") return void 0;
   return username === TOKEN_USERNAME2 ? Object.freeze({ identityToken: answer.Secret }) : Object.freeze({ username, password: answer.Secret });
 }
+
+// src/adapters/registry/credentials/docker-credentials.ts
 async function readOptional(file, required) {
   try {
     return await readFile(file, "utf8");
@@ -61548,130 +64130,17 @@ function preferredChallenge(challenges) {
   return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
 }
 
-// src/adapters/registry/credential-types.ts
-function basicAuthorization(username, password) {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-}
-
-// src/adapters/registry/manifest.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// src/adapters/registry/media-types.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
-var DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
-var MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(", ");
-function baseMediaType(contentType) {
-  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-function isIndexType(mediaType) {
-  return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isImageManifestType(mediaType) {
-  return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-function isSchema1Type(mediaType) {
-  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED;
-}
-
-// src/adapters/registry/manifest.ts
-function sha256Digest(bytes) {
-  return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
-}
-function protocol(where, message) {
-  return new RegistryError("RegistryProtocol", message, { registry: where.registry, repository: where.repository });
-}
-function schema1Error(where) {
-  return protocol(
-    where,
-    `${where.registry}/${where.repository}:${where.reference} is a Docker schema1 manifest, which is not supported: re-push the image with a current client (schema2 or OCI)`
-  );
-}
-function descriptor(raw2, where, field) {
-  const d = raw2;
-  if (!d || typeof d.digest !== "string" || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(d.digest) || typeof d.size !== "number") {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} has an invalid ${field} descriptor`);
-  }
-  return { mediaType: typeof d.mediaType === "string" ? d.mediaType : "", digest: d.digest, size: d.size };
-}
-function platformOf(raw2) {
-  const p = raw2;
-  if (!p || typeof p.os !== "string" || typeof p.architecture !== "string") return void 0;
-  return typeof p.variant === "string" && p.variant !== "" ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture };
-}
-function parseManifest(bytes, contentType, expected, where) {
-  const digest = sha256Digest(bytes);
-  if (expected !== void 0 && expected.startsWith("sha256:") && expected !== digest) {
-    throw protocol(where, `content integrity error: manifest ${where.registry}/${where.repository}:${where.reference} hashes to ${digest}, expected ${expected}`);
-  }
-  let json;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} is not valid JSON`);
-  }
-  const header = baseMediaType(contentType);
-  if (isSchema1Type(header) || json.schemaVersion === 1) throw schema1Error(where);
-  const declared = typeof json.mediaType === "string" ? json.mediaType : "";
-  if (declared && header && declared !== header && header !== "application/json" && header !== "application/octet-stream") {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
-  }
-  let mediaType = declared || header;
-  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
-  if (isIndexType(mediaType) || Array.isArray(json.manifests) && !isImageManifestType(mediaType)) {
-    if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
-    const entries = json.manifests.map((m, i) => {
-      const d = descriptor(m, where, `manifests[${i}]`);
-      const raw2 = m;
-      const annotations = raw2.annotations && typeof raw2.annotations === "object" ? raw2.annotations : void 0;
-      return { ...d, platform: platformOf(raw2.platform), annotations };
+// src/adapters/registry/once.ts
+function once(map, key, fn) {
+  let p = map.get(key);
+  if (!p) {
+    p = fn();
+    map.set(key, p);
+    p.catch(() => {
+      if (map.get(key) === p) map.delete(key);
     });
-    return { digest, mediaType, bytes, entries };
   }
-  if (!isImageManifestType(mediaType) && !json.config) {
-    throw protocol(where, `${where.registry}/${where.repository}:${where.reference} has the unsupported media type ${mediaType}`);
-  }
-  const config = descriptor(json.config, where, "config");
-  const layers = Array.isArray(json.layers) ? json.layers.map((l, i) => descriptor(l, where, `layers[${i}]`)) : [];
-  return { digest, mediaType, bytes, config, layers };
-}
-
-// src/adapters/registry/platform-choice.ts
-var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
-function isAttestation(e) {
-  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
-  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
-}
-function matches(e, os, architecture, variant) {
-  if (!e.platform) return false;
-  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
-  return variant === void 0 || variant === "" || e.platform.variant === variant;
-}
-function matchesPlatform(e, p) {
-  return matches(e, p.os, p.architecture, p.variant);
-}
-function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
-  const candidates = entries.filter((e) => !isAttestation(e));
-  const preferArch = preference.preferArch?.trim() || void 0;
-  const preferOs = preference.preferOs?.trim() || void 0;
-  const os = preferOs ?? configured.os;
-  const arch = preferArch ?? configured.architecture;
-  const variant = preferArch === void 0 ? configured.variant : void 0;
-  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
-}
-function parsePlatform(text) {
-  const parts = text.split("/");
-  const [os, architecture, variant] = parts;
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
-    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
-  }
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(p) {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+  return p;
 }
 
 // src/adapters/registry/response-error.ts
@@ -61718,24 +64187,6 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
-
-// src/adapters/registry/retry-after.ts
-function parseRetryAfter(value, nowMs) {
-  if (value === void 0 || value === null) return void 0;
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  if (!/[a-z]/i.test(v)) return void 0;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return void 0;
-  return Math.max(0, at - nowMs);
-}
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-// src/adapters/registry/transport.ts
 function emptyStats() {
   return {
     requests: 0,
@@ -61897,7 +64348,7 @@ var Transport = class {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(headerValue(res.headers, "retry-after"), Date.now());
+        const wait = serverRequestedWait(headerLookup(res.headers), Date.now());
         if (wait !== void 0 && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(
@@ -62016,6 +64467,199 @@ async function readLimited(body, max, url) {
 }
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+// src/adapters/registry/endpoint.ts
+var Endpoints = class {
+  constructor(transport, log) {
+    this.transport = transport;
+    this.log = log;
+  }
+  transport;
+  log;
+  endpoints = /* @__PURE__ */ new Map();
+  /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
+  endpoint(loc) {
+    return once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
+  }
+  async probe(loc) {
+    const plainAllowed = loc.insecure || isLoopbackHost(loc.host);
+    const tls = loc.insecure ? "unverified" : "verified";
+    try {
+      return await this.ping(loc, "https", tls);
+    } catch (e) {
+      const cause = e instanceof RegistryError ? e.cause ?? e : e;
+      if (!plainAllowed) {
+        const code2 = networkErrorCode(cause);
+        if (code2.startsWith("ERR_SSL_") || code2 === "EPROTO") {
+          throw new RegistryError("RegistryInsecure", `${loc.host} does not speak TLS (${code2}): plain HTTP is used only for loopback registries or registries marked insecure`, {
+            registry: loc.domain,
+            repository: loc.path,
+            cause
+          });
+        }
+        throw e;
+      }
+      if (isCertificateError(cause) || e instanceof RegistryError && e.code === "RegistryInsecure") throw e;
+      if (!isTlsProtocolMismatch(cause) && !(e instanceof RegistryError && e.code === "RegistryTransient")) throw e;
+      this.log.debug("registry does not speak TLS, using plain HTTP", { host: loc.host });
+      return this.ping(loc, "http", tls);
+    }
+  }
+  async ping(loc, scheme, tls) {
+    const res = await this.transport.send({
+      url: new URL(`${scheme}://${loc.host}/v2/`),
+      method: "GET",
+      kind: "ping",
+      tls,
+      registry: loc.domain,
+      repository: loc.path,
+      // One attempt: a TLS-vs-plain mismatch must fall through to http quickly.
+      noRetry: scheme === "https" && (loc.insecure || isLoopbackHost(loc.host))
+    });
+    if (res.status === 401) return { scheme, tls, challenge: preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"])) };
+    if (res.status >= 200 && res.status < 300) return { scheme, tls, challenge: void 0 };
+    if (res.status === 404) return { scheme, tls, challenge: void 0 };
+    throw responseError(res, { registry: loc.domain, repository: loc.path, subject: "API version check" });
+  }
+};
+
+// src/adapters/registry/manifest.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/adapters/registry/media-types.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
+var DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+var MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(", ");
+function baseMediaType(contentType) {
+  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+function isIndexType(mediaType) {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isImageManifestType(mediaType) {
+  return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+function isSchema1Type(mediaType) {
+  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED;
+}
+
+// src/adapters/registry/manifest.ts
+function sha256Digest(bytes) {
+  return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
+}
+function protocol(where, message) {
+  return new RegistryError("RegistryProtocol", message, { registry: where.registry, repository: where.repository });
+}
+function schema1Error(where) {
+  return protocol(
+    where,
+    `${where.registry}/${where.repository}:${where.reference} is a Docker schema1 manifest, which is not supported: re-push the image with a current client (schema2 or OCI)`
+  );
+}
+function descriptor(raw2, where, field) {
+  const d = raw2;
+  if (!d || typeof d.digest !== "string" || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(d.digest) || typeof d.size !== "number") {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} has an invalid ${field} descriptor`);
+  }
+  return { mediaType: typeof d.mediaType === "string" ? d.mediaType : "", digest: d.digest, size: d.size };
+}
+function platformOf(raw2) {
+  const p = raw2;
+  if (!p || typeof p.os !== "string" || typeof p.architecture !== "string") return void 0;
+  return typeof p.variant === "string" && p.variant !== "" ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture };
+}
+function parseManifest(bytes, contentType, expected, where) {
+  const digest = sha256Digest(bytes);
+  if (expected !== void 0 && expected.startsWith("sha256:") && expected !== digest) {
+    throw protocol(where, `content integrity error: manifest ${where.registry}/${where.repository}:${where.reference} hashes to ${digest}, expected ${expected}`);
+  }
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} is not valid JSON`);
+  }
+  const header = baseMediaType(contentType);
+  if (isSchema1Type(header) || json.schemaVersion === 1) throw schema1Error(where);
+  const declared = typeof json.mediaType === "string" ? json.mediaType : "";
+  if (declared && header && declared !== header && header !== "application/json" && header !== "application/octet-stream") {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
+  }
+  let mediaType = declared || header;
+  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
+  if (isIndexType(mediaType) || Array.isArray(json.manifests) && !isImageManifestType(mediaType)) {
+    if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
+    const entries = json.manifests.map((m, i) => {
+      const d = descriptor(m, where, `manifests[${i}]`);
+      const raw2 = m;
+      const annotations = raw2.annotations && typeof raw2.annotations === "object" ? raw2.annotations : void 0;
+      return { ...d, platform: platformOf(raw2.platform), annotations };
+    });
+    return { digest, mediaType, bytes, entries };
+  }
+  if (!isImageManifestType(mediaType) && !json.config) {
+    throw protocol(where, `${where.registry}/${where.repository}:${where.reference} has the unsupported media type ${mediaType}`);
+  }
+  const config = descriptor(json.config, where, "config");
+  const layers = Array.isArray(json.layers) ? json.layers.map((l, i) => descriptor(l, where, `layers[${i}]`)) : [];
+  return { digest, mediaType, bytes, config, layers };
+}
+
+// src/adapters/registry/image-inspect.ts
+async function describeImage(call, loc, m) {
+  const config = m.config;
+  if (!config) throw new RegistryError("RegistryProtocol", `${m.digest} is not an image manifest`, { registry: loc.domain, repository: loc.path });
+  const blob = await readBlob(call, loc, config);
+  let json;
+  try {
+    json = JSON.parse(blob.toString("utf8"));
+  } catch {
+    throw new RegistryError("RegistryProtocol", `config blob ${config.digest} of ${loc.domain}/${loc.path} is not valid JSON`, { registry: loc.domain, repository: loc.path });
+  }
+  const c = json.config ?? {};
+  const str2 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+  const list = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : void 0;
+  const keys = (v) => v && typeof v === "object" ? Object.keys(v).sort() : void 0;
+  const layers = (m.layers ?? []).map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
+  const distinct = new Map(layers.map((l) => [l.digest, l.size]));
+  const labels = c.Labels && typeof c.Labels === "object" ? c.Labels : void 0;
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    created: str2(json.created),
+    author: str2(json.author),
+    architecture: str2(json.architecture),
+    os: str2(json.os),
+    variant: str2(json.variant),
+    entrypoint: list(c.Entrypoint),
+    cmd: list(c.Cmd),
+    env: list(c.Env),
+    workingDir: str2(c.WorkingDir),
+    user: str2(c.User),
+    exposedPorts: keys(c.ExposedPorts),
+    labels,
+    volumes: keys(c.Volumes),
+    layers,
+    configDigest: config.digest,
+    size: blob.length + [...distinct.values()].reduce((a, b) => a + b, 0)
+  };
+}
+async function readBlob(call, loc, d) {
+  const res = await call(loc, { method: "GET", kind: "blobGet", path: `/v2/${loc.path}/blobs/${d.digest}`, followRedirects: true, maxBodyBytes: 32 * 1024 * 1024 });
+  if (res.status !== 200) throw responseError(res, { registry: loc.domain, repository: loc.path, subject: `blob ${d.digest}` });
+  const actual = sha256Digest(res.body);
+  if (d.digest.startsWith("sha256:") && actual !== d.digest) {
+    throw new RegistryError("RegistryProtocol", `content integrity error: blob ${d.digest} of ${loc.domain}/${loc.path} hashes to ${actual}`, {
+      registry: loc.domain,
+      repository: loc.path
+    });
+  }
+  return res.body;
 }
 
 // src/adapters/registry/image-copy.ts
@@ -62142,6 +64786,249 @@ function pullLocations(ref, mirrors, insecure, insecureHosts) {
   out.push(locationOf(ref, insecure, insecureHosts));
   return out;
 }
+
+// src/adapters/registry/manifest-cache.ts
+var MANIFEST_CACHE_MAX = 2e3;
+var ManifestCache = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  /** Per run: tag/digest HEAD answers. */
+  heads = /* @__PURE__ */ new Map();
+  /** Content-addressed, so valid across runs (bounded). */
+  manifests = /* @__PURE__ */ new Map();
+  /** Start a new run: forget HEAD answers (tags may have moved); keep manifests by digest. */
+  newRun() {
+    this.heads = /* @__PURE__ */ new Map();
+  }
+  /** HEAD a tag or digest (once per run); falls back to GET when the digest header is missing. */
+  head(loc, target) {
+    const key = `${loc.host}|${loc.path}|${target}|${loc.insecure ? 1 : 0}`;
+    return once(this.heads, key, async () => {
+      const res = await this.call(loc, { method: "HEAD", kind: "manifestHead", path: `/v2/${loc.path}/manifests/${target}`, headers: { accept: MANIFEST_ACCEPT } });
+      if (res.status === 404) {
+        return this.fail(loc, await this.manifestRequest(loc, target), target);
+      }
+      if (res.status === 405 || res.status === 501) {
+        const m2 = await this.manifestAt(loc, target);
+        return { digest: m2.digest, mediaType: m2.mediaType };
+      }
+      if (res.status !== 200) return this.fail(loc, res, target);
+      const mediaType = baseMediaType(headerValue(res.headers, "content-type"));
+      if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
+      const digest = headerValue(res.headers, "docker-content-digest");
+      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
+        if (mediaType) return { digest, mediaType };
+        const m2 = await this.manifest(loc, digest);
+        return { digest, mediaType: m2.mediaType };
+      }
+      const m = await this.manifestAt(loc, target);
+      return { digest: m.digest, mediaType: m.mediaType };
+    });
+  }
+  manifestRequest(loc, target) {
+    return this.call(loc, {
+      method: "GET",
+      kind: "manifestGet",
+      path: `/v2/${loc.path}/manifests/${target}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      maxBodyBytes: 8 * 1024 * 1024
+    });
+  }
+  fail(loc, res, target) {
+    const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
+    throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
+  }
+  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
+  manifestAt(loc, target) {
+    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
+  }
+  /** GET by tag: verified against the digest the registry claims. */
+  async manifestByTag(loc, tag) {
+    const res = await this.manifestRequest(loc, tag);
+    if (res.status !== 200) this.fail(loc, res, tag);
+    const claimed = headerValue(res.headers, "docker-content-digest");
+    const parsed = parseManifest(res.body, headerValue(res.headers, "content-type"), claimed, { registry: loc.domain, repository: loc.path, reference: tag });
+    this.remember(loc, parsed);
+    return parsed;
+  }
+  /** GET by digest, cached (content-addressed), verified against the digest asked for. */
+  manifest(loc, digest) {
+    const key = `${loc.host}|${loc.path}|${digest}`;
+    const hit = this.manifests.get(key);
+    if (hit) return hit;
+    const p = (async () => {
+      const res = await this.manifestRequest(loc, digest);
+      if (res.status !== 200) this.fail(loc, res, digest);
+      return parseManifest(res.body, headerValue(res.headers, "content-type"), digest, { registry: loc.domain, repository: loc.path, reference: digest });
+    })();
+    this.cacheManifest(key, p);
+    return p;
+  }
+  remember(loc, parsed) {
+    this.cacheManifest(`${loc.host}|${loc.path}|${parsed.digest}`, Promise.resolve(parsed));
+  }
+  cacheManifest(key, p) {
+    p.catch(() => this.manifests.delete(key));
+    if (this.manifests.size >= MANIFEST_CACHE_MAX) {
+      const oldest = this.manifests.keys().next().value;
+      if (oldest !== void 0) this.manifests.delete(oldest);
+    }
+    this.manifests.set(key, p);
+  }
+};
+
+// src/adapters/registry/platform-choice.ts
+var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
+function isAttestation(e) {
+  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
+  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
+}
+function matches(e, os, architecture, variant) {
+  if (!e.platform) return false;
+  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
+  return variant === void 0 || variant === "" || e.platform.variant === variant;
+}
+function matchesPlatform(e, p) {
+  return matches(e, p.os, p.architecture, p.variant);
+}
+function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
+  const candidates = entries.filter((e) => !isAttestation(e));
+  const preferArch = preference.preferArch?.trim() || void 0;
+  const preferOs = preference.preferOs?.trim() || void 0;
+  const os = preferOs ?? configured.os;
+  const arch = preferArch ?? configured.architecture;
+  const variant = preferArch === void 0 ? configured.variant : void 0;
+  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
+}
+function parsePlatform(text) {
+  const parts = text.split("/");
+  const [os, architecture, variant] = parts;
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
+    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
+  }
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+// src/adapters/registry/credentials/credential-types.ts
+function basicAuthorization(username, password) {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+// src/adapters/registry/registry-auth.ts
+var RegistryAuth = class {
+  constructor(transport, tokens, endpoints, credentials, insecureHosts) {
+    this.transport = transport;
+    this.tokens = tokens;
+    this.endpoints = endpoints;
+    this.credentials = credentials;
+    this.insecureHosts = insecureHosts;
+  }
+  transport;
+  tokens;
+  endpoints;
+  credentials;
+  insecureHosts;
+  /** Per run: credential lookups. */
+  credentialsCache = /* @__PURE__ */ new Map();
+  /** Start a new run: forget credential lookups (keep tokens). */
+  newRun() {
+    this.credentialsCache = /* @__PURE__ */ new Map();
+  }
+  credential(loc) {
+    const source = this.credentials;
+    if (!source) return Promise.resolve(void 0);
+    return once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
+  }
+  tokenRequest(loc, endpoint, scopes, credential) {
+    const challenge = endpoint.challenge;
+    const realm = challenge?.params.realm ?? "";
+    let realmUrl;
+    try {
+      realmUrl = new URL(realm);
+    } catch {
+      throw new RegistryError("RegistryProtocol", `${loc.domain} sent a Bearer challenge without a usable realm`, { registry: loc.domain, repository: loc.path });
+    }
+    if (realmUrl.protocol !== "https:") {
+      const realmHost = realmUrl.host;
+      const trusted = loc.insecure || isLoopbackHost(realmHost) || this.insecureHosts.has(realmHost);
+      if (realmUrl.protocol !== "http:" || !trusted) {
+        throw new RegistryError("RegistryInsecure", `${loc.domain} names a token realm that is not https (${realmUrl.protocol}//${realmHost}); mark the registry insecure to allow it`, {
+          registry: loc.domain,
+          repository: loc.path
+        });
+      }
+    }
+    return {
+      realm,
+      service: challenge?.params.service,
+      scopes,
+      credential,
+      tls: endpoint.tls,
+      registry: loc.domain,
+      repository: loc.path
+    };
+  }
+  /** The Authorization header for a request to `loc` needing `scopes`, or undefined (anonymous). */
+  async authorization(loc, endpoint, scopes) {
+    const challenge = endpoint.challenge;
+    if (!challenge) return void 0;
+    const credential = await this.credential(loc);
+    if (challenge.scheme === "basic") {
+      if (credential?.username === void 0 || credential.password === void 0) return void 0;
+      return basicAuthorization(credential.username, credential.password);
+    }
+    if (challenge.scheme !== "bearer") return void 0;
+    if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
+    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+  }
+  /**
+   * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
+   * scope on insufficient_scope, or a challenge the ping did not show), fetches a token once more
+   * and retries once when the body can be replayed.
+   */
+  async call(loc, req) {
+    const endpoint = await this.endpoints.endpoint(loc);
+    let scopes = [`repository:${loc.path}:${req.actions ?? "pull"}`, ...req.extraScopes ?? []];
+    const build = (authorization2) => ({
+      url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
+      method: req.method,
+      kind: req.kind,
+      headers: { ...req.headers ?? {}, ...authorization2 ? { authorization: authorization2 } : {} },
+      body: req.body,
+      tls: endpoint.tls,
+      registry: loc.domain,
+      repository: loc.path,
+      stream: req.stream,
+      followRedirects: req.followRedirects,
+      maxBodyBytes: req.maxBodyBytes
+    });
+    const authorization = await this.authorization(loc, endpoint, scopes);
+    const res = await this.transport.send(build(authorization));
+    if (res.status !== 401) return res;
+    const replayable = isReplayable(req.body);
+    const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
+    if (!replayable || !challenge) return res;
+    const credential = await this.credential(loc);
+    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
+    if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
+      const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
+      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
+        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
+      }
+      if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
+      scopes = [...scopes, ...grown];
+    }
+    endpoint.challenge = challenge;
+    const retryAuth = await this.authorization(loc, endpoint, scopes);
+    if (retryAuth === void 0 || retryAuth === authorization) return res;
+    return this.transport.send(build(retryAuth));
+  }
+};
 
 // src/adapters/registry/tag-paging.ts
 function nextLink2(link, requestUrl, loc) {
@@ -62293,7 +65180,6 @@ var DEFAULTS = {
   tagsPageSize: 1e3,
   userAgent: "tagstream/0.1 (+https://github.com/tagstream)"
 };
-var MANIFEST_CACHE_MAX = 2e3;
 var MAX_TAG_PAGES = 1e4;
 var RegistryClient = class {
   constructor(options = {}) {
@@ -62313,23 +65199,22 @@ var RegistryClient = class {
       log: this.log,
       dispatcher: options.dispatcher
     });
-    this.tokens = new TokenService(this.transport);
+    this.endpoints = new Endpoints(this.transport, this.log);
+    this.auth = new RegistryAuth(this.transport, new TokenService(this.transport), this.endpoints, options.credentials, this.insecureHosts);
+    this.manifests = new ManifestCache((loc, req) => this.call(loc, req));
   }
   options;
   transport;
-  tokens;
   log;
   platform;
   insecureHosts;
   tagsPageSize;
-  endpoints = /* @__PURE__ */ new Map();
-  /** Per run: tag/digest HEAD answers, credential lookups, inspect and tag lists. */
-  heads = /* @__PURE__ */ new Map();
-  credentialsCache = /* @__PURE__ */ new Map();
+  endpoints;
+  auth;
+  manifests;
+  /** Per run: inspect answers and tag lists. */
   inspections = /* @__PURE__ */ new Map();
   tagLists = /* @__PURE__ */ new Map();
-  /** Content-addressed, so valid across runs (bounded). */
-  manifests = /* @__PURE__ */ new Map();
   /** Request counters since creation or the last resetStats(). */
   stats() {
     return structuredClone(this.transport.stats);
@@ -62339,8 +65224,8 @@ var RegistryClient = class {
   }
   /** Start a new run: forget per-run answers (tags may have moved); keep tokens and endpoints. */
   newRun() {
-    this.heads = /* @__PURE__ */ new Map();
-    this.credentialsCache = /* @__PURE__ */ new Map();
+    this.manifests.newRun();
+    this.auth.newRun();
     this.inspections = /* @__PURE__ */ new Map();
     this.tagLists = /* @__PURE__ */ new Map();
   }
@@ -62353,12 +65238,12 @@ var RegistryClient = class {
     const ref = parseImageReference(reference);
     return this.withMirrors(ref, options, async (loc) => {
       const target = ref.digest ?? ref.tag ?? "latest";
-      const head = await this.head(loc, target);
+      const head = await this.manifests.head(loc, target);
       if (!isIndexType(head.mediaType) || options.importMode === "PreserveOriginal") {
         return isIndexType(head.mediaType) ? { digest: head.digest, mediaType: head.mediaType, indexDigest: head.digest } : { digest: head.digest, mediaType: head.mediaType };
       }
-      const index2 = await this.manifest(loc, head.digest);
-      const entry = choosePlatformEntry(index2.entries ?? [], this.platform, { preferArch: options.preferArch, preferOs: options.preferOs });
+      const index3 = await this.manifests.manifest(loc, head.digest);
+      const entry = choosePlatformEntry(index3.entries ?? [], this.platform, { preferArch: options.preferArch, preferOs: options.preferOs });
       if (!entry) {
         throw new RegistryError("RegistryNotFound", `index ${loc.domain}/${loc.path}@${head.digest} has no image manifest for any platform`, {
           registry: loc.domain,
@@ -62371,13 +65256,13 @@ var RegistryClient = class {
   async inspect(reference, options = {}) {
     const ref = parseImageReference(reference);
     const key = `${ref.name}|${ref.tag ?? ""}|${ref.digest ?? ""}|${options.platform ? formatPlatform(options.platform) : ""}|${options.insecure ? 1 : 0}`;
-    return this.once(
+    return once(
       this.inspections,
       key,
       () => this.withMirrors(ref, options, async (loc) => {
         const target = ref.digest ?? ref.tag ?? "latest";
-        const top = await this.manifestAt(loc, target);
-        if (!top.entries) return this.describeImage(loc, top);
+        const top = await this.manifests.manifestAt(loc, target);
+        if (!top.entries) return describeImage(this.call.bind(this), loc, top);
         if (!options.platform) {
           return {
             digest: top.digest,
@@ -62393,14 +65278,14 @@ var RegistryClient = class {
             repository: loc.path
           });
         }
-        return this.describeImage(loc, await this.manifest(loc, entry.digest));
+        return describeImage(this.call.bind(this), loc, await this.manifests.manifest(loc, entry.digest));
       })
     );
   }
   async listTags(repository, options = {}) {
     const ref = parseImageReference(repository);
     const key = `${ref.name}|${options.insecure ? 1 : 0}`;
-    const tags = await this.once(this.tagLists, key, () => this.withMirrors(ref, options, (loc) => this.fetchTags(loc)));
+    const tags = await once(this.tagLists, key, () => this.withMirrors(ref, options, (loc) => this.fetchTags(loc)));
     return [...tags];
   }
   async copy(source, destinationRepository, options = {}) {
@@ -62412,11 +65297,11 @@ var RegistryClient = class {
     const dst = this.location(dstRef, options.destinationInsecure ?? false);
     return this.withMirrors(src, options, async (loc) => {
       const target = src.digest ?? src.tag ?? "latest";
-      const top = await this.manifestAt(loc, target);
+      const top = await this.manifests.manifestAt(loc, target);
       const result = { digest: top.digest, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
       const session = {
         call: (l, r) => this.call(l, r),
-        manifest: (l, d) => this.manifest(l, d),
+        manifest: (l, d) => this.manifests.manifest(l, d),
         scheme: async (l) => (await this.endpoint(l)).scheme
       };
       await copyManifestTree(session, loc, dst, top, result);
@@ -62443,267 +65328,11 @@ var RegistryClient = class {
     }
     throw lastError;
   }
-  /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
+  call(loc, req) {
+    return this.auth.call(loc, req);
+  }
   endpoint(loc) {
-    return this.once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
-  }
-  async probe(loc) {
-    const plainAllowed = loc.insecure || isLoopbackHost(loc.host);
-    const tls = loc.insecure ? "unverified" : "verified";
-    try {
-      return await this.ping(loc, "https", tls);
-    } catch (e) {
-      const cause = e instanceof RegistryError ? e.cause ?? e : e;
-      if (!plainAllowed) {
-        const code2 = networkErrorCode(cause);
-        if (code2.startsWith("ERR_SSL_") || code2 === "EPROTO") {
-          throw new RegistryError("RegistryInsecure", `${loc.host} does not speak TLS (${code2}): plain HTTP is used only for loopback registries or registries marked insecure`, {
-            registry: loc.domain,
-            repository: loc.path,
-            cause
-          });
-        }
-        throw e;
-      }
-      if (isCertificateError(cause) || e instanceof RegistryError && e.code === "RegistryInsecure") throw e;
-      if (!isTlsProtocolMismatch(cause) && !(e instanceof RegistryError && e.code === "RegistryTransient")) throw e;
-      this.log.debug("registry does not speak TLS, using plain HTTP", { host: loc.host });
-      return this.ping(loc, "http", tls);
-    }
-  }
-  async ping(loc, scheme, tls) {
-    const res = await this.transport.send({
-      url: new URL(`${scheme}://${loc.host}/v2/`),
-      method: "GET",
-      kind: "ping",
-      tls,
-      registry: loc.domain,
-      repository: loc.path,
-      // One attempt: a TLS-vs-plain mismatch must fall through to http quickly.
-      noRetry: scheme === "https" && (loc.insecure || isLoopbackHost(loc.host))
-    });
-    if (res.status === 401) return { scheme, tls, challenge: preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"])) };
-    if (res.status >= 200 && res.status < 300) return { scheme, tls, challenge: void 0 };
-    if (res.status === 404) return { scheme, tls, challenge: void 0 };
-    throw responseError(res, { registry: loc.domain, repository: loc.path, subject: "API version check" });
-  }
-  // ---------------------------------------------------------------- auth
-  credential(loc) {
-    const source = this.options.credentials;
-    if (!source) return Promise.resolve(void 0);
-    return this.once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
-  }
-  tokenRequest(loc, endpoint, scopes, credential) {
-    const challenge = endpoint.challenge;
-    const realm = challenge?.params.realm ?? "";
-    let realmUrl;
-    try {
-      realmUrl = new URL(realm);
-    } catch {
-      throw new RegistryError("RegistryProtocol", `${loc.domain} sent a Bearer challenge without a usable realm`, { registry: loc.domain, repository: loc.path });
-    }
-    if (realmUrl.protocol !== "https:") {
-      const realmHost = realmUrl.host;
-      const trusted = loc.insecure || isLoopbackHost(realmHost) || this.insecureHosts.has(realmHost);
-      if (realmUrl.protocol !== "http:" || !trusted) {
-        throw new RegistryError("RegistryInsecure", `${loc.domain} names a token realm that is not https (${realmUrl.protocol}//${realmHost}); mark the registry insecure to allow it`, {
-          registry: loc.domain,
-          repository: loc.path
-        });
-      }
-    }
-    return {
-      realm,
-      service: challenge?.params.service,
-      scopes,
-      credential,
-      tls: endpoint.tls,
-      registry: loc.domain,
-      repository: loc.path
-    };
-  }
-  /** The Authorization header for a request to `loc` needing `scopes`, or undefined (anonymous). */
-  async authorization(loc, endpoint, scopes) {
-    const challenge = endpoint.challenge;
-    if (!challenge) return void 0;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic") {
-      if (credential?.username === void 0 || credential.password === void 0) return void 0;
-      return basicAuthorization(credential.username, credential.password);
-    }
-    if (challenge.scheme !== "bearer") return void 0;
-    if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
-    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
-  }
-  /**
-   * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
-   * scope on insufficient_scope, or a challenge the ping did not show), fetches a token once more
-   * and retries once when the body can be replayed.
-   */
-  async call(loc, req) {
-    const endpoint = await this.endpoint(loc);
-    let scopes = [`repository:${loc.path}:${req.actions ?? "pull"}`, ...req.extraScopes ?? []];
-    const build = (authorization2) => ({
-      url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
-      method: req.method,
-      kind: req.kind,
-      headers: { ...req.headers ?? {}, ...authorization2 ? { authorization: authorization2 } : {} },
-      body: req.body,
-      tls: endpoint.tls,
-      registry: loc.domain,
-      repository: loc.path,
-      stream: req.stream,
-      followRedirects: req.followRedirects,
-      maxBodyBytes: req.maxBodyBytes
-    });
-    const authorization = await this.authorization(loc, endpoint, scopes);
-    const res = await this.transport.send(build(authorization));
-    if (res.status !== 401) return res;
-    const replayable = isReplayable(req.body);
-    const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
-    if (!replayable || !challenge) return res;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
-    if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
-      const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
-      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
-        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
-      }
-      if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
-      scopes = [...scopes, ...grown];
-    }
-    endpoint.challenge = challenge;
-    const retryAuth = await this.authorization(loc, endpoint, scopes);
-    if (retryAuth === void 0 || retryAuth === authorization) return res;
-    return this.transport.send(build(retryAuth));
-  }
-  // ---------------------------------------------------------------- manifests
-  /** HEAD a tag or digest (once per run); falls back to GET when the digest header is missing. */
-  head(loc, target) {
-    const key = `${loc.host}|${loc.path}|${target}|${loc.insecure ? 1 : 0}`;
-    return this.once(this.heads, key, async () => {
-      const res = await this.call(loc, { method: "HEAD", kind: "manifestHead", path: `/v2/${loc.path}/manifests/${target}`, headers: { accept: MANIFEST_ACCEPT } });
-      if (res.status === 404) {
-        return this.fail(loc, await this.manifestRequest(loc, target), target);
-      }
-      if (res.status === 405 || res.status === 501) {
-        const m2 = await this.manifestAt(loc, target);
-        return { digest: m2.digest, mediaType: m2.mediaType };
-      }
-      if (res.status !== 200) return this.fail(loc, res, target);
-      const mediaType = baseMediaType(headerValue(res.headers, "content-type"));
-      if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
-      const digest = headerValue(res.headers, "docker-content-digest");
-      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
-        if (mediaType) return { digest, mediaType };
-        const m2 = await this.manifest(loc, digest);
-        return { digest, mediaType: m2.mediaType };
-      }
-      const m = await this.manifestAt(loc, target);
-      return { digest: m.digest, mediaType: m.mediaType };
-    });
-  }
-  manifestRequest(loc, target) {
-    return this.call(loc, {
-      method: "GET",
-      kind: "manifestGet",
-      path: `/v2/${loc.path}/manifests/${target}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      maxBodyBytes: 8 * 1024 * 1024
-    });
-  }
-  fail(loc, res, target) {
-    const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
-    throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
-  }
-  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
-  manifestAt(loc, target) {
-    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
-  }
-  /** GET by tag: verified against the digest the registry claims. */
-  async manifestByTag(loc, tag) {
-    const res = await this.manifestRequest(loc, tag);
-    if (res.status !== 200) this.fail(loc, res, tag);
-    const claimed = headerValue(res.headers, "docker-content-digest");
-    const parsed = parseManifest(res.body, headerValue(res.headers, "content-type"), claimed, { registry: loc.domain, repository: loc.path, reference: tag });
-    this.remember(loc, parsed);
-    return parsed;
-  }
-  /** GET by digest, cached (content-addressed), verified against the digest asked for. */
-  manifest(loc, digest) {
-    const key = `${loc.host}|${loc.path}|${digest}`;
-    const hit = this.manifests.get(key);
-    if (hit) return hit;
-    const p = (async () => {
-      const res = await this.manifestRequest(loc, digest);
-      if (res.status !== 200) this.fail(loc, res, digest);
-      return parseManifest(res.body, headerValue(res.headers, "content-type"), digest, { registry: loc.domain, repository: loc.path, reference: digest });
-    })();
-    this.cacheManifest(key, p);
-    return p;
-  }
-  remember(loc, parsed) {
-    this.cacheManifest(`${loc.host}|${loc.path}|${parsed.digest}`, Promise.resolve(parsed));
-  }
-  cacheManifest(key, p) {
-    p.catch(() => this.manifests.delete(key));
-    if (this.manifests.size >= MANIFEST_CACHE_MAX) {
-      const oldest = this.manifests.keys().next().value;
-      if (oldest !== void 0) this.manifests.delete(oldest);
-    }
-    this.manifests.set(key, p);
-  }
-  // ---------------------------------------------------------------- inspect
-  async describeImage(loc, m) {
-    const config = m.config;
-    if (!config) throw new RegistryError("RegistryProtocol", `${m.digest} is not an image manifest`, { registry: loc.domain, repository: loc.path });
-    const blob = await this.blob(loc, config);
-    let json;
-    try {
-      json = JSON.parse(blob.toString("utf8"));
-    } catch {
-      throw new RegistryError("RegistryProtocol", `config blob ${config.digest} of ${loc.domain}/${loc.path} is not valid JSON`, { registry: loc.domain, repository: loc.path });
-    }
-    const c = json.config ?? {};
-    const str2 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-    const list = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : void 0;
-    const keys = (v) => v && typeof v === "object" ? Object.keys(v).sort() : void 0;
-    const layers = (m.layers ?? []).map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
-    const distinct = new Map(layers.map((l) => [l.digest, l.size]));
-    const labels = c.Labels && typeof c.Labels === "object" ? c.Labels : void 0;
-    return {
-      digest: m.digest,
-      mediaType: m.mediaType,
-      created: str2(json.created),
-      author: str2(json.author),
-      architecture: str2(json.architecture),
-      os: str2(json.os),
-      variant: str2(json.variant),
-      entrypoint: list(c.Entrypoint),
-      cmd: list(c.Cmd),
-      env: list(c.Env),
-      workingDir: str2(c.WorkingDir),
-      user: str2(c.User),
-      exposedPorts: keys(c.ExposedPorts),
-      labels,
-      volumes: keys(c.Volumes),
-      layers,
-      configDigest: config.digest,
-      size: blob.length + [...distinct.values()].reduce((a, b) => a + b, 0)
-    };
-  }
-  /** GET a (small) blob, following redirects without credentials, verified against its digest. */
-  async blob(loc, d) {
-    const res = await this.call(loc, { method: "GET", kind: "blobGet", path: `/v2/${loc.path}/blobs/${d.digest}`, followRedirects: true, maxBodyBytes: 32 * 1024 * 1024 });
-    if (res.status !== 200) throw responseError(res, { registry: loc.domain, repository: loc.path, subject: `blob ${d.digest}` });
-    const actual = sha256Digest(res.body);
-    if (d.digest.startsWith("sha256:") && actual !== d.digest) {
-      throw new RegistryError("RegistryProtocol", `content integrity error: blob ${d.digest} of ${loc.domain}/${loc.path} hashes to ${actual}`, {
-        registry: loc.domain,
-        repository: loc.path
-      });
-    }
-    return res.body;
+    return this.endpoints.endpoint(loc);
   }
   // ---------------------------------------------------------------- tags
   async fetchTags(loc) {
@@ -62732,29 +65361,16 @@ var RegistryClient = class {
     }
     return tags;
   }
-  // ---------------------------------------------------------------- helpers
-  /** Identical lookups share one promise while the map is kept; failures are not remembered. */
-  once(map, key, fn) {
-    let p = map.get(key);
-    if (!p) {
-      p = fn();
-      map.set(key, p);
-      p.catch(() => {
-        if (map.get(key) === p) map.delete(key);
-      });
-    }
-    return p;
-  }
 };
 function createRegistryClient(options = {}) {
   return new RegistryClient(options);
 }
 
 // src/config/repo-settings.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 
 // src/config/action-inputs.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 var ACTION_MODES = ["pull-request", "commit", "dry-run"];
 var ACTION_GROUPS = ["all", "tag"];
 var DEFAULT_COMMIT_AUTHOR = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>";
@@ -62896,8 +65512,9 @@ var DEFAULT_REPO_SETTINGS = deepFreeze2({
   maxBulkImport: 50,
   limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
   registries: { insecure: [], mirrors: [] },
-  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0 },
-  pollInterval: 5 * MINUTE
+  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0, provider: void 0, apiUrl: void 0 },
+  pollInterval: 5 * MINUTE,
+  targets: []
 });
 var SETTING_FIELDS = Object.freeze([
   { key: "include", type: "list of globs", default: "(all files)", description: "Repo-relative picomatch globs of manifest files to scan." },
@@ -62915,6 +65532,9 @@ var SETTING_FIELDS = Object.freeze([
   { key: "git.authorName", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: "Author name of commits Tagstream makes." },
   { key: "git.authorEmail", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: "Author email of commits Tagstream makes." },
   { key: "git.branch", type: "string", default: "(checked-out branch)", description: "Branch Tagstream commits to." },
+  { key: "git.provider", type: "`github`, `gitlab` or `gitea`", default: "(from the remote host)", description: "Git host API for pull-request mode (`gitea` also serves Forgejo and Codeberg); inferred for github.com, gitlab.com, codeberg.org and gitea.com." },
+  { key: "git.apiUrl", type: "URL", default: "(provider default)", description: "Base URL of the Git host API for self-hosted instances, e.g. `https://gitlab.example.com/api/v4`." },
+  { key: "targets", type: "list of {files, from, set}", default: "(none)", description: "Update targets by JSONPath: in files matching the glob `files`, set each JSONPath of `set` to a FIELD (reference, name, tag, digest, tag-digest) of the stream tag `from` (`[NAMESPACE/]STREAM:TAG`). Filters compare `@.member` with literals; no script runs." },
   { key: "pollInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: "How often the daemon checks for due imports and repository changes (at least `10s`)." }
 ]);
 var SETTINGS_DOC = [
@@ -62928,8 +65548,8 @@ async function loadRepoSettings(workspace) {
   return parseRepoSettings(bytes.toString("utf8"), REPO_SETTINGS_FILE);
 }
 function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
-  const lineCounter = new import_yaml9.LineCounter();
-  const doc = (0, import_yaml9.parseDocument)(text.replace(/^\uFEFF/, ""), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new import_yaml10.LineCounter();
+  const doc = (0, import_yaml10.parseDocument)(text.replace(/^\uFEFF/, ""), { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems = [];
   const at = (node) => {
     const offset = node?.range?.[0];
@@ -62943,8 +65563,8 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
   }
   if (problems.length > 0) throw settingsError(file, problems);
   const root = doc.contents;
-  if (root === null || (0, import_yaml9.isScalar)(root) && (root.value === null || root.value === "")) return DEFAULT_REPO_SETTINGS;
-  if (!(0, import_yaml9.isMap)(root)) throw settingsError(file, [{ message: "expected a mapping of settings", location: at(root) }]);
+  if (root === null || (0, import_yaml10.isScalar)(root) && (root.value === null || root.value === "")) return DEFAULT_REPO_SETTINGS;
+  if (!(0, import_yaml10.isMap)(root)) throw settingsError(file, [{ message: "expected a mapping of settings", location: at(root) }]);
   const r = new Reader(problems, at);
   const d = DEFAULT_REPO_SETTINGS;
   r.checkKeys(root, "");
@@ -62968,9 +65588,12 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
     git: r.group(root, "git", (m) => ({
       authorName: r.string(m, "authorName", nonEmpty, "git.") ?? d.git.authorName,
       authorEmail: r.string(m, "authorEmail", checkEmail, "git.") ?? d.git.authorEmail,
-      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch
+      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch,
+      provider: r.string(m, "provider", checkProvider, "git.") ?? d.git.provider,
+      apiUrl: r.string(m, "apiUrl", checkHttpUrl, "git.") ?? d.git.apiUrl
     })) ?? d.git,
-    pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval
+    pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval,
+    targets: r.targets(root) ?? d.targets
   };
   if (problems.length > 0) throw settingsError(file, problems);
   return deepFreeze2(settings);
@@ -62978,9 +65601,9 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
 function settingsError(file, problems) {
   const first = problems[0];
   if (problems.length === 1) return new TagstreamError("Config", `invalid ${file}: ${first.message}`, { location: first.location });
-  const lines = problems.map((p) => `  - ${p.message} (${formatLocation(p.location)})`);
+  const lines2 = problems.map((p) => `  - ${p.message} (${formatLocation(p.location)})`);
   return new TagstreamError("Config", `invalid ${file}: ${problems.length} problems:
-${lines.join("\n")}`, { location: first.location });
+${lines2.join("\n")}`, { location: first.location });
 }
 var Reader = class {
   constructor(problems, at) {
@@ -62999,7 +65622,7 @@ var Reader = class {
       SETTING_FIELDS.filter((f) => f.key.startsWith(prefix)).map((f) => f.key.slice(prefix.length).split(".")[0])
     );
     for (const pair of map.items) {
-      const key = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
       if (!allowed.has(key)) {
         const known = [...allowed].sort().join(", ");
         this.fail(pair.key, `${prefix}${key}: unknown setting; known keys${prefix ? ` in ${prefix.slice(0, -1)}` : ""} are ${known}`);
@@ -63008,20 +65631,20 @@ var Reader = class {
   }
   node(map, key) {
     const n = map.get(key, true);
-    if (n === void 0 || (0, import_yaml9.isScalar)(n) && n.value === null) return void 0;
+    if (n === void 0 || (0, import_yaml10.isScalar)(n) && n.value === null) return void 0;
     return n;
   }
   string(map, key, check, prefix = "") {
     const n = this.node(map, key);
     if (n === void 0) return void 0;
-    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "string") return this.fail(n, `${prefix}${key}: expected a string`);
+    if (!(0, import_yaml10.isScalar)(n) || typeof n.value !== "string") return this.fail(n, `${prefix}${key}: expected a string`);
     const problem = check(n.value);
     return problem === void 0 ? n.value : this.fail(n, `${prefix}${key}: ${problem}`);
   }
   integer(map, key, min, prefix = "") {
     const n = this.node(map, key);
     if (n === void 0) return void 0;
-    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "number" || !Number.isInteger(n.value)) {
+    if (!(0, import_yaml10.isScalar)(n) || typeof n.value !== "number" || !Number.isInteger(n.value)) {
       return this.fail(n, `${prefix}${key}: expected an integer`);
     }
     return n.value >= min ? n.value : this.fail(n, `${prefix}${key}: expected an integer >= ${min}, got ${n.value}`);
@@ -63029,7 +65652,7 @@ var Reader = class {
   duration(map, key, floorMs) {
     const n = this.node(map, key);
     if (n === void 0) return void 0;
-    const ms = (0, import_yaml9.isScalar)(n) && typeof n.value === "string" ? parseDuration(n.value) : void 0;
+    const ms = (0, import_yaml10.isScalar)(n) && typeof n.value === "string" ? parseDuration(n.value) : void 0;
     if (ms === void 0) return this.fail(n, `${key}: expected a duration such as "90s", "15m" or "1h30m"`);
     if (ms < floorMs) return this.fail(n, `${key}: must be at least ${formatDuration(floorMs)}, got ${String(n.value)}`);
     return ms;
@@ -63037,11 +65660,11 @@ var Reader = class {
   stringList(map, key, check, prefix = "") {
     const n = this.node(map, key);
     if (n === void 0) return void 0;
-    if (!(0, import_yaml9.isSeq)(n)) return this.fail(n, `${prefix}${key}: expected a list`);
+    if (!(0, import_yaml10.isSeq)(n)) return this.fail(n, `${prefix}${key}: expected a list`);
     const out = [];
     n.items.forEach((item, i) => {
       const node = item;
-      if (!(0, import_yaml9.isScalar)(node) || typeof node.value !== "string") {
+      if (!(0, import_yaml10.isScalar)(node) || typeof node.value !== "string") {
         this.fail(node, `${prefix}${key}[${i}]: expected a string`);
         return;
       }
@@ -63057,24 +65680,24 @@ var Reader = class {
   group(map, key, read) {
     const n = this.node(map, key);
     if (n === void 0) return void 0;
-    if (!(0, import_yaml9.isMap)(n)) return this.fail(n, `${key}: expected a mapping`);
+    if (!(0, import_yaml10.isMap)(n)) return this.fail(n, `${key}: expected a mapping`);
     this.checkKeys(n, `${key}.`);
     return read(n);
   }
   mirrors(map) {
     const n = this.node(map, "mirrors");
     if (n === void 0) return void 0;
-    if (!(0, import_yaml9.isSeq)(n)) return this.fail(n, "registries.mirrors: expected a list");
+    if (!(0, import_yaml10.isSeq)(n)) return this.fail(n, "registries.mirrors: expected a list");
     const out = [];
     n.items.forEach((item, i) => {
       const node = item;
       const path = `registries.mirrors[${i}]`;
-      if (!(0, import_yaml9.isMap)(node)) {
+      if (!(0, import_yaml10.isMap)(node)) {
         this.fail(node, `${path}: expected a mapping with "source" and "mirror"`);
         return;
       }
       for (const pair of node.items) {
-        const k = (0, import_yaml9.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+        const k = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
         if (k !== "source" && k !== "mirror") this.fail(pair.key, `${path}.${k}: unknown setting; known keys are mirror, source`);
       }
       const source = this.requiredString(node, "source", path);
@@ -63083,10 +65706,69 @@ var Reader = class {
     });
     return out;
   }
+  /** `targets:` rules; every JSONPath is checked against the allowed subset here, located. */
+  targets(map) {
+    const n = this.node(map, "targets");
+    if (n === void 0) return void 0;
+    if (!(0, import_yaml10.isSeq)(n)) return this.fail(n, "targets: expected a list of {files, from, set}");
+    const out = [];
+    n.items.forEach((item, i) => {
+      const node = item;
+      const path = `targets[${i}]`;
+      if (!(0, import_yaml10.isMap)(node)) {
+        this.fail(node, `${path}: expected a mapping with "files", "from" and "set"`);
+        return;
+      }
+      for (const pair of node.items) {
+        const k = (0, import_yaml10.isScalar)(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (k !== "files" && k !== "from" && k !== "set") this.fail(pair.key, `${path}.${k}: unknown setting; known keys are files, from, set`);
+      }
+      const files = this.string(node, "files", (g) => g.trim() === "" ? "expected a non-empty glob" : g.startsWith("/") ? 'globs are relative to the repository root; remove the leading "/"' : void 0, `${path}.`);
+      if (files === void 0 && this.node(node, "files") === void 0) this.fail(node, `${path}.files: Required value`);
+      const fromText = this.string(node, "from", nonEmpty, `${path}.`);
+      if (fromText === void 0 && this.node(node, "from") === void 0) this.fail(node, `${path}.from: Required value`);
+      const from = fromText === void 0 ? void 0 : parseTargetRef(fromText, { allowField: false });
+      if (from && !from.ok) this.fail(this.node(node, "from"), `${path}.from: ${from.message}`);
+      const set = this.node(node, "set");
+      const sets = [];
+      if (set === void 0) this.fail(node, `${path}.set: Required value (a mapping of JSONPath to FIELD)`);
+      else if (!(0, import_yaml10.isMap)(set) || set.items.length === 0) this.fail(set, `${path}.set: expected a mapping of JSONPath to FIELD, e.g. "$.image.tag": tag`);
+      else {
+        for (const pair of set.items) {
+          const keyNode = pair.key;
+          const jsonPath = (0, import_yaml10.isScalar)(keyNode) ? keyNode.value : void 0;
+          if (typeof jsonPath !== "string") {
+            this.fail(keyNode, `${path}.set: expected JSONPath keys`);
+            continue;
+          }
+          const location = this.at(keyNode);
+          const problem = checkJsonPath(jsonPath);
+          if (problem) {
+            const quoted = (0, import_yaml10.isScalar)(keyNode) && (keyNode.type === "QUOTE_DOUBLE" || keyNode.type === "QUOTE_SINGLE") ? 1 : 0;
+            const col = location.col === void 0 ? void 0 : location.col + quoted + problem.offset;
+            this.problems.push({ message: `${path}.set["${jsonPath}"]: refused JSONPath: ${problem.message}`, location: { ...location, ...col === void 0 ? {} : { col } } });
+            continue;
+          }
+          const v = pair.value;
+          const field = (0, import_yaml10.isScalar)(v) && typeof v.value === "string" ? v.value : void 0;
+          if (field === void 0 || !isTargetField(field)) {
+            this.fail(v ?? keyNode, `${path}.set["${jsonPath}"]: expected a FIELD: ${TARGET_FIELDS.join(", ")}`);
+            continue;
+          }
+          sets.push({ path: jsonPath, field, location });
+        }
+      }
+      if (files !== void 0 && from?.ok && sets.length > 0) {
+        const { namespace, stream, tag } = from.ref;
+        out.push({ files, from: { namespace, stream, tag }, set: sets, location: this.at(node) });
+      }
+    });
+    return out;
+  }
   requiredString(map, key, path) {
     const n = this.node(map, key);
     if (n === void 0) return this.fail(map, `${path}.${key}: Required value`);
-    if (!(0, import_yaml9.isScalar)(n) || typeof n.value !== "string" || n.value === "") return this.fail(n, `${path}.${key}: expected a non-empty string`);
+    if (!(0, import_yaml10.isScalar)(n) || typeof n.value !== "string" || n.value === "") return this.fail(n, `${path}.${key}: expected a non-empty string`);
     const problem = checkRepositoryPrefix(n.value);
     return problem === void 0 ? n.value : this.fail(n, `${path}.${key}: ${problem}`);
   }
@@ -63101,6 +65783,12 @@ function checkEmail(v) {
 }
 function checkBranch(v) {
   return isValidBranchName(v) ? void 0 : `expected a git branch name, got "${v}"`;
+}
+function checkProvider(v) {
+  return ["github", "gitlab", "gitea"].includes(v) ? void 0 : `expected github, gitlab or gitea, got "${v}"`;
+}
+function checkHttpUrl(v) {
+  return /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v) ? void 0 : `expected an http(s) URL without credentials, got "${v}"`;
 }
 function checkRepositoryPrefix(v) {
   const [host, ...rest] = v.split("/");
@@ -63146,13 +65834,14 @@ function diagnosticLocation(d) {
 var EMPTY_CHANGE_SET = Object.freeze({
   moves: [],
   workloads: [],
+  targets: [],
   held: [],
   failures: [],
   diagnostics: [],
   files: []
 });
 
-// src/planning/render-pr.ts
+// src/render/render-pr.ts
 var PR_MARKER = "<!-- tagstream:pull-request -->";
 var BASE_TRAILER = "Tagstream-Base";
 var CLOSED_TRAILER = "Tagstream-Closed";
@@ -63160,6 +65849,7 @@ var MAX_BODY = 6e4;
 var MAX_ROWS = 300;
 var MAX_TRAILERS = 4e4;
 var TRUNCATED_TRAILER = "Tagstream-Truncated";
+var BLOB_PATH = { github: "blob", gitlab: "-/blob", gitea: "src/branch" };
 function cell(text) {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -63181,7 +65871,7 @@ function fileLink(w, options) {
   if (!options.links || !options.branch) return code(label);
   const anchor = w.line === void 0 ? "" : `#L${w.line}`;
   const path = w.file.split("/").map(encodeURIComponent).join("/");
-  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/blob/${encodeURIComponent(options.branch)}/${path}${anchor}`;
+  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/${BLOB_PATH[options.links.host ?? "github"]}/${encodeURIComponent(options.branch)}/${path}${anchor}`;
   return `[${cell(label)}](${url})`;
 }
 function workloadsOf(cs, m) {
@@ -63190,40 +65880,50 @@ function workloadsOf(cs, m) {
 }
 function renderMoveTable(cs) {
   if (cs.moves.length === 0) return [];
-  const lines = ["| Tag | Digest | Image created | Workloads |", "|---|---|---|---|"];
+  const lines2 = ["| Tag | Digest | Image created | Workloads |", "|---|---|---|---|"];
   for (const m of cs.moves.slice(0, MAX_ROWS)) {
     const workloads = workloadsOf(cs, m);
-    const names = [...new Set(workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`))];
-    lines.push(`| ${code(tagKey(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : "\u2014"} | ${names.length ? cell(names.join(", ")) : "\u2014"} |`);
+    const names = [.../* @__PURE__ */ new Set([...workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`), ...cs.targets.filter((t) => t.trigger === tagKey(m)).map((t) => t.file)])];
+    lines2.push(`| ${code(tagKey(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : "\u2014"} | ${names.length ? cell(names.join(", ")) : "\u2014"} |`);
   }
-  if (cs.moves.length > MAX_ROWS) lines.push("", `\u2026and ${cs.moves.length - MAX_ROWS} more tags (see the trailers below).`);
-  return lines;
+  if (cs.moves.length > MAX_ROWS) lines2.push("", `\u2026and ${cs.moves.length - MAX_ROWS} more tags (see the trailers below).`);
+  return lines2;
 }
 function renderWorkloadTable(cs, options) {
   if (cs.workloads.length === 0) return [];
-  const lines = ["| Workload | Container | Field | Tag |", "|---|---|---|---|"];
+  const lines2 = ["| Workload | Container | Field | Tag |", "|---|---|---|---|"];
   for (const w of cs.workloads.slice(0, MAX_ROWS)) {
-    lines.push(`| ${cell(`${w.kind} ${w.namespace}/${w.name}`)} (${fileLink(w, options)}) | ${code(w.container)} | ${code(w.field)} | ${code(w.trigger)} |`);
+    lines2.push(`| ${cell(`${w.kind} ${w.namespace}/${w.name}`)} (${fileLink(w, options)}) | ${code(w.container)} | ${code(w.field)} | ${code(w.trigger)} |`);
   }
-  if (cs.workloads.length > MAX_ROWS) lines.push("", `\u2026and ${cs.workloads.length - MAX_ROWS} more workload fields.`);
-  return lines;
+  if (cs.workloads.length > MAX_ROWS) lines2.push("", `\u2026and ${cs.workloads.length - MAX_ROWS} more workload fields.`);
+  return lines2;
+}
+function renderTargetTable(cs, options) {
+  if (cs.targets.length === 0) return [];
+  const lines2 = ["| File | Field | Old \u2192 new | Tag |", "|---|---|---|---|"];
+  for (const t of cs.targets.slice(0, MAX_ROWS)) {
+    const field = t.value === "reference" ? t.field : `${t.field} (${t.value})`;
+    lines2.push(`| ${fileLink(t, options)} | ${code(field)} | ${t.from ? code(t.from) : "_empty_"} \u2192 ${code(t.to)} | ${code(t.trigger)} |`);
+  }
+  if (cs.targets.length > MAX_ROWS) lines2.push("", `\u2026and ${cs.targets.length - MAX_ROWS} more target fields.`);
+  return lines2;
 }
 function renderHeldAndFailures(cs) {
-  const lines = [];
+  const lines2 = [];
   if (cs.held.length > 0) {
-    lines.push("**Held** (not proposed again):", "");
+    lines2.push("**Held** (not proposed again):", "");
     for (const h of cs.held) {
       const why = h.reason === "pull-request-closed" ? `proposed in ${h.heldBy}, closed without merging` : `reverted by ${h.heldBy}`;
-      lines.push(`- ${code(tagKey(h))} ${code(shortDigest(h.image))}: ${cell(why)}`);
+      lines2.push(`- ${code(tagKey(h))} ${code(shortDigest(h.image))}: ${cell(why)}`);
     }
-    lines.push("");
+    lines2.push("");
   }
   if (cs.failures.length > 0) {
-    lines.push("**Failed** (left unchanged):", "");
-    for (const f of cs.failures) lines.push(`- ${code(tagKey(f))}: ${cell(f.message)}`);
-    lines.push("");
+    lines2.push("**Failed** (left unchanged):", "");
+    for (const f of cs.failures) lines2.push(`- ${code(tagKey(f))}: ${cell(f.message)}`);
+    lines2.push("");
   }
-  return lines;
+  return lines2;
 }
 function generatedTitle(cs, base) {
   const moves = cs.moves;
@@ -63260,7 +65960,7 @@ function renderPullRequest(cs, options) {
     n > 0 ? `Tagstream found ${n} image stream tag${n === 1 ? "" : "s"} pointing at new images and proposes pinning ${n === 1 ? "it" : "them"} on ${code(options.base)}.` : `Tagstream proposes updating workload images on ${code(options.base)}.`,
     ""
   ];
-  const sections = [renderMoveTable(cs), renderWorkloadTable(cs, options), renderHeldAndFailures(cs)];
+  const sections = [renderMoveTable(cs), renderWorkloadTable(cs, options), renderTargetTable(cs, options), renderHeldAndFailures(cs)];
   const trailers = ["---", "", "Merge to apply; close without merging and these digests will not be proposed again for their tags.", "", "```", ...moveTrailers(cs.moves), `${BASE_TRAILER}: ${options.base}`, "```"];
   const body = [...head];
   let size = head.join("\n").length + trailers.join("\n").length;
@@ -63296,46 +65996,50 @@ ${CLOSED_TRAILER}: ${reason.replace(/\s+/g, " ")}
 `;
 }
 
-// src/planning/render-summary.ts
+// src/render/render-summary.ts
 function commitLink(sha, links2) {
   if (!links2) return code(sha.slice(0, 12));
   return `[${code(sha.slice(0, 12))}](${links2.serverUrl.replace(/\/+$/, "")}/${links2.repository}/commit/${sha})`;
 }
 function outcome(input) {
-  const lines = [];
-  if (input.mode === "dry-run") lines.push("Dry run: nothing was written.");
+  const lines2 = [];
+  if (input.mode === "dry-run") lines2.push("Dry run: nothing was written.");
   if (input.mode === "commit") {
-    if (input.commit) lines.push(`Committed ${commitLink(input.commit, input.links)}${input.pushed ? ` and pushed to ${code(input.base)}` : " (not pushed)"}.`);
-    else lines.push("Nothing to commit.");
+    if (input.commit) lines2.push(`Committed ${commitLink(input.commit, input.links)}${input.pushed ? ` and pushed to ${code(input.base)}` : " (not pushed)"}.`);
+    else lines2.push("Nothing to commit.");
   }
   for (const pr of input.pullRequests ?? []) {
-    lines.push(`- Pull request [#${pr.number}](${pr.url}) ${pr.action} (branch ${code(pr.branch)})`);
+    lines2.push(`- Pull request [#${pr.number}](${pr.url}) ${pr.action} (branch ${code(pr.branch)})`);
   }
-  return lines;
+  return lines2;
 }
 function renderSummary(input) {
   const cs = input.changeSet;
   const n = cs.moves.length;
-  const lines = [`### Tagstream (${input.mode}) on ${code(input.base)}`, ""];
-  lines.push(n === 0 && cs.workloads.length === 0 ? "No image stream tag moved." : `${n} tag move${n === 1 ? "" : "s"}, ${cs.workloads.length} workload field${cs.workloads.length === 1 ? "" : "s"}, ${cs.files.length} file${cs.files.length === 1 ? "" : "s"}.`, "");
+  const lines2 = [`### Tagstream (${input.mode}) on ${code(input.base)}`, ""];
+  const t = cs.targets.length;
+  lines2.push(
+    n === 0 && cs.workloads.length === 0 && t === 0 ? "No image stream tag moved." : `${n} tag move${n === 1 ? "" : "s"}, ${cs.workloads.length} workload field${cs.workloads.length === 1 ? "" : "s"}, ${t > 0 ? `${t} target field${t === 1 ? "" : "s"}, ` : ""}${cs.files.length} file${cs.files.length === 1 ? "" : "s"}.`,
+    ""
+  );
   const done = outcome(input);
-  if (done.length > 0) lines.push(...done, "");
+  if (done.length > 0) lines2.push(...done, "");
   const table = renderMoveTable(cs);
-  if (table.length > 0) lines.push(...table, "");
-  lines.push(...renderHeldAndFailures(cs));
+  if (table.length > 0) lines2.push(...table, "");
+  lines2.push(...renderHeldAndFailures(cs));
   const problems = cs.diagnostics;
   if (problems.length > 0) {
-    lines.push("**Diagnostics**", "", "| Severity | Where | Message |", "|---|---|---|");
+    lines2.push("**Diagnostics**", "", "| Severity | Where | Message |", "|---|---|---|");
     for (const d of problems) {
       const where = diagnosticLocation(d) ?? d.object ?? "";
-      lines.push(`| ${d.severity} | ${where ? code(where) : "\u2014"} | ${cell(d.message)} |`);
+      lines2.push(`| ${d.severity} | ${where ? code(where) : "\u2014"} | ${cell(d.message)} |`);
     }
-    lines.push("");
+    lines2.push("");
   }
-  return lines.join("\n");
+  return lines2.join("\n");
 }
 
-// src/action/pull-request-branches.ts
+// src/planning/pull-request-branches.ts
 function moveKey(m) {
   return `${m.stream}:${m.tag}`;
 }
@@ -63363,6 +66067,7 @@ function sliceChangeSet(cs, keys) {
   return {
     moves: cs.moves.filter((m) => wanted.has(moveKey(m))),
     workloads,
+    targets: cs.targets.filter((t) => wanted.has(t.trigger)),
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,
@@ -63370,7 +66075,7 @@ function sliceChangeSet(cs, keys) {
   };
 }
 
-// src/action/pull-request-mode.ts
+// src/app/pull-request-mode.ts
 function closedPullRequestHolds(pulls, repository, prefix) {
   const holds = /* @__PURE__ */ new Map();
   for (const pr of [...pulls].sort((a, b) => a.number - b.number)) {
@@ -63395,6 +66100,14 @@ function sameMoves(pr, cs, base) {
   const want = cs.moves.map((m) => `${moveKey(m)} ${m.to.image || m.to.reference}`).sort();
   const have = t.moves.map((m) => `${moveKey(m)} ${m.to}`).sort();
   return want.length === have.length && want.every((w, i) => w === have[i]);
+}
+async function closedRequestHolds(changeRequests, base, branchPrefix) {
+  const closed = await changeRequests.listPullRequests({ state: "closed", base, headPrefix: branchPrefix });
+  return closedPullRequestHolds(closed, changeRequests.repository, branchPrefix);
+}
+async function proposeChanges(deps, options, planCtx) {
+  const holds = await closedRequestHolds(deps.changeRequests, options.base, options.branchPrefix);
+  return runPullRequestMode(deps, options, planCtx, holds);
 }
 async function runPullRequestMode(deps, options, planCtx, holds) {
   const { changeRequests: gh, log } = deps;
@@ -63635,6 +66348,7 @@ function planJson(cs) {
   return JSON.stringify({
     moves: cs.moves,
     workloads: cs.workloads,
+    targets: cs.targets,
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,
@@ -63686,36 +66400,30 @@ async function runMode(deps, inputs) {
     return { base, changeSet: r.changeSet, exitCode: r.exitCode, commit: r.commit, pushed: r.pushed };
   }
   const gh = deps.changeRequests(inputs);
-  const holdsFrom = async () => {
-    if (!gh) return /* @__PURE__ */ new Map();
-    const closed = await gh.listPullRequests({ state: "closed", base });
-    return closedPullRequestHolds(closed, gh.repository, inputs.branchPrefix);
-  };
+  const holdsFrom = async () => gh ? closedRequestHolds(gh, base, inputs.branchPrefix) : /* @__PURE__ */ new Map();
   if (inputs.mode === "dry-run") {
-    let holds2 = /* @__PURE__ */ new Map();
+    let holds = /* @__PURE__ */ new Map();
     try {
-      holds2 = await holdsFrom();
+      holds = await holdsFrom();
     } catch (e) {
       runner.annotate("warning", `closed pull requests not checked: ${errorMessage(e)}`);
     }
-    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds2 });
+    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds });
     return { base, changeSet: r.changeSet, exitCode: r.exitCode };
   }
   if (!gh) throw new UsageError("pull-request mode needs GITHUB_REPOSITORY and GITHUB_API_URL (set by the runner)");
   if (!inputs.token) throw new UsageError('input "token": pull-request mode needs a token with contents: write and pull-requests: write');
-  const holds = await holdsFrom();
-  const result = await runPullRequestMode(
+  const result = await proposeChanges(
     {
       reconcile: deps.reconcile,
       // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
       // was, so a later step's `git push` cannot publish a proposal to the base branch.
-      checkout: (index2) => deps.cloneBase(inputs, base, index2),
+      checkout: (index3) => deps.cloneBase(inputs, base, index3),
       changeRequests: gh,
       log: runner.log()
     },
     { base, branchPrefix: inputs.branchPrefix, group: inputs.group, titleTemplate: inputs.prTitle, labels: inputs.prLabels, author, credentials, links: links(env) },
-    ctx,
-    holds
+    ctx
   );
   return { base, changeSet: result.changeSet, exitCode: result.exitCode, commit: result.commit, pullRequests: result.pullRequests };
 }
@@ -63743,10 +66451,7 @@ function report(deps, inputs, outcome2) {
 }
 
 // src/action/main.ts
-function originUrl(gitConfig) {
-  const section = /^\[remote "origin"\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(gitConfig)?.[1] ?? "";
-  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
-}
+var originUrl = (gitConfig) => remoteUrlFromConfig(gitConfig);
 async function main(reconcile2, options = {}) {
   const env = options.env ?? process.env;
   const runner = new WorkflowRunner({

@@ -11,13 +11,14 @@ import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMod
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { deepEqual } from '../domain/stream-edit.js';
-import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
-import type { Inventory, ObjectSite } from '../manifests/inventory-model.js';
+import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
+import type { Inventory, ObjectSite } from '../inventory/inventory-model.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
-import { diagnosticOf, plain, planWrites } from './plan-writes.js';
+import { diagnosticOf, plain, planWrites } from './materialize.js';
+import { readTargetSources } from './target-sources.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 
@@ -146,13 +147,16 @@ export async function planReconcile(
       return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back] as const;
     }),
   );
-  const writes = planWrites({ inventory, streams: stored, settings, blocked });
+  const targetSources = await readTargetSources(ctx.workspace, settings);
+  for (const p of targetSources.problems) diagnostics.push(diagnosticOf(p));
+  const writes = planWrites({ inventory, streams: stored, settings, blocked, targets: targetSources });
   diagnostics.push(...writes.diagnostics);
-  const { files, workloads: workloadChanges } = writes;
+  const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));
   const changeSet: ChangeSet = {
     moves,
     workloads: workloadChanges.filter((w) => changedFiles.has(w.file)),
+    targets,
     held,
     failures,
     diagnostics,

@@ -8,7 +8,7 @@ import { TagstreamError } from '../errors.js';
 import type { ChangeSet } from '../domain/change-set.js';
 import { renderCommitMessage } from '../planning/commit-message.js';
 import { computeHolds, type Hold } from '../planning/revert-holds.js';
-import type { InventoryOptions } from '../manifests/inventory.js';
+import type { InventoryOptions } from '../inventory/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import { planReconcile } from './reconcile-plan.js';
 import { hasUnpushedTagstreamCommit, localCommits, replayCommits } from './replay-commits.js';

@@ -7,6 +7,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAM
 import { formatLocation, TagstreamError, type SourceLocation } from '../errors.js';
 import { validateNamespace } from '../domain/names.js';
 import type { Workspace } from '../ports/workspace.js';
+import { checkJsonPath } from '../targets/jsonpath-check.js';
+import { isTargetField, parseTargetRef, TARGET_FIELDS } from '../targets/target-ref.js';
+import type { TargetRule, TargetRuleSet } from '../targets/target-rule.js';
 import { isValidBranchName } from './action-inputs.js';
 import { formatDuration, parseDuration } from './duration.js';
 
@@ -52,9 +55,15 @@ export interface RepoSettings {
     readonly authorEmail: string;
     /** Branch to commit to; undefined = the checked-out branch. */
     readonly branch: string | undefined;
+    /** Git host API for pull/merge requests; undefined = inferred from the remote's host. */
+    readonly provider: 'github' | 'gitlab' | 'gitea' | undefined;
+    /** Base URL of that API; undefined = the provider's default for the remote's host. */
+    readonly apiUrl: string | undefined;
   };
   /** How often the daemon looks for work, in milliseconds (floor 10 seconds). */
   readonly pollInterval: number;
+  /** JSONPath update-target rules (files that carry no `$imagestream` markers). */
+  readonly targets: readonly TargetRule[];
 }
 
 const MINUTE = 60_000;
@@ -73,8 +82,9 @@ export const DEFAULT_REPO_SETTINGS: RepoSettings = deepFreeze({
   maxBulkImport: 50,
   limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
   registries: { insecure: [], mirrors: [] },
-  git: { authorName: 'Tagstream', authorEmail: 'tagstream@localhost', branch: undefined },
+  git: { authorName: 'Tagstream', authorEmail: 'tagstream@localhost', branch: undefined, provider: undefined, apiUrl: undefined },
   pollInterval: 5 * MINUTE,
+  targets: [],
 });
 
 export interface SettingField {
@@ -102,6 +112,9 @@ export const SETTING_FIELDS: readonly SettingField[] = Object.freeze([
   { key: 'git.authorName', type: 'string', default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: 'Author name of commits Tagstream makes.' },
   { key: 'git.authorEmail', type: 'string', default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: 'Author email of commits Tagstream makes.' },
   { key: 'git.branch', type: 'string', default: '(checked-out branch)', description: 'Branch Tagstream commits to.' },
+  { key: 'git.provider', type: '`github`, `gitlab` or `gitea`', default: '(from the remote host)', description: 'Git host API for pull-request mode (`gitea` also serves Forgejo and Codeberg); inferred for github.com, gitlab.com, codeberg.org and gitea.com.' },
+  { key: 'git.apiUrl', type: 'URL', default: '(provider default)', description: 'Base URL of the Git host API for self-hosted instances, e.g. `https://gitlab.example.com/api/v4`.' },
+  { key: 'targets', type: 'list of {files, from, set}', default: '(none)', description: 'Update targets by JSONPath: in files matching the glob `files`, set each JSONPath of `set` to a FIELD (reference, name, tag, digest, tag-digest) of the stream tag `from` (`[NAMESPACE/]STREAM:TAG`). Filters compare `@.member` with literals; no script runs.' },
   { key: 'pollInterval', type: 'duration', default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: 'How often the daemon checks for due imports and repository changes (at least `10s`).' },
 ]);
 
@@ -166,8 +179,11 @@ export function parseRepoSettings(text: string, file: string = REPO_SETTINGS_FIL
       authorName: r.string(m, 'authorName', nonEmpty, 'git.') ?? d.git.authorName,
       authorEmail: r.string(m, 'authorEmail', checkEmail, 'git.') ?? d.git.authorEmail,
       branch: r.string(m, 'branch', checkBranch, 'git.') ?? d.git.branch,
+      provider: (r.string(m, 'provider', checkProvider, 'git.') as RepoSettings['git']['provider']) ?? d.git.provider,
+      apiUrl: r.string(m, 'apiUrl', checkHttpUrl, 'git.') ?? d.git.apiUrl,
     })) ?? d.git,
     pollInterval: r.duration(root, 'pollInterval', MIN_POLL_INTERVAL) ?? d.pollInterval,
+    targets: r.targets(root) ?? d.targets,
   };
   if (problems.length > 0) throw settingsError(file, problems);
   return deepFreeze(settings);
@@ -190,8 +206,8 @@ type Check = (value: string) => string | undefined;
 /** Collects problems while reading typed values out of YAML maps. */
 class Reader {
   constructor(
-    private readonly problems: Problem[],
-    private readonly at: (node: Node | null | undefined) => SourceLocation,
+    readonly problems: Problem[],
+    readonly at: (node: Node | null | undefined) => SourceLocation,
   ) {}
 
   private fail(node: Node | null | undefined, message: string): undefined {
@@ -298,6 +314,66 @@ class Reader {
     return out;
   }
 
+  /** `targets:` rules; every JSONPath is checked against the allowed subset here, located. */
+  targets(map: YAMLMap): TargetRule[] | undefined {
+    const n = this.node(map, 'targets');
+    if (n === undefined) return undefined;
+    if (!isSeq(n)) return this.fail(n, 'targets: expected a list of {files, from, set}');
+    const out: TargetRule[] = [];
+    n.items.forEach((item, i) => {
+      const node = item as Node;
+      const path = `targets[${i}]`;
+      if (!isMap(node)) {
+        this.fail(node, `${path}: expected a mapping with "files", "from" and "set"`);
+        return;
+      }
+      for (const pair of node.items) {
+        const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (k !== 'files' && k !== 'from' && k !== 'set') this.fail(pair.key as Node, `${path}.${k}: unknown setting; known keys are files, from, set`);
+      }
+      const files = this.string(node, 'files', (g) => (g.trim() === '' ? 'expected a non-empty glob' : g.startsWith('/') ? 'globs are relative to the repository root; remove the leading "/"' : undefined), `${path}.`);
+      if (files === undefined && this.node(node, 'files') === undefined) this.fail(node, `${path}.files: Required value`);
+      const fromText = this.string(node, 'from', nonEmpty, `${path}.`);
+      if (fromText === undefined && this.node(node, 'from') === undefined) this.fail(node, `${path}.from: Required value`);
+      const from = fromText === undefined ? undefined : parseTargetRef(fromText, { allowField: false });
+      if (from && !from.ok) this.fail(this.node(node, 'from'), `${path}.from: ${from.message}`);
+      const set = this.node(node, 'set');
+      const sets: TargetRuleSet[] = [];
+      if (set === undefined) this.fail(node, `${path}.set: Required value (a mapping of JSONPath to FIELD)`);
+      else if (!isMap(set) || set.items.length === 0) this.fail(set, `${path}.set: expected a mapping of JSONPath to FIELD, e.g. "$.image.tag": tag`);
+      else {
+        for (const pair of set.items) {
+          const keyNode = pair.key as Node;
+          const jsonPath = isScalar(keyNode) ? keyNode.value : undefined;
+          if (typeof jsonPath !== 'string') {
+            this.fail(keyNode, `${path}.set: expected JSONPath keys`);
+            continue;
+          }
+          const location = this.at(keyNode);
+          const problem = checkJsonPath(jsonPath);
+          if (problem) {
+            const quoted = isScalar(keyNode) && (keyNode.type === 'QUOTE_DOUBLE' || keyNode.type === 'QUOTE_SINGLE') ? 1 : 0;
+            const col = location.col === undefined ? undefined : location.col + quoted + problem.offset;
+            this.problems.push({ message: `${path}.set["${jsonPath}"]: refused JSONPath: ${problem.message}`, location: { ...location, ...(col === undefined ? {} : { col }) } });
+            continue;
+          }
+          const v = pair.value as Node | null;
+          const field = isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
+          if (field === undefined || !isTargetField(field)) {
+            this.fail(v ?? keyNode, `${path}.set["${jsonPath}"]: expected a FIELD: ${TARGET_FIELDS.join(', ')}`);
+            continue;
+          }
+          sets.push({ path: jsonPath, field, location });
+        }
+      }
+      if (files !== undefined && from?.ok && sets.length > 0) {
+        const { namespace, stream, tag } = from.ref;
+        out.push({ files, from: { namespace, stream, tag }, set: sets, location: this.at(node) });
+      }
+    });
+    return out;
+  }
+
   private requiredString(map: YAMLMap, key: string, path: string): string | undefined {
     const n = this.node(map, key);
     if (n === undefined) return this.fail(map, `${path}.${key}: Required value`);
@@ -320,6 +396,14 @@ function checkEmail(v: string): string | undefined {
 
 function checkBranch(v: string): string | undefined {
   return isValidBranchName(v) ? undefined : `expected a git branch name, got "${v}"`;
+}
+
+function checkProvider(v: string): string | undefined {
+  return ['github', 'gitlab', 'gitea'].includes(v) ? undefined : `expected github, gitlab or gitea, got "${v}"`;
+}
+
+function checkHttpUrl(v: string): string | undefined {
+  return /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v) ? undefined : `expected an http(s) URL without credentials, got "${v}"`;
 }
 
 function checkRepositoryPrefix(v: string): string | undefined {

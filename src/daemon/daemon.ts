@@ -8,7 +8,7 @@ import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-c
 import type { DaemonSettings } from '../config/daemon-settings.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import type { InventoryOptions } from '../manifests/inventory.js';
+import type { InventoryOptions } from '../inventory/inventory.js';
 import type { Clock } from '../ports/clock.js';
 import type { GitPort, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
@@ -290,6 +290,7 @@ export class Daemon {
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
         held: cs.held.map((h) => `${h.stream}:${h.tag}`),
+        targets: cs.targets.map((t) => `${t.file}:${t.line} ${t.field} <- ${t.trigger}`),
         commit: result.commit,
         pushed: result.pushed,
         durationMs: finished - started,

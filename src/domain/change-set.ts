@@ -46,6 +46,28 @@ export interface WorkloadChange {
   readonly trigger: string;
 }
 
+/** Where a target was declared: a YAML line comment, a Dockerfile comment, a `.tagstream.yaml` rule. */
+export type TargetKind = 'marker' | 'dockerfile' | 'rule';
+
+/**
+ * One image field outside a pod spec that follows a stream tag: a marked scalar, a Dockerfile FROM,
+ * or a node a `.tagstream.yaml` JSONPath rule selects.
+ */
+export interface TargetChange {
+  readonly file: string;
+  readonly line: number;
+  readonly col?: number | undefined;
+  readonly kind: TargetKind;
+  /** Dotted path of the scalar (`image.tag`), `FROM` for Dockerfiles. */
+  readonly field: string;
+  /** What of the stream tag is written: reference, name, tag, digest or tag-digest. */
+  readonly value: string;
+  readonly from: string;
+  readonly to: string;
+  /** `namespace/stream:tag` that drove the change. */
+  readonly trigger: string;
+}
+
 /** A tag whose newest digest was reverted in Git and is still what the registry serves. */
 export interface HeldTag {
   readonly stream: string;
@@ -89,6 +111,8 @@ export interface FileChange {
 export interface ChangeSet {
   readonly moves: readonly TagMove[];
   readonly workloads: readonly WorkloadChange[];
+  /** Update targets outside pod specs (markers, Dockerfiles, JSONPath rules). */
+  readonly targets: readonly TargetChange[];
   readonly held: readonly HeldTag[];
   readonly failures: readonly TagFailure[];
   readonly diagnostics: readonly Diagnostic[];
@@ -98,6 +122,7 @@ export interface ChangeSet {
 export const EMPTY_CHANGE_SET: ChangeSet = Object.freeze({
   moves: [],
   workloads: [],
+  targets: [],
   held: [],
   failures: [],
   diagnostics: [],

@@ -54,14 +54,50 @@ export function supportsAnnotationTriggers(kind: string): kind is AnnotationTrig
   return (ANNOTATION_TRIGGER_KINDS as readonly string[]).includes(kind);
 }
 
-/** Path of the pod spec inside an object of `kind`, or undefined for kinds without one. */
-export function podSpecPath(kind: string): readonly string[] | undefined {
-  return Object.hasOwn(POD_SPEC_PATHS, kind) ? POD_SPEC_PATHS[kind] : undefined;
+/**
+ * Where other kinds (CRDs) keep a pod template, probed in this order: Argo Rollouts, Knative
+ * Services, OpenKruise CloneSets and most operators use `spec.template.spec`; CronJob-like kinds
+ * `spec.jobTemplate.spec.template.spec`. OpenShift itself knows none of them (README).
+ */
+const PROBED_POD_SPEC_PATHS: readonly (readonly string[])[] = [TEMPLATE_SPEC, ['spec', 'jobTemplate', 'spec', 'template', 'spec']];
+
+/**
+ * A custom resource: its apiVersion names a DNS-style group (`argoproj.io/v1alpha1`,
+ * `serving.knative.dev/v1`), unlike core kinds (`v1`, `apps/v1`, `batch/v1`) and OpenShift's own.
+ */
+function isCustomResource(object: unknown): boolean {
+  const apiVersion = valueAt(object, ['apiVersion']);
+  if (typeof apiVersion !== 'string' || !apiVersion.includes('/')) return false;
+  const group = apiVersion.slice(0, apiVersion.indexOf('/'));
+  return group.includes('.') && !group.endsWith('.openshift.io') && !group.endsWith('.k8s.io');
+}
+
+/** True for the Kubernetes/OpenShift kinds whose pod spec place is fixed by the table above. */
+export function isKnownPodKind(kind: string): boolean {
+  return Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+
+/**
+ * Path of the pod spec inside an object of `kind`, or undefined for kinds without one. For kinds
+ * outside the table, `object` is probed for a pod template with a `containers` list.
+ */
+export function podSpecPath(kind: string, object?: unknown): readonly string[] | undefined {
+  if (Object.hasOwn(POD_SPEC_PATHS, kind)) return POD_SPEC_PATHS[kind];
+  if (!isCustomResource(object)) return undefined;
+  return PROBED_POD_SPEC_PATHS.find((p) => Array.isArray(valueAt(object, [...p, 'containers'])));
 }
 
 /** The pod spec path written the way fieldPaths spell it (`spec.template.spec`). */
-export function podSpecFieldPath(kind: string): string | undefined {
-  return podSpecPath(kind)?.join('.');
+export function podSpecFieldPath(kind: string, object?: unknown): string | undefined {
+  return podSpecPath(kind, object)?.join('.');
+}
+
+/**
+ * True when Tagstream evaluates the trigger annotation on this object: the kinds above, and any
+ * other kind (a CRD) whose object has a pod template.
+ */
+export function evaluatesAnnotationTriggers(kind: string, object: unknown): boolean {
+  return supportsAnnotationTriggers(kind) || (!isKnownPodKind(kind) && podSpecPath(kind, object) !== undefined);
 }
 
 /**
@@ -104,7 +140,7 @@ export function valueAt(root: unknown, path: ObjectPath): unknown {
 
 /** Containers of one list (`containers` or `initContainers`) of the object's pod spec. */
 export function containerList(object: unknown, kind: string, list: ContainerList): ContainerSlot[] {
-  const spec = podSpecPath(kind);
+  const spec = podSpecPath(kind, object);
   if (!spec) return [];
   const items = valueAt(object, [...spec, list]);
   if (!Array.isArray(items)) return [];

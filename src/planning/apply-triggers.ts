@@ -6,7 +6,7 @@
 import { ManifestError, type SourceLocation, type TagstreamError } from '../errors.js';
 import { findContainer, noSuchContainerMessage, parseFieldPath } from '../domain/field-path.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream, type TagEvent } from '../domain/image-stream.js';
-import { allContainers, podSpecFieldPath, supportsAnnotationTriggers, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
+import { allContainers, evaluatesAnnotationTriggers, podSpecFieldPath, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, splitStreamTag, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
 
 /** What a workload entry must offer (WorkloadEntry of the inventory satisfies it). */
@@ -152,8 +152,8 @@ const EMPTY_PLAN: TriggerPlan = Object.freeze({ changes: [], errors: [], skipped
  * error that blocks every trigger of the object; else set the field when it differs.
  */
 export function applyTriggers(workload: TriggerWorkload, streams: StreamIndex, opts: ApplyTriggersOptions = {}): TriggerPlan {
-  const specPath = podSpecFieldPath(workload.kind);
-  if (!specPath || !supportsAnnotationTriggers(workload.kind)) return EMPTY_PLAN;
+  const specPath = podSpecFieldPath(workload.kind, workload.object);
+  if (!specPath || !evaluatesAnnotationTriggers(workload.kind, workload.object)) return EMPTY_PLAN;
   const raw = triggerAnnotationOf(workload);
   if (raw === undefined) return EMPTY_PLAN;
   const location = opts.annotationLocation ?? workload.site?.location ?? { file: '<unknown>' };

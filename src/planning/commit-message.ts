@@ -6,6 +6,7 @@ import type { ChangeSet, TagMove } from '../domain/change-set.js';
 
 export const MOVE_TRAILER = 'Tagstream-Move';
 export const WORKLOAD_TRAILER = 'Tagstream-Workload';
+export const TARGET_TRAILER = 'Tagstream-Target';
 
 /** `sha256:0123456789ab` — enough to recognise a digest in a summary line. */
 export function shortDigest(image: string): string {
@@ -34,8 +35,8 @@ function summary(cs: ChangeSet): string {
     const shown = names.slice(0, 2).join(', ');
     return `tagstream: move ${moves.length} image stream tags (${shown}${names.length > 2 ? ', …' : ''})`;
   }
-  const n = cs.workloads.length;
-  return `tagstream: update ${n} workload image${n === 1 ? '' : 's'} from image streams`;
+  const n = cs.workloads.length + cs.targets.length;
+  return `tagstream: update ${n} image field${n === 1 ? '' : 's'} from image streams`;
 }
 
 /** Summary line, a body listing each tag move and workload change, and machine-readable trailers. */
@@ -53,13 +54,19 @@ export function renderCommitMessage(cs: ChangeSet): string {
     }
     lines.push('');
   }
-  const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path)).map((f) => f.path);
+  if (cs.targets.length > 0) {
+    lines.push('Targets:');
+    for (const t of cs.targets) lines.push(`- ${t.file}:${t.line} ${t.field} (${t.value}) ${t.from || '(empty)'} -> ${t.to} <- ${t.trigger}`);
+    lines.push('');
+  }
+  const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path) && !cs.targets.some((t) => t.file === f.path)).map((f) => f.path);
   if (otherFiles.length > 0) {
     lines.push(`Image stream files: ${otherFiles.join(', ')}`);
     lines.push('');
   }
   for (const m of cs.moves) lines.push(`${MOVE_TRAILER}: ${moveTrailerValue(m)}`);
   for (const w of cs.workloads) lines.push(`${WORKLOAD_TRAILER}: ${w.kind}/${w.namespace}/${w.name} ${w.container} ${w.trigger}`);
+  for (const t of cs.targets) lines.push(`${TARGET_TRAILER}: ${t.file}:${t.line} ${t.field} ${t.value} ${t.trigger}`);
   return lines.join('\n') + '\n';
 }
 

@@ -10,7 +10,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
 import type { Log } from '../../ports/log.js';
-import { backoffMs, parseRetryAfter } from './retry-after.js';
+import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-policy.js';
 
 /** What a request is, for the counters (`stats()`). */
 export type RequestKind =
@@ -251,7 +251,7 @@ export class Transport {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(headerValue(res.headers, 'retry-after'), Date.now());
+        const wait = serverRequestedWait(headerLookup(res.headers as Record<string, string | string[] | undefined>), Date.now());
         if (wait !== undefined && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTagstreamError, type TagstreamError } from '../../../src/errors.js';
 import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
-import { DEFAULT_SOURCE_LIMITS } from '../../../src/manifests/source-file.js';
+import { DEFAULT_SOURCE_LIMITS } from '../../../src/edit/source-file.js';
 import {
   DEFAULT_REPO_SETTINGS,
   loadRepoSettings,
@@ -67,6 +67,7 @@ describe('loadRepoSettings', () => {
       registries: { insecure: ['127.0.0.1:5000'], mirrors: [{ source: 'docker.io/library', mirror: 'mirror.example.com/library' }] },
       git: { authorName: 'Bot', authorEmail: 'bot@example.com', branch: 'release/1.0' },
       pollInterval: 30_000,
+      targets: [],
     });
     expect(Object.isFrozen(s)).toBe(true);
     expect(Object.isFrozen(s.include)).toBe(true);
@@ -128,7 +129,7 @@ describe('parseRepoSettings errors name the key, the place and the expectation',
     expect(e.message).toBe(
       [
         'invalid .tagstream.yaml: 3 problems:',
-        '  - nope: unknown setting; known keys are defaultNamespace, exclude, git, imageStreamPath, include, limits, localRegistry, maxBulkImport, platform, pollInterval, registries, scheduledImportInterval (.tagstream.yaml:3:1)',
+        '  - nope: unknown setting; known keys are defaultNamespace, exclude, git, imageStreamPath, include, limits, localRegistry, maxBulkImport, platform, pollInterval, registries, scheduledImportInterval, targets (.tagstream.yaml:3:1)',
         '  - platform: expected os/arch[/variant] such as "linux/amd64", got "x" (.tagstream.yaml:1:11)',
         '  - maxBulkImport: expected an integer >= 1, got -1 (.tagstream.yaml:2:16)',
       ].join('\n') + ' (.tagstream.yaml:3:1)',
@@ -155,5 +156,44 @@ describe('SETTINGS_DOC', () => {
     // ... and the table shows the real defaults.
     expect(SETTINGS_DOC).toContain('| `scheduledImportInterval` | duration | `15m` |');
     expect(SETTINGS_DOC).toContain('| `pollInterval` | duration | `5m` |');
+  });
+});
+
+describe('targets rules', () => {
+  const parse = async (text: string) => (await import('../../../src/config/repo-settings.js')).parseRepoSettings(text);
+  it('reads files, from and set with the location of each path', async () => {
+    const s = await parse(['targets:', '  - files: "config/*.json"', '    from: shop/web:1', '    set:', '      "$.image.ref": reference', "      \"$.deploy[?(@.name=='web')].digest\": digest", ''].join('\n'));
+    expect(s.targets).toEqual([
+      {
+        files: 'config/*.json',
+        from: { namespace: 'shop', stream: 'web', tag: '1' },
+        set: [
+          { path: '$.image.ref', field: 'reference', location: { file: '.tagstream.yaml', line: 5, col: 7 } },
+          { path: "$.deploy[?(@.name=='web')].digest", field: 'digest', location: { file: '.tagstream.yaml', line: 6, col: 7 } },
+        ],
+        location: { file: '.tagstream.yaml', line: 2, col: 5 },
+      },
+    ]);
+  });
+
+  it.each([
+    ['"$.constructor": reference', 5, 10, 'refused JSONPath: the member "constructor" is not allowed'],
+    ['"$..[?(@.__proto__)]": reference', 5, 16, 'refused JSONPath: the member "__proto__" is not allowed'],
+    ['"$.a[?(@.x.toString())]": reference', 5, 26, 'refused JSONPath: function calls are not allowed'],
+    ['"$.a[(@.length-1)]": reference', 5, 12, 'refused JSONPath: script expressions'],
+    ['"$.image": sha', 5, 18, 'expected a FIELD: reference, name, tag, digest, tag-digest'],
+  ])('%s is refused at .tagstream.yaml:line:col', async (entry, line, col, message) => {
+    const text = ['targets:', '  - files: "*.json"', '    from: web:1', '    set:', `      ${entry}`, ''].join('\n');
+    const err = await parse(text).then(
+      () => undefined,
+      (e: unknown) => e as { message: string; location: unknown },
+    );
+    expect(err?.message).toContain(message);
+    expect(err?.message).toContain(`.tagstream.yaml:${line}:${col}`);
+  });
+
+  it('from takes no FIELD; files, from and set are required', async () => {
+    await expect(parse('targets:\n  - files: "*.json"\n    from: web:1:tag\n    set: {"$.a": tag}\n')).rejects.toThrow(/targets\[0\]\.from: "web:1:tag": expected \[NAMESPACE\/\]STREAM:TAG/);
+    await expect(parse('targets:\n  - from: web:1\n')).rejects.toThrow(/targets\[0\]\.files: Required value[\s\S]*targets\[0\]\.set: Required value/);
   });
 });
