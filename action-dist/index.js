@@ -6640,10 +6640,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6657,7 +6657,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6681,7 +6681,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6697,7 +6697,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6788,7 +6788,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6802,13 +6802,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -6851,18 +6851,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6916,8 +6916,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap6 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6929,7 +6929,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6940,8 +6940,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6958,7 +6958,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7138,7 +7138,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -7155,24 +7155,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7355,25 +7355,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8183,14 +8183,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9357,18 +9357,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9521,15 +9521,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9723,13 +9723,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -24127,8 +24127,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
-    function splitAndAssert(line, sep3, expected) {
-      const split = line.trim().split(sep3);
+    function splitAndAssert(line, sep4, expected) {
+      const split = line.trim().split(sep4);
       if (split.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
@@ -56360,8 +56360,22 @@ function parseRaw(s, original) {
   }
   return { domain, path, tag: m[2] ?? null, digest };
 }
+function redactReference(input) {
+  let at = -1;
+  for (let i = input.indexOf("@"); i !== -1; i = input.indexOf("@", i + 1)) if (input.includes("/", i + 1)) at = i;
+  if (at === -1) return input;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0] ?? "";
+  return `${scheme}***@${input.slice(at + 1)}`;
+}
+function assertNoCredentials(input) {
+  const redacted = redactReference(input);
+  if (redacted !== input) {
+    throw invalid(`invalid reference format: "${redacted}" contains credentials (user:password@); an image reference must not, put them in the registry credentials (Docker config) instead`);
+  }
+}
 function parseImageReference(input) {
   if (input === "") throw invalid("invalid reference format: empty image reference");
+  assertNoCredentials(input);
   if (ANCHORED_IDENTIFIER_RE.test(input)) {
     throw invalid(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
   }
@@ -56592,13 +56606,13 @@ function formatOpenShiftReference(ref) {
 var FROM_FORMS = "must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>";
 function parseFromReference(stream, tagName, from) {
   const namespace = from.namespace || stream.namespace;
-  const sep3 = from.kind === "ImageStreamImage" ? "@" : ":";
-  const parts = from.name.split(sep3);
+  const sep4 = from.kind === "ImageStreamImage" ? "@" : ":";
+  const parts = from.name.split(sep4);
   if (parts.length === 1 && parts[0] !== "") return { namespace, stream: stream.name, tagOrId: from.name };
   const [name = "", tagOrId = ""] = parts;
   if (parts.length === 2 && name !== "") {
     if (tagOrId !== "") return { namespace, stream: name, tagOrId };
-    if (sep3 === ":") return { namespace, stream: name, tagOrId: "latest" };
+    if (sep4 === ":") return { namespace, stream: name, tagOrId: "latest" };
   }
   throw new TagstreamError("Invalid", `spec.tags[${tagName}].from.name: Invalid value: "${from.name}": ${FROM_FORMS}`);
 }
@@ -58811,21 +58825,21 @@ function insertFlow(ctx, coll, key, value, index3) {
     const k = ctx.format === "json" ? JSON.stringify(key) : renderKey(key);
     return `${k}${multiLine ? ": " : pairSep}${v}`;
   };
-  const sep3 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
+  const sep4 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
   if (n === 0) {
     const inner = multiLine ? `${layout.eol}${itemIndent}${member(itemIndent)}${layout.eol}${lineIndent(text, open)}` : member("");
     return [{ start: open + 1, end: close, text: inner }];
   }
-  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep3 }];
+  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep4 }];
   const after = itemSpan(coll, n - 1)[1];
-  return [{ start: after, end: after, text: sep3 + member(itemIndent) }];
+  return [{ start: after, end: after, text: sep4 + member(itemIndent) }];
 }
 function pairSeparator(text, pair) {
   const keyEnd = pair.key?.range?.[1];
   const valueStart = pair.value?.range?.[0];
   if (keyEnd === void 0 || valueStart === void 0) return ": ";
-  const sep3 = text.slice(keyEnd, valueStart);
-  return /^\s*:\s*$/.test(sep3) && !sep3.includes("\n") ? sep3 : ": ";
+  const sep4 = text.slice(keyEnd, valueStart);
+  return /^\s*:\s*$/.test(sep4) && !sep4.includes("\n") ? sep4 : ": ";
 }
 function insertBlock(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
@@ -62180,7 +62194,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     diagnostics,
     files
   };
-  return { changeSet, inventory };
+  return { changeSet, inventory, tagsAttempted: requests.length };
 }
 async function withImageCreated(ctx, moves, insecure) {
   const created = /* @__PURE__ */ new Map();
@@ -62416,9 +62430,14 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   const git5 = ctx.git;
   const push2 = options.push;
   const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push2?.remote) : void 0;
-  const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
+  let tagsAttempted = 0;
+  const plan = async () => {
+    const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
+    tagsAttempted = planned.tagsAttempted;
+    return planned.changeSet;
+  };
   let changeSet = await plan();
-  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   if (options.commit && !git5) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
   const write = async (files) => {
     if (git5 && files.length > 0) await journalWriting(git5, files, options.commit !== void 0);
@@ -62427,7 +62446,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   await write(changeSet.files);
   if (!options.commit || !git5) {
     if (git5 && changeSet.files.length > 0) await journalDone(git5);
-    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const commitOptions = options.commit;
   const commitPlan = async (cs) => {
@@ -62443,7 +62462,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   };
   const remoteHead = push2 ? await git5.remoteHeadOid({ remote: push2.remote, branch: push2.branch }) : void 0;
   const unpushed = push2 !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
-  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   const local = push2 ? await localCommits(git5, remoteHead) : [];
   let commit;
   try {
@@ -62455,7 +62474,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   }
   if (!push2) {
     await journalDone(git5);
-    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const result = await git5.pushWithRetry({
     remote: push2.remote,
@@ -62475,7 +62494,8 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     changeSet,
     commit: result.outcome === "pushed" ? commit : void 0,
     pushed: result.outcome === "pushed",
-    exitCode: exitCodeOf(changeSet)
+    exitCode: exitCodeOf(changeSet),
+    tagsAttempted
   };
 }
 
@@ -62515,6 +62535,32 @@ function directoryWorkspace(root, options = {}) {
     }
     await Promise.all(subdirs);
   }
+  let realRoot;
+  const contained = async (path) => {
+    const abs = resolve6(path);
+    realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
+    const rootReal = await realRoot;
+    let probe = abs;
+    let real;
+    while (real === void 0) {
+      try {
+        real = await fs.realpath(probe);
+      } catch (e) {
+        const parent = nodePath.dirname(probe);
+        if (e.code !== "ENOENT" || parent === probe) throw e;
+        if ((await fs.lstat(probe).catch(() => void 0))?.isSymbolicLink()) {
+          throw new TagstreamError("Usage", `${path}: refusing to read or write through ${nodePath.relative(absRoot, probe).split(nodePath.sep).join("/")}, a symbolic link whose target does not exist`);
+        }
+        probe = parent;
+      }
+    }
+    const back = nodePath.relative(rootReal, real);
+    if (back.startsWith("..") || nodePath.isAbsolute(back)) {
+      const via = nodePath.relative(absRoot, probe).split(nodePath.sep).join("/") || ".";
+      throw new TagstreamError("Usage", `${path}: refusing to read or write outside the repository: ${via} is a symbolic link that resolves outside ${absRoot}`);
+    }
+    return abs;
+  };
   return {
     root: absRoot,
     async listFiles() {
@@ -62523,21 +62569,27 @@ function directoryWorkspace(root, options = {}) {
       return out.sort();
     },
     async readFile(path) {
-      return fs.readFile(resolve6(path));
+      return fs.readFile(await contained(path));
     },
     async exists(path) {
       try {
-        await fs.access(resolve6(path));
+        resolve6(path);
+      } catch {
+        return false;
+      }
+      const abs = await contained(path);
+      try {
+        await fs.access(abs);
         return true;
       } catch {
         return false;
       }
     },
     async size(path) {
-      return (await fs.stat(resolve6(path))).size;
+      return (await fs.stat(await contained(path))).size;
     },
     async writeFile(path, data) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
       let mode;
@@ -62557,7 +62609,7 @@ function directoryWorkspace(root, options = {}) {
       }
     },
     async removeTemporaries(path) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const prefix = `.${nodePath.basename(target)}.`;
       const names = await fs.readdir(nodePath.dirname(target)).catch(() => []);
       const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
@@ -62566,7 +62618,7 @@ function directoryWorkspace(root, options = {}) {
       return stale.map((n) => folder === "." ? n : `${folder}/${n}`);
     },
     async removeFile(path) {
-      await fs.rm(resolve6(path), { force: true });
+      await fs.rm(await contained(path), { force: true });
     }
   };
 }

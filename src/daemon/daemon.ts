@@ -74,9 +74,10 @@ export class Daemon {
   private registry: DaemonRegistry | undefined;
   private registryKey: string | undefined;
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
-  /** Request counts of registry clients replaced after a settings change. */
   private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
+  /** The last reconcile failed every tag: skipping an unchanged branch is then no success either. */
+  private lastRunAllFailed = false;
   /** --branch, else the branch the working copy has checked out (known after the first run starts). */
   private followedBranch: string | undefined;
   private lastScheduledAt: number | undefined;
@@ -235,7 +236,7 @@ export class Daemon {
       const unchanged = synced.head === this.lastReconciledHead && batch.importNow.length === 0 && batch.reasons.every((r) => HINT_ONLY_REASONS.has(r));
       if (unchanged && batch.hints.length === 0) {
         log.debug('branch unchanged; nothing to do', { head: synced.head });
-        this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
+        if (!this.lastRunAllFailed) this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
         return;
       }
       if (signal.aborted) throw signal.reason;
@@ -248,7 +249,7 @@ export class Daemon {
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
         if (unchanged) {
-          this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
+          if (!this.lastRunAllFailed) this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
           return;
         }
       }
@@ -273,7 +274,10 @@ export class Daemon {
       this.metrics.recordImports('failed', cs.failures.length);
       if (result.pushed && result.commit !== undefined) this.metrics.commitsPushed += 1;
       const finished = clock.now().getTime();
-      this.metrics.recordRun(result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      // Every tag failed (a registry down, credentials gone): not a success, whatever else happened.
+      const allFailed = cs.failures.length > 0 && cs.failures.length >= (result.tagsAttempted ?? 0);
+      this.lastRunAllFailed = allFailed;
+      this.metrics.recordRun(allFailed ? 'failure' : result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
       for (const h of cs.held) {
         log.info('tag held', {
           tag: `${h.stream}:${h.tag}`,

@@ -231,6 +231,35 @@ describe('Daemon', () => {
     expect(runs).toMatchObject({ failure: 2, success: 1 });
   });
 
+  it('a run where every tag failed is a failure and leaves the last-success time alone', async () => {
+    const failures = [
+      { stream: 'shop/app', tag: 'latest', reason: 'InternalError', message: 'registry unreachable' },
+      { stream: 'shop/app', tag: 'v2', reason: 'InternalError', message: 'registry unreachable' },
+    ];
+    let attempted = 3;
+    const t = setup({ reconcile: async () => ({ changeSet: { ...EMPTY_CHANGE_SET, failures: failures.slice(0, attempted === 3 ? 1 : 2) }, pushed: false, exitCode: 1, tagsAttempted: attempted }) });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    const lastSuccess = async () => parsePrometheusText(await t.daemon.metricsText()).get('tagstream_last_success_timestamp_seconds')?.samples[0]?.value;
+    const first = await lastSuccess();
+    expect(first).toBeGreaterThan(0); // one of three tags failed: partial, a success
+    attempted = 2;
+    t.advance(60_000);
+    t.daemon.tick();
+    await advance(100);
+    await t.daemon.idle();
+    const runs = Object.fromEntries(parsePrometheusText(await t.daemon.metricsText()).get('tagstream_runs_total')?.samples.map((s) => [s.labels['result'], s.value]) ?? []);
+    expect(runs).toMatchObject({ partial: 1, failure: 1 });
+    expect(await lastSuccess()).toBe(first);
+    // Nothing changed since: the skipped run is no success either.
+    t.advance(60_000);
+    t.daemon.tick();
+    await advance(100);
+    await t.daemon.idle();
+    expect(await lastSuccess()).toBe(first);
+  });
+
   it('stop after the grace period abandons the run before it pushes', async () => {
     let release: () => void = () => {};
     const t = setup({
