@@ -64239,6 +64239,10 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
+function quotaReserve(limit) {
+  return Math.max(2, Math.floor((limit ?? 0) / 10));
+}
+var MAX_STATS_HOSTS = 20;
 function emptyStats() {
   return {
     requests: 0,
@@ -64253,7 +64257,9 @@ function emptyStats() {
     blobMount: 0,
     tagsList: 0,
     retries: 0,
-    byStatus: {}
+    byStatus: {},
+    byHost: {},
+    rateLimits: {}
   };
 }
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
@@ -64374,6 +64380,7 @@ var Transport = class {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req) {
+    this.checkQuota(req);
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -64452,12 +64459,13 @@ var Transport = class {
         });
       } catch (e) {
         release();
-        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.countStatus(url.host, "network");
         this.options.log.debug("registry request failed", { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.countStatus(url.host, String(status));
+      this.noteRateLimit(url.host, data.headers);
       this.options.log.debug("registry request", { method, url: logUrl(url), status });
       const location = headerValue(data.headers, "location");
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
@@ -64498,6 +64506,33 @@ var Transport = class {
       }
     }
   }
+  countStatus(host, status) {
+    this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
+    const key = host in this.stats.byHost || Object.keys(this.stats.byHost).length < MAX_STATS_HOSTS ? host : "other";
+    const counts = this.stats.byHost[key] ??= {};
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  /**
+   * Back off before a pull quota runs out rather than after a 429: once a registry reported that
+   * no more than QUOTA_RESERVE of its window's pulls are left, manifest GETs to it (what Docker Hub
+   * counts) fail fast as rate limited and retryable; HEADs (free) still go out and refresh the count.
+   */
+  checkQuota(req) {
+    if (req.kind !== "manifestGet") return;
+    const quota = this.stats.rateLimits[req.url.host];
+    if (quota === void 0) return;
+    const reserve = quotaReserve(quota.limit);
+    if (quota.remaining > reserve) return;
+    throw new RegistryError(
+      "RegistryRateLimited",
+      `pull quota of ${req.url.host} nearly used: ${quota.remaining}${quota.limit === void 0 ? "" : ` of ${quota.limit}`} left in the window; keeping a reserve of ${reserve}, retrying later`,
+      { registry: req.registry, repository: req.repository, status: 429, retryable: true }
+    );
+  }
+  noteRateLimit(host, headers) {
+    const quota = parseRateLimit(headers);
+    if (quota !== void 0 && (host in this.stats.rateLimits || Object.keys(this.stats.rateLimits).length < MAX_STATS_HOSTS)) this.stats.rateLimits[host] = quota;
+  }
   count(kind) {
     this.stats.requests++;
     this.stats[kind]++;
@@ -64516,6 +64551,14 @@ async function readLimited(body, max, url) {
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+function parseRateLimit(headers) {
+  const num = (name) => {
+    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? "");
+    return m === null ? void 0 : Number(m[1]);
+  };
+  const remaining = num("ratelimit-remaining");
+  return remaining === void 0 ? void 0 : { remaining, limit: num("ratelimit-limit") };
 }
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
