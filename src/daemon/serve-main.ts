@@ -10,7 +10,7 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
+import { platformCredentials } from '../adapters/registry/credentials/platform-credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
@@ -74,7 +74,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     },
     createRegistry: (repoSettings, registryLog) =>
       createRegistryClient({
-        credentials: dockerConfigCredentials({ env: { ...io.env } }),
+        credentials: platformCredentials({ ...io.env }),
         platform: parsePlatform(repoSettings.platform),
         mirrors: repoSettings.registries.mirrors.map((m) => ({ ...m })),
         insecureRegistries: [...repoSettings.registries.insecure],
