@@ -3,6 +3,7 @@
  * from the payload (and the `X-GitHub-Event` header):
  * - `distribution`: the CNCF distribution notification envelope (`{"events":[...]}`; only manifest
  *   `push` events with a tag count; pulls, deletes and blob events are ignored);
+ * - `acr`: Azure Container Registry webhooks (one distribution-style event, not in an envelope);
  * - `dockerhub`: Docker Hub repository webhooks (`push_data.tag`, `repository.repo_name`);
  * - `harbor`: Harbor `PUSH_ARTIFACT` (default payload) and `harbor.artifact.pushed` (CloudEvents);
  * - `quay`: Quay repository push notifications (`docker_url`, `updated_tags`);
@@ -22,7 +23,7 @@ export interface RegistryHint {
   readonly digest: string | undefined;
 }
 
-export type RegistryEventFormat = 'distribution' | 'dockerhub' | 'harbor' | 'quay' | 'github' | 'generic';
+export type RegistryEventFormat = 'distribution' | 'acr' | 'dockerhub' | 'harbor' | 'quay' | 'github' | 'generic';
 
 export interface ParsedNotification {
   readonly format: RegistryEventFormat;
@@ -87,6 +88,7 @@ export function parseRegistryNotification(body: unknown, context: NotificationCo
   const githubEvent = context.githubEvent?.toLowerCase();
   if (githubEvent !== undefined) return parseGitHub(body, githubEvent);
   if ('events' in body) return { format: 'distribution', ...parseEnvelope(body['events']) };
+  if (typeof body['action'] === 'string' && isRecord(body['target']) && isRecord(body['request'])) return { format: 'acr', ...parseEnvelope([body], '') };
   if ('push_data' in body) return parseDockerHub(body);
   if ('event_data' in body || (str(body['specversion']) !== undefined && str(body['type'])?.startsWith('harbor.'))) return parseHarbor(body);
   if ('updated_tags' in body) return parseQuay(body);
@@ -94,12 +96,14 @@ export function parseRegistryNotification(body: unknown, context: NotificationCo
   return { format: 'generic', hints: [parseGeneric(body)], ignored: 0 };
 }
 
-function parseEnvelope(events: unknown): { hints: RegistryHint[]; ignored: number } {
+function parseEnvelope(events: unknown, path = 'events'): { hints: RegistryHint[]; ignored: number } {
   if (!Array.isArray(events)) throw bad('events: expected a list');
   const hints: RegistryHint[] = [];
   let ignored = 0;
   events.forEach((event: unknown, i) => {
-    if (!isRecord(event)) throw bad(`events[${i}]: expected an object`);
+    if (!isRecord(event)) throw bad(`${path}[${i}]: expected an object`);
+    // Where this event's fields are named in errors: `events[3].` in an envelope, nothing for a lone event.
+    const at = path === '' ? '' : `${path}[${i}].`;
     const target = record(event['target']);
     const tag = str(target?.['tag']);
     const repository = str(target?.['repository']);
@@ -108,7 +112,7 @@ function parseEnvelope(events: unknown): { hints: RegistryHint[]; ignored: numbe
       ignored += 1;
       return;
     }
-    checkedTag(tag, `events[${i}].target.tag`);
+    checkedTag(tag, `${at}target.tag`);
     const request = record(event['request']);
     const source = record(event['source']);
     // request.host is the name the pushing client used, which is what manifests spell; source.addr

@@ -1,7 +1,7 @@
 /**
  * Each vendor's registry webhook, from the HTTP request to the commit on the remote: `tagstream
- * serve` (child process), a real docker-registry that stands in for Docker Hub, Harbor, Quay and
- * GHCR (the SaaS names reach it through `registries.mirrors`, a self-hosted Harbor by its own host),
+ * serve` (child process), a real docker-registry that stands in for Docker Hub, Harbor, Quay, GHCR
+ * and ACR (the SaaS names reach it through `registries.mirrors`, a self-hosted Harbor by its own host),
  * a real Git remote (git http-backend). Payloads are the fixtures in test/fixtures/daemon/webhooks
  * (from each vendor's documentation), sent with the authentication each vendor can send. The
  * payload's digest, where it has one, is the documentation's and never the pushed one: the commit
@@ -47,6 +47,10 @@ spec:
     from:
       kind: DockerImage
       name: ghcr.io/octo-org/hello_docker:latest
+  - name: acr
+    from:
+      kind: DockerImage
+      name: myregistry.azurecr.io/hello-world:v1
 `;
 
 const settings = (reg: string) => `git:
@@ -60,6 +64,8 @@ registries:
     mirror: ${reg}/quay/dgangaia
   - source: ghcr.io/octo-org
     mirror: ${reg}/ghcr/octo-org
+  - source: myregistry.azurecr.io
+    mirror: ${reg}/acr
 `;
 
 describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end to end)', () => {
@@ -76,8 +82,8 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
   };
 
   /** Push a new image, deliver the webhook, wait for the commit; returns the pushed digest. */
-  async function deliver(repo: string, body: string, headers: Record<string, string>, query = ''): Promise<{ digest: string; text: string }> {
-    const digest = await pushImage(registry, repo, 'latest', makeImage({ labels: { at: `${repo}-${Date.now()}` } }));
+  async function deliver(repo: string, body: string, headers: Record<string, string>, query = '', tag = 'latest'): Promise<{ digest: string; text: string }> {
+    const digest = await pushImage(registry, repo, tag, makeImage({ labels: { at: `${repo}-${Date.now()}` } }));
     const res = await fetch(`${base}/webhooks/registry${query}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
     expect(res.status, await res.clone().text()).toBe(202);
     expect(((await res.json()) as { queued: number }).queued).toBe(1);
@@ -96,6 +102,7 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
     for (const repo of ['hub/svendowideit/testhook', 'harbor/alpine', 'quay/dgangaia/test', 'ghcr/octo-org/hello_docker']) {
       await pushImage(registry, repo, 'latest', makeImage({ labels: { first: repo } }));
     }
+    await pushImage(registry, 'acr/hello-world', 'v1', makeImage({ labels: { first: 'acr' } }));
     git = await startGitServer({ users: { [GIT_USER]: GIT_PASSWORD } });
     const remote = await git.createBareRepo('gitops.git', { initialFiles: { 'imagestreams/vendors.yaml': stream(registry.host), '.tagstream.yaml': settings(registry.host) } });
     const authed = new URL(remote);
@@ -106,7 +113,7 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
     const args = ['--repo-url', remote, '--branch', 'main', '--data-dir', join(tmp, 'data'), '--listen', `127.0.0.1:${port}`, '--poll-interval', '1h', '--grace-period', '300ms'];
     daemon = startDaemonProcess(args, env);
     await waitFor('readiness', async () => ((await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200 ? true : undefined), 20_000);
-    await waitFor('the first commit (all four tags imported)', async () => ((await remoteFile()).match(/^ {2}- tag: /gm)?.length === 4 ? true : undefined), 20_000);
+    await waitFor('the first commit (all five tags imported)', async () => ((await remoteFile()).match(/^ {2}- tag: /gm)?.length === 5 ? true : undefined), 20_000);
   }, 90_000);
 
   afterAll(async () => {
@@ -146,13 +153,19 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
     expect(text).not.toContain('sha256:4c8b8f3b');
   }, 30_000);
 
+  it('Azure Container Registry push: one distribution-style event, secret in the query string; the payload digest is not trusted', async () => {
+    const { digest, text } = await deliver('acr/hello-world', fixture('acr-push.json'), {}, `?secret=${encodeURIComponent(SECRET)}`, 'v1');
+    expect(text).toContain(`myregistry.azurecr.io/hello-world@${digest}`);
+    expect(text).not.toContain('sha256:80f0d5c8');
+  }, 30_000);
+
   it('a wrong signature or query secret queues nothing, and the secret never reaches the log', async () => {
     const body = fixture('github-package-published.json');
     const forged = `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`;
     expect((await fetch(`${base}/webhooks/registry`, { method: 'POST', body, headers: { 'x-github-event': 'package', 'x-hub-signature-256': forged } })).status).toBe(401);
     expect((await fetch(`${base}/webhooks/registry?secret=guess-${SECRET.slice(0, 8)}`, { method: 'POST', body: fixture('quay-repo-push.json') })).status).toBe(401);
     const formats = daemon.logs().filter((l) => l['msg'] === 'registry notification').map((l) => l['format']);
-    expect(formats).toEqual(['dockerhub', 'harbor', 'harbor', 'quay', 'github']);
+    expect(formats).toEqual(['dockerhub', 'harbor', 'harbor', 'quay', 'github', 'acr']);
     expect(daemon.output()).not.toContain(SECRET);
     expect(daemon.output()).not.toContain(`guess-${SECRET.slice(0, 8)}`);
     expect(daemon.output()).not.toContain(GIT_PASSWORD);

@@ -57,6 +57,7 @@ const vendor = (name: string): unknown => fixture(`webhooks/${name}`);
 
 describe('vendor webhook payloads (fixtures from the vendors\' documentation)', () => {
   it.each<[string, string, Record<string, string>, RegistryHint[], number]>([
+    ['Azure Container Registry push', 'acr-push.json', {}, [{ registry: 'myregistry.azurecr.io', repository: 'hello-world', tag: 'v1', digest: 'sha256:80f0d5c8786bb9e621a45ece0db56d11cdc624ad20da9fe62e9d25490f331d7d' }], 0],
     ['Docker Hub', 'dockerhub-push.json', {}, [{ registry: undefined, repository: 'docker.io/svendowideit/testhook', tag: 'latest', digest: undefined }], 0],
     ['Harbor PUSH_ARTIFACT', 'harbor-push-artifact.json', {}, [{ registry: 'localhost', repository: 'harbor/alpine', tag: 'latest', digest: 'sha256:954b378c375d852eb3c63ab88978f640b4348b01c1b3456a024a81536dafbbf4' }], 0],
     ['Harbor push by digest', 'harbor-push-artifact-by-digest.json', {}, [], 1],
@@ -84,6 +85,7 @@ describe('vendor webhook payloads (fixtures from the vendors\' documentation)', 
   it.each([
     ['Docker Hub without repo_name', { push_data: { tag: 'x' }, repository: {} }, /repository\.repo_name/],
     ['Quay with a bad tag', { docker_url: 'quay.io/a/b', updated_tags: ['-x'] }, /updated_tags\[0\]: invalid tag/],
+    ['ACR with a bad tag', { action: 'push', target: { repository: 'a', tag: '-x', mediaType: 'application/vnd.oci.image.manifest.v1+json' }, request: { host: 'r.azurecr.io' } }, /^target\.tag: invalid tag/],
     ['Quay without docker_url', { updated_tags: ['x'] }, /docker_url/],
     ['Harbor with a bad tag', { type: 'PUSH_ARTIFACT', event_data: { resources: [{ tag: 'a b' }], repository: { repo_full_name: 'p/r' } } }, /event_data\.resources\[0\]\.tag/],
   ])('rejects %s', (_name, body, message) => {
