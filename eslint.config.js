@@ -1,7 +1,8 @@
 // Lint rules, including the import directions of the architecture (shared STYLE):
 //   entry points (cli, daemon, action) -> app, config, adapters
-//   app -> manifests, planning, targets, ports, domain, config
-//   adapters -> ports, domain;  manifests, planning, config, ports -> domain;  domain -> nothing
+//   app -> verbs, planning, targets, render, inventory, edit, ports, domain, config
+//   verbs -> planning, inventory, edit, domain;  inventory -> edit, domain;  edit -> domain
+//   adapters -> ports, domain;  planning, targets, render, config, ports -> domain (and edit/inventory types);  domain -> nothing
 // and one owning folder per outside I/O library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -15,7 +16,7 @@ const restrict = (files, groups, extraPaths = []) => ({
     'no-restricted-imports': [
       'error',
       {
-        patterns: [{ group: groups, message: 'Import direction: see STYLE (domain <- manifests/planning/ports <- app <- entry points; adapters -> ports, domain).' }],
+        patterns: [{ group: groups, message: 'Import direction: see STYLE (domain <- edit <- inventory <- planning/targets/verbs/render/ports <- app <- entry points; adapters -> ports, domain).' }],
         paths: extraPaths,
       },
     ],
@@ -43,13 +44,16 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
   },
-  restrict(['src/domain/**/*.ts'], forbid('manifests', 'planning', 'ports', 'adapters', 'config', 'app', ...ENTRY), [...ioLibs([]), { name: 'node:fs', message: 'domain is pure' }, { name: 'node:fs/promises', message: 'domain is pure' }]),
-  restrict(['src/manifests/**/*.ts', 'src/planning/**/*.ts', 'src/targets/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/domain/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'ports', 'adapters', 'config', 'app', ...ENTRY), [...ioLibs([]), { name: 'node:fs', message: 'domain is pure' }, { name: 'node:fs/promises', message: 'domain is pure' }]),
+  restrict(['src/edit/**/*.ts'], forbid('inventory', 'planning', 'targets', 'verbs', 'render', 'ports', 'adapters', 'config', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/inventory/**/*.ts'], forbid('planning', 'targets', 'verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/planning/**/*.ts', 'src/targets/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/verbs/**/*.ts', 'src/render/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([])),
-  restrict(['src/adapters/registry/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
-  restrict(['src/adapters/github/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),
-  restrict(['src/adapters/git/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'registry', 'github', 'fs'), ioLibs(['adapters/git'])),
-  restrict(['src/adapters/fs/**/*.ts'], forbid('manifests', 'planning', 'app', 'config', ...ENTRY, 'registry', 'github', 'git'), ioLibs([])),
+  restrict(['src/adapters/registry/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
+  restrict(['src/adapters/github/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),
+  restrict(['src/adapters/git/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'registry', 'github', 'fs'), ioLibs(['adapters/git'])),
+  restrict(['src/adapters/fs/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'registry', 'github', 'git'), ioLibs([])),
   restrict(['src/cli/**/*.ts'], forbid('daemon', 'action'), ioLibs([])),
   restrict(['src/daemon/**/*.ts'], forbid('cli', 'action'), ioLibs(['daemon'])),
   restrict(['src/action/**/*.ts'], forbid('cli', 'daemon'), ioLibs([])),

@@ -6640,10 +6640,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6657,7 +6657,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6681,7 +6681,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6697,7 +6697,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6788,7 +6788,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6802,13 +6802,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -6851,18 +6851,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6916,8 +6916,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap6 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6929,7 +6929,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6940,8 +6940,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6958,7 +6958,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7138,7 +7138,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -7155,24 +7155,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7355,25 +7355,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8183,14 +8183,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9357,18 +9357,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9521,15 +9521,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9723,13 +9723,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -24127,8 +24127,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
-    function splitAndAssert(line, sep3, expected) {
-      const split = line.trim().split(sep3);
+    function splitAndAssert(line, sep4, expected) {
+      const split = line.trim().split(sep4);
       if (split.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
@@ -27440,7 +27440,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       });
       return blob;
     }
-    async function readBlob({
+    async function readBlob2({
       fs: fs3,
       dir,
       gitdir = join9(dir, ".git"),
@@ -29058,7 +29058,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       packObjects,
       pull,
       push: push2,
-      readBlob,
+      readBlob: readBlob2,
       readCommit,
       readNote,
       readObject,
@@ -29130,7 +29130,7 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
     exports.packObjects = packObjects;
     exports.pull = pull;
     exports.push = push2;
-    exports.readBlob = readBlob;
+    exports.readBlob = readBlob2;
     exports.readCommit = readCommit;
     exports.readNote = readNote;
     exports.readObject = readObject;
@@ -29328,12 +29328,12 @@ var require_wrappy = __commonJS({
 var require_once = __commonJS({
   "node_modules/once/once.js"(exports, module) {
     var wrappy = require_wrappy();
-    module.exports = wrappy(once);
+    module.exports = wrappy(once2);
     module.exports.strict = wrappy(onceStrict);
-    once.proto = once(function() {
+    once2.proto = once2(function() {
       Object.defineProperty(Function.prototype, "once", {
         value: function() {
-          return once(this);
+          return once2(this);
         },
         configurable: true
       });
@@ -29344,7 +29344,7 @@ var require_once = __commonJS({
         configurable: true
       });
     });
-    function once(fn) {
+    function once2(fn) {
       var f = function() {
         if (f.called) return f.value;
         f.called = true;
@@ -29376,13 +29376,13 @@ var require_simple_get = __commonJS({
     var decompressResponse = require_decompress_response();
     var http = __require("http");
     var https = __require("https");
-    var once = require_once();
+    var once2 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
     var isStream = (o) => o !== null && typeof o === "object" && typeof o.pipe === "function";
     function simpleGet(opts, cb) {
       opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once(cb);
+      cb = once2(cb);
       if (opts.url) {
         const { hostname, port, protocol: protocol3, auth, path } = url.parse(opts.url);
         delete opts.url;
@@ -56360,8 +56360,22 @@ function parseRaw(s, original) {
   }
   return { domain, path, tag: m[2] ?? null, digest };
 }
+function redactReference(input) {
+  let at = -1;
+  for (let i = input.indexOf("@"); i !== -1; i = input.indexOf("@", i + 1)) if (input.includes("/", i + 1)) at = i;
+  if (at === -1) return input;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0] ?? "";
+  return `${scheme}***@${input.slice(at + 1)}`;
+}
+function assertNoCredentials(input) {
+  const redacted = redactReference(input);
+  if (redacted !== input) {
+    throw invalid(`invalid reference format: "${redacted}" contains credentials (user:password@); an image reference must not, put them in the registry credentials (Docker config) instead`);
+  }
+}
 function parseImageReference(input) {
   if (input === "") throw invalid("invalid reference format: empty image reference");
+  assertNoCredentials(input);
   if (ANCHORED_IDENTIFIER_RE.test(input)) {
     throw invalid(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
   }
@@ -56592,13 +56606,13 @@ function formatOpenShiftReference(ref) {
 var FROM_FORMS = "must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>";
 function parseFromReference(stream, tagName, from) {
   const namespace = from.namespace || stream.namespace;
-  const sep3 = from.kind === "ImageStreamImage" ? "@" : ":";
-  const parts = from.name.split(sep3);
+  const sep4 = from.kind === "ImageStreamImage" ? "@" : ":";
+  const parts = from.name.split(sep4);
   if (parts.length === 1 && parts[0] !== "") return { namespace, stream: stream.name, tagOrId: from.name };
   const [name = "", tagOrId = ""] = parts;
   if (parts.length === 2 && name !== "") {
     if (tagOrId !== "") return { namespace, stream: name, tagOrId };
-    if (sep3 === ":") return { namespace, stream: name, tagOrId: "latest" };
+    if (sep4 === ":") return { namespace, stream: name, tagOrId: "latest" };
   }
   throw new TagstreamError("Invalid", `spec.tags[${tagName}].from.name: Invalid value: "${from.name}": ${FROM_FORMS}`);
 }
@@ -56922,7 +56936,7 @@ function settleSpecEdits(stream, ctx) {
   return { stream: recordObservedSpec(resolveChangedTags(bumped, edits.changedTags, ctx, false, problems), mode), edits, problems };
 }
 
-// src/manifests/inventory.ts
+// src/inventory/inventory.ts
 import { createHash } from "node:crypto";
 
 // src/domain/pod-spec.ts
@@ -57138,7 +57152,7 @@ function unindexedReason(trigger) {
   return void 0;
 }
 
-// src/manifests/file-filter.ts
+// src/inventory/file-filter.ts
 var import_ignore = __toESM(require_ignore(), 1);
 var import_picomatch = __toESM(require_picomatch2(), 1);
 var SKIPPED_DIRECTORIES = [".git", "node_modules"];
@@ -57197,7 +57211,7 @@ async function loadFileFilter(workspace, files, options) {
   return createFileFilter({ ...options, gitignores });
 }
 
-// src/manifests/image-stream-schema.ts
+// src/inventory/image-stream-schema.ts
 var import_yaml = __toESM(require_dist(), 1);
 
 // src/domain/names.ts
@@ -57227,7 +57241,7 @@ function isValidTagName(tag) {
   return TAG_NAME.test(tag);
 }
 
-// src/manifests/image-stream-schema.ts
+// src/inventory/image-stream-schema.ts
 var IMAGE_STREAM_API_VERSIONS = ["image.openshift.io/v1", "v1"];
 var FROM_KINDS = ["DockerImage", "ImageStreamImage", "ImageStreamTag"];
 var IMPORT_MODES = ["", "Legacy", "PreserveOriginal"];
@@ -57594,7 +57608,7 @@ function deepFreeze(value) {
   return value;
 }
 
-// src/manifests/source-file.ts
+// src/edit/source-file.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var DEFAULT_SOURCE_LIMITS = { maxBytes: 8 * 1024 * 1024, maxAliasCount: 100 };
 function formatOf(path) {
@@ -57679,7 +57693,7 @@ function loadDocumentAt(base, text, start, end, index3, limits = DEFAULT_SOURCE_
   return sourceDocument(base, doc, index3, format, limits);
 }
 
-// src/manifests/inventory-prefilter.ts
+// src/inventory/inventory-prefilter.ts
 var DOCUMENT_START = /^---(?=[ \t\r\n]|$)/gm;
 var UNSAFE_TO_CUT = /^(?:%|\.\.\.(?=[ \t\r\n]|$))/m;
 var CONTENT_LINE = /^[ \t]*[^ \t\r\n#]/m;
@@ -57708,7 +57722,7 @@ function mayHoldLocalImageName(text) {
   return false;
 }
 
-// src/manifests/inventory-files.ts
+// src/inventory/inventory-files.ts
 var ScannedFile = class {
   constructor(path, raw2, format, limits) {
     this.path = path;
@@ -57834,7 +57848,7 @@ var LazySourceFiles = class {
   }
 };
 
-// src/manifests/inventory.ts
+// src/inventory/inventory.ts
 var SETTINGS_FILE = ".tagstream.yaml";
 var LOOKUP_KINDS = /* @__PURE__ */ new Set([
   "Pod",
@@ -58284,7 +58298,7 @@ function rfc3339(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-// src/manifests/edit-scalar.ts
+// src/edit/edit-scalar.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 function isScalarValue(v) {
   return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
@@ -58359,17 +58373,17 @@ function isScalarToken(token) {
   return !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
 }
 
-// src/manifests/render-new.ts
+// src/edit/render-new.ts
 function renderNewManifest(value, opts = {}) {
   if (opts.format === "json") return `${JSON.stringify(value, null, 2)}
 `;
   return renderYaml(value, { indent: 2, indentSeq: false });
 }
 
-// src/manifests/yaml-edit.ts
+// src/edit/yaml-edit.ts
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
-// src/manifests/edit-layout.ts
+// src/edit/edit-layout.ts
 var import_yaml4 = __toESM(require_dist(), 1);
 function lineStart(text, offset) {
   return text.lastIndexOf("\n", offset - 1) + 1;
@@ -58434,7 +58448,7 @@ function detectLayout(text, docs, eol) {
   return { indent, indentSeq, jsonUnit, eol };
 }
 
-// src/manifests/edit-expect.ts
+// src/edit/edit-expect.ts
 function getIn(root, path) {
   let cur = root;
   for (const seg of path) {
@@ -58517,7 +58531,7 @@ function firstDifference(a, b, path = []) {
   return void 0;
 }
 
-// src/manifests/edit-locate.ts
+// src/edit/edit-locate.ts
 var import_yaml5 = __toESM(require_dist(), 1);
 function formatPath(path) {
   let out = "";
@@ -58621,7 +58635,7 @@ var Locator = class {
   }
 };
 
-// src/manifests/edit-splice.ts
+// src/edit/edit-splice.ts
 var import_yaml6 = __toESM(require_dist(), 1);
 function unsupported(ctx, path, why, offset) {
   throw new ManifestError("EditVerify", `cannot edit ${formatPath(path)}: ${why}`, ctx.locator.where(offset));
@@ -58811,21 +58825,21 @@ function insertFlow(ctx, coll, key, value, index3) {
     const k = ctx.format === "json" ? JSON.stringify(key) : renderKey(key);
     return `${k}${multiLine ? ": " : pairSep}${v}`;
   };
-  const sep3 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
+  const sep4 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
   if (n === 0) {
     const inner = multiLine ? `${layout.eol}${itemIndent}${member(itemIndent)}${layout.eol}${lineIndent(text, open)}` : member("");
     return [{ start: open + 1, end: close, text: inner }];
   }
-  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep3 }];
+  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep4 }];
   const after = itemSpan(coll, n - 1)[1];
-  return [{ start: after, end: after, text: sep3 + member(itemIndent) }];
+  return [{ start: after, end: after, text: sep4 + member(itemIndent) }];
 }
 function pairSeparator(text, pair) {
   const keyEnd = pair.key?.range?.[1];
   const valueStart = pair.value?.range?.[0];
   if (keyEnd === void 0 || valueStart === void 0) return ": ";
-  const sep3 = text.slice(keyEnd, valueStart);
-  return /^\s*:\s*$/.test(sep3) && !sep3.includes("\n") ? sep3 : ": ";
+  const sep4 = text.slice(keyEnd, valueStart);
+  return /^\s*:\s*$/.test(sep4) && !sep4.includes("\n") ? sep4 : ": ";
 }
 function insertBlock(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
@@ -58847,7 +58861,7 @@ function insertBlock(ctx, coll, key, value, index3) {
   return [{ start: pos, end: pos, text: pad + body + layout.eol }];
 }
 
-// src/manifests/edit-diff.ts
+// src/edit/edit-diff.ts
 import { isDeepStrictEqual } from "node:util";
 function isPlainMap(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -58937,7 +58951,7 @@ function diffKeyed(out, doc, base, rel, a, b, key, mergeKeys) {
   return true;
 }
 
-// src/manifests/yaml-edit.ts
+// src/edit/yaml-edit.ts
 function joinSplices(file, splices, firstOffset) {
   const sorted = splices.map((s, i) => ({ s, i })).sort((a, b) => a.s.start - b.s.start || a.i - b.i).map((x) => x.s);
   const parts = [];
@@ -61768,7 +61782,7 @@ function namespaceOf2(value) {
   return typeof ns === "string" && ns !== "" ? ns : void 0;
 }
 
-// src/app/object-edits.ts
+// src/app/object-change.ts
 function isContainer(v) {
   return v !== null && typeof v === "object";
 }
@@ -61797,7 +61811,7 @@ function fieldEdit(site2, object, rel, exists, to) {
   return rel[existing] === "metadata" ? { op: "insert", doc, path, value, index: 0 } : { op: "insert", doc, path, value };
 }
 
-// src/app/plan-writes.ts
+// src/app/materialize.ts
 var STREAM_MERGE_KEYS = { "spec.tags": "name", "status.tags": "tag" };
 function plain(value) {
   return value === void 0 ? void 0 : JSON.parse(JSON.stringify(value));
@@ -62180,7 +62194,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     diagnostics,
     files
   };
-  return { changeSet, inventory };
+  return { changeSet, inventory, tagsAttempted: requests.length };
 }
 async function withImageCreated(ctx, moves, insecure) {
   const created = /* @__PURE__ */ new Map();
@@ -62416,9 +62430,14 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   const git5 = ctx.git;
   const push2 = options.push;
   const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push2?.remote) : void 0;
-  const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
+  let tagsAttempted = 0;
+  const plan = async () => {
+    const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
+    tagsAttempted = planned.tagsAttempted;
+    return planned.changeSet;
+  };
   let changeSet = await plan();
-  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   if (options.commit && !git5) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
   const write = async (files) => {
     if (git5 && files.length > 0) await journalWriting(git5, files, options.commit !== void 0);
@@ -62427,7 +62446,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   await write(changeSet.files);
   if (!options.commit || !git5) {
     if (git5 && changeSet.files.length > 0) await journalDone(git5);
-    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const commitOptions = options.commit;
   const commitPlan = async (cs) => {
@@ -62443,7 +62462,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   };
   const remoteHead = push2 ? await git5.remoteHeadOid({ remote: push2.remote, branch: push2.branch }) : void 0;
   const unpushed = push2 !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
-  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   const local = push2 ? await localCommits(git5, remoteHead) : [];
   let commit;
   try {
@@ -62455,7 +62474,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   }
   if (!push2) {
     await journalDone(git5);
-    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const result = await git5.pushWithRetry({
     remote: push2.remote,
@@ -62475,7 +62494,8 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     changeSet,
     commit: result.outcome === "pushed" ? commit : void 0,
     pushed: result.outcome === "pushed",
-    exitCode: exitCodeOf(changeSet)
+    exitCode: exitCodeOf(changeSet),
+    tagsAttempted
   };
 }
 
@@ -62515,6 +62535,32 @@ function directoryWorkspace(root, options = {}) {
     }
     await Promise.all(subdirs);
   }
+  let realRoot;
+  const contained = async (path) => {
+    const abs = resolve6(path);
+    realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
+    const rootReal = await realRoot;
+    let probe = abs;
+    let real;
+    while (real === void 0) {
+      try {
+        real = await fs.realpath(probe);
+      } catch (e) {
+        const parent = nodePath.dirname(probe);
+        if (e.code !== "ENOENT" || parent === probe) throw e;
+        if ((await fs.lstat(probe).catch(() => void 0))?.isSymbolicLink()) {
+          throw new TagstreamError("Usage", `${path}: refusing to read or write through ${nodePath.relative(absRoot, probe).split(nodePath.sep).join("/")}, a symbolic link whose target does not exist`);
+        }
+        probe = parent;
+      }
+    }
+    const back = nodePath.relative(rootReal, real);
+    if (back.startsWith("..") || nodePath.isAbsolute(back)) {
+      const via = nodePath.relative(absRoot, probe).split(nodePath.sep).join("/") || ".";
+      throw new TagstreamError("Usage", `${path}: refusing to read or write outside the repository: ${via} is a symbolic link that resolves outside ${absRoot}`);
+    }
+    return abs;
+  };
   return {
     root: absRoot,
     async listFiles() {
@@ -62523,21 +62569,27 @@ function directoryWorkspace(root, options = {}) {
       return out.sort();
     },
     async readFile(path) {
-      return fs.readFile(resolve6(path));
+      return fs.readFile(await contained(path));
     },
     async exists(path) {
       try {
-        await fs.access(resolve6(path));
+        resolve6(path);
+      } catch {
+        return false;
+      }
+      const abs = await contained(path);
+      try {
+        await fs.access(abs);
         return true;
       } catch {
         return false;
       }
     },
     async size(path) {
-      return (await fs.stat(resolve6(path))).size;
+      return (await fs.stat(await contained(path))).size;
     },
     async writeFile(path, data) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
       let mode;
@@ -62557,7 +62609,7 @@ function directoryWorkspace(root, options = {}) {
       }
     },
     async removeTemporaries(path) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const prefix = `.${nodePath.basename(target)}.`;
       const names = await fs.readdir(nodePath.dirname(target)).catch(() => []);
       const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
@@ -62566,7 +62618,7 @@ function directoryWorkspace(root, options = {}) {
       return stale.map((n) => folder === "." ? n : `${folder}/${n}`);
     },
     async removeFile(path) {
-      await fs.rm(resolve6(path), { force: true });
+      await fs.rm(await contained(path), { force: true });
     }
   };
 }
@@ -63475,8 +63527,168 @@ function createGitAdapter(options = {}) {
   };
 }
 
-// src/adapters/github/github-client.ts
+// src/adapters/git/remote-url.ts
+function remoteUrlFromConfig(gitConfig, remote = "origin") {
+  const name = remote.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const section = new RegExp(`^\\[remote "${name}"\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, "m").exec(gitConfig)?.[1] ?? "";
+  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
+}
+
+// src/adapters/http/retry-policy.ts
+function parseRetryAfter(value, nowMs) {
+  if (value === void 0 || value === null) return void 0;
+  const v = value.trim();
+  if (v === "") return void 0;
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  if (!/[a-z]/i.test(v)) return void 0;
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return void 0;
+  return Math.max(0, at - nowMs);
+}
+function parseRateLimitReset(value, nowMs) {
+  const v = value?.trim();
+  if (!v || !/^\d+$/.test(v)) return void 0;
+  return Math.max(0, Number(v) * 1e3 - nowMs);
+}
+function backoffMs(attempt, baseMs, capMs, random = Math.random) {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+function headerLookup(headers) {
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
+  return (name) => lower.get(name.toLowerCase());
+}
+function serverRequestedWait(header, nowMs) {
+  const retryAfter = parseRetryAfter(header("retry-after"), nowMs);
+  if (retryAfter !== void 0) return retryAfter;
+  const remaining = header("x-ratelimit-remaining") ?? header("ratelimit-remaining");
+  if (remaining === "0") return parseRateLimitReset(header("x-ratelimit-reset") ?? header("ratelimit-reset"), nowMs);
+  return void 0;
+}
+var CODE_HOST_RETRY_POLICY = Object.freeze({ attempts: 4, baseMs: 1e3, capMs: 1e4, maxWaitMs: 5 * 6e4, minSecondaryWaitMs: 6e4 });
+function retryCause(status, header, message) {
+  if (status === void 0) return "network";
+  if (status === 403 || status === 429) {
+    if (/secondary rate limit|abuse/i.test(message)) return "secondary-rate-limit";
+    if ((header("x-ratelimit-remaining") ?? header("ratelimit-remaining")) === "0") return "rate-limit";
+    if (status === 429) return header("retry-after") !== void 0 ? "secondary-rate-limit" : "rate-limit";
+    return "none";
+  }
+  if (status >= 500) return "server-error";
+  return "none";
+}
+function decideRetry(policy, q) {
+  const header = q.header ?? (() => void 0);
+  const cause = retryCause(q.status, header, q.message ?? "");
+  const last = q.attempt >= policy.attempts;
+  if (cause === "none") return { retry: false, cause };
+  if (cause === "network" || cause === "server-error") {
+    if (q.write || last) return { retry: false, cause };
+    return { retry: true, cause, waitMs: backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random) };
+  }
+  const asked = serverRequestedWait(header, q.nowMs);
+  const waitMs = cause === "secondary-rate-limit" ? Math.max(asked ?? 0, policy.minSecondaryWaitMs) : asked ?? backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random);
+  if (waitMs > policy.maxWaitMs || last) return { retry: false, cause, waitMs };
+  return { retry: true, cause, waitMs };
+}
+function rateLimitMessage(cause, waitMs, nowMs) {
+  const when = waitMs !== void 0 ? `; it resets at ${new Date(nowMs + waitMs).toISOString().slice(11, 19)} UTC (in ${Math.ceil(waitMs / 1e3)} s)` : "";
+  return cause === "secondary-rate-limit" ? `secondary rate limit (too many requests in a short time, not a permission problem)${when}` : `API rate limit exhausted (not a permission problem)${when}`;
+}
+
+// src/adapters/code-host/json-api.ts
 var import_undici = __toESM(require_undici(), 1);
+function nextLink(link) {
+  const text = Array.isArray(link) ? link.join(",") : link ?? "";
+  for (const part of text.split(",")) {
+    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (m) return m[1];
+  }
+  return void 0;
+}
+function hostMessage(text) {
+  try {
+    const j = JSON.parse(text);
+    const details = Array.isArray(j.errors) ? j.errors.map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "") : [];
+    const main2 = typeof j.message === "string" ? j.message : j.message !== void 0 ? JSON.stringify(j.message) : typeof j.error === "string" ? j.error : "";
+    return [main2, ...details].filter((s) => s !== "").join("; ");
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+function createJsonApi(options) {
+  const base = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
+  const policy = options.policy ?? CODE_HOST_RETRY_POLICY;
+  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  const now = options.now ?? Date.now;
+  const host = options.hostName;
+  async function call(operation, method, url, body) {
+    const write = method !== "GET";
+    for (let attempt = 1; ; attempt++) {
+      let status;
+      let text;
+      let header;
+      try {
+        const res = await (0, import_undici.request)(url, {
+          method,
+          headers: { ...options.headers, ...body !== void 0 ? { "content-type": "application/json" } : {} },
+          body: body === void 0 ? void 0 : JSON.stringify(body),
+          dispatcher: options.dispatcher
+        });
+        status = res.statusCode;
+        header = headerLookup(res.headers);
+        text = await res.body.text();
+      } catch (e) {
+        const d2 = decideRetry(policy, { attempt, write, nowMs: now() });
+        if (d2.retry) {
+          await sleep(d2.waitMs);
+          continue;
+        }
+        throw new TagstreamError(options.errorCode, `${operation}: cannot reach the ${host} API at ${base.origin}: ${redact(errorMessage(e))}`, { retryable: true, cause: e });
+      }
+      if (status >= 200 && status < 300) return { json: parseBody(operation, status, text), status, header };
+      const message = redact(hostMessage(text));
+      const d = decideRetry(policy, { attempt, status, header, message, write, nowMs: now() });
+      if (d.retry) {
+        await sleep(d.waitMs);
+        continue;
+      }
+      const limited = d.cause === "rate-limit" || d.cause === "secondary-rate-limit";
+      const why = limited ? `: ${rateLimitMessage(d.cause, d.waitMs, now())}` : options.hint?.(status) ?? "";
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status}${message ? `: ${message}` : ""}${why}`, { retryable: d.cause !== "none" });
+    }
+  }
+  function parseBody(operation, status, text) {
+    if (text === "") return void 0;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new TagstreamError(options.errorCode, `${operation}: ${host} answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(redact(text.slice(0, 200)))}`);
+    }
+  }
+  return {
+    base,
+    url(path, query) {
+      const url = new URL(path, base);
+      for (const [k, v] of Object.entries(query ?? {})) if (v !== void 0) url.searchParams.set(k, v);
+      return url;
+    },
+    call,
+    async list(operation, first, maxPages = 1e3) {
+      const out = [];
+      let url = first;
+      for (let page = 0; url && page < maxPages; page++) {
+        const res = await call(operation, "GET", url);
+        out.push(...res.json);
+        const next = nextLink(res.header("link"));
+        url = next && new URL(next, base).origin === base.origin ? new URL(next, base) : void 0;
+      }
+      return out;
+    }
+  };
+}
+
+// src/adapters/code-host/github.ts
 function toPullRequest(p) {
   return Object.freeze({
     number: p.number,
@@ -63493,89 +63705,45 @@ function toPullRequest(p) {
   });
 }
 var REPO_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
-}
 function createGitHubClient(options) {
   if (!REPO_RE.test(options.repository)) {
     throw new TagstreamError("Config", `GitHub repository ${JSON.stringify(options.repository)}: expected "owner/repo"`);
   }
-  const api = new URL(options.apiUrl.endsWith("/") ? options.apiUrl : `${options.apiUrl}/`);
   const [owner, repo] = options.repository.split("/");
   const repoPath2 = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  const attempts = Math.max(1, options.attempts ?? 3);
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-  const headers = (hasBody) => ({
-    accept: "application/vnd.github+json",
-    "x-github-api-version": "2022-11-28",
-    "user-agent": options.userAgent ?? "tagstream-action",
-    ...options.token ? { authorization: `Bearer ${options.token}` } : {},
-    ...hasBody ? { "content-type": "application/json" } : {}
+  const api = createJsonApi({
+    hostName: "GitHub",
+    errorCode: "GitHub",
+    apiUrl: options.apiUrl,
+    headers: {
+      accept: "application/vnd.github+json",
+      "x-github-api-version": "2022-11-28",
+      "user-agent": options.userAgent ?? "tagstream",
+      ...options.token ? { authorization: `Bearer ${options.token}` } : {}
+    },
+    dispatcher: options.dispatcher,
+    policy: { ...CODE_HOST_RETRY_POLICY, attempts: Math.max(1, options.attempts ?? 3) },
+    sleep: options.sleep,
+    now: options.now,
+    hint
   });
-  async function call(operation, method, url, body) {
-    const write = method !== "GET";
-    for (let attempt = 1; ; attempt++) {
-      let status;
-      let text;
-      let resHeaders;
-      try {
-        const res = await (0, import_undici.request)(url, {
-          method,
-          headers: headers(body !== void 0),
-          body: body === void 0 ? void 0 : JSON.stringify(body),
-          dispatcher: options.dispatcher
-        });
-        status = res.statusCode;
-        resHeaders = res.headers;
-        text = await res.body.text();
-      } catch (e) {
-        if (!write && attempt < attempts) {
-          await sleep(backoff(attempt, void 0));
-          continue;
-        }
-        throw new TagstreamError("GitHub", `${operation}: cannot reach the GitHub API at ${api.origin}: ${errorMessage(e)}`, { retryable: true, cause: e });
-      }
-      if (status >= 200 && status < 300) {
-        return { json: parseBody(operation, status, text), link: resHeaders["link"] };
-      }
-      const message = githubMessage(text);
-      const rateLimited = status === 429 || status === 403 && (resHeaders["x-ratelimit-remaining"] === "0" || /secondary rate limit/i.test(message));
-      const retryable = rateLimited || !write && status >= 500;
-      if (retryable && attempt < attempts) {
-        await sleep(backoff(attempt, resHeaders["retry-after"]));
-        continue;
-      }
-      throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status}${message ? `: ${message}` : ""}${hint(status)}`, { retryable });
-    }
-  }
-  const repoUrl = (suffix, query) => {
-    const url = new URL(`${repoPath2}/${suffix}`, api);
-    for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
-    return url;
-  };
+  const repoUrl = (suffix, query) => api.url(`${repoPath2}/${suffix}`, query);
   return {
     repository: options.repository,
     async listPullRequests(query) {
-      const params = { state: query.state, per_page: "100", sort: "created", direction: "desc" };
-      if (query.base) params["base"] = query.base;
-      if (query.head) params["head"] = `${owner}:${query.head}`;
-      const out = [];
-      let url = repoUrl("pulls", params);
-      for (let page = 0; url && page < (query.maxPages ?? 3); page++) {
-        const res = await call("list pull requests", "GET", url);
-        out.push(...res.json.map(toPullRequest));
-        const next = nextLink(res.link);
-        url = next && new URL(next).origin === api.origin ? new URL(next) : void 0;
-      }
-      return out;
+      const url = repoUrl("pulls", {
+        state: query.state,
+        per_page: "100",
+        sort: "created",
+        direction: "desc",
+        base: query.base,
+        head: query.head ? `${owner}:${query.head}` : void 0
+      });
+      const all = (await api.list("list pull requests", url, query.maxPages)).map(toPullRequest);
+      return query.headPrefix === void 0 ? all : all.filter((pr) => pr.head.startsWith(query.headPrefix));
     },
     async createPullRequest(pr) {
-      const res = await call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
+      const res = await api.call(`open pull request ${pr.head} -> ${pr.base}`, "POST", repoUrl("pulls"), {
         title: pr.title,
         body: pr.body,
         head: pr.head,
@@ -63589,55 +63757,100 @@ function createGitHubClient(options) {
       if (patch.title !== void 0) body["title"] = patch.title;
       if (patch.body !== void 0) body["body"] = patch.body;
       if (patch.state !== void 0) body["state"] = patch.state;
-      const res = await call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
+      const res = await api.call(`update pull request #${number}`, "PATCH", repoUrl(`pulls/${number}`), body);
       return toPullRequest(res.json);
     },
     async addComment(number, body) {
-      await call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
+      await api.call(`comment on #${number}`, "POST", repoUrl(`issues/${number}/comments`), { body });
     },
     async addLabels(number, labels) {
       if (labels.length === 0) return;
-      await call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
+      await api.call(`label #${number}`, "POST", repoUrl(`issues/${number}/labels`), { labels: [...labels] });
     }
   };
 }
-function backoff(attempt, retryAfter) {
-  const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-  const seconds = header !== void 0 ? Number(header) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 60) * 1e3;
-  return Math.min(1e3 * 2 ** (attempt - 1), 1e4);
-}
-function parseBody(operation, status, text) {
-  if (text === "") return void 0;
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TagstreamError("GitHub", `${operation}: GitHub answered ${status} with a body that is not JSON (${errorMessage(e)}): ${JSON.stringify(text.slice(0, 200))}`);
-  }
-}
-function githubMessage(text) {
-  try {
-    const j = JSON.parse(text);
-    const details = (j.errors ?? []).map((e) => String(e.message ?? [e.field, e.code].filter(Boolean).join(" "))).filter((s) => s !== "");
-    return [typeof j.message === "string" ? j.message : "", ...details].filter((s) => s !== "").join("; ");
-  } catch {
-    return text.slice(0, 200);
-  }
-}
 function hint(status) {
-  if (status === 401) return " (is the token input set and valid?)";
+  if (status === 401) return " (is the token set and valid?)";
   if (status === 403 || status === 404) return " (does the token have `contents: write` and `pull-requests: write` on this repository?)";
   return "";
 }
 
-// src/adapters/registry/credentials.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-import { spawn } from "node:child_process";
+// src/adapters/registry/credentials/docker-credentials.ts
 import { readFile } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join7, delimiter } from "node:path";
+
+// src/adapters/registry/credentials/auth-lookup.ts
 var DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 var DOCKER_HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function canonicalHost(host) {
+  const h = host.toLowerCase();
+  return DOCKER_HUB_ALIASES.has(h) ? "docker.io" : h;
+}
+function normalizeAuthKey(key) {
+  const noScheme = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
+  const slash = noScheme.indexOf("/");
+  const host = canonicalHost(slash < 0 ? noScheme : noScheme.slice(0, slash));
+  const path = slash < 0 ? "" : noScheme.slice(slash + 1).replace(/^v[12](\/|$)/, "").replace(/\/+$/, "");
+  return path === "" ? host : `${host}/${path}`;
+}
+function lookupOrder(registry, repository) {
+  const host = canonicalHost(registry);
+  const parts = repository.split("/").filter((p) => p !== "");
+  const names = [];
+  for (let i = parts.length; i > 0; i--) names.push(`${host}/${parts.slice(0, i).join("/")}`);
+  names.push(host);
+  return names;
+}
+function findAuth(config, registry, names) {
+  const host = canonicalHost(registry);
+  const usable = (c) => c && Object.keys(c).length > 0 ? c : void 0;
+  for (const name of names) {
+    const exact = name === host && host === "docker.io" ? [DOCKER_HUB_KEY, name] : [name];
+    for (const key of exact) {
+      const hit = usable(config.auths.get(key));
+      if (hit) return hit;
+    }
+    for (const [key, value] of config.auths) {
+      const hit = normalizeAuthKey(key) === name ? usable(value) : void 0;
+      if (hit) return hit;
+    }
+    for (const [key, value] of config.auths) {
+      const hit = key.includes("*") && globKeyMatches(normalizeAuthKey(key), name) ? usable(value) : void 0;
+      if (hit) return hit;
+    }
+  }
+  return void 0;
+}
+function globKeyMatches(pattern, name) {
+  const split = (s) => {
+    const slash = s.indexOf("/");
+    const hostPort = slash < 0 ? s : s.slice(0, slash);
+    const colon = hostPort.lastIndexOf(":");
+    return [colon < 0 ? hostPort : hostPort.slice(0, colon), colon < 0 ? "" : hostPort.slice(colon), slash < 0 ? "" : s.slice(slash)];
+  };
+  const [pHost, pPort, pPath] = split(pattern);
+  const [nHost, nPort, nPath] = split(name);
+  if (pPort !== nPort || pPath !== nPath) return false;
+  const pLabels = pHost.split(".");
+  const nLabels = nHost.split(".");
+  if (pLabels.length !== nLabels.length) return false;
+  return pLabels.every((label, i) => {
+    const re = new RegExp(`^${label.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]*")}$`);
+    return re.test(nLabels[i] ?? "");
+  });
+}
+function helperFor(config, registry) {
+  const host = canonicalHost(registry);
+  for (const [key, helper] of config.credHelpers) if (normalizeAuthKey(key) === host) return { helper, explicit: true };
+  return config.credsStore ? { helper: config.credsStore, explicit: false } : void 0;
+}
+
+// src/adapters/registry/credentials/credential-helper.ts
+import { spawn } from "node:child_process";
+
+// src/adapters/registry/credentials/docker-config.ts
+var import_yaml8 = __toESM(require_dist(), 1);
 var TOKEN_USERNAME2 = "<token>";
 function fail(message, location) {
   throw new TagstreamError("Config", message, { location });
@@ -63780,68 +63993,8 @@ function parsePullSecret(yamlOrJson, origin) {
   if (found === 0) fail("pull secret: expected a Secret of type kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg", { file: origin });
   return Object.freeze({ origin, auths, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() });
 }
-function canonicalHost(host) {
-  const h = host.toLowerCase();
-  return DOCKER_HUB_ALIASES.has(h) ? "docker.io" : h;
-}
-function normalizeAuthKey(key) {
-  const noScheme = key.trim().replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
-  const slash = noScheme.indexOf("/");
-  const host = canonicalHost(slash < 0 ? noScheme : noScheme.slice(0, slash));
-  const path = slash < 0 ? "" : noScheme.slice(slash + 1).replace(/^v[12](\/|$)/, "").replace(/\/+$/, "");
-  return path === "" ? host : `${host}/${path}`;
-}
-function lookupOrder(registry, repository) {
-  const host = canonicalHost(registry);
-  const parts = repository.split("/").filter((p) => p !== "");
-  const names = [];
-  for (let i = parts.length; i > 0; i--) names.push(`${host}/${parts.slice(0, i).join("/")}`);
-  names.push(host);
-  return names;
-}
-function findAuth(config, registry, names) {
-  const host = canonicalHost(registry);
-  const usable = (c) => c && Object.keys(c).length > 0 ? c : void 0;
-  for (const name of names) {
-    const exact = name === host && host === "docker.io" ? [DOCKER_HUB_KEY, name] : [name];
-    for (const key of exact) {
-      const hit = usable(config.auths.get(key));
-      if (hit) return hit;
-    }
-    for (const [key, value] of config.auths) {
-      const hit = normalizeAuthKey(key) === name ? usable(value) : void 0;
-      if (hit) return hit;
-    }
-    for (const [key, value] of config.auths) {
-      const hit = key.includes("*") && globKeyMatches(normalizeAuthKey(key), name) ? usable(value) : void 0;
-      if (hit) return hit;
-    }
-  }
-  return void 0;
-}
-function globKeyMatches(pattern, name) {
-  const split = (s) => {
-    const slash = s.indexOf("/");
-    const hostPort = slash < 0 ? s : s.slice(0, slash);
-    const colon = hostPort.lastIndexOf(":");
-    return [colon < 0 ? hostPort : hostPort.slice(0, colon), colon < 0 ? "" : hostPort.slice(colon), slash < 0 ? "" : s.slice(slash)];
-  };
-  const [pHost, pPort, pPath] = split(pattern);
-  const [nHost, nPort, nPath] = split(name);
-  if (pPort !== nPort || pPath !== nPath) return false;
-  const pLabels = pHost.split(".");
-  const nLabels = nHost.split(".");
-  if (pLabels.length !== nLabels.length) return false;
-  return pLabels.every((label, i) => {
-    const re = new RegExp(`^${label.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^.]*")}$`);
-    return re.test(nLabels[i] ?? "");
-  });
-}
-function helperFor(config, registry) {
-  const host = canonicalHost(registry);
-  for (const [key, helper] of config.credHelpers) if (normalizeAuthKey(key) === host) return { helper, explicit: true };
-  return config.credsStore ? { helper: config.credsStore, explicit: false } : void 0;
-}
+
+// src/adapters/registry/credentials/credential-helper.ts
 function spawnCredentialHelper(env) {
   return (helper, serverUrl) => new Promise((resolveRun, reject) => {
     if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
@@ -63892,6 +64045,8 @@ async function fromHelper(run, helper, serverUrl, origin, explicit) {
   if (answer.Secret === "" && username === "") return void 0;
   return username === TOKEN_USERNAME2 ? Object.freeze({ identityToken: answer.Secret }) : Object.freeze({ username, password: answer.Secret });
 }
+
+// src/adapters/registry/credentials/docker-credentials.ts
 async function readOptional(file, required) {
   try {
     return await readFile(file, "utf8");
@@ -64027,130 +64182,17 @@ function preferredChallenge(challenges) {
   return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
 }
 
-// src/adapters/registry/credential-types.ts
-function basicAuthorization(username, password) {
-  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
-}
-
-// src/adapters/registry/manifest.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// src/adapters/registry/media-types.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
-var DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
-var MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(", ");
-function baseMediaType(contentType) {
-  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-}
-function isIndexType(mediaType) {
-  return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
-}
-function isImageManifestType(mediaType) {
-  return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
-}
-function isSchema1Type(mediaType) {
-  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED;
-}
-
-// src/adapters/registry/manifest.ts
-function sha256Digest(bytes) {
-  return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
-}
-function protocol(where, message) {
-  return new RegistryError("RegistryProtocol", message, { registry: where.registry, repository: where.repository });
-}
-function schema1Error(where) {
-  return protocol(
-    where,
-    `${where.registry}/${where.repository}:${where.reference} is a Docker schema1 manifest, which is not supported: re-push the image with a current client (schema2 or OCI)`
-  );
-}
-function descriptor(raw2, where, field) {
-  const d = raw2;
-  if (!d || typeof d.digest !== "string" || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(d.digest) || typeof d.size !== "number") {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} has an invalid ${field} descriptor`);
-  }
-  return { mediaType: typeof d.mediaType === "string" ? d.mediaType : "", digest: d.digest, size: d.size };
-}
-function platformOf(raw2) {
-  const p = raw2;
-  if (!p || typeof p.os !== "string" || typeof p.architecture !== "string") return void 0;
-  return typeof p.variant === "string" && p.variant !== "" ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture };
-}
-function parseManifest(bytes, contentType, expected, where) {
-  const digest = sha256Digest(bytes);
-  if (expected !== void 0 && expected.startsWith("sha256:") && expected !== digest) {
-    throw protocol(where, `content integrity error: manifest ${where.registry}/${where.repository}:${where.reference} hashes to ${digest}, expected ${expected}`);
-  }
-  let json;
-  try {
-    json = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} is not valid JSON`);
-  }
-  const header = baseMediaType(contentType);
-  if (isSchema1Type(header) || json.schemaVersion === 1) throw schema1Error(where);
-  const declared = typeof json.mediaType === "string" ? json.mediaType : "";
-  if (declared && header && declared !== header && header !== "application/json" && header !== "application/octet-stream") {
-    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
-  }
-  let mediaType = declared || header;
-  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
-  if (isIndexType(mediaType) || Array.isArray(json.manifests) && !isImageManifestType(mediaType)) {
-    if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
-    const entries = json.manifests.map((m, i) => {
-      const d = descriptor(m, where, `manifests[${i}]`);
-      const raw2 = m;
-      const annotations = raw2.annotations && typeof raw2.annotations === "object" ? raw2.annotations : void 0;
-      return { ...d, platform: platformOf(raw2.platform), annotations };
+// src/adapters/registry/once.ts
+function once(map, key, fn) {
+  let p = map.get(key);
+  if (!p) {
+    p = fn();
+    map.set(key, p);
+    p.catch(() => {
+      if (map.get(key) === p) map.delete(key);
     });
-    return { digest, mediaType, bytes, entries };
   }
-  if (!isImageManifestType(mediaType) && !json.config) {
-    throw protocol(where, `${where.registry}/${where.repository}:${where.reference} has the unsupported media type ${mediaType}`);
-  }
-  const config = descriptor(json.config, where, "config");
-  const layers = Array.isArray(json.layers) ? json.layers.map((l, i) => descriptor(l, where, `layers[${i}]`)) : [];
-  return { digest, mediaType, bytes, config, layers };
-}
-
-// src/adapters/registry/platform-choice.ts
-var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
-function isAttestation(e) {
-  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
-  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
-}
-function matches(e, os, architecture, variant) {
-  if (!e.platform) return false;
-  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
-  return variant === void 0 || variant === "" || e.platform.variant === variant;
-}
-function matchesPlatform(e, p) {
-  return matches(e, p.os, p.architecture, p.variant);
-}
-function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
-  const candidates = entries.filter((e) => !isAttestation(e));
-  const preferArch = preference.preferArch?.trim() || void 0;
-  const preferOs = preference.preferOs?.trim() || void 0;
-  const os = preferOs ?? configured.os;
-  const arch = preferArch ?? configured.architecture;
-  const variant = preferArch === void 0 ? configured.variant : void 0;
-  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
-}
-function parsePlatform(text) {
-  const parts = text.split("/");
-  const [os, architecture, variant] = parts;
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
-    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
-  }
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(p) {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+  return p;
 }
 
 // src/adapters/registry/response-error.ts
@@ -64197,24 +64239,10 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
-
-// src/adapters/registry/retry-after.ts
-function parseRetryAfter(value, nowMs) {
-  if (value === void 0 || value === null) return void 0;
-  const v = value.trim();
-  if (v === "") return void 0;
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  if (!/[a-z]/i.test(v)) return void 0;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return void 0;
-  return Math.max(0, at - nowMs);
+function quotaReserve(limit) {
+  return Math.max(2, Math.floor((limit ?? 0) / 10));
 }
-function backoffMs(attempt, baseMs, capMs, random = Math.random) {
-  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-// src/adapters/registry/transport.ts
+var MAX_STATS_HOSTS = 20;
 function emptyStats() {
   return {
     requests: 0,
@@ -64229,7 +64257,9 @@ function emptyStats() {
     blobMount: 0,
     tagsList: 0,
     retries: 0,
-    byStatus: {}
+    byStatus: {},
+    byHost: {},
+    rateLimits: {}
   };
 }
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
@@ -64350,6 +64380,7 @@ var Transport = class {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req) {
+    this.checkQuota(req);
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -64376,7 +64407,7 @@ var Transport = class {
       }
       const last = attempt + 1 >= attempts;
       if (res.status === 429) {
-        const wait = parseRetryAfter(headerValue(res.headers, "retry-after"), Date.now());
+        const wait = serverRequestedWait(headerLookup(res.headers), Date.now());
         if (wait !== void 0 && wait > this.options.maxRetryAfterMs) {
           await res.stream?.dump();
           throw new RegistryError(
@@ -64428,12 +64459,13 @@ var Transport = class {
         });
       } catch (e) {
         release();
-        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.countStatus(url.host, "network");
         this.options.log.debug("registry request failed", { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.countStatus(url.host, String(status));
+      this.noteRateLimit(url.host, data.headers);
       this.options.log.debug("registry request", { method, url: logUrl(url), status });
       const location = headerValue(data.headers, "location");
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
@@ -64474,6 +64506,33 @@ var Transport = class {
       }
     }
   }
+  countStatus(host, status) {
+    this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
+    const key = host in this.stats.byHost || Object.keys(this.stats.byHost).length < MAX_STATS_HOSTS ? host : "other";
+    const counts = this.stats.byHost[key] ??= {};
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  /**
+   * Back off before a pull quota runs out rather than after a 429: once a registry reported that
+   * no more than QUOTA_RESERVE of its window's pulls are left, manifest GETs to it (what Docker Hub
+   * counts) fail fast as rate limited and retryable; HEADs (free) still go out and refresh the count.
+   */
+  checkQuota(req) {
+    if (req.kind !== "manifestGet") return;
+    const quota = this.stats.rateLimits[req.url.host];
+    if (quota === void 0) return;
+    const reserve = quotaReserve(quota.limit);
+    if (quota.remaining > reserve) return;
+    throw new RegistryError(
+      "RegistryRateLimited",
+      `pull quota of ${req.url.host} nearly used: ${quota.remaining}${quota.limit === void 0 ? "" : ` of ${quota.limit}`} left in the window; keeping a reserve of ${reserve}, retrying later`,
+      { registry: req.registry, repository: req.repository, status: 429, retryable: true }
+    );
+  }
+  noteRateLimit(host, headers) {
+    const quota = parseRateLimit(headers);
+    if (quota !== void 0 && (host in this.stats.rateLimits || Object.keys(this.stats.rateLimits).length < MAX_STATS_HOSTS)) this.stats.rateLimits[host] = quota;
+  }
   count(kind) {
     this.stats.requests++;
     this.stats[kind]++;
@@ -64493,8 +64552,209 @@ async function readLimited(body, max, url) {
   }
   return Buffer.concat(chunks);
 }
+function parseRateLimit(headers) {
+  const num = (name) => {
+    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? "");
+    return m === null ? void 0 : Number(m[1]);
+  };
+  const remaining = num("ratelimit-remaining");
+  return remaining === void 0 ? void 0 : { remaining, limit: num("ratelimit-limit") };
+}
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+// src/adapters/registry/endpoint.ts
+var Endpoints = class {
+  constructor(transport, log) {
+    this.transport = transport;
+    this.log = log;
+  }
+  transport;
+  log;
+  endpoints = /* @__PURE__ */ new Map();
+  /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
+  endpoint(loc) {
+    return once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
+  }
+  async probe(loc) {
+    const plainAllowed = loc.insecure || isLoopbackHost(loc.host);
+    const tls = loc.insecure ? "unverified" : "verified";
+    try {
+      return await this.ping(loc, "https", tls);
+    } catch (e) {
+      const cause = e instanceof RegistryError ? e.cause ?? e : e;
+      if (!plainAllowed) {
+        const code2 = networkErrorCode(cause);
+        if (code2.startsWith("ERR_SSL_") || code2 === "EPROTO") {
+          throw new RegistryError("RegistryInsecure", `${loc.host} does not speak TLS (${code2}): plain HTTP is used only for loopback registries or registries marked insecure`, {
+            registry: loc.domain,
+            repository: loc.path,
+            cause
+          });
+        }
+        throw e;
+      }
+      if (isCertificateError(cause) || e instanceof RegistryError && e.code === "RegistryInsecure") throw e;
+      if (!isTlsProtocolMismatch(cause) && !(e instanceof RegistryError && e.code === "RegistryTransient")) throw e;
+      this.log.debug("registry does not speak TLS, using plain HTTP", { host: loc.host });
+      return this.ping(loc, "http", tls);
+    }
+  }
+  async ping(loc, scheme, tls) {
+    const res = await this.transport.send({
+      url: new URL(`${scheme}://${loc.host}/v2/`),
+      method: "GET",
+      kind: "ping",
+      tls,
+      registry: loc.domain,
+      repository: loc.path,
+      // One attempt: a TLS-vs-plain mismatch must fall through to http quickly.
+      noRetry: scheme === "https" && (loc.insecure || isLoopbackHost(loc.host))
+    });
+    if (res.status === 401) return { scheme, tls, challenge: preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"])) };
+    if (res.status >= 200 && res.status < 300) return { scheme, tls, challenge: void 0 };
+    if (res.status === 404) return { scheme, tls, challenge: void 0 };
+    throw responseError(res, { registry: loc.domain, repository: loc.path, subject: "API version check" });
+  }
+};
+
+// src/adapters/registry/manifest.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// src/adapters/registry/media-types.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
+var DOCKER_SCHEMA1_SIGNED = "application/vnd.docker.distribution.manifest.v1+prettyjws";
+var MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(", ");
+function baseMediaType(contentType) {
+  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+function isIndexType(mediaType) {
+  return mediaType === OCI_INDEX || mediaType === DOCKER_LIST;
+}
+function isImageManifestType(mediaType) {
+  return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
+}
+function isSchema1Type(mediaType) {
+  return mediaType === DOCKER_SCHEMA1 || mediaType === DOCKER_SCHEMA1_SIGNED;
+}
+
+// src/adapters/registry/manifest.ts
+function sha256Digest(bytes) {
+  return `sha256:${createHash3("sha256").update(bytes).digest("hex")}`;
+}
+function protocol(where, message) {
+  return new RegistryError("RegistryProtocol", message, { registry: where.registry, repository: where.repository });
+}
+function schema1Error(where) {
+  return protocol(
+    where,
+    `${where.registry}/${where.repository}:${where.reference} is a Docker schema1 manifest, which is not supported: re-push the image with a current client (schema2 or OCI)`
+  );
+}
+function descriptor(raw2, where, field) {
+  const d = raw2;
+  if (!d || typeof d.digest !== "string" || !/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(d.digest) || typeof d.size !== "number") {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} has an invalid ${field} descriptor`);
+  }
+  return { mediaType: typeof d.mediaType === "string" ? d.mediaType : "", digest: d.digest, size: d.size };
+}
+function platformOf(raw2) {
+  const p = raw2;
+  if (!p || typeof p.os !== "string" || typeof p.architecture !== "string") return void 0;
+  return typeof p.variant === "string" && p.variant !== "" ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture };
+}
+function parseManifest(bytes, contentType, expected, where) {
+  const digest = sha256Digest(bytes);
+  if (expected !== void 0 && expected.startsWith("sha256:") && expected !== digest) {
+    throw protocol(where, `content integrity error: manifest ${where.registry}/${where.repository}:${where.reference} hashes to ${digest}, expected ${expected}`);
+  }
+  let json;
+  try {
+    json = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} is not valid JSON`);
+  }
+  const header = baseMediaType(contentType);
+  if (isSchema1Type(header) || json.schemaVersion === 1) throw schema1Error(where);
+  const declared = typeof json.mediaType === "string" ? json.mediaType : "";
+  if (declared && header && declared !== header && header !== "application/json" && header !== "application/octet-stream") {
+    throw protocol(where, `manifest of ${where.registry}/${where.repository}:${where.reference} declares ${declared} but was served as ${header}`);
+  }
+  let mediaType = declared || header;
+  if (!mediaType) mediaType = Array.isArray(json.manifests) ? OCI_INDEX : OCI_MANIFEST;
+  if (isIndexType(mediaType) || Array.isArray(json.manifests) && !isImageManifestType(mediaType)) {
+    if (!Array.isArray(json.manifests)) throw protocol(where, `index ${where.registry}/${where.repository}:${where.reference} has no manifests`);
+    const entries = json.manifests.map((m, i) => {
+      const d = descriptor(m, where, `manifests[${i}]`);
+      const raw2 = m;
+      const annotations = raw2.annotations && typeof raw2.annotations === "object" ? raw2.annotations : void 0;
+      return { ...d, platform: platformOf(raw2.platform), annotations };
+    });
+    return { digest, mediaType, bytes, entries };
+  }
+  if (!isImageManifestType(mediaType) && !json.config) {
+    throw protocol(where, `${where.registry}/${where.repository}:${where.reference} has the unsupported media type ${mediaType}`);
+  }
+  const config = descriptor(json.config, where, "config");
+  const layers = Array.isArray(json.layers) ? json.layers.map((l, i) => descriptor(l, where, `layers[${i}]`)) : [];
+  return { digest, mediaType, bytes, config, layers };
+}
+
+// src/adapters/registry/image-inspect.ts
+async function describeImage(call, loc, m) {
+  const config = m.config;
+  if (!config) throw new RegistryError("RegistryProtocol", `${m.digest} is not an image manifest`, { registry: loc.domain, repository: loc.path });
+  const blob = await readBlob(call, loc, config);
+  let json;
+  try {
+    json = JSON.parse(blob.toString("utf8"));
+  } catch {
+    throw new RegistryError("RegistryProtocol", `config blob ${config.digest} of ${loc.domain}/${loc.path} is not valid JSON`, { registry: loc.domain, repository: loc.path });
+  }
+  const c = json.config ?? {};
+  const str2 = (v) => typeof v === "string" && v !== "" ? v : void 0;
+  const list = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : void 0;
+  const keys = (v) => v && typeof v === "object" ? Object.keys(v).sort() : void 0;
+  const layers = (m.layers ?? []).map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
+  const distinct = new Map(layers.map((l) => [l.digest, l.size]));
+  const labels = c.Labels && typeof c.Labels === "object" ? c.Labels : void 0;
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    created: str2(json.created),
+    author: str2(json.author),
+    architecture: str2(json.architecture),
+    os: str2(json.os),
+    variant: str2(json.variant),
+    entrypoint: list(c.Entrypoint),
+    cmd: list(c.Cmd),
+    env: list(c.Env),
+    workingDir: str2(c.WorkingDir),
+    user: str2(c.User),
+    exposedPorts: keys(c.ExposedPorts),
+    labels,
+    volumes: keys(c.Volumes),
+    layers,
+    configDigest: config.digest,
+    size: blob.length + [...distinct.values()].reduce((a, b) => a + b, 0)
+  };
+}
+async function readBlob(call, loc, d) {
+  const res = await call(loc, { method: "GET", kind: "blobGet", path: `/v2/${loc.path}/blobs/${d.digest}`, followRedirects: true, maxBodyBytes: 32 * 1024 * 1024 });
+  if (res.status !== 200) throw responseError(res, { registry: loc.domain, repository: loc.path, subject: `blob ${d.digest}` });
+  const actual = sha256Digest(res.body);
+  if (d.digest.startsWith("sha256:") && actual !== d.digest) {
+    throw new RegistryError("RegistryProtocol", `content integrity error: blob ${d.digest} of ${loc.domain}/${loc.path} hashes to ${actual}`, {
+      registry: loc.domain,
+      repository: loc.path
+    });
+  }
+  return res.body;
 }
 
 // src/adapters/registry/image-copy.ts
@@ -64621,6 +64881,249 @@ function pullLocations(ref, mirrors, insecure, insecureHosts) {
   out.push(locationOf(ref, insecure, insecureHosts));
   return out;
 }
+
+// src/adapters/registry/manifest-cache.ts
+var MANIFEST_CACHE_MAX = 2e3;
+var ManifestCache = class {
+  constructor(call) {
+    this.call = call;
+  }
+  call;
+  /** Per run: tag/digest HEAD answers. */
+  heads = /* @__PURE__ */ new Map();
+  /** Content-addressed, so valid across runs (bounded). */
+  manifests = /* @__PURE__ */ new Map();
+  /** Start a new run: forget HEAD answers (tags may have moved); keep manifests by digest. */
+  newRun() {
+    this.heads = /* @__PURE__ */ new Map();
+  }
+  /** HEAD a tag or digest (once per run); falls back to GET when the digest header is missing. */
+  head(loc, target) {
+    const key = `${loc.host}|${loc.path}|${target}|${loc.insecure ? 1 : 0}`;
+    return once(this.heads, key, async () => {
+      const res = await this.call(loc, { method: "HEAD", kind: "manifestHead", path: `/v2/${loc.path}/manifests/${target}`, headers: { accept: MANIFEST_ACCEPT } });
+      if (res.status === 404) {
+        return this.fail(loc, await this.manifestRequest(loc, target), target);
+      }
+      if (res.status === 405 || res.status === 501) {
+        const m2 = await this.manifestAt(loc, target);
+        return { digest: m2.digest, mediaType: m2.mediaType };
+      }
+      if (res.status !== 200) return this.fail(loc, res, target);
+      const mediaType = baseMediaType(headerValue(res.headers, "content-type"));
+      if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
+      const digest = headerValue(res.headers, "docker-content-digest");
+      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
+        if (mediaType) return { digest, mediaType };
+        const m2 = await this.manifest(loc, digest);
+        return { digest, mediaType: m2.mediaType };
+      }
+      const m = await this.manifestAt(loc, target);
+      return { digest: m.digest, mediaType: m.mediaType };
+    });
+  }
+  manifestRequest(loc, target) {
+    return this.call(loc, {
+      method: "GET",
+      kind: "manifestGet",
+      path: `/v2/${loc.path}/manifests/${target}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      maxBodyBytes: 8 * 1024 * 1024
+    });
+  }
+  fail(loc, res, target) {
+    const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
+    throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
+  }
+  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
+  manifestAt(loc, target) {
+    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
+  }
+  /** GET by tag: verified against the digest the registry claims. */
+  async manifestByTag(loc, tag) {
+    const res = await this.manifestRequest(loc, tag);
+    if (res.status !== 200) this.fail(loc, res, tag);
+    const claimed = headerValue(res.headers, "docker-content-digest");
+    const parsed = parseManifest(res.body, headerValue(res.headers, "content-type"), claimed, { registry: loc.domain, repository: loc.path, reference: tag });
+    this.remember(loc, parsed);
+    return parsed;
+  }
+  /** GET by digest, cached (content-addressed), verified against the digest asked for. */
+  manifest(loc, digest) {
+    const key = `${loc.host}|${loc.path}|${digest}`;
+    const hit = this.manifests.get(key);
+    if (hit) return hit;
+    const p = (async () => {
+      const res = await this.manifestRequest(loc, digest);
+      if (res.status !== 200) this.fail(loc, res, digest);
+      return parseManifest(res.body, headerValue(res.headers, "content-type"), digest, { registry: loc.domain, repository: loc.path, reference: digest });
+    })();
+    this.cacheManifest(key, p);
+    return p;
+  }
+  remember(loc, parsed) {
+    this.cacheManifest(`${loc.host}|${loc.path}|${parsed.digest}`, Promise.resolve(parsed));
+  }
+  cacheManifest(key, p) {
+    p.catch(() => this.manifests.delete(key));
+    if (this.manifests.size >= MANIFEST_CACHE_MAX) {
+      const oldest = this.manifests.keys().next().value;
+      if (oldest !== void 0) this.manifests.delete(oldest);
+    }
+    this.manifests.set(key, p);
+  }
+};
+
+// src/adapters/registry/platform-choice.ts
+var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
+function isAttestation(e) {
+  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
+  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
+}
+function matches(e, os, architecture, variant) {
+  if (!e.platform) return false;
+  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
+  return variant === void 0 || variant === "" || e.platform.variant === variant;
+}
+function matchesPlatform(e, p) {
+  return matches(e, p.os, p.architecture, p.variant);
+}
+function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
+  const candidates = entries.filter((e) => !isAttestation(e));
+  const preferArch = preference.preferArch?.trim() || void 0;
+  const preferOs = preference.preferOs?.trim() || void 0;
+  const os = preferOs ?? configured.os;
+  const arch = preferArch ?? configured.architecture;
+  const variant = preferArch === void 0 ? configured.variant : void 0;
+  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
+}
+function parsePlatform(text) {
+  const parts = text.split("/");
+  const [os, architecture, variant] = parts;
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
+    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
+  }
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+// src/adapters/registry/credentials/credential-types.ts
+function basicAuthorization(username, password) {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+}
+
+// src/adapters/registry/registry-auth.ts
+var RegistryAuth = class {
+  constructor(transport, tokens, endpoints, credentials, insecureHosts) {
+    this.transport = transport;
+    this.tokens = tokens;
+    this.endpoints = endpoints;
+    this.credentials = credentials;
+    this.insecureHosts = insecureHosts;
+  }
+  transport;
+  tokens;
+  endpoints;
+  credentials;
+  insecureHosts;
+  /** Per run: credential lookups. */
+  credentialsCache = /* @__PURE__ */ new Map();
+  /** Start a new run: forget credential lookups (keep tokens). */
+  newRun() {
+    this.credentialsCache = /* @__PURE__ */ new Map();
+  }
+  credential(loc) {
+    const source = this.credentials;
+    if (!source) return Promise.resolve(void 0);
+    return once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
+  }
+  tokenRequest(loc, endpoint, scopes, credential) {
+    const challenge = endpoint.challenge;
+    const realm = challenge?.params.realm ?? "";
+    let realmUrl;
+    try {
+      realmUrl = new URL(realm);
+    } catch {
+      throw new RegistryError("RegistryProtocol", `${loc.domain} sent a Bearer challenge without a usable realm`, { registry: loc.domain, repository: loc.path });
+    }
+    if (realmUrl.protocol !== "https:") {
+      const realmHost = realmUrl.host;
+      const trusted = loc.insecure || isLoopbackHost(realmHost) || this.insecureHosts.has(realmHost);
+      if (realmUrl.protocol !== "http:" || !trusted) {
+        throw new RegistryError("RegistryInsecure", `${loc.domain} names a token realm that is not https (${realmUrl.protocol}//${realmHost}); mark the registry insecure to allow it`, {
+          registry: loc.domain,
+          repository: loc.path
+        });
+      }
+    }
+    return {
+      realm,
+      service: challenge?.params.service,
+      scopes,
+      credential,
+      tls: endpoint.tls,
+      registry: loc.domain,
+      repository: loc.path
+    };
+  }
+  /** The Authorization header for a request to `loc` needing `scopes`, or undefined (anonymous). */
+  async authorization(loc, endpoint, scopes) {
+    const challenge = endpoint.challenge;
+    if (!challenge) return void 0;
+    const credential = await this.credential(loc);
+    if (challenge.scheme === "basic") {
+      if (credential?.username === void 0 || credential.password === void 0) return void 0;
+      return basicAuthorization(credential.username, credential.password);
+    }
+    if (challenge.scheme !== "bearer") return void 0;
+    if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
+    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+  }
+  /**
+   * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
+   * scope on insufficient_scope, or a challenge the ping did not show), fetches a token once more
+   * and retries once when the body can be replayed.
+   */
+  async call(loc, req) {
+    const endpoint = await this.endpoints.endpoint(loc);
+    let scopes = [`repository:${loc.path}:${req.actions ?? "pull"}`, ...req.extraScopes ?? []];
+    const build = (authorization2) => ({
+      url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
+      method: req.method,
+      kind: req.kind,
+      headers: { ...req.headers ?? {}, ...authorization2 ? { authorization: authorization2 } : {} },
+      body: req.body,
+      tls: endpoint.tls,
+      registry: loc.domain,
+      repository: loc.path,
+      stream: req.stream,
+      followRedirects: req.followRedirects,
+      maxBodyBytes: req.maxBodyBytes
+    });
+    const authorization = await this.authorization(loc, endpoint, scopes);
+    const res = await this.transport.send(build(authorization));
+    if (res.status !== 401) return res;
+    const replayable = isReplayable(req.body);
+    const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
+    if (!replayable || !challenge) return res;
+    const credential = await this.credential(loc);
+    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
+    if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
+      const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
+      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
+        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
+      }
+      if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
+      scopes = [...scopes, ...grown];
+    }
+    endpoint.challenge = challenge;
+    const retryAuth = await this.authorization(loc, endpoint, scopes);
+    if (retryAuth === void 0 || retryAuth === authorization) return res;
+    return this.transport.send(build(retryAuth));
+  }
+};
 
 // src/adapters/registry/tag-paging.ts
 function nextLink2(link, requestUrl, loc) {
@@ -64772,7 +65275,6 @@ var DEFAULTS = {
   tagsPageSize: 1e3,
   userAgent: "tagstream/0.1 (+https://github.com/tagstream)"
 };
-var MANIFEST_CACHE_MAX = 2e3;
 var MAX_TAG_PAGES = 1e4;
 var RegistryClient = class {
   constructor(options = {}) {
@@ -64792,23 +65294,22 @@ var RegistryClient = class {
       log: this.log,
       dispatcher: options.dispatcher
     });
-    this.tokens = new TokenService(this.transport);
+    this.endpoints = new Endpoints(this.transport, this.log);
+    this.auth = new RegistryAuth(this.transport, new TokenService(this.transport), this.endpoints, options.credentials, this.insecureHosts);
+    this.manifests = new ManifestCache((loc, req) => this.call(loc, req));
   }
   options;
   transport;
-  tokens;
   log;
   platform;
   insecureHosts;
   tagsPageSize;
-  endpoints = /* @__PURE__ */ new Map();
-  /** Per run: tag/digest HEAD answers, credential lookups, inspect and tag lists. */
-  heads = /* @__PURE__ */ new Map();
-  credentialsCache = /* @__PURE__ */ new Map();
+  endpoints;
+  auth;
+  manifests;
+  /** Per run: inspect answers and tag lists. */
   inspections = /* @__PURE__ */ new Map();
   tagLists = /* @__PURE__ */ new Map();
-  /** Content-addressed, so valid across runs (bounded). */
-  manifests = /* @__PURE__ */ new Map();
   /** Request counters since creation or the last resetStats(). */
   stats() {
     return structuredClone(this.transport.stats);
@@ -64818,8 +65319,8 @@ var RegistryClient = class {
   }
   /** Start a new run: forget per-run answers (tags may have moved); keep tokens and endpoints. */
   newRun() {
-    this.heads = /* @__PURE__ */ new Map();
-    this.credentialsCache = /* @__PURE__ */ new Map();
+    this.manifests.newRun();
+    this.auth.newRun();
     this.inspections = /* @__PURE__ */ new Map();
     this.tagLists = /* @__PURE__ */ new Map();
   }
@@ -64832,11 +65333,11 @@ var RegistryClient = class {
     const ref = parseImageReference(reference);
     return this.withMirrors(ref, options, async (loc) => {
       const target = ref.digest ?? ref.tag ?? "latest";
-      const head = await this.head(loc, target);
+      const head = await this.manifests.head(loc, target);
       if (!isIndexType(head.mediaType) || options.importMode === "PreserveOriginal") {
         return isIndexType(head.mediaType) ? { digest: head.digest, mediaType: head.mediaType, indexDigest: head.digest } : { digest: head.digest, mediaType: head.mediaType };
       }
-      const index3 = await this.manifest(loc, head.digest);
+      const index3 = await this.manifests.manifest(loc, head.digest);
       const entry = choosePlatformEntry(index3.entries ?? [], this.platform, { preferArch: options.preferArch, preferOs: options.preferOs });
       if (!entry) {
         throw new RegistryError("RegistryNotFound", `index ${loc.domain}/${loc.path}@${head.digest} has no image manifest for any platform`, {
@@ -64850,13 +65351,13 @@ var RegistryClient = class {
   async inspect(reference, options = {}) {
     const ref = parseImageReference(reference);
     const key = `${ref.name}|${ref.tag ?? ""}|${ref.digest ?? ""}|${options.platform ? formatPlatform(options.platform) : ""}|${options.insecure ? 1 : 0}`;
-    return this.once(
+    return once(
       this.inspections,
       key,
       () => this.withMirrors(ref, options, async (loc) => {
         const target = ref.digest ?? ref.tag ?? "latest";
-        const top = await this.manifestAt(loc, target);
-        if (!top.entries) return this.describeImage(loc, top);
+        const top = await this.manifests.manifestAt(loc, target);
+        if (!top.entries) return describeImage(this.call.bind(this), loc, top);
         if (!options.platform) {
           return {
             digest: top.digest,
@@ -64872,14 +65373,14 @@ var RegistryClient = class {
             repository: loc.path
           });
         }
-        return this.describeImage(loc, await this.manifest(loc, entry.digest));
+        return describeImage(this.call.bind(this), loc, await this.manifests.manifest(loc, entry.digest));
       })
     );
   }
   async listTags(repository, options = {}) {
     const ref = parseImageReference(repository);
     const key = `${ref.name}|${options.insecure ? 1 : 0}`;
-    const tags = await this.once(this.tagLists, key, () => this.withMirrors(ref, options, (loc) => this.fetchTags(loc)));
+    const tags = await once(this.tagLists, key, () => this.withMirrors(ref, options, (loc) => this.fetchTags(loc)));
     return [...tags];
   }
   async copy(source, destinationRepository, options = {}) {
@@ -64891,11 +65392,11 @@ var RegistryClient = class {
     const dst = this.location(dstRef, options.destinationInsecure ?? false);
     return this.withMirrors(src, options, async (loc) => {
       const target = src.digest ?? src.tag ?? "latest";
-      const top = await this.manifestAt(loc, target);
+      const top = await this.manifests.manifestAt(loc, target);
       const result = { digest: top.digest, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
       const session = {
         call: (l, r) => this.call(l, r),
-        manifest: (l, d) => this.manifest(l, d),
+        manifest: (l, d) => this.manifests.manifest(l, d),
         scheme: async (l) => (await this.endpoint(l)).scheme
       };
       await copyManifestTree(session, loc, dst, top, result);
@@ -64922,267 +65423,11 @@ var RegistryClient = class {
     }
     throw lastError;
   }
-  /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
+  call(loc, req) {
+    return this.auth.call(loc, req);
+  }
   endpoint(loc) {
-    return this.once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
-  }
-  async probe(loc) {
-    const plainAllowed = loc.insecure || isLoopbackHost(loc.host);
-    const tls = loc.insecure ? "unverified" : "verified";
-    try {
-      return await this.ping(loc, "https", tls);
-    } catch (e) {
-      const cause = e instanceof RegistryError ? e.cause ?? e : e;
-      if (!plainAllowed) {
-        const code2 = networkErrorCode(cause);
-        if (code2.startsWith("ERR_SSL_") || code2 === "EPROTO") {
-          throw new RegistryError("RegistryInsecure", `${loc.host} does not speak TLS (${code2}): plain HTTP is used only for loopback registries or registries marked insecure`, {
-            registry: loc.domain,
-            repository: loc.path,
-            cause
-          });
-        }
-        throw e;
-      }
-      if (isCertificateError(cause) || e instanceof RegistryError && e.code === "RegistryInsecure") throw e;
-      if (!isTlsProtocolMismatch(cause) && !(e instanceof RegistryError && e.code === "RegistryTransient")) throw e;
-      this.log.debug("registry does not speak TLS, using plain HTTP", { host: loc.host });
-      return this.ping(loc, "http", tls);
-    }
-  }
-  async ping(loc, scheme, tls) {
-    const res = await this.transport.send({
-      url: new URL(`${scheme}://${loc.host}/v2/`),
-      method: "GET",
-      kind: "ping",
-      tls,
-      registry: loc.domain,
-      repository: loc.path,
-      // One attempt: a TLS-vs-plain mismatch must fall through to http quickly.
-      noRetry: scheme === "https" && (loc.insecure || isLoopbackHost(loc.host))
-    });
-    if (res.status === 401) return { scheme, tls, challenge: preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"])) };
-    if (res.status >= 200 && res.status < 300) return { scheme, tls, challenge: void 0 };
-    if (res.status === 404) return { scheme, tls, challenge: void 0 };
-    throw responseError(res, { registry: loc.domain, repository: loc.path, subject: "API version check" });
-  }
-  // ---------------------------------------------------------------- auth
-  credential(loc) {
-    const source = this.options.credentials;
-    if (!source) return Promise.resolve(void 0);
-    return this.once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
-  }
-  tokenRequest(loc, endpoint, scopes, credential) {
-    const challenge = endpoint.challenge;
-    const realm = challenge?.params.realm ?? "";
-    let realmUrl;
-    try {
-      realmUrl = new URL(realm);
-    } catch {
-      throw new RegistryError("RegistryProtocol", `${loc.domain} sent a Bearer challenge without a usable realm`, { registry: loc.domain, repository: loc.path });
-    }
-    if (realmUrl.protocol !== "https:") {
-      const realmHost = realmUrl.host;
-      const trusted = loc.insecure || isLoopbackHost(realmHost) || this.insecureHosts.has(realmHost);
-      if (realmUrl.protocol !== "http:" || !trusted) {
-        throw new RegistryError("RegistryInsecure", `${loc.domain} names a token realm that is not https (${realmUrl.protocol}//${realmHost}); mark the registry insecure to allow it`, {
-          registry: loc.domain,
-          repository: loc.path
-        });
-      }
-    }
-    return {
-      realm,
-      service: challenge?.params.service,
-      scopes,
-      credential,
-      tls: endpoint.tls,
-      registry: loc.domain,
-      repository: loc.path
-    };
-  }
-  /** The Authorization header for a request to `loc` needing `scopes`, or undefined (anonymous). */
-  async authorization(loc, endpoint, scopes) {
-    const challenge = endpoint.challenge;
-    if (!challenge) return void 0;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic") {
-      if (credential?.username === void 0 || credential.password === void 0) return void 0;
-      return basicAuthorization(credential.username, credential.password);
-    }
-    if (challenge.scheme !== "bearer") return void 0;
-    if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
-    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
-  }
-  /**
-   * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
-   * scope on insufficient_scope, or a challenge the ping did not show), fetches a token once more
-   * and retries once when the body can be replayed.
-   */
-  async call(loc, req) {
-    const endpoint = await this.endpoint(loc);
-    let scopes = [`repository:${loc.path}:${req.actions ?? "pull"}`, ...req.extraScopes ?? []];
-    const build = (authorization2) => ({
-      url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
-      method: req.method,
-      kind: req.kind,
-      headers: { ...req.headers ?? {}, ...authorization2 ? { authorization: authorization2 } : {} },
-      body: req.body,
-      tls: endpoint.tls,
-      registry: loc.domain,
-      repository: loc.path,
-      stream: req.stream,
-      followRedirects: req.followRedirects,
-      maxBodyBytes: req.maxBodyBytes
-    });
-    const authorization = await this.authorization(loc, endpoint, scopes);
-    const res = await this.transport.send(build(authorization));
-    if (res.status !== 401) return res;
-    const replayable = isReplayable(req.body);
-    const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
-    if (!replayable || !challenge) return res;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
-    if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
-      const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
-      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
-        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
-      }
-      if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
-      scopes = [...scopes, ...grown];
-    }
-    endpoint.challenge = challenge;
-    const retryAuth = await this.authorization(loc, endpoint, scopes);
-    if (retryAuth === void 0 || retryAuth === authorization) return res;
-    return this.transport.send(build(retryAuth));
-  }
-  // ---------------------------------------------------------------- manifests
-  /** HEAD a tag or digest (once per run); falls back to GET when the digest header is missing. */
-  head(loc, target) {
-    const key = `${loc.host}|${loc.path}|${target}|${loc.insecure ? 1 : 0}`;
-    return this.once(this.heads, key, async () => {
-      const res = await this.call(loc, { method: "HEAD", kind: "manifestHead", path: `/v2/${loc.path}/manifests/${target}`, headers: { accept: MANIFEST_ACCEPT } });
-      if (res.status === 404) {
-        return this.fail(loc, await this.manifestRequest(loc, target), target);
-      }
-      if (res.status === 405 || res.status === 501) {
-        const m2 = await this.manifestAt(loc, target);
-        return { digest: m2.digest, mediaType: m2.mediaType };
-      }
-      if (res.status !== 200) return this.fail(loc, res, target);
-      const mediaType = baseMediaType(headerValue(res.headers, "content-type"));
-      if (isSchema1Type(mediaType)) throw schema1Error({ registry: loc.domain, repository: loc.path, reference: target });
-      const digest = headerValue(res.headers, "docker-content-digest");
-      if (digest && isDigest(digest) && (!isDigest(target) || digest === target)) {
-        if (mediaType) return { digest, mediaType };
-        const m2 = await this.manifest(loc, digest);
-        return { digest, mediaType: m2.mediaType };
-      }
-      const m = await this.manifestAt(loc, target);
-      return { digest: m.digest, mediaType: m.mediaType };
-    });
-  }
-  manifestRequest(loc, target) {
-    return this.call(loc, {
-      method: "GET",
-      kind: "manifestGet",
-      path: `/v2/${loc.path}/manifests/${target}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      maxBodyBytes: 8 * 1024 * 1024
-    });
-  }
-  fail(loc, res, target) {
-    const subject = isDigest(target) ? `manifest ${target}` : `tag "${target}"`;
-    throw responseError(res, { registry: loc.domain, repository: loc.path, subject });
-  }
-  /** The manifest a tag or digest names: by digest from the cache, by tag fetched and verified. */
-  manifestAt(loc, target) {
-    return isDigest(target) ? this.manifest(loc, target) : this.manifestByTag(loc, target);
-  }
-  /** GET by tag: verified against the digest the registry claims. */
-  async manifestByTag(loc, tag) {
-    const res = await this.manifestRequest(loc, tag);
-    if (res.status !== 200) this.fail(loc, res, tag);
-    const claimed = headerValue(res.headers, "docker-content-digest");
-    const parsed = parseManifest(res.body, headerValue(res.headers, "content-type"), claimed, { registry: loc.domain, repository: loc.path, reference: tag });
-    this.remember(loc, parsed);
-    return parsed;
-  }
-  /** GET by digest, cached (content-addressed), verified against the digest asked for. */
-  manifest(loc, digest) {
-    const key = `${loc.host}|${loc.path}|${digest}`;
-    const hit = this.manifests.get(key);
-    if (hit) return hit;
-    const p = (async () => {
-      const res = await this.manifestRequest(loc, digest);
-      if (res.status !== 200) this.fail(loc, res, digest);
-      return parseManifest(res.body, headerValue(res.headers, "content-type"), digest, { registry: loc.domain, repository: loc.path, reference: digest });
-    })();
-    this.cacheManifest(key, p);
-    return p;
-  }
-  remember(loc, parsed) {
-    this.cacheManifest(`${loc.host}|${loc.path}|${parsed.digest}`, Promise.resolve(parsed));
-  }
-  cacheManifest(key, p) {
-    p.catch(() => this.manifests.delete(key));
-    if (this.manifests.size >= MANIFEST_CACHE_MAX) {
-      const oldest = this.manifests.keys().next().value;
-      if (oldest !== void 0) this.manifests.delete(oldest);
-    }
-    this.manifests.set(key, p);
-  }
-  // ---------------------------------------------------------------- inspect
-  async describeImage(loc, m) {
-    const config = m.config;
-    if (!config) throw new RegistryError("RegistryProtocol", `${m.digest} is not an image manifest`, { registry: loc.domain, repository: loc.path });
-    const blob = await this.blob(loc, config);
-    let json;
-    try {
-      json = JSON.parse(blob.toString("utf8"));
-    } catch {
-      throw new RegistryError("RegistryProtocol", `config blob ${config.digest} of ${loc.domain}/${loc.path} is not valid JSON`, { registry: loc.domain, repository: loc.path });
-    }
-    const c = json.config ?? {};
-    const str2 = (v) => typeof v === "string" && v !== "" ? v : void 0;
-    const list = (v) => Array.isArray(v) ? v.filter((x) => typeof x === "string") : void 0;
-    const keys = (v) => v && typeof v === "object" ? Object.keys(v).sort() : void 0;
-    const layers = (m.layers ?? []).map((l) => ({ digest: l.digest, size: l.size, mediaType: l.mediaType }));
-    const distinct = new Map(layers.map((l) => [l.digest, l.size]));
-    const labels = c.Labels && typeof c.Labels === "object" ? c.Labels : void 0;
-    return {
-      digest: m.digest,
-      mediaType: m.mediaType,
-      created: str2(json.created),
-      author: str2(json.author),
-      architecture: str2(json.architecture),
-      os: str2(json.os),
-      variant: str2(json.variant),
-      entrypoint: list(c.Entrypoint),
-      cmd: list(c.Cmd),
-      env: list(c.Env),
-      workingDir: str2(c.WorkingDir),
-      user: str2(c.User),
-      exposedPorts: keys(c.ExposedPorts),
-      labels,
-      volumes: keys(c.Volumes),
-      layers,
-      configDigest: config.digest,
-      size: blob.length + [...distinct.values()].reduce((a, b) => a + b, 0)
-    };
-  }
-  /** GET a (small) blob, following redirects without credentials, verified against its digest. */
-  async blob(loc, d) {
-    const res = await this.call(loc, { method: "GET", kind: "blobGet", path: `/v2/${loc.path}/blobs/${d.digest}`, followRedirects: true, maxBodyBytes: 32 * 1024 * 1024 });
-    if (res.status !== 200) throw responseError(res, { registry: loc.domain, repository: loc.path, subject: `blob ${d.digest}` });
-    const actual = sha256Digest(res.body);
-    if (d.digest.startsWith("sha256:") && actual !== d.digest) {
-      throw new RegistryError("RegistryProtocol", `content integrity error: blob ${d.digest} of ${loc.domain}/${loc.path} hashes to ${actual}`, {
-        registry: loc.domain,
-        repository: loc.path
-      });
-    }
-    return res.body;
+    return this.endpoints.endpoint(loc);
   }
   // ---------------------------------------------------------------- tags
   async fetchTags(loc) {
@@ -65210,19 +65455,6 @@ var RegistryClient = class {
       next = nextLink2(res.headers.link, current, loc);
     }
     return tags;
-  }
-  // ---------------------------------------------------------------- helpers
-  /** Identical lookups share one promise while the map is kept; failures are not remembered. */
-  once(map, key, fn) {
-    let p = map.get(key);
-    if (!p) {
-      p = fn();
-      map.set(key, p);
-      p.catch(() => {
-        if (map.get(key) === p) map.delete(key);
-      });
-    }
-    return p;
   }
 };
 function createRegistryClient(options = {}) {
@@ -65375,7 +65607,7 @@ var DEFAULT_REPO_SETTINGS = deepFreeze2({
   maxBulkImport: 50,
   limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
   registries: { insecure: [], mirrors: [] },
-  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0 },
+  git: { authorName: "Tagstream", authorEmail: "tagstream@localhost", branch: void 0, provider: void 0, apiUrl: void 0 },
   pollInterval: 5 * MINUTE,
   targets: []
 });
@@ -65395,6 +65627,8 @@ var SETTING_FIELDS = Object.freeze([
   { key: "git.authorName", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: "Author name of commits Tagstream makes." },
   { key: "git.authorEmail", type: "string", default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: "Author email of commits Tagstream makes." },
   { key: "git.branch", type: "string", default: "(checked-out branch)", description: "Branch Tagstream commits to." },
+  { key: "git.provider", type: "`github`, `gitlab` or `gitea`", default: "(from the remote host)", description: "Git host API for pull-request mode (`gitea` also serves Forgejo and Codeberg); inferred for github.com, gitlab.com, codeberg.org and gitea.com." },
+  { key: "git.apiUrl", type: "URL", default: "(provider default)", description: "Base URL of the Git host API for self-hosted instances, e.g. `https://gitlab.example.com/api/v4`." },
   { key: "targets", type: "list of {files, from, set}", default: "(none)", description: "Update targets by JSONPath: in files matching the glob `files`, set each JSONPath of `set` to a FIELD (reference, name, tag, digest, tag-digest) of the stream tag `from` (`[NAMESPACE/]STREAM:TAG`). Filters compare `@.member` with literals; no script runs." },
   { key: "pollInterval", type: "duration", default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: "How often the daemon checks for due imports and repository changes (at least `10s`)." }
 ]);
@@ -65449,7 +65683,9 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
     git: r.group(root, "git", (m) => ({
       authorName: r.string(m, "authorName", nonEmpty, "git.") ?? d.git.authorName,
       authorEmail: r.string(m, "authorEmail", checkEmail, "git.") ?? d.git.authorEmail,
-      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch
+      branch: r.string(m, "branch", checkBranch, "git.") ?? d.git.branch,
+      provider: r.string(m, "provider", checkProvider, "git.") ?? d.git.provider,
+      apiUrl: r.string(m, "apiUrl", checkHttpUrl, "git.") ?? d.git.apiUrl
     })) ?? d.git,
     pollInterval: r.duration(root, "pollInterval", MIN_POLL_INTERVAL) ?? d.pollInterval,
     targets: r.targets(root) ?? d.targets
@@ -65643,6 +65879,12 @@ function checkEmail(v) {
 function checkBranch(v) {
   return isValidBranchName(v) ? void 0 : `expected a git branch name, got "${v}"`;
 }
+function checkProvider(v) {
+  return ["github", "gitlab", "gitea"].includes(v) ? void 0 : `expected github, gitlab or gitea, got "${v}"`;
+}
+function checkHttpUrl(v) {
+  return /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v) ? void 0 : `expected an http(s) URL without credentials, got "${v}"`;
+}
 function checkRepositoryPrefix(v) {
   const [host, ...rest] = v.split("/");
   if (!host || !HOST_PORT.test(host) || rest.some((c) => !PATH_COMPONENT2.test(c))) {
@@ -65694,7 +65936,7 @@ var EMPTY_CHANGE_SET = Object.freeze({
   files: []
 });
 
-// src/planning/render-pr.ts
+// src/render/render-pr.ts
 var PR_MARKER = "<!-- tagstream:pull-request -->";
 var BASE_TRAILER = "Tagstream-Base";
 var CLOSED_TRAILER = "Tagstream-Closed";
@@ -65702,6 +65944,7 @@ var MAX_BODY = 6e4;
 var MAX_ROWS = 300;
 var MAX_TRAILERS = 4e4;
 var TRUNCATED_TRAILER = "Tagstream-Truncated";
+var BLOB_PATH = { github: "blob", gitlab: "-/blob", gitea: "src/branch" };
 function cell(text) {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
@@ -65723,7 +65966,7 @@ function fileLink(w, options) {
   if (!options.links || !options.branch) return code(label);
   const anchor = w.line === void 0 ? "" : `#L${w.line}`;
   const path = w.file.split("/").map(encodeURIComponent).join("/");
-  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/blob/${encodeURIComponent(options.branch)}/${path}${anchor}`;
+  const url = `${options.links.serverUrl.replace(/\/+$/, "")}/${options.links.repository}/${BLOB_PATH[options.links.host ?? "github"]}/${encodeURIComponent(options.branch)}/${path}${anchor}`;
   return `[${cell(label)}](${url})`;
 }
 function workloadsOf(cs, m) {
@@ -65848,7 +66091,7 @@ ${CLOSED_TRAILER}: ${reason.replace(/\s+/g, " ")}
 `;
 }
 
-// src/planning/render-summary.ts
+// src/render/render-summary.ts
 function commitLink(sha, links2) {
   if (!links2) return code(sha.slice(0, 12));
   return `[${code(sha.slice(0, 12))}](${links2.serverUrl.replace(/\/+$/, "")}/${links2.repository}/commit/${sha})`;
@@ -65891,7 +66134,7 @@ function renderSummary(input) {
   return lines2.join("\n");
 }
 
-// src/action/pull-request-branches.ts
+// src/planning/pull-request-branches.ts
 function moveKey(m) {
   return `${m.stream}:${m.tag}`;
 }
@@ -65927,7 +66170,7 @@ function sliceChangeSet(cs, keys) {
   };
 }
 
-// src/action/pull-request-mode.ts
+// src/app/pull-request-mode.ts
 function closedPullRequestHolds(pulls, repository, prefix) {
   const holds = /* @__PURE__ */ new Map();
   for (const pr of [...pulls].sort((a, b) => a.number - b.number)) {
@@ -65952,6 +66195,14 @@ function sameMoves(pr, cs, base) {
   const want = cs.moves.map((m) => `${moveKey(m)} ${m.to.image || m.to.reference}`).sort();
   const have = t.moves.map((m) => `${moveKey(m)} ${m.to}`).sort();
   return want.length === have.length && want.every((w, i) => w === have[i]);
+}
+async function closedRequestHolds(changeRequests, base, branchPrefix) {
+  const closed = await changeRequests.listPullRequests({ state: "closed", base, headPrefix: branchPrefix });
+  return closedPullRequestHolds(closed, changeRequests.repository, branchPrefix);
+}
+async function proposeChanges(deps, options, planCtx) {
+  const holds = await closedRequestHolds(deps.changeRequests, options.base, options.branchPrefix);
+  return runPullRequestMode(deps, options, planCtx, holds);
 }
 async function runPullRequestMode(deps, options, planCtx, holds) {
   const { changeRequests: gh, log } = deps;
@@ -66244,25 +66495,20 @@ async function runMode(deps, inputs) {
     return { base, changeSet: r.changeSet, exitCode: r.exitCode, commit: r.commit, pushed: r.pushed };
   }
   const gh = deps.changeRequests(inputs);
-  const holdsFrom = async () => {
-    if (!gh) return /* @__PURE__ */ new Map();
-    const closed = await gh.listPullRequests({ state: "closed", base });
-    return closedPullRequestHolds(closed, gh.repository, inputs.branchPrefix);
-  };
+  const holdsFrom = async () => gh ? closedRequestHolds(gh, base, inputs.branchPrefix) : /* @__PURE__ */ new Map();
   if (inputs.mode === "dry-run") {
-    let holds2 = /* @__PURE__ */ new Map();
+    let holds = /* @__PURE__ */ new Map();
     try {
-      holds2 = await holdsFrom();
+      holds = await holdsFrom();
     } catch (e) {
       runner.annotate("warning", `closed pull requests not checked: ${errorMessage(e)}`);
     }
-    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds2 });
+    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds });
     return { base, changeSet: r.changeSet, exitCode: r.exitCode };
   }
   if (!gh) throw new UsageError("pull-request mode needs GITHUB_REPOSITORY and GITHUB_API_URL (set by the runner)");
   if (!inputs.token) throw new UsageError('input "token": pull-request mode needs a token with contents: write and pull-requests: write');
-  const holds = await holdsFrom();
-  const result = await runPullRequestMode(
+  const result = await proposeChanges(
     {
       reconcile: deps.reconcile,
       // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
@@ -66272,8 +66518,7 @@ async function runMode(deps, inputs) {
       log: runner.log()
     },
     { base, branchPrefix: inputs.branchPrefix, group: inputs.group, titleTemplate: inputs.prTitle, labels: inputs.prLabels, author, credentials, links: links(env) },
-    ctx,
-    holds
+    ctx
   );
   return { base, changeSet: result.changeSet, exitCode: result.exitCode, commit: result.commit, pullRequests: result.pullRequests };
 }
@@ -66301,10 +66546,7 @@ function report(deps, inputs, outcome2) {
 }
 
 // src/action/main.ts
-function originUrl(gitConfig) {
-  const section = /^\[remote "origin"\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(gitConfig)?.[1] ?? "";
-  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
-}
+var originUrl = (gitConfig) => remoteUrlFromConfig(gitConfig);
 async function main(reconcile2, options = {}) {
   const env = options.env ?? process.env;
   const runner = new WorkflowRunner({

@@ -14,7 +14,7 @@ import { createGitAdapter } from '../src/adapters/git/isomorphic-git-adapter.js'
 import { loadRepoSettings } from '../src/config/repo-settings.js';
 import { reconcile } from '../src/app/reconcile.js';
 import type { AppContext, ReconcileOptions } from '../src/app/app-context.js';
-import { memoryParseCache, type InventoryOptions } from '../src/manifests/inventory.js';
+import { memoryParseCache, type InventoryOptions } from '../src/inventory/inventory.js';
 import { systemClock } from '../src/ports/clock.js';
 import { silentLog } from '../src/ports/log.js';
 

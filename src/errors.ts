@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'AlreadyExists'
   | 'Conflict'
   | 'BadRequest'
+  | 'Refused' // a check oc makes on the client refused the request (printed `error: ...`, exit 1)
   // manifests
   | 'ManifestParse' // invalid YAML / JSON
   | 'ManifestSchema' // a Kubernetes object whose shape is wrong
@@ -33,6 +34,7 @@ export type ErrorCode =
   | 'Git'
   | 'PushRejected'
   | 'GitHub'
+  | 'CodeHost' // GitLab, Gitea/Forgejo API failures
   | 'Config'
   | 'Internal';
 

@@ -16,10 +16,10 @@ export { addTagEvent } from './domain/tag-event.js';
 export { parseTriggerAnnotation, serializeTriggerAnnotation } from './domain/trigger.js';
 export { prioritizeTags } from './domain/prioritize-tags.js';
 
-export { buildInventory } from './manifests/inventory.js';
-export type { Inventory, StreamEntry, WorkloadEntry } from './manifests/inventory-model.js';
-export { loadSourceFile } from './manifests/source-file.js';
-export { applyEdits, diffToEdits, type Edit } from './manifests/yaml-edit.js';
+export { buildInventory } from './inventory/inventory.js';
+export type { Inventory, StreamEntry, WorkloadEntry } from './inventory/inventory-model.js';
+export { loadSourceFile } from './edit/source-file.js';
+export { applyEdits, diffToEdits, type Edit } from './edit/yaml-edit.js';
 export { loadRepoSettings, parseRepoSettings, type RepoSettings } from './config/repo-settings.js';
 
 export type { AppContext, ReconcileOptions, ReconcileResult } from './app/app-context.js';
@@ -27,11 +27,11 @@ export { reconcile } from './app/reconcile.js';
 export { tag } from './app/tag.js';
 export { importImage } from './app/import-image.js';
 export { createIstag } from './app/create-istag.js';
-export { renderPlanTable, planToJson } from './planning/render-plan.js';
+export { renderPlanTable, planToJson } from './render/render-plan.js';
 export { renderCommitMessage } from './planning/commit-message.js';
 
 export { createRegistryClient, type RegistryClientOptions } from './adapters/registry/index.js';
-export { dockerConfigCredentials } from './adapters/registry/credentials.js';
+export { dockerConfigCredentials } from './adapters/registry/credentials/docker-credentials.js';
 export { createGitAdapter } from './adapters/git/isomorphic-git-adapter.js';
 export { directoryWorkspace } from './adapters/fs/directory-workspace.js';
 export { run as runCli } from './cli/run.js';

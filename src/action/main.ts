@@ -9,15 +9,16 @@ import * as nodePath from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
-import { createGitHubClient } from '../adapters/github/github-client.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { remoteUrlFromConfig } from '../adapters/git/remote-url.js';
+import { createGitHubClient } from '../adapters/code-host/github.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { createRegistryClient, parsePlatform } from '../adapters/registry/index.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { GitPort, GitRepository } from '../ports/git.js';
-import type { BaseCheckout, ReconcileFn } from './pull-request-mode.js';
+import type { BaseCheckout, ReconcileFn } from '../app/pull-request-mode.js';
 import { runAction } from './run-action.js';
 import { WorkflowRunner } from './workflow-commands.js';
 
@@ -29,10 +30,7 @@ export interface MainOptions {
 }
 
 /** `url` of `[remote "origin"]` in a working copy's .git/config, when there is one. */
-export function originUrl(gitConfig: string): string | undefined {
-  const section = /^\[remote "origin"\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(gitConfig)?.[1] ?? '';
-  return /^\s*url\s*=\s*(\S+)\s*$/m.exec(section)?.[1];
-}
+export const originUrl = (gitConfig: string): string | undefined => remoteUrlFromConfig(gitConfig);
 
 /** Run the Action in this process; resolves to the exit code. */
 export async function main(reconcile: ReconcileFn, options: MainOptions = {}): Promise<number> {

@@ -9,11 +9,11 @@ import type { ReconcileResult } from '../app/app-context.js';
 import { parseActionInputs, type ActionInputs } from '../config/action-inputs.js';
 import type { ChangeSet } from '../domain/change-set.js';
 import { errorMessage, isTagstreamError, UsageError } from '../errors.js';
-import type { PrLinks } from '../planning/render-pr.js';
-import { renderSummary, type SummaryPullRequest } from '../planning/render-summary.js';
+import type { PrLinks } from '../render/render-pr.js';
+import { renderSummary, type SummaryPullRequest } from '../render/render-summary.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { GitCredentials } from '../ports/git.js';
-import { closedPullRequestHolds, runPullRequestMode, type BaseCheckout, type ReconcileFn } from './pull-request-mode.js';
+import { closedRequestHolds, proposeChanges, type BaseCheckout, type ReconcileFn } from '../app/pull-request-mode.js';
 import { dockerConfigSecrets, type WorkflowRunner } from './workflow-commands.js';
 
 export interface ActionDeps {
@@ -103,11 +103,7 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
   }
 
   const gh = deps.changeRequests(inputs);
-  const holdsFrom = async () => {
-    if (!gh) return new Map<string, { image: string; heldBy: string }[]>();
-    const closed = await gh.listPullRequests({ state: 'closed', base });
-    return closedPullRequestHolds(closed, gh.repository, inputs.branchPrefix);
-  };
+  const holdsFrom = async () => (gh ? closedRequestHolds(gh, base, inputs.branchPrefix) : new Map<string, { image: string; heldBy: string }[]>());
 
   if (inputs.mode === 'dry-run') {
     let holds = new Map<string, { image: string; heldBy: string }[]>();
@@ -123,8 +119,7 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
 
   if (!gh) throw new UsageError('pull-request mode needs GITHUB_REPOSITORY and GITHUB_API_URL (set by the runner)');
   if (!inputs.token) throw new UsageError('input "token": pull-request mode needs a token with contents: write and pull-requests: write');
-  const holds = await holdsFrom();
-  const result = await runPullRequestMode(
+  const result = await proposeChanges(
     {
       reconcile: deps.reconcile,
       // Every PR branch is built in its own clone: the job's checkout keeps its branch where it
@@ -135,7 +130,6 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
     },
     { base, branchPrefix: inputs.branchPrefix, group: inputs.group, titleTemplate: inputs.prTitle, labels: inputs.prLabels, author, credentials, links: links(env) },
     ctx,
-    holds,
   );
   return { base, changeSet: result.changeSet, exitCode: result.exitCode, commit: result.commit, pullRequests: result.pullRequests };
 }

@@ -2,9 +2,9 @@
  * `tagstream create istag NAME:TAG` (oc create imagestreamtag): refuse an existing tag, write the
  * new one, import a `--from-image` source right away and fire the affected triggers.
  */
-import { planCreateIstag, type CreateIstagOptions } from '../planning/create-istag-command.js';
+import { planCreateIstag, type CreateIstagOptions } from '../verbs/create-istag-command.js';
 import type { AppContext } from './app-context.js';
-import { completeVerbPlan, openVerbSession, type VerbResult } from './verb-session.js';
+import { completeVerbPlan, openVerbSession, type VerbResult } from './stream-verb.js';
 
 export interface CreateIstagRequest extends CreateIstagOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */

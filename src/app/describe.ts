@@ -6,10 +6,10 @@
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import type { ImageMetadata, RegistryPort } from '../ports/registry.js';
-import { describeImageStreamTag } from '../planning/render/describe-image.js';
-import { describeImageStream } from '../planning/render/describe-stream.js';
-import { inventoryWarnings } from '../planning/render/diagnostics.js';
-import { istagsOf } from '../planning/render/stream-view.js';
+import { describeImageStreamTag } from '../render/describe-image.js';
+import { describeImageStream } from '../render/describe-stream.js';
+import { inventoryWarnings } from '../render/diagnostics.js';
+import { istagsOf } from '../render/stream-view.js';
 import {
   findIstag,
   findStream,

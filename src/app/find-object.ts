@@ -4,10 +4,10 @@
  * must have been built with `includeObject` accepting the kinds asked for (see `objectKinds`).
  */
 import { TagstreamError, UsageError, formatLocation } from '../errors.js';
-import type { Inventory, ObjectRef, ObjectSite } from '../manifests/inventory-model.js';
-import type { SourceFile } from '../manifests/source-file.js';
-import { kindFromResourceArg } from '../planning/set-image-lookup.js';
-import { qualifiedName, resourceName } from '../planning/set-triggers.js';
+import type { Inventory, ObjectRef, ObjectSite } from '../inventory/inventory-model.js';
+import type { SourceFile } from '../edit/source-file.js';
+import { kindFromResourceArg } from '../verbs/set-image-lookup.js';
+import { qualifiedName, resourceName } from '../verbs/set-triggers.js';
 
 /** `kind` + `name`, or every object of `kind` in the namespace when `name` is undefined. */
 export interface ObjectSelector {

@@ -4,13 +4,13 @@
  * conflicts come back as warnings so the caller can print them and still succeed.
  */
 import { TagstreamError, UsageError } from '../errors.js';
-import type { Inventory, StreamEntry } from '../manifests/inventory-model.js';
+import type { Inventory, StreamEntry } from '../inventory/inventory-model.js';
 import type { Clock } from '../ports/clock.js';
-import { inventoryWarnings } from '../planning/render/diagnostics.js';
-import { istagObject, listObject, renderNames, renderObject, streamObject } from '../planning/render/object-output.js';
-import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../planning/render/stream-table.js';
-import { istagsOf, type IstagView } from '../planning/render/stream-view.js';
-import { renderTable } from '../planning/render/table.js';
+import { inventoryWarnings } from '../render/diagnostics.js';
+import { istagObject, listObject, renderNames, renderObject, streamObject } from '../render/object-output.js';
+import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../render/stream-table.js';
+import { istagsOf, type IstagView } from '../render/stream-view.js';
+import { renderTable } from '../render/table.js';
 
 export type ReadResource = 'imagestream' | 'imagestreamtag';
 export type OutputFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';

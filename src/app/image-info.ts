@@ -7,8 +7,8 @@ import { errorMessage, isTagstreamError, TagstreamError, UsageError } from '../e
 import { splitRepository, withDigest } from '../domain/image-reference.js';
 import type { Clock } from '../ports/clock.js';
 import type { RegistryPort } from '../ports/registry.js';
-import { platformString } from '../planning/render/describe-image.js';
-import { imageInfoJson, manifestListMessage, renderImageInfo } from '../planning/render/image-info.js';
+import { platformString } from '../render/describe-image.js';
+import { imageInfoJson, manifestListMessage, renderImageInfo } from '../render/image-info.js';
 import type { ReadOutput } from './get.js';
 
 export interface ImageInfoContext {

@@ -7,12 +7,12 @@
 import { errorMessage, TagstreamError } from '../errors.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
-import { IMPORT_COMPLETED_WITH_ERRORS, importImageOutput, planImportImage, type ImportImageOptions } from '../planning/import-image-command.js';
+import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
 import { planRepositoryImport } from '../planning/import-plan.js';
-import { describeImageStream } from '../planning/render/describe-stream.js';
+import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
-import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult } from './verb-session.js';
+import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult } from './stream-verb.js';
 import { writeFiles } from './write-files.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
@@ -57,7 +57,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   const writes = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], warnings: [] };
   if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
 
-  const out = importImageOutput(run.results, { dryRun: plan.dryRun, additionalTags });
+  const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;
   // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
   const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
@@ -67,7 +67,6 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     ...(plan.warnings ?? []).map((w) => `warning: ${w}`),
     ...writes.warnings,
     ...out.errors,
-    ...(out.failed ? [`error: ${IMPORT_COMPLETED_WITH_ERRORS}`] : []),
   ];
   return {
     stdout,

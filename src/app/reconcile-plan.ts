@@ -11,13 +11,13 @@ import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMod
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { deepEqual } from '../domain/stream-edit.js';
-import { buildInventory, type InventoryOptions } from '../manifests/inventory.js';
-import type { Inventory, ObjectSite } from '../manifests/inventory-model.js';
+import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
+import type { Inventory, ObjectSite } from '../inventory/inventory-model.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
-import { diagnosticOf, plain, planWrites } from './plan-writes.js';
+import { diagnosticOf, plain, planWrites } from './materialize.js';
 import { readTargetSources } from './target-sources.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
@@ -27,6 +27,8 @@ const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
 export interface PlannedRun {
   readonly changeSet: ChangeSet;
   readonly inventory: Inventory;
+  /** Tags this pass asked the registries about (a run where all of them failed is no success). */
+  readonly tagsAttempted: number;
 }
 
 /** Compute the plan of one reconcile pass. `holds` come from Git history (revert awareness). */
@@ -162,7 +164,7 @@ export async function planReconcile(
     diagnostics,
     files,
   };
-  return { changeSet, inventory };
+  return { changeSet, inventory, tagsAttempted: requests.length };
 }
 
 /**

@@ -6,17 +6,17 @@
  */
 import type { TagstreamError } from '../errors.js';
 import type { WorkloadChange } from '../domain/change-set.js';
-import type { Inventory } from '../manifests/inventory-model.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
-import { inventoryWarnings } from '../planning/render/diagnostics.js';
+import { inventoryWarnings } from '../render/diagnostics.js';
 import {
   completeImageLookup,
   IMAGE_LOOKUP_TABLE_HEADER,
   imageLookupRow,
   setImageLookup as planImageLookup,
-} from '../planning/set-image-lookup.js';
+} from '../verbs/set-image-lookup.js';
 import { findObjects, type FoundObject, type ObjectSelector } from './find-object.js';
-import { applyChanges, type ObjectChange } from './object-edits.js';
+import { applyChanges, type ObjectChange } from './object-change.js';
 import {
   finishSet,
   objectError,

@@ -9,13 +9,13 @@
 import { TagstreamError, type SourceLocation } from '../errors.js';
 import type { FileChange, WorkloadChange } from '../domain/change-set.js';
 import type { RepoSettings } from '../config/repo-settings.js';
-import { buildInventory } from '../manifests/inventory.js';
-import type { Inventory } from '../manifests/inventory-model.js';
+import { buildInventory } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import { applyTriggers, type FieldChange, type TriggerPlan } from '../planning/apply-triggers.js';
 import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
-import { inventoryWarnings } from '../planning/render/diagnostics.js';
-import { tabwrite, type TabwriterOptions } from '../planning/render/go-tabwriter.js';
-import { renderObject } from '../planning/render/object-output.js';
+import { inventoryWarnings } from '../render/diagnostics.js';
+import { tabwrite, type TabwriterOptions } from '../render/go-tabwriter.js';
+import { renderObject } from '../render/object-output.js';
 import {
   completeSetTriggers,
   listTriggers,
@@ -25,12 +25,12 @@ import {
   TRIGGER_TABLE_HEADER,
   type SetTriggersFlags,
   type TriggerRow,
-} from '../planning/set-triggers.js';
+} from '../verbs/set-triggers.js';
 import type { Log } from '../ports/log.js';
 import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
-import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-edits.js';
+import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-change.js';
 import { writeFiles } from './write-files.js';
 
 /** What the `set` verbs need (AppContext satisfies it). */
@@ -91,7 +91,7 @@ export function setInventory(ctx: SetContext, kinds: ReadonlySet<string>): Promi
 export function objectError(e: unknown, found: FoundObject): TagstreamError {
   const name = resourceName(found.kind, found.name);
   const message = e instanceof Error ? e.message : String(e);
-  const named = message.startsWith(name) ? message : `${name}: ${message}`;
+  const named = message.includes(name) ? message : `${name}: ${message}`;
   return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { location: found.site.location, cause: e });
 }
 

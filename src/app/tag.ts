@@ -2,9 +2,9 @@
  * `tagstream tag` (oc tag): plan the spec write over the repository's streams, import a new
  * DockerImage source right away, record history, fire the affected triggers, write the files.
  */
-import { planTag, type TagOptions } from '../planning/tag-command.js';
+import { planTag, type TagOptions } from '../verbs/tag-command.js';
 import type { AppContext } from './app-context.js';
-import { completeVerbPlan, openVerbSession, type VerbResult } from './verb-session.js';
+import { completeVerbPlan, openVerbSession, type VerbResult } from './stream-verb.js';
 
 export interface TagRequest extends TagOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */

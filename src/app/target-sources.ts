@@ -6,8 +6,8 @@
 import picomatch from 'picomatch';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { RepoSettings } from '../config/repo-settings.js';
-import { loadFileFilter } from '../manifests/file-filter.js';
-import { decodeText, fileTooLarge, formatOf, loadSourceFile, type SourceFile } from '../manifests/source-file.js';
+import { loadFileFilter } from '../inventory/file-filter.js';
+import { decodeText, fileTooLarge, formatOf, loadSourceFile, type SourceFile } from '../edit/source-file.js';
 import type { Workspace } from '../ports/workspace.js';
 import { isDockerfile } from '../targets/dockerfile.js';
 import type { TargetSources } from '../targets/plan-targets.js';

@@ -3,15 +3,18 @@
  * registry client with Docker credentials). Everything else receives these through CliDeps.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
+import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
-import { buildInventory } from '../manifests/inventory.js';
+import { buildInventory } from '../inventory/inventory.js';
 import type { CliDeps } from './context.js';
 
 /** Production collaborators; `env` feeds credential discovery (DOCKER_CONFIG, HOME). */
@@ -35,6 +38,20 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
       return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);
+    },
+    gitHosts: {
+      async cloneBase(url, branch, credentials) {
+        const dir = await mkdtemp(join(tmpdir(), 'tagstream-pr-'));
+        const dispose = () => rm(dir, { recursive: true, force: true });
+        try {
+          const repo = await createGitAdapter({ ssh: sshSettingsFromEnv(env) }).clone({ url, dir, branch, credentials });
+          return { repo, dispose };
+        } catch (e) {
+          await dispose();
+          throw e;
+        }
+      },
+      changeRequests: (target, token) => createChangeRequests(target, { token }),
     },
   };
 }

@@ -3,8 +3,10 @@
  * place to record the exit code. Commands parse flags, call one app function and print.
  */
 import type { RepoSettings } from '../config/repo-settings.js';
-import type { Inventory } from '../manifests/inventory-model.js';
-import type { GitRepository } from '../ports/git.js';
+import type { Inventory } from '../inventory/inventory-model.js';
+import type { CodeHostTarget } from '../config/code-host.js';
+import type { ChangeRequests } from '../ports/change-requests.js';
+import type { GitCredentials, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { Workspace } from '../ports/workspace.js';
@@ -25,6 +27,14 @@ export interface CliDeps {
   createRegistry(settings: RepoSettings | undefined, log: Log): RegistryPort;
   /** The Git working copy at `dir`, or undefined when `dir` is not the root of one. */
   openGit(dir: string): Promise<GitRepository | undefined>;
+  /** Pull-request mode: fresh clones of the base branch and the Git host client. */
+  readonly gitHosts?: GitHostDeps | undefined;
+}
+
+export interface GitHostDeps {
+  /** Clone `url` at `branch` into a new temporary directory; `dispose` removes it. */
+  cloneBase(url: string, branch: string, credentials: GitCredentials | undefined): Promise<{ readonly repo: GitRepository; dispose(): Promise<void> }>;
+  changeRequests(target: CodeHostTarget, token: string): ChangeRequests;
 }
 
 export interface CommandContext {

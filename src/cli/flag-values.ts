@@ -1,18 +1,12 @@
-/** Parsers for flag values that must be spelled exactly as oc accepts them, with oc's messages. */
-import { InvalidArgumentError } from 'commander';
-import type { ImportMode, ReferencePolicyType } from '../domain/image-stream.js';
+/**
+ * Flag values as oc takes them: enum flags oc lower-cases are lower-cased here and checked by the
+ * planners with oc's wording (never the option parser's "argument 'x' is invalid" line).
+ */
+import { UsageError } from '../errors.js';
 
-/** `--reference-policy=source|local` (oc tag / import-image). */
-export function parseReferencePolicy(value: string): ReferencePolicyType {
-  if (value === 'source') return 'Source';
-  if (value === 'local') return 'Local';
-  throw new InvalidArgumentError("reference policy must be set to 'source' or 'local'");
-}
-
-/** `--import-mode=Legacy|PreserveOriginal`. */
-export function parseImportMode(value: string): ImportMode {
-  if (value === 'Legacy' || value === 'PreserveOriginal') return value;
-  throw new InvalidArgumentError('valid ImportMode values are Legacy or PreserveOriginal');
+/** `--reference-policy=Local` and `--source=ISTAG`: oc lower-cases these before checking them. */
+export function lowerCase(value: string): string {
+  return value.toLowerCase();
 }
 
 /** Repeatable flag: collect every occurrence. */
@@ -23,4 +17,15 @@ export function collect(value: string, previous: string[] | undefined): string[]
 /** `-c a,b` and repeated `-c a -c b`. */
 export function collectCsv(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+/** `-A key=value` pairs (kubectl's annotation syntax), with oc's message for a pair without `=`. */
+export function parseAnnotations(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`annotations must be of the form key=value, but is "${pair}"`);
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
 }

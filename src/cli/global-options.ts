@@ -2,7 +2,7 @@
  * The flags every verb accepts (`--repo`, `-n`, `-A`, `-o`, `--no-color`, `-v`), declared on the
  * program and on each leaf command so they work before or after the verb, as with oc.
  */
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { validateNamespace } from '../domain/names.js';
 import { UsageError } from '../errors.js';
 import { addBoolFlag } from './bool-flags.js';
@@ -27,7 +27,7 @@ export function addGlobalOptions(cmd: Command, except: readonly GlobalFlag[] = [
   if (!skip.has('repo')) cmd.option('--repo <dir>', 'repository (working copy) to read and write (default: the current directory)');
   if (!skip.has('namespace')) cmd.option('-n, --namespace <ns>', "namespace to use (default: the repository's defaultNamespace, else \"default\")");
   if (!skip.has('allNamespaces')) addBoolFlag(cmd, '-A, --all-namespaces', 'list the requested objects across all namespaces');
-  if (!skip.has('output')) cmd.addOption(new Option('-o, --output <format>', 'output format').choices([...OUTPUT_CHOICES]));
+  if (!skip.has('output')) cmd.option('-o, --output <format>', `output format: ${OUTPUT_CHOICES.join(', ')}`);
   if (!skip.has('color')) cmd.option('--no-color', 'disable colored output');
   if (!skip.has('verbose')) addBoolFlag(cmd, '-v, --verbose', 'log what is being done on stderr');
   return cmd;
@@ -56,12 +56,21 @@ export function globalsOf(cmd: Command): GlobalOptions {
     const problems = validateNamespace(namespace);
     if (problems.length > 0) throw new UsageError(`invalid namespace "${namespace}": ${problems.join('; ')}`);
   }
+  const output = merged['output'] as string | undefined;
+  if (output !== undefined) assertOutputFormat(output, OUTPUT_CHOICES);
   return {
     repo: merged['repo'] as string | undefined,
     namespace,
     allNamespaces: merged['allNamespaces'] as boolean | undefined,
-    output: merged['output'] as string | undefined,
+    output,
     color: merged['color'] !== false,
     verbose: merged['verbose'] === true,
   };
+}
+
+/** kubectl's refusal of an `-o` value no printer handles. */
+export function assertOutputFormat(output: string, allowed: readonly string[]): void {
+  if (!allowed.includes(output)) {
+    throw new UsageError(`unable to match a printer suitable for the output format "${output}", allowed formats are: ${[...allowed].sort().join(',')}`);
+  }
 }

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import type { CommandContext } from './context.js';
 import { addGlobalOptions } from './global-options.js';
 import * as createIstag from './commands/create-istag.js';
+import * as deleteVerb from './commands/delete.js';
 import * as describe from './commands/describe.js';
 import * as get from './commands/get.js';
 import * as imageInfo from './commands/image-info.js';
@@ -17,7 +18,7 @@ import * as setTriggers from './commands/set-triggers.js';
 import * as tag from './commands/tag.js';
 
 /** Verb modules in help order; each registers one verb and calls one app function. */
-const VERBS = [get, describe, imageInfo, tag, importImage, createIstag, setTriggers, setImageLookup, reconcile, serve] as const;
+const VERBS = [get, describe, imageInfo, tag, importImage, createIstag, deleteVerb, setTriggers, setImageLookup, reconcile, serve] as const;
 
 export const PROGRAM_VERSION = '0.1.0';
 

@@ -55,6 +55,10 @@ export interface RepoSettings {
     readonly authorEmail: string;
     /** Branch to commit to; undefined = the checked-out branch. */
     readonly branch: string | undefined;
+    /** Git host API for pull/merge requests; undefined = inferred from the remote's host. */
+    readonly provider: 'github' | 'gitlab' | 'gitea' | undefined;
+    /** Base URL of that API; undefined = the provider's default for the remote's host. */
+    readonly apiUrl: string | undefined;
   };
   /** How often the daemon looks for work, in milliseconds (floor 10 seconds). */
   readonly pollInterval: number;
@@ -78,7 +82,7 @@ export const DEFAULT_REPO_SETTINGS: RepoSettings = deepFreeze({
   maxBulkImport: 50,
   limits: { maxFileBytes: 8 * 1024 * 1024, maxAliasCount: 100 },
   registries: { insecure: [], mirrors: [] },
-  git: { authorName: 'Tagstream', authorEmail: 'tagstream@localhost', branch: undefined },
+  git: { authorName: 'Tagstream', authorEmail: 'tagstream@localhost', branch: undefined, provider: undefined, apiUrl: undefined },
   pollInterval: 5 * MINUTE,
   targets: [],
 });
@@ -108,6 +112,8 @@ export const SETTING_FIELDS: readonly SettingField[] = Object.freeze([
   { key: 'git.authorName', type: 'string', default: `\`${DEFAULT_REPO_SETTINGS.git.authorName}\``, description: 'Author name of commits Tagstream makes.' },
   { key: 'git.authorEmail', type: 'string', default: `\`${DEFAULT_REPO_SETTINGS.git.authorEmail}\``, description: 'Author email of commits Tagstream makes.' },
   { key: 'git.branch', type: 'string', default: '(checked-out branch)', description: 'Branch Tagstream commits to.' },
+  { key: 'git.provider', type: '`github`, `gitlab` or `gitea`', default: '(from the remote host)', description: 'Git host API for pull-request mode (`gitea` also serves Forgejo and Codeberg); inferred for github.com, gitlab.com, codeberg.org and gitea.com.' },
+  { key: 'git.apiUrl', type: 'URL', default: '(provider default)', description: 'Base URL of the Git host API for self-hosted instances, e.g. `https://gitlab.example.com/api/v4`.' },
   { key: 'targets', type: 'list of {files, from, set}', default: '(none)', description: 'Update targets by JSONPath: in files matching the glob `files`, set each JSONPath of `set` to a FIELD (reference, name, tag, digest, tag-digest) of the stream tag `from` (`[NAMESPACE/]STREAM:TAG`). Filters compare `@.member` with literals; no script runs.' },
   { key: 'pollInterval', type: 'duration', default: `\`${formatDuration(DEFAULT_REPO_SETTINGS.pollInterval)}\``, description: 'How often the daemon checks for due imports and repository changes (at least `10s`).' },
 ]);
@@ -173,6 +179,8 @@ export function parseRepoSettings(text: string, file: string = REPO_SETTINGS_FIL
       authorName: r.string(m, 'authorName', nonEmpty, 'git.') ?? d.git.authorName,
       authorEmail: r.string(m, 'authorEmail', checkEmail, 'git.') ?? d.git.authorEmail,
       branch: r.string(m, 'branch', checkBranch, 'git.') ?? d.git.branch,
+      provider: (r.string(m, 'provider', checkProvider, 'git.') as RepoSettings['git']['provider']) ?? d.git.provider,
+      apiUrl: r.string(m, 'apiUrl', checkHttpUrl, 'git.') ?? d.git.apiUrl,
     })) ?? d.git,
     pollInterval: r.duration(root, 'pollInterval', MIN_POLL_INTERVAL) ?? d.pollInterval,
     targets: r.targets(root) ?? d.targets,
@@ -388,6 +396,14 @@ function checkEmail(v: string): string | undefined {
 
 function checkBranch(v: string): string | undefined {
   return isValidBranchName(v) ? undefined : `expected a git branch name, got "${v}"`;
+}
+
+function checkProvider(v: string): string | undefined {
+  return ['github', 'gitlab', 'gitea'].includes(v) ? undefined : `expected github, gitlab or gitea, got "${v}"`;
+}
+
+function checkHttpUrl(v: string): string | undefined {
+  return /^https?:\/\/[^\s/@]+(\/\S*)?$/.test(v) ? undefined : `expected an http(s) URL without credentials, got "${v}"`;
 }
 
 function checkRepositoryPrefix(v: string): string | undefined {

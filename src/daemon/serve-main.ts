@@ -10,17 +10,18 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials.js';
+import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import { buildInventory, memoryParseCache } from '../manifests/inventory.js';
+import { buildInventory, memoryParseCache } from '../inventory/inventory.js';
 import type { Clock } from '../ports/clock.js';
 import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
 import { startDaemonHttpServer } from './http-server.js';
 import { createJsonLog } from './json-log.js';
+import { RunScope } from './run-scope.js';
 
 export interface ServeIO {
   readonly stdout: { write(chunk: string): unknown };
@@ -59,7 +60,8 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     return 2;
   }
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
-  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets });
+  const runScope = new RunScope();
+  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
   const parseCache = memoryParseCache();
   const deps: DaemonDeps = {
     settings,
@@ -83,6 +85,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     clock: io.clock,
     log,
     startTicker: (onTick) => startCronTicker(onTick, log),
+    runScope,
   };
   const daemon = new Daemon(deps);
   let server;

@@ -42,3 +42,30 @@ export function propagateTracking(stream: ImageStream): ImageStream {
   }
   return current;
 }
+
+/**
+ * The same-stream tracking chain that leads from `tag` back to itself (`[tag, ..., tag]`), or
+ * undefined when following `tag`'s trackers ends at a tag that tracks nothing. OpenShift accepts
+ * such a spec and the tag then never gets an image; the verbs refuse it instead.
+ */
+export function trackingCycle(stream: ImageStream, tag: string): string[] | undefined {
+  const chain = [tag];
+  let current = tag;
+  for (;;) {
+    const ref = (stream.spec.tags ?? []).find((t) => t.name === current);
+    const next = ref ? trackedTag(stream, ref) : undefined;
+    if (next === undefined) return undefined;
+    chain.push(next);
+    if (next === tag) return chain;
+    // a cycle further along that does not come back to `tag` is not this tag's to refuse
+    if (chain.indexOf(next) < chain.length - 1) return undefined;
+    current = next;
+  }
+}
+
+/** The refusal for a tracking cycle: `ubi:a -> ubi:b -> ubi:a`. */
+export function trackingCycleMessage(streamName: string, chain: readonly string[]): string {
+  const [first = ''] = chain;
+  if (chain.length === 2) return `tag "${streamName}:${first}" cannot track itself`;
+  return `tag "${streamName}:${first}" would track itself through a cycle of tags: ${chain.map((t) => `${streamName}:${t}`).join(' -> ')}`;
+}

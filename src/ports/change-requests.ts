@@ -1,7 +1,8 @@
 /**
- * What pull-request mode needs from a code host: find, open, update and close pull requests on
- * one repository, comment and label them. Implemented by adapters/github (REST over undici);
- * a loopback server checked against GitHub's OpenAPI description serves the tests.
+ * What pull-request mode needs from a Git host: find, open, update and close change requests
+ * (GitHub and Gitea/Forgejo pull requests, GitLab merge requests) on one repository, comment on
+ * and label them. Implemented in adapters/code-host; loopback servers checked against each host's
+ * published API description serve the tests.
  */
 
 export interface PullRequest {
@@ -28,7 +29,9 @@ export interface ListPullRequestsQuery {
   readonly base?: string | undefined;
   /** Head branch name in this repository. */
   readonly head?: string | undefined;
-  /** Stop after this many pages of 100 (newest first); default 3. */
+  /** Only requests whose head branch starts with this (the tool's branch prefix). */
+  readonly headPrefix?: string | undefined;
+  /** Stop after this many pages (newest first); default every page. */
   readonly maxPages?: number | undefined;
 }
 
@@ -46,7 +49,7 @@ export interface PullRequestPatch {
 }
 
 export interface ChangeRequests {
-  /** `owner/repo` the requests go to. */
+  /** `owner/repo` (GitLab: the project path `group/sub/project`) the requests go to. */
   readonly repository: string;
   listPullRequests(query: ListPullRequestsQuery): Promise<PullRequest[]>;
   createPullRequest(request: NewPullRequest): Promise<PullRequest>;

@@ -4,7 +4,7 @@
  * byte-exact engine can edit.
  */
 import { JSONPath } from 'jsonpath-plus';
-import type { NodePath } from '../manifests/inventory-model.js';
+import type { NodePath } from '../inventory/inventory-model.js';
 import { checkJsonPath } from './jsonpath-check.js';
 
 export interface JsonPathMatch {

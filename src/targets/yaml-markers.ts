@@ -6,8 +6,8 @@
  */
 import { isMap, isScalar, isSeq } from 'yaml';
 import { ManifestError, type SourceLocation } from '../errors.js';
-import type { NodePath } from '../manifests/inventory-model.js';
-import { locate, type SourceFile } from '../manifests/source-file.js';
+import type { NodePath } from '../inventory/inventory-model.js';
+import { locate, type SourceFile } from '../edit/source-file.js';
 import { parseTargetRef, type TargetRef } from './target-ref.js';
 
 export const MARKER_KEY = '$imagestream';

@@ -25,7 +25,7 @@ export interface SshServer {
   readonly knownHostsFile: string;
   /** known_hosts naming `[127.0.0.1]:port` with some other key. */
   readonly wrongKnownHostsFile: string;
-  /** `ssh://user@127.0.0.1:port/abs/path/name` for a bare repo created with a first commit on main. */
+  /** `ssh://user@127.0.0.1:port/<name>` for a bare repo (`org/repo.git`) created with a first commit on main. */
   createBareRepo(name: string, files?: Record<string, string>): Promise<{ url: string; bare: string }>;
   stop(): Promise<void>;
 }
@@ -53,8 +53,30 @@ export async function startSshServer(): Promise<SshServer> {
   const otherHostKey = join(dir, 'other_host_ed25519');
   const clientKey = join(dir, 'client_ed25519');
   for (const k of [hostKey, otherHostKey, clientKey]) await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'tagstream-test', '-f', k]);
+  // Like Gitea's and GitLab's own SSH servers, a forced command maps the repository path of the URL
+  // (`ssh://user@host:port/org/repo.git`) into the repositories directory and runs only git.
+  const shell = join(dir, 'git-only.sh');
+  await writeFile(
+    shell,
+    [
+      '#!/bin/sh',
+      'set -eu',
+      'case "$SSH_ORIGINAL_COMMAND" in',
+      `  "git-upload-pack '"*|"git-receive-pack '"*) ;;`,
+      '  *) echo "this account runs git only" >&2; exit 1 ;;',
+      'esac',
+      '# the client quotes the path the way a shell would',
+      'eval "set -- $SSH_ORIGINAL_COMMAND"',
+      'cmd=$1',
+      'path=${2#/}',
+      'case "$path" in *..*) echo "bad path" >&2; exit 1 ;; esac',
+      `exec "$cmd" "${repos}/$path"`,
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
   const authorized = join(dir, 'authorized_keys');
-  await writeFile(authorized, await readFile(`${clientKey}.pub`, 'utf8'), { mode: 0o600 });
+  await writeFile(authorized, `command="${shell}",no-pty,no-port-forwarding,no-agent-forwarding,no-X11-forwarding ${await readFile(`${clientKey}.pub`, 'utf8')}`, { mode: 0o600 });
   // Privilege separation needs this directory when sshd runs as root (Debian creates it at boot).
   if (process.getuid?.() === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
 
@@ -115,6 +137,7 @@ export async function startSshServer(): Promise<SshServer> {
     wrongKnownHostsFile,
     async createBareRepo(name, files = { 'README.md': 'seed\n' }) {
       const bare = join(repos, name);
+      await mkdir(join(bare, '..'), { recursive: true });
       await gitCli(repos, ['init', '-q', '--bare', '-b', 'main', bare]);
       const seed = await mkdtemp(join(dir, 'seed-'));
       await gitCli(seed, ['init', '-q', '-b', 'main']);
@@ -126,7 +149,7 @@ export async function startSshServer(): Promise<SshServer> {
       await gitCli(seed, ['commit', '-q', '-m', 'seed']);
       await gitCli(seed, ['push', '-q', bare, 'main']);
       await rm(seed, { recursive: true, force: true });
-      return { url: `ssh://${user}@127.0.0.1:${port}${bare}`, bare };
+      return { url: `ssh://${user}@127.0.0.1:${port}/${name}`, bare };
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

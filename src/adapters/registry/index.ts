@@ -2,6 +2,6 @@
 export { createRegistryClient } from './registry-client.js';
 export type { RegistryClientOptions } from './registry-client.js';
 export type { RegistryMirror } from './locations.js';
-export type { CredentialSource, RegistryCredential } from './credential-types.js';
+export type { CredentialSource, RegistryCredential } from './credentials/credential-types.js';
 export type { RegistryStats } from './transport.js';
 export { parsePlatform } from './platform-choice.js';

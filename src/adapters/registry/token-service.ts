@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { RegistryError } from '../../errors.js';
-import { basicAuthorization, type RegistryCredential } from './credential-types.js';
+import { basicAuthorization, type RegistryCredential } from './credentials/credential-types.js';
 import type { TlsMode, Transport } from './transport.js';
 
 export interface TokenRequest {

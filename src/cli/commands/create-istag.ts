@@ -1,13 +1,11 @@
 /** `tagstream create istag NAME:TAG --from-image=... | --from=...` (oc create imagestreamtag): calls app `createIstag`. */
 import type { Command } from 'commander';
-import type { ReferencePolicyType } from '../../domain/image-stream.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { collect, parseReferencePolicy } from '../flag-values.js';
+import { collect, lowerCase, parseAnnotations } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { createIstag } from '../../app/create-istag.js';
-import { UsageError } from '../../errors.js';
-import { policyFlag, printVerbResult, verbAppContext } from './tag.js';
+import { printVerbResult, verbAppContext } from './tag.js';
 import { parentCommand } from '../parent-command.js';
 
 export interface CreateIstagCommandRequest {
@@ -17,20 +15,9 @@ export interface CreateIstagCommandRequest {
   readonly scheduled: boolean;
   readonly insecure: boolean;
   readonly reference: boolean;
-  readonly referencePolicy: ReferencePolicyType;
+  readonly referencePolicy?: string | undefined;
   readonly annotations: readonly string[];
   readonly globals: GlobalOptions;
-}
-
-/** `-A key=value` pairs (kubectl's annotation syntax). */
-function parseAnnotations(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`invalid annotation "${pair}": expected key=value`);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return out;
 }
 
 export function register(program: Command, ctx: CommandContext): void {
@@ -45,7 +32,7 @@ export function register(program: Command, ctx: CommandContext): void {
   addBoolFlag(cmd, '--scheduled', 'import --from-image periodically');
   addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates');
   addBoolFlag(cmd, '--reference', 'record the source as a reference only; it is never imported');
-  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' or 'local'", parseReferencePolicy, 'Source');
+  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (the default) or 'local'", lowerCase);
   // oc spells the annotation flag -A, so the global -A/--all-namespaces is not offered here.
   cmd.option('-A, --annotation <key=value>', 'set an annotation on the tag (repeatable)', collect);
   addGlobalOptions(cmd, ['allNamespaces']);
@@ -57,7 +44,7 @@ export function register(program: Command, ctx: CommandContext): void {
       scheduled: opts['scheduled'] === true,
       insecure: opts['insecure'] === true,
       reference: opts['reference'] === true,
-      referencePolicy: opts['referencePolicy'] as ReferencePolicyType,
+      referencePolicy: opts['referencePolicy'] as string | undefined,
       annotations: (opts['annotation'] as string[] | undefined) ?? [],
       globals: globalsOf(command),
     };
@@ -70,7 +57,7 @@ export function register(program: Command, ctx: CommandContext): void {
       scheduled: request.scheduled,
       insecure: request.insecure,
       reference: request.reference,
-      referencePolicy: policyFlag(request.referencePolicy),
+      referencePolicy: request.referencePolicy,
       annotations,
       namespace: request.globals.namespace,
     });

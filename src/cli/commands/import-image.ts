@@ -1,12 +1,11 @@
 /** `tagstream import-image IMAGESTREAM[:TAG]` (oc import-image): calls app `importImage`. */
 import type { Command } from 'commander';
-import type { ImportMode, ReferencePolicyType } from '../../domain/image-stream.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { parseImportMode, parseReferencePolicy } from '../flag-values.js';
+import { lowerCase } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { importImage } from '../../app/import-image.js';
-import { policyFlag, printVerbResult, verbAppContext } from './tag.js';
+import { printVerbResult, verbAppContext } from './tag.js';
 
 export interface ImportImageCommandRequest {
   readonly target: string;
@@ -15,8 +14,9 @@ export interface ImportImageCommandRequest {
   readonly all: boolean;
   readonly scheduled: boolean;
   readonly insecure?: boolean | undefined;
-  readonly referencePolicy: ReferencePolicyType;
-  readonly importMode: ImportMode;
+  /** `--reference-policy`, lower-cased; undefined: existing tags keep theirs (the server keeps a set policy). */
+  readonly referencePolicy?: string | undefined;
+  readonly importMode?: string | undefined;
   readonly dryRun: boolean;
   readonly globals: GlobalOptions;
 }
@@ -31,8 +31,8 @@ export function register(program: Command, ctx: CommandContext): void {
   addBoolFlag(cmd, '--all', 'import every tag of the source repository (up to maxBulkImport)');
   addBoolFlag(cmd, '--scheduled', 'keep importing this tag periodically');
   addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates');
-  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' or 'local'", parseReferencePolicy, 'Source');
-  cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)', parseImportMode, 'Legacy');
+  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (the default) or 'local'", lowerCase);
+  cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index, the default) or PreserveOriginal (pin the whole index)');
   addBoolFlag(cmd, '--dry-run', 'show what would be imported; change nothing');
   addGlobalOptions(cmd);
   cmd.action(async (target: string, opts: Record<string, unknown>, command: Command) => {
@@ -44,13 +44,11 @@ export function register(program: Command, ctx: CommandContext): void {
       scheduled: opts['scheduled'] === true,
       // undefined: use the stream's insecureRepository annotation, as oc does
       insecure: opts['insecure'] as boolean | undefined,
-      referencePolicy: opts['referencePolicy'] as ReferencePolicyType,
-      importMode: opts['importMode'] as ImportMode,
+      referencePolicy: opts['referencePolicy'] as string | undefined,
+      importMode: opts['importMode'] as string | undefined,
       dryRun: opts['dryRun'] === true,
       globals: globalsOf(command),
     };
-    // an explicit --reference-policy only: existing tags keep theirs otherwise (the server keeps a set policy)
-    const policyGiven = command.getOptionValueSource('referencePolicy') === 'cli';
     const app = await verbAppContext(ctx, request.globals);
     const result = await importImage(app, {
       target: request.target,
@@ -59,7 +57,7 @@ export function register(program: Command, ctx: CommandContext): void {
       all: request.all,
       scheduled: request.scheduled,
       insecure: request.insecure,
-      referencePolicy: policyGiven ? policyFlag(request.referencePolicy) : undefined,
+      referencePolicy: request.referencePolicy,
       importMode: request.importMode,
       dryRun: request.dryRun,
       namespace: request.globals.namespace,

@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
 import { UsageError } from '../../errors.js';
-import { planToJson, renderPlanTable } from '../../planning/render-plan.js';
+import { planToJson, renderPlanTable } from '../../render/render-plan.js';
 import type { GitCredentials, GitIdentity } from '../../ports/git.js';
 import { stringify } from 'yaml';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { openRepository, repoDir, stderrLog } from '../read-helpers.js';
+import { runCliPullRequests } from '../pull-request-mode.js';
 
 export interface ReconcileCommandRequest {
   readonly dryRun: boolean;
@@ -58,12 +59,25 @@ export function register(program: Command, ctx: CommandContext): void {
         'Examples:',
         '  tagstream reconcile --dry-run',
         '  tagstream reconcile --commit --push --branch main',
+        '  tagstream reconcile --pull-request --provider gitlab --api-url https://gitlab.example.com/api/v4',
+        '',
+        'Pull-request mode (--pull-request) pushes one branch per change set (<branch-prefix><base>, or one per',
+        'tag with --group tag) and opens or updates its pull request (GitHub, Gitea/Forgejo) or merge request',
+        '(GitLab); requests whose moves landed are closed; digests of requests closed unmerged are held. The',
+        'API token is TAGSTREAM_GIT_TOKEN (or TAGSTREAM_GIT_TOKEN_FILE); SSH remotes use TAGSTREAM_GIT_SSH_KEY_FILE.',
         '',
       ].join('\n'),
     );
   addBoolFlag(cmd, '--dry-run', 'print the plan (stream:tag, old -> new digest, workloads, why); write nothing');
   addBoolFlag(cmd, '--commit', 'commit the changed files');
   addBoolFlag(cmd, '--push', 'push the commit (implies --commit); retries on a moved branch, never forces');
+  addBoolFlag(cmd, '--pull-request', 'propose the changes as pull/merge requests on the Git host instead of committing to the branch');
+  cmd.option('--provider <host>', 'Git host API for --pull-request: github, gitlab or gitea (default: settings git.provider, else from the remote host)');
+  cmd.option('--api-url <url>', 'base URL of that API for self-hosted instances (default: settings git.apiUrl, else the provider default)');
+  cmd.option('--branch-prefix <prefix>', 'prefix of the branches Tagstream owns and force-updates in --pull-request mode', 'tagstream/');
+  cmd.option('--group <group>', '--pull-request: "all" (one request) or "tag" (one per image stream tag)', 'all');
+  cmd.option('--label <name>', '--pull-request: label to add (repeatable)', (v: string, prev: string[] = []) => [...prev, v]);
+  cmd.option('--title <template>', '--pull-request: title; {tags} and {base} are replaced (default: generated)');
   cmd.option('--remote <name>', 'remote to push to (default: origin)');
   cmd.option('--branch <name>', 'branch to push (default: settings git.branch, else the checked-out branch)');
   cmd.option('--author <identity>', 'commit author "Name <email>" (default: settings git.authorName/authorEmail)');
@@ -88,6 +102,38 @@ export function register(program: Command, ctx: CommandContext): void {
     const author = opts['author']
       ? parseIdentity(opts['author'] as string)
       : { name: repo.settings.git.authorName, email: repo.settings.git.authorEmail };
+    if (opts['pullRequest'] === true) {
+      if (request.dryRun || request.commit) throw new UsageError('--pull-request may not be used with --dry-run, --commit or --push');
+      if (!git) throw new UsageError(`--pull-request needs a Git working copy: ${dir} has no .git`);
+      const group = (opts['group'] as string | undefined) ?? 'all';
+      if (group !== 'all' && group !== 'tag') throw new UsageError(`--group: expected all or tag, got "${group}"`);
+      const registry = ctx.deps.createRegistry(repo.settings, log);
+      const pr = await runCliPullRequests(
+        { deps: ctx.deps, repo, git, registry, clock: ctx.io.clock, log, reconcile },
+        {
+          provider: opts['provider'] as string | undefined,
+          apiUrl: opts['apiUrl'] as string | undefined,
+          remote: request.remote,
+          base: request.branch,
+          branchPrefix: (opts['branchPrefix'] as string | undefined) ?? 'tagstream/',
+          group,
+          title: (opts['title'] as string | undefined) ?? '',
+          labels: (opts['label'] as string[] | undefined) ?? [],
+          author,
+          credentials: gitCredentialsFromEnv(ctx.io.env, opts['gitTokenFile'] as string | undefined),
+        },
+      );
+      if (globals.output === 'json' || globals.output === 'yaml') {
+        const data = { ...planToJson(pr.changeSet), base: pr.base, provider: pr.provider, pullRequests: pr.pullRequests };
+        ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
+      } else {
+        ctx.io.stdout.write(renderPlanTable(pr.changeSet, { wide: globals.output === 'wide' }));
+        for (const p of pr.pullRequests) ctx.io.stdout.write(`${p.action} #${p.number} ${p.branch} ${p.url}\n`);
+        if (pr.pullRequests.length === 0) ctx.io.stdout.write('no pull request to open, update or close\n');
+      }
+      ctx.setExitCode(pr.exitCode);
+      return;
+    }
     const result = await reconcile(
       { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log, git },
       {

@@ -18,6 +18,14 @@ export interface SetTriggersCommandRequest {
   readonly remove: boolean;
   readonly removeAll: boolean;
   readonly fromConfig: boolean;
+  /** Webhook flags (BuildConfigs only in oc): given so the planner refuses them in oc's words. */
+  readonly webhooks: {
+    readonly fromGithub?: boolean | undefined;
+    readonly fromWebhook?: boolean | undefined;
+    readonly fromWebhookAllowEnv?: boolean | undefined;
+    readonly fromGitlab?: boolean | undefined;
+    readonly fromBitbucket?: boolean | undefined;
+  };
   readonly all: boolean;
   readonly dryRun: boolean;
   readonly globals: GlobalOptions;
@@ -42,6 +50,11 @@ export function register(program: Command, ctx: CommandContext): void {
   addBoolFlag(triggers, '--remove', 'remove the triggers selected by the type flags');
   addBoolFlag(triggers, '--remove-all', 'remove every trigger from the workloads');
   addBoolFlag(triggers, '--from-config', 'the config-change trigger (Deployments: spec.paused)');
+  addBoolFlag(triggers, '--from-github', 'a GitHub webhook trigger (BuildConfigs only: refused, Tagstream runs no builds)');
+  addBoolFlag(triggers, '--from-webhook', 'a generic webhook trigger (BuildConfigs only: refused)');
+  addBoolFlag(triggers, '--from-webhook-allow-env', 'a generic webhook trigger that may set env (BuildConfigs only: refused)');
+  addBoolFlag(triggers, '--from-gitlab', 'a GitLab webhook trigger (BuildConfigs only: refused)');
+  addBoolFlag(triggers, '--from-bitbucket', 'a Bitbucket webhook trigger (BuildConfigs only: refused)');
   addBoolFlag(triggers, '--all', 'every object of the given types in the namespace (e.g. deployments,statefulsets --all)');
   addBoolFlag(triggers, '--dry-run', 'print the change; write nothing');
   addGlobalOptions(triggers);
@@ -72,6 +85,14 @@ export function register(program: Command, ctx: CommandContext): void {
       remove: opts['remove'] === true,
       removeAll: opts['removeAll'] === true,
       fromConfig: opts['fromConfig'] === true,
+      // undefined unless given: a webhook flag set to false still counts as set, as in oc
+      webhooks: {
+        fromGithub: opts['fromGithub'] as boolean | undefined,
+        fromWebhook: opts['fromWebhook'] as boolean | undefined,
+        fromWebhookAllowEnv: opts['fromWebhookAllowEnv'] as boolean | undefined,
+        fromGitlab: opts['fromGitlab'] as boolean | undefined,
+        fromBitbucket: opts['fromBitbucket'] as boolean | undefined,
+      },
       all: opts['all'] === true,
       dryRun: opts['dryRun'] === true,
       globals: globalsOf(command),
@@ -93,6 +114,7 @@ export function register(program: Command, ctx: CommandContext): void {
           remove: request.remove,
           removeAll: request.removeAll,
           fromConfig: request.fromConfig,
+          ...request.webhooks,
         },
         output: setOutputFormat(globals.output),
         dryRun: request.dryRun,

@@ -2,15 +2,14 @@
  * `tagstream tag [--source=KIND] SOURCE DEST [DEST...]` and `tag -d DEST...` (oc tag): calls app
  * `tag`. Also home of the glue the three ImageStream verbs share (AppContext, printing).
  */
-import { Option, type Command } from 'commander';
-import type { ImportMode, ReferencePolicyType } from '../../domain/image-stream.js';
+import type { Command } from 'commander';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { parseImportMode, parseReferencePolicy } from '../flag-values.js';
+import { lowerCase } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
-import type { VerbResult } from '../../app/verb-session.js';
+import type { VerbResult } from '../../app/stream-verb.js';
 import { openRepository, stderrLog } from '../read-helpers.js';
 
 export interface TagCommandRequest {
@@ -21,8 +20,9 @@ export interface TagCommandRequest {
   readonly reference: boolean;
   readonly scheduled: boolean;
   readonly insecure: boolean;
-  readonly referencePolicy: ReferencePolicyType;
-  readonly importMode?: ImportMode | undefined;
+  /** `--reference-policy`, lower-cased (the planner checks it; default source). */
+  readonly referencePolicy?: string | undefined;
+  readonly importMode?: string | undefined;
   readonly globals: GlobalOptions;
 }
 
@@ -40,33 +40,19 @@ export function printVerbResult(ctx: CommandContext, result: VerbResult): void {
   ctx.setExitCode(result.exitCode);
 }
 
-/** The planners take oc's lower-case flag spelling. */
-export function policyFlag(policy: ReferencePolicyType | undefined): string | undefined {
-  return policy === undefined ? undefined : policy.toLowerCase();
-}
-
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
     .command('tag')
     .description('Tag existing images into ImageStreams, or delete tags (-d), in the repository, as `oc tag` does')
     .argument('<args...>', 'SOURCE DEST [DEST...] (DEST is [NAMESPACE/]STREAM:TAG), or DEST... with --delete')
-    .addOption(
-      new Option('--source <kind>', 'the type of the source image (default: detected from SOURCE)').choices([
-        'imagestreamtag',
-        'istag',
-        'imagestreamimage',
-        'isimage',
-        'docker',
-        'dockerimage',
-      ]),
-    );
+    .option('--source <kind>', 'the type of the source image: imagestreamtag (istag), imagestreamimage (isimage) or docker (dockerimage); default: detected from SOURCE');
   addBoolFlag(cmd, '-d, --delete', 'delete the given tags (spec and history)');
   addBoolFlag(cmd, '--alias', 'make DEST track SOURCE (an ImageStreamTag of the same stream) instead of copying its current image');
   addBoolFlag(cmd, '--reference', 'record SOURCE as a reference only; it is never imported');
   addBoolFlag(cmd, '--scheduled', 'import SOURCE periodically (external images only)');
   addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates when importing');
-  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (from the source registry) or 'local' (through the internal registry)", parseReferencePolicy, 'Source');
-  cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)', parseImportMode);
+  cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (from the source registry, the default) or 'local' (through the internal registry)", lowerCase);
+  cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)');
   addGlobalOptions(cmd);
   cmd.action(async (args: string[], opts: Record<string, unknown>, command: Command) => {
     const request: TagCommandRequest = {
@@ -77,8 +63,8 @@ export function register(program: Command, ctx: CommandContext): void {
       reference: opts['reference'] === true,
       scheduled: opts['scheduled'] === true,
       insecure: opts['insecure'] === true,
-      referencePolicy: opts['referencePolicy'] as ReferencePolicyType,
-      importMode: opts['importMode'] as ImportMode | undefined,
+      referencePolicy: opts['referencePolicy'] as string | undefined,
+      importMode: opts['importMode'] as string | undefined,
       globals: globalsOf(command),
     };
     const app = await verbAppContext(ctx, request.globals);
@@ -90,7 +76,7 @@ export function register(program: Command, ctx: CommandContext): void {
       reference: request.reference,
       scheduled: request.scheduled,
       insecure: request.insecure,
-      referencePolicy: policyFlag(request.referencePolicy),
+      referencePolicy: request.referencePolicy,
       importMode: request.importMode,
       namespace: request.globals.namespace,
     });

@@ -7,7 +7,7 @@
 import type { AppContext, ReconcileOptions, ReconcileResult } from '../../../src/app/app-context.js';
 import type { ChangeSet, HeldTag, TagFailure, TagMove } from '../../../src/domain/change-set.js';
 import type { GitCommitInfo, GitRepository, PushBranchOptions } from '../../../src/ports/git.js';
-import type { BaseCheckout } from '../../../src/action/pull-request-mode.js';
+import type { BaseCheckout } from '../../../src/app/pull-request-mode.js';
 
 interface Commit {
   readonly parents: string[];

@@ -50,7 +50,7 @@ describe('create istag', () => {
     expect(after).toContain('    from: {kind: DockerImage, name: "quay.io/o/app:1.0"}\n');
     expect(after).toContain(`    - {created: "2026-11-01T00:00:00Z", dockerImageReference: "quay.io/o/app@${D1}", image: "${D1}", generation: 1}\n`);
     const s = doc(after);
-    expect(s.spec.tags?.[1]).toMatchObject({ name: 'stable', from: { kind: 'ImageStreamTag', name: 'app:1.0' }, generation: 2 });
+    expect(s.spec.tags?.[1]).toMatchObject({ name: 'stable', from: { kind: 'ImageStreamTag', name: '1.0' }, generation: 2 });
     expect(s.status?.tags?.find((t) => t.tag === 'stable')?.items?.[0]?.image).toBe(D1);
   });
 

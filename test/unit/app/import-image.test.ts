@@ -76,7 +76,7 @@ describe('import-image: existing stream', () => {
     const f = verbFixture({ 'is/app.yaml': APP, 'deploy.yaml': DEPLOY }, fakeRegistry({ 'quay.io/o/app:1.0': D1 }));
     const r = await importImage(f.ctx, { target: 'app:1.0', namespace: 'shop' });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout.slice(0, 3)).toEqual(['imported', '', 'Name:\t\t\tapp']);
+    expect(r.stdout.slice(0, 3)).toEqual(['imagestream.image.openshift.io/app imported', '', 'Name:\t\t\tapp']);
     expect(f.workspace.writes).toEqual([]);
   });
 
@@ -101,11 +101,9 @@ describe('import-image: existing stream', () => {
     const f = verbFixture({ 'is/app.yaml': APP, 'deploy.yaml': DEPLOY }, fakeRegistry({}));
     const r = await importImage(f.ctx, { target: 'app:1.0', namespace: 'shop' });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout[0]).toBe('imported with errors');
-    expect(r.stderr).toEqual([
-      'error: tag 1.0 failed: dockerimage.image.openshift.io "quay.io/o/app:1.0" not found',
-      'error: imported completed with errors',
-    ]);
+    expect(r.stdout[0]).toBe('imagestream.image.openshift.io/app imported with errors');
+    // the failed tag is named once; no "imported completed with errors" trailer
+    expect(r.stderr).toEqual(['error: tag 1.0 failed: dockerimage.image.openshift.io "quay.io/o/app:1.0" not found']);
     const s = doc(f.text('is/app.yaml'));
     expect(s.status?.tags?.[0]?.items?.map((i) => i.image)).toEqual([D1]);
     expect(s.status?.tags?.[0]?.conditions).toEqual([
@@ -117,7 +115,7 @@ describe('import-image: existing stream', () => {
   it('--dry-run asks the registry and writes nothing', async () => {
     const f = verbFixture({ 'is/app.yaml': APP }, fakeRegistry({ 'quay.io/o/app:1.0': D2 }));
     const r = await importImage(f.ctx, { target: 'app:1.0', dryRun: true, namespace: 'shop' });
-    expect(r.stdout[0]).toBe('imported (dry run)');
+    expect(r.stdout[0]).toBe('imagestream.image.openshift.io/app imported (dry run)');
     expect(r.files.map((x) => x.path)).toEqual(['is/app.yaml']);
     expect(f.workspace.writes).toEqual([]);
   });
@@ -161,7 +159,7 @@ describe('import-image: new streams and repositories', () => {
     const f = verbFixture({}, registry);
     const r = await importImage(f.ctx, { target: 'tool', from: 'quay.io/o/tool:2.0', confirm: true, namespace: 'shop' });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toEqual(['imported with errors']);
+    expect(r.stdout).toEqual(['imagestream.image.openshift.io/tool imported with errors']);
     expect(r.stderr[0]).toMatch(/^error: tag latest failed: Internal error occurred: quay\.io\/o\/tool:2\.0: /);
     expect(f.workspace.writes).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { parseAllDocuments } from 'yaml';
 import { DEFAULT_MONOREPO, generateMonorepo, tagName, type MonorepoOptions } from '../../../bench/monorepo.js';
 import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
 import { loadRepoSettings } from '../../../src/config/repo-settings.js';
-import { buildInventory } from '../../../src/manifests/inventory.js';
+import { buildInventory } from '../../../src/inventory/inventory.js';
 
 const HOST = '127.0.0.1:5999';
 const tiny: MonorepoOptions = { ...DEFAULT_MONOREPO, registryHost: HOST, files: 12, workloads: 50, streams: 6, tagsPerStream: 3, streamsPerNamespace: 2 };

@@ -31,7 +31,7 @@ describe('help text', () => {
 
   it('registers every verb', () => {
     expect(commands.map(path).sort()).toEqual(
-      ['create', 'create istag', 'describe', 'get', 'image', 'image info', 'import-image', 'reconcile', 'serve', 'set', 'set image-lookup', 'set triggers', 'tag'].sort(),
+      ['create', 'create istag', 'delete', 'describe', 'get', 'image', 'image info', 'import-image', 'reconcile', 'serve', 'set', 'set image-lookup', 'set triggers', 'tag'].sort(),
     );
   });
 
@@ -47,7 +47,9 @@ describe('help text', () => {
     expect(flags('tag')).toEqual(expect.arrayContaining(['--source', '--delete', '--alias', '--reference', '--scheduled', '--insecure', '--reference-policy', '--import-mode']));
     expect(flags('import-image')).toEqual(expect.arrayContaining(['--from', '--confirm', '--all', '--scheduled', '--insecure', '--reference-policy', '--import-mode', '--dry-run']));
     expect(flags('create istag')).toEqual(expect.arrayContaining(['--from', '--from-image', '--annotation', '--reference-policy']));
-    expect(flags('set triggers')).toEqual(expect.arrayContaining(['--from-image', '--containers', '--auto', '--manual', '--remove', '--remove-all', '--from-config']));
+    expect(flags('set triggers')).toEqual(
+      expect.arrayContaining(['--from-image', '--containers', '--auto', '--manual', '--remove', '--remove-all', '--from-config', '--from-github', '--from-webhook', '--from-webhook-allow-env', '--from-gitlab', '--from-bitbucket']),
+    );
     expect(flags('set image-lookup')).toEqual(expect.arrayContaining(['--enabled', '--all', '--list']));
     expect(flags('get')).toEqual(expect.arrayContaining(['--repo', '--namespace', '--all-namespaces', '--output', '--no-color', '--verbose']));
   });

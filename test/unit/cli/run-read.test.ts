@@ -96,11 +96,15 @@ describe('tagstream get', () => {
 
   it.each([
     [['get', 'is', '--bogus'], "error: unknown option '--bogus'"],
-    [['get', 'is', '-o', 'xml'], "error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are json, yaml, name, wide."],
+    [['get', 'is', '-o', 'xml'], 'error: unable to match a printer suitable for the output format "xml", allowed formats are: json,name,wide,yaml\n'],
     [['get', 'pods'], 'error: the server doesn\'t have a resource type "pods"'],
     [['get', 'is', 'ruby', '-A'], 'error: a resource cannot be retrieved by name across all namespaces'],
     [['get', 'is', '-n', 'Bad_NS'], 'error: invalid namespace "Bad_NS"'],
-    [['tag', '--reference-policy=bogus', 'a', 'b:c'], "reference policy must be set to 'source' or 'local'"],
+    [['tag', '--reference-policy=bogus', 'a', 'b:c'], "error: reference policy must be set to 'source' or 'local'\n"],
+    [['tag', '--source=foo', 'a', 'b:c'], 'error: invalid source "foo"; valid values are docker, dockerimage, imagestreamimage, imagestreamtag, isimage, istag\n'],
+    [['tag', '--import-mode=Modern', 'quay.io/a:1', 'b:c'], 'error: valid ImportMode values are Legacy or PreserveOriginal\n'],
+    [['create', 'istag', 'a:1', '--from-image=quay.io/a:1', '--reference-policy=pull'], 'error: valid values for --reference-policy are: source, local\n'],
+    [['create', 'istag', 'a:1', '-A', 'foo'], 'error: annotations must be of the form key=value, but is "foo"\n'],
     [['set', 'image-lookup', '--enabled=maybe', 'ruby'], 'error: invalid argument "maybe" for "--enabled" flag'],
     [[], 'Usage: tagstream'],
   ])('usage error %j exits 2', async (argv, message) => {

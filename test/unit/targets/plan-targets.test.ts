@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadSourceFile } from '../../../src/manifests/source-file.js';
-import { applyEdits } from '../../../src/manifests/yaml-edit.js';
+import { loadSourceFile } from '../../../src/edit/source-file.js';
+import { applyEdits } from '../../../src/edit/yaml-edit.js';
 import { planTargets, type TargetPlanInput } from '../../../src/targets/plan-targets.js';
 import type { TargetRule } from '../../../src/targets/target-rule.js';
 import { NEW, OLD, STREAMS } from './streams.js';

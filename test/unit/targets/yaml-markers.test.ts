@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSourceFile } from '../../../src/manifests/source-file.js';
+import { loadSourceFile } from '../../../src/edit/source-file.js';
 import { scanYamlMarkers } from '../../../src/targets/yaml-markers.js';
 
 const scan = (text: string, path = 'values.yaml') => scanYamlMarkers(loadSourceFile(path, text));

@@ -1,0 +1,218 @@
+/**
+ * From a new state of the ImageStreams to new file bytes: apply image change triggers,
+ * DeploymentConfig triggers and local lookup to the workloads, diff every changed stream against
+ * what its file holds, render streams that have no file yet, and run every file's edits through
+ * the byte-exact engine (one parse, one verify per file). Shared by reconcile and the verbs.
+ */
+import { errorMessage, TagstreamError } from '../errors.js';
+import type { Diagnostic, FileChange, TargetChange, WorkloadChange } from '../domain/change-set.js';
+import type { ImageStream } from '../domain/image-stream.js';
+import type { RepoSettings } from '../config/repo-settings.js';
+import type { Inventory, WorkloadEntry } from '../inventory/inventory-model.js';
+import type { SourceFile } from '../edit/source-file.js';
+import { renderNewManifest } from '../edit/render-new.js';
+import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
+import { applyTriggers, type FieldChange, type StreamIndex } from '../planning/apply-triggers.js';
+import { resolveLocalNames } from '../planning/lookup-policy.js';
+import { planTargets, type TargetSources } from '../targets/plan-targets.js';
+import { fieldEdit } from './object-change.js';
+import { podSpecPath } from '../domain/pod-spec.js';
+import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
+
+export const STREAM_MERGE_KEYS = { 'spec.tags': 'name', 'status.tags': 'tag' } as const;
+
+export interface WritePlanInput {
+  readonly inventory: Inventory;
+  /** The new state of every stream by `namespace/name` (existing ones and new ones). */
+  readonly streams: ReadonlyMap<string, ImageStream>;
+  readonly settings: Pick<RepoSettings, 'localRegistry' | 'imageStreamPath'> & Partial<Pick<RepoSettings, 'targets' | 'defaultNamespace'>>;
+  /** `namespace/stream:tag` keys whose workloads must not move (e.g. a failed Local copy). */
+  readonly blocked?: ReadonlySet<string> | undefined;
+  /** Only these workloads get triggers applied (default: all of the inventory). */
+  readonly workloads?: readonly WorkloadEntry[] | undefined;
+  /** Files that hold update targets (markers, Dockerfiles, rule matches); none when undefined. */
+  readonly targets?: TargetSources | undefined;
+}
+
+export interface WritePlan {
+  readonly files: FileChange[];
+  readonly workloads: WorkloadChange[];
+  readonly targets: TargetChange[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Plain JSON shape of a domain object (drops undefined members, as YAML would not hold them). */
+export function plain(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+/** A located diagnostic from anything thrown. */
+export function diagnosticOf(e: unknown, object?: string): Diagnostic {
+  if (e instanceof TagstreamError) {
+    return { severity: 'error', message: e.reason, file: e.location?.file, line: e.location?.line, col: e.location?.col, object };
+  }
+  return { severity: 'error', message: errorMessage(e), object };
+}
+
+function dotted(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+/** Where a new stream's file goes (`.tagstream.yaml` imageStreamPath). */
+export function newStreamPath(settings: Pick<RepoSettings, 'imageStreamPath'>, namespace: string, name: string): string {
+  return settings.imageStreamPath.replaceAll('{namespace}', namespace).replaceAll('{name}', name);
+}
+
+/** Plan the file changes that bring the repository to `input.streams`. */
+export function planWrites(input: WritePlanInput): WritePlan {
+  const { inventory, streams, settings } = input;
+  const blocked = input.blocked ?? new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  const localRepository = (ns: string, name: string) => (settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : undefined);
+  const index: StreamIndex = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
+
+  const book = new Map<string, { file: SourceFile; edits: Edit[] }>();
+  // inventory.files parses a file on get(): ask only for files that get edits.
+  const addEdits = (path: string, edits: readonly Edit[]) => {
+    if (edits.length === 0) return;
+    const file = inventory.files.get(path);
+    if (!file) return;
+    const entry = book.get(path) ?? { file, edits: [] };
+    entry.edits.push(...edits);
+    book.set(path, entry);
+  };
+
+  const workloadChanges: WorkloadChange[] = [];
+  for (const w of input.workloads ?? inventory.workloads) {
+    if (!inventory.files.has(w.site.file)) continue;
+    const planned = planWorkload(w, index, localRepository, blocked, diagnostics);
+    addEdits(w.site.file, planned.edits);
+    workloadChanges.push(...planned.changes);
+  }
+
+  const files: FileChange[] = [];
+  const targetChanges: TargetChange[] = [];
+  if (input.targets) {
+    const planned = planTargets({
+      ...input.targets,
+      rules: settings.targets ?? [],
+      streams,
+      defaultNamespace: settings.defaultNamespace || 'default',
+      localRegistry: settings.localRegistry,
+      blocked,
+    });
+    diagnostics.push(...planned.diagnostics);
+    files.push(...planned.files);
+    // A target on a field a trigger also writes must agree with it; otherwise the field is left to the trigger.
+    const workloadSets = new Map<string, unknown>();
+    for (const [path, { edits }] of book) for (const e of edits) if (e.op === 'set') workloadSets.set(JSON.stringify([path, e.doc, e.path]), e.value);
+    const refused = new Set<string>();
+    for (const t of planned.edits) {
+      const kept: Edit[] = [];
+      for (const e of t.edits) {
+        const key = JSON.stringify([t.file.path, e.doc, e.path]);
+        if (e.op === 'set' && workloadSets.has(key)) {
+          if (workloadSets.get(key) !== e.value) {
+            diagnostics.push({ severity: 'error', message: `${dotted(e.path)} is targeted with different values (a trigger writes ${String(workloadSets.get(key))}, a target ${String(e.value)}); the target is left out`, file: t.file.path });
+            refused.add(`${t.file.path}\0${dotted(e.path)}`);
+          }
+          continue;
+        }
+        kept.push(e);
+      }
+      if (kept.length === 0) continue;
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? (inventory.files.get(t.file.path) ?? t.file) : t.file, edits: [] };
+      entry.edits.push(...kept);
+      book.set(t.file.path, entry);
+    }
+    targetChanges.push(...planned.changes.filter((c) => c.kind === 'dockerfile' || !refused.has(`${c.file}\0${c.field}`)));
+  }
+  for (const [key, after] of streams) {
+    const entry = inventory.streams.get(key);
+    if (!entry) {
+      const path = newStreamPath(settings, after.metadata.namespace ?? 'default', after.metadata.name);
+      files.push({ path, before: null, after: renderNewManifest(plain(after)) });
+      continue;
+    }
+    if (after === entry.stream) continue;
+    if (!inventory.files.has(entry.site.file)) continue;
+    addEdits(entry.site.file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
+  }
+
+  // A file whose edits cannot be verified is reported and left alone; the others proceed.
+  for (const [path, { file, edits }] of [...book].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      const after = applyEdits(file, edits);
+      const before = (file.bom ? '\uFEFF' : '') + file.text;
+      if (after !== before) files.push({ path, before, after });
+    } catch (e) {
+      diagnostics.push(diagnosticOf(e));
+    }
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const changed = new Set(files.map((f) => f.path));
+  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), targets: targetChanges.filter((t) => changed.has(t.file)), diagnostics };
+}
+
+function planWorkload(
+  w: WorkloadEntry,
+  index: StreamIndex,
+  localRepository: (ns: string, name: string) => string | undefined,
+  blocked: ReadonlySet<string>,
+  diagnostics: Diagnostic[],
+): { edits: Edit[]; changes: WorkloadChange[] } {
+  const objectName = `${w.kind}/${w.namespace}/${w.name}`;
+  const reasons = new Set(w.reasons ?? []);
+  const changes: FieldChange[] = [];
+  const edits: Edit[] = [];
+  const opts = { localRepository, location: w.site.location };
+  const take = (plan: { changes: readonly FieldChange[]; errors: readonly TagstreamError[] }) => {
+    for (const e of plan.errors) diagnostics.push(diagnosticOf(e, objectName));
+    // one error blocks every trigger of that object (as OpenShift); other objects proceed
+    if (plan.errors.length === 0) changes.push(...plan.changes);
+  };
+  if (w.kind === 'DeploymentConfig' && (w.hasImageChangeTriggers || reasons.has('image-change-trigger'))) {
+    take(applyDeploymentConfigTriggers(w, index, opts));
+  } else if (w.triggersAnnotation !== undefined || reasons.has('triggers-annotation')) {
+    const plan = applyTriggers(w, index, opts);
+    take(plan);
+    // OpenShift skips such triggers silently; in Git a trigger that can never fire is worth a warning.
+    const where = { file: w.site.file, line: w.site.location.line, col: w.site.location.col, object: objectName };
+    if (!podSpecPath(w.kind, w.object) && w.kind !== 'DeploymentConfig') {
+      diagnostics.push({ severity: 'warning', message: `${TRIGGER_ANNOTATION} is not applied: ${w.kind} ${w.namespace}/${w.name} has no pod template (looked for spec.template.spec.containers)`, ...where });
+    }
+    for (const s of plan.skipped) {
+      if (s.reason === 'outside-pod-spec') diagnostics.push({ severity: 'warning', message: `trigger fieldPath ${s.fieldPath} of ${w.kind} ${w.namespace}/${w.name} does not resolve: ${s.detail}`, ...where });
+    }
+  }
+  if (reasons.has('lookup-candidate') || w.resolveNames) {
+    const lookup = resolveLocalNames(w, index, opts);
+    for (const e of lookup.errors) diagnostics.push(diagnosticOf(e, objectName));
+    const taken = new Set(changes.map((c) => JSON.stringify(c.path)));
+    const fresh = lookup.changes.filter((c) => !taken.has(JSON.stringify(c.path)) && !blocked.has(c.trigger));
+    if (fresh.length > 0) {
+      changes.push(...fresh);
+      const a = lookup.annotation;
+      if (a) edits.push(fieldEdit(w.site, w.object, a.path, a.from !== undefined, a.to));
+    }
+  }
+  const out: WorkloadChange[] = [];
+  for (const c of changes) {
+    if (blocked.has(c.trigger)) continue;
+    edits.push(fieldEdit(w.site, w.object, c.path, c.from !== undefined, c.to));
+    out.push({
+      file: w.site.file,
+      line: w.site.location.line,
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      container: c.container,
+      field: dotted(c.path),
+      from: c.from ?? '',
+      to: c.to,
+      trigger: c.trigger,
+    });
+  }
+  return { edits, changes: out };
+}

@@ -1,0 +1,202 @@
+/**
+ * Planned changes of one Kubernetes object (path relative to the object, new value) turned into
+ * byte-exact edits of the file that holds it. Shared by reconcile (trigger and lookup writes) and
+ * the `set` verbs, so every write to a workload goes through the same rules: set what exists,
+ * insert what is missing together with its missing parents, delete what is removed.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { errorMessage, TagstreamError } from '../errors.js';
+import type { FileChange } from '../domain/change-set.js';
+import type { NodePath, ObjectSite } from '../inventory/inventory-model.js';
+import type { SourceFile } from '../edit/source-file.js';
+import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+
+/** What an edit needs to know about an object: where it sits and its current plain value. */
+export interface EditableObject {
+  readonly site: Pick<ObjectSite, 'docIndex' | 'path'>;
+  readonly object: unknown;
+}
+
+/** One planned change; `to: undefined` removes the field. */
+export interface ObjectChange {
+  readonly path: NodePath;
+  readonly to: unknown;
+}
+
+type Container = Record<string | number, unknown>;
+
+function isContainer(v: unknown): v is Container {
+  return v !== null && typeof v === 'object';
+}
+
+function isNonEmptyCollection(v: unknown): boolean {
+  return Array.isArray(v) ? v.length > 0 : isContainer(v) && Object.keys(v).length > 0;
+}
+
+function valueAt(root: unknown, path: NodePath): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (!isContainer(cur)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/**
+ * The edit of one field: a set when it exists, a delete when `to` is undefined, else an insert
+ * at the deepest existing ancestor carrying the missing maps (e.g. `metadata.annotations` + the
+ * key). An ancestor present but null (`annotations:` with nothing after it) is set instead.
+ */
+export function fieldEdit(site: EditableObject['site'], object: unknown, rel: NodePath, exists: boolean, to: unknown): Edit {
+  const doc = site.docIndex;
+  const at = (p: NodePath): NodePath => [...site.path, ...p];
+  if (to === undefined) return { op: 'delete', doc, path: at(rel) };
+  if (exists) return { op: 'set', doc, path: at(rel), value: to };
+  let existing = 0;
+  let node: unknown = object;
+  let nullAncestor = false;
+  while (existing < rel.length - 1) {
+    const next = isContainer(node) ? node[rel[existing] as string | number] : undefined;
+    if (next === undefined) break;
+    if (next === null) {
+      nullAncestor = true;
+      break;
+    }
+    node = next;
+    existing++;
+  }
+  let value: unknown = to;
+  for (let i = rel.length - 1; i > existing; i--) value = { [String(rel[i])]: value };
+  const path = at(rel.slice(0, existing + 1));
+  if (nullAncestor) return { op: 'set', doc, path, value };
+  // A pod template's new `metadata` reads best before its `spec`, as every generator writes it.
+  return rel[existing] === 'metadata' ? { op: 'insert', doc, path, value, index: 0 } : { op: 'insert', doc, path, value };
+}
+
+/** A deep copy of `object` with `changes` applied in order (missing maps are created). */
+export function applyChanges(object: unknown, changes: readonly ObjectChange[]): unknown {
+  const root: unknown = structuredClone(object);
+  for (const c of changes) {
+    if (c.path.length === 0) continue;
+    let node: unknown = root;
+    for (const seg of c.path.slice(0, -1)) {
+      if (!isContainer(node)) break;
+      if (!isContainer(node[seg])) {
+        if (c.to === undefined) {
+          node = undefined;
+          break;
+        }
+        node[seg] = {};
+      }
+      node = node[seg];
+    }
+    if (!isContainer(node)) continue;
+    const last = c.path[c.path.length - 1] as string | number;
+    if (c.to === undefined) delete node[last];
+    else node[last] = structuredClone(c.to);
+  }
+  return root;
+}
+
+/**
+ * The shortest prefix of `path` that is absent (or null) in `object`: a change under a missing
+ * parent becomes one insert of that parent with everything planned below it.
+ */
+function anchor(object: unknown, path: NodePath): NodePath {
+  for (let n = 1; n < path.length; n++) {
+    const v = valueAt(object, path.slice(0, n));
+    if (v === undefined || v === null) return path.slice(0, n);
+  }
+  return path;
+}
+
+/**
+ * Whether removing `path` empties its parent and the parent goes too: an `annotations` map, or a
+ * pod template's `metadata`, that the API server would not keep (omitempty). The object's own
+ * metadata always stays.
+ */
+function prunable(path: NodePath, after: unknown): boolean {
+  const parent = path.slice(0, -1);
+  const key = parent[parent.length - 1];
+  if (key !== 'annotations' && !(key === 'metadata' && parent.length > 1)) return false;
+  const v = valueAt(after, parent);
+  return isContainer(v) && !Array.isArray(v) && Object.keys(v).every((k) => k === String(path[path.length - 1]));
+}
+
+function isPrefix(prefix: NodePath, path: NodePath): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => seg === path[i]);
+}
+
+/**
+ * Edits that turn the object into `object + changes`, touching only what changed. Changes nested
+ * in another change's path fold into it (a DeploymentConfig's new `spec.triggers` and the
+ * `lastTriggeredImage` a trigger then writes into it); collections that exist on both sides are
+ * diffed item by item so untouched entries keep their bytes and comments. Removing the last
+ * annotation removes the then empty `annotations` map (and an emptied pod template `metadata`).
+ */
+export function changeEdits(w: EditableObject, changes: readonly ObjectChange[]): Edit[] {
+  const after = applyChanges(w.object, changes);
+  const tops: NodePath[] = [];
+  const removed = new Set<string>();
+  for (const c of changes) {
+    let path = c.path;
+    if (c.to === undefined) {
+      while (prunable(path, after)) path = path.slice(0, -1);
+      removed.add(JSON.stringify(path));
+    }
+    path = anchor(w.object, path);
+    if (tops.some((t) => isPrefix(t, path))) continue;
+    for (let i = tops.length - 1; i >= 0; i--) if (isPrefix(path, tops[i] as NodePath)) tops.splice(i, 1);
+    tops.push(path);
+  }
+  const edits: Edit[] = [];
+  const seen = new Set<string>();
+  for (const path of tops) {
+    const from = valueAt(w.object, path);
+    const to = removed.has(JSON.stringify(path)) ? undefined : valueAt(after, path);
+    if (isDeepStrictEqual(from, to)) continue;
+    const planned =
+      isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)
+        ? diffToEdits(w.site.docIndex, [...w.site.path, ...path], from, to)
+        : [fieldEdit(w.site, w.object, path, from !== undefined, to)];
+    for (const e of planned) {
+      const key = JSON.stringify([e.op, e.path]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edits.push(e);
+    }
+  }
+  return edits;
+}
+
+/** The edits planned for one object, with the file that holds it. */
+export interface ObjectEdits {
+  readonly file: SourceFile;
+  readonly edits: readonly Edit[];
+}
+
+/**
+ * New bytes per file: all edits of a file are applied and verified together. A file whose edits
+ * do not verify yields a located error instead; files that end up unchanged are left out.
+ */
+export function fileChanges(plans: readonly ObjectEdits[]): { files: FileChange[]; errors: TagstreamError[] } {
+  const byFile = new Map<string, { file: SourceFile; edits: Edit[] }>();
+  for (const p of plans) {
+    if (p.edits.length === 0) continue;
+    const entry = byFile.get(p.file.path) ?? { file: p.file, edits: [] };
+    entry.edits.push(...p.edits);
+    byFile.set(p.file.path, entry);
+  }
+  const files: FileChange[] = [];
+  const errors: TagstreamError[] = [];
+  for (const [path, { file, edits }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    try {
+      const after = applyEdits(file, edits);
+      const before = (file.bom ? '\uFEFF' : '') + file.text;
+      if (after !== before) files.push({ path, before, after });
+    } catch (e) {
+      errors.push(e instanceof TagstreamError ? e : new TagstreamError('EditVerify', `${path}: ${errorMessage(e)}`, { location: { file: path } }));
+    }
+  }
+  return { files, errors };
+}

@@ -1,0 +1,249 @@
+/**
+ * What the ImageStream verbs (`tag`, `import-image`, `create istag`) share around their pure
+ * planners: read the repository into streams the planners can key by namespace, answer the
+ * planned imports right away (OpenShift's controller would import asynchronously; a GitOps verb
+ * must leave the tag with history so triggers fire in the same run), and turn the new stream
+ * state into byte-exact file changes through planWrites, refusing anything that cannot be
+ * written consistently before a single byte is written.
+ */
+import { formatLocation, TagstreamError } from '../errors.js';
+import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
+import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
+import { applyImportResults } from '../domain/import-result.js';
+import { deepEqual } from '../domain/stream-edit.js';
+import { settleSpecEdits } from '../domain/spec-edits.js';
+import { buildInventory } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory-model.js';
+import { inventoryWarnings } from '../render/diagnostics.js';
+import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
+import { rfc3339 } from '../ports/clock.js';
+import type { AppContext } from './app-context.js';
+import { newStreamPath, plain, planWrites } from './materialize.js';
+import { writeFiles } from './write-files.js';
+import { runImports, type ImportRun } from './run-imports.js';
+import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
+
+/** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
+export const VERB_DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
+
+/** What a verb did: oc's lines, the files it wrote (or would write), and how to exit. */
+export interface VerbResult {
+  /** stdout lines, without newlines. */
+  readonly stdout: readonly string[];
+  /** stderr lines (`warning: ...`, `error: tag x failed: ...`), without newlines. */
+  readonly stderr: readonly string[];
+  /** 1 when an import failed (the rest was still written); invalid input throws instead. */
+  readonly exitCode: 0 | 1;
+  /** Files written (with `dryRun`: the files that would have been written). */
+  readonly files: readonly FileChange[];
+  readonly workloads: readonly WorkloadChange[];
+  /** The changed or created streams, as stored. */
+  readonly streams: readonly ImageStream[];
+}
+
+export interface VerbSession {
+  readonly inventory: Inventory;
+  /**
+   * Every stream by `namespace/name`, with the effective namespace filled into metadata (the
+   * planners key streams by metadata.namespace; a file may rely on defaultNamespace).
+   */
+  readonly streams: ReadonlyMap<string, ImageStream>;
+  readonly context: VerbContext;
+  /** `warning: ...` lines for what the inventory could not use. */
+  readonly warnings: readonly string[];
+}
+
+
+/** Read the repository for a verb running in `namespace` (default: the repo's defaultNamespace, else `default`). */
+export async function openVerbSession(ctx: AppContext, namespace?: string): Promise<VerbSession> {
+  const inventory = await buildInventory(ctx.workspace, ctx.settings);
+  const context: VerbContext = {
+    namespace: namespace || ctx.settings.defaultNamespace || 'default',
+    now: rfc3339(ctx.clock.now()),
+    localRegistry: ctx.settings.localRegistry,
+    defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
+  };
+  const warnings = inventoryWarnings(inventory);
+  const streams = new Map<string, ImageStream>();
+  for (const [key, entry] of inventory.streams) streams.set(key, entry.stream);
+  for (const [key, entry] of inventory.streams) {
+    if (!entry.namespaceDefaulted) continue;
+    // The observed-spec record of a file without metadata.namespace is computed without it (as
+    // every reader of the file computes it): settle hand edits on that basis first, then fill the
+    // namespace in and re-record, so the planners' own settling finds nothing left to do.
+    const settled = settleSpecEdits(entry.stream, { ...context, streams });
+    for (const p of settled.problems) warnings.push(`warning: ${key}: ${p.message}`);
+    streams.set(key, withEffectiveNamespace(settled.stream, entry.namespace, VERB_DEFAULT_IMPORT_MODE));
+  }
+  return { inventory, streams, context, warnings };
+}
+
+/** Record each stream's import answers (history, conditions, generations); streams without answers are returned as they are. */
+export function recordImports(streams: readonly ImageStream[], run: ImportRun, now: string): ImageStream[] {
+  return streams.map((s) => {
+    const results = run.resultsByStream.get(streamKey(s.metadata.namespace ?? '', s.metadata.name));
+    return results && results.length > 0 ? applyImportResults(s, results, now, VERB_DEFAULT_IMPORT_MODE) : s;
+  });
+}
+
+/** `warning: file:line:col: message` for a diagnostic planWrites reported about a workload. */
+export function diagnosticLine(d: Diagnostic): string {
+  const location = diagnosticLocation(d);
+  const where = location ? `${location}: ` : '';
+  const object = d.object ? `${d.object}: ` : '';
+  // the verb itself succeeded: a workload it could not update is reported, not fatal
+  return `warning: ${where}${object}${d.message}`;
+}
+
+export interface VerbWrites {
+  readonly files: FileChange[];
+  readonly workloads: WorkloadChange[];
+  /** Workload problems (a bad trigger fieldPath elsewhere): reported, they do not stop the verb. */
+  readonly warnings: string[];
+}
+
+/**
+ * File changes that bring the repository to `changed` (plus the triggers and lookups they
+ * fire). Throws, before anything is written, when a changed stream is defined more than once,
+ * when a new stream's file path is already taken, or when a stream's file cannot be edited.
+ */
+export async function planVerbWrites(
+  ctx: AppContext,
+  session: VerbSession,
+  changed: readonly ImageStream[],
+  blocked?: ReadonlySet<string>,
+): Promise<VerbWrites> {
+  const { inventory } = session;
+  const next = new Map<string, ImageStream>();
+  for (const [key, entry] of inventory.streams) next.set(key, entry.stream);
+  const newPaths = new Map<string, string>();
+  for (const s of changed) {
+    const namespace = s.metadata.namespace ?? session.context.namespace;
+    const key = streamKey(namespace, s.metadata.name);
+    const conflict = inventory.conflicts.find((c) => c.namespace === namespace && c.name === s.metadata.name);
+    if (conflict) {
+      throw new TagstreamError(
+        'DuplicateObject',
+        `imagestream ${key} is defined in more than one file (${conflict.sites.map((x) => formatLocation(x.location)).join(', ')}); keep one definition`,
+      );
+    }
+    const entry = inventory.streams.get(key);
+    if (!entry) {
+      const path = newStreamPath(ctx.settings, namespace, s.metadata.name);
+      const other = newPaths.get(path);
+      if (other !== undefined) {
+        throw new TagstreamError('DuplicateObject', `cannot create imagestreams ${other} and ${key}: both would be written to ${path} (imageStreamPath in .tagstream.yaml)`);
+      }
+      newPaths.set(path, key);
+      const unreadable = await unreadableDefinition(ctx, inventory, s.metadata.name);
+      if (unreadable) {
+        throw new TagstreamError(
+          'DuplicateObject',
+          `cannot create imagestream ${key}: a file that may already define it could not be used (${unreadable.reason}); fix that file first`,
+          unreadable.location ? { location: unreadable.location } : {},
+        );
+      }
+      if (await ctx.workspace.exists(path)) {
+        throw new TagstreamError(
+          'DuplicateObject',
+          `cannot create imagestream ${key}: ${path} already exists and does not define it; move that file or set imageStreamPath in .tagstream.yaml`,
+        );
+      }
+      next.set(key, s);
+      continue;
+    }
+    if (s === session.streams.get(key)) continue; // read, never changed
+    // a file that relies on defaultNamespace keeps relying on it; the observed-spec record is
+    // then recomputed the way the next read will compute it (without metadata.namespace)
+    const stored = entry.namespaceDefaulted ? withoutNamespace(s, VERB_DEFAULT_IMPORT_MODE) : s;
+    next.set(key, stored);
+  }
+  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked });
+  const written = new Set(plan.files.map((f) => f.path));
+  for (const [key, after] of next) {
+    const entry = inventory.streams.get(key);
+    if (!entry || after === entry.stream || written.has(entry.site.file)) continue;
+    if (deepEqual(plain(after), plain(entry.stream))) continue;
+    // the stream's own file could not be edited: the verb must not half-succeed
+    const d = plan.diagnostics.find((x) => x.file === entry.site.file);
+    const location = { file: entry.site.file, ...(d?.line === undefined ? {} : { line: d.line }), ...(d?.col === undefined ? {} : { col: d.col }) };
+    throw new TagstreamError('EditVerify', `cannot write imagestream ${key}: ${d?.message ?? 'the edit produced no change'}`, { location });
+  }
+  return { files: plan.files, workloads: plan.workloads, warnings: plan.diagnostics.map(diagnosticLine) };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A problem the inventory reported for a file that mentions an ImageStream named `name`: the
+ * stream may be defined there but unreadable, and creating it elsewhere would duplicate it.
+ */
+async function unreadableDefinition(ctx: AppContext, inventory: Inventory, name: string): Promise<TagstreamError | undefined> {
+  const named = new RegExp(`(^|[\\s{,])["']?name["']?\\s*:\\s*["']?${escapeRegExp(name)}["']?\\s*($|[,}#])`, 'm');
+  for (const d of inventory.diagnostics) {
+    const file = d.location?.file;
+    if (!file) continue;
+    let text: string;
+    try {
+      text = (await ctx.workspace.readFile(file)).toString('utf8');
+    } catch {
+      continue;
+    }
+    if (/\bImageStream\b/.test(text) && named.test(text)) return d;
+  }
+  return undefined;
+}
+
+
+/**
+ * `namespace/stream:tag` of failed Local-policy tags: their image is not in the local registry,
+ * so no workload may be pointed at it (as in reconcile).
+ */
+export function blockedLocalTags(run: ImportRun, stored: readonly ImageStream[]): Set<string> {
+  const byKey = new Map(stored.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
+  const out = new Set<string>();
+  for (const f of run.failures) {
+    const s = byKey.get(f.stream);
+    if (s && findSpecTag(s, f.tag)?.referencePolicy?.type === 'Local') out.add(`${f.stream}:${f.tag}`);
+  }
+  return out;
+}
+
+/** `ns/stream:tag`, without the namespace when it is the current one (oc's spelling). */
+export function tagName(namespace: string, stream: string, tag: string, current: string): string {
+  return namespace === current ? `${stream}:${tag}` : `${namespace}/${stream}:${tag}`;
+}
+
+/**
+ * Finish a planned `tag` / `create istag`: import what the plan asks for now, record the answers,
+ * write the files. A failed import is recorded on its tag (the spec write stands) and makes the
+ * verb exit 1; transient failures are reported only, so the next reconcile retries them.
+ */
+export async function completeVerbPlan(ctx: AppContext, session: VerbSession, plan: VerbPlan): Promise<VerbResult> {
+  const byKey = new Map(plan.streams.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
+  const run = await runImports(plan.imports, {
+    registry: ctx.registry,
+    localRegistry: ctx.settings.localRegistry,
+    streams: byKey,
+  });
+  const stored = recordImports(plan.streams, run, session.context.now);
+  const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
+  await writeFiles(ctx.workspace, writes.files);
+  const ns = session.context.namespace;
+  const stderr = [
+    ...session.warnings,
+    ...plan.warnings.map((w) => `warning: ${w}`),
+    ...writes.warnings,
+    ...run.results.flatMap((r) =>
+      r.ok ? [] : [`error: tag ${tagName(r.request.namespace, r.request.stream, r.request.tag, ns)} failed: ${r.message}`],
+    ),
+  ];
+  return {
+    stdout: plan.messages,
+    stderr,
+    exitCode: run.failures.length > 0 ? 1 : 0,
+    files: writes.files,
+    workloads: writes.workloads,
+    streams: stored,
+  };
+}

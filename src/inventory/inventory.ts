@@ -1,0 +1,465 @@
+/**
+ * Index a repository: every ImageStream (by namespace/name), every workload Tagstream may write
+ * to, and every OpenShift Template, each with its file:line:col. Works on any directory (no Git
+ * needed). Bad files become located diagnostics and the rest of the repository is still indexed.
+ *
+ * Only documents that can hold something indexed are parsed (see inventory-prefilter.ts): each
+ * YAML file is cut at `---` markers and a document is composed only when its text names
+ * ImageStream, the triggers annotation, DeploymentConfig, resolve-names or Template, or, when some
+ * stream has `lookupPolicy.local: true`, when it has an `image:` with a local name. Consequence:
+ * invalid YAML in a document that mentions none of these (a broken ConfigMap) is not reported;
+ * `parseAll` restores the full check. Known limit: should such a skipped document be broken so
+ * that the parser reads across the next `---` (an unclosed quote inside a map), the documents after
+ * it are still indexed from the cut, with indexes the full parse does not share; `files` then marks
+ * that file's documents as not parsing, so edits to it are refused. `files` parses a file with
+ * source tokens on first `get`.
+ */
+import { createHash } from 'node:crypto';
+import type { Document } from 'yaml';
+import { ManifestError, errorMessage, formatLocation } from '../errors.js';
+import { streamKey } from '../domain/image-stream.js';
+import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
+import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
+import type { Workspace } from '../ports/workspace.js';
+import { loadFileFilter } from './file-filter.js';
+import { documentLocator, parseImageStream } from './image-stream-schema.js';
+import type {
+  Inventory,
+  NodePath,
+  ObjectRef,
+  ObjectSite,
+  StreamConflict,
+  StreamEntry,
+  TemplateEntry,
+  WorkloadEntry,
+  WorkloadReason,
+} from './inventory-model.js';
+import { LazySourceFiles, ScannedFile } from './inventory-files.js';
+import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
+import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
+
+/** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
+export interface InventorySettings {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly defaultNamespace?: string | undefined;
+  readonly limits?: { readonly maxFileBytes: number; readonly maxAliasCount: number } | undefined;
+}
+
+/**
+ * Lets a long-running caller skip files that did not change. `version` is whatever identifies
+ * the content cheaply (mtimeMs, a git blob id) or, without a `fileVersion` hook, a content hash;
+ * it also folds in the parse limits, so a cache stays valid when settings change.
+ */
+export interface ParseCache {
+  get(path: string, size: number, version: string): ScannedFile | undefined;
+  set(path: string, size: number, version: string, file: ScannedFile): void;
+}
+
+export interface InventoryOptions {
+  readonly parseCache?: ParseCache | undefined;
+  /**
+   * Cheap version of a file without reading it (mtimeMs, blob id). With it, a cache hit skips the
+   * read; without it the file is read and its SHA-1 is the version (the parse is still skipped).
+   */
+  readonly fileVersion?: ((path: string) => Promise<string | undefined>) | undefined;
+  /** Files read and parsed at the same time. Default 16. */
+  readonly concurrency?: number | undefined;
+  /**
+   * Also index the objects this accepts as workloads (with `reasons: []`) although they have no
+   * trigger and no lookup candidate: `set triggers` / `set image-lookup` must find a plain Deployment.
+   */
+  readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined;
+  /**
+   * Parse every document, not only those the pre-filter selects: invalid YAML anywhere is then
+   * reported, at the old cost. Implied by `includeObject` (any object may be asked for).
+   */
+  readonly parseAll?: boolean | undefined;
+}
+
+const SETTINGS_FILE = '.tagstream.yaml';
+/** Kinds the ImagePolicy admission plugin rewrites (spec §6); PodTemplate is not among them. */
+const LOOKUP_KINDS: ReadonlySet<string> = new Set([
+  'Pod',
+  'ReplicationController',
+  'DeploymentConfig',
+  'Deployment',
+  'DaemonSet',
+  'StatefulSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+]);
+
+/** Simple unbounded in-memory ParseCache (one entry per path), with hit counters for tests. */
+export function memoryParseCache(): ParseCache & { readonly hits: number; readonly misses: number; readonly entries: number } {
+  const map = new Map<string, { size: number; version: string; file: ScannedFile }>();
+  let hits = 0;
+  let misses = 0;
+  return {
+    get(path, size, version) {
+      const e = map.get(path);
+      if (e && e.size === size && e.version === version) {
+        hits++;
+        return e.file;
+      }
+      misses++;
+      return undefined;
+    },
+    set(path, size, version, file) {
+      map.set(path, { size, version, file });
+    },
+    get hits() {
+      return hits;
+    },
+    get misses() {
+      return misses;
+    },
+    get entries() {
+      return map.size;
+    },
+  };
+}
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+interface FileScan {
+  readonly path: string;
+  readonly file?: ScannedFile;
+  readonly error?: ManifestError;
+  readonly cached: boolean;
+}
+
+/** Build the inventory of `workspace`. Never throws for bad content; see `diagnostics`. */
+export async function buildInventory(
+  workspace: Workspace,
+  settings: InventorySettings,
+  opts: InventoryOptions = {},
+): Promise<Inventory> {
+  const listed = await workspace.listFiles();
+  const filter = await loadFileFilter(workspace, listed, { include: settings.include, exclude: settings.exclude });
+  const candidates = listed.filter((p) => p !== SETTINGS_FILE && formatOf(p) !== undefined && filter.accepts(p)).sort();
+  const limits: SourceLimits = settings.limits
+    ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount }
+    : DEFAULT_SOURCE_LIMITS;
+
+  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts));
+  const chosen = chooseDocuments(scans, opts.parseAll === true || opts.includeObject !== undefined);
+
+  const b = new InventoryBuilder(settings.defaultNamespace || 'default', opts.includeObject);
+  let documents = 0;
+  let cacheHits = 0;
+  for (const scan of scans) {
+    if (scan.cached) cacheHits++;
+    if (scan.error) {
+      b.diagnostics.push(scan.error);
+      continue;
+    }
+    if (scan.file) {
+      documents += scan.file.documentCount;
+      b.addFile(scan.file, chosen.get(scan.file) ?? []);
+      // Without a cache nobody asks for these parses again; the text stays for `files`.
+      if (!opts.parseCache) scan.file.release();
+    }
+  }
+  const inventory = b.finish();
+  return { ...inventory, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+}
+
+/**
+ * Which documents of each file to parse: those that may hold an indexed object, plus, when a
+ * stream among those asks for local lookup, those with a local image name. Index -1 stands for a
+ * file that is parsed whole.
+ */
+function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, number[]> {
+  const chosen = new Map<ScannedFile, number[]>();
+  const rest: { file: ScannedFile; index: number; text: string }[] = [];
+  let localLookup = false;
+  for (const { file } of scans) {
+    if (!file) continue;
+    const indexes: number[] = [];
+    const lookupPolicies: number[] = [];
+    for (const d of file.documentTexts()) {
+      if (all || mayHoldIndexedObject(d.text)) {
+        indexes.push(d.index);
+        if (d.text.includes('lookupPolicy')) lookupPolicies.push(d.index);
+      } else rest.push({ file, index: d.index, text: d.text });
+    }
+    chosen.set(file, indexes);
+    if (!localLookup && lookupPolicies.length > 0) {
+      localLookup = file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
+    }
+  }
+  if (localLookup) {
+    for (const r of rest) if (mayHoldLocalImageName(r.text)) chosen.get(r.file)?.push(r.index);
+  }
+  return chosen;
+}
+
+/** An ImageStream (or a List holding one) with `spec.lookupPolicy.local: true`; other kinds may match too. */
+function declaresLocalLookup(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  if (Array.isArray(value.items)) return value.items.some(declaresLocalLookup);
+  const spec = isObj(value.spec) ? value.spec : undefined;
+  return isObj(spec?.lookupPolicy) && spec.lookupPolicy.local === true;
+}
+
+async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions): Promise<FileScan> {
+  try {
+    const size = await workspace.size(path);
+    if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
+    const cache = opts.parseCache;
+    const limitKey = `${limits.maxBytes}/${limits.maxAliasCount}`;
+    let version = cache && opts.fileVersion ? await opts.fileVersion(path) : undefined;
+    if (cache && version !== undefined) {
+      const hit = cache.get(path, size, `${version}|${limitKey}`);
+      if (hit) return { path, file: hit, cached: true };
+    }
+    const bytes = await workspace.readFile(path);
+    if (bytes.length > limits.maxBytes) return { path, error: fileTooLarge(path, bytes.length, limits.maxBytes), cached: false };
+    if (cache && version === undefined) {
+      version = createHash('sha1').update(bytes).digest('hex');
+      const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
+      if (hit) return { path, file: hit, cached: true };
+    }
+    const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+    if (cache && version !== undefined) cache.set(path, bytes.length, `${version}|${limitKey}`, file);
+    return { path, file, cached: false };
+  } catch (e) {
+    if (e instanceof ManifestError) return { path, error: e, cached: false };
+    const error = new ManifestError('ManifestParse', `cannot read file: ${errorMessage(e)}`, { file: path }, e);
+    return { path, error, cached: false };
+  }
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+interface Ctx {
+  readonly file: Pick<SourceFile, 'path' | 'lineCounter'>;
+  readonly doc: Document;
+  readonly docIndex: number;
+}
+
+/** Accumulates entries file by file, then resolves duplicates. */
+class InventoryBuilder {
+  readonly diagnostics: ManifestError[] = [];
+  private readonly streamSites = new Map<string, StreamEntry[]>();
+  private readonly workloads: WorkloadEntry[] = [];
+  private readonly templates: TemplateEntry[] = [];
+  private readonly files: ScannedFile[] = [];
+
+  constructor(
+    private readonly defaultNamespace: string,
+    private readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined,
+  ) {}
+
+  /** Index the documents `indexes` of `scanned` (see ScannedFile.documents). */
+  addFile(scanned: ScannedFile, indexes: readonly number[]): void {
+    if (indexes.length === 0) return;
+    const { lineCounter, documents } = scanned.documents(indexes);
+    const file = { path: scanned.path, lineCounter };
+    let used = false;
+    for (const d of documents) {
+      if (d.errors.length > 0) {
+        this.diagnostics.push(...d.errors);
+        continue;
+      }
+      if (this.scanObject({ file, doc: d.doc, docIndex: d.index }, d.value, [], undefined)) used = true;
+    }
+    if (used) this.files.push(scanned);
+  }
+
+  /** Index one object (recursing into Lists); returns true when something was indexed. */
+  private scanObject(ctx: Ctx, value: unknown, path: NodePath, listItemType: { apiVersion: string; kind: string } | undefined): boolean {
+    if (!isObj(value)) return false;
+    const kind = typeof value.kind === 'string' ? value.kind : listItemType?.kind;
+    const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : listItemType?.apiVersion;
+    // Not a Kubernetes object (Helm values, kustomization.yaml, CI config...): silently ignored.
+    if (kind === undefined || apiVersion === undefined || kind === '') return false;
+
+    if (kind.endsWith('List') && Array.isArray(value.items)) {
+      // Typed lists (ImageStreamList) may omit the item kind; Kubernetes infers it from the list.
+      const itemType = kind === 'List' ? undefined : { apiVersion, kind: kind.slice(0, -'List'.length) };
+      let used = false;
+      value.items.forEach((item, i) => {
+        if (this.scanObject(ctx, item, [...path, 'items', i], itemType)) used = true;
+      });
+      return used;
+    }
+    const metadata = isObj(value.metadata) ? value.metadata : {};
+    const explicitNs = scalarText(metadata.namespace) || undefined;
+    const ref = {
+      apiVersion,
+      name: scalarText(metadata.name),
+      namespace: explicitNs ?? this.defaultNamespace,
+      namespaceDefaulted: explicitNs === undefined,
+    };
+
+    if (kind === 'Template' && (apiVersion === 'v1' || apiVersion.startsWith('template.openshift.io/'))) {
+      const objects = Array.isArray(value.objects) ? value.objects : [];
+      this.templates.push({
+        ...ref,
+        kind,
+        site: site(ctx, path),
+        objects: objects.filter(isObj).map((o) => ({
+          kind: typeof o.kind === 'string' ? o.kind : '',
+          name: isObj(o.metadata) ? scalarText(o.metadata.name) : '',
+        })),
+      });
+      return true;
+    }
+
+    if (kind === 'ImageStream' && (apiVersion === 'v1' || apiVersion.startsWith('image.openshift.io/'))) {
+      const locator = documentLocator(ctx.file, ctx.doc, path);
+      const objectValue = listItemType && value.kind === undefined ? { ...value, kind, apiVersion } : value;
+      const r = parseImageStream(objectValue, locator, { namespace: ref.namespace });
+      if (!r.ok) {
+        this.diagnostics.push(...r.errors);
+        // The file still holds a stream the user meant; keep it so messages and edits can find it.
+        return true;
+      }
+      const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
+      const key = streamKey(entry.namespace, entry.name);
+      const list = this.streamSites.get(key);
+      if (list) list.push(entry);
+      else this.streamSites.set(key, [entry]);
+      return true;
+    }
+
+    const workload = this.workload(ctx, value, path, kind, ref);
+    if (workload) {
+      this.workloads.push(workload);
+      return true;
+    }
+    return false;
+  }
+
+  private workload(
+    ctx: Ctx,
+    value: Obj,
+    path: NodePath,
+    kind: string,
+    ref: { apiVersion: string; name: string; namespace: string; namespaceDefaulted: boolean },
+  ): WorkloadEntry | undefined {
+    const reasons: WorkloadReason[] = [];
+    const metadata = isObj(value.metadata) ? value.metadata : {};
+    const annotations = isObj(metadata.annotations) ? metadata.annotations : {};
+    let triggersAnnotation: string | undefined;
+    const raw = annotations[TRIGGER_ANNOTATION];
+    if (typeof raw === 'string') {
+      triggersAnnotation = raw;
+      reasons.push('triggers-annotation');
+    } else if (raw !== undefined && raw !== null) {
+      const locator = documentLocator(ctx.file, ctx.doc, path);
+      this.diagnostics.push(
+        new ManifestError(
+          'ManifestSchema',
+          `metadata.annotations["${TRIGGER_ANNOTATION}"]: expected a string holding a JSON array`,
+          locator.locate(['metadata', 'annotations', TRIGGER_ANNOTATION]),
+        ),
+      );
+    }
+    const spec = isObj(value.spec) ? value.spec : {};
+    const hasImageChangeTriggers =
+      kind === 'DeploymentConfig' && Array.isArray(spec.triggers) && spec.triggers.some((t) => isObj(t) && t.type === 'ImageChange');
+    if (hasImageChangeTriggers) reasons.push('image-change-trigger');
+
+    const podPath = LOOKUP_KINDS.has(kind) && !hasControllerOwner(metadata) ? podSpecPath(kind) : undefined;
+    let resolveNames = false;
+    if (podPath) {
+      resolveNames = annotations[RESOLVE_NAMES_ANNOTATION] === '*' || templateAnnotation(value, podPath) === '*';
+      if (resolveNames || hasLocalImageName(valueAt(value, podPath))) reasons.push('lookup-candidate');
+    }
+    if (reasons.length === 0 && !this.includeObject?.({ ...ref, kind })) return undefined;
+    return {
+      ...ref,
+      kind,
+      site: site(ctx, path),
+      object: value,
+      triggersAnnotation,
+      hasImageChangeTriggers,
+      reasons,
+      resolveNames,
+    };
+  }
+
+  finish(): Omit<Inventory, 'stats'> {
+    const streams = new Map<string, StreamEntry>();
+    const conflicts: StreamConflict[] = [];
+    for (const [key, entries] of this.streamSites) {
+      const first = entries[0] as StreamEntry;
+      if (entries.length === 1) {
+        streams.set(key, first);
+        continue;
+      }
+      conflicts.push({ namespace: first.namespace, name: first.name, sites: entries.map((e) => e.site) });
+      const all = entries.map((e) => formatLocation(e.site.location)).join(', ');
+      for (const e of entries.slice(1)) {
+        this.diagnostics.push(
+          new ManifestError(
+            'DuplicateObject',
+            `ImageStream ${key} is defined more than once (${all}); expected one definition per namespace/name, so none of them is reconciled`,
+            e.site.location,
+          ),
+        );
+      }
+    }
+    return {
+      streams,
+      workloads: this.workloads,
+      templates: this.templates,
+      conflicts,
+      diagnostics: this.diagnostics,
+      files: new LazySourceFiles(this.files),
+    };
+  }
+}
+
+function site(ctx: Ctx, path: NodePath): ObjectSite {
+  return { file: ctx.file.path, docIndex: ctx.docIndex, path, location: documentLocator(ctx.file, ctx.doc, path).locate([]) };
+}
+
+function scalarText(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+/** Pod template metadata annotation (the template sits next to the pod spec). */
+function templateAnnotation(value: Obj, podPath: readonly string[]): unknown {
+  if (podPath.length < 2) return undefined;
+  const meta = valueAt(value, [...podPath.slice(0, -1), 'metadata']);
+  return isObj(meta) && isObj(meta.annotations) ? meta.annotations[RESOLVE_NAMES_ANNOTATION] : undefined;
+}
+
+/** Admission skips objects owned by a controller (it rewrites the Deployment, not its ReplicaSets). */
+function hasControllerOwner(metadata: Obj): boolean {
+  return Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.some((o) => isObj(o) && o.controller === true);
+}
+
+/** A local name (`mysql`, `mysql:8`) has no registry, namespace or digest (imagepolicy rule 1). */
+function hasLocalImageName(podSpec: unknown): boolean {
+  if (!isObj(podSpec)) return false;
+  for (const list of [podSpec.containers, podSpec.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      const image = isObj(c) ? c.image : undefined;
+      if (typeof image === 'string' && image.trim() !== '' && !image.includes('/') && !image.includes('@')) return true;
+    }
+  }
+  return false;
+}

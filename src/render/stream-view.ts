@@ -1,0 +1,116 @@
+/**
+ * Read-only facts about an ImageStream that several printers share, computed the way the
+ * OpenShift server and oc compute them (sort.go SortStatusTags, FollowTagReference,
+ * latestObservedTagGeneration, the ImageStreamTag view). Pure.
+ */
+import type { ImageStream, NamedTagEventList, TagEvent, TagReference } from '../domain/image-stream.js';
+import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
+import { observedGeneration } from '../domain/generation.js';
+
+function createdMs(event: TagEvent | undefined): number {
+  if (!event) return Number.NEGATIVE_INFINITY;
+  const t = Date.parse(event.created);
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+}
+
+/** Status tag names, newest items[0].created first, ties (and tags without history) by name. */
+export function sortStatusTags(tags: readonly NamedTagEventList[]): string[] {
+  return tags
+    .map((t) => ({ name: t.tag, created: createdMs(t.items?.[0]) }))
+    .sort((a, b) => (a.created === b.created ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : b.created - a.created))
+    .map((t) => t.name);
+}
+
+/** The newest items[0].created of any tag, or undefined when no tag has history. */
+export function latestUpdate(stream: ImageStream): string | undefined {
+  let best: TagEvent | undefined;
+  for (const t of stream.status?.tags ?? []) {
+    const e = t.items?.[0];
+    if (e && createdMs(e) > createdMs(best)) best = e;
+  }
+  return best?.created;
+}
+
+/** The repository column / line: public, else spec.dockerImageRepository (get) or internal. */
+export function streamRepository(stream: ImageStream): string {
+  return stream.status?.publicDockerImageRepository || stream.spec.dockerImageRepository || stream.status?.dockerImageRepository || '';
+}
+
+/**
+ * imagehelpers.FollowTagReference: follow same-stream ImageStreamTag spec tags to the tag that
+ * finally names an image. `multiple` is true when at least one hop was followed; `ok` false on
+ * a loop, a missing tag or a reference to another stream.
+ */
+export function followTagReference(stream: ImageStream, tag: string): { tag: string; ok: boolean; multiple: boolean } {
+  const seen = new Set<string>();
+  let current = tag;
+  let multiple = false;
+  for (;;) {
+    if (seen.has(current)) return { tag: current, ok: false, multiple };
+    seen.add(current);
+    const ref = findSpecTag(stream, current);
+    if (!ref) return { tag: current, ok: false, multiple };
+    if (!ref.from || ref.from.kind !== 'ImageStreamTag') return { tag: current, ok: true, multiple };
+    if (ref.from.namespace && ref.from.namespace !== stream.metadata.namespace) return { tag: current, ok: false, multiple };
+    const name = ref.from.name;
+    const colon = name.indexOf(':');
+    if (colon >= 0) {
+      if (name.indexOf(':', colon + 1) >= 0) return { tag: current, ok: false, multiple };
+      if (name.slice(0, colon) !== stream.metadata.name) return { tag: current, ok: false, multiple };
+      current = name.slice(colon + 1);
+    } else current = name;
+    multiple = true;
+  }
+}
+
+/** max(items[0].generation, generation of the first ImportSuccess condition); 0 when unobserved. */
+export function latestObservedTagGeneration(stream: ImageStream, tag: string): number {
+  return Math.max(0, observedGeneration(findStatusTag(stream, tag)));
+}
+
+/** True when the spec asks for an import the status has not caught up with (oc: `~ importing`). */
+export function isImportPending(stream: ImageStream, ref: TagReference): boolean {
+  if (!ref.from || ref.reference) return false;
+  const gen = ref.generation;
+  return gen !== null && gen !== undefined && gen > latestObservedTagGeneration(stream, ref.name);
+}
+
+/**
+ * The pull spec an ImageStreamTag hands out (§5.3): the history reference under Source policy;
+ * `<status.dockerImageRepository>@<digest>` under Local when the stream has an internal repository.
+ */
+export function resolvedPullSpec(stream: ImageStream, tag: string, event: TagEvent): string {
+  const ref = findSpecTag(stream, tag);
+  const repo = stream.status?.dockerImageRepository;
+  if (ref?.referencePolicy?.type === 'Local' && repo && event.image) return `${repo}@${event.image}`;
+  return event.dockerImageReference;
+}
+
+/** One ImageStreamTag as `oc get istag` lists it: only tags whose items[0] has an image digest. */
+export interface IstagView {
+  readonly namespace: string;
+  readonly stream: string;
+  readonly tag: string;
+  /** `<stream>:<tag>` */
+  readonly name: string;
+  readonly event: TagEvent;
+  readonly pullSpec: string;
+}
+
+export function istagsOf(stream: ImageStream, namespace: string): IstagView[] {
+  const out: IstagView[] = [];
+  const tags = [...(stream.status?.tags ?? [])].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  for (const t of tags) {
+    const event = t.items?.[0];
+    if (!event || !event.image) continue;
+    out.push({
+      namespace,
+      stream: stream.metadata.name,
+      tag: t.tag,
+      name: `${stream.metadata.name}:${t.tag}`,
+      event,
+      pullSpec: resolvedPullSpec(stream, t.tag, event),
+    });
+  }
+  return out;
+}
