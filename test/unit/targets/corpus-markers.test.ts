@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isScalar } from 'yaml';
-import { loadSourceFile } from '../../../src/manifests/source-file.js';
-import { applyEdits } from '../../../src/manifests/yaml-edit.js';
+import { loadSourceFile } from '../../../src/edit/source-file.js';
+import { applyEdits } from '../../../src/edit/yaml-edit.js';
 import { planTargets } from '../../../src/targets/plan-targets.js';
-import { CORPUS, HAS_CORPUS, corpusFiles, imagePaths } from '../manifests/corpus-helpers.js';
+import { CORPUS, HAS_CORPUS, corpusFiles, imagePaths } from '../edit/corpus-helpers.js';
 import { NEW, STREAMS } from './streams.js';
 
 const MARKER = '  # {"$imagestream": "shop/web:1"}';
