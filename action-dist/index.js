@@ -17618,17 +17618,17 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         const length = Math.ceil((62 + (extended ? 2 : 0) + bpath.length + 1) / 8) * 8;
         const written = Buffer.alloc(length);
         const writer = new BufferCursor(written);
-        const stat = normalizeStats(entry);
-        writer.writeUInt32BE(stat.ctimeSeconds);
-        writer.writeUInt32BE(stat.ctimeNanoseconds);
-        writer.writeUInt32BE(stat.mtimeSeconds);
-        writer.writeUInt32BE(stat.mtimeNanoseconds);
-        writer.writeUInt32BE(stat.dev);
-        writer.writeUInt32BE(stat.ino);
-        writer.writeUInt32BE(stat.mode);
-        writer.writeUInt32BE(stat.uid);
-        writer.writeUInt32BE(stat.gid);
-        writer.writeUInt32BE(stat.size);
+        const stat2 = normalizeStats(entry);
+        writer.writeUInt32BE(stat2.ctimeSeconds);
+        writer.writeUInt32BE(stat2.ctimeNanoseconds);
+        writer.writeUInt32BE(stat2.mtimeSeconds);
+        writer.writeUInt32BE(stat2.mtimeNanoseconds);
+        writer.writeUInt32BE(stat2.dev);
+        writer.writeUInt32BE(stat2.ino);
+        writer.writeUInt32BE(stat2.mode);
+        writer.writeUInt32BE(stat2.uid);
+        writer.writeUInt32BE(stat2.gid);
+        writer.writeUInt32BE(stat2.size);
         writer.write(entry.oid, 20, "hex");
         writer.writeUInt16BE(renderCacheEntryFlags(entry));
         if (extended) {
@@ -17683,13 +17683,13 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       };
     }
     async function updateCachedIndexFile(fs3, filepath, cache) {
-      const [stat, rawIndexFile] = await Promise.all([
+      const [stat2, rawIndexFile] = await Promise.all([
         fs3.lstat(filepath),
         fs3.read(filepath)
       ]);
       const index4 = await GitIndex.from(rawIndexFile);
       cache.map.set(filepath, index4);
-      cache.stats.set(filepath, stat);
+      cache.stats.set(filepath, stat2);
     }
     async function isIndexStale(fs3, filepath, cache) {
       const savedStats = cache.stats.get(filepath);
@@ -20854,23 +20854,23 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       async stat(entry) {
         if (entry._stat === false) {
           const { fs: fs3, dir } = this;
-          let stat = await fs3.lstat(`${dir}/${entry._fullpath}`);
-          if (!stat) {
+          let stat2 = await fs3.lstat(`${dir}/${entry._fullpath}`);
+          if (!stat2) {
             throw new Error(
               `ENOENT: no such file or directory, lstat '${entry._fullpath}'`
             );
           }
-          let type = stat.isDirectory() ? "tree" : "blob";
-          if (type === "blob" && !stat.isFile() && !stat.isSymbolicLink()) {
+          let type = stat2.isDirectory() ? "tree" : "blob";
+          if (type === "blob" && !stat2.isFile() && !stat2.isSymbolicLink()) {
             type = "special";
           }
           entry._type = type;
-          stat = normalizeStats(stat);
-          entry._mode = stat.mode;
-          if (stat.size === -1 && entry._actualSize) {
-            stat.size = entry._actualSize;
+          stat2 = normalizeStats(stat2);
+          entry._mode = stat2.mode;
+          if (stat2.size === -1 && entry._actualSize) {
+            stat2.size = entry._actualSize;
           }
-          entry._stat = stat;
+          entry._stat = stat2;
         }
         return entry._stat;
       }
@@ -21118,9 +21118,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await Promise.all(
           entries.map((entry) => {
             const subpath = join9(filepath, entry);
-            return fs3.lstat(subpath).then((stat) => {
-              if (!stat) return;
-              return stat.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
+            return fs3.lstat(subpath).then((stat2) => {
+              if (!stat2) return;
+              return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
             });
           })
         ).then(() => fs3.rmdir(filepath));
@@ -63776,7 +63776,7 @@ function hint(status) {
 }
 
 // src/adapters/registry/credentials/docker-credentials.ts
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join7, delimiter } from "node:path";
 
@@ -64046,6 +64046,64 @@ async function fromHelper(run, helper, serverUrl, origin, explicit) {
   return username === TOKEN_USERNAME2 ? Object.freeze({ identityToken: answer.Secret }) : Object.freeze({ username, password: answer.Secret });
 }
 
+// src/adapters/registry/credentials/expiring-cache.ts
+var ExpiringCache = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.margin = options.refreshMarginMs ?? 5 * 6e4;
+  }
+  options;
+  entries = /* @__PURE__ */ new Map();
+  inflight = /* @__PURE__ */ new Map();
+  now;
+  margin;
+  /** The cached value of `key` while fresh, else what `fetch` gives (stored with its expiry). */
+  async get(key, fetch) {
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit !== void 0 && now < hit.renewAt) return hit.value;
+    const running = this.inflight.get(key);
+    if (running !== void 0) return running;
+    const promise = (async () => {
+      try {
+        const fresh = await fetch();
+        const fetchedAt = this.now();
+        this.sweep(fetchedAt);
+        this.entries.set(key, { value: fresh.value, renewAt: this.renewAt(fresh.expiresAt, fetchedAt) });
+        return fresh.value;
+      } finally {
+        this.inflight.delete(key);
+      }
+    })();
+    this.inflight.set(key, promise);
+    return promise;
+  }
+  /** Forget `key` (a 401 showed it stale); a fetch under way is left to finish. */
+  evict(key) {
+    this.entries.delete(key);
+  }
+  /** Forget every key `match` accepts. */
+  evictWhere(match) {
+    for (const key of [...this.entries.keys()]) if (match(key)) this.entries.delete(key);
+  }
+  clear() {
+    this.entries.clear();
+  }
+  get size() {
+    return this.entries.size;
+  }
+  renewAt(expiresAt, now) {
+    if (expiresAt === void 0) return this.options.defaultTtlMs === void 0 ? Infinity : now + this.options.defaultTtlMs;
+    const lifetime = expiresAt - now;
+    return expiresAt - Math.min(this.margin, Math.max(0, lifetime) / 10);
+  }
+  /** Drop entries past their renewal time, so a long-running process does not keep dead tokens. */
+  sweep(now) {
+    for (const [key, entry] of this.entries) if (entry.renewAt <= now) this.entries.delete(key);
+  }
+};
+
 // src/adapters/registry/credentials/docker-credentials.ts
 async function readOptional(file, required) {
   try {
@@ -64056,11 +64114,35 @@ async function readOptional(file, required) {
     throw new TagstreamError("Config", `cannot read credentials file: ${code2 === "ENOENT" ? "not found" : String(code2 ?? e)}`, { location: { file } });
   }
 }
+async function fileSignature(files) {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const st = await stat(file);
+        return `${file}\0${st.mtimeMs}\0${st.size}\0${st.ino}`;
+      } catch {
+        return `${file}\0-`;
+      }
+    })
+  );
+  return parts.join("\n");
+}
 function dockerConfigCredentials(options = {}) {
   const env = options.env ?? process.env;
   const run = options.runHelper ?? spawnCredentialHelper(env);
+  const now = options.now ?? Date.now;
+  const recheckMs = options.recheckMs ?? 1e3;
   let loaded;
-  const helperAnswers = /* @__PURE__ */ new Map();
+  let signature;
+  let checkedAt = -Infinity;
+  const helperAnswers = new ExpiringCache({ now, defaultTtlMs: options.helperTtlMs ?? 10 * 6e4 });
+  const explicit = options.files !== void 0;
+  const home = options.homeDir ?? env.HOME ?? homedir2();
+  const files = options.files ?? [
+    env.DOCKER_CONFIG ? join7(env.DOCKER_CONFIG, "config.json") : join7(home, ".docker", "config.json"),
+    ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
+  ];
+  const secretFiles = options.secretFiles ?? (env.TAGSTREAM_PULL_SECRETS ?? "").split(delimiter).filter((f) => f.trim() !== "");
   const load = async () => {
     const sources = [];
     const inline = env.DOCKER_AUTH_CONFIG;
@@ -64068,46 +64150,53 @@ function dockerConfigCredentials(options = {}) {
       const config = parseDockerConfig(inline, "DOCKER_AUTH_CONFIG (environment)");
       sources.push({ config: { ...config, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() }, helpers: false });
     }
-    const explicit = options.files !== void 0;
-    const home = options.homeDir ?? env.HOME ?? homedir2();
-    const files = options.files ?? [
-      env.DOCKER_CONFIG ? join7(env.DOCKER_CONFIG, "config.json") : join7(home, ".docker", "config.json"),
-      ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
-    ];
     for (const file of files) {
       const text = await readOptional(file, explicit);
       if (text !== void 0) sources.push({ config: parseDockerConfig(text, file), helpers: true });
     }
-    const fromEnv = (env.TAGSTREAM_PULL_SECRETS ?? "").split(delimiter).filter((f) => f.trim() !== "");
-    for (const file of options.secretFiles ?? fromEnv) {
+    for (const file of secretFiles) {
       const text = await readOptional(file, true);
       if (text !== void 0) sources.push({ config: parsePullSecret(text, file), helpers: false });
     }
     return sources;
   };
-  return async (registry, repository) => {
-    loaded ??= load();
+  const current = async () => {
+    if (loaded !== void 0 && now() - checkedAt < recheckMs) return loaded;
+    checkedAt = now();
+    const seen = await fileSignature([...files, ...secretFiles]);
+    if (loaded === void 0 || seen !== signature) {
+      signature = seen;
+      loaded = load();
+      loaded.catch(() => {
+        signature = void 0;
+      });
+    }
+    return loaded;
+  };
+  const source = async (registry, repository) => {
     const names = lookupOrder(registry, repository);
     const host = canonicalHost(registry);
     const serverUrl = host === "docker.io" ? DOCKER_HUB_KEY : host;
-    for (const { config, helpers } of await loaded) {
+    for (const { config, helpers } of await current()) {
       const found = findAuth(config, registry, names);
       if (found) return found;
       if (!helpers) continue;
       const helper = helperFor(config, registry);
       if (!helper) continue;
-      const cacheKey = `${helper.helper}
-${serverUrl}`;
-      let answer = helperAnswers.get(cacheKey);
-      if (!answer) {
-        answer = fromHelper(run, helper.helper, serverUrl, config.origin, helper.explicit);
-        helperAnswers.set(cacheKey, answer);
-      }
-      const credential = await answer;
+      const credential = await helperAnswers.get(`${helper.helper}
+${serverUrl}`, async () => ({ value: await fromHelper(run, helper.helper, serverUrl, config.origin, helper.explicit) }));
       if (credential) return credential;
     }
     return void 0;
   };
+  source.invalidate = (registry) => {
+    const host = canonicalHost(registry);
+    const serverUrl = host === "docker.io" ? DOCKER_HUB_KEY : host;
+    helperAnswers.evictWhere((key) => key.endsWith(`
+${serverUrl}`));
+    checkedAt = -Infinity;
+  };
+  return source;
 }
 
 // src/ports/log.ts
@@ -64239,6 +64328,10 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
+function quotaReserve(limit) {
+  return Math.max(2, Math.floor((limit ?? 0) / 10));
+}
+var MAX_STATS_HOSTS = 20;
 function emptyStats() {
   return {
     requests: 0,
@@ -64253,7 +64346,9 @@ function emptyStats() {
     blobMount: 0,
     tagsList: 0,
     retries: 0,
-    byStatus: {}
+    byStatus: {},
+    byHost: {},
+    rateLimits: {}
   };
 }
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
@@ -64374,6 +64469,7 @@ var Transport = class {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req) {
+    this.checkQuota(req);
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -64452,12 +64548,13 @@ var Transport = class {
         });
       } catch (e) {
         release();
-        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.countStatus(url.host, "network");
         this.options.log.debug("registry request failed", { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.countStatus(url.host, String(status));
+      this.noteRateLimit(url.host, data.headers);
       this.options.log.debug("registry request", { method, url: logUrl(url), status });
       const location = headerValue(data.headers, "location");
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
@@ -64498,6 +64595,33 @@ var Transport = class {
       }
     }
   }
+  countStatus(host, status) {
+    this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
+    const key = host in this.stats.byHost || Object.keys(this.stats.byHost).length < MAX_STATS_HOSTS ? host : "other";
+    const counts = this.stats.byHost[key] ??= {};
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  /**
+   * Back off before a pull quota runs out rather than after a 429: once a registry reported that
+   * no more than QUOTA_RESERVE of its window's pulls are left, manifest GETs to it (what Docker Hub
+   * counts) fail fast as rate limited and retryable; HEADs (free) still go out and refresh the count.
+   */
+  checkQuota(req) {
+    if (req.kind !== "manifestGet") return;
+    const quota = this.stats.rateLimits[req.url.host];
+    if (quota === void 0) return;
+    const reserve = quotaReserve(quota.limit);
+    if (quota.remaining > reserve) return;
+    throw new RegistryError(
+      "RegistryRateLimited",
+      `pull quota of ${req.url.host} nearly used: ${quota.remaining}${quota.limit === void 0 ? "" : ` of ${quota.limit}`} left in the window; keeping a reserve of ${reserve}, retrying later`,
+      { registry: req.registry, repository: req.repository, status: 429, retryable: true }
+    );
+  }
+  noteRateLimit(host, headers) {
+    const quota = parseRateLimit(headers);
+    if (quota !== void 0 && (host in this.stats.rateLimits || Object.keys(this.stats.rateLimits).length < MAX_STATS_HOSTS)) this.stats.rateLimits[host] = quota;
+  }
   count(kind) {
     this.stats.requests++;
     this.stats[kind]++;
@@ -64516,6 +64640,14 @@ async function readLimited(body, max, url) {
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+function parseRateLimit(headers) {
+  const num = (name) => {
+    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? "");
+    return m === null ? void 0 : Number(m[1]);
+  };
+  const remaining = num("ratelimit-remaining");
+  return remaining === void 0 ? void 0 : { remaining, limit: num("ratelimit-limit") };
 }
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
@@ -64973,28 +65105,39 @@ function basicAuthorization(username, password) {
 
 // src/adapters/registry/registry-auth.ts
 var RegistryAuth = class {
-  constructor(transport, tokens, endpoints, credentials, insecureHosts) {
+  constructor(transport, tokens, endpoints, credentials, insecureHosts, now = Date.now) {
     this.transport = transport;
     this.tokens = tokens;
     this.endpoints = endpoints;
     this.credentials = credentials;
     this.insecureHosts = insecureHosts;
+    this.now = now;
   }
   transport;
   tokens;
   endpoints;
   credentials;
   insecureHosts;
+  now;
   /** Per run: credential lookups. */
   credentialsCache = /* @__PURE__ */ new Map();
   /** Start a new run: forget credential lookups (keep tokens). */
   newRun() {
     this.credentialsCache = /* @__PURE__ */ new Map();
   }
-  credential(loc) {
+  async credential(loc) {
     const source = this.credentials;
-    if (!source) return Promise.resolve(void 0);
-    return once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
+    if (!source) return void 0;
+    const key = `${loc.domain}|${loc.path}`;
+    const credential = await once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+    if (credential?.expiresAt === void 0 || credential.expiresAt > this.now()) return credential;
+    this.credentialsCache.delete(key);
+    return once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+  }
+  /** The registry refused our credential: forget it here and in its source (re-read files, re-ask helpers, new cloud token). */
+  forgetCredential(loc) {
+    this.credentialsCache.delete(`${loc.domain}|${loc.path}`);
+    this.credentials?.invalidate?.(loc.domain);
   }
   tokenRequest(loc, endpoint, scopes, credential) {
     const challenge = endpoint.challenge;
@@ -65036,7 +65179,16 @@ var RegistryAuth = class {
     }
     if (challenge.scheme !== "bearer") return void 0;
     if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
-    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    try {
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    } catch (e) {
+      if (credential === void 0 || !(e instanceof RegistryError) || e.code !== "RegistryUnauthorized") throw e;
+      this.forgetCredential(loc);
+      const fresh = await this.credential(loc);
+      if (fresh === void 0 || sameCredential(fresh, credential)) throw e;
+      if (fresh.registryToken) return `Bearer ${fresh.registryToken}`;
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, fresh))}`;
+    }
   }
   /**
    * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
@@ -65065,12 +65217,16 @@ var RegistryAuth = class {
     const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
     if (!replayable || !challenge) return res;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
+    const used = await this.credential(loc);
+    const refused = authorization !== void 0 && used !== void 0 && challenge.params.error !== "insufficient_scope";
+    if (refused) this.forgetCredential(loc);
+    const credential = refused ? await this.credential(loc) : used;
+    const renewed = refused && !sameCredential(used, credential);
+    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0) && !renewed) return res;
     if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
       const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
-      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
-        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
+      if (authorization?.startsWith("Bearer ") && !used?.registryToken) {
+        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, used));
       }
       if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
       scopes = [...scopes, ...grown];
@@ -65081,6 +65237,9 @@ var RegistryAuth = class {
     return this.transport.send(build(retryAuth));
   }
 };
+function sameCredential(a, b) {
+  return a?.username === b?.username && a?.password === b?.password && a?.identityToken === b?.identityToken && a?.registryToken === b?.registryToken;
+}
 
 // src/adapters/registry/tag-paging.ts
 function nextLink2(link, requestUrl, loc) {
@@ -65144,8 +65303,14 @@ var TokenService = class {
       this.inflight.set(key, pending);
     }
     const fresh = await pending;
+    const now = this.now();
+    for (const [k, t] of this.cache) if (t.expiresAt <= now) this.cache.delete(k);
     this.cache.set(key, fresh);
     return fresh.token;
+  }
+  /** Cached tokens (tests). */
+  get size() {
+    return this.cache.size;
   }
   /** Forget a token the registry rejected. */
   invalidate(r) {

@@ -18,6 +18,7 @@ import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
 import { importKeysForHints, type StreamSite } from './event-targets.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
+import { RunScope } from './run-scope.js';
 import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
 import { proposeDaemonChanges } from './pull-requests.js';
@@ -54,7 +55,11 @@ export interface DaemonDeps {
   readonly changeRequests?: ((target: CodeHostTarget, token: string) => ChangeRequests) | undefined;
   /** Calls `onTick` about once a second until stopped (node-cron in production). */
   readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
+  /** Gives each run its id; the log named in `log` reads it (serve-main wires both). */
+  readonly runScope?: RunScope | undefined;
 }
+
+const DEFAULT_SCOPE = new RunScope();
 
 const MINUTE = 60_000;
 const DEFAULT_SCHEDULED_INTERVAL = 15 * MINUTE;
@@ -74,7 +79,7 @@ export class Daemon {
   private registry: DaemonRegistry | undefined;
   private registryKey: string | undefined;
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
-  private readonly retiredRegistryStats = new Map<string, number>();
+  private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
   /** The last reconcile failed every tag: skipping an unchanged branch is then no success either. */
   private lastRunAllFailed = false;
@@ -88,7 +93,7 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     this.queue = new RunQueue({
-      run: (batch, signal) => this.runOnce(batch, signal),
+      run: (batch, signal) => (this.deps.runScope ?? DEFAULT_SCOPE).run(() => this.runOnce(batch, signal)),
       debounceMs: deps.settings.debounce,
       backoff: { initialMs: deps.settings.backoffInitial, maxMs: deps.settings.backoffMax },
       timers: deps.timers,
@@ -163,10 +168,18 @@ export class Daemon {
   }
 
   /** Prometheus text. */
-  metricsText(): string {
-    const byStatus = new Map(this.retiredRegistryStats);
-    for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) byStatus.set(status, (byStatus.get(status) ?? 0) + n);
-    return this.metrics.render({ byStatus: Object.fromEntries(byStatus) });
+  metricsText(): Promise<string> {
+    const current = this.registry?.stats?.();
+    return this.metrics.render({
+      byStatus: addCounts(this.retiredRegistryStats.byStatus, current?.byStatus ?? {}),
+      byHost: Object.fromEntries(
+        [...new Set([...Object.keys(this.retiredRegistryStats.byHost), ...Object.keys(current?.byHost ?? {})])].map((host) => [
+          host,
+          addCounts(this.retiredRegistryStats.byHost[host] ?? {}, current?.byHost?.[host] ?? {}),
+        ]),
+      ),
+      rateLimits: current?.rateLimits,
+    });
   }
 
   /** Stop the ticker, drop pending work, give the current run `graceMs`, then abandon it before push. */
@@ -188,8 +201,10 @@ export class Daemon {
   private registryClient(settings: RepoSettings): DaemonRegistry {
     const key = JSON.stringify([settings.platform, settings.registries]);
     if (this.registry === undefined || this.registryKey !== key) {
-      for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) {
-        this.retiredRegistryStats.set(status, (this.retiredRegistryStats.get(status) ?? 0) + n);
+      const retired = this.registry?.stats?.();
+      if (retired !== undefined) {
+        this.retiredRegistryStats.byStatus = addCounts(this.retiredRegistryStats.byStatus, retired.byStatus);
+        for (const [host, counts] of Object.entries(retired.byHost ?? {})) this.retiredRegistryStats.byHost[host] = addCounts(this.retiredRegistryStats.byHost[host] ?? {}, counts);
       }
       this.registry = this.deps.createRegistry(settings, this.deps.log);
       this.registryKey = key;
@@ -202,6 +217,7 @@ export class Daemon {
   private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
     const { settings, log, clock } = this.deps;
     const started = clock.now().getTime();
+    log.debug('run started', { reasons: batch.reasons, importNow: batch.importNow, scheduledDue: batch.scheduledDue, pushes: batch.hints.length });
     try {
       const opening = this.repo === undefined;
       let repo = await this.ensureRepo();
@@ -285,12 +301,22 @@ export class Daemon {
       const allFailed = cs.failures.length > 0 && cs.failures.length >= (result.tagsAttempted ?? 0);
       this.lastRunAllFailed = allFailed;
       this.metrics.recordRun(allFailed ? 'failure' : result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      for (const h of cs.held) {
+        log.info('tag held', {
+          tag: `${h.stream}:${h.tag}`,
+          image: h.image,
+          reason: h.reason,
+          heldBy: h.heldBy,
+          why: h.reason === 'reverted' ? `Tagstream's move to this image was reverted in ${h.heldBy}; the tag stays put until the registry serves another image` : `the pull request ${h.heldBy} proposing this image was closed unmerged; the tag stays put until the registry serves another image`,
+        });
+      }
       log.info('run finished', {
         reasons: batch.reasons,
         importNow,
         scheduledDue: batch.scheduledDue,
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        held: cs.held.map((h) => `${h.stream}:${h.tag}`),
         targets: cs.targets.map((t) => `${t.file}:${t.line} ${t.field} <- ${t.trigger}`),
         commit: result.commit,
         pushed: result.pushed,
@@ -306,4 +332,10 @@ export class Daemon {
       throw e;
     }
   }
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
 }
