@@ -6640,10 +6640,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6657,7 +6657,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6681,7 +6681,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -6697,7 +6697,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -6788,7 +6788,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6802,13 +6802,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -6851,18 +6851,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep3, value } = collItem;
+        const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6916,8 +6916,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap6 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6929,7 +6929,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6940,8 +6940,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap6 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6958,7 +6958,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -7138,7 +7138,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -7155,24 +7155,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -7355,25 +7355,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -8183,14 +8183,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep3, value }) {
+    function stringifyItem({ start, key, sep: sep4, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -9357,18 +9357,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep3 }]
+            items: [{ start, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9521,15 +9521,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep3 }]
+                    items: [{ start: start2, key, sep: sep4 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9723,13 +9723,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep3 }]
+              items: [{ start, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -17618,17 +17618,17 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         const length = Math.ceil((62 + (extended ? 2 : 0) + bpath.length + 1) / 8) * 8;
         const written = Buffer.alloc(length);
         const writer = new BufferCursor(written);
-        const stat = normalizeStats(entry);
-        writer.writeUInt32BE(stat.ctimeSeconds);
-        writer.writeUInt32BE(stat.ctimeNanoseconds);
-        writer.writeUInt32BE(stat.mtimeSeconds);
-        writer.writeUInt32BE(stat.mtimeNanoseconds);
-        writer.writeUInt32BE(stat.dev);
-        writer.writeUInt32BE(stat.ino);
-        writer.writeUInt32BE(stat.mode);
-        writer.writeUInt32BE(stat.uid);
-        writer.writeUInt32BE(stat.gid);
-        writer.writeUInt32BE(stat.size);
+        const stat2 = normalizeStats(entry);
+        writer.writeUInt32BE(stat2.ctimeSeconds);
+        writer.writeUInt32BE(stat2.ctimeNanoseconds);
+        writer.writeUInt32BE(stat2.mtimeSeconds);
+        writer.writeUInt32BE(stat2.mtimeNanoseconds);
+        writer.writeUInt32BE(stat2.dev);
+        writer.writeUInt32BE(stat2.ino);
+        writer.writeUInt32BE(stat2.mode);
+        writer.writeUInt32BE(stat2.uid);
+        writer.writeUInt32BE(stat2.gid);
+        writer.writeUInt32BE(stat2.size);
         writer.write(entry.oid, 20, "hex");
         writer.writeUInt16BE(renderCacheEntryFlags(entry));
         if (extended) {
@@ -17683,13 +17683,13 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       };
     }
     async function updateCachedIndexFile(fs3, filepath, cache) {
-      const [stat, rawIndexFile] = await Promise.all([
+      const [stat2, rawIndexFile] = await Promise.all([
         fs3.lstat(filepath),
         fs3.read(filepath)
       ]);
       const index4 = await GitIndex.from(rawIndexFile);
       cache.map.set(filepath, index4);
-      cache.stats.set(filepath, stat);
+      cache.stats.set(filepath, stat2);
     }
     async function isIndexStale(fs3, filepath, cache) {
       const savedStats = cache.stats.get(filepath);
@@ -20854,23 +20854,23 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       async stat(entry) {
         if (entry._stat === false) {
           const { fs: fs3, dir } = this;
-          let stat = await fs3.lstat(`${dir}/${entry._fullpath}`);
-          if (!stat) {
+          let stat2 = await fs3.lstat(`${dir}/${entry._fullpath}`);
+          if (!stat2) {
             throw new Error(
               `ENOENT: no such file or directory, lstat '${entry._fullpath}'`
             );
           }
-          let type = stat.isDirectory() ? "tree" : "blob";
-          if (type === "blob" && !stat.isFile() && !stat.isSymbolicLink()) {
+          let type = stat2.isDirectory() ? "tree" : "blob";
+          if (type === "blob" && !stat2.isFile() && !stat2.isSymbolicLink()) {
             type = "special";
           }
           entry._type = type;
-          stat = normalizeStats(stat);
-          entry._mode = stat.mode;
-          if (stat.size === -1 && entry._actualSize) {
-            stat.size = entry._actualSize;
+          stat2 = normalizeStats(stat2);
+          entry._mode = stat2.mode;
+          if (stat2.size === -1 && entry._actualSize) {
+            stat2.size = entry._actualSize;
           }
-          entry._stat = stat;
+          entry._stat = stat2;
         }
         return entry._stat;
       }
@@ -21118,9 +21118,9 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
         await Promise.all(
           entries.map((entry) => {
             const subpath = join9(filepath, entry);
-            return fs3.lstat(subpath).then((stat) => {
-              if (!stat) return;
-              return stat.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
+            return fs3.lstat(subpath).then((stat2) => {
+              if (!stat2) return;
+              return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
             });
           })
         ).then(() => fs3.rmdir(filepath));
@@ -24127,8 +24127,8 @@ ${obj.gpgsig ? obj.gpgsig : ""}`;
       }
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
-    function splitAndAssert(line, sep3, expected) {
-      const split = line.trim().split(sep3);
+    function splitAndAssert(line, sep4, expected) {
+      const split = line.trim().split(sep4);
       if (split.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
@@ -56360,8 +56360,22 @@ function parseRaw(s, original) {
   }
   return { domain, path, tag: m[2] ?? null, digest };
 }
+function redactReference(input) {
+  let at = -1;
+  for (let i = input.indexOf("@"); i !== -1; i = input.indexOf("@", i + 1)) if (input.includes("/", i + 1)) at = i;
+  if (at === -1) return input;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0] ?? "";
+  return `${scheme}***@${input.slice(at + 1)}`;
+}
+function assertNoCredentials(input) {
+  const redacted = redactReference(input);
+  if (redacted !== input) {
+    throw invalid(`invalid reference format: "${redacted}" contains credentials (user:password@); an image reference must not, put them in the registry credentials (Docker config) instead`);
+  }
+}
 function parseImageReference(input) {
   if (input === "") throw invalid("invalid reference format: empty image reference");
+  assertNoCredentials(input);
   if (ANCHORED_IDENTIFIER_RE.test(input)) {
     throw invalid(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
   }
@@ -56592,13 +56606,13 @@ function formatOpenShiftReference(ref) {
 var FROM_FORMS = "must be of the form <tag>, <repo>:<tag>, <id>, or <repo>@<id>";
 function parseFromReference(stream, tagName, from) {
   const namespace = from.namespace || stream.namespace;
-  const sep3 = from.kind === "ImageStreamImage" ? "@" : ":";
-  const parts = from.name.split(sep3);
+  const sep4 = from.kind === "ImageStreamImage" ? "@" : ":";
+  const parts = from.name.split(sep4);
   if (parts.length === 1 && parts[0] !== "") return { namespace, stream: stream.name, tagOrId: from.name };
   const [name = "", tagOrId = ""] = parts;
   if (parts.length === 2 && name !== "") {
     if (tagOrId !== "") return { namespace, stream: name, tagOrId };
-    if (sep3 === ":") return { namespace, stream: name, tagOrId: "latest" };
+    if (sep4 === ":") return { namespace, stream: name, tagOrId: "latest" };
   }
   throw new TagstreamError("Invalid", `spec.tags[${tagName}].from.name: Invalid value: "${from.name}": ${FROM_FORMS}`);
 }
@@ -58836,21 +58850,21 @@ function insertFlow(ctx, coll, key, value, index3) {
     const k = ctx.format === "json" ? JSON.stringify(key) : renderKey(key);
     return `${k}${multiLine ? ": " : pairSep}${v}`;
   };
-  const sep3 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
+  const sep4 = multiLine ? `,${layout.eol}${itemIndent}` : /^\s*,\s*$/.test(between) ? between : ", ";
   if (n === 0) {
     const inner = multiLine ? `${layout.eol}${itemIndent}${member(itemIndent)}${layout.eol}${lineIndent(text, open)}` : member("");
     return [{ start: open + 1, end: close, text: inner }];
   }
-  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep3 }];
+  if (index3 < n) return [{ start: itemSpan(coll, index3)[0], end: itemSpan(coll, index3)[0], text: member(itemIndent) + sep4 }];
   const after = itemSpan(coll, n - 1)[1];
-  return [{ start: after, end: after, text: sep3 + member(itemIndent) }];
+  return [{ start: after, end: after, text: sep4 + member(itemIndent) }];
 }
 function pairSeparator(text, pair) {
   const keyEnd = pair.key?.range?.[1];
   const valueStart = pair.value?.range?.[0];
   if (keyEnd === void 0 || valueStart === void 0) return ": ";
-  const sep3 = text.slice(keyEnd, valueStart);
-  return /^\s*:\s*$/.test(sep3) && !sep3.includes("\n") ? sep3 : ": ";
+  const sep4 = text.slice(keyEnd, valueStart);
+  return /^\s*:\s*$/.test(sep4) && !sep4.includes("\n") ? sep4 : ": ";
 }
 function insertBlock(ctx, coll, key, value, index3) {
   const { text, layout } = ctx;
@@ -62209,7 +62223,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     diagnostics,
     files
   };
-  return { changeSet, inventory };
+  return { changeSet, inventory, tagsAttempted: requests.length };
 }
 async function withImageCreated(ctx, moves, insecure) {
   const created = /* @__PURE__ */ new Map();
@@ -62445,9 +62459,14 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   const git5 = ctx.git;
   const push2 = options.push;
   const interrupted = !options.dryRun && git5 ? await finishInterruptedRun(git5, ctx.workspace, ctx.log, push2?.remote) : void 0;
-  const plan = async () => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
+  let tagsAttempted = 0;
+  const plan = async () => {
+    const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
+    tagsAttempted = planned.tagsAttempted;
+    return planned.changeSet;
+  };
   let changeSet = await plan();
-  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   if (options.commit && !git5) throw new TagstreamError("Git", `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
   const write = async (files) => {
     if (git5 && files.length > 0) await journalWriting(git5, files, options.commit !== void 0);
@@ -62456,7 +62475,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   await write(changeSet.files);
   if (!options.commit || !git5) {
     if (git5 && changeSet.files.length > 0) await journalDone(git5);
-    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const commitOptions = options.commit;
   const commitPlan = async (cs) => {
@@ -62472,7 +62491,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   };
   const remoteHead = push2 ? await git5.remoteHeadOid({ remote: push2.remote, branch: push2.branch }) : void 0;
   const unpushed = push2 !== void 0 && (interrupted?.unpushedCommit === true || await hasUnpushedTagstreamCommit(git5, remoteHead));
-  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   const local = push2 ? await localCommits(git5, remoteHead) : [];
   let commit;
   try {
@@ -62484,7 +62503,7 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
   }
   if (!push2) {
     await journalDone(git5);
-    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const result = await git5.pushWithRetry({
     remote: push2.remote,
@@ -62504,7 +62523,8 @@ async function reconcile(ctx, options = {}, inventoryOptions = {}) {
     changeSet,
     commit: result.outcome === "pushed" ? commit : void 0,
     pushed: result.outcome === "pushed",
-    exitCode: exitCodeOf(changeSet)
+    exitCode: exitCodeOf(changeSet),
+    tagsAttempted
   };
 }
 
@@ -62544,6 +62564,32 @@ function directoryWorkspace(root, options = {}) {
     }
     await Promise.all(subdirs);
   }
+  let realRoot;
+  const contained = async (path) => {
+    const abs = resolve6(path);
+    realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
+    const rootReal = await realRoot;
+    let probe = abs;
+    let real;
+    while (real === void 0) {
+      try {
+        real = await fs.realpath(probe);
+      } catch (e) {
+        const parent = nodePath.dirname(probe);
+        if (e.code !== "ENOENT" || parent === probe) throw e;
+        if ((await fs.lstat(probe).catch(() => void 0))?.isSymbolicLink()) {
+          throw new TagstreamError("Usage", `${path}: refusing to read or write through ${nodePath.relative(absRoot, probe).split(nodePath.sep).join("/")}, a symbolic link whose target does not exist`);
+        }
+        probe = parent;
+      }
+    }
+    const back = nodePath.relative(rootReal, real);
+    if (back.startsWith("..") || nodePath.isAbsolute(back)) {
+      const via = nodePath.relative(absRoot, probe).split(nodePath.sep).join("/") || ".";
+      throw new TagstreamError("Usage", `${path}: refusing to read or write outside the repository: ${via} is a symbolic link that resolves outside ${absRoot}`);
+    }
+    return abs;
+  };
   return {
     root: absRoot,
     async listFiles() {
@@ -62552,21 +62598,27 @@ function directoryWorkspace(root, options = {}) {
       return out.sort();
     },
     async readFile(path) {
-      return fs.readFile(resolve6(path));
+      return fs.readFile(await contained(path));
     },
     async exists(path) {
       try {
-        await fs.access(resolve6(path));
+        resolve6(path);
+      } catch {
+        return false;
+      }
+      const abs = await contained(path);
+      try {
+        await fs.access(abs);
         return true;
       } catch {
         return false;
       }
     },
     async size(path) {
-      return (await fs.stat(resolve6(path))).size;
+      return (await fs.stat(await contained(path))).size;
     },
     async writeFile(path, data) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
       let mode;
@@ -62586,7 +62638,7 @@ function directoryWorkspace(root, options = {}) {
       }
     },
     async removeTemporaries(path) {
-      const target = resolve6(path);
+      const target = await contained(path);
       const prefix = `.${nodePath.basename(target)}.`;
       const names = await fs.readdir(nodePath.dirname(target)).catch(() => []);
       const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
@@ -62595,7 +62647,7 @@ function directoryWorkspace(root, options = {}) {
       return stale.map((n) => folder === "." ? n : `${folder}/${n}`);
     },
     async removeFile(path) {
-      await fs.rm(resolve6(path), { force: true });
+      await fs.rm(await contained(path), { force: true });
     }
   };
 }
@@ -63753,7 +63805,7 @@ function hint(status) {
 }
 
 // src/adapters/registry/credentials/docker-credentials.ts
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
 import { join as join7, delimiter } from "node:path";
 
@@ -64023,6 +64075,64 @@ async function fromHelper(run, helper, serverUrl, origin, explicit) {
   return username === TOKEN_USERNAME2 ? Object.freeze({ identityToken: answer.Secret }) : Object.freeze({ username, password: answer.Secret });
 }
 
+// src/adapters/registry/credentials/expiring-cache.ts
+var ExpiringCache = class {
+  constructor(options = {}) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+    this.margin = options.refreshMarginMs ?? 5 * 6e4;
+  }
+  options;
+  entries = /* @__PURE__ */ new Map();
+  inflight = /* @__PURE__ */ new Map();
+  now;
+  margin;
+  /** The cached value of `key` while fresh, else what `fetch` gives (stored with its expiry). */
+  async get(key, fetch) {
+    const now = this.now();
+    const hit = this.entries.get(key);
+    if (hit !== void 0 && now < hit.renewAt) return hit.value;
+    const running = this.inflight.get(key);
+    if (running !== void 0) return running;
+    const promise = (async () => {
+      try {
+        const fresh = await fetch();
+        const fetchedAt = this.now();
+        this.sweep(fetchedAt);
+        this.entries.set(key, { value: fresh.value, renewAt: this.renewAt(fresh.expiresAt, fetchedAt) });
+        return fresh.value;
+      } finally {
+        this.inflight.delete(key);
+      }
+    })();
+    this.inflight.set(key, promise);
+    return promise;
+  }
+  /** Forget `key` (a 401 showed it stale); a fetch under way is left to finish. */
+  evict(key) {
+    this.entries.delete(key);
+  }
+  /** Forget every key `match` accepts. */
+  evictWhere(match) {
+    for (const key of [...this.entries.keys()]) if (match(key)) this.entries.delete(key);
+  }
+  clear() {
+    this.entries.clear();
+  }
+  get size() {
+    return this.entries.size;
+  }
+  renewAt(expiresAt, now) {
+    if (expiresAt === void 0) return this.options.defaultTtlMs === void 0 ? Infinity : now + this.options.defaultTtlMs;
+    const lifetime = expiresAt - now;
+    return expiresAt - Math.min(this.margin, Math.max(0, lifetime) / 10);
+  }
+  /** Drop entries past their renewal time, so a long-running process does not keep dead tokens. */
+  sweep(now) {
+    for (const [key, entry] of this.entries) if (entry.renewAt <= now) this.entries.delete(key);
+  }
+};
+
 // src/adapters/registry/credentials/docker-credentials.ts
 async function readOptional(file, required) {
   try {
@@ -64033,11 +64143,35 @@ async function readOptional(file, required) {
     throw new TagstreamError("Config", `cannot read credentials file: ${code2 === "ENOENT" ? "not found" : String(code2 ?? e)}`, { location: { file } });
   }
 }
+async function fileSignature(files) {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const st = await stat(file);
+        return `${file}\0${st.mtimeMs}\0${st.size}\0${st.ino}`;
+      } catch {
+        return `${file}\0-`;
+      }
+    })
+  );
+  return parts.join("\n");
+}
 function dockerConfigCredentials(options = {}) {
   const env = options.env ?? process.env;
   const run = options.runHelper ?? spawnCredentialHelper(env);
+  const now = options.now ?? Date.now;
+  const recheckMs = options.recheckMs ?? 1e3;
   let loaded;
-  const helperAnswers = /* @__PURE__ */ new Map();
+  let signature;
+  let checkedAt = -Infinity;
+  const helperAnswers = new ExpiringCache({ now, defaultTtlMs: options.helperTtlMs ?? 10 * 6e4 });
+  const explicit = options.files !== void 0;
+  const home = options.homeDir ?? env.HOME ?? homedir2();
+  const files = options.files ?? [
+    env.DOCKER_CONFIG ? join7(env.DOCKER_CONFIG, "config.json") : join7(home, ".docker", "config.json"),
+    ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
+  ];
+  const secretFiles = options.secretFiles ?? (env.TAGSTREAM_PULL_SECRETS ?? "").split(delimiter).filter((f) => f.trim() !== "");
   const load = async () => {
     const sources = [];
     const inline = env.DOCKER_AUTH_CONFIG;
@@ -64045,46 +64179,53 @@ function dockerConfigCredentials(options = {}) {
       const config = parseDockerConfig(inline, "DOCKER_AUTH_CONFIG (environment)");
       sources.push({ config: { ...config, credsStore: void 0, credHelpers: /* @__PURE__ */ new Map() }, helpers: false });
     }
-    const explicit = options.files !== void 0;
-    const home = options.homeDir ?? env.HOME ?? homedir2();
-    const files = options.files ?? [
-      env.DOCKER_CONFIG ? join7(env.DOCKER_CONFIG, "config.json") : join7(home, ".docker", "config.json"),
-      ...env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []
-    ];
     for (const file of files) {
       const text = await readOptional(file, explicit);
       if (text !== void 0) sources.push({ config: parseDockerConfig(text, file), helpers: true });
     }
-    const fromEnv = (env.TAGSTREAM_PULL_SECRETS ?? "").split(delimiter).filter((f) => f.trim() !== "");
-    for (const file of options.secretFiles ?? fromEnv) {
+    for (const file of secretFiles) {
       const text = await readOptional(file, true);
       if (text !== void 0) sources.push({ config: parsePullSecret(text, file), helpers: false });
     }
     return sources;
   };
-  return async (registry, repository) => {
-    loaded ??= load();
+  const current = async () => {
+    if (loaded !== void 0 && now() - checkedAt < recheckMs) return loaded;
+    checkedAt = now();
+    const seen = await fileSignature([...files, ...secretFiles]);
+    if (loaded === void 0 || seen !== signature) {
+      signature = seen;
+      loaded = load();
+      loaded.catch(() => {
+        signature = void 0;
+      });
+    }
+    return loaded;
+  };
+  const source = async (registry, repository) => {
     const names = lookupOrder(registry, repository);
     const host = canonicalHost(registry);
     const serverUrl = host === "docker.io" ? DOCKER_HUB_KEY : host;
-    for (const { config, helpers } of await loaded) {
+    for (const { config, helpers } of await current()) {
       const found = findAuth(config, registry, names);
       if (found) return found;
       if (!helpers) continue;
       const helper = helperFor(config, registry);
       if (!helper) continue;
-      const cacheKey = `${helper.helper}
-${serverUrl}`;
-      let answer = helperAnswers.get(cacheKey);
-      if (!answer) {
-        answer = fromHelper(run, helper.helper, serverUrl, config.origin, helper.explicit);
-        helperAnswers.set(cacheKey, answer);
-      }
-      const credential = await answer;
+      const credential = await helperAnswers.get(`${helper.helper}
+${serverUrl}`, async () => ({ value: await fromHelper(run, helper.helper, serverUrl, config.origin, helper.explicit) }));
       if (credential) return credential;
     }
     return void 0;
   };
+  source.invalidate = (registry) => {
+    const host = canonicalHost(registry);
+    const serverUrl = host === "docker.io" ? DOCKER_HUB_KEY : host;
+    helperAnswers.evictWhere((key) => key.endsWith(`
+${serverUrl}`));
+    checkedAt = -Infinity;
+  };
+  return source;
 }
 
 // src/ports/log.ts
@@ -64216,6 +64357,10 @@ function responseError(res, ctx) {
 // src/adapters/registry/transport.ts
 var import_undici2 = __toESM(require_undici(), 1);
 import { rootCertificates } from "node:tls";
+function quotaReserve(limit) {
+  return Math.max(2, Math.floor((limit ?? 0) / 10));
+}
+var MAX_STATS_HOSTS = 20;
 function emptyStats() {
   return {
     requests: 0,
@@ -64230,7 +64375,9 @@ function emptyStats() {
     blobMount: 0,
     tagsList: 0,
     retries: 0,
-    byStatus: {}
+    byStatus: {},
+    byHost: {},
+    rateLimits: {}
   };
 }
 var RETRYABLE_STATUS = /* @__PURE__ */ new Set([408, 500, 502, 503, 504]);
@@ -64351,6 +64498,7 @@ var Transport = class {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req) {
+    this.checkQuota(req);
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -64429,12 +64577,13 @@ var Transport = class {
         });
       } catch (e) {
         release();
-        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.countStatus(url.host, "network");
         this.options.log.debug("registry request failed", { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.countStatus(url.host, String(status));
+      this.noteRateLimit(url.host, data.headers);
       this.options.log.debug("registry request", { method, url: logUrl(url), status });
       const location = headerValue(data.headers, "location");
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
@@ -64475,6 +64624,33 @@ var Transport = class {
       }
     }
   }
+  countStatus(host, status) {
+    this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
+    const key = host in this.stats.byHost || Object.keys(this.stats.byHost).length < MAX_STATS_HOSTS ? host : "other";
+    const counts = this.stats.byHost[key] ??= {};
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+  /**
+   * Back off before a pull quota runs out rather than after a 429: once a registry reported that
+   * no more than QUOTA_RESERVE of its window's pulls are left, manifest GETs to it (what Docker Hub
+   * counts) fail fast as rate limited and retryable; HEADs (free) still go out and refresh the count.
+   */
+  checkQuota(req) {
+    if (req.kind !== "manifestGet") return;
+    const quota = this.stats.rateLimits[req.url.host];
+    if (quota === void 0) return;
+    const reserve = quotaReserve(quota.limit);
+    if (quota.remaining > reserve) return;
+    throw new RegistryError(
+      "RegistryRateLimited",
+      `pull quota of ${req.url.host} nearly used: ${quota.remaining}${quota.limit === void 0 ? "" : ` of ${quota.limit}`} left in the window; keeping a reserve of ${reserve}, retrying later`,
+      { registry: req.registry, repository: req.repository, status: 429, retryable: true }
+    );
+  }
+  noteRateLimit(host, headers) {
+    const quota = parseRateLimit(headers);
+    if (quota !== void 0 && (host in this.stats.rateLimits || Object.keys(this.stats.rateLimits).length < MAX_STATS_HOSTS)) this.stats.rateLimits[host] = quota;
+  }
   count(kind) {
     this.stats.requests++;
     this.stats[kind]++;
@@ -64493,6 +64669,14 @@ async function readLimited(body, max, url) {
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+function parseRateLimit(headers) {
+  const num = (name) => {
+    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? "");
+    return m === null ? void 0 : Number(m[1]);
+  };
+  const remaining = num("ratelimit-remaining");
+  return remaining === void 0 ? void 0 : { remaining, limit: num("ratelimit-limit") };
 }
 function logUrl(url) {
   return `${url.protocol}//${url.host}${url.pathname}`;
@@ -64950,28 +65134,39 @@ function basicAuthorization(username, password) {
 
 // src/adapters/registry/registry-auth.ts
 var RegistryAuth = class {
-  constructor(transport, tokens, endpoints, credentials, insecureHosts) {
+  constructor(transport, tokens, endpoints, credentials, insecureHosts, now = Date.now) {
     this.transport = transport;
     this.tokens = tokens;
     this.endpoints = endpoints;
     this.credentials = credentials;
     this.insecureHosts = insecureHosts;
+    this.now = now;
   }
   transport;
   tokens;
   endpoints;
   credentials;
   insecureHosts;
+  now;
   /** Per run: credential lookups. */
   credentialsCache = /* @__PURE__ */ new Map();
   /** Start a new run: forget credential lookups (keep tokens). */
   newRun() {
     this.credentialsCache = /* @__PURE__ */ new Map();
   }
-  credential(loc) {
+  async credential(loc) {
     const source = this.credentials;
-    if (!source) return Promise.resolve(void 0);
-    return once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
+    if (!source) return void 0;
+    const key = `${loc.domain}|${loc.path}`;
+    const credential = await once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+    if (credential?.expiresAt === void 0 || credential.expiresAt > this.now()) return credential;
+    this.credentialsCache.delete(key);
+    return once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+  }
+  /** The registry refused our credential: forget it here and in its source (re-read files, re-ask helpers, new cloud token). */
+  forgetCredential(loc) {
+    this.credentialsCache.delete(`${loc.domain}|${loc.path}`);
+    this.credentials?.invalidate?.(loc.domain);
   }
   tokenRequest(loc, endpoint, scopes, credential) {
     const challenge = endpoint.challenge;
@@ -65013,7 +65208,16 @@ var RegistryAuth = class {
     }
     if (challenge.scheme !== "bearer") return void 0;
     if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
-    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    try {
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    } catch (e) {
+      if (credential === void 0 || !(e instanceof RegistryError) || e.code !== "RegistryUnauthorized") throw e;
+      this.forgetCredential(loc);
+      const fresh = await this.credential(loc);
+      if (fresh === void 0 || sameCredential(fresh, credential)) throw e;
+      if (fresh.registryToken) return `Bearer ${fresh.registryToken}`;
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, fresh))}`;
+    }
   }
   /**
    * One authenticated request to the registry of `loc`. On 401 it learns the challenge (a new
@@ -65042,12 +65246,16 @@ var RegistryAuth = class {
     const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers["www-authenticate"]));
     if (!replayable || !challenge) return res;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0)) return res;
+    const used = await this.credential(loc);
+    const refused = authorization !== void 0 && used !== void 0 && challenge.params.error !== "insufficient_scope";
+    if (refused) this.forgetCredential(loc);
+    const credential = refused ? await this.credential(loc) : used;
+    const renewed = refused && !sameCredential(used, credential);
+    if (challenge.scheme === "basic" && (endpoint.challenge?.scheme === "basic" || credential?.username === void 0) && !renewed) return res;
     if (challenge.scheme === "bearer" && endpoint.challenge?.scheme === "bearer") {
       const grown = (challenge.params.scope ?? "").split(" ").filter((s) => s && !scopes.includes(s));
-      if (authorization?.startsWith("Bearer ") && !credential?.registryToken) {
-        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
+      if (authorization?.startsWith("Bearer ") && !used?.registryToken) {
+        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, used));
       }
       if (challenge.params.error === "insufficient_scope" && grown.length === 0 && !authorization) return res;
       scopes = [...scopes, ...grown];
@@ -65058,6 +65266,9 @@ var RegistryAuth = class {
     return this.transport.send(build(retryAuth));
   }
 };
+function sameCredential(a, b) {
+  return a?.username === b?.username && a?.password === b?.password && a?.identityToken === b?.identityToken && a?.registryToken === b?.registryToken;
+}
 
 // src/adapters/registry/tag-paging.ts
 function nextLink2(link, requestUrl, loc) {
@@ -65121,8 +65332,14 @@ var TokenService = class {
       this.inflight.set(key, pending);
     }
     const fresh = await pending;
+    const now = this.now();
+    for (const [k, t] of this.cache) if (t.expiresAt <= now) this.cache.delete(k);
     this.cache.set(key, fresh);
     return fresh.token;
+  }
+  /** Cached tokens (tests). */
+  get size() {
+    return this.cache.size;
   }
   /** Forget a token the registry rejected. */
   invalidate(r) {

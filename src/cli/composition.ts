@@ -12,7 +12,7 @@ import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
+import { platformCredentials } from '../adapters/registry/credentials/platform-credentials.js';
 import { parsePlatform } from '../adapters/registry/platform-choice.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../inventory/inventory.js';
@@ -31,7 +31,7 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
     createRegistry(settings, log) {
       return createRegistryClient({
-        credentials: dockerConfigCredentials({ env: { ...env } }),
+        credentials: platformCredentials({ ...env }),
         platform: settings ? parsePlatform(settings.platform) : undefined,
         mirrors: settings ? settings.registries.mirrors.map((m) => ({ ...m })) : undefined,
         insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
