@@ -56,7 +56,7 @@ describe('tagstream bin', () => {
     expect(names.length).toBeGreaterThan(20);
     expect(names.every((n) => n.startsWith('imagestream.image.openshift.io/'))).toBe(true);
     expect(r.stderr).toMatch(/^warning: imagestream default\/ruby is defined in more than one file: .+\.json:1:1, /m);
-    expect(r.stderr).toMatch(/^warning: openshift__oc\/\S+\.yaml:\d+:\d+: spec\.tags\[0\]\.importPolicy\.scheduled: /m);
+    expect(r.stderr).toMatch(/^warning: openshift__oc\/\S+\.yaml:\d+:\d+: The ImageStream "ruby-20-centos7" is invalid: spec\.tags\[prod\]\.importPolicy\.scheduled: /m);
     // a stream that only exists in conflicting copies is not listed
     expect(names).not.toContain('imagestream.image.openshift.io/ruby');
   });

@@ -132,7 +132,7 @@ describe('tagstream describe', () => {
     const r = await runCli(['describe', 'istag/ruby:3.3'], { registry });
     expect(r.code).toBe(0);
     expect(seen).toEqual([{ ref: `quay.io/sclorg/ruby-33-c9s@${D3}`, options: { insecure: false } }]);
-    expect(r.stdout).toContain('Image Size:\t2kB\n');
+    expect(r.stdout).toContain('Image Size:\t2kB in 1 layer\nLayers:\t\t1kB\tsha256:aa\n');
     expect(r.stderr).not.toContain('fetching'); // no progress without a terminal
     const tty = await runCli(['describe', 'istag/ruby:3.3'], { registry, tty: true });
     expect(tty.stderr).toContain('\rfetching image metadata for ruby:3.3 ...');
