@@ -51,6 +51,8 @@ export interface DaemonDeps {
   readonly clock: Clock;
   readonly log: Log;
   readonly timers?: Timers | undefined;
+  /** A token minted per run (GitHub App installation tokens, cached until near expiry) instead of a fixed one. */
+  readonly gitToken?: (() => Promise<string>) | undefined;
   /** The Git host client for `--pull-request` (the token is the Git token). */
   readonly changeRequests?: ((target: CodeHostTarget, token: string) => ChangeRequests) | undefined;
   /** Calls `onTick` about once a second until stopped (node-cron in production). */
@@ -192,9 +194,15 @@ export class Daemon {
     return outcome;
   }
 
-  private async ensureRepo(): Promise<GitRepository> {
-    this.repo ??= await prepareWorkingCopy(this.deps.git, this.deps.settings, this.deps.log);
+  private async ensureRepo(settings: DaemonSettings): Promise<GitRepository> {
+    this.repo ??= await prepareWorkingCopy(this.deps.git, settings, this.deps.log);
     return this.repo;
+  }
+
+  /** The settings of one run: with a GitHub App, a fresh installation token as the Git credentials. */
+  private async runSettings(): Promise<DaemonSettings> {
+    const token = await this.deps.gitToken?.();
+    return token === undefined ? this.deps.settings : { ...this.deps.settings, gitCredentials: { token } };
   }
 
   /** The registry client, kept across runs (tokens, endpoints) until the settings it depends on change. */
@@ -215,12 +223,13 @@ export class Daemon {
 
   /** One run. Throws to have the queue retry with backoff. */
   private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
-    const { settings, log, clock } = this.deps;
+    const { log, clock } = this.deps;
     const started = clock.now().getTime();
     log.debug('run started', { reasons: batch.reasons, importNow: batch.importNow, scheduledDue: batch.scheduledDue, pushes: batch.hints.length });
     try {
       const opening = this.repo === undefined;
-      let repo = await this.ensureRepo();
+      const settings = await this.runSettings();
+      let repo = await this.ensureRepo(settings);
       this.followedBranch ??= settings.branch ?? (await repo.currentBranch());
       // Files a failed or abandoned run wrote but did not commit would hide those changes from the
       // next plan: put tracked files back to HEAD first (prepareWorkingCopy just did for a copy
@@ -234,6 +243,7 @@ export class Daemon {
         remote: settings.remote,
         branch: settings.branch,
         reclone: dataDirClone ? () => recloneDataDir(this.deps.git, settings, log) : undefined,
+        credentials: this.deps.gitToken ? settings.gitCredentials : undefined,
       });
       repo = this.repo = synced.repo;
       this.readyFlag = true;
@@ -267,7 +277,7 @@ export class Daemon {
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
       if (settings.pullRequest) {
-        const proposed = await proposeDaemonChanges(this.deps, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
+        const proposed = await proposeDaemonChanges({ ...this.deps, settings }, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
         this.lastReconciledHead = await repo.headOid();
         const finished = clock.now().getTime();
         this.metrics.tagsMoved += proposed.changeSet.moves.length;

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
+import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { createRegistryClient } from '../adapters/registry/index.js';
@@ -68,6 +69,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
     changeRequests: (target, token) => createChangeRequests(target, { token }),
+    gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
     async listStreams(workspace, repoSettings) {
