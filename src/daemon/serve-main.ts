@@ -9,9 +9,7 @@ import { resolve } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
-import { createRegistryClient } from '../adapters/registry/index.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
-import { parsePlatform } from '../adapters/registry/platform-choice.js';
+import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
@@ -70,14 +68,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
       const inventory = await buildInventory(workspace, repoSettings, { parseCache });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
-    createRegistry: (repoSettings, registryLog) =>
-      createRegistryClient({
-        credentials: dockerConfigCredentials({ env: { ...io.env } }),
-        platform: parsePlatform(repoSettings.platform),
-        mirrors: repoSettings.registries.mirrors.map((m) => ({ ...m })),
-        insecureRegistries: [...repoSettings.registries.insecure],
-        log: registryLog,
-      }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog }),
     reconcile: options.reconcile,
     inventoryOptions: { parseCache },
     clock: io.clock,
