@@ -6,6 +6,7 @@
  * state into byte-exact file changes through planWrites, refusing anything that cannot be
  * written consistently before a single byte is written.
  */
+import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import { formatLocation, TagstreamError } from '../errors.js';
 import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
@@ -25,7 +26,7 @@ import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
-export const VERB_DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
+export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
 
 /** What a verb did: oc's lines, the files it wrote (or would write), and how to exit. */
 export interface VerbResult {
