@@ -56181,6 +56181,7 @@ function summary(cs) {
     return `tagstream: move ${moves.length} image stream tags (${shown}${names.length > 2 ? ", \u2026" : ""})`;
   }
   const n = cs.workloads.length + cs.targets.length;
+  if (n === 0 && cs.files.length > 0) return `tagstream: record image stream updates (${cs.files.length} file${cs.files.length === 1 ? "" : "s"})`;
   return `tagstream: update ${n} image field${n === 1 ? "" : "s"} from image streams`;
 }
 function renderCommitMessage(cs) {
@@ -56276,6 +56277,114 @@ function findStatusTag(stream, tag) {
 }
 function latestTagEvent(stream, tag) {
   return findStatusTag(stream, tag)?.items?.[0];
+}
+
+// src/domain/stream-edit.ts
+function insertSorted(list, item, key) {
+  const k = key(item);
+  const at = list.findIndex((t) => key(t) > k);
+  return at === -1 ? [...list, item] : [...list.slice(0, at), item, ...list.slice(at)];
+}
+function withSpecTag(stream, ref) {
+  const tags = stream.spec.tags ?? [];
+  const i = tags.findIndex((t) => t.name === ref.name);
+  const next = i === -1 ? insertSorted(tags, ref, (t) => t.name) : tags.map((t, j) => j === i ? ref : t);
+  return { ...stream, spec: { ...stream.spec, tags: next } };
+}
+function withStatusTag(stream, list) {
+  const tags = stream.status?.tags ?? [];
+  const i = tags.findIndex((t) => t.tag === list.tag);
+  const next = i === -1 ? insertSorted(tags, list, (t) => t.tag) : tags.map((t, j) => j === i ? list : t);
+  return { ...stream, status: { ...stream.status, tags: next } };
+}
+function withAnnotation(stream, key, value) {
+  const current = stream.metadata.annotations ?? {};
+  if (current[key] === value) return stream;
+  const next = { ...current };
+  if (value === void 0) delete next[key];
+  else next[key] = value;
+  return { ...stream, metadata: { ...stream.metadata, annotations: next } };
+}
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ra = a;
+  const rb = b;
+  const keys = /* @__PURE__ */ new Set([...Object.keys(ra), ...Object.keys(rb)]);
+  for (const k of keys) {
+    if (!deepEqual(ra[k], rb[k])) return false;
+  }
+  return true;
+}
+
+// src/domain/generation.ts
+var DEFAULT_IMPORT_MODE = "Legacy";
+function effectiveImportMode(ref, defaultMode) {
+  const mode = ref?.importPolicy?.importMode;
+  return mode === void 0 || mode === "" ? defaultMode : mode;
+}
+function tagRefChanged(old, next, streamNamespace, defaultImportMode = DEFAULT_IMPORT_MODE) {
+  if (!next.from) return false;
+  if (next.from.kind === "" && next.from.name === "") return false;
+  const oldFrom = old?.from ?? { kind: "", name: "" };
+  const oldNamespace = oldFrom.namespace || streamNamespace;
+  const nextNamespace = next.from.namespace || streamNamespace;
+  if (oldNamespace !== nextNamespace) return true;
+  if (oldFrom.name !== next.from.name) return true;
+  if (Boolean(old?.reference) !== Boolean(next.reference)) return true;
+  if (effectiveImportMode(old, defaultImportMode) !== effectiveImportMode(next, defaultImportMode)) return true;
+  return next.generation === 0 && old?.generation !== 0;
+}
+function observedGeneration(list) {
+  if (!list) return -1;
+  let latest = list.items?.[0]?.generation ?? -1;
+  const condition = list.conditions?.find((c) => c.type === "ImportSuccess");
+  if (condition && condition.generation > latest) latest = condition.generation;
+  return latest;
+}
+function isImportable(ref) {
+  return ref.from?.kind === "DockerImage" && !ref.reference && ref.from.name !== "";
+}
+function tagNeedsImport(stream, tag) {
+  const ref = findSpecTag(stream, tag);
+  if (!ref || !isImportable(ref)) return false;
+  if (ref.generation === void 0 || ref.generation === null) return true;
+  return ref.generation > observedGeneration(findStatusTag(stream, tag));
+}
+function applyServerGenerations(old, next, defaultImportMode = DEFAULT_IMPORT_MODE) {
+  const tags = next.spec.tags ?? [];
+  if (!old) {
+    const stream2 = {
+      ...next,
+      metadata: { ...next.metadata, generation: 1 },
+      spec: { ...next.spec, tags: tags.map((t) => ({ ...t, generation: 1 })) }
+    };
+    return { stream: stream2, changedTags: tags.map((t) => t.name) };
+  }
+  const namespace = next.metadata.namespace ?? old.metadata.namespace ?? "";
+  const oldGeneration = old.metadata.generation ?? 0;
+  const generation = deepEqual(old.spec, next.spec) ? oldGeneration : oldGeneration + 1;
+  const changedTags = [];
+  const nextTags = tags.map((t) => {
+    const oldRef = findSpecTag(old, t.name);
+    const carried = t.generation === 0 || !oldRef ? t.generation : oldRef.generation;
+    const candidate = { ...t, generation: carried };
+    if (!oldRef || tagRefChanged(oldRef, candidate, namespace, defaultImportMode) || carried === void 0 || carried === null) {
+      changedTags.push(t.name);
+      return { ...t, generation };
+    }
+    return candidate;
+  });
+  const stream = {
+    ...next,
+    metadata: { ...next.metadata, generation },
+    spec: next.spec.tags ? { ...next.spec, tags: nextTags } : next.spec
+  };
+  return { stream, changedTags };
 }
 
 // src/domain/image-reference.ts
@@ -56419,48 +56528,6 @@ function isLoopbackHost(domain) {
   return m !== null && m.slice(1).every((o) => Number(o) <= 255);
 }
 
-// src/domain/stream-edit.ts
-function insertSorted(list, item, key) {
-  const k = key(item);
-  const at = list.findIndex((t) => key(t) > k);
-  return at === -1 ? [...list, item] : [...list.slice(0, at), item, ...list.slice(at)];
-}
-function withSpecTag(stream, ref) {
-  const tags = stream.spec.tags ?? [];
-  const i = tags.findIndex((t) => t.name === ref.name);
-  const next = i === -1 ? insertSorted(tags, ref, (t) => t.name) : tags.map((t, j) => j === i ? ref : t);
-  return { ...stream, spec: { ...stream.spec, tags: next } };
-}
-function withStatusTag(stream, list) {
-  const tags = stream.status?.tags ?? [];
-  const i = tags.findIndex((t) => t.tag === list.tag);
-  const next = i === -1 ? insertSorted(tags, list, (t) => t.tag) : tags.map((t, j) => j === i ? list : t);
-  return { ...stream, status: { ...stream.status, tags: next } };
-}
-function withAnnotation(stream, key, value) {
-  const current = stream.metadata.annotations ?? {};
-  if (current[key] === value) return stream;
-  const next = { ...current };
-  if (value === void 0) delete next[key];
-  else next[key] = value;
-  return { ...stream, metadata: { ...stream.metadata, annotations: next } };
-}
-function deepEqual(a, b) {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  const ra = a;
-  const rb = b;
-  const keys = /* @__PURE__ */ new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  for (const k of keys) {
-    if (!deepEqual(ra[k], rb[k])) return false;
-  }
-  return true;
-}
-
 // src/domain/tag-event.ts
 function addTagEvent(stream, tag, next) {
   const list = findStatusTag(stream, tag);
@@ -56484,72 +56551,6 @@ function setTagConditions(stream, tag, conditions) {
   const list = findStatusTag(stream, tag);
   const base = { tag, items: list?.items ?? [] };
   return withStatusTag(stream, conditions.length > 0 ? { ...base, conditions } : base);
-}
-
-// src/domain/generation.ts
-var DEFAULT_IMPORT_MODE = "Legacy";
-function effectiveImportMode(ref, defaultMode) {
-  const mode = ref?.importPolicy?.importMode;
-  return mode === void 0 || mode === "" ? defaultMode : mode;
-}
-function tagRefChanged(old, next, streamNamespace, defaultImportMode = DEFAULT_IMPORT_MODE) {
-  if (!next.from) return false;
-  if (next.from.kind === "" && next.from.name === "") return false;
-  const oldFrom = old?.from ?? { kind: "", name: "" };
-  const oldNamespace = oldFrom.namespace || streamNamespace;
-  const nextNamespace = next.from.namespace || streamNamespace;
-  if (oldNamespace !== nextNamespace) return true;
-  if (oldFrom.name !== next.from.name) return true;
-  if (Boolean(old?.reference) !== Boolean(next.reference)) return true;
-  if (effectiveImportMode(old, defaultImportMode) !== effectiveImportMode(next, defaultImportMode)) return true;
-  return next.generation === 0 && old?.generation !== 0;
-}
-function observedGeneration(list) {
-  if (!list) return -1;
-  let latest = list.items?.[0]?.generation ?? -1;
-  const condition = list.conditions?.find((c) => c.type === "ImportSuccess");
-  if (condition && condition.generation > latest) latest = condition.generation;
-  return latest;
-}
-function isImportable(ref) {
-  return ref.from?.kind === "DockerImage" && !ref.reference && ref.from.name !== "";
-}
-function tagNeedsImport(stream, tag) {
-  const ref = findSpecTag(stream, tag);
-  if (!ref || !isImportable(ref)) return false;
-  if (ref.generation === void 0 || ref.generation === null) return true;
-  return ref.generation > observedGeneration(findStatusTag(stream, tag));
-}
-function applyServerGenerations(old, next, defaultImportMode = DEFAULT_IMPORT_MODE) {
-  const tags = next.spec.tags ?? [];
-  if (!old) {
-    const stream2 = {
-      ...next,
-      metadata: { ...next.metadata, generation: 1 },
-      spec: { ...next.spec, tags: tags.map((t) => ({ ...t, generation: 1 })) }
-    };
-    return { stream: stream2, changedTags: tags.map((t) => t.name) };
-  }
-  const namespace = next.metadata.namespace ?? old.metadata.namespace ?? "";
-  const oldGeneration = old.metadata.generation ?? 0;
-  const generation = deepEqual(old.spec, next.spec) ? oldGeneration : oldGeneration + 1;
-  const changedTags = [];
-  const nextTags = tags.map((t) => {
-    const oldRef = findSpecTag(old, t.name);
-    const carried = t.generation === 0 || !oldRef ? t.generation : oldRef.generation;
-    const candidate = { ...t, generation: carried };
-    if (!oldRef || tagRefChanged(oldRef, candidate, namespace, defaultImportMode) || carried === void 0 || carried === null) {
-      changedTags.push(t.name);
-      return { ...t, generation };
-    }
-    return candidate;
-  });
-  const stream = {
-    ...next,
-    metadata: { ...next.metadata, generation },
-    spec: next.spec.tags ? { ...next.spec, tags: nextTags } : next.spec
-  };
-  return { stream, changedTags };
 }
 
 // src/domain/tag-source.ts
@@ -56631,19 +56632,22 @@ function resolveImageId(stream, id) {
   }
   return found;
 }
-function localRepository(stream, localRegistry) {
+function localRepository(stream, options = {}) {
+  const o = typeof options === "string" ? { localRegistry: options } : options;
   const status = stream.status?.dockerImageRepository;
   if (status) return status;
-  if (!localRegistry) return void 0;
-  return `${localRegistry}/${stream.metadata.namespace ?? ""}/${stream.metadata.name}`;
+  const namespace = o.namespace ?? stream.metadata.namespace ?? "";
+  if (o.localRepository) return o.localRepository(namespace, stream.metadata.name);
+  if (!o.localRegistry) return void 0;
+  return `${o.localRegistry}/${namespace}/${stream.metadata.name}`;
 }
 function resolveTagPullSpec(stream, tag, options = {}) {
   const name = tag === "" ? "latest" : tag;
   const latest = latestTaggedImage(stream, name);
-  if (!latest) return void 0;
+  if (!latest || latest.dockerImageReference === "") return void 0;
   const spec = findSpecTag(stream, name);
   if (spec?.referencePolicy?.type !== "Local" || latest.image === "") return latest.dockerImageReference;
-  const local = localRepository(stream, options.localRegistry);
+  const local = localRepository(stream, options);
   return local ? `${local}@${latest.image}` : latest.dockerImageReference;
 }
 function resolveSpecTagEvent(stream, ref, ctx) {
@@ -57197,6 +57201,15 @@ async function loadFileFilter(workspace, files, options) {
   return createFileFilter({ ...options, gitignores });
 }
 
+// src/domain/deep-freeze.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 // src/inventory/image-stream-schema.ts
 var import_yaml = __toESM(require_dist(), 1);
 
@@ -57585,13 +57598,6 @@ function repositoryProblem(ref) {
   if (digest !== void 0) return "the repository name may not contain an ID";
   if (tag !== void 0) return "the repository name may not contain a tag";
   return void 0;
-}
-function deepFreeze(value) {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 // src/edit/source-file.ts
@@ -59088,12 +59094,9 @@ function containerNameFieldPath(podSpecPath2, name) {
 function resolveLatestTaggedImage(stream, namespace, tag, opts = {}) {
   const history = findStatusTag(stream, tag)?.items ?? [];
   const latest = history[0];
-  if (!latest || latest.dockerImageReference === "") return void 0;
-  if (findSpecTag(stream, tag)?.referencePolicy?.type === "Local" && latest.image !== "") {
-    const repository = opts.localRepository?.(namespace, stream.metadata.name);
-    if (repository) return { reference: `${repository}@${latest.image}`, image: latest.image, history };
-  }
-  return { reference: latest.dockerImageReference, image: latest.image, history };
+  const reference = resolveTagPullSpec(stream, tag, { namespace, localRepository: opts.localRepository });
+  if (!latest || reference === void 0) return void 0;
+  return { reference, image: latest.image, history };
 }
 function resolveStreamTag(streams, namespace, streamTagName, opts = {}) {
   const st = splitStreamTag(streamTagName);
@@ -62069,7 +62072,6 @@ async function copyToLocal(registry, localRegistry, request4, digest) {
 }
 
 // src/app/reconcile-plan.ts
-var DEFAULT_IMPORT_MODE2 = "Legacy";
 async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
@@ -62087,19 +62089,19 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
   const current = /* @__PURE__ */ new Map();
   for (const [key, entry] of inventory.streams) current.set(key, entry.stream);
   for (const [key, entry] of inventory.streams) {
-    const settled = settleSpecEdits(current.get(key), { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE2 });
+    const settled = settleSpecEdits(current.get(key), { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
     for (const p of settled.problems) diagnostics.push(diagnosticOf(locateAt(p, entry.site), `ImageStream/${key}`));
-    current.set(key, entry.namespaceDefaulted ? withEffectiveNamespace(settled.stream, entry.namespace, DEFAULT_IMPORT_MODE2) : settled.stream);
+    current.set(key, entry.namespaceDefaulted ? withEffectiveNamespace(settled.stream, entry.namespace, DEFAULT_IMPORT_MODE) : settled.stream);
   }
   const importNow = new Set(options.importNow ?? []);
   const requests = [];
   for (const [key, stream] of current) {
-    const due = planImports(stream, { scheduledDue: options.scheduledDue ?? true, defaultImportMode: DEFAULT_IMPORT_MODE2 });
+    const due = planImports(stream, { scheduledDue: options.scheduledDue ?? true, defaultImportMode: DEFAULT_IMPORT_MODE });
     const dueTags = new Set(due.map((r) => r.tag));
     const hinted = (stream.spec.tags ?? []).filter((t) => importNow.has(`${key}:${t.name}`) && !dueTags.has(t.name)).map((t) => t.name);
-    const extra = hinted.length > 0 ? planImports(stream, { force: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE2 }) : [];
+    const extra = hinted.length > 0 ? planImports(stream, { force: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE }) : [];
     requests.push(...due, ...extra);
-    const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE2 });
+    const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
       try {
         const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
@@ -62145,7 +62147,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     push2({ ok: true, request: request4, digest: answer.digest });
   }
   const next = new Map(current);
-  for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key), results, now, DEFAULT_IMPORT_MODE2));
+  for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key), results, now, DEFAULT_IMPORT_MODE));
   if (options.onlyMoves) {
     for (const [key, entry] of inventory.streams) {
       const selected = (resultsByStream.get(key) ?? []).some((r) => r.ok && options.onlyMoves(key, r.request.tag));
@@ -62161,7 +62163,7 @@ async function planReconcile(ctx, options, holds, inventoryOptions = {}) {
     [...next].map(([key, s]) => {
       const entry = inventory.streams.get(key);
       if (!entry?.namespaceDefaulted) return [key, s];
-      const back = withoutNamespace(s, DEFAULT_IMPORT_MODE2);
+      const back = withoutNamespace(s, DEFAULT_IMPORT_MODE);
       return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back];
     })
   );
@@ -63544,15 +63546,23 @@ function rateLimitMessage(cause, waitMs, nowMs) {
   return cause === "secondary-rate-limit" ? `secondary rate limit (too many requests in a short time, not a permission problem)${when}` : `API rate limit exhausted (not a permission problem)${when}`;
 }
 
+// src/adapters/http/link-header.ts
+function nextLinkTarget(link) {
+  const values = typeof link === "string" ? [link] : link ?? [];
+  for (const value of values) {
+    for (const part of value.split(/,(?=\s*<)/)) {
+      const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+      if (m && /\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) return m[1] ?? "";
+    }
+  }
+  return void 0;
+}
+
 // src/adapters/code-host/json-api.ts
 var import_undici = __toESM(require_undici(), 1);
 function nextLink(link) {
-  const text = Array.isArray(link) ? link.join(",") : link ?? "";
-  for (const part of text.split(",")) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return void 0;
+  const target = nextLinkTarget(link);
+  return target === "" ? void 0 : target;
 }
 function hostMessage(text) {
   try {
@@ -64056,6 +64066,41 @@ ${serverUrl}`;
     }
     return void 0;
   };
+}
+
+// src/adapters/registry/platform-choice.ts
+var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
+function isAttestation(e) {
+  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
+  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
+}
+function matches(e, os, architecture, variant) {
+  if (!e.platform) return false;
+  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
+  return variant === void 0 || variant === "" || e.platform.variant === variant;
+}
+function matchesPlatform(e, p) {
+  return matches(e, p.os, p.architecture, p.variant);
+}
+function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
+  const candidates = entries.filter((e) => !isAttestation(e));
+  const preferArch = preference.preferArch?.trim() || void 0;
+  const preferOs = preference.preferOs?.trim() || void 0;
+  const os = preferOs ?? configured.os;
+  const arch = preferArch ?? configured.architecture;
+  const variant = preferArch === void 0 ? configured.variant : void 0;
+  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
+}
+function parsePlatform(text) {
+  const parts = text.split("/");
+  const [os, architecture, variant] = parts;
+  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
+    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
+  }
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+function formatPlatform(p) {
+  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
 // src/ports/log.ts
@@ -64879,41 +64924,6 @@ var ManifestCache = class {
   }
 };
 
-// src/adapters/registry/platform-choice.ts
-var DEFAULT_PLATFORM = Object.freeze({ os: "linux", architecture: "amd64" });
-function isAttestation(e) {
-  if (e.annotations?.["vnd.docker.reference.type"] === "attestation-manifest") return true;
-  return e.platform?.os === "unknown" && e.platform.architecture === "unknown";
-}
-function matches(e, os, architecture, variant) {
-  if (!e.platform) return false;
-  if (e.platform.os !== os || e.platform.architecture !== architecture) return false;
-  return variant === void 0 || variant === "" || e.platform.variant === variant;
-}
-function matchesPlatform(e, p) {
-  return matches(e, p.os, p.architecture, p.variant);
-}
-function choosePlatformEntry(entries, configured = DEFAULT_PLATFORM, preference = {}) {
-  const candidates = entries.filter((e) => !isAttestation(e));
-  const preferArch = preference.preferArch?.trim() || void 0;
-  const preferOs = preference.preferOs?.trim() || void 0;
-  const os = preferOs ?? configured.os;
-  const arch = preferArch ?? configured.architecture;
-  const variant = preferArch === void 0 ? configured.variant : void 0;
-  return (variant ? candidates.find((e) => matches(e, os, arch, variant)) : void 0) ?? candidates.find((e) => matches(e, os, arch, void 0)) ?? candidates.find((e) => matches(e, "linux", "amd64", void 0)) ?? candidates[0];
-}
-function parsePlatform(text) {
-  const parts = text.split("/");
-  const [os, architecture, variant] = parts;
-  if (parts.length < 2 || parts.length > 3 || !os || !architecture || parts.length === 3 && !variant) {
-    throw new TagstreamError("Invalid", `invalid platform "${text}": expected os/architecture[/variant]`);
-  }
-  return variant ? { os, architecture, variant } : { os, architecture };
-}
-function formatPlatform(p) {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
-}
-
 // src/adapters/registry/credentials/credential-types.ts
 function basicAuthorization(username, password) {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
@@ -65032,22 +65042,16 @@ var RegistryAuth = class {
 
 // src/adapters/registry/tag-paging.ts
 function nextLink2(link, requestUrl, loc) {
-  const values = Array.isArray(link) ? link : link ? [link] : [];
-  for (const value of values) {
-    for (const part of value.split(/,(?=\s*<)/)) {
-      const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
-      if (!m || !/\brel\s*=\s*"?next"?/i.test(m[2] ?? "")) continue;
-      const next = new URL(m[1] ?? "", requestUrl);
-      if (next.origin !== requestUrl.origin) {
-        throw new RegistryError("RegistryProtocol", `${loc.domain} sent a tag list next link to another host (${next.host}); refused`, {
-          registry: loc.domain,
-          repository: loc.path
-        });
-      }
-      return next;
-    }
+  const target = nextLinkTarget(link);
+  if (target === void 0) return void 0;
+  const next = new URL(target, requestUrl);
+  if (next.origin !== requestUrl.origin) {
+    throw new RegistryError("RegistryProtocol", `${loc.domain} sent a tag list next link to another host (${next.host}); refused`, {
+      registry: loc.domain,
+      repository: loc.path
+    });
   }
-  return void 0;
+  return next;
 }
 
 // src/adapters/registry/token-service.ts
@@ -65366,6 +65370,19 @@ function createRegistryClient(options = {}) {
   return new RegistryClient(options);
 }
 
+// src/adapters/registry/from-settings.ts
+function registryClientFor(settings, e) {
+  const env = e.inlineAuth === void 0 ? { ...e.env } : { ...e.env, DOCKER_AUTH_CONFIG: e.inlineAuth };
+  return createRegistryClient({
+    credentials: dockerConfigCredentials({ env }),
+    platform: settings ? parsePlatform(settings.platform) : void 0,
+    mirrors: settings ? settings.registries.mirrors.map((m) => ({ source: m.source, mirror: m.mirror })) : void 0,
+    insecureRegistries: settings ? [...settings.registries.insecure] : void 0,
+    log: e.log,
+    ...e.userAgent ? { userAgent: e.userAgent } : {}
+  });
+}
+
 // src/config/repo-settings.ts
 var import_yaml10 = __toESM(require_dist(), 1);
 
@@ -65501,7 +65518,7 @@ var REPO_SETTINGS_FILE = ".tagstream.yaml";
 var MINUTE = 6e4;
 var MIN_SCHEDULED_INTERVAL = MINUTE;
 var MIN_POLL_INTERVAL = 1e4;
-var DEFAULT_REPO_SETTINGS = deepFreeze2({
+var DEFAULT_REPO_SETTINGS = deepFreeze({
   include: [],
   exclude: [],
   defaultNamespace: void 0,
@@ -65596,7 +65613,7 @@ function parseRepoSettings(text, file = REPO_SETTINGS_FILE) {
     targets: r.targets(root) ?? d.targets
   };
   if (problems.length > 0) throw settingsError(file, problems);
-  return deepFreeze2(settings);
+  return deepFreeze(settings);
 }
 function settingsError(file, problems) {
   const first = problems[0];
@@ -65814,13 +65831,6 @@ function checkPathTemplate(v) {
   if (v.startsWith("/") || v.split("/").some((c) => c === ".." || c === "." || c === "")) return "expected a relative path inside the repository";
   if (!/\.(ya?ml|json)$/.test(v)) return "must end in .yaml, .yml or .json";
   return void 0;
-}
-function deepFreeze2(value) {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze2(v);
-  }
-  return value;
 }
 
 // src/action/run-action.ts
@@ -66468,15 +66478,7 @@ async function main(reconcile2, options = {}) {
     const workspace = directoryWorkspace(git5.dir);
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
-    const registry = createRegistryClient({
-      // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
-      credentials: dockerConfigCredentials({ env: { ...env, DOCKER_AUTH_CONFIG: inputs.registryAuth ?? "" } }),
-      platform: parsePlatform(settings.platform),
-      mirrors: settings.registries.mirrors.map((m) => ({ source: m.source, mirror: m.mirror })),
-      insecureRegistries: [...settings.registries.insecure],
-      log,
-      userAgent: "tagstream-action"
-    });
+    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? "", userAgent: "tagstream-action" });
     const ctx = { workspace, settings, registry, clock, log, git: git5 };
     return ctx;
   };
