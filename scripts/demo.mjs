@@ -58,9 +58,9 @@ try {
   await run(['reconcile', '--commit'], repo);
   git(['log', '--format=%h %s%n%n%b', '-1'], repo);
 
-  step('The workloads changed only in their image lines');
+  step('The workloads and the Dockerfile changed only in their image lines');
   git(['--no-pager', 'diff', '--stat', 'HEAD~1', 'HEAD'], repo);
-  git(['--no-pager', 'diff', '-U0', 'HEAD~1', 'HEAD', '--', 'apps'], repo);
+  git(['--no-pager', 'diff', '-U0', 'HEAD~1', 'HEAD', '--', 'apps', 'Dockerfile'], repo);
 
   step('History is recorded in the ImageStream status, as OpenShift does');
   await run(['describe', 'is/frontend', '-n', 'shop', '--no-registry'], repo);

@@ -49,7 +49,7 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
     // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
-    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action' });
+    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false });
     const ctx: AppContext = { workspace, settings, registry, clock, log, git };
     return ctx as BaseCheckout;
   };

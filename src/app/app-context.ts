@@ -51,4 +51,6 @@ export interface ReconcileResult {
   readonly pushed: boolean;
   /** 0: success (changed or not); 1: some objects or tags failed, the rest applied. */
   readonly exitCode: 0 | 1;
+  /** Tags the last planning pass asked the registries about; with as many failures the run achieved nothing. */
+  readonly tagsAttempted?: number | undefined;
 }

@@ -27,6 +27,8 @@ import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imp
 export interface PlannedRun {
   readonly changeSet: ChangeSet;
   readonly inventory: Inventory;
+  /** Tags this pass asked the registries about (a run where all of them failed is no success). */
+  readonly tagsAttempted: number;
 }
 
 /** Compute the plan of one reconcile pass. `holds` come from Git history (revert awareness). */
@@ -162,7 +164,7 @@ export async function planReconcile(
     diagnostics,
     files,
   };
-  return { changeSet, inventory };
+  return { changeSet, inventory, tagsAttempted: requests.length };
 }
 
 /**

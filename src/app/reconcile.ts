@@ -38,9 +38,14 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   const push = options.push;
   // A run killed earlier is finished first: its uncommitted writes are undone (planned again below).
   const interrupted = !options.dryRun && git ? await finishInterruptedRun(git, ctx.workspace, ctx.log, push?.remote) : undefined;
-  const plan = async (): Promise<ChangeSet> => (await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions)).changeSet;
+  let tagsAttempted = 0;
+  const plan = async (): Promise<ChangeSet> => {
+    const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
+    tagsAttempted = planned.tagsAttempted;
+    return planned.changeSet;
+  };
   let changeSet = await plan();
-  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (options.dryRun) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
 
   if (options.commit && !git) throw new TagstreamError('Git', `cannot commit: ${ctx.workspace.root} is not a Git working copy`);
   const write = async (files: ChangeSet['files']): Promise<void> => {
@@ -50,7 +55,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   await write(changeSet.files);
   if (!options.commit || !git) {
     if (git && changeSet.files.length > 0) await journalDone(git);
-    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const commitOptions = options.commit;
   const commitPlan = async (cs: ChangeSet): Promise<string | undefined> => {
@@ -67,7 +72,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   const remoteHead = push ? await git.remoteHeadOid({ remote: push.remote, branch: push.branch }) : undefined;
   // Nothing new, but an earlier run may have died between its commit and its push: push that.
   const unpushed = push !== undefined && (interrupted?.unpushedCommit === true || (await hasUnpushedTagstreamCommit(git, remoteHead)));
-  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet) };
+  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   // The user's own unpushed commits, to replay if the branch must be rebuilt on a moved remote.
   const local = push ? await localCommits(git, remoteHead) : [];
   let commit: string | undefined;
@@ -81,7 +86,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   }
   if (!push) {
     await journalDone(git);
-    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet) };
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
 
   const result = await git.pushWithRetry({
@@ -104,5 +109,6 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
     commit: result.outcome === 'pushed' ? commit : undefined,
     pushed: result.outcome === 'pushed',
     exitCode: exitCodeOf(changeSet),
+    tagsAttempted,
   };
 }

@@ -49,6 +49,17 @@ export interface DaemonSettings {
   /** Shared secret of the webhooks; undefined disables `/webhooks/*` (they answer 404). */
   readonly webhookSecret: string | undefined;
   readonly gitCredentials: GitCredentials | undefined;
+  /** Pull-request mode: propose each run's changes as pull/merge requests instead of pushing to the branch. */
+  readonly pullRequest: DaemonPullRequestSettings | undefined;
+}
+
+export interface DaemonPullRequestSettings {
+  /** `github`, `gitlab`, `gitea`; undefined: `.tagstream.yaml` git.provider, else the remote's host. */
+  readonly provider: string | undefined;
+  readonly apiUrl: string | undefined;
+  readonly branchPrefix: string;
+  readonly group: 'all' | 'tag';
+  readonly labels: readonly string[];
 }
 
 /** Raw flag values as commander hands them over (camelCase keys, strings). */
@@ -108,6 +119,12 @@ export const DAEMON_FIELDS: readonly DaemonField[] = Object.freeze([
   { key: 'gitTokenFile', flag: '--git-token-file <file>', env: 'TAGSTREAM_GIT_TOKEN', default: '(none)', description: 'Git HTTPS token (the variable holds the value, the flag a file).' },
   { key: 'gitUsername', flag: '--git-username <name>', env: 'TAGSTREAM_GIT_USERNAME', default: '(none)', description: 'User name for Basic Git credentials (with the password), or for the token.' },
   { key: 'gitPasswordFile', flag: '--git-password-file <file>', env: 'TAGSTREAM_GIT_PASSWORD', default: '(none)', description: 'Git password (the variable holds the value, the flag a file).' },
+  { key: 'pullRequest', flag: '--pull-request', env: 'TAGSTREAM_PULL_REQUEST', default: 'off (push to the branch)', description: 'Open or update pull/merge requests on the Git host instead of pushing to the branch (`TAGSTREAM_PULL_REQUEST=true`); the API token is the Git token.' },
+  { key: 'provider', flag: '--provider <host>', env: 'TAGSTREAM_GIT_PROVIDER', default: '`git.provider`, else from the remote host', description: 'Git host API for pull-request mode: `github`, `gitlab` or `gitea` (Forgejo, Codeberg).' },
+  { key: 'apiUrl', flag: '--api-url <url>', env: 'TAGSTREAM_GIT_API_URL', default: '`git.apiUrl`, else the provider default', description: 'Base URL of that API for self-hosted instances.' },
+  { key: 'branchPrefix', flag: '--branch-prefix <prefix>', env: 'TAGSTREAM_BRANCH_PREFIX', default: '`tagstream/`', description: 'Prefix of the branches Tagstream owns and force-updates in pull-request mode.' },
+  { key: 'group', flag: '--group <group>', env: 'TAGSTREAM_PR_GROUP', default: '`all`', description: 'Pull-request mode: `all` (one request) or `tag` (one request per image stream tag).' },
+  { key: 'prLabels', flag: '--pr-labels <list>', env: 'TAGSTREAM_PR_LABELS', default: '(none)', description: 'Pull-request mode: comma-separated labels added to the requests.' },
   { key: 'config', flag: '--config <file>', env: 'TAGSTREAM_CONFIG', default: '(none)', description: 'YAML file with any of the non-secret settings above, keys in camelCase.' },
 ]);
 
@@ -184,8 +201,21 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     logLevel: level as LogLevel,
     webhookSecret: secret(flags, env, readFile, 'webhookSecretFile', 'TAGSTREAM_WEBHOOK_SECRET'),
     gitCredentials: gitCredentials(flags, env, readFile),
+    pullRequest: pullRequestSettings(str),
   };
   return Object.freeze({ ...settings, listen: Object.freeze(settings.listen) });
+}
+
+function pullRequestSettings(str: (key: string) => string | undefined): DaemonPullRequestSettings | undefined {
+  const on = str('pullRequest');
+  if (on === undefined || /^(false|0|no|off)$/i.test(on)) return undefined;
+  if (!/^(true|1|yes|on)$/i.test(on)) throw new UsageError(`serve: --pull-request / TAGSTREAM_PULL_REQUEST expects true or false, got "${on}"`);
+  const provider = str('provider');
+  if (provider !== undefined && !['github', 'gitlab', 'gitea'].includes(provider)) throw new UsageError(`serve: --provider expects github, gitlab or gitea, got "${provider}"`);
+  const group = str('group') ?? 'all';
+  if (group !== 'all' && group !== 'tag') throw new UsageError(`serve: --group expects all or tag, got "${group}"`);
+  const labels = (str('prLabels') ?? '').split(',').map((l) => l.trim()).filter((l) => l !== '');
+  return Object.freeze({ provider, apiUrl: str('apiUrl'), branchPrefix: str('branchPrefix') ?? 'tagstream/', group, labels: Object.freeze(labels) });
 }
 
 function isSecretEnv(name: string | undefined): boolean {
@@ -239,7 +269,7 @@ interface ConfigFile {
   readonly values: Readonly<Record<string, string>>;
 }
 
-const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel']);
+const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels']);
 
 /** The optional daemon config file: a YAML mapping of scalar settings (no secrets). */
 function readConfigFile(path: string | boolean | undefined, readFile: (path: string) => string): ConfigFile | undefined {

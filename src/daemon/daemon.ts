@@ -4,52 +4,23 @@
  * each as fetch -> sync to the remote head -> reconcile (commit + push, same rules as
  * `reconcile --push`). Every collaborator is injected, reconcile included.
  */
-import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-context.js';
-import type { DaemonSettings } from '../config/daemon-settings.js';
+import type { AppContext } from '../app/app-context.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import type { InventoryOptions } from '../inventory/inventory.js';
-import type { Clock } from '../ports/clock.js';
-import type { GitPort, GitRepository } from '../ports/git.js';
-import type { Log } from '../ports/log.js';
-import type { RegistryPort } from '../ports/registry.js';
-import type { Workspace } from '../ports/workspace.js';
-import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
-import { importKeysForHints, type StreamSite } from './event-targets.js';
+import type { GitRepository } from '../ports/git.js';
+import { DaemonMetrics } from './daemon-metrics.js';
+import { importKeysForHints } from './event-targets.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
-import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
+import { RunScope } from './run-scope.js';
+import { RunQueue, type RunBatch, type RunRequest, type StopOutcome } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
+import { proposeDaemonChanges } from './pull-requests.js';
 
-export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions, inventoryOptions?: InventoryOptions) => Promise<ReconcileResult>;
+export type { DaemonDeps, DaemonRegistry, ReconcileFn, Ticker } from './daemon-deps.js';
+import type { DaemonDeps, DaemonRegistry, Ticker } from './daemon-deps.js';
 
-/** The registry client as the daemon uses it: stats for /metrics, newRun to forget per-run answers. */
-export interface DaemonRegistry extends RegistryPort {
-  stats?(): RegistryStatsView;
-  newRun?(): void;
-}
-
-export interface Ticker {
-  stop(): void;
-}
-
-export interface DaemonDeps {
-  readonly settings: DaemonSettings;
-  readonly git: GitPort;
-  readonly workspaceFor: (dir: string) => Workspace;
-  readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
-  /** The repository's ImageStreams (for mapping registry pushes to tags). */
-  readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
-  readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
-  readonly reconcile: ReconcileFn;
-  /** Passed to reconcile (a parse cache shared across runs). */
-  readonly inventoryOptions?: InventoryOptions | undefined;
-  readonly clock: Clock;
-  readonly log: Log;
-  readonly timers?: Timers | undefined;
-  /** Calls `onTick` about once a second until stopped (node-cron in production). */
-  readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
-}
+const DEFAULT_SCOPE = new RunScope();
 
 const MINUTE = 60_000;
 const DEFAULT_SCHEDULED_INTERVAL = 15 * MINUTE;
@@ -69,8 +40,10 @@ export class Daemon {
   private registry: DaemonRegistry | undefined;
   private registryKey: string | undefined;
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
-  private readonly retiredRegistryStats = new Map<string, number>();
+  private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
+  /** The last reconcile failed every tag: skipping an unchanged branch is then no success either. */
+  private lastRunAllFailed = false;
   /** --branch, else the branch the working copy has checked out (known after the first run starts). */
   private followedBranch: string | undefined;
   private lastScheduledAt: number | undefined;
@@ -81,7 +54,7 @@ export class Daemon {
 
   constructor(private readonly deps: DaemonDeps) {
     this.queue = new RunQueue({
-      run: (batch, signal) => this.runOnce(batch, signal),
+      run: (batch, signal) => (this.deps.runScope ?? DEFAULT_SCOPE).run(() => this.runOnce(batch, signal)),
       debounceMs: deps.settings.debounce,
       backoff: { initialMs: deps.settings.backoffInitial, maxMs: deps.settings.backoffMax },
       timers: deps.timers,
@@ -156,10 +129,18 @@ export class Daemon {
   }
 
   /** Prometheus text. */
-  metricsText(): string {
-    const byStatus = new Map(this.retiredRegistryStats);
-    for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) byStatus.set(status, (byStatus.get(status) ?? 0) + n);
-    return this.metrics.render({ byStatus: Object.fromEntries(byStatus) });
+  metricsText(): Promise<string> {
+    const current = this.registry?.stats?.();
+    return this.metrics.render({
+      byStatus: addCounts(this.retiredRegistryStats.byStatus, current?.byStatus ?? {}),
+      byHost: Object.fromEntries(
+        [...new Set([...Object.keys(this.retiredRegistryStats.byHost), ...Object.keys(current?.byHost ?? {})])].map((host) => [
+          host,
+          addCounts(this.retiredRegistryStats.byHost[host] ?? {}, current?.byHost?.[host] ?? {}),
+        ]),
+      ),
+      rateLimits: current?.rateLimits,
+    });
   }
 
   /** Stop the ticker, drop pending work, give the current run `graceMs`, then abandon it before push. */
@@ -181,8 +162,10 @@ export class Daemon {
   private registryClient(settings: RepoSettings): DaemonRegistry {
     const key = JSON.stringify([settings.platform, settings.registries]);
     if (this.registry === undefined || this.registryKey !== key) {
-      for (const [status, n] of Object.entries(this.registry?.stats?.().byStatus ?? {})) {
-        this.retiredRegistryStats.set(status, (this.retiredRegistryStats.get(status) ?? 0) + n);
+      const retired = this.registry?.stats?.();
+      if (retired !== undefined) {
+        this.retiredRegistryStats.byStatus = addCounts(this.retiredRegistryStats.byStatus, retired.byStatus);
+        for (const [host, counts] of Object.entries(retired.byHost ?? {})) this.retiredRegistryStats.byHost[host] = addCounts(this.retiredRegistryStats.byHost[host] ?? {}, counts);
       }
       this.registry = this.deps.createRegistry(settings, this.deps.log);
       this.registryKey = key;
@@ -195,6 +178,7 @@ export class Daemon {
   private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
     const { settings, log, clock } = this.deps;
     const started = clock.now().getTime();
+    log.debug('run started', { reasons: batch.reasons, importNow: batch.importNow, scheduledDue: batch.scheduledDue, pushes: batch.hints.length });
     try {
       const opening = this.repo === undefined;
       let repo = await this.ensureRepo();
@@ -218,7 +202,7 @@ export class Daemon {
       const unchanged = synced.head === this.lastReconciledHead && batch.importNow.length === 0 && batch.reasons.every((r) => HINT_ONLY_REASONS.has(r));
       if (unchanged && batch.hints.length === 0) {
         log.debug('branch unchanged; nothing to do', { head: synced.head });
-        this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
+        if (!this.lastRunAllFailed) this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
         return;
       }
       if (signal.aborted) throw signal.reason;
@@ -231,7 +215,7 @@ export class Daemon {
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
         if (unchanged) {
-          this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
+          if (!this.lastRunAllFailed) this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
           return;
         }
       }
@@ -243,6 +227,24 @@ export class Daemon {
       });
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
+      if (settings.pullRequest) {
+        const proposed = await proposeDaemonChanges(this.deps, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
+        this.lastReconciledHead = await repo.headOid();
+        const finished = clock.now().getTime();
+        this.metrics.tagsMoved += proposed.changeSet.moves.length;
+        this.metrics.recordImports('moved', proposed.changeSet.moves.length);
+        this.metrics.recordImports('failed', proposed.changeSet.failures.length);
+        this.metrics.recordRun(proposed.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+        log.info('run finished', {
+          reasons: batch.reasons,
+          importNow,
+          moved: proposed.changeSet.moves.map((m) => `${m.stream}:${m.tag}`),
+          failed: proposed.changeSet.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+          pullRequests: proposed.pullRequests.map((p) => `${p.action} #${p.number} ${p.branch}`),
+          durationMs: finished - started,
+        });
+        return;
+      }
       const result = await this.deps.reconcile(ctx, {
         commit: { author },
         push: { remote: settings.remote, branch: settings.branch, credentials: settings.gitCredentials, attempts: settings.pushAttempts },
@@ -256,13 +258,26 @@ export class Daemon {
       this.metrics.recordImports('failed', cs.failures.length);
       if (result.pushed && result.commit !== undefined) this.metrics.commitsPushed += 1;
       const finished = clock.now().getTime();
-      this.metrics.recordRun(result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      // Every tag failed (a registry down, credentials gone): not a success, whatever else happened.
+      const allFailed = cs.failures.length > 0 && cs.failures.length >= (result.tagsAttempted ?? 0);
+      this.lastRunAllFailed = allFailed;
+      this.metrics.recordRun(allFailed ? 'failure' : result.exitCode === 0 ? 'success' : 'partial', (finished - started) / 1000, Math.floor(finished / 1000));
+      for (const h of cs.held) {
+        log.info('tag held', {
+          tag: `${h.stream}:${h.tag}`,
+          image: h.image,
+          reason: h.reason,
+          heldBy: h.heldBy,
+          why: h.reason === 'reverted' ? `Tagstream's move to this image was reverted in ${h.heldBy}; the tag stays put until the registry serves another image` : `the pull request ${h.heldBy} proposing this image was closed unmerged; the tag stays put until the registry serves another image`,
+        });
+      }
       log.info('run finished', {
         reasons: batch.reasons,
         importNow,
         scheduledDue: batch.scheduledDue,
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        held: cs.held.map((h) => `${h.stream}:${h.tag}`),
         targets: cs.targets.map((t) => `${t.file}:${t.line} ${t.field} <- ${t.trigger}`),
         commit: result.commit,
         pushed: result.pushed,
@@ -278,4 +293,10 @@ export class Daemon {
       throw e;
     }
   }
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
+  return out;
 }

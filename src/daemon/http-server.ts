@@ -7,14 +7,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorMessage, isTagstreamError } from '../errors.js';
 import type { Log } from '../ports/log.js';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-text.js';
+import { PROMETHEUS_CONTENT_TYPE } from './daemon-metrics.js';
 import { parseRegistryNotification, type RegistryHint } from './registry-events.js';
-import { bearerMatches, gitWebhookAuthorized } from './webhook-auth.js';
+import { gitWebhookAuthorized, redactedTarget, registryBodySigned, registrySecretPresented } from './webhook-auth.js';
 
 export interface DaemonHttpHandlers {
   ready(): boolean;
   stopping(): boolean;
-  metricsText(): string;
+  metricsText(): Promise<string> | string;
   /** Queue a run for these pushes; false when the daemon no longer accepts work. */
   registryPushed(hints: readonly RegistryHint[]): boolean;
   /** The branch moved (`ref` from the push payload when it names one, e.g. `refs/heads/main`). */
@@ -54,7 +54,7 @@ export async function startDaemonHttpServer(handlers: DaemonHttpHandlers, option
   const server: Server = createServer((req, res) => {
     handle(req, res, handlers, options).catch((e: unknown) => {
       const status = e instanceof HttpProblem ? e.status : isTagstreamError(e) && e.code === 'BadRequest' ? 400 : 500;
-      const fields = { status, method: req.method, path: pathOf(req), reason: errorMessage(e) };
+      const fields = { status, method: req.method, path: redactedTarget(req.url), reason: errorMessage(e) };
       if (status === 500) options.log.error('request failed', fields);
       else if (status === 404 || status === 405) options.log.debug('request refused', fields);
       else options.log.warn('request refused', fields);
@@ -101,21 +101,26 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: DaemonHttpHa
       return h.ready() ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready: the first fetch has not succeeded yet\n');
     case '/metrics':
       if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
-      return sendText(res, 200, h.metricsText(), PROMETHEUS_CONTENT_TYPE);
+      return sendText(res, 200, await h.metricsText(), PROMETHEUS_CONTENT_TYPE);
     case '/webhooks/registry': {
       const secret = webhookSecret(o, path, method);
-      // Authenticate before reading the body, so unauthenticated clients cannot make us buffer.
-      if (!bearerMatches(req.headers.authorization, secret)) {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const presented = registrySecretPresented(req.headers, url.searchParams, secret);
+      // Authenticate before reading the body when the secret is in the header or the URL, so
+      // unauthenticated clients cannot make us buffer; a GitHub signature covers the body.
+      if (!presented && req.headers['x-hub-signature-256'] === undefined) {
         req.resume();
-        throw new HttpProblem(401, `${path}: missing or wrong bearer secret`);
+        throw new HttpProblem(401, `${path}: missing or wrong secret (Bearer, ?secret= or X-Hub-Signature-256)`);
       }
       refuseWhenStopping(h, req, path);
       const body = await readBody(req, o.maxBodyBytes);
+      if (!presented && !registryBodySigned(req.headers, body, secret)) throw new HttpProblem(401, `${path}: missing or wrong secret (Bearer, ?secret= or X-Hub-Signature-256)`);
       h.webhookAccepted?.();
-      const parsed = parseRegistryNotification(parseJson(body));
+      const githubEvent = req.headers['x-github-event'];
+      const parsed = parseRegistryNotification(parseJson(body), { githubEvent: Array.isArray(githubEvent) ? githubEvent[0] : githubEvent });
       if (!h.registryPushed(parsed.hints)) throw new HttpProblem(503, `${path}: shutting down`);
-      o.log.info('registry notification', { pushes: parsed.hints.map((x) => `${x.registry ?? ''}/${x.repository}:${x.tag}`), ignored: parsed.ignored });
-      return sendJson(res, 202, { queued: parsed.hints.length, ignored: parsed.ignored });
+      o.log.info('registry notification', { format: parsed.format, pushes: parsed.hints.map((x) => `${x.registry ?? ''}/${x.repository}:${x.tag}`), ignored: parsed.ignored });
+      return sendJson(res, 202, { format: parsed.format, queued: parsed.hints.length, ignored: parsed.ignored });
     }
     case '/webhooks/git': {
       const secret = webhookSecret(o, path, method);
@@ -145,11 +150,23 @@ function refuseWhenStopping(h: DaemonHttpHandlers, req: IncomingMessage, path: s
   throw new HttpProblem(503, `${path}: shutting down`);
 }
 
-/** `ref` of a GitHub/GitLab/Gitea push payload, when the body is one. */
-function gitRef(body: Buffer): string | undefined {
+/**
+ * The pushed ref of a push payload, when the body is one: `ref` (GitHub, GitLab, Gitea/Forgejo),
+ * `changes[0].ref.id` (Bitbucket Data Center), `push.changes[0].new.name` of a branch (Bitbucket Cloud).
+ */
+export function gitRef(body: Buffer): string | undefined {
   try {
-    const ref = (JSON.parse(body.toString('utf8')) as { ref?: unknown }).ref;
-    return typeof ref === 'string' ? ref : undefined;
+    const j = JSON.parse(body.toString('utf8')) as {
+      ref?: unknown;
+      changes?: { ref?: { id?: unknown } }[];
+      push?: { changes?: { new?: { type?: unknown; name?: unknown } | null }[] };
+    };
+    if (typeof j.ref === 'string') return j.ref;
+    const dc = j.changes?.[0]?.ref?.id;
+    if (typeof dc === 'string') return dc;
+    const cloud = j.push?.changes?.[0]?.new;
+    if (cloud && cloud.type === 'branch' && typeof cloud.name === 'string') return `refs/heads/${cloud.name}`;
+    return undefined;
   } catch {
     return undefined;
   }

@@ -17,6 +17,8 @@ export interface JsonLogOptions {
   readonly clock: Clock;
   /** Exact secret values to mask wherever they appear (webhook secret, git token...). */
   readonly secrets?: readonly string[] | undefined;
+  /** Fields of the current context added to every line (the run id, see RunScope). */
+  readonly context?: (() => Readonly<Record<string, unknown>> | undefined) | undefined;
 }
 
 /** A Log writing JSON lines at or above `level`. */
@@ -29,7 +31,7 @@ export function createJsonLog(options: JsonLogOptions): Log {
   };
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] < RANK[options.level]) return;
-    const record: Record<string, unknown> = { time: options.clock.now().toISOString(), level, msg: clean(msg) };
+    const record: Record<string, unknown> = { time: options.clock.now().toISOString(), level, msg: clean(msg), ...options.context?.() };
     for (const [k, v] of Object.entries(fields ?? {})) {
       if (k === 'time' || k === 'level' || k === 'msg') continue;
       record[k] = SECRET_KEYS.test(k) ? '***' : sanitize(v, clean, 0);

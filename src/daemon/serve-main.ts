@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
+import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
@@ -19,6 +20,7 @@ import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
 import { startDaemonHttpServer } from './http-server.js';
 import { createJsonLog } from './json-log.js';
+import { RunScope } from './run-scope.js';
 
 export interface ServeIO {
   readonly stdout: { write(chunk: string): unknown };
@@ -57,11 +59,13 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     return 2;
   }
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
-  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets });
+  const runScope = new RunScope();
+  const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
   const parseCache = memoryParseCache();
   const deps: DaemonDeps = {
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
+    changeRequests: (target, token) => createChangeRequests(target, { token }),
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
     async listStreams(workspace, repoSettings) {
@@ -74,6 +78,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     clock: io.clock,
     log,
     startTicker: (onTick) => startCronTicker(onTick, log),
+    runScope,
   };
   const daemon = new Daemon(deps);
   let server;

@@ -1,9 +1,11 @@
 /**
  * Shared-secret checks of webhook requests, all in constant time. The registry webhook takes
- * `Authorization: Bearer <secret>` (what distribution's `notifications.endpoints[].headers` can
- * send). The Git webhook also takes what Git hosts send with the same secret: GitHub's
+ * `Authorization: Bearer <secret>` (what distribution's `notifications.endpoints[].headers` and
+ * Harbor's "Auth Header" send), the secret as the `secret` query parameter (Docker Hub and Quay
+ * cannot set headers) and GitHub's `X-Hub-Signature-256` (package events). The Git webhook also takes what Git hosts send with the same secret: GitHub's
  * `X-Hub-Signature-256: sha256=<HMAC of the body>`, Gitea/Forgejo's `X-Gitea-Signature: <hex HMAC>`
- * and GitLab's `X-Gitlab-Token: <secret>`.
+ * GitLab's `X-Gitlab-Token: <secret>`, and Bitbucket's `X-Hub-Signature: sha256=<HMAC>` (Bitbucket
+ * Data Center and Cloud webhooks with a secret; the SHA-1 form is refused).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -42,6 +44,27 @@ export function gitWebhookAuthorized(headers: Headers, body: Buffer, secret: str
   if (bearerMatches(header(headers, 'authorization'), secret)) return true;
   if (hmacMatches(header(headers, 'x-hub-signature-256'), body, secret)) return true;
   if (hmacMatches(header(headers, 'x-gitea-signature'), body, secret)) return true;
+  const bitbucket = header(headers, 'x-hub-signature');
+  if (bitbucket !== undefined && /^sha256=/i.test(bitbucket.trim()) && hmacMatches(bitbucket, body, secret)) return true;
   const gitlab = header(headers, 'x-gitlab-token');
   return gitlab !== undefined && secretEquals(gitlab, secret);
+}
+
+/** The registry webhook's check before the body is read: the bearer header or `?secret=`. */
+export function registrySecretPresented(headers: Headers, query: URLSearchParams, secret: string): boolean {
+  if (bearerMatches(header(headers, 'authorization'), secret)) return true;
+  const presented = query.getAll('secret');
+  return presented.length === 1 && secretEquals(presented[0] ?? '', secret);
+}
+
+/** The registry webhook's check once the body is read: GitHub's signature of it. */
+export function registryBodySigned(headers: Headers, body: Buffer, secret: string): boolean {
+  return hmacMatches(header(headers, 'x-hub-signature-256'), body, secret);
+}
+
+/** The request target with the value of any `secret` query parameter replaced, for logs. */
+export function redactedTarget(url: string | undefined): string {
+  const u = new URL(url ?? '/', 'http://localhost');
+  if (u.searchParams.has('secret')) u.searchParams.set('secret', 'REDACTED');
+  return `${u.pathname}${u.search}`;
 }

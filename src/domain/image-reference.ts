@@ -118,11 +118,33 @@ function parseRaw(s: string, original: string): { domain: string; path: string; 
 }
 
 /**
+ * The reference with any `user:password@` before the registry host masked, for messages. Image
+ * references never carry credentials: an `@` followed by a `/` can only be userinfo (a digest has
+ * no `/`).
+ */
+export function redactReference(input: string): string {
+  let at = -1;
+  for (let i = input.indexOf('@'); i !== -1; i = input.indexOf('@', i + 1)) if (input.includes('/', i + 1)) at = i;
+  if (at === -1) return input;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(input)?.[0] ?? '';
+  return `${scheme}***@${input.slice(at + 1)}`;
+}
+
+/** Refuse userinfo in a reference, without echoing it (TagstreamError 'InvalidReference'). */
+export function assertNoCredentials(input: string): void {
+  const redacted = redactReference(input);
+  if (redacted !== input) {
+    throw invalid(`invalid reference format: "${redacted}" contains credentials (user:password@); an image reference must not, put them in the registry credentials (Docker config) instead`);
+  }
+}
+
+/**
  * Parse and normalize an image reference as Docker does (ParseNormalizedNamed): `busybox` ->
  * `docker.io/library/busybox`. Tag and digest are kept as given; no `latest` is added.
  */
 export function parseImageReference(input: string): ImageReference {
   if (input === '') throw invalid('invalid reference format: empty image reference');
+  assertNoCredentials(input);
   if (ANCHORED_IDENTIFIER_RE.test(input)) {
     throw invalid(`invalid repository name (${input}), cannot specify 64-byte hexadecimal strings`);
   }

@@ -3,6 +3,7 @@
  * rest.go Create, spec §4). Unlike `oc tag`, `--from` creates a tracking reference, and an
  * existing spec tag is refused (AlreadyExists) instead of replaced.
  */
+import { assertNoCredentials } from '../domain/image-reference.js';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ReferencePolicyType, TagReference } from '../domain/image-stream.js';
 import { findSpecTag } from '../domain/image-stream.js';
@@ -76,6 +77,8 @@ export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, optio
   // neither flag: a tag with annotations only (oc create imagestreamtag tag:3 -A foo=bar)
   let from: TagReference['from'];
   if (options.fromImage) {
+    // Refused before it is recorded in from.name or a condition.
+    assertNoCredentials(options.fromImage);
     from = { kind: 'DockerImage', name: options.fromImage };
   } else if (options.from) {
     from = fromReference(options.from);

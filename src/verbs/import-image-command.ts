@@ -9,6 +9,7 @@ import type { ImageStream, ImportMode, ReferencePolicyType, TagReference } from 
 import { INSECURE_REPOSITORY_ANNOTATION, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { splitImageStreamTag, parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
+import { assertNoCredentials } from '../domain/image-reference.js';
 import { localRepository } from '../domain/resolve-tag.js';
 import { writeStream } from '../domain/stream-update.js';
 import type { RepositoryImportRequest } from '../planning/import-plan.js';
@@ -128,6 +129,8 @@ function repositoryRequest(stream: ImageStream, from: string, options: ImportIma
 /** Plan `oc import-image`. Throws UsageError / TagstreamError with oc's wording. */
 export function planImportImage(current: ReadonlyMap<string, ImageStream>, options: ImportImageOptions, ctx: VerbContext): ImportImagePlan {
   if (options.target === '') throw new UsageError('you must specify the name of an image stream');
+  // Refused before anything is recorded: the source would be written into from.name and conditions.
+  for (const source of [options.from, options.target]) if (source) assertNoCredentials(source);
   let ref: OpenShiftReference;
   try {
     ref = parseOpenShiftReference(options.target);

@@ -30,6 +30,8 @@ export interface StartRegistryOptions {
   tokenPostDisabled?: boolean;
   /** Token mode: refresh tokens the issuer accepts (OAuth2 POST), mapped to a user. */
   refreshTokens?: Record<string, string>;
+  /** Token mode: more users (name -> password) the token server accepts; read live. */
+  users?: Record<string, string>;
   /** The registry binary (tests of the harness itself). */
   bin?: string;
 }
@@ -98,7 +100,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       const pair = makeSigningPair(dir);
       tokenServer = await startTokenServer({
         ...pair,
-        users: { [TEST_USER]: TEST_PASSWORD },
+        // The caller's object itself, so a test can change passwords while the registry runs.
+        users: Object.assign(options.users ?? {}, { [TEST_USER]: TEST_PASSWORD }),
         disablePost: options.tokenPostDisabled ?? false,
         refreshTokens: options.refreshTokens ?? {},
       });

@@ -50,6 +50,39 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
     await Promise.all(subdirs);
   }
 
+  let realRoot: Promise<string> | undefined;
+  /**
+   * The lexical check above cannot see symlinks: resolve the real path of the target (or of its
+   * nearest existing ancestor, for a file or folder not created yet) and refuse anything that
+   * ends up outside the repository's real root. Applies to every read and write.
+   */
+  const contained = async (path: string): Promise<string> => {
+    const abs = resolve(path);
+    realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
+    const rootReal = await realRoot;
+    let probe = abs;
+    let real: string | undefined;
+    while (real === undefined) {
+      try {
+        real = await fs.realpath(probe);
+      } catch (e) {
+        const parent = nodePath.dirname(probe);
+        if ((e as { code?: unknown }).code !== 'ENOENT' || parent === probe) throw e;
+        // A dangling link: where it points is not ours to create.
+        if ((await fs.lstat(probe).catch(() => undefined))?.isSymbolicLink()) {
+          throw new TagstreamError('Usage', `${path}: refusing to read or write through ${nodePath.relative(absRoot, probe).split(nodePath.sep).join('/')}, a symbolic link whose target does not exist`);
+        }
+        probe = parent;
+      }
+    }
+    const back = nodePath.relative(rootReal, real);
+    if (back.startsWith('..') || nodePath.isAbsolute(back)) {
+      const via = nodePath.relative(absRoot, probe).split(nodePath.sep).join('/') || '.';
+      throw new TagstreamError('Usage', `${path}: refusing to read or write outside the repository: ${via} is a symbolic link that resolves outside ${absRoot}`);
+    }
+    return abs;
+  };
+
   return {
     root: absRoot,
     async listFiles() {
@@ -58,21 +91,29 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       return out.sort();
     },
     async readFile(path) {
-      return fs.readFile(resolve(path));
+      return fs.readFile(await contained(path));
     },
     async exists(path) {
+      // A path that leaves the root lexically does not exist for us; one that escapes through a
+      // symbolic link is an error the user must see (a linked .tagstream.yaml is not ignored).
       try {
-        await fs.access(resolve(path));
+        resolve(path);
+      } catch {
+        return false;
+      }
+      const abs = await contained(path);
+      try {
+        await fs.access(abs);
         return true;
       } catch {
         return false;
       }
     },
     async size(path) {
-      return (await fs.stat(resolve(path))).size;
+      return (await fs.stat(await contained(path))).size;
     },
     async writeFile(path, data) {
-      const target = resolve(path);
+      const target = await contained(path);
       const dir = nodePath.dirname(target);
       await fs.mkdir(dir, { recursive: true });
       let mode: number | undefined;
@@ -93,7 +134,7 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       }
     },
     async removeTemporaries(path) {
-      const target = resolve(path);
+      const target = await contained(path);
       const prefix = `.${nodePath.basename(target)}.`;
       const names = await fs.readdir(nodePath.dirname(target)).catch(() => [] as string[]);
       const stale = names.filter((n) => n.startsWith(prefix) && n.endsWith(TEMP_SUFFIX) && /^[0-9a-f]{12}$/.test(n.slice(prefix.length, -TEMP_SUFFIX.length)));
@@ -102,7 +143,7 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       return stale.map((n) => (folder === '.' ? n : `${folder}/${n}`));
     },
     async removeFile(path) {
-      await fs.rm(resolve(path), { force: true });
+      await fs.rm(await contained(path), { force: true });
     },
   };
 }

@@ -24,6 +24,7 @@ export class RegistryAuth {
     private readonly endpoints: Endpoints,
     private readonly credentials: CredentialSource | undefined,
     private readonly insecureHosts: ReadonlySet<string>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Start a new run: forget credential lookups (keep tokens). */
@@ -31,10 +32,21 @@ export class RegistryAuth {
     this.credentialsCache = new Map();
   }
 
-  private credential(loc: Location): Promise<RegistryCredential | undefined> {
+  private async credential(loc: Location): Promise<RegistryCredential | undefined> {
     const source = this.credentials;
-    if (!source) return Promise.resolve(undefined);
-    return once(this.credentialsCache, `${loc.domain}|${loc.path}`, () => source(loc.domain, loc.path));
+    if (!source) return undefined;
+    const key = `${loc.domain}|${loc.path}`;
+    const credential = await once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+    if (credential?.expiresAt === undefined || credential.expiresAt > this.now()) return credential;
+    // Expired within the run (a long copy): ask the source again; it renews before expiry.
+    this.credentialsCache.delete(key);
+    return once(this.credentialsCache, key, () => source(loc.domain, loc.path));
+  }
+
+  /** The registry refused our credential: forget it here and in its source (re-read files, re-ask helpers, new cloud token). */
+  private forgetCredential(loc: Location): void {
+    this.credentialsCache.delete(`${loc.domain}|${loc.path}`);
+    this.credentials?.invalidate?.(loc.domain);
   }
 
   private tokenRequest(loc: Location, endpoint: Endpoint, scopes: readonly string[], credential: RegistryCredential | undefined): TokenRequest {
@@ -78,7 +90,17 @@ export class RegistryAuth {
     }
     if (challenge.scheme !== 'bearer') return undefined;
     if (credential?.registryToken) return `Bearer ${credential.registryToken}`;
-    return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    try {
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, credential))}`;
+    } catch (e) {
+      // The token server refused the credential: read it again once (it may have been rotated).
+      if (credential === undefined || !(e instanceof RegistryError) || e.code !== 'RegistryUnauthorized') throw e;
+      this.forgetCredential(loc);
+      const fresh = await this.credential(loc);
+      if (fresh === undefined || sameCredential(fresh, credential)) throw e;
+      if (fresh.registryToken) return `Bearer ${fresh.registryToken}`;
+      return `Bearer ${await this.tokens.token(this.tokenRequest(loc, endpoint, scopes, fresh))}`;
+    }
   }
 
   /**
@@ -108,12 +130,18 @@ export class RegistryAuth {
     const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers['www-authenticate']));
     if (!replayable || !challenge) return res;
-    const credential = await this.credential(loc);
-    if (challenge.scheme === 'basic' && (endpoint.challenge?.scheme === 'basic' || credential?.username === undefined)) return res;
+    const used = await this.credential(loc);
+    // Credentials were sent and refused: they may have been replaced since they were read (a
+    // rotated Secret, a helper's new short-lived token, an expired cloud token). Read them again.
+    const refused = authorization !== undefined && used !== undefined && challenge.params.error !== 'insufficient_scope';
+    if (refused) this.forgetCredential(loc);
+    const credential = refused ? await this.credential(loc) : used;
+    const renewed = refused && !sameCredential(used, credential);
+    if (challenge.scheme === 'basic' && (endpoint.challenge?.scheme === 'basic' || credential?.username === undefined) && !renewed) return res;
     if (challenge.scheme === 'bearer' && endpoint.challenge?.scheme === 'bearer') {
       const grown = (challenge.params.scope ?? '').split(' ').filter((s) => s && !scopes.includes(s));
-      if (authorization?.startsWith('Bearer ') && !credential?.registryToken) {
-        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, credential));
+      if (authorization?.startsWith('Bearer ') && !used?.registryToken) {
+        this.tokens.invalidate(this.tokenRequest(loc, endpoint, scopes, used));
       }
       if (challenge.params.error === 'insufficient_scope' && grown.length === 0 && !authorization) return res;
       scopes = [...scopes, ...grown];
@@ -123,4 +151,9 @@ export class RegistryAuth {
     if (retryAuth === undefined || retryAuth === authorization) return res;
     return this.transport.send(build(retryAuth));
   }
+}
+
+/** Same secret material (cache key comparison; values are never logged). */
+function sameCredential(a: RegistryCredential | undefined, b: RegistryCredential | undefined): boolean {
+  return a?.username === b?.username && a?.password === b?.password && a?.identityToken === b?.identityToken && a?.registryToken === b?.registryToken;
 }

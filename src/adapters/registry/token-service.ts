@@ -71,8 +71,16 @@ export class TokenService {
       this.inflight.set(key, pending);
     }
     const fresh = await pending;
+    // Evict expired tokens as new ones arrive: a daemon lives for months, its scopes and credentials change.
+    const now = this.now();
+    for (const [k, t] of this.cache) if (t.expiresAt <= now) this.cache.delete(k);
     this.cache.set(key, fresh);
     return fresh.token;
+  }
+
+  /** Cached tokens (tests). */
+  get size(): number {
+    return this.cache.size;
   }
 
   /** Forget a token the registry rejected. */

@@ -40,12 +40,24 @@ export interface RegistryStats {
   retries: number;
   /** Responses by HTTP status (`"200"`, `"401"`), plus `"network"` for failed exchanges. */
   byStatus: Record<string, number>;
+  /** The same by registry host; hosts past MAX_STATS_HOSTS count as `other` (bounded metric labels). */
+  byHost: Record<string, Record<string, number>>;
+  /** Pull quota as last reported (`ratelimit-remaining` / `ratelimit-limit`, Docker Hub). */
+  rateLimits: Record<string, { remaining: number; limit: number | undefined }>;
 }
+
+/** Pulls kept in reserve: a tenth of the window's limit, at least 2 (a manual `docker pull` still works). */
+export function quotaReserve(limit: number | undefined): number {
+  return Math.max(2, Math.floor((limit ?? 0) / 10));
+}
+
+/** Distinct hosts counted by name in `byHost`; the rest are `other`. */
+export const MAX_STATS_HOSTS = 20;
 
 export function emptyStats(): RegistryStats {
   return {
     requests: 0, ping: 0, token: 0, manifestHead: 0, manifestGet: 0, manifestPut: 0,
-    blobHead: 0, blobGet: 0, blobUpload: 0, blobMount: 0, tagsList: 0, retries: 0, byStatus: {},
+    blobHead: 0, blobGet: 0, blobUpload: 0, blobMount: 0, tagsList: 0, retries: 0, byStatus: {}, byHost: {}, rateLimits: {},
   };
 }
 
@@ -212,6 +224,7 @@ export class Transport {
    * failures (Transient / Insecure) and for 429 beyond the Retry-After bound.
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
+    this.checkQuota(req);
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -291,12 +304,13 @@ export class Transport {
         });
       } catch (e) {
         release();
-        this.stats.byStatus.network = (this.stats.byStatus.network ?? 0) + 1;
+        this.countStatus(url.host, 'network');
         this.options.log.debug('registry request failed', { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.stats.byStatus[String(status)] = (this.stats.byStatus[String(status)] ?? 0) + 1;
+      this.countStatus(url.host, String(status));
+      this.noteRateLimit(url.host, data.headers);
       this.options.log.debug('registry request', { method, url: logUrl(url), status });
       const location = headerValue(data.headers, 'location');
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
@@ -341,6 +355,36 @@ export class Transport {
     }
   }
 
+  private countStatus(host: string, status: string): void {
+    this.stats.byStatus[status] = (this.stats.byStatus[status] ?? 0) + 1;
+    const key = host in this.stats.byHost || Object.keys(this.stats.byHost).length < MAX_STATS_HOSTS ? host : 'other';
+    const counts = (this.stats.byHost[key] ??= {});
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+
+  /**
+   * Back off before a pull quota runs out rather than after a 429: once a registry reported that
+   * no more than QUOTA_RESERVE of its window's pulls are left, manifest GETs to it (what Docker Hub
+   * counts) fail fast as rate limited and retryable; HEADs (free) still go out and refresh the count.
+   */
+  private checkQuota(req: HttpRequest): void {
+    if (req.kind !== 'manifestGet') return;
+    const quota = this.stats.rateLimits[req.url.host];
+    if (quota === undefined) return;
+    const reserve = quotaReserve(quota.limit);
+    if (quota.remaining > reserve) return;
+    throw new RegistryError(
+      'RegistryRateLimited',
+      `pull quota of ${req.url.host} nearly used: ${quota.remaining}${quota.limit === undefined ? '' : ` of ${quota.limit}`} left in the window; keeping a reserve of ${reserve}, retrying later`,
+      { registry: req.registry, repository: req.repository, status: 429, retryable: true },
+    );
+  }
+
+  private noteRateLimit(host: string, headers: HttpResponse['headers']): void {
+    const quota = parseRateLimit(headers);
+    if (quota !== undefined && (host in this.stats.rateLimits || Object.keys(this.stats.rateLimits).length < MAX_STATS_HOSTS)) this.stats.rateLimits[host] = quota;
+  }
+
   private count(kind: RequestKind): void {
     this.stats.requests++;
     this.stats[kind]++;
@@ -360,6 +404,19 @@ async function readLimited(body: Dispatcher.ResponseData['body'], max: number, u
     chunks.push(b);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Docker Hub's pull quota headers (`ratelimit-limit: 100;w=21600`, `ratelimit-remaining: 76;w=21600`):
+ * the number before `;`. Undefined when the response has no `ratelimit-remaining`.
+ */
+export function parseRateLimit(headers: HttpResponse['headers']): { remaining: number; limit: number | undefined } | undefined {
+  const num = (name: string): number | undefined => {
+    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? '');
+    return m === null ? undefined : Number(m[1]);
+  };
+  const remaining = num('ratelimit-remaining');
+  return remaining === undefined ? undefined : { remaining, limit: num('ratelimit-limit') };
 }
 
 /** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */

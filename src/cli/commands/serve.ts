@@ -22,6 +22,7 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (opts: Record<string, unknown>, command: Command) => {
     const flags: Record<string, string | undefined> = {};
     for (const [key, value] of Object.entries(opts)) if (typeof value === 'string') flags[key] = value;
+    if (opts['pullRequest'] === true) flags['pullRequest'] = 'true';
     flags['repo'] = globalsOf(command).repo;
     // The daemon is its own composition root (HTTP server, node-cron): loaded only for this verb.
     const { runServe } = await import('../../daemon/serve-main.js');

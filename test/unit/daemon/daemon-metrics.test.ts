@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DaemonMetrics, RUN_DURATION_BUCKETS } from '../../../src/daemon/daemon-metrics.js';
-import { escapeLabelValue, formatValue, renderPrometheus } from '../../../src/daemon/prometheus-text.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 
 const REQUIRED = [
@@ -15,15 +14,50 @@ const REQUIRED = [
 ] as const;
 
 describe('DaemonMetrics', () => {
-  it('renders every required family with HELP and TYPE, parseable line by line', () => {
-    const families = parsePrometheusText(new DaemonMetrics().render());
+  it('renders every required family with HELP and TYPE, parseable line by line', async () => {
+    const families = parsePrometheusText(await new DaemonMetrics().render());
     for (const [name, type] of REQUIRED) {
       expect(families.get(name)?.type, name).toBe(type);
       expect(families.get(name)?.help, name).not.toBe('');
     }
   });
 
-  it('counts runs, imports, pushes and durations', () => {
+  it('carries the standard process and Node.js metrics', async () => {
+    const families = parsePrometheusText(await new DaemonMetrics().render());
+    for (const [name, type] of <[string, string][]>[
+      ['process_cpu_seconds_total', 'counter'],
+      ['process_resident_memory_bytes', 'gauge'],
+      ['process_start_time_seconds', 'gauge'],
+      ['nodejs_heap_size_used_bytes', 'gauge'],
+      ['nodejs_eventloop_lag_seconds', 'gauge'],
+      ['nodejs_version_info', 'gauge'],
+    ]) {
+      expect(families.get(name)?.type, name).toBe(type);
+    }
+    expect(families.get('process_start_time_seconds')?.samples[0]?.value).toBeGreaterThan(1_600_000_000);
+  });
+
+  it('labels registry requests by host and reports the pull quota', async () => {
+    const m = new DaemonMetrics({ defaultMetrics: false });
+    const f = parsePrometheusText(
+      await m.render({
+        byStatus: { '200': 3, '429': 1 },
+        byHost: { 'registry-1.docker.io': { '200': 2, '429': 1 }, '127.0.0.1:5000': { '200': 1 } },
+        rateLimits: { 'registry-1.docker.io': { remaining: 7, limit: 100 } },
+      }),
+    );
+    const sample = (name: string, labels: Record<string, string>) => f.get(name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    expect(sample('tagstream_registry_host_requests_total', { registry: 'registry-1.docker.io', status: '429' })).toBe(1);
+    expect(sample('tagstream_registry_host_requests_total', { registry: '127.0.0.1:5000', status: '200' })).toBe(1);
+    expect(sample('tagstream_registry_ratelimit_remaining', { registry: 'registry-1.docker.io' })).toBe(7);
+    expect(sample('tagstream_registry_ratelimit_limit', { registry: 'registry-1.docker.io' })).toBe(100);
+    expect(f.has('process_cpu_seconds_total')).toBe(false);
+    // A later scrape shows the later numbers, not their sum.
+    const g = parsePrometheusText(await m.render({ byStatus: { '200': 5 }, byHost: { 'registry-1.docker.io': { '200': 5 } } }));
+    expect(g.get('tagstream_registry_host_requests_total')?.samples).toEqual([{ name: 'tagstream_registry_host_requests_total', labels: { registry: 'registry-1.docker.io', status: '200' }, value: 5 }]);
+  });
+
+  it('counts runs, imports, pushes and durations', async () => {
     const m = new DaemonMetrics();
     m.recordRun('success', 0.3, 1_700_000_000);
     m.recordRun('failure', 45, 1_700_000_100);
@@ -33,7 +67,7 @@ describe('DaemonMetrics', () => {
     m.tagsMoved = 3;
     m.commitsPushed = 2;
     m.pushRetries = 1;
-    const f = parsePrometheusText(m.render({ byStatus: { '200': 7, '404': 1, network: 2 } }));
+    const f = parsePrometheusText(await m.render({ byStatus: { '200': 7, '404': 1, network: 2 } }));
     const value = (name: string, labels: Record<string, string> = {}) =>
       f.get(name.replace(/_(bucket|sum|count)$/, ''))?.samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
     expect(value('tagstream_runs_total', { result: 'success' })).toBe(1);
@@ -61,37 +95,8 @@ describe('DaemonMetrics', () => {
   });
 });
 
-describe('prometheus text', () => {
-  it.each([
-    ['plain', 'plain'],
-    ['back\\slash', 'back\\\\slash'],
-    ['say "hi"', 'say \\"hi\\"'],
-    ['two\nlines', 'two\\nlines'],
-  ])('escapes label value %j', (input, expected) => {
-    expect(escapeLabelValue(input)).toBe(expected);
-  });
-
-  it.each([
-    [1, '1'],
-    [0.25, '0.25'],
-    [Infinity, '+Inf'],
-    [-Infinity, '-Inf'],
-    [NaN, 'NaN'],
-  ])('formats %s', (v, text) => {
-    expect(formatValue(v)).toBe(text);
-  });
-
-  it('round-trips awkward HELP text and label values through the parser', () => {
-    const text = renderPrometheus([
-      { name: 'x_total', help: 'a \\ b\nc', type: 'counter', samples: [{ labels: { path: 'C:\\dir "q"\nnext' }, value: 2 }] },
-    ]);
-    expect(text).toBe('# HELP x_total a \\\\ b\\nc\n# TYPE x_total counter\nx_total{path="C:\\\\dir \\"q\\"\\nnext"} 2\n');
-    const f = parsePrometheusText(text);
-    expect(f.get('x_total')?.help).toBe('a \\ b\nc');
-    expect(f.get('x_total')?.samples[0]?.labels['path']).toBe('C:\\dir "q"\nnext');
-  });
-
-  it('the test parser refuses malformed exposition (so the checks above can fail)', () => {
+describe('the test parser', () => {
+  it('refuses malformed exposition (so the checks above can fail)', () => {
     expect(() => parsePrometheusText('x 1\n')).toThrow(/before HELP/);
     expect(() => parsePrometheusText('# HELP x h\n# TYPE x counter\nx{a="b} 1\n')).toThrow(/label/);
     expect(() => parsePrometheusText('# HELP x h\n# TYPE x counter\ny 1\n')).toThrow(/does not belong/);

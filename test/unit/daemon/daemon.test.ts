@@ -6,7 +6,9 @@ import { Daemon, type DaemonDeps } from '../../../src/daemon/daemon.js';
 import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../src/domain/change-set.js';
 import type { ImageStream } from '../../../src/domain/image-stream.js';
 import type { Clock } from '../../../src/ports/clock.js';
-import { silentLog } from '../../../src/ports/log.js';
+import { silentLog, type Log } from '../../../src/ports/log.js';
+import { createJsonLog } from '../../../src/daemon/json-log.js';
+import { RunScope } from '../../../src/daemon/run-scope.js';
 import type { Workspace } from '../../../src/ports/workspace.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import { FakeRepo, fakeGitPort } from './fake-git.js';
@@ -28,6 +30,8 @@ interface SetupOptions {
   readonly loadRepoSettings?: DaemonDeps['loadRepoSettings'];
   /** `dataDir` looks for the clone on the real file system; `repo` (default) touches no disk. */
   readonly mode?: 'repo' | 'dataDir';
+  readonly log?: Log;
+  readonly runScope?: RunScope;
 }
 
 function setup(over: SetupOptions = {}) {
@@ -60,7 +64,8 @@ function setup(over: SetupOptions = {}) {
     },
     reconcile,
     clock,
-    log: silentLog,
+    log: over.log ?? silentLog,
+    runScope: over.runScope,
   };
   const daemon = new Daemon(deps);
   return { daemon, repo, git, calls, registries, advance: (ms: number) => (now += ms), moved };
@@ -100,10 +105,56 @@ describe('Daemon', () => {
     expect(t.daemon.ready).toBe(true);
     expect(t.repo.remote).toEqual(['c0', 'local1']);
     expect(t.repo.recovers).toBe(1); // once when the copy is prepared, not again in the same run
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     expect(m.get('tagstream_commits_pushed_total')?.samples[0]?.value).toBe(1);
     expect(m.get('tagstream_tags_moved_total')?.samples[0]?.value).toBe(1);
     expect(m.get('tagstream_registry_requests_total')?.samples[0]).toEqual({ name: 'tagstream_registry_requests_total', labels: { status: '200' }, value: 4 });
+  });
+
+  it('names the run on every log line written during it, by any component; held tags are logged with why', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const runScope = new RunScope();
+    const log = createJsonLog({ write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), level: 'debug', clock: { now: () => new Date(0) }, context: () => runScope.fields() });
+    const held: ChangeSet = {
+      ...EMPTY_CHANGE_SET,
+      held: [
+        { stream: 'shop/app', tag: 'latest', image: 'sha256:aaa', heldBy: 'f'.repeat(40), reason: 'reverted' },
+        { stream: 'shop/app', tag: 'beta', image: 'sha256:bbb', heldBy: '#12', reason: 'pull-request-closed' },
+      ],
+    };
+    const t = setup({
+      log,
+      runScope,
+      reconcile: async (ctx) => {
+        ctx.log.info('deep inside the run', {});
+        await new Promise((r) => setImmediate(r));
+        ctx.log.info('after an await', {});
+        return { changeSet: held, commit: undefined, pushed: false, exitCode: 0 };
+      },
+    });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    log.info('outside any run', {});
+    await advance(100);
+    await t.daemon.idle();
+    const finished = lines.filter((l) => l['msg'] === 'run finished');
+    expect(finished).toHaveLength(2);
+    const ids = finished.map((l) => l['run']);
+    expect(ids[0]).toMatch(/^[0-9a-f]{12}$/);
+    expect(ids[1]).toMatch(/^[0-9a-f]{12}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+    for (const msg of ['run started', 'deep inside the run', 'after an await', 'tag held']) {
+      expect(lines.filter((l) => l['msg'] === msg).map((l) => l['run']).sort(), msg).toEqual(msg === 'tag held' ? [ids[0], ids[0], ids[1], ids[1]].sort() : [...ids].sort());
+    }
+    expect(lines.find((l) => l['msg'] === 'outside any run')?.['run']).toBeUndefined();
+    const holds = lines.filter((l) => l['msg'] === 'tag held' && l['run'] === ids[1]);
+    expect(holds).toEqual([
+      expect.objectContaining({ level: 'info', tag: 'shop/app:latest', image: 'sha256:aaa', reason: 'reverted', heldBy: 'f'.repeat(40), why: expect.stringMatching(/reverted in f{40}; the tag stays put/) as string }),
+      expect.objectContaining({ tag: 'shop/app:beta', reason: 'pull-request-closed', why: expect.stringMatching(/pull request #12 .* closed unmerged/) as string }),
+    ]);
+    expect(finished[1]?.['held']).toEqual(['shop/app:latest', 'shop/app:beta']);
   });
 
   it('maps registry pushes to stream tags on the fetched tree and imports them at once', async () => {
@@ -175,9 +226,38 @@ describe('Daemon', () => {
     await advance(2000);
     expect(calls).toHaveLength(3);
     await t.daemon.idle();
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     const runs = Object.fromEntries(m.get('tagstream_runs_total')?.samples.map((s) => [s.labels['result'], s.value]) ?? []);
     expect(runs).toMatchObject({ failure: 2, success: 1 });
+  });
+
+  it('a run where every tag failed is a failure and leaves the last-success time alone', async () => {
+    const failures = [
+      { stream: 'shop/app', tag: 'latest', reason: 'InternalError', message: 'registry unreachable' },
+      { stream: 'shop/app', tag: 'v2', reason: 'InternalError', message: 'registry unreachable' },
+    ];
+    let attempted = 3;
+    const t = setup({ reconcile: async () => ({ changeSet: { ...EMPTY_CHANGE_SET, failures: failures.slice(0, attempted === 3 ? 1 : 2) }, pushed: false, exitCode: 1, tagsAttempted: attempted }) });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    const lastSuccess = async () => parsePrometheusText(await t.daemon.metricsText()).get('tagstream_last_success_timestamp_seconds')?.samples[0]?.value;
+    const first = await lastSuccess();
+    expect(first).toBeGreaterThan(0); // one of three tags failed: partial, a success
+    attempted = 2;
+    t.advance(60_000);
+    t.daemon.tick();
+    await advance(100);
+    await t.daemon.idle();
+    const runs = Object.fromEntries(parsePrometheusText(await t.daemon.metricsText()).get('tagstream_runs_total')?.samples.map((s) => [s.labels['result'], s.value]) ?? []);
+    expect(runs).toMatchObject({ partial: 1, failure: 1 });
+    expect(await lastSuccess()).toBe(first);
+    // Nothing changed since: the skipped run is no success either.
+    t.advance(60_000);
+    t.daemon.tick();
+    await advance(100);
+    await t.daemon.idle();
+    expect(await lastSuccess()).toBe(first);
   });
 
   it('stop after the grace period abandons the run before it pushes', async () => {
@@ -199,7 +279,7 @@ describe('Daemon', () => {
     await expect(stopping).resolves.toBe('abandoned');
     expect(t.repo.commits).toEqual([]);
     expect(t.repo.pushes).toBe(0);
-    const runs = parsePrometheusText(t.daemon.metricsText()).get('tagstream_runs_total')?.samples.find((s) => s.labels['result'] === 'aborted');
+    const runs = parsePrometheusText(await t.daemon.metricsText()).get('tagstream_runs_total')?.samples.find((s) => s.labels['result'] === 'aborted');
     expect(runs?.value).toBe(1);
   });
 
@@ -230,7 +310,7 @@ describe('Daemon', () => {
     await advance(100);
     await t.daemon.idle();
     expect(t.registries).toHaveLength(2);
-    const m = parsePrometheusText(t.daemon.metricsText());
+    const m = parsePrometheusText(await t.daemon.metricsText());
     expect(m.get('tagstream_registry_requests_total')?.samples[0]?.value).toBe(8);
   });
 

@@ -44,6 +44,31 @@ describe('examples/deploy', () => {
     expect(endpoint?.headers['Authorization']?.[0]).toMatch(/^Bearer /);
   });
 
+  it.each([
+    ['aws', 'eks.amazonaws.com/role-arn', /^arn:aws:iam::\d{12}:role\//],
+    ['gcp', 'iam.gke.io/gcp-service-account', /^[a-z0-9-]+@[A-Za-z0-9_-]+\.iam\.gserviceaccount\.com$/],
+    ['azure', 'azure.workload.identity/client-id', /^[0-9a-f-]{36}$/],
+  ])('the %s overlay annotates the daemon\'s service account for workload identity', (cloud, annotation, value) => {
+    const base = parseAllDocuments(read('examples/deploy/serviceaccount.yaml'))[0]?.toJS() as { metadata: { name: string; namespace: string } };
+    const k = parseAllDocuments(read(`examples/deploy/cloud/${cloud}/kustomization.yaml`))[0]?.toJS() as { resources: string[]; patches: { path: string }[] };
+    expect(k.resources).toEqual(['../..']);
+    const patches = k.patches.map((p) => parseAllDocuments(read(`examples/deploy/cloud/${cloud}/${p.path}`))[0]?.toJS() as { kind: string; metadata: { name: string; namespace: string; annotations?: Record<string, string> }; spec?: { template: { metadata: { labels: Record<string, string> } } } });
+    const sa = patches.find((p) => p.kind === 'ServiceAccount');
+    expect(sa?.metadata).toMatchObject({ name: base.metadata.name, namespace: base.metadata.namespace });
+    expect(sa?.metadata.annotations?.[annotation]).toMatch(value);
+    if (cloud === 'azure') expect(patches.find((p) => p.kind === 'Deployment')?.spec?.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+  });
+
+  it('the ServiceMonitor selects the Service and scrapes its named port at /metrics', () => {
+    const svc = parseAllDocuments(read('examples/deploy/service.yaml'))[0]?.toJS() as { metadata: { labels: Record<string, string>; namespace: string }; spec: { ports: { name: string }[] } };
+    const sm = parseAllDocuments(read('examples/deploy/monitoring/servicemonitor.yaml'))[0]?.toJS() as { kind: string; spec: { selector: { matchLabels: Record<string, string> }; namespaceSelector: { matchNames: string[] }; endpoints: { port: string; path: string }[] } };
+    expect(sm.kind).toBe('ServiceMonitor');
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels[k]).toBe(v);
+    expect(sm.spec.namespaceSelector.matchNames).toContain(svc.metadata.namespace);
+    expect(svc.spec.ports.map((p) => p.name)).toContain(sm.spec.endpoints[0]?.port);
+    expect(sm.spec.endpoints[0]?.path).toBe('/metrics');
+  });
+
   it('the Dockerfile runs serve as non-root from a multi-stage build', () => {
     const text = read('Dockerfile');
     expect(text).toContain('ENTRYPOINT ["node", "/app/dist/cli/main.js", "serve"]');
@@ -51,5 +76,23 @@ describe('examples/deploy', () => {
     expect(text).toMatch(/^USER 1000:1000$/m);
     // git + ssh only for the network leg of SSH remotes; nothing else is added to the runtime.
     expect(text.match(/^RUN apk add .*$/gm)).toEqual(['RUN apk add --no-cache git openssh-client']);
+  });
+});
+
+describe('examples for Git hosts', () => {
+  it('the daemon pull-request example uses flags serve accepts', () => {
+    const text = read('examples/deploy/pull-requests.md');
+    const flags: Record<string, string> = { repoUrl: 'ssh://git@git.example.com/org/gitops.git', dataDir: '/data' };
+    for (const m of text.matchAll(/^\s+- --([a-z-]+)(?:=(\S+))?$/gm)) flags[m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())] = m[2] ?? 'true';
+    const s = parseDaemonSettings({ flags, env: { TAGSTREAM_GIT_TOKEN: 't' }, readFile: () => '' });
+    expect(s.pullRequest).toEqual({ provider: 'gitea', apiUrl: 'https://git.example.com/api/v1', branchPrefix: 'tagstream/', group: 'all', labels: ['images', 'automated'] });
+  });
+
+  it('the GitLab CI example runs reconcile in merge-request mode from a schedule', () => {
+    const [doc] = parseAllDocuments(read('examples/gitlab-ci/.gitlab-ci.yml'));
+    const job = (doc?.toJS() as { tagstream: { rules: { if: string }[]; script: string[] } }).tagstream;
+    expect(job.rules[0]?.if).toContain('"schedule"');
+    const cmd = job.script.at(-1) ?? '';
+    expect(cmd).toMatch(/reconcile --pull-request --provider gitlab --api-url "\$CI_API_V4_URL"/);
   });
 });

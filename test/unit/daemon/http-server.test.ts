@@ -81,7 +81,7 @@ describe('daemon HTTP server', () => {
   it('accepts a registry notification with the secret (202) and hands over the pushes', async () => {
     const res = await post('/webhooks/registry', pushBody, { authorization: `Bearer ${SECRET}` });
     expect(res.status).toBe(202);
-    expect(await res.json()).toEqual({ queued: 1, ignored: 0 });
+    expect(await res.json()).toEqual({ format: 'distribution', queued: 1, ignored: 0 });
     expect(pushed.at(-1)).toEqual([{ registry: '127.0.0.1:39131', repository: 'notify/app', tag: 'v1', digest: expect.stringMatching(/^sha256:/) }]);
   });
 
@@ -101,8 +101,59 @@ describe('daemon HTTP server', () => {
     expect(gitRefs.at(-1)).toBe('refs/heads/main');
     expect((await post('/webhooks/git', body, { 'x-gitlab-token': SECRET })).status).toBe(202);
     expect((await post('/webhooks/git', body, { 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })).status).toBe(401);
-    // The registry webhook only takes the bearer form.
+    // The registry webhook does not take GitLab's token header.
     expect((await post('/webhooks/registry', pushBody, { 'x-gitlab-token': SECRET })).status).toBe(401);
+  });
+
+  it('takes the secret as ?secret= on the registry webhook (Docker Hub, Quay), compared exactly', async () => {
+    const hub = JSON.stringify({ push_data: { tag: 'v3' }, repository: { repo_name: 'org/app' } });
+    const res = await post(`/webhooks/registry?secret=${encodeURIComponent(SECRET)}`, hub, { 'content-type': 'application/json' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ format: 'dockerhub', queued: 1, ignored: 0 });
+    expect(pushed.at(-1)).toEqual([{ registry: undefined, repository: 'docker.io/org/app', tag: 'v3', digest: undefined }]);
+    const before = pushed.length;
+    for (const query of ['?secret=wrong-query-secret', `?secret=${SECRET}x`, `?secret=${SECRET}&secret=${SECRET}`, `?Secret=${SECRET}`]) {
+      expect((await post(`/webhooks/registry${query}`, hub)).status, query).toBe(401);
+    }
+    expect(pushed.length).toBe(before);
+    // The git webhook keeps to headers.
+    expect((await post(`/webhooks/git?secret=${SECRET}`, '{}')).status).toBe(401);
+  });
+
+  it('takes GitHub\'s X-Hub-Signature-256 on the registry webhook (package events)', async () => {
+    const body = JSON.stringify({ action: 'published', package: { package_type: 'CONTAINER', namespace: 'Octo-Org', name: 'hello', package_version: { container_metadata: { tag: { name: 'v9', digest: 'sha256:abc' } } }, registry: { url: 'https://ghcr.io/octo-org' } } });
+    const sig = createHmac('sha256', SECRET).update(body).digest('hex');
+    const res = await post('/webhooks/registry', body, { 'x-hub-signature-256': `sha256=${sig}`, 'x-github-event': 'package', 'content-type': 'application/json' });
+    expect(res.status).toBe(202);
+    expect(pushed.at(-1)).toEqual([{ registry: 'ghcr.io', repository: 'octo-org/hello', tag: 'v9', digest: 'sha256:abc' }]);
+    const before = pushed.length;
+    const forged = createHmac('sha256', 'other').update(body).digest('hex');
+    expect((await post('/webhooks/registry', body, { 'x-hub-signature-256': `sha256=${forged}`, 'x-github-event': 'package' })).status).toBe(401);
+    expect((await post('/webhooks/registry', `${body} `, { 'x-hub-signature-256': `sha256=${sig}`, 'x-github-event': 'package' })).status).toBe(401);
+    const ping = JSON.stringify({ zen: 'Keep it logically awesome.', hook_id: 1 });
+    const pingSig = createHmac('sha256', SECRET).update(ping).digest('hex');
+    const pong = await post('/webhooks/registry', ping, { 'x-hub-signature-256': `sha256=${pingSig}`, 'x-github-event': 'ping' });
+    expect(pong.status).toBe(202);
+    expect(await pong.json()).toEqual({ format: 'github', queued: 0, ignored: 1 });
+    expect(pushed.length).toBe(before + 1);
+    expect(pushed.at(-1)).toEqual([]);
+  });
+
+  it('keeps a ?secret= value out of the logs, also a wrong one', async () => {
+    const quiet: string[] = [];
+    // A log without the secret registered for redaction: the server itself must not log it.
+    const plain = createJsonLog({ write: (l) => quiet.push(l), level: 'debug', clock: systemClock });
+    const s = await startDaemonHttpServer(handlers, { host: '127.0.0.1', port: 0, webhookSecret: SECRET, maxBodyBytes: 4096, log: plain });
+    try {
+      expect((await post('/webhooks/registry?secret=a-wrong-guess-42', '{}', {}, s.url)).status).toBe(401);
+      expect((await post(`/webhooks/registry?secret=${SECRET}`, '{"events": 3}', {}, s.url)).status).toBe(400);
+    } finally {
+      await s.close();
+    }
+    const text = quiet.join('');
+    expect(text).toContain('secret=REDACTED');
+    expect(text).not.toContain('a-wrong-guess-42');
+    expect(text).not.toContain(SECRET);
   });
 
   it.each([

@@ -32,6 +32,8 @@ export function parsePrometheusText(text: string): Map<string, ParsedFamily> {
     .split('\n')
     .forEach((line, i) => {
       const at = `line ${i + 1} (${JSON.stringify(line)})`;
+      // The format: "Empty lines are ignored" (prom-client separates families with one).
+      if (line === '') return;
       const help = /^# HELP (\S+) (.*)$/.exec(line);
       if (help) {
         const name = help[1] as string;
@@ -67,9 +69,11 @@ export function parsePrometheusText(text: string): Map<string, ParsedFamily> {
 }
 
 function parseValue(text: string, at: string): number {
-  if (text === '+Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  // Prometheus reads values with Go's strconv.ParseFloat, which takes NaN and Inf in any case
+  // (prom-client writes `Nan`).
+  if (/^\+?inf$/i.test(text)) return Infinity;
+  if (/^-inf$/i.test(text)) return -Infinity;
+  if (/^nan$/i.test(text)) return NaN;
   if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text)) throw new Error(`${at}: bad value ${text}`);
   return Number(text);
 }

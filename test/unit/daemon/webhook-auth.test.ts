@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../src/daemon/backoff.js';
 import { createHmac } from 'node:crypto';
 import { bearerMatches, gitWebhookAuthorized, hmacMatches, secretEquals } from '../../../src/daemon/webhook-auth.js';
+import { gitRef } from '../../../src/daemon/http-server.js';
 
 describe('bearerMatches', () => {
   it.each<[string | undefined, boolean]>([
@@ -64,6 +65,8 @@ describe('gitWebhookAuthorized', () => {
     ['GitHub', { 'x-hub-signature-256': `sha256=${sig}` }, true],
     ['Gitea', { 'x-gitea-signature': sig }, true],
     ['GitLab', { 'x-gitlab-token': 'k3y' }, true],
+    ['Bitbucket', { 'x-hub-signature': `sha256=${sig}` }, true],
+    ['Bitbucket SHA-1 form', { 'x-hub-signature': `sha1=${sig.slice(0, 40)}` }, false],
     ['GitLab wrong token', { 'x-gitlab-token': 'k3y ' }, false],
     ['wrong bearer', { authorization: 'Bearer nope' }, false],
     ['nothing', {}, false],
@@ -73,5 +76,17 @@ describe('gitWebhookAuthorized', () => {
   it('secretEquals', () => {
     expect(secretEquals('a', 'a')).toBe(true);
     expect(secretEquals('a', 'ab')).toBe(false);
+  });
+});
+
+describe('gitRef (what each host sends as the pushed branch)', () => {
+  it.each<[string, unknown, string | undefined]>([
+    ['GitHub / GitLab / Gitea', { ref: 'refs/heads/main', before: 'a', after: 'b' }, 'refs/heads/main'],
+    ['Bitbucket Data Center', { eventKey: 'repo:refs_changed', changes: [{ ref: { id: 'refs/heads/main', displayId: 'main', type: 'BRANCH' } }] }, 'refs/heads/main'],
+    ['Bitbucket Cloud', { push: { changes: [{ new: { type: 'branch', name: 'main' } }] } }, 'refs/heads/main'],
+    ['Bitbucket Cloud tag', { push: { changes: [{ new: { type: 'tag', name: 'v1' } }] } }, undefined],
+    ['not a push', { zen: 'hi' }, undefined],
+  ])('%s', (_name, payload, ref) => {
+    expect(gitRef(Buffer.from(JSON.stringify(payload)))).toBe(ref);
   });
 });

@@ -132,6 +132,15 @@ describe('setTriggers on annotation kinds', () => {
     expect(usageError(() => run(target, { fromImage: 'other:1', containers: 'web' }))).toBe('only one trigger may reference each container: web');
   });
 
+  it('works on a custom resource with a pod template (an Argo Rollout), beyond oc; not on one without', () => {
+    const rollout = { ...workload('Rollout', 'web', { containers: [{ name: 'web', image: 'x' }] }), object: { ...workload('Rollout', 'web', { containers: [{ name: 'web', image: 'x' }] }).object, apiVersion: 'argoproj.io/v1alpha1' } };
+    const r = run(rollout, { fromImage: 'app:latest', containers: 'web' });
+    expect(r.message).toBe('rollout.argoproj.io/web triggers updated');
+    expect(JSON.parse(annotationOf(r) as string)).toEqual([{ from: { kind: 'ImageStreamTag', name: 'app:latest' }, fieldPath: 'spec.template.spec.containers[?(@.name=="web")].image' }]);
+    const task = { ...rollout, kind: 'Task', object: { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'web' }, spec: { steps: [{ image: 'x' }] } } };
+    expect(usageError(() => run(task, { fromConfig: true }))).toBe('tasks/web does not support triggers');
+  });
+
   it('error: kinds oc does not trigger', () => {
     for (const kind of ['Job', 'Pod', 'ReplicaSet', 'ReplicationController', 'ConfigMap']) {
       const plural = { Job: 'jobs', Pod: 'pods', ReplicaSet: 'replicasets', ReplicationController: 'replicationcontrollers', ConfigMap: 'configmaps' }[kind];

@@ -60,6 +60,20 @@ describe('TokenService against a token endpoint (MockAgent)', () => {
     await mock.close();
   });
 
+  it('evicts expired tokens of other scopes and credentials as new ones arrive', async () => {
+    const { mock, service, clock } = setup();
+    let n = 0;
+    mock.get('https://auth.example.com').intercept({ path: (p) => p.startsWith('/token?'), method: 'GET' })
+      .reply(200, () => JSON.stringify({ token: `t${++n}`, expires_in: 120 })).times(3);
+    await service.token(base);
+    await service.token({ ...base, credential: { username: 'old', password: 'rotated-away' } });
+    expect(service.size).toBe(2);
+    clock.now += 200_000;
+    await service.token({ ...base, credential: { username: 'new', password: 'p' } });
+    expect(service.size).toBe(1);
+    await mock.close();
+  });
+
   it('keys the cache by scope and credential', async () => {
     const { mock, service, transport } = setup();
     let n = 0;

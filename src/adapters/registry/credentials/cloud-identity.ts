@@ -1,0 +1,131 @@
+/**
+ * Registry credentials from the platform's identity, resolved per registry host and cached until
+ * shortly before they expire: Amazon ECR (`GetAuthorizationToken` with the AWS default credential
+ * chain: IRSA, EKS pod identity, environment), Google Artifact Registry / GCR (application-default
+ * credentials, user `oauth2accesstoken`) and Azure Container Registry (`@azure/identity`, then the
+ * registry's `/oauth2/exchange` for an ACR refresh token). Each SDK is loaded only when a host of its
+ * cloud is first asked for, so start-up stays fast and the Action bundle does not carry them.
+ *
+ * Hosts are recognised by name; `TAGSTREAM_REGISTRY_IDENTITIES` names others (a proxy or private
+ * endpoint in front of a cloud registry): `host=ecr:REGION,host=gcp,host=acr`, comma separated.
+ */
+import { RegistryError, TagstreamError, errorMessage } from '../../../errors.js';
+import type { CredentialSource, RegistryCredential } from './credential-types.js';
+import { ExpiringCache, type Expiring } from './expiring-cache.js';
+
+export type CloudProvider = 'ecr' | 'gcp' | 'acr';
+
+export interface CloudIdentity {
+  readonly provider: CloudProvider;
+  /** ECR: the AWS region of the registry. */
+  readonly region?: string | undefined;
+}
+
+/**
+ * What fetches one credential for one registry host (the SDK calls live behind this). `renew`: the
+ * registry refused the last one, so a library's own token cache must be bypassed.
+ */
+export type CloudFetcher = (host: string, identity: CloudIdentity, env: NodeJS.ProcessEnv, renew: boolean) => Promise<Expiring<RegistryCredential>>;
+
+const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const GCP_HOST = /^(?:(?:[a-z]+\.)?gcr\.io|[a-z0-9-]+-docker\.pkg\.dev)$/;
+const ACR_HOST = /^[a-z0-9]+\.azurecr\.(?:io|cn|us)$/;
+
+/** The identity a registry host is served by, if any: the configured overrides first, then its name. */
+export function cloudIdentityOf(host: string, overrides: ReadonlyMap<string, CloudIdentity> = new Map()): CloudIdentity | undefined {
+  const h = host.toLowerCase();
+  const configured = overrides.get(h);
+  if (configured !== undefined) return configured;
+  const ecr = ECR_HOST.exec(h);
+  if (ecr !== null) return { provider: 'ecr', region: ecr[2] };
+  if (GCP_HOST.test(h)) return { provider: 'gcp' };
+  if (ACR_HOST.test(h)) return { provider: 'acr' };
+  return undefined;
+}
+
+/** Parse `TAGSTREAM_REGISTRY_IDENTITIES` (`host=ecr:us-east-1,host=gcp,host=acr`). */
+export function parseIdentityOverrides(text: string | undefined): Map<string, CloudIdentity> {
+  const out = new Map<string, CloudIdentity>();
+  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const m = /^([^=\s]+)=(ecr|gcp|acr)(?::([a-z0-9-]+))?$/.exec(entry);
+    if (m === null) throw new TagstreamError('Config', `TAGSTREAM_REGISTRY_IDENTITIES: expected host=ecr:REGION, host=gcp or host=acr, got ${JSON.stringify(entry.slice(0, 80))}`);
+    const provider = m[2] as CloudProvider;
+    if (provider === 'ecr' && m[3] === undefined) throw new TagstreamError('Config', `TAGSTREAM_REGISTRY_IDENTITIES: ${m[1]}=ecr needs a region (ecr:us-east-1)`);
+    out.set((m[1] as string).toLowerCase(), { provider, region: m[3] });
+  }
+  return out;
+}
+
+export interface CloudCredentialsOptions {
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly now?: (() => number) | undefined;
+  /** Renew this long before expiry (capped at a tenth of the lifetime); default 5 minutes. */
+  readonly refreshMarginMs?: number | undefined;
+  /** Replace the SDK calls (unit tests); default: the real ones, loaded on first use. */
+  readonly fetchers?: Partial<Record<CloudProvider, CloudFetcher>> | undefined;
+}
+
+const NAMES: Record<CloudProvider, string> = { ecr: 'Amazon ECR', gcp: 'Google Artifact Registry', acr: 'Azure Container Registry' };
+
+/** Load a provider's module (and with it its SDK) only when a host of that cloud is first asked for. */
+const LOADERS: Record<CloudProvider, () => Promise<CloudFetcher>> = {
+  ecr: async () => (await import('./aws-ecr.js')).ecrCredential,
+  gcp: async () => (await import('./gcp-adc.js')).gcpCredential,
+  acr: async () => (await import('./azure-acr.js')).acrCredential,
+};
+
+/** A CredentialSource for cloud registries; undefined for any other host. */
+export function cloudCredentials(options: CloudCredentialsOptions = {}): CredentialSource {
+  const env = options.env ?? process.env;
+  const overrides = parseIdentityOverrides(env['TAGSTREAM_REGISTRY_IDENTITIES']);
+  const cache = new ExpiringCache<RegistryCredential>({ now: options.now, refreshMarginMs: options.refreshMarginMs });
+  const loaded = new Map<CloudProvider, Promise<CloudFetcher>>();
+  const refused = new Set<string>();
+  const fetcher = (provider: CloudProvider): Promise<CloudFetcher> => {
+    const given = options.fetchers?.[provider];
+    if (given !== undefined) return Promise.resolve(given);
+    let p = loaded.get(provider);
+    if (p === undefined) {
+      p = LOADERS[provider]();
+      loaded.set(provider, p);
+    }
+    return p;
+  };
+  const source: CredentialSource = async (registry) => {
+    const host = registry.toLowerCase();
+    const identity = cloudIdentityOf(host, overrides);
+    if (identity === undefined) return undefined;
+    return cache.get(host, async () => {
+      const renew = refused.delete(host);
+      try {
+        return await (await fetcher(identity.provider))(host, identity, env, renew);
+      } catch (e) {
+        if (e instanceof TagstreamError) throw e;
+        // SDK messages name endpoints and principals, never tokens; bounded all the same.
+        throw new RegistryError('RegistryUnauthorized', `${NAMES[identity.provider]} identity for ${host}: ${errorMessage(e).slice(0, 300)}`, { registry: host, retryable: true, cause: e });
+      }
+    });
+  };
+  source.invalidate = (registry) => {
+    const host = registry.toLowerCase();
+    if (cloudIdentityOf(host, overrides) === undefined) return;
+    cache.evict(host);
+    refused.add(host);
+  };
+  return source;
+}
+
+/** Ask each source in turn; the first that has a credential wins. `invalidate` reaches all. */
+export function chainCredentials(...sources: readonly CredentialSource[]): CredentialSource {
+  const chained: CredentialSource = async (registry, repository) => {
+    for (const s of sources) {
+      const c = await s(registry, repository);
+      if (c !== undefined) return c;
+    }
+    return undefined;
+  };
+  chained.invalidate = (registry) => {
+    for (const s of sources) s.invalidate?.(registry);
+  };
+  return chained;
+}

@@ -1,0 +1,13 @@
+/**
+ * The credentials of the CLI and the daemon: what the docker/podman/Kubernetes files and helpers
+ * hold, then the cloud identities for cloud registry hosts (the files win, so a login or a pull
+ * secret always overrides the platform). The Action uses the files only (cloud logins in a workflow
+ * are done by the vendors' login actions, which write docker's config.json).
+ */
+import { chainCredentials, cloudCredentials } from './cloud-identity.js';
+import type { CredentialSource } from './credential-types.js';
+import { dockerConfigCredentials } from './docker-credentials.js';
+
+export function platformCredentials(env: NodeJS.ProcessEnv): CredentialSource {
+  return chainCredentials(dockerConfigCredentials({ env }), cloudCredentials({ env }));
+}

@@ -1,0 +1,178 @@
+/**
+ * Cloud registry identities end to end in one process: the real SDKs (@aws-sdk/client-ecr,
+ * google-auth-library) talk to loopback stand-ins of their token endpoints (AWS_ENDPOINT_URL_ECR,
+ * GCE_METADATA_HOST), and the registry client uses what they return against the real
+ * docker-registry (Basic for ECR, a token server for Artifact Registry). The stand-ins check each
+ * request against the vendor's API description: ECR's AWS JSON 1.1 `GetAuthorizationToken`
+ * (X-Amz-Target, SigV4 Authorization), the GCE metadata server's token path and Metadata-Flavor.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistryClient } from '../../../src/adapters/registry/index.js';
+import { cloudCredentials } from '../../../src/adapters/registry/credentials/cloud-identity.js';
+import { makeImage } from '../../harness/oci-image.js';
+import { pushImage, registryRejection, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../../harness/registry.js';
+
+interface Stub {
+  readonly url: string;
+  readonly host: string;
+  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  stop(): Promise<void>;
+}
+
+async function startStub(handle: (req: { method: string; url: string; headers: IncomingMessage['headers']; body: string }) => { status: number; headers?: Record<string, string | undefined>; body: string }): Promise<Stub> {
+  const requests: Stub['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      requests.push(r);
+      const out = handle(r);
+      res.writeHead(out.status, { 'content-length': String(Buffer.byteLength(out.body)), ...Object.fromEntries(Object.entries(out.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined)) });
+      res.end(out.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url: `http://${host}`, host, requests, stop: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+}
+
+const saved = { ...process.env };
+let home: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'tagstream-cloud-'));
+  // Nothing of this machine's own cloud setup may leak in.
+  for (const k of Object.keys(process.env)) if (/^(AWS_|GOOGLE_|GCE_|CLOUDSDK_|AZURE_)/.test(k)) delete process.env[k];
+  Object.assign(process.env, { HOME: home, AWS_CONFIG_FILE: join(home, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'), AWS_EC2_METADATA_DISABLED: 'true', CLOUDSDK_CONFIG: join(home, 'gcloud') });
+});
+afterAll(async () => {
+  for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+  Object.assign(process.env, saved);
+  await rm(home, { recursive: true, force: true });
+});
+
+describe('Amazon ECR: GetAuthorizationToken through the default credential chain', () => {
+  let reg: TestRegistry;
+  let ecr: Stub;
+  const img = makeImage({ layers: [{ 'ecr.txt': 'ecr' }] });
+  let password = 'not-yet-rotated';
+  const lifetimeS = 3600;
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'htpasswd' });
+    await pushImage(reg, 'team/app', 'v1', img);
+    ecr = await startStub((r) => {
+      const ok =
+        r.method === 'POST' &&
+        r.url === '/' &&
+        r.headers['x-amz-target'] === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken' &&
+        r.headers['content-type'] === 'application/x-amz-json-1.1' &&
+        /^AWS4-HMAC-SHA256 Credential=AKIDTAGSTREAMTEST\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/.test(String(r.headers['authorization'])) &&
+        JSON.stringify(JSON.parse(r.body || '{}')) === '{}';
+      if (!ok) return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'InvalidParameterException', message: 'request does not match the API description' }) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomBytes(8).toString('hex') },
+        body: JSON.stringify({ authorizationData: [{ authorizationToken: Buffer.from(`${TEST_USER}:${password}`).toString('base64'), expiresAt: Math.floor(Date.now() / 1000) + lifetimeS, proxyEndpoint: `https://${reg.host}` }] }),
+      };
+    });
+    Object.assign(process.env, { AWS_ENDPOINT_URL_ECR: ecr.url, AWS_ACCESS_KEY_ID: 'AKIDTAGSTREAMTEST', AWS_SECRET_ACCESS_KEY: 'secret-key-for-the-stub-only' });
+  });
+  afterAll(async () => {
+    await ecr?.stop();
+    await reg?.stop();
+  });
+
+  it('fetches a token once, renews it shortly before expiry, and again after a 401', async () => {
+    let now = Date.now();
+    const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=ecr:us-east-1` }, now: () => now });
+    const client = createRegistryClient({ credentials });
+    // The first token is refused (the stub's password is not the registry's yet): a 401 fetches a new one.
+    const refused = await registryRejection(client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' }));
+    expect(refused.code).toBe('RegistryUnauthorized');
+    expect(ecr.requests).toHaveLength(2);
+    password = TEST_PASSWORD;
+    client.newRun();
+    expect((await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect(ecr.requests).toHaveLength(3);
+    // Cached for the next runs ...
+    now += (lifetimeS - 6 * 60) * 1000;
+    client.newRun();
+    await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' });
+    expect(ecr.requests).toHaveLength(3);
+    // ... until five minutes before it expires.
+    now += 2 * 60 * 1000;
+    client.newRun();
+    expect((await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect(ecr.requests).toHaveLength(4);
+    await client.close();
+  });
+
+  it('recognises ECR hosts by name and derives the region', async () => {
+    const { cloudIdentityOf } = await import('../../../src/adapters/registry/credentials/cloud-identity.js');
+    expect(cloudIdentityOf('123456789012.dkr.ecr.eu-west-3.amazonaws.com')).toEqual({ provider: 'ecr', region: 'eu-west-3' });
+    expect(cloudIdentityOf('123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com')).toEqual({ provider: 'ecr', region: 'us-gov-west-1' });
+    expect(cloudIdentityOf('europe-west1-docker.pkg.dev')).toEqual({ provider: 'gcp' });
+    expect(cloudIdentityOf('eu.gcr.io')).toEqual({ provider: 'gcp' });
+    expect(cloudIdentityOf('myregistry.azurecr.io')).toEqual({ provider: 'acr' });
+    expect(cloudIdentityOf('ghcr.io')).toBeUndefined();
+    expect(cloudIdentityOf('dkr.ecr.us-east-1.amazonaws.com.evil.example')).toBeUndefined();
+  });
+});
+
+describe('Google Artifact Registry: application-default credentials from the metadata server', () => {
+  let reg: TestRegistry;
+  let metadata: Stub;
+  const users: Record<string, string> = {};
+  const img = makeImage({ layers: [{ 'gar.txt': 'gar' }] });
+  let issued = 0;
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'token', users });
+    await pushImage(reg, 'proj/repo/app', 'v1', img);
+    metadata = await startStub((r) => {
+      const flavor = { 'metadata-flavor': 'Google', 'content-type': 'application/json' };
+      if (r.headers['metadata-flavor'] !== 'Google') return { status: 403, headers: flavor, body: 'Missing Metadata-Flavor:Google header.' };
+      const path = new URL(r.url, 'http://x').pathname;
+      if (path === '/computeMetadata/v1/instance/service-accounts/default/token') {
+        issued += 1;
+        const token = `ya29.stub-${issued}-${randomBytes(6).toString('hex')}`;
+        // The registry's token server accepts the newest access token only (the older ones "expired").
+        users['oauth2accesstoken'] = token;
+        return { status: 200, headers: flavor, body: JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }) };
+      }
+      if (path === '/computeMetadata/v1/instance' || path === '/computeMetadata/v1/project/project-id') return { status: 200, headers: { ...flavor, 'content-type': 'text/plain' }, body: 'stub-project' };
+      return { status: 404, headers: flavor, body: 'not found' };
+    });
+    process.env['GCE_METADATA_HOST'] = metadata.host;
+  });
+  afterAll(async () => {
+    await metadata?.stop();
+    await reg?.stop();
+  });
+
+  it('uses oauth2accesstoken + the access token; fetches a new one when the token server refuses it', async () => {
+    let now = Date.now();
+    const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }, now: () => now });
+    const client = createRegistryClient({ credentials });
+    expect((await client.resolve(`${reg.host}/proj/repo/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect(issued).toBe(1);
+    const tokenRequests = metadata.requests.filter((r) => r.url.includes('/token'));
+    expect(tokenRequests[0]?.headers['metadata-flavor']).toBe('Google');
+    await client.close();
+    // The access token is revoked behind our back: the token server refuses it, a new one is fetched
+    // (past google-auth-library's own cache), and the same request goes through.
+    users['oauth2accesstoken'] = 'revoked-elsewhere';
+    now += 10_000;
+    const second = createRegistryClient({ credentials });
+    await expect(second.resolve(`${reg.host}/proj/repo/app:v1`, { importMode: 'Legacy' })).resolves.toMatchObject({ digest: img.digest });
+    expect(issued).toBe(2);
+    await second.close();
+  });
+});
