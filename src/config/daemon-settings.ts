@@ -9,6 +9,7 @@
 import { parse as parseYaml } from 'yaml';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { GitCredentials } from '../ports/git.js';
+import { readGitCredentials } from './git-credentials.js';
 import type { LogLevel } from '../ports/log.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { MIN_POLL_INTERVAL, MIN_SCHEDULED_INTERVAL } from './repo-settings.js';
@@ -277,16 +278,8 @@ function secret(
 }
 
 function gitCredentials(flags: DaemonFlags, env: Readonly<Record<string, string | undefined>>, readFile: (path: string) => string): GitCredentials | undefined {
-  const token = secret(flags, env, readFile, 'gitTokenFile', 'TAGSTREAM_GIT_TOKEN');
-  const usernameFlag = flags['gitUsername'];
-  const username = typeof usernameFlag === 'string' ? usernameFlag : env['TAGSTREAM_GIT_USERNAME'] || undefined;
-  const password = secret(flags, env, readFile, 'gitPasswordFile', 'TAGSTREAM_GIT_PASSWORD');
-  if (token !== undefined) return username === undefined ? { token } : { token, username };
-  if (password !== undefined) {
-    if (username === undefined) throw new UsageError('serve: a git password needs TAGSTREAM_GIT_USERNAME or --git-username');
-    return { username, password };
-  }
-  return undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return readGitCredentials({ env, readFile, tokenFile: str(flags['gitTokenFile']), passwordFile: str(flags['gitPasswordFile']), username: str(flags['gitUsername']) });
 }
 
 interface ConfigFile {

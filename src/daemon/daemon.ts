@@ -4,62 +4,22 @@
  * each as fetch -> sync to the remote head -> reconcile (commit + push, same rules as
  * `reconcile --push`). Every collaborator is injected, reconcile included.
  */
-import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-context.js';
-import type { DaemonSettings } from '../config/daemon-settings.js';
+import type { AppContext } from '../app/app-context.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import type { InventoryOptions } from '../inventory/inventory.js';
-import type { Clock } from '../ports/clock.js';
-import type { GitPort, GitRepository } from '../ports/git.js';
-import type { Log } from '../ports/log.js';
-import type { RegistryPort } from '../ports/registry.js';
-import type { Workspace } from '../ports/workspace.js';
-import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
-import { importKeysForHints, type StreamSite } from './event-targets.js';
+import type { GitRepository } from '../ports/git.js';
+import { DaemonMetrics } from './daemon-metrics.js';
+import { importKeysForHints } from './event-targets.js';
+import type { DaemonSettings } from '../config/daemon-settings.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
 import { RunScope } from './run-scope.js';
-import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
+import { RunQueue, type RunBatch, type RunRequest, type StopOutcome } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
 import { proposeDaemonChanges } from './pull-requests.js';
-import type { CodeHostTarget } from '../config/code-host.js';
-import type { ChangeRequests } from '../ports/change-requests.js';
 
-export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions, inventoryOptions?: InventoryOptions) => Promise<ReconcileResult>;
-
-/** The registry client as the daemon uses it: stats for /metrics, newRun to forget per-run answers. */
-export interface DaemonRegistry extends RegistryPort {
-  stats?(): RegistryStatsView;
-  newRun?(): void;
-}
-
-export interface Ticker {
-  stop(): void;
-}
-
-export interface DaemonDeps {
-  readonly settings: DaemonSettings;
-  readonly git: GitPort;
-  readonly workspaceFor: (dir: string) => Workspace;
-  readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
-  /** The repository's ImageStreams (for mapping registry pushes to tags). */
-  readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
-  readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
-  readonly reconcile: ReconcileFn;
-  /** Passed to reconcile (a parse cache shared across runs). */
-  readonly inventoryOptions?: InventoryOptions | undefined;
-  readonly clock: Clock;
-  readonly log: Log;
-  readonly timers?: Timers | undefined;
-  /** A token minted per run (GitHub App installation tokens, cached until near expiry) instead of a fixed one. */
-  readonly gitToken?: (() => Promise<string>) | undefined;
-  /** The Git host client for `--pull-request` (the token is the Git token). */
-  readonly changeRequests?: ((target: CodeHostTarget, token: string) => ChangeRequests) | undefined;
-  /** Calls `onTick` about once a second until stopped (node-cron in production). */
-  readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
-  /** Gives each run its id; the log named in `log` reads it (serve-main wires both). */
-  readonly runScope?: RunScope | undefined;
-}
+export type { DaemonDeps, DaemonRegistry, ReconcileFn, Ticker } from './daemon-deps.js';
+import type { DaemonDeps, DaemonRegistry, Ticker } from './daemon-deps.js';
 
 const DEFAULT_SCOPE = new RunScope();
 

@@ -61,6 +61,6 @@ export function register(program: Command, ctx: CommandContext): void {
       annotations,
       namespace: request.globals.namespace,
     });
-    printVerbResult(ctx, result);
+    printVerbResult(ctx, result, request.globals);
   });
 }

@@ -62,6 +62,6 @@ export function register(program: Command, ctx: CommandContext): void {
       dryRun: request.dryRun,
       namespace: request.globals.namespace,
     });
-    printVerbResult(ctx, result);
+    printVerbResult(ctx, result, request.globals);
   });
 }

@@ -11,6 +11,8 @@ import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
 import { openRepository, stderrLog } from '../read-helpers.js';
+import { renderObject } from '../../render/object-output.js';
+import { qualifiedName } from '../../verbs/trigger-definition.js';
 
 export interface TagCommandRequest {
   readonly args: readonly string[];
@@ -33,9 +35,19 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
   return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log };
 }
 
-/** oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. */
-export function printVerbResult(ctx: CommandContext, result: VerbResult): void {
-  for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+/**
+ * oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. `-o json|yaml`
+ * prints the changed objects with their files and the list of files; `-o name` the objects.
+ */
+export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
+  const output = globals?.output;
+  if (output === 'json' || output === 'yaml') {
+    ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), files: result.files.map((f) => f.path) }, output));
+  } else if (output === 'name') {
+    for (const o of result.changed) ctx.io.stdout.write(`${qualifiedName(o.kind, o.name)}\n`);
+  } else {
+    for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  }
   for (const line of result.stderr) ctx.io.stderr.write(`${line}\n`);
   ctx.setExitCode(result.exitCode);
 }
@@ -80,6 +92,6 @@ export function register(program: Command, ctx: CommandContext): void {
       importMode: request.importMode,
       namespace: request.globals.namespace,
     });
-    printVerbResult(ctx, result);
+    printVerbResult(ctx, result, request.globals);
   });
 }
