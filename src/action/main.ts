@@ -11,8 +11,7 @@ import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { remoteUrlFromConfig } from '../adapters/git/remote-url.js';
 import { createGitHubClient } from '../adapters/code-host/github.js';
-import { dockerConfigCredentials } from '../adapters/registry/credentials/docker-credentials.js';
-import { createRegistryClient, parsePlatform } from '../adapters/registry/index.js';
+import { registryClientFor } from '../adapters/registry/from-settings.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
@@ -49,15 +48,8 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     const workspace = directoryWorkspace(git.dir);
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
-    const registry = createRegistryClient({
-      // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
-      credentials: dockerConfigCredentials({ env: { ...env, DOCKER_AUTH_CONFIG: inputs.registryAuth ?? '' } }),
-      platform: parsePlatform(settings.platform),
-      mirrors: settings.registries.mirrors.map((m) => ({ source: m.source, mirror: m.mirror })),
-      insecureRegistries: [...settings.registries.insecure],
-      log,
-      userAgent: 'tagstream-action',
-    });
+    // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
+    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false });
     const ctx: AppContext = { workspace, settings, registry, clock, log, git };
     return ctx as BaseCheckout;
   };

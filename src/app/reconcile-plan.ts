@@ -4,10 +4,11 @@
  * propagate tracking tags, copy Local-policy images, apply triggers and local lookup, and turn
  * every change into byte-exact file edits. The result is a ChangeSet with the new file texts.
  */
+import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
-import { findSpecTag, findStatusTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
+import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { deepEqual } from '../domain/stream-edit.js';
@@ -22,7 +23,6 @@ import { readTargetSources } from './target-sources.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 
-const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
 
 export interface PlannedRun {
   readonly changeSet: ChangeSet;

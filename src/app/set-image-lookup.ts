@@ -6,6 +6,11 @@
  */
 import type { TagstreamError } from '../errors.js';
 import type { WorkloadChange } from '../domain/change-set.js';
+import { streamKey, type ImageStream } from '../domain/image-stream.js';
+import { settleSpecEdits } from '../domain/spec-edits.js';
+import { OBSERVED_SPEC_ANNOTATION } from '../domain/spec-fingerprint.js';
+import { deepEqual } from '../domain/stream-edit.js';
+import { rfc3339 } from '../ports/clock.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
@@ -16,7 +21,9 @@ import {
   setImageLookup as planImageLookup,
 } from '../verbs/set-image-lookup.js';
 import { findObjects, type FoundObject, type ObjectSelector } from './find-object.js';
+import { plain } from './materialize.js';
 import { applyChanges, type ObjectChange } from './object-change.js';
+import { VERB_DEFAULT_IMPORT_MODE } from './stream-verb.js';
 import {
   finishSet,
   objectError,
@@ -71,12 +78,40 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
       continue;
     }
     const changes: ObjectChange[] = result.changes.map((c) => ({ path: c.path, to: c.to }));
+    if (f.kind === 'ImageStream' && changes.length > 0) changes.push(...specUpdateBookkeeping(ctx, inventory, f, changes));
     if (f.kind !== 'ImageStream' && request.enabled && changes.length > 0) {
       changes.push(...resolveAtOnce(ctx, f, applyChanges(f.object, changes) as Readonly<Record<string, unknown>>, inventory, stderr, workloads));
     }
     planned.push({ found: f, changes, after: applyChanges(f.object, changes), message: result.message });
   }
   return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
+}
+
+/** The stream without the fields a spec update's bookkeeping touches. */
+function withoutBookkeeping(stream: ImageStream): unknown {
+  const { [OBSERVED_SPEC_ANNOTATION]: _record, ...annotations } = stream.metadata.annotations ?? {};
+  return plain({ ...stream, metadata: { ...stream.metadata, generation: undefined, annotations } });
+}
+
+/**
+ * A spec update through the API server bumps the stream's generation, and Tagstream records the
+ * spec it observed (tagstream.io/observed-spec) whenever it writes a stream. Both are part of the
+ * verb's write, so a committed `set image-lookup` leaves nothing for the next reconcile to
+ * commit (#13.3). Nothing is added when settling would change more than that (older hand edits
+ * of tags): reconcile settles those, as before.
+ */
+function specUpdateBookkeeping(ctx: SetContext, inventory: Inventory, f: FoundObject, changes: readonly ObjectChange[]): ObjectChange[] {
+  const entry = inventory.streams.get(streamKey(f.namespace, f.name));
+  if (!entry || !ctx.clock) return [];
+  const updated = applyChanges(entry.stream, changes) as ImageStream;
+  const streams = new Map([...inventory.streams].map(([k, e]) => [k, e.stream]));
+  const settled = settleSpecEdits(updated, { streams, now: rfc3339(ctx.clock.now()), localRegistry: ctx.settings.localRegistry, defaultImportMode: VERB_DEFAULT_IMPORT_MODE }).stream;
+  if (settled === updated || !deepEqual(withoutBookkeeping(settled), withoutBookkeeping(updated))) return [];
+  const out: ObjectChange[] = [];
+  if (settled.metadata.generation !== updated.metadata.generation) out.push({ path: ['metadata', 'generation'], to: settled.metadata.generation });
+  const record = settled.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION];
+  if (record !== updated.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION]) out.push({ path: ['metadata', 'annotations', OBSERVED_SPEC_ANNOTATION], to: record });
+  return out;
 }
 
 /**

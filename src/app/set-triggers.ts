@@ -27,6 +27,7 @@ import {
   type SetTriggersFlags,
   type TriggerRow,
 } from '../verbs/set-triggers.js';
+import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
@@ -39,6 +40,8 @@ export interface SetContext {
   readonly workspace: Workspace;
   readonly settings: Pick<RepoSettings, 'include' | 'exclude' | 'defaultNamespace' | 'limits' | 'localRegistry'>;
   readonly log?: Log | undefined;
+  /** The time of a spec update (set image-lookup bumps a stream's generation as the API server does). */
+  readonly clock?: Clock | undefined;
 }
 
 /** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */

@@ -6,6 +6,7 @@
  * state into byte-exact file changes through planWrites, refusing anything that cannot be
  * written consistently before a single byte is written.
  */
+import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import { formatLocation, TagstreamError } from '../errors.js';
 import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
@@ -15,6 +16,7 @@ import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory } from '../inventory/inventory.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
+import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
@@ -24,7 +26,7 @@ import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
-export const VERB_DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';
+export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
 
 /** What a verb did: oc's lines, the files it wrote (or would write), and how to exit. */
 export interface VerbResult {
@@ -39,6 +41,32 @@ export interface VerbResult {
   readonly workloads: readonly WorkloadChange[];
   /** The changed or created streams, as stored. */
   readonly streams: readonly ImageStream[];
+  /** Every object the verb changed (its streams and the workloads their triggers moved), with its file. */
+  readonly changed: readonly ChangedObject[];
+}
+
+/** An object a writer changed, and the file that holds it. */
+export interface ChangedObject {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly file: string;
+  readonly change: 'created' | 'updated' | 'image updated';
+}
+
+/** The objects behind workload changes, one per object (a workload may have several containers). */
+export function workloadObjects(workloads: readonly WorkloadChange[]): ChangedObject[] {
+  const out = new Map<string, ChangedObject>();
+  for (const w of workloads) {
+    const key = `${w.file}\0${w.kind}\0${w.namespace}\0${w.name}`;
+    if (!out.has(key)) out.set(key, { kind: w.kind, namespace: w.namespace, name: w.name, file: w.file, change: 'image updated' });
+  }
+  return [...out.values()];
+}
+
+/** `deployment.apps/web image updated (apps/web.yaml)`: how a verb reports an object it changed besides its own. */
+export function changedObjectLine(o: ChangedObject, dryRun = false): string {
+  return `${qualifiedName(o.kind, o.name)} ${o.change}${dryRun ? ' (dry run)' : ''} (${o.file})`;
 }
 
 export interface VerbSession {
@@ -98,6 +126,8 @@ export function diagnosticLine(d: Diagnostic): string {
 export interface VerbWrites {
   readonly files: FileChange[];
   readonly workloads: WorkloadChange[];
+  /** Every changed object: the streams whose files change, then the workloads. */
+  readonly changed: ChangedObject[];
   /** Workload problems (a bad trigger fieldPath elsewhere): reported, they do not stop the verb. */
   readonly warnings: string[];
 }
@@ -169,7 +199,21 @@ export async function planVerbWrites(
     const location = { file: entry.site.file, ...(d?.line === undefined ? {} : { line: d.line }), ...(d?.col === undefined ? {} : { col: d.col }) };
     throw new TagstreamError('EditVerify', `cannot write imagestream ${key}: ${d?.message ?? 'the edit produced no change'}`, { location });
   }
-  return { files: plan.files, workloads: plan.workloads, warnings: plan.diagnostics.map(diagnosticLine) };
+  const streams: ChangedObject[] = [];
+  for (const [key, after] of next) {
+    const entry = inventory.streams.get(key);
+    if (entry && after === entry.stream) continue;
+    const file = entry ? entry.site.file : newStreamPath(ctx.settings, after.metadata.namespace ?? session.context.namespace, after.metadata.name);
+    if (!written.has(file)) continue;
+    const namespace = entry ? entry.namespace : (after.metadata.namespace ?? session.context.namespace);
+    streams.push({ kind: 'ImageStream', namespace, name: after.metadata.name, file, change: entry ? 'updated' : 'created' });
+  }
+  return {
+    files: plan.files,
+    workloads: plan.workloads,
+    changed: [...streams, ...workloadObjects(plan.workloads)],
+    warnings: plan.diagnostics.map(diagnosticLine),
+  };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -239,11 +283,12 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     ),
   ];
   return {
-    stdout: plan.messages,
+    stdout: [...plan.messages, ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o))],
     stderr,
     exitCode: run.failures.length > 0 ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,
     streams: stored,
+    changed: writes.changed,
   };
 }

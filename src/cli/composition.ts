@@ -11,9 +11,7 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
-import { createRegistryClient } from '../adapters/registry/index.js';
-import { platformCredentials } from '../adapters/registry/credentials/platform-credentials.js';
-import { parsePlatform } from '../adapters/registry/platform-choice.js';
+import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../inventory/inventory.js';
 import { TagstreamError } from '../errors.js';
@@ -29,15 +27,7 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     },
     // read commands report every file they could not use, not only those that could matter
     loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
-    createRegistry(settings, log) {
-      return createRegistryClient({
-        credentials: platformCredentials({ ...env }),
-        platform: settings ? parsePlatform(settings.platform) : undefined,
-        mirrors: settings ? settings.registries.mirrors.map((m) => ({ ...m })) : undefined,
-        insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
-        log,
-      });
-    },
+    createRegistry: (settings, log) => registryClientFor(settings, { env, log }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
       return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);

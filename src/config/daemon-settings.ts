@@ -9,6 +9,7 @@
 import { parse as parseYaml } from 'yaml';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { GitCredentials } from '../ports/git.js';
+import { readGitCredentials } from './git-credentials.js';
 import type { LogLevel } from '../ports/log.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { MIN_POLL_INTERVAL, MIN_SCHEDULED_INTERVAL } from './repo-settings.js';
@@ -48,6 +49,8 @@ export interface DaemonSettings {
   /** Shared secret of the webhooks; undefined disables `/webhooks/*` (they answer 404). */
   readonly webhookSecret: string | undefined;
   readonly gitCredentials: GitCredentials | undefined;
+  /** GitHub App whose installation tokens replace the Git token (minted per run). */
+  readonly githubApp: { readonly appId: string; readonly installationId: string; readonly privateKey: string; readonly apiUrl: string } | undefined;
   /** Pull-request mode: propose each run's changes as pull/merge requests instead of pushing to the branch. */
   readonly pullRequest: DaemonPullRequestSettings | undefined;
 }
@@ -124,6 +127,9 @@ export const DAEMON_FIELDS: readonly DaemonField[] = Object.freeze([
   { key: 'branchPrefix', flag: '--branch-prefix <prefix>', env: 'TAGSTREAM_BRANCH_PREFIX', default: '`tagstream/`', description: 'Prefix of the branches Tagstream owns and force-updates in pull-request mode.' },
   { key: 'group', flag: '--group <group>', env: 'TAGSTREAM_PR_GROUP', default: '`all`', description: 'Pull-request mode: `all` (one request) or `tag` (one request per image stream tag).' },
   { key: 'prLabels', flag: '--pr-labels <list>', env: 'TAGSTREAM_PR_LABELS', default: '(none)', description: 'Pull-request mode: comma-separated labels added to the requests.' },
+  { key: 'githubAppId', flag: '--github-app-id <id>', env: 'TAGSTREAM_GITHUB_APP_ID', default: '(none)', description: 'GitHub App whose installation tokens are used for Git and the API instead of a fixed token (with the installation id and the private key).' },
+  { key: 'githubAppInstallationId', flag: '--github-app-installation-id <id>', env: 'TAGSTREAM_GITHUB_APP_INSTALLATION_ID', default: '(none)', description: 'Installation of that App on the repository owner.' },
+  { key: 'githubAppPrivateKeyFile', flag: '--github-app-private-key-file <file>', env: 'TAGSTREAM_GITHUB_APP_PRIVATE_KEY', default: '(none)', description: 'PEM private key of the App (the variable holds the value, the flag a file).' },
   { key: 'config', flag: '--config <file>', env: 'TAGSTREAM_CONFIG', default: '(none)', description: 'YAML file with any of the non-secret settings above, keys in camelCase.' },
 ]);
 
@@ -201,8 +207,21 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     webhookSecret: secret(flags, env, readFile, 'webhookSecretFile', 'TAGSTREAM_WEBHOOK_SECRET'),
     gitCredentials: gitCredentials(flags, env, readFile),
     pullRequest: pullRequestSettings(str),
+    githubApp: githubAppSettings(str, secret(flags, env, readFile, 'githubAppPrivateKeyFile', 'TAGSTREAM_GITHUB_APP_PRIVATE_KEY')),
   };
   return Object.freeze({ ...settings, listen: Object.freeze(settings.listen) });
+}
+
+function githubAppSettings(str: (key: string) => string | undefined, privateKey: string | undefined): DaemonSettings['githubApp'] {
+  const appId = str('githubAppId');
+  const installationId = str('githubAppInstallationId');
+  if (appId === undefined && installationId === undefined && privateKey === undefined) return undefined;
+  if (appId === undefined || installationId === undefined || privateKey === undefined) {
+    throw new UsageError('serve: a GitHub App needs --github-app-id, --github-app-installation-id and --github-app-private-key-file (or TAGSTREAM_GITHUB_APP_ID, TAGSTREAM_GITHUB_APP_INSTALLATION_ID, TAGSTREAM_GITHUB_APP_PRIVATE_KEY)');
+  }
+  if (!/^\d+$/.test(appId) || !/^\d+$/.test(installationId)) throw new UsageError('serve: --github-app-id and --github-app-installation-id are numbers');
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) throw new UsageError('serve: the GitHub App private key is not a PEM private key');
+  return Object.freeze({ appId, installationId, privateKey, apiUrl: str('apiUrl') ?? 'https://api.github.com' });
 }
 
 function pullRequestSettings(str: (key: string) => string | undefined): DaemonPullRequestSettings | undefined {
@@ -218,7 +237,7 @@ function pullRequestSettings(str: (key: string) => string | undefined): DaemonPu
 }
 
 function isSecretEnv(name: string | undefined): boolean {
-  return name === 'TAGSTREAM_WEBHOOK_SECRET' || name === 'TAGSTREAM_GIT_TOKEN' || name === 'TAGSTREAM_GIT_PASSWORD';
+  return name === 'TAGSTREAM_WEBHOOK_SECRET' || name === 'TAGSTREAM_GIT_TOKEN' || name === 'TAGSTREAM_GIT_PASSWORD' || name === 'TAGSTREAM_GITHUB_APP_PRIVATE_KEY';
 }
 
 function kebab(key: string): string {
@@ -259,16 +278,8 @@ function secret(
 }
 
 function gitCredentials(flags: DaemonFlags, env: Readonly<Record<string, string | undefined>>, readFile: (path: string) => string): GitCredentials | undefined {
-  const token = secret(flags, env, readFile, 'gitTokenFile', 'TAGSTREAM_GIT_TOKEN');
-  const usernameFlag = flags['gitUsername'];
-  const username = typeof usernameFlag === 'string' ? usernameFlag : env['TAGSTREAM_GIT_USERNAME'] || undefined;
-  const password = secret(flags, env, readFile, 'gitPasswordFile', 'TAGSTREAM_GIT_PASSWORD');
-  if (token !== undefined) return username === undefined ? { token } : { token, username };
-  if (password !== undefined) {
-    if (username === undefined) throw new UsageError('serve: a git password needs TAGSTREAM_GIT_USERNAME or --git-username');
-    return { username, password };
-  }
-  return undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  return readGitCredentials({ env, readFile, tokenFile: str(flags['gitTokenFile']), passwordFile: str(flags['gitPasswordFile']), username: str(flags['gitUsername']) });
 }
 
 interface ConfigFile {
@@ -276,7 +287,7 @@ interface ConfigFile {
   readonly values: Readonly<Record<string, string>>;
 }
 
-const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels']);
+const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels', 'githubAppId', 'githubAppInstallationId']);
 
 /** The optional daemon config file: a YAML mapping of scalar settings (no secrets). */
 function readConfigFile(path: string | boolean | undefined, readFile: (path: string) => string): ConfigFile | undefined {

@@ -3,6 +3,7 @@
  * a frozen RepoSettings. Every key is described in SETTING_FIELDS, which drives both the
  * unknown-key check and the README table (SETTINGS_DOC), so the docs cannot drift from the code.
  */
+import { deepFreeze } from '../domain/deep-freeze.js';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { formatLocation, TagstreamError, type SourceLocation } from '../errors.js';
 import { validateNamespace } from '../domain/names.js';
@@ -433,12 +434,4 @@ function checkPathTemplate(v: string): string | undefined {
   if (v.startsWith('/') || v.split('/').some((c) => c === '..' || c === '.' || c === '')) return 'expected a relative path inside the repository';
   if (!/\.(ya?ml|json)$/.test(v)) return 'must end in .yaml, .yml or .json';
   return undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }

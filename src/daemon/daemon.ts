@@ -4,60 +4,22 @@
  * each as fetch -> sync to the remote head -> reconcile (commit + push, same rules as
  * `reconcile --push`). Every collaborator is injected, reconcile included.
  */
-import type { AppContext, ReconcileOptions, ReconcileResult } from '../app/app-context.js';
-import type { DaemonSettings } from '../config/daemon-settings.js';
+import type { AppContext } from '../app/app-context.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import type { InventoryOptions } from '../inventory/inventory.js';
-import type { Clock } from '../ports/clock.js';
-import type { GitPort, GitRepository } from '../ports/git.js';
-import type { Log } from '../ports/log.js';
-import type { RegistryPort } from '../ports/registry.js';
-import type { Workspace } from '../ports/workspace.js';
-import { DaemonMetrics, type RegistryStatsView } from './daemon-metrics.js';
-import { importKeysForHints, type StreamSite } from './event-targets.js';
+import type { GitRepository } from '../ports/git.js';
+import { DaemonMetrics } from './daemon-metrics.js';
+import { importKeysForHints } from './event-targets.js';
+import type { DaemonSettings } from '../config/daemon-settings.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
 import { RunScope } from './run-scope.js';
-import { RunQueue, type RunBatch, type RunRequest, type StopOutcome, type Timers } from './run-queue.js';
+import { RunQueue, type RunBatch, type RunRequest, type StopOutcome } from './run-queue.js';
 import { prepareWorkingCopy, recloneDataDir, syncToRemote } from './working-copy.js';
 import { proposeDaemonChanges } from './pull-requests.js';
-import type { CodeHostTarget } from '../config/code-host.js';
-import type { ChangeRequests } from '../ports/change-requests.js';
 
-export type ReconcileFn = (ctx: AppContext, options: ReconcileOptions, inventoryOptions?: InventoryOptions) => Promise<ReconcileResult>;
-
-/** The registry client as the daemon uses it: stats for /metrics, newRun to forget per-run answers. */
-export interface DaemonRegistry extends RegistryPort {
-  stats?(): RegistryStatsView;
-  newRun?(): void;
-}
-
-export interface Ticker {
-  stop(): void;
-}
-
-export interface DaemonDeps {
-  readonly settings: DaemonSettings;
-  readonly git: GitPort;
-  readonly workspaceFor: (dir: string) => Workspace;
-  readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
-  /** The repository's ImageStreams (for mapping registry pushes to tags). */
-  readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
-  readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
-  readonly reconcile: ReconcileFn;
-  /** Passed to reconcile (a parse cache shared across runs). */
-  readonly inventoryOptions?: InventoryOptions | undefined;
-  readonly clock: Clock;
-  readonly log: Log;
-  readonly timers?: Timers | undefined;
-  /** The Git host client for `--pull-request` (the token is the Git token). */
-  readonly changeRequests?: ((target: CodeHostTarget, token: string) => ChangeRequests) | undefined;
-  /** Calls `onTick` about once a second until stopped (node-cron in production). */
-  readonly startTicker?: ((onTick: () => void) => Ticker) | undefined;
-  /** Gives each run its id; the log named in `log` reads it (serve-main wires both). */
-  readonly runScope?: RunScope | undefined;
-}
+export type { DaemonDeps, DaemonRegistry, ReconcileFn, Ticker } from './daemon-deps.js';
+import type { DaemonDeps, DaemonRegistry, Ticker } from './daemon-deps.js';
 
 const DEFAULT_SCOPE = new RunScope();
 
@@ -192,9 +154,15 @@ export class Daemon {
     return outcome;
   }
 
-  private async ensureRepo(): Promise<GitRepository> {
-    this.repo ??= await prepareWorkingCopy(this.deps.git, this.deps.settings, this.deps.log);
+  private async ensureRepo(settings: DaemonSettings): Promise<GitRepository> {
+    this.repo ??= await prepareWorkingCopy(this.deps.git, settings, this.deps.log);
     return this.repo;
+  }
+
+  /** The settings of one run: with a GitHub App, a fresh installation token as the Git credentials. */
+  private async runSettings(): Promise<DaemonSettings> {
+    const token = await this.deps.gitToken?.();
+    return token === undefined ? this.deps.settings : { ...this.deps.settings, gitCredentials: { token } };
   }
 
   /** The registry client, kept across runs (tokens, endpoints) until the settings it depends on change. */
@@ -215,12 +183,13 @@ export class Daemon {
 
   /** One run. Throws to have the queue retry with backoff. */
   private async runOnce(batch: RunBatch, signal: AbortSignal): Promise<void> {
-    const { settings, log, clock } = this.deps;
+    const { log, clock } = this.deps;
     const started = clock.now().getTime();
     log.debug('run started', { reasons: batch.reasons, importNow: batch.importNow, scheduledDue: batch.scheduledDue, pushes: batch.hints.length });
     try {
       const opening = this.repo === undefined;
-      let repo = await this.ensureRepo();
+      const settings = await this.runSettings();
+      let repo = await this.ensureRepo(settings);
       this.followedBranch ??= settings.branch ?? (await repo.currentBranch());
       // Files a failed or abandoned run wrote but did not commit would hide those changes from the
       // next plan: put tracked files back to HEAD first (prepareWorkingCopy just did for a copy
@@ -234,6 +203,7 @@ export class Daemon {
         remote: settings.remote,
         branch: settings.branch,
         reclone: dataDirClone ? () => recloneDataDir(this.deps.git, settings, log) : undefined,
+        credentials: this.deps.gitToken ? settings.gitCredentials : undefined,
       });
       repo = this.repo = synced.repo;
       this.readyFlag = true;
@@ -267,7 +237,7 @@ export class Daemon {
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
       if (settings.pullRequest) {
-        const proposed = await proposeDaemonChanges(this.deps, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
+        const proposed = await proposeDaemonChanges({ ...this.deps, settings }, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
         this.lastReconciledHead = await repo.headOid();
         const finished = clock.now().getTime();
         this.metrics.tagsMoved += proposed.changeSet.moves.length;

@@ -12,7 +12,7 @@ import { proposeChanges, type BaseCheckout, type PullRequestModeResult } from '.
 import { resolveCodeHost } from '../config/code-host.js';
 import { UsageError } from '../errors.js';
 import type { GitIdentity, GitRepository } from '../ports/git.js';
-import type { DaemonDeps } from './daemon.js';
+import type { DaemonDeps } from './daemon-deps.js';
 
 export interface DaemonProposal {
   readonly importNow: readonly string[];

@@ -8,11 +8,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
+import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
-import { createRegistryClient } from '../adapters/registry/index.js';
-import { platformCredentials } from '../adapters/registry/credentials/platform-credentials.js';
-import { parsePlatform } from '../adapters/registry/platform-choice.js';
+import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
@@ -68,20 +67,14 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
     changeRequests: (target, token) => createChangeRequests(target, { token }),
+    gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
     async listStreams(workspace, repoSettings) {
       const inventory = await buildInventory(workspace, repoSettings, { parseCache });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
-    createRegistry: (repoSettings, registryLog) =>
-      createRegistryClient({
-        credentials: platformCredentials({ ...io.env }),
-        platform: parsePlatform(repoSettings.platform),
-        mirrors: repoSettings.registries.mirrors.map((m) => ({ ...m })),
-        insecureRegistries: [...repoSettings.registries.insecure],
-        log: registryLog,
-      }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog }),
     reconcile: options.reconcile,
     inventoryOptions: { parseCache },
     clock: io.clock,

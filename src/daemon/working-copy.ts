@@ -7,7 +7,7 @@ import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TagstreamError } from '../errors.js';
 import type { DaemonSettings } from '../config/daemon-settings.js';
-import type { GitPort, GitRepository } from '../ports/git.js';
+import type { GitCredentials, GitPort, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 
 /** Open or clone the working copy and make it usable (stale locks, half-written files). */
@@ -48,9 +48,15 @@ export type SyncOutcome = 'up-to-date' | 'fast-forwarded' | 'reset' | 'recloned'
  */
 export async function syncToRemote(
   repo: GitRepository,
-  options: { readonly remote: string; readonly branch: string | undefined; readonly reclone?: (() => Promise<GitRepository>) | undefined },
+  options: {
+    readonly remote: string;
+    readonly branch: string | undefined;
+    readonly reclone?: (() => Promise<GitRepository>) | undefined;
+    /** Fresh credentials for this run (GitHub App installation tokens expire); default: the copy's own. */
+    readonly credentials?: GitCredentials | undefined;
+  },
 ): Promise<{ repo: GitRepository; head: string; outcome: SyncOutcome }> {
-  const remoteOptions = { remote: options.remote, branch: options.branch };
+  const remoteOptions = { remote: options.remote, branch: options.branch, credentials: options.credentials };
   const remoteHead = await repo.fetch(remoteOptions);
   if (remoteHead === undefined) throw new TagstreamError('Git', `fetch ${options.branch ?? 'HEAD'} from ${options.remote}: the remote has no such branch`);
   const local = await repo.headOid();

@@ -44,26 +44,41 @@ export function resolveImageId(stream: ImageStream, id: string): TagEvent {
   return found;
 }
 
-/** Where the integrated registry serves this stream: status, else `<localRegistry>/<ns>/<name>`. */
-export function localRepository(stream: ImageStream, localRegistry?: string): string | undefined {
+/** How a Local-policy stream's repository is found when its status does not name one. */
+export interface PullSpecOptions {
+  /** Hostname[:port] of the integrated registry: `<localRegistry>/<namespace>/<name>`. */
+  readonly localRegistry?: string | undefined;
+  /** The stream's effective namespace (a file may leave metadata.namespace out). */
+  readonly namespace?: string | undefined;
+  /** Overrides `localRegistry`: the Local repository of a stream, or undefined when there is none. */
+  readonly localRepository?: ((namespace: string, stream: string) => string | undefined) | undefined;
+}
+
+/** Where the integrated registry serves this stream: status.dockerImageRepository, else the configured local registry. */
+export function localRepository(stream: ImageStream, options: PullSpecOptions | string = {}): string | undefined {
+  const o: PullSpecOptions = typeof options === 'string' ? { localRegistry: options } : options;
   const status = stream.status?.dockerImageRepository;
   if (status) return status;
-  if (!localRegistry) return undefined;
-  return `${localRegistry}/${stream.metadata.namespace ?? ''}/${stream.metadata.name}`;
+  const namespace = o.namespace ?? stream.metadata.namespace ?? '';
+  if (o.localRepository) return o.localRepository(namespace, stream.metadata.name);
+  if (!o.localRegistry) return undefined;
+  return `${o.localRegistry}/${namespace}/${stream.metadata.name}`;
 }
 
 /**
- * The pull spec consumers (triggers, lookup) get for `tag`: items[0].dockerImageReference, or,
- * with `referencePolicy.type: Local` and a known digest, `<local repository>@<digest>`.
- * Undefined when the tag has no history (pending imports keep the last good image).
+ * The one tag -> pull spec function (OpenShift's ResolveLatestTaggedImage): the pull spec
+ * consumers (triggers, lookup, update targets) get for `tag`: items[0].dockerImageReference, or,
+ * with `referencePolicy.type: Local` and a known digest, `<local repository>@<digest>` where the
+ * local repository is status.dockerImageRepository when set (as OpenShift), else the configured
+ * local registry. Undefined when the tag has no history (pending imports keep the last good image).
  */
-export function resolveTagPullSpec(stream: ImageStream, tag: string, options: { readonly localRegistry?: string } = {}): string | undefined {
+export function resolveTagPullSpec(stream: ImageStream, tag: string, options: PullSpecOptions = {}): string | undefined {
   const name = tag === '' ? 'latest' : tag;
   const latest = latestTaggedImage(stream, name);
-  if (!latest) return undefined;
+  if (!latest || latest.dockerImageReference === '') return undefined;
   const spec = findSpecTag(stream, name);
   if (spec?.referencePolicy?.type !== 'Local' || latest.image === '') return latest.dockerImageReference;
-  const local = localRepository(stream, options.localRegistry);
+  const local = localRepository(stream, options);
   return local ? `${local}@${latest.image}` : latest.dockerImageReference;
 }
 

@@ -9,6 +9,7 @@
  * string field); Tagstream accepts it as the text the user wrote, because that is plainly what
  * was meant and every edit Tagstream makes to the file is written back quoted.
  */
+import { deepFreeze } from '../domain/deep-freeze.js';
 import { isScalar, type Document, type LineCounter, type Node } from 'yaml';
 import { ManifestError, type SourceLocation } from '../errors.js';
 import type {
@@ -488,13 +489,5 @@ function repositoryProblem(ref: string): string | undefined {
   if (digest !== undefined) return 'the repository name may not contain an ID';
   if (tag !== undefined) return 'the repository name may not contain a tag';
   return undefined;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }
 

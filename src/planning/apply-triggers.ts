@@ -5,9 +5,10 @@
  */
 import { ManifestError, type SourceLocation, type TagstreamError } from '../errors.js';
 import { findContainer, noSuchContainerMessage, parseFieldPath } from '../domain/field-path.js';
-import { findSpecTag, findStatusTag, streamKey, type ImageStream, type TagEvent } from '../domain/image-stream.js';
+import { findStatusTag, streamKey, type ImageStream, type TagEvent } from '../domain/image-stream.js';
 import { allContainers, evaluatesAnnotationTriggers, podSpecFieldPath, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, splitStreamTag, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
+import { resolveTagPullSpec } from '../domain/resolve-tag.js';
 
 /** What a workload entry must offer (WorkloadEntry of the inventory satisfies it). */
 export interface TriggerWorkload {
@@ -87,9 +88,8 @@ export interface ResolvedTag {
 }
 
 /**
- * ResolveLatestTaggedImage: items[0] of the tag; `<local repository>@<digest>` under
- * `referencePolicy: Local` when a Local repository exists; else its dockerImageReference verbatim
- * (the raw spec for reference tags). undefined when the tag has no history.
+ * The tag's pull spec (domain resolveTagPullSpec, the one tag -> pull spec function) with its
+ * history. undefined when the tag has no history.
  */
 export function resolveLatestTaggedImage(
   stream: ImageStream,
@@ -99,12 +99,9 @@ export function resolveLatestTaggedImage(
 ): ResolvedTag | undefined {
   const history = findStatusTag(stream, tag)?.items ?? [];
   const latest = history[0];
-  if (!latest || latest.dockerImageReference === '') return undefined;
-  if (findSpecTag(stream, tag)?.referencePolicy?.type === 'Local' && latest.image !== '') {
-    const repository = opts.localRepository?.(namespace, stream.metadata.name);
-    if (repository) return { reference: `${repository}@${latest.image}`, image: latest.image, history };
-  }
-  return { reference: latest.dockerImageReference, image: latest.image, history };
+  const reference = resolveTagPullSpec(stream, tag, { namespace, localRepository: opts.localRepository });
+  if (!latest || reference === undefined) return undefined;
+  return { reference, image: latest.image, history };
 }
 
 /** Look a `<stream>:<tag>` up in `namespace` and resolve it; undefined when it does not resolve. */

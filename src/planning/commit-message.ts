@@ -36,6 +36,7 @@ function summary(cs: ChangeSet): string {
     return `tagstream: move ${moves.length} image stream tags (${shown}${names.length > 2 ? ', …' : ''})`;
   }
   const n = cs.workloads.length + cs.targets.length;
+  if (n === 0 && cs.files.length > 0) return `tagstream: record image stream updates (${cs.files.length} file${cs.files.length === 1 ? '' : 's'})`;
   return `tagstream: update ${n} image field${n === 1 ? '' : 's'} from image streams`;
 }
 

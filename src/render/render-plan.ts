@@ -14,8 +14,14 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagno
   const digest = (s: string | undefined) => (s ? (options.wide ? s : shortDigest(s)) : '<none>');
   const out: string[] = [];
   if (cs.moves.length === 0 && cs.workloads.length === 0 && cs.targets.length === 0) {
-    const quiet = cs.held.length === 0 && cs.failures.length === 0 && !cs.diagnostics.some((d) => d.severity === 'error');
-    out.push(quiet ? 'No changes: every tag and workload is up to date.' : 'No changes.');
+    if (cs.files.length > 0) {
+      // No image moves, yet files change (spec edits settled, conditions recorded): say which, so
+      // the dry run, the commit and the Action report the same plan.
+      out.push(`No image changes; ImageStream records change in ${cs.files.map((f) => f.path).join(', ')}.`);
+    } else {
+      const quiet = cs.held.length === 0 && cs.failures.length === 0 && !cs.diagnostics.some((d) => d.severity === 'error');
+      out.push(quiet ? 'No changes: every tag and workload is up to date.' : 'No changes.');
+    }
   }
   if (cs.moves.length > 0) {
     const rows = ['STREAM:TAG\tOLD\tNEW\tWORKLOADS\tWHY'];

@@ -42,7 +42,7 @@ interface OpenApiParameter {
 interface OpenApiOperation {
   operationId: string;
   parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
   responses: Record<string, { $ref?: string; content?: Record<string, { schema?: Schema }> }>;
 }
 
@@ -173,7 +173,10 @@ export function validateRequest(doc: OpenApiDocument, matched: MatchedOperation,
     errors.push(...validateSchema(doc, s, typed, `${where}?${k}`));
   }
   const bodySchema = matched.operation.requestBody?.content?.['application/json']?.schema;
-  if (bodySchema) errors.push(...validateSchema(doc, bodySchema, body, `${where} request body`, true));
+  // An optional body may be left out (GitHub's `required: false`); a required one may not.
+  if (bodySchema && body === undefined) {
+    if (matched.operation.requestBody?.required === true) errors.push(`${where}: missing required request body`);
+  } else if (bodySchema) errors.push(...validateSchema(doc, bodySchema, body, `${where} request body`, true));
   else if (body !== undefined) errors.push(`${where}: the operation takes no request body`);
   return errors;
 }

@@ -5,6 +5,7 @@
  * listing (Link `rel="next"`, same origin only so the token never leaves the API host), and
  * failures as redacted TagstreamErrors naming the operation, the status and the host's message.
  */
+import { nextLinkTarget } from '../http/link-header.js';
 import { request, type Dispatcher } from 'undici';
 import { TagstreamError, errorMessage, redact, type ErrorCode } from '../../errors.js';
 import { CODE_HOST_RETRY_POLICY, decideRetry, headerLookup, rateLimitMessage, type HeaderLookup, type RetryPolicy } from '../http/retry-policy.js';
@@ -36,12 +37,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** `rel="next"` target of a Link header. */
 export function nextLink(link: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(link) ? link.join(',') : (link ?? '');
-  for (const part of text.split(',')) {
-    const m = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
-    if (m) return m[1];
-  }
-  return undefined;
+  const target = nextLinkTarget(link);
+  return target === '' ? undefined : target;
 }
 
 /** The host's error message from a JSON error body (`message`, GitLab's `error` / `message` object, GitHub's `errors`). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
 import { UsageError } from '../../errors.js';
+import { readGitCredentials } from '../../config/git-credentials.js';
 import { planToJson, renderPlanTable } from '../../render/render-plan.js';
 import type { GitCredentials, GitIdentity } from '../../ports/git.js';
 import { stringify } from 'yaml';
@@ -28,19 +29,9 @@ export function parseIdentity(text: string): GitIdentity {
   return { name: m[1]!, email: m[2]! };
 }
 
-/**
- * Push credentials from the environment or a file, never from the command line (it would show in
- * `ps` and shell history): TAGSTREAM_GIT_TOKEN, TAGSTREAM_GIT_TOKEN_FILE, or
- * TAGSTREAM_GIT_USERNAME + TAGSTREAM_GIT_PASSWORD.
- */
+/** Push credentials (see config/git-credentials.ts: the one reader the daemon uses too). */
 export function gitCredentialsFromEnv(env: Readonly<Record<string, string | undefined>>, tokenFile?: string): GitCredentials | undefined {
-  const file = tokenFile ?? env['TAGSTREAM_GIT_TOKEN_FILE'];
-  if (file) return { token: readFileSync(file, 'utf8').trim() };
-  if (env['TAGSTREAM_GIT_TOKEN']) return { token: env['TAGSTREAM_GIT_TOKEN'], username: env['TAGSTREAM_GIT_USERNAME'] || undefined };
-  if (env['TAGSTREAM_GIT_USERNAME'] && env['TAGSTREAM_GIT_PASSWORD']) {
-    return { username: env['TAGSTREAM_GIT_USERNAME'], password: env['TAGSTREAM_GIT_PASSWORD'] };
-  }
-  return undefined;
+  return readGitCredentials({ env, readFile: (path) => readFileSync(path, 'utf8'), tokenFile });
 }
 
 export function register(program: Command, ctx: CommandContext): void {

@@ -59,7 +59,7 @@ export function register(program: Command, ctx: CommandContext): void {
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');
     const repo = await openRepository(ctx, globals);
     const out = await setImageLookup(
-      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose) },
+      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose), clock: ctx.io.clock },
       {
         targets: request.targets,
         enabled: request.enabled,

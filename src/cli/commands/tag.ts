@@ -35,11 +35,19 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
   return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log };
 }
 
-/** oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. */
+/**
+ * oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. `-o json|yaml`
+ * prints the changed objects with their files and the list of files; `-o name` the objects.
+ */
 export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
   const output = globals?.output;
-  if (output === 'json' || output === 'yaml' || output === 'name') ctx.io.stdout.write(renderChangedObjects(result, output));
-  else for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  if (output === 'json' || output === 'yaml') {
+    ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), files: result.files.map((f) => f.path) }, output));
+  } else if (output === 'name') {
+    for (const o of result.changed) ctx.io.stdout.write(`${qualifiedName(o.kind, o.name)}\n`);
+  } else {
+    for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  }
   for (const line of stderrLines(result.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   ctx.setExitCode(result.exitCode);
 }
@@ -86,21 +94,4 @@ export function register(program: Command, ctx: CommandContext): void {
     });
     printVerbResult(ctx, result, request.globals);
   });
-}
-
-/**
- * `-o name|json|yaml` of the ImageStream verbs: the objects the verb changed (or would change),
- * as kubectl prints objects: names (`imagestream.image.openshift.io/app`, then each workload a
- * fired trigger changed), or each changed ImageStream as stored (YAML documents split by `---`).
- */
-export function renderChangedObjects(result: Pick<VerbResult, 'streams' | 'workloads'>, output: 'json' | 'yaml' | 'name'): string {
-  if (output === 'name') {
-    const names = [
-      ...result.streams.map((s) => qualifiedName('ImageStream', s.metadata.name)),
-      ...result.workloads.map((w) => qualifiedName(w.kind, w.name)),
-    ];
-    return [...new Set(names)].map((n) => `${n}\n`).join('');
-  }
-  const objects = result.streams.map((s) => renderObject(s as unknown as Record<string, unknown>, output));
-  return objects.join(output === 'yaml' ? '---\n' : '');
 }

@@ -166,3 +166,20 @@ describe('reconcile writes all or nothing', () => {
     expect(workspace.writes).toEqual([]);
   });
 });
+
+describe('set image-lookup leaves nothing for reconcile (#13.3)', () => {
+  it('the verb records the spec update (generation, observed spec); the next reconcile plans no file', async () => {
+    const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
+    const { at, workspace } = setup({ 'imagestreams/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
+    await reconcile(at('2026-11-20T10:00:00Z'));
+    const { setImageLookup } = await import('../../../src/app/set-image-lookup.js');
+    const ctx = at('2026-11-20T11:00:00Z');
+    const out = await setImageLookup({ workspace, settings: ctx.settings, clock: ctx.clock }, { targets: ['web'] });
+    expect(out.errors).toEqual([]);
+    expect(out.files.map((f) => f.path)).toEqual(['imagestreams/web.yaml']);
+    const stream = parse(workspace.files.get('imagestreams/web.yaml')!.toString('utf8')) as { metadata: { generation: number }; spec: { lookupPolicy: { local: boolean } } };
+    expect(stream.spec.lookupPolicy.local).toBe(true);
+    const dry = await reconcile(at('2026-11-20T12:00:00Z'), { dryRun: true, scheduledDue: false });
+    expect(dry.changeSet.files).toEqual([]);
+  });
+});

@@ -66,7 +66,12 @@ describe('tag: external image', () => {
   it('creates the stream in a new file, imports now, and fires the trigger', async () => {
     const f = verbFixture({ 'deploy.yaml': DEPLOY }, fakeRegistry({ 'quay.io/o/app:1': D1 }));
     const r = await tag(f.ctx, { args: ['quay.io/o/app:1', 'app:1'], namespace: 'shop' });
-    expect(r).toMatchObject({ stdout: ['Tag app:1 set to quay.io/o/app:1.'], stderr: [], exitCode: 0 });
+    // every object the verb changed is reported (#13.1), with its file
+    expect(r).toMatchObject({ stdout: ['Tag app:1 set to quay.io/o/app:1.', 'deployment.apps/web image updated (deploy.yaml)'], stderr: [], exitCode: 0 });
+    expect(r.changed).toEqual([
+      { kind: 'ImageStream', namespace: 'shop', name: 'app', file: 'imagestreams/shop/app.yaml', change: 'created' },
+      { kind: 'Deployment', namespace: 'shop', name: 'web', file: 'deploy.yaml', change: 'image updated' },
+    ]);
     const s = doc(f.text('imagestreams/shop/app.yaml'));
     expect(s.metadata).toMatchObject({ name: 'app', namespace: 'shop', generation: 2, creationTimestamp: NOW });
     expect(s.spec.tags?.[0]).toMatchObject({ name: '1', from: { kind: 'DockerImage', name: 'quay.io/o/app:1' }, generation: 2 });

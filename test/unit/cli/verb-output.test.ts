@@ -1,29 +1,59 @@
-import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
-import { renderChangedObjects } from '../../../src/cli/commands/tag.js';
-import type { ImageStream } from '../../../src/domain/image-stream.js';
-import type { WorkloadChange } from '../../../src/domain/change-set.js';
+/** Writing verbs report every object they changed, as lines for people and as data for `-o` (#13.1). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { D1, fakeRegistry } from '../app/tag-verb-fakes.js';
+import { runCli } from './helpers.js';
 
-const stream = (name: string): ImageStream => ({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name, namespace: 'shop' }, spec: { tags: [{ name: '1', from: { kind: 'DockerImage', name: 'quay.io/o/a:1' } }] } });
-const pinned: WorkloadChange = { file: 'apps/web.yaml', kind: 'Deployment', namespace: 'shop', name: 'web', container: 'web', field: 'spec.template.spec.containers[0].image', from: 'a', to: 'b', trigger: 'shop/app:1' };
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:1"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
+spec:
+  template:
+    spec:
+      containers:
+      - name: web
+        image: placeholder
+`;
 
-describe('-o of tag / import-image / create istag: the changed objects', () => {
-  it('name: each changed stream, then each workload a fired trigger changed', () => {
-    const out = renderChangedObjects({ streams: [stream('app')], workloads: [pinned, { ...pinned, container: 'side' }] }, 'name');
-    expect(out).toBe('imagestream.image.openshift.io/app\ndeployment.apps/web\n');
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+function repo(): string {
+  dir = mkdtempSync(join(tmpdir(), 'tagstream-verb-output-'));
+  writeFileSync(join(dir, 'deploy.yaml'), DEPLOY);
+  return dir;
+}
+
+describe('tag reports the workloads it pinned', () => {
+  it('prints one line per changed object besides the stream, naming its file', async () => {
+    const r = await runCli(['tag', 'quay.io/o/app:1', 'app:1', '-n', 'shop'], { cwd: repo(), registry: fakeRegistry({ 'quay.io/o/app:1': D1 }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Tag app:1 set to quay.io/o/app:1.\ndeployment.apps/web image updated (deploy.yaml)\n');
   });
 
-  it('json: each stream as stored, parseable', () => {
-    const out = renderChangedObjects({ streams: [stream('app')], workloads: [] }, 'json');
-    expect(JSON.parse(out)).toMatchObject({ kind: 'ImageStream', metadata: { name: 'app', namespace: 'shop' } });
+  it('-o json lists the changed objects and the files', async () => {
+    const r = await runCli(['tag', 'quay.io/o/app:1', 'app:1', '-n', 'shop', '-o', 'json'], { cwd: repo(), registry: fakeRegistry({ 'quay.io/o/app:1': D1 }) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      changed: [
+        { kind: 'ImageStream', namespace: 'shop', name: 'app', file: 'imagestreams/shop/app.yaml', change: 'created' },
+        { kind: 'Deployment', namespace: 'shop', name: 'web', file: 'deploy.yaml', change: 'image updated' },
+      ],
+      files: ['deploy.yaml', 'imagestreams/shop/app.yaml'],
+    });
   });
 
-  it('yaml: one document per stream', () => {
-    const out = renderChangedObjects({ streams: [stream('a'), stream('b')], workloads: [] }, 'yaml');
-    expect(parseAllDocuments(out).map((d) => (d.toJS() as ImageStream).metadata.name)).toEqual(['a', 'b']);
-  });
-
-  it('nothing changed: nothing printed', () => {
-    expect(renderChangedObjects({ streams: [], workloads: [] }, 'json')).toBe('');
+  it('-o name names the changed objects', async () => {
+    const r = await runCli(['tag', 'quay.io/o/app:1', 'app:1', '-n', 'shop', '-o', 'name'], { cwd: repo(), registry: fakeRegistry({ 'quay.io/o/app:1': D1 }) });
+    expect(r.stdout).toBe('imagestream.image.openshift.io/app\ndeployment.apps/web\n');
   });
 });

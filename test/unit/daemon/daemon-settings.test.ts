@@ -53,6 +53,13 @@ describe('parseDaemonSettings', () => {
     expect(() => parse(flags, env)).toThrow(message);
   });
 
+  it('serve reads TAGSTREAM_GIT_TOKEN_FILE like the CLI (#12.10)', () => {
+    expect(parse(base, { TAGSTREAM_GIT_TOKEN_FILE: '/s/token' }).gitCredentials).toEqual({ token: 'tok-from-file' });
+    expect(parse(base, { TAGSTREAM_GIT_TOKEN_FILE: '/s/token', TAGSTREAM_GIT_TOKEN: 'env-token' }).gitCredentials).toEqual({ token: 'tok-from-file' });
+    expect(parse({ ...base, gitTokenFile: '/s/token' }, { TAGSTREAM_GIT_TOKEN_FILE: '/s/empty' }).gitCredentials).toEqual({ token: 'tok-from-file' });
+    expect(() => parse(base, { TAGSTREAM_GIT_TOKEN_FILE: '/s/missing' })).toThrow(/TAGSTREAM_GIT_TOKEN_FILE \/s\/missing: cannot read the file \(ENOENT\)/);
+  });
+
   it('allows short intervals only with TAGSTREAM_ALLOW_SHORT_INTERVALS=1', () => {
     const s = parse({ ...base, scheduledInterval: '2s', pollInterval: '1s' }, { TAGSTREAM_ALLOW_SHORT_INTERVALS: '1' });
     expect(s.scheduledInterval).toBe(2000);

@@ -11,6 +11,11 @@ const moved: ChangeSet = {
 };
 
 describe('renderPlanTable', () => {
+  it('does not say "No changes" when files change without image moves (#13.3: dry run and commit agree)', () => {
+    const recorded: ChangeSet = { ...EMPTY_CHANGE_SET, files: [{ path: 'imagestreams/ruby.yaml', before: 'a', after: 'b' }] };
+    expect(renderPlanTable(recorded)).toBe('No image changes; ImageStream records change in imagestreams/ruby.yaml.\n');
+  });
+
   it('says there is nothing to do', () => {
     expect(renderPlanTable(EMPTY_CHANGE_SET)).toBe('No changes: every tag and workload is up to date.\n');
   });

@@ -8,9 +8,9 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistryClient } from '../../../../src/adapters/registry/index.js';
-import { registryRejection } from '../../../harness/registry.js';
-import type { Log } from '../../../../src/ports/log.js';
+import { createRegistryClient } from '../../../src/adapters/registry/index.js';
+import { registryRejection } from '../../harness/registry.js';
+import type { Log } from '../../../src/ports/log.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;

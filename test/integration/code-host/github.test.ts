@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGitHubClient, nextLink } from '../../../../src/adapters/code-host/github.js';
-import { TagstreamError } from '../../../../src/errors.js';
-import { loadGitHubOpenApi, matchOperation, startGitHubApi, validateRequest, validateSchema, type GitHubApiServer, type OpenApiDocument } from '../../../harness/github-api.js';
+import { createGitHubClient, nextLink } from '../../../src/adapters/code-host/github.js';
+import { TagstreamError } from '../../../src/errors.js';
+import { loadGitHubOpenApi, matchOperation, startGitHubApi, validateRequest, validateSchema, type GitHubApiServer, type OpenApiDocument } from '../../harness/github-api.js';
 
 const TOKEN = 'ghs_testtoken0123456789abcdef';
 let doc: OpenApiDocument;

@@ -9,7 +9,7 @@ import { closedPullRequestHolds } from '../../../src/app/pull-request-mode.js';
 import { runAction } from '../../../src/action/run-action.js';
 import { WorkflowRunner } from '../../../src/action/workflow-commands.js';
 import { loadGitHubOpenApi, startGitHubApi, type GitHubApiServer, type OpenApiDocument } from '../../harness/github-api.js';
-import { fakeCheckout, fakeReconcile, FakeRemote } from '../action/fake-gitops.js';
+import { fakeCheckout, fakeReconcile, FakeRemote } from '../../unit/action/fake-gitops.js';
 import type { ChangeRequests, PullRequest } from '../../../src/ports/change-requests.js';
 
 const TOKEN = 'ghs_unit0123456789token';

@@ -1,0 +1,42 @@
+/**
+ * The one settings -> registry client function, shared by the CLI, the daemon and the Action:
+ * credentials from the docker/podman/Kubernetes places in `env` (and cloud identities), the platform, mirrors and
+ * insecure registries of `.tagstream.yaml` (structurally typed: adapters do not import config).
+ */
+import type { Log } from '../../ports/log.js';
+import { dockerConfigCredentials } from './credentials/docker-credentials.js';
+import { platformCredentials } from './credentials/platform-credentials.js';
+import { parsePlatform } from './platform-choice.js';
+import { createRegistryClient, type RegistryClient } from './registry-client.js';
+
+/** What of the repository settings the registry client needs. */
+export interface RegistrySettings {
+  readonly platform: string;
+  readonly registries: {
+    readonly insecure: readonly string[];
+    readonly mirrors: readonly { readonly source: string; readonly mirror: string }[];
+  };
+}
+
+export interface RegistryClientEnvironment {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Log;
+  /** An inline docker config (the Action's `registry-auth`), consulted before the config files. */
+  readonly inlineAuth?: string | undefined;
+  readonly userAgent?: string | undefined;
+  /** Also ask cloud identities (ECR, GCR/Artifact Registry, ACR) after the docker places; default true. */
+  readonly cloudIdentities?: boolean | undefined;
+}
+
+/** A registry client for a repository's settings (undefined settings: defaults, outside a repository). */
+export function registryClientFor(settings: RegistrySettings | undefined, e: RegistryClientEnvironment): RegistryClient {
+  const env = e.inlineAuth === undefined ? { ...e.env } : { ...e.env, DOCKER_AUTH_CONFIG: e.inlineAuth };
+  return createRegistryClient({
+    credentials: e.cloudIdentities === false ? dockerConfigCredentials({ env }) : platformCredentials(env),
+    platform: settings ? parsePlatform(settings.platform) : undefined,
+    mirrors: settings ? settings.registries.mirrors.map((m) => ({ source: m.source, mirror: m.mirror })) : undefined,
+    insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
+    log: e.log,
+    ...(e.userAgent ? { userAgent: e.userAgent } : {}),
+  });
+}
