@@ -87,7 +87,7 @@ export async function planReconcile(
   const held: HeldTag[] = [];
   const moveReasons = new Map<string, MoveReason>();
   const resultsByStream = new Map<string, ImportResult[]>();
-  const answers = await askRegistry(registry, requests);
+  const answers = await askRegistry(registry, requests, current);
   for (const answer of answers) {
     const { request } = answer;
     const key = streamKey(request.namespace, request.stream);

@@ -133,6 +133,7 @@ export class RegistryClient implements RegistryPort {
       const target = ref.digest ?? ref.tag ?? 'latest';
       const head = await this.manifests.head(loc, target);
       if (!isIndexType(head.mediaType) || options.importMode === 'PreserveOriginal') {
+        if (head.digest !== options.knownDigest) await this.verifyServed(loc, target, head.digest);
         return isIndexType(head.mediaType)
           ? { digest: head.digest, mediaType: head.mediaType, indexDigest: head.digest }
           : { digest: head.digest, mediaType: head.mediaType };
@@ -145,8 +146,30 @@ export class RegistryClient implements RegistryPort {
           repository: loc.path,
         });
       }
+      if (entry.digest !== options.knownDigest) await this.verifyServed(loc, target, entry.digest);
       return { digest: entry.digest, mediaType: entry.mediaType, indexDigest: head.digest, platform: entry.platform };
     });
+  }
+
+  /**
+   * The cheapest proof that `digest` (what `target` was answered with) can be pulled: a HEAD by
+   * digest (once per run; a GET verifying the bytes when the registry's answer is not conclusive).
+   * A tag naming a manifest the registry does not serve (a lying proxy, a replica that lags) is a
+   * transient failure of that tag: nothing is pinned and the next run asks again.
+   */
+  private async verifyServed(loc: Location, target: string, digest: string): Promise<void> {
+    // asked by digest, the HEAD by digest was the proof; bytes fetched and hashed in this run are one too
+    if (digest === target || this.manifests.servedThisRun(loc, digest)) return;
+    try {
+      await this.manifests.head(loc, digest);
+    } catch (e) {
+      if (!(e instanceof RegistryError) || e.code !== 'RegistryNotFound') throw e;
+      throw new RegistryError(
+        'RegistryTransient',
+        `${loc.domain}/${loc.path}:${target} names manifest ${digest}, which the registry does not serve (not found by digest); not pinned`,
+        { registry: loc.domain, repository: loc.path, status: e.status, retryable: true, cause: e },
+      );
+    }
   }
 
   async inspect(reference: string, options: InspectOptions = {}): Promise<ImageMetadata> {
