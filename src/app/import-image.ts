@@ -5,6 +5,7 @@
  * oc's summary followed by the `describe is` view of the stream. `--dry-run` writes nothing.
  */
 import { errorMessage, TagstreamError } from '../errors.js';
+import { parseImageReference } from '../domain/image-reference.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
@@ -35,7 +36,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   if (plan.repository) {
     let remoteTags: string[];
     try {
-      remoteTags = await ctx.registry.listTags(plan.repository.from, { insecure: plan.repository.insecure || undefined });
+      remoteTags = await ctx.registry.listTags(parseImageReference(plan.repository.from), { insecure: plan.repository.insecure || undefined });
     } catch (e) {
       const code = e instanceof TagstreamError ? e.code : 'Internal';
       throw new TagstreamError(code, `cannot list the tags of ${plan.repository.from}: ${errorMessage(e)}`, { cause: e });
