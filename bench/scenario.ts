@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createRegistryClient, type RegistryStats } from '../src/adapters/registry/index.js';
 import { directoryWorkspace } from '../src/adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../src/adapters/git/isomorphic-git-adapter.js';
+import { parseImageReference } from '../src/domain/image-reference.js';
 import { loadRepoSettings } from '../src/config/repo-settings.js';
 import { reconcile } from '../src/app/reconcile.js';
 import type { AppContext, ReconcileOptions } from '../src/app/app-context.js';
@@ -116,7 +117,7 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
       let firstError: string | undefined;
       const digests = await Promise.all(
         input.refs.map((ref) =>
-          registry.resolve(ref, { importMode: 'Legacy' }).then(
+          registry.resolve(parseImageReference(ref), { importMode: 'Legacy' }).then(
             (r) => r.digest,
             (e: unknown) => {
               firstError ??= e instanceof Error ? e.message : String(e);
