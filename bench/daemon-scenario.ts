@@ -63,7 +63,6 @@ async function waitForFile(path: string): Promise<void> {
 export async function runDaemonScenario(input: DaemonInput): Promise<DaemonFigures> {
   const stop = new EventEmitter();
   const stopped = new Promise((r) => stop.once('stop', r));
-  let daemon: Daemon | undefined;
   const listening = new Promise<Daemon>((resolve, reject) => {
     void runServe(
       {
@@ -82,7 +81,7 @@ export async function runDaemonScenario(input: DaemonInput): Promise<DaemonFigur
     }, reject);
   });
   // The ticker is node-cron; with day-long intervals it never requests a run during the bench.
-  daemon = await listening;
+  const daemon = await listening;
   let cpu = process.cpuUsage();
   let start = performance.now();
   await daemon.idle();
