@@ -8,7 +8,7 @@
 import { errorMessage } from '../errors.js';
 import type { TagFailure } from '../domain/change-set.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { splitRepository } from '../domain/image-reference.js';
+import { atDigest, parseImageReference } from '../domain/image-reference.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { importFailureFor } from '../planning/import-failure.js';
 import type { RegistryPort } from '../ports/registry.js';
@@ -31,7 +31,7 @@ export async function askRegistry(
     requests.map(async (request): Promise<RegistryAnswer> => {
       try {
         const stream = streams.get(streamKey(request.namespace, request.stream));
-        const resolved = await registry.resolve(request.from, {
+        const resolved = await registry.resolve(parseImageReference(request.from), {
           importMode: request.importMode,
           insecure: request.insecure || undefined,
           preferArch: request.preferArch,
@@ -86,7 +86,7 @@ export async function copyToLocal(
   }
   const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
   try {
-    await registry.copy(`${splitRepository(request.from).repository}@${digest}`, destination, { insecure: request.insecure || undefined });
+    await registry.copy(atDigest(parseImageReference(request.from), digest), parseImageReference(destination), { insecure: request.insecure || undefined });
     return undefined;
   } catch (e) {
     return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };

@@ -4,6 +4,7 @@
  * keep `npm test` short on two cores; TAGSTREAM_THROUGHPUT_TAGS=1000 for the issue's figure.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
@@ -38,7 +39,7 @@ it(`resolves ${TAGS} tags`, async () => {
   const refs = Array.from({ length: TAGS }, (_, i) => `${reg.host}/bench/app:t${i}`);
 
   const t0 = performance.now();
-  const first = await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  const first = await Promise.all(refs.map((r) => client.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const cold = performance.now() - t0;
   first.forEach((r, i) => expect(r.digest).toBe(images[i % 2]?.digest));
   const coldStats = client.stats();
@@ -46,7 +47,7 @@ it(`resolves ${TAGS} tags`, async () => {
   expect(coldStats.manifestHead).toBe(TAGS + 2);
 
   const t1 = performance.now();
-  await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  await Promise.all(refs.map((r) => client.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const cached = performance.now() - t1;
   expect(client.stats().manifestHead).toBe(TAGS + 2);
 
@@ -54,7 +55,7 @@ it(`resolves ${TAGS} tags`, async () => {
   client.resetStats();
   const t2 = performance.now();
   // a later run knows what each tag is pinned to: one HEAD per unchanged tag
-  await Promise.all(refs.map((r, i) => client.resolve(r, { importMode: 'Legacy', knownDigest: images[i % 2]?.digest })));
+  await Promise.all(refs.map((r, i) => client.resolve(parseImageReference(r), { importMode: 'Legacy', knownDigest: images[i % 2]?.digest })));
   const secondRun = performance.now() - t2;
   expect(client.stats().manifestHead).toBe(TAGS);
   expect(client.stats().ping).toBe(0);
@@ -62,7 +63,7 @@ it(`resolves ${TAGS} tags`, async () => {
   // The same lookups with one request in flight, for comparison.
   const seq = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
   const t3 = performance.now();
-  const serial = await Promise.all(refs.map((r) => seq.resolve(r, { importMode: 'Legacy' })));
+  const serial = await Promise.all(refs.map((r) => seq.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const sequential = performance.now() - t3;
   expect(serial.map((r) => r.digest)).toEqual(first.map((r) => r.digest));
 

@@ -4,6 +4,7 @@
  * differs from the tag's pinned one is proven by a HEAD by digest; an unchanged one costs one HEAD.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { startFlakyProxy, type FlakyProxy } from '../../harness/flaky-proxy.js';
 import { makeImage, makeIndex, sha256 } from '../../harness/oci-image.js';
@@ -35,7 +36,7 @@ describe('a tag HEAD naming a digest the registry does not serve', () => {
   it('is not returned: the HEAD by digest finds nothing, and the tag fails as transient', async () => {
     proxy.lieNext(1, UNSERVED, TAG_HEAD);
     const client = createRegistryClient({ retryBaseMs: 5 });
-    const e = await registryRejection(client.resolve(`${proxy.host}/lies/app:v1`, { importMode: 'Legacy', knownDigest: img.digest }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${proxy.host}/lies/app:v1`), { importMode: 'Legacy', knownDigest: img.digest }));
     expect(e.code).toBe('RegistryTransient');
     expect(e.retryable).toBe(true);
     expect(e.message).toContain(UNSERVED);
@@ -48,7 +49,7 @@ describe('a tag HEAD naming a digest the registry does not serve', () => {
   it('under PreserveOriginal too', async () => {
     proxy.lieNext(1, UNSERVED, TAG_HEAD);
     const client = createRegistryClient({ retryBaseMs: 5 });
-    const e = await registryRejection(client.resolve(`${proxy.host}/lies/app:v1`, { importMode: 'PreserveOriginal' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${proxy.host}/lies/app:v1`), { importMode: 'PreserveOriginal' }));
     expect(e.code).toBe('RegistryTransient');
     await client.close();
   });
@@ -57,14 +58,14 @@ describe('a tag HEAD naming a digest the registry does not serve', () => {
 describe('the cost of the proof', () => {
   it('an unchanged digest costs one HEAD (no proof asked)', async () => {
     const client = createRegistryClient();
-    expect((await client.resolve(`${proxy.host}/lies/app:v1`, { importMode: 'Legacy', knownDigest: img.digest })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${proxy.host}/lies/app:v1`), { importMode: 'Legacy', knownDigest: img.digest })).digest).toBe(img.digest);
     expect(proxy.count(undefined, ANY_MANIFEST)).toBe(1);
     await client.close();
   });
 
   it('a new digest costs one more HEAD, by digest', async () => {
     const client = createRegistryClient();
-    expect((await client.resolve(`${proxy.host}/lies/app:v1`, { importMode: 'Legacy', knownDigest: sha256('older') })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${proxy.host}/lies/app:v1`), { importMode: 'Legacy', knownDigest: sha256('older') })).digest).toBe(img.digest);
     expect(proxy.count('HEAD', TAG_HEAD)).toBe(1);
     expect(proxy.count('HEAD', new RegExp(`/manifests/${img.digest}$`))).toBe(1);
     expect(proxy.count(undefined, ANY_MANIFEST)).toBe(2);
@@ -73,12 +74,12 @@ describe('the cost of the proof', () => {
 
   it('an index under Legacy: the platform manifest it names is proven when new, not when pinned', async () => {
     const client = createRegistryClient();
-    const first = await client.resolve(`${proxy.host}/lies/multi:v1`, { importMode: 'Legacy' });
+    const first = await client.resolve(parseImageReference(`${proxy.host}/lies/multi:v1`), { importMode: 'Legacy' });
     expect(first.digest).toBe(img.digest);
     expect(proxy.count('HEAD', new RegExp(`/manifests/${img.digest}$`))).toBe(1);
     client.newRun();
     proxy.reset();
-    await client.resolve(`${proxy.host}/lies/multi:v1`, { importMode: 'Legacy', knownDigest: img.digest });
+    await client.resolve(parseImageReference(`${proxy.host}/lies/multi:v1`), { importMode: 'Legacy', knownDigest: img.digest });
     expect(proxy.count('HEAD', new RegExp(`/manifests/${img.digest}$`))).toBe(0);
     await client.close();
   });
