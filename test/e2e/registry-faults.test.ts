@@ -4,7 +4,7 @@
  * remote (git http-backend). Nothing the registry cannot serve reaches a workload, the history,
  * a commit or the remote.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { startFlakyProxy, type FlakyProxy } from '../harness/flaky-proxy.js';
 import { cloneWorkingCopy, gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage, sha256 } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';
+import { startTricklingRegistry } from '../harness/trickle-registry.js';
 
 let registry: TestRegistry;
 let proxy: FlakyProxy;
@@ -114,5 +115,95 @@ describe('#12.4 a tag HEAD naming a digest the registry does not serve', () => {
     expect(await remoteGit(['show', 'main:apps/app.yaml'])).toContain(`faults/app@${v2}`);
     const stream = parse(await remoteGit(['show', 'main:imagestreams/app.yaml']));
     expect(stream.status.tags[0].items.map((i: { image: string }) => i.image)).toEqual([v2, v1]);
+  });
+});
+
+describe('#12.6 a credential helper that prints its answer and fails', () => {
+  const SECRET = 'Helper-Secret-Do-Not-Leak-4711';
+  let locked: TestRegistry | undefined;
+  afterAll(async () => {
+    await locked?.stop();
+  });
+
+  it('leaves its output nowhere: not in the error, the stream condition, the commit or the remote', async () => {
+    locked = await startRegistry({ auth: 'htpasswd' });
+    const bin = join(tmp, 'helper-bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(
+      join(bin, 'docker-credential-leaky'),
+      `#!/bin/sh\nread -r server\nprintf '{"ServerURL":"%s","Username":"robot","Secret":"${SECRET}"}\\n' "$server"\necho "helper trace: ${SECRET}" >&2\nexit 1\n`,
+    );
+    await chmod(join(bin, 'docker-credential-leaky'), 0o755);
+    const home = join(tmp, 'helper-home');
+    await mkdir(join(home, '.docker'), { recursive: true });
+    await writeFile(join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { [locked.host]: 'leaky' } }));
+    const url = await server.createBareRepo('helper.git', {
+      initialFiles: {
+        'imagestreams/private.yaml': STREAM(locked.host).replace('name: app\n', 'name: private\n').replace('faults/app:v1', 'private/app:v1'),
+      },
+    });
+    const dir = await cloneWorkingCopy(url, join(tmp, 'helper-clone'));
+
+    const stdout = captureStream();
+    const stderr = captureStream();
+    const env = { HOME: home, PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const code = await run(['reconcile', '--commit', '--push', '-v'], { stdout, stderr, env, cwd: dir, clock: fixedClock('2026-12-01T09:00:00Z') });
+    const output = `${stdout.text()}${stderr.text()}`;
+    expect(code, output).toBe(1);
+    // the failure is reported and recorded, in Tagstream's words only
+    expect(output).toContain('docker-credential-leaky');
+    const bare = join(server.root, 'helper.git');
+    const stream = parse(await gitCli(tmp, ['--git-dir', bare, 'show', 'main:imagestreams/private.yaml']));
+    const condition = stream.status.tags[0].conditions[0];
+    expect(condition).toMatchObject({ type: 'ImportSuccess', status: 'False' });
+    expect(condition.message).toContain('docker-credential-leaky');
+    expect(condition.message.length).toBeLessThanOrEqual(1000);
+    // ... and the secret nowhere
+    expect(output).not.toContain(SECRET);
+    expect(await readFile(join(dir, 'imagestreams/private.yaml'), 'utf8')).not.toContain(SECRET);
+    expect(await gitCli(dir, ['log', '-p', '--all', '--format=%H%n%B'])).not.toContain(SECRET);
+    expect(await gitCli(tmp, ['--git-dir', bare, 'log', '-p', '--all', '--format=%H%n%B'])).not.toContain(SECRET);
+  });
+});
+
+describe('#12.5 a registry that trickles its answers (1 byte every 200 ms)', () => {
+  it('fails only its tag at TAGSTREAM_REGISTRY_TIMEOUT; the other tag is pinned, committed and pushed', async () => {
+    const stalled = await startTricklingRegistry({ byteIntervalMs: 200 });
+    try {
+      const ok = await pushImage(registry, 'faults/healthy', 'v1', image('healthy'));
+      const url = await server.createBareRepo('stalled.git', {
+        initialFiles: {
+          'imagestreams/slow.yaml': STREAM(stalled.host).replace('name: app\n', 'name: slow\n'),
+          'imagestreams/healthy.yaml': STREAM(registry.host).replace('name: app\n', 'name: healthy\n').replace('faults/app:v1', 'faults/healthy:v1'),
+        },
+      });
+      const dir = await cloneWorkingCopy(url, join(tmp, 'stalled-clone'));
+      const stdout = captureStream();
+      const stderr = captureStream();
+      const env = { HOME: join(tmp, 'home'), PATH: process.env.PATH, TAGSTREAM_REGISTRY_TIMEOUT: '1s' };
+      const started = performance.now();
+      const code = await run(['reconcile', '--commit', '--push'], { stdout, stderr, env, cwd: dir, clock: fixedClock('2026-12-01T09:30:00Z') });
+      const took = performance.now() - started;
+      const output = `${stdout.text()}${stderr.text()}`;
+      expect(code, output).toBe(1);
+      expect(output).toMatch(/no complete answer from 127\.0\.0\.1:\d+ within 1 s/);
+      expect(stalled.manifestGets).toBeGreaterThanOrEqual(1);
+      // the body alone would take ~100 s; the deadline (plus a commit and a push) is what it took
+      expect(took).toBeLessThan(30_000);
+      const bare = join(server.root, 'stalled.git');
+      const healthy = parse(await gitCli(tmp, ['--git-dir', bare, 'show', 'main:imagestreams/healthy.yaml']));
+      expect(healthy.status.tags[0].items[0].image).toBe(ok);
+      // a transient failure is reported, not recorded
+      expect(await gitCli(tmp, ['--git-dir', bare, 'show', 'main:imagestreams/slow.yaml'])).not.toContain('status:');
+    } finally {
+      await stalled.stop();
+    }
+  }, 60_000);
+
+  it('a malformed TAGSTREAM_REGISTRY_TIMEOUT is refused, naming the variable', async () => {
+    const stderr = captureStream();
+    const code = await run(['reconcile'], { stdout: captureStream(), stderr, env: { HOME: join(tmp, 'home'), PATH: process.env.PATH, TAGSTREAM_REGISTRY_TIMEOUT: 'soon' }, cwd: clone, clock: fixedClock('2026-12-01T09:40:00Z') });
+    expect(code).toBe(1);
+    expect(stderr.text()).toContain('TAGSTREAM_REGISTRY_TIMEOUT: expected a positive duration such as 60s or 15m, got "soon"');
   });
 });

@@ -44,7 +44,12 @@ export interface RegistryClientOptions {
   mirrors?: RegistryMirror[] | undefined;
   /** Hosts (host[:port]) allowed plain HTTP / unverified TLS besides loopback. */
   insecureRegistries?: string[] | undefined;
+  /** Idle timeout (connect, headers, between body chunks). Default 30 s. */
   timeoutMs?: number | undefined;
+  /** Total deadline of one request, retries included (TAGSTREAM_REGISTRY_TIMEOUT). Default 60 s. */
+  requestTimeoutMs?: number | undefined;
+  /** Bound on all requests of one run, restarted by newRun() (TAGSTREAM_RUN_TIMEOUT). Default 15 min. */
+  runTimeoutMs?: number | undefined;
   maxConcurrencyPerRegistry?: number | undefined;
   retries?: number | undefined;
   maxRetryAfterMs?: number | undefined;
@@ -60,6 +65,8 @@ export interface RegistryClientOptions {
 
 const DEFAULTS = {
   timeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  runTimeoutMs: 15 * 60_000,
   maxConcurrencyPerRegistry: 8,
   retries: 3,
   maxRetryAfterMs: 60_000,
@@ -90,6 +97,8 @@ export class RegistryClient implements RegistryPort {
     this.transport = new Transport({
       caCertificates: options.caCertificates,
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      runTimeoutMs: options.runTimeoutMs ?? DEFAULTS.runTimeoutMs,
       retries: options.retries ?? DEFAULTS.retries,
       retryBaseMs: options.retryBaseMs ?? DEFAULTS.retryBaseMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
@@ -112,8 +121,9 @@ export class RegistryClient implements RegistryPort {
     this.transport.resetStats();
   }
 
-  /** Start a new run: forget per-run answers (tags may have moved); keep tokens and endpoints. */
+  /** Start a new run: forget per-run answers (tags may have moved), restart the run bound; keep tokens and endpoints. */
   newRun(): void {
+    this.transport.startRun();
     this.manifests.newRun();
     this.auth.newRun();
     this.inspections = new Map();
