@@ -23,6 +23,7 @@ import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import type { Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import { documentLocator, parseImageStream } from './image-stream-schema.js';
+import { tagPolicyProblems } from './tag-policy-check.js';
 import type {
   Inventory,
   NodePath,
@@ -334,6 +335,7 @@ class InventoryBuilder {
         // The file still holds a stream the user meant; keep it so messages and edits can find it.
         return true;
       }
+      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
       const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
       const key = streamKey(entry.namespace, entry.name);
       const list = this.streamSites.get(key);
