@@ -96,7 +96,8 @@ describe('reconcile with tag policies', () => {
   it('follows the newest matching tag: from.name rewritten as a spec update, imported, recorded, workloads pinned', async () => {
     const registry = registryWith({ '1.3.0': D1, '1.4.0': D14, '2.0.0': D20, latest: D20 });
     const before = streamFile('semver:^1.0.0');
-    const { ctx, read } = setup({ 'is/app.yaml': before, 'apps/app.yaml': DEPLOYMENT }, registry);
+    const values = `image:\n  tag: "1.3.0"   # {"$imagestream": "shop/app:stable:tag"}\n  digest: ""    # {"$imagestream": "shop/app:stable:digest"}\n`;
+    const { ctx, read } = setup({ 'is/app.yaml': before, 'apps/app.yaml': DEPLOYMENT, 'chart/values.yaml': values }, registry);
     const r = await reconcile(ctx);
     expect(r.exitCode).toBe(0);
     const stable = r.changeSet.moves.find((m) => m.tag === 'stable')!;
@@ -108,6 +109,8 @@ describe('reconcile with tag policies', () => {
     // the annotation and the rest of the tag are left as written
     expect(read('is/app.yaml')).toContain('tagstream.io/tag-policy: "semver:^1.0.0"');
     expect(read('apps/app.yaml')).toContain(`image: ${REPO}@${D14}`);
+    // markers: `:tag` gives the winning tag
+    expect(read('chart/values.yaml')).toBe(values.replace('"1.3.0"', '"1.4.0"').replace('""', `"${D14}"`));
     const message = renderCommitMessage(r.changeSet);
     expect(message).toContain(`Tagstream-Policy: shop/app:stable 1.3.0 -> 1.4.0 ${D14}`);
     expect(message).toContain('tag 1.3.0 -> 1.4.0 by semver:^1.0.0');
