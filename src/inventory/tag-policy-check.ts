@@ -7,7 +7,7 @@
 import { ManifestError } from '../errors.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import { parseTagPolicy, TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
-import type { NodeLocator } from './image-stream-schema.js';
+import type { NodeLocator } from '../edit/node-locator.js';
 
 /** One ManifestError per spec tag whose policy annotation cannot be followed. */
 export function tagPolicyProblems(stream: ImageStream, locator: NodeLocator): ManifestError[] {
