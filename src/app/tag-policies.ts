@@ -10,7 +10,7 @@
  * cache resolve uses) and one config read per digest not seen before in this run.
  */
 import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { splitRepository, withTag } from '../domain/image-reference.js';
+import { atDigest, atTag, parseImageReference, referenceText, repositoryOf, type ImageReference } from '../domain/image-reference.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { withSpecTag } from '../domain/stream-edit.js';
 import { writeStream, type WriteContext } from '../domain/stream-update.js';
@@ -60,7 +60,7 @@ export type CreatedCache = Map<string, Promise<string | undefined>>;
 
 async function createdTimes(
   registry: RegistryPort,
-  repository: string,
+  repository: ImageReference,
   candidates: readonly string[],
   request: ImportRequest,
   cache: CreatedCache,
@@ -68,7 +68,7 @@ async function createdTimes(
   const out = new Map<string, string>();
   await Promise.all(
     candidates.map(async (tag) => {
-      const resolved = await registry.resolve(`${repository}:${tag}`, {
+      const resolved = await registry.resolve(atTag(repository, tag), {
         importMode: request.importMode,
         insecure: request.insecure || undefined,
         preferArch: request.preferArch,
@@ -76,7 +76,7 @@ async function createdTimes(
       });
       let when = cache.get(resolved.digest);
       if (!when) {
-        when = registry.inspect(`${repository}@${resolved.digest}`, { insecure: request.insecure || undefined }).then((m) => m.created);
+        when = registry.inspect(atDigest(repository, resolved.digest), { insecure: request.insecure || undefined }).then((m) => m.created);
         cache.set(resolved.digest, when);
       }
       const created = await when;
@@ -111,23 +111,27 @@ export async function planTagPolicies(
         return undefined;
       }
       if (!policy) return request;
-      const { repository, tag: fromTag } = splitRepository(request.from);
       let winner: string | undefined;
+      let source: ImageReference | undefined;
       try {
+        source = parseImageReference(request.from);
+        const repository = repositoryOf(source);
         const tags = await registry.listTags(repository, { insecure: request.insecure || undefined });
         const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, cache) : undefined;
-        winner = selectTag(policy, tags, { current: fromTag ?? undefined, created });
+        winner = selectTag(policy, tags, { current: source.tag ?? undefined, created });
       } catch (error) {
+        const repository = source ? source.repository : request.from;
         skipped.push({ request, kind: 'list-failed', message: `choosing a tag of ${repository} by policy "${policy.text}" failed: ${errorMessage(error)}`, error });
         return undefined;
       }
+      const fromTag = source.tag ?? '';
       if (winner === undefined) {
-        skipped.push({ request, kind: 'no-match', message: `no tag of ${repository} matches tag policy "${policy.text}"; ${request.tag} keeps its image` });
+        skipped.push({ request, kind: 'no-match', message: `no tag of ${source.repository} matches tag policy "${policy.text}"; ${request.tag} keeps its image` });
         return undefined;
       }
       if (winner === fromTag) return request;
-      const from = withTag(repository, winner);
-      follows.set(`${key}:${request.tag}`, { stream: key, tag: request.tag, policy: policy.text, fromTag: fromTag ?? '', toTag: winner, from });
+      const from = referenceText(atTag(source, winner));
+      follows.set(`${key}:${request.tag}`, { stream: key, tag: request.tag, policy: policy.text, fromTag, toTag: winner, from });
       return { ...request, from };
     }),
   );

@@ -10,6 +10,7 @@ import { renderCommitMessage } from '../../../src/planning/commit-message.js';
 import { renderPullRequest } from '../../../src/render/render-pr.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { RegistryError } from '../../../src/errors.js';
+import { referenceText } from '../../../src/domain/image-reference.js';
 import { silentLog } from '../../../src/ports/log.js';
 import { D1, D2, D3, fakeRegistry, type FakeRegistry } from './tag-verb-fakes.js';
 
@@ -70,12 +71,12 @@ function registryWith(tags: Record<string, string>, created: Record<string, stri
     lists,
     inspected,
     async listTags(repository, options) {
-      lists.push(repository);
+      lists.push(repository.repository);
       return base.listTags(repository, options);
     },
     async inspect(reference) {
-      inspected.push(reference);
-      const digest = reference.split('@')[1] ?? '';
+      inspected.push(referenceText(reference));
+      const digest = reference.digest ?? '';
       return { digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', created: created[digest] };
     },
   };
