@@ -22,7 +22,9 @@ import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-sp
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import type { Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
-import { documentLocator, parseImageStream } from './image-stream-schema.js';
+import { parseImageStream } from './image-stream-schema.js';
+import { documentLocator } from '../edit/node-locator.js';
+import { tagPolicyProblems } from './tag-policy-check.js';
 import type {
   Inventory,
   NodePath,
@@ -334,6 +336,7 @@ class InventoryBuilder {
         // The file still holds a stream the user meant; keep it so messages and edits can find it.
         return true;
       }
+      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
       const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
       const key = streamKey(entry.namespace, entry.name);
       const list = this.streamSites.get(key);
