@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { TagstreamError, isTagstreamError, redact } from '../../errors.js';
+import { MisconfigurationError, TagstreamError, isTagstreamError, redact } from '../../errors.js';
 import type {
   GitCommitInfo,
   GitCommitRequest,
@@ -92,7 +92,7 @@ export class IsomorphicGitRepository implements GitRepository {
     const { fs, dir } = this.ctx;
     const url: unknown = await git.getConfig({ fs, dir, path: `remote.${remote}.url` });
     if (typeof url !== 'string' || url === '') {
-      throw new TagstreamError('Git', `${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
+      throw new MisconfigurationError(`${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
     }
     return url;
   }
