@@ -337,7 +337,8 @@ export class IsomorphicGitRepository implements GitRepository {
   async repair(options: RepairOptions = {}): Promise<RepairResult> {
     const { fs, dir, cache } = this.ctx;
     return this.run(`repair ${this.dir}`, async () => {
-      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE);
+      // repair() follows a detected crash: every loose object is checked, not only empty ones
+      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
       const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
         () => true,
         () => false,
