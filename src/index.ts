@@ -3,7 +3,7 @@
  * the pure pieces worth reusing (reference grammar, ImageStream rules, trigger parsing).
  */
 export * from './errors.js';
-export { parseImageReference, splitRepository, withDigest, type ImageReference } from './domain/image-reference.js';
+export { parseImageReference, referenceText, splitRepository, withDigest, type ImageReference } from './domain/image-reference.js';
 export type * from './domain/image-stream.js';
 export type * from './domain/change-set.js';
 export type * from './ports/registry.js';

@@ -5,6 +5,7 @@
  */
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
+import { parseImageReference } from '../domain/image-reference.js';
 import type { ImageMetadata, RegistryPort } from '../ports/registry.js';
 import { describeImageStreamTag } from '../render/describe-image.js';
 import { describeImageStream } from '../render/describe-stream.js';
@@ -75,7 +76,7 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         const insecure = spec?.importPolicy?.insecure === true || f.entry.stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
         ctx.progress?.(`fetching image metadata for ${f.view.name} ...`);
         try {
-          meta = await ctx.registry.inspect(f.view.event.dockerImageReference, { insecure });
+          meta = await ctx.registry.inspect(parseImageReference(f.view.event.dockerImageReference), { insecure });
         } catch (e) {
           stderr.push(`warning: image metadata for ${f.view.name} could not be fetched from ${f.view.event.dockerImageReference}: ${errorMessage(e)}`);
         }

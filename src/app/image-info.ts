@@ -4,7 +4,7 @@
  * the platforms are listed, as oc does.
  */
 import { errorMessage, isTagstreamError, TagstreamError, UsageError } from '../errors.js';
-import { splitRepository, withDigest } from '../domain/image-reference.js';
+import { atDigest, parseImageReference, type ImageReference } from '../domain/image-reference.js';
 import type { Clock } from '../ports/clock.js';
 import type { RegistryPort } from '../ports/registry.js';
 import { platformString } from '../render/describe-image.js';
@@ -34,9 +34,9 @@ function registryFailure(reference: string, e: unknown): TagstreamError {
 
 /** Inspect one reference and render it. */
 export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): Promise<ReadOutput> {
-  let split;
+  let split: ImageReference;
   try {
-    split = splitRepository(req.reference);
+    split = parseImageReference(req.reference);
   } catch (e) {
     throw new UsageError(errorMessage(e));
   }
@@ -51,7 +51,7 @@ export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): P
   }
   const access = { insecure: req.insecure };
   try {
-    let meta = await ctx.registry.inspect(req.reference, access);
+    let meta = await ctx.registry.inspect(split, access);
     let listDigest: string | undefined;
     if (meta.manifests !== undefined) {
       const candidates = meta.manifests.filter(
@@ -60,7 +60,7 @@ export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): P
       const only = candidates.length === 1 ? candidates[0] : undefined;
       if (!only) return { stdout: '', stderr: [], errors: [new TagstreamError('Invalid', manifestListMessage(meta.manifests))] };
       listDigest = meta.digest;
-      meta = await ctx.registry.inspect(withDigest(req.reference, only.digest), access);
+      meta = await ctx.registry.inspect(atDigest(split, only.digest), access);
     }
     const input = { name: req.reference, referenceDigest: split.digest, listDigest, meta };
     const stdout = req.output === 'json' ? imageInfoJson(input) : renderImageInfo(input, ctx.clock.now());

@@ -8,6 +8,7 @@ import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
+import { parseImageReference } from '../domain/image-reference.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
@@ -74,7 +75,7 @@ export async function planReconcile(
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
       try {
-        const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
+        const tags = await registry.listTags(parseImageReference(repoImport.from), { insecure: repoImport.insecure });
         requests.push(...planRepositoryImport(repoImport, tags, stream, settings.maxBulkImport).imports);
       } catch (e) {
         diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${repoImport.from} failed: ${errorMessage(e)}` });
@@ -177,10 +178,12 @@ async function withImageCreated(ctx: AppContext, moves: readonly TagMove[], inse
     if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
     created.set(
       m.to.image,
-      ctx.registry.inspect(m.to.reference, { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined }).then(
-        (meta) => meta.created,
-        () => undefined,
-      ),
+      Promise.resolve()
+        .then(() => ctx.registry.inspect(parseImageReference(m.to.reference), { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined }))
+        .then(
+          (meta) => meta.created,
+          () => undefined,
+        ),
     );
   }
   return Promise.all(

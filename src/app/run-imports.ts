@@ -8,7 +8,7 @@
 import { errorMessage } from '../errors.js';
 import type { TagFailure } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { splitRepository } from '../domain/image-reference.js';
+import { atDigest, parseImageReference } from '../domain/image-reference.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { importFailureFor } from '../planning/import-failure.js';
 import type { RegistryPort } from '../ports/registry.js';
@@ -23,7 +23,7 @@ export async function askRegistry(registry: RegistryPort, requests: readonly Imp
   return Promise.all(
     requests.map(async (request): Promise<RegistryAnswer> => {
       try {
-        const resolved = await registry.resolve(request.from, {
+        const resolved = await registry.resolve(parseImageReference(request.from), {
           importMode: request.importMode,
           insecure: request.insecure || undefined,
           preferArch: request.preferArch,
@@ -77,7 +77,7 @@ export async function copyToLocal(
   }
   const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
   try {
-    await registry.copy(`${splitRepository(request.from).repository}@${digest}`, destination, { insecure: request.insecure || undefined });
+    await registry.copy(atDigest(parseImageReference(request.from), digest), parseImageReference(destination), { insecure: request.insecure || undefined });
     return undefined;
   } catch (e) {
     return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };

@@ -16,6 +16,11 @@ export interface ImageReference {
   readonly digest: string | null;
   /** Docker's short form, tag and digest included (`busybox:latest`). */
   readonly familiar: string;
+  /**
+   * The repository exactly as written, without tag and digest (`busybox`, `quay.io/org/app`):
+   * OpenShift records `<repository as written>@<digest>`, so the value keeps what was typed.
+   */
+  readonly repository: string;
 }
 
 export const DEFAULT_DOMAIN = 'docker.io';
@@ -156,7 +161,33 @@ export function parseImageReference(input: string): ImageReference {
   }
   const { domain, path, tag, digest } = parseRaw(`${splitDomain}/${remainder}`, input);
   const name = domain === '' ? path : `${domain}/${path}`;
-  return Object.freeze({ name, domain, path, tag, digest, familiar: familiarString(domain, path, tag, digest) });
+  let repository = input;
+  if (digest !== null) repository = repository.slice(0, repository.length - digest.length - 1);
+  if (tag !== null) repository = repository.slice(0, repository.length - tag.length - 1);
+  return Object.freeze({ name, domain, path, tag, digest, familiar: familiarString(domain, path, tag, digest), repository });
+}
+
+/** The reference as written (`busybox:latest`, `quay.io/org/app@sha256:...`). */
+export function referenceText(ref: Pick<ImageReference, 'repository' | 'tag' | 'digest'>): string {
+  return `${ref.repository}${ref.tag === null ? '' : `:${ref.tag}`}${ref.digest === null ? '' : `@${ref.digest}`}`;
+}
+
+/** The same repository pinned at `digest` (tag dropped): what OpenShift records after an import. */
+export function atDigest(ref: ImageReference, digest: string): ImageReference {
+  const problem = digestProblem(digest);
+  if (problem) throw invalid(`${problem}: ${digest}`);
+  return Object.freeze({ ...ref, tag: null, digest, familiar: familiarString(ref.domain, ref.path, null, digest) });
+}
+
+/** The same repository at `tag` (any digest dropped). */
+export function atTag(ref: ImageReference, tag: string): ImageReference {
+  if (!isValidTag(tag)) throw invalid(`invalid tag "${tag}": must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
+  return Object.freeze({ ...ref, tag, digest: null, familiar: familiarString(ref.domain, ref.path, tag, null) });
+}
+
+/** The bare repository (no tag, no digest), e.g. a tag list or copy destination. */
+export function repositoryOf(ref: ImageReference): ImageReference {
+  return Object.freeze({ ...ref, tag: null, digest: null, familiar: familiarString(ref.domain, ref.path, null, null) });
 }
 
 /** FamiliarString: drop `docker.io/` and, for official images, `library/`. */
@@ -188,24 +219,20 @@ export interface SplitReference {
  * Throws InvalidReference when the reference is not valid.
  */
 export function splitRepository(reference: string): SplitReference {
-  const parsed = parseImageReference(reference);
-  let rest = reference;
-  if (parsed.digest !== null) rest = rest.slice(0, rest.length - parsed.digest.length - 1);
-  if (parsed.tag !== null) rest = rest.slice(0, rest.length - parsed.tag.length - 1);
-  return Object.freeze({ repository: rest, tag: parsed.tag, digest: parsed.digest });
+  const { repository, tag, digest } = parseImageReference(reference);
+  return Object.freeze({ repository, tag, digest });
 }
 
 /** `<repository as written>@<digest>`: the tag (and any old digest) is replaced by `digest`. */
-export function withDigest(referenceAsWritten: string, digest: string): string {
-  const problem = digestProblem(digest);
-  if (problem) throw invalid(`${problem}: ${digest}`);
-  return `${splitRepository(referenceAsWritten).repository}@${digest}`;
+export function withDigest(referenceAsWritten: string | ImageReference, digest: string): string {
+  const ref = typeof referenceAsWritten === 'string' ? parseImageReference(referenceAsWritten) : referenceAsWritten;
+  return referenceText(atDigest(ref, digest));
 }
 
 /** `<repository as written>:<tag>`: replaces any tag and digest. */
-export function withTag(referenceAsWritten: string, tag: string): string {
-  if (!isValidTag(tag)) throw invalid(`invalid tag "${tag}": must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
-  return `${splitRepository(referenceAsWritten).repository}:${tag}`;
+export function withTag(referenceAsWritten: string | ImageReference, tag: string): string {
+  const ref = typeof referenceAsWritten === 'string' ? parseImageReference(referenceAsWritten) : referenceAsWritten;
+  return referenceText(atTag(ref, tag));
 }
 
 /** The host that serves the Distribution API for a reference domain (`docker.io` -> `registry-1.docker.io`). */

@@ -1,8 +1,9 @@
 /**
  * What the core needs from container registries. Implemented by adapters/registry (undici) and by
- * in-memory fakes in unit tests. References are strings exactly as written by the user
- * (`quay.io/keycloak/keycloak:20.0`, `busybox`, `127.0.0.1:5000/ubi@sha256:...`).
+ * in-memory fakes in unit tests. References are ImageReference values, parsed once where they
+ * entered (a file, a flag, a registry answer); the port never parses text.
  */
+import type { ImageReference } from '../domain/image-reference.js';
 import type { ImportMode } from '../domain/image-stream.js';
 
 export interface Platform {
@@ -86,18 +87,18 @@ export interface CopyResult {
 
 export interface RegistryPort {
   /** Tag or digest -> pinned digest (one HEAD for an unchanged tag, cached per run). */
-  resolve(reference: string, options: ResolveOptions): Promise<ResolvedImage>;
+  resolve(reference: ImageReference, options: ResolveOptions): Promise<ResolvedImage>;
   /** Manifest + config blob metadata for a reference (tag or digest). */
-  inspect(reference: string, options?: InspectOptions): Promise<ImageMetadata>;
-  /** All tags of a repository (follows pagination). */
-  listTags(repository: string, options?: AccessOptions): Promise<string[]>;
+  inspect(reference: ImageReference, options?: InspectOptions): Promise<ImageMetadata>;
+  /** All tags of a repository (follows pagination); any tag or digest of `repository` is ignored. */
+  listTags(repository: ImageReference, options?: AccessOptions): Promise<string[]>;
   /**
    * Copy `source` (repo@digest or repo:tag; a single manifest or an index with every child) to
    * `destinationRepository` (no tag), optionally tagging it. Existing blobs are skipped.
    */
   copy(
-    source: string,
-    destinationRepository: string,
+    source: ImageReference,
+    destinationRepository: ImageReference,
     options?: AccessOptions & { readonly tag?: string | undefined; readonly destinationInsecure?: boolean | undefined },
   ): Promise<CopyResult>;
 }

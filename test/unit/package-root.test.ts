@@ -11,6 +11,7 @@ describe('package root', () => {
       tag: '1.36',
       digest: null,
       familiar: 'busybox:1.36',
+      repository: 'busybox',
     });
     expect(() => tagstream.parseImageReference('Foo/Bar:1')).toThrow(tagstream.TagstreamError);
   });

@@ -7,7 +7,7 @@
  * ./transport.ts and tokens in ./token-service.ts.
  */
 import { RegistryError, TagstreamError } from '../../errors.js';
-import { parseImageReference, type ImageReference } from '../../domain/image-reference.js';
+import { referenceText, type ImageReference } from '../../domain/image-reference.js';
 import { silentLog, type Log } from '../../ports/log.js';
 import type {
   AccessOptions,
@@ -127,8 +127,7 @@ export class RegistryClient implements RegistryPort {
 
   // ---------------------------------------------------------------- RegistryPort
 
-  async resolve(reference: string, options: ResolveOptions): Promise<ResolvedImage> {
-    const ref = parseImageReference(reference);
+  async resolve(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
     return this.withMirrors(ref, options, async (loc) => {
       const target = ref.digest ?? ref.tag ?? 'latest';
       const head = await this.manifests.head(loc, target);
@@ -149,8 +148,7 @@ export class RegistryClient implements RegistryPort {
     });
   }
 
-  async inspect(reference: string, options: InspectOptions = {}): Promise<ImageMetadata> {
-    const ref = parseImageReference(reference);
+  async inspect(ref: ImageReference, options: InspectOptions = {}): Promise<ImageMetadata> {
     const key = `${ref.name}|${ref.tag ?? ''}|${ref.digest ?? ''}|${options.platform ? formatPlatform(options.platform) : ''}|${options.insecure ? 1 : 0}`;
     return once(this.inspections, key, () =>
       this.withMirrors(ref, options, async (loc) => {
@@ -177,22 +175,19 @@ export class RegistryClient implements RegistryPort {
     );
   }
 
-  async listTags(repository: string, options: AccessOptions = {}): Promise<string[]> {
-    const ref = parseImageReference(repository);
+  async listTags(ref: ImageReference, options: AccessOptions = {}): Promise<string[]> {
     const key = `${ref.name}|${options.insecure ? 1 : 0}`;
     const tags = await once(this.tagLists, key, () => this.withMirrors(ref, options, (loc) => this.fetchTags(loc)));
     return [...tags];
   }
 
   async copy(
-    source: string,
-    destinationRepository: string,
+    src: ImageReference,
+    dstRef: ImageReference,
     options: AccessOptions & { readonly tag?: string | undefined; readonly destinationInsecure?: boolean | undefined } = {},
   ): Promise<CopyResult> {
-    const src = parseImageReference(source);
-    const dstRef = parseImageReference(destinationRepository);
     if (dstRef.tag !== null || dstRef.digest !== null) {
-      throw new TagstreamError('InvalidReference', `copy destination must be a repository without tag or digest, got "${destinationRepository}"`);
+      throw new TagstreamError('InvalidReference', `copy destination must be a repository without tag or digest, got "${referenceText(dstRef)}"`);
     }
     const dst = this.location(dstRef, options.destinationInsecure ?? false);
     return this.withMirrors(src, options, async (loc) => {

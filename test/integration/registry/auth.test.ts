@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, type RegistryCredential } from '../../../src/adapters/registry/index.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry, registryRejection } from '../../harness/registry.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 const good: RegistryCredential = { username: TEST_USER, password: TEST_PASSWORD };
 const bad: RegistryCredential = { username: TEST_USER, password: 'wrong-password-123' };
@@ -25,7 +26,7 @@ describe('htpasswd (Basic) registry', () => {
         return good;
       },
     });
-    const r = await client.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' });
+    const r = await client.resolve(parseImageReference(`${reg.host}/basic/app:v1`), { importMode: 'Legacy' });
     expect(r.digest).toBe(img.digest);
     expect(asked).toEqual([`${reg.host} basic/app`]);
     expect(client.stats().token).toBe(0);
@@ -35,12 +36,12 @@ describe('htpasswd (Basic) registry', () => {
 
   it('answers RegistryUnauthorized without credentials and with a wrong password, never echoing the secret', async () => {
     const anon = createRegistryClient();
-    const e1 = await registryRejection(anon.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
+    const e1 = await registryRejection(anon.resolve(parseImageReference(`${reg.host}/basic/app:v1`), { importMode: 'Legacy' }));
     expect(e1.code).toBe('RegistryUnauthorized');
     expect(e1.status).toBe(401);
 
     const wrong = createRegistryClient({ credentials: async () => bad });
-    const e2 = await registryRejection(wrong.resolve(`${reg.host}/basic/app:v1`, { importMode: 'Legacy' }));
+    const e2 = await registryRejection(wrong.resolve(parseImageReference(`${reg.host}/basic/app:v1`), { importMode: 'Legacy' }));
     expect(e2.code).toBe('RegistryUnauthorized');
     expect(e2.message).not.toContain('wrong-password-123');
     expect(JSON.stringify({ ...e2, stack: e2.stack })).not.toContain(Buffer.from(`${TEST_USER}:wrong-password-123`).toString('base64'));
@@ -64,13 +65,13 @@ describe('token (Bearer) registry', () => {
   it('gets an anonymous pull token once and reuses it across tags and runs', async () => {
     const before = reg.tokenServer?.requests.length ?? 0;
     const client = createRegistryClient();
-    expect((await client.resolve(`${reg.host}/tok/app:v1`, { importMode: 'Legacy' })).digest).toBe(v1.digest);
-    expect((await client.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' })).digest).toBe(v2.digest);
-    expect((await client.resolve(`${reg.host}/tok/app:v1`, { importMode: 'Legacy' })).digest).toBe(v1.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/app:v1`), { importMode: 'Legacy' })).digest).toBe(v1.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/app:v2`), { importMode: 'Legacy' })).digest).toBe(v2.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/app:v1`), { importMode: 'Legacy' })).digest).toBe(v1.digest);
     // ping: one https attempt (loopback may be TLS) + one plain-HTTP /v2/, once per host
     expect(client.stats()).toMatchObject({ token: 1, manifestHead: 2, ping: 2 });
     client.newRun();
-    expect((await client.resolve(`${reg.host}/tok/app:v1`, { importMode: 'Legacy' })).digest).toBe(v1.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/app:v1`), { importMode: 'Legacy' })).digest).toBe(v1.digest);
     expect(client.stats()).toMatchObject({ token: 1, manifestHead: 3, ping: 2 });
     const mine = reg.tokenServer?.requests.slice(before) ?? [];
     expect(mine).toEqual([{ method: 'GET', user: '', scopes: ['repository:tok/app:pull'], status: 200 }]);
@@ -80,11 +81,11 @@ describe('token (Bearer) registry', () => {
   it('sends Basic credentials to the token realm, and maps a refusal to RegistryUnauthorized', async () => {
     const before = reg.tokenServer?.requests.length ?? 0;
     const client = createRegistryClient({ credentials: async () => good });
-    expect((await client.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' })).digest).toBe(v2.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/app:v2`), { importMode: 'Legacy' })).digest).toBe(v2.digest);
     expect(reg.tokenServer?.requests.slice(before)).toEqual([{ method: 'GET', user: TEST_USER, scopes: ['repository:tok/app:pull'], status: 200 }]);
 
     const wrong = createRegistryClient({ credentials: async () => bad });
-    const e = await registryRejection(wrong.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' }));
+    const e = await registryRejection(wrong.resolve(parseImageReference(`${reg.host}/tok/app:v2`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryUnauthorized');
     expect(e.message).not.toContain('wrong-password-123');
     await Promise.all([client.close(), wrong.close()]);
@@ -93,13 +94,13 @@ describe('token (Bearer) registry', () => {
   it('uses the OAuth2 POST flow for an identity token and a registry token as is', async () => {
     const before = reg.tokenServer?.requests.length ?? 0;
     const oauth = createRegistryClient({ credentials: async () => ({ identityToken: 'refresh-abc-123' }) });
-    expect((await oauth.resolve(`${reg.host}/tok/app:v1`, { importMode: 'Legacy' })).digest).toBe(v1.digest);
+    expect((await oauth.resolve(parseImageReference(`${reg.host}/tok/app:v1`), { importMode: 'Legacy' })).digest).toBe(v1.digest);
     expect(reg.tokenServer?.requests.slice(before)).toEqual([{ method: 'POST', user: TEST_USER, scopes: ['repository:tok/app:pull'], status: 200 }]);
 
     const ready = reg.tokenServer?.issue(TEST_USER, ['repository:tok/app:pull']) ?? '';
     const direct = createRegistryClient({ credentials: async () => ({ registryToken: ready }) });
     const count = reg.tokenServer?.requests.length ?? 0;
-    expect((await direct.resolve(`${reg.host}/tok/app:v2`, { importMode: 'Legacy' })).digest).toBe(v2.digest);
+    expect((await direct.resolve(parseImageReference(`${reg.host}/tok/app:v2`), { importMode: 'Legacy' })).digest).toBe(v2.digest);
     expect(reg.tokenServer?.requests.length).toBe(count);
     expect(direct.stats().token).toBe(0);
     await Promise.all([oauth.close(), direct.close()]);
@@ -107,7 +108,7 @@ describe('token (Bearer) registry', () => {
 
   it('reports a missing repository as not found through token auth', async () => {
     const client = createRegistryClient();
-    const e = await registryRejection(client.resolve(`${reg.host}/tok/absent:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${reg.host}/tok/absent:v1`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryNotFound');
     await client.close();
   });
@@ -126,7 +127,7 @@ describe('token server without OAuth2 POST', () => {
 
   it('falls back from POST (404) to GET', async () => {
     const client = createRegistryClient({ credentials: async () => ({ ...good, identityToken: 'unknown-refresh' }) });
-    expect((await client.resolve(`${reg.host}/tok/nopost:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/tok/nopost:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(reg.tokenServer?.requests.map((r) => `${r.method} ${r.status} ${r.user}`)).toEqual(['POST 404 ', `GET 200 ${TEST_USER}`]);
     expect(client.stats().token).toBe(2);
     await client.close();

@@ -17,6 +17,7 @@ import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { cloudCredentials } from '../../../src/adapters/registry/credentials/cloud-identity.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, registryRejection, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../../harness/registry.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 interface Stub {
   readonly url: string;
@@ -94,22 +95,22 @@ describe('Amazon ECR: GetAuthorizationToken through the default credential chain
     const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=ecr:us-east-1` }, now: () => now });
     const client = createRegistryClient({ credentials });
     // The first token is refused (the stub's password is not the registry's yet): a 401 fetches a new one.
-    const refused = await registryRejection(client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' }));
+    const refused = await registryRejection(client.resolve(parseImageReference(`${reg.host}/team/app:v1`), { importMode: 'Legacy' }));
     expect(refused.code).toBe('RegistryUnauthorized');
     expect(ecr.requests).toHaveLength(2);
     password = TEST_PASSWORD;
     client.newRun();
-    expect((await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/team/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(ecr.requests).toHaveLength(3);
     // Cached for the next runs ...
     now += (lifetimeS - 6 * 60) * 1000;
     client.newRun();
-    await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' });
+    await client.resolve(parseImageReference(`${reg.host}/team/app:v1`), { importMode: 'Legacy' });
     expect(ecr.requests).toHaveLength(3);
     // ... until five minutes before it expires.
     now += 2 * 60 * 1000;
     client.newRun();
-    expect((await client.resolve(`${reg.host}/team/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/team/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(ecr.requests).toHaveLength(4);
     await client.close();
   });
@@ -161,7 +162,7 @@ describe('Google Artifact Registry: application-default credentials from the met
     let now = Date.now();
     const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }, now: () => now });
     const client = createRegistryClient({ credentials });
-    expect((await client.resolve(`${reg.host}/proj/repo/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/proj/repo/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(issued).toBe(1);
     const tokenRequests = metadata.requests.filter((r) => r.url.includes('/token'));
     expect(tokenRequests[0]?.headers['metadata-flavor']).toBe('Google');
@@ -171,7 +172,7 @@ describe('Google Artifact Registry: application-default credentials from the met
     users['oauth2accesstoken'] = 'revoked-elsewhere';
     now += 10_000;
     const second = createRegistryClient({ credentials });
-    await expect(second.resolve(`${reg.host}/proj/repo/app:v1`, { importMode: 'Legacy' })).resolves.toMatchObject({ digest: img.digest });
+    await expect(second.resolve(parseImageReference(`${reg.host}/proj/repo/app:v1`), { importMode: 'Legacy' })).resolves.toMatchObject({ digest: img.digest });
     expect(issued).toBe(2);
     await second.close();
   });

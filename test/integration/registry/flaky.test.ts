@@ -3,6 +3,7 @@ import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { startFlakyProxy, type FlakyProxy } from '../../harness/flaky-proxy.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry, registryRejection } from '../../harness/registry.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 let reg: TestRegistry;
 let proxy: FlakyProxy;
@@ -24,7 +25,7 @@ describe('retries through a flaky proxy', () => {
   it('retries 503 twice, then succeeds', async () => {
     proxy.failNext(2, 503, MANIFESTS);
     const client = createRegistryClient({ retryBaseMs: 10 });
-    expect((await client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${proxy.host}/flaky/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(proxy.count('HEAD', MANIFESTS)).toBe(3);
     expect(client.stats().retries).toBe(2);
     expect(client.stats().byStatus['503']).toBe(2);
@@ -34,7 +35,7 @@ describe('retries through a flaky proxy', () => {
   it('gives up after the configured retries with a retryable RegistryTransient', async () => {
     proxy.failNext(100, 502, MANIFESTS);
     const client = createRegistryClient({ retryBaseMs: 5, retries: 2 });
-    const e = await registryRejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${proxy.host}/flaky/app:v1`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryTransient');
     expect(e.retryable).toBe(true);
     expect(e.status).toBe(502);
@@ -46,7 +47,7 @@ describe('retries through a flaky proxy', () => {
     proxy.rateLimitNext(1, '1', MANIFESTS);
     const client = createRegistryClient({ retryBaseMs: 5 });
     const started = Date.now();
-    expect((await client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${proxy.host}/flaky/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     // Proves the header was read: the jittered backoff alone would be ~5 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(proxy.count('HEAD', MANIFESTS)).toBe(2);
@@ -56,7 +57,7 @@ describe('retries through a flaky proxy', () => {
   it('accepts an HTTP-date Retry-After', async () => {
     proxy.rateLimitNext(1, new Date(Date.now() + 1000).toUTCString(), MANIFESTS);
     const client = createRegistryClient({ retryBaseMs: 5 });
-    expect((await client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${proxy.host}/flaky/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(proxy.count('HEAD', MANIFESTS)).toBe(2);
     await client.close();
   });
@@ -65,7 +66,7 @@ describe('retries through a flaky proxy', () => {
     proxy.rateLimitNext(5, '3600', MANIFESTS);
     const client = createRegistryClient({ maxRetryAfterMs: 2000 });
     const started = Date.now();
-    const e = await registryRejection(client.resolve(`${proxy.host}/flaky/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${proxy.host}/flaky/app:v1`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryRateLimited');
     expect(e.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(2000);
@@ -78,7 +79,7 @@ describe('retries through a flaky proxy', () => {
     for (const t of tags) await pushImage(reg, 'flaky/conc', t, img);
     proxy.reset();
     const client = createRegistryClient({ maxConcurrencyPerRegistry: 2 });
-    const results = await Promise.all(tags.map((t) => client.resolve(`${proxy.host}/flaky/conc:${t}`, { importMode: 'Legacy' })));
+    const results = await Promise.all(tags.map((t) => client.resolve(parseImageReference(`${proxy.host}/flaky/conc:${t}`), { importMode: 'Legacy' })));
     expect(results.every((r) => r.digest === img.digest)).toBe(true);
     expect(proxy.maxInFlight).toBeLessThanOrEqual(2);
     expect(proxy.maxInFlight).toBeGreaterThanOrEqual(1);

@@ -6,6 +6,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { dockerConfigCredentials } from '../../../src/adapters/registry/credentials/docker-credentials.js';
 import { makeImage } from '../../harness/oci-image.js';
@@ -32,14 +33,14 @@ describe.each(['htpasswd', 'token'] as const)('fresh credentials (%s registry)',
     await writeFile(file, config(reg.host, 'stale-password-1'));
     let now = 0;
     const client = createRegistryClient({ credentials: dockerConfigCredentials({ files: [file], now: () => now, recheckMs: 1000 }) });
-    const refused = await registryRejection(client.resolve(`${reg.host}/fresh/app:v1`, { importMode: 'Legacy' }));
+    const refused = await registryRejection(client.resolve(parseImageReference(`${reg.host}/fresh/app:v1`), { importMode: 'Legacy' }));
     expect(refused.code).toBe('RegistryUnauthorized');
     // The Secret is refreshed (a new file with a new mtime); the next run picks it up.
     await writeFile(file, config(reg.host, TEST_PASSWORD));
     await utimes(file, new Date(), new Date(Date.now() + 5000));
     now += 1000;
     client.newRun();
-    expect((await client.resolve(`${reg.host}/fresh/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/fresh/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     await client.close();
   });
 
@@ -55,13 +56,13 @@ describe.each(['htpasswd', 'token'] as const)('fresh credentials (%s registry)',
     // First lookup caches a wrong password for the run; then the file is corrected.
     await writeFile(file, config(reg.host, 'stale-password-2'));
     const client = createRegistryClient({ credentials: counting });
-    const stale = await registryRejection(client.resolve(`${reg.host}/fresh/app:v1`, { importMode: 'Legacy' }));
+    const stale = await registryRejection(client.resolve(parseImageReference(`${reg.host}/fresh/app:v1`), { importMode: 'Legacy' }));
     expect(stale.code).toBe('RegistryUnauthorized');
     await writeFile(file, config(reg.host, TEST_PASSWORD));
     client.newRun();
     const before = reads;
     // recheckMs is an hour: only the 401 can make the source look at the file again.
-    expect((await client.resolve(`${reg.host}/fresh/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/fresh/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(reads).toBe(before + 2);
     await client.close();
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { makeAttestation, makeImage, makeIndex } from '../../harness/oci-image.js';
 import { headDigest, pushImage, startRegistry, type TestRegistry, registryRejection } from '../../harness/registry.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 let reg: TestRegistry;
 
@@ -18,13 +19,13 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const b = makeImage({ layers: [{ 'b.txt': 'b' }] });
     await pushImage(reg, 'demo/app', 'v1', a);
     const client = createRegistryClient();
-    const first = await client.resolve(`${reg.host}/demo/app:v1`, { importMode: 'Legacy' });
+    const first = await client.resolve(parseImageReference(`${reg.host}/demo/app:v1`), { importMode: 'Legacy' });
     expect(first).toEqual({ digest: a.digest, mediaType: a.mediaType });
     expect((await headDigest(reg, 'demo/app', 'v1')).digest).toBe(a.digest);
 
     await pushImage(reg, 'demo/app', 'v1', b);
     client.newRun();
-    const second = await client.resolve(`${reg.host}/demo/app:v1`, { importMode: 'Legacy' });
+    const second = await client.resolve(parseImageReference(`${reg.host}/demo/app:v1`), { importMode: 'Legacy' });
     expect(second.digest).toBe(b.digest);
     expect(second.digest).not.toBe(first.digest);
     await client.close();
@@ -35,15 +36,15 @@ describe('registry client on a plain HTTP loopback registry', () => {
     await pushImage(reg, 'demo/once', 'v1', img);
     const client = createRegistryClient();
     const ref = `${reg.host}/demo/once:v1`;
-    const [x, y] = await Promise.all([client.resolve(ref, { importMode: 'Legacy' }), client.resolve(ref, { importMode: 'Legacy' })]);
-    const z = await client.resolve(ref, { importMode: 'PreserveOriginal' });
+    const [x, y] = await Promise.all([client.resolve(parseImageReference(ref), { importMode: 'Legacy' }), client.resolve(parseImageReference(ref), { importMode: 'Legacy' })]);
+    const z = await client.resolve(parseImageReference(ref), { importMode: 'PreserveOriginal' });
     expect(x.digest).toBe(img.digest);
     expect(y.digest).toBe(img.digest);
     expect(z.digest).toBe(img.digest);
     expect(client.stats().manifestHead).toBe(1);
     expect(client.stats().manifestGet).toBe(0);
     client.newRun();
-    await client.resolve(ref, { importMode: 'Legacy' });
+    await client.resolve(parseImageReference(ref), { importMode: 'Legacy' });
     expect(client.stats().manifestHead).toBe(2);
     await client.close();
   });
@@ -51,7 +52,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
   it('reports a missing tag and a missing repository as typed not-found errors', async () => {
     await pushImage(reg, 'demo/present', 'v1', makeImage());
     const client = createRegistryClient();
-    const tag = await registryRejection(client.resolve(`${reg.host}/demo/present:nope`, { importMode: 'Legacy' }));
+    const tag = await registryRejection(client.resolve(parseImageReference(`${reg.host}/demo/present:nope`), { importMode: 'Legacy' }));
     expect(tag.code).toBe('RegistryNotFound');
     expect(tag.status).toBe(404);
     expect(tag.repository).toBe('demo/present');
@@ -59,7 +60,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
     expect(tag.message).toContain('tag "nope" not found');
     expect(tag.retryable).toBe(false);
 
-    const repo = await registryRejection(client.resolve(`${reg.host}/demo/absent:v1`, { importMode: 'Legacy' }));
+    const repo = await registryRejection(client.resolve(parseImageReference(`${reg.host}/demo/absent:v1`), { importMode: 'Legacy' }));
     expect(repo.code).toBe('RegistryNotFound');
     expect(repo.message).toContain('demo/absent');
     await client.close();
@@ -75,22 +76,22 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const client = createRegistryClient();
     const ref = `${reg.host}/demo/multi:v1`;
 
-    const legacy = await client.resolve(ref, { importMode: 'Legacy' });
+    const legacy = await client.resolve(parseImageReference(ref), { importMode: 'Legacy' });
     expect(legacy).toEqual({ digest: amd.digest, mediaType: amd.mediaType, indexDigest: index.digest, platform: { os: 'linux', architecture: 'amd64' } });
 
-    const preserve = await client.resolve(ref, { importMode: 'PreserveOriginal' });
+    const preserve = await client.resolve(parseImageReference(ref), { importMode: 'PreserveOriginal' });
     expect(preserve.digest).toBe(index.digest);
     expect(preserve.indexDigest).toBe(index.digest);
 
-    const preferArm = await client.resolve(ref, { importMode: 'Legacy', preferArch: 'arm64' });
+    const preferArm = await client.resolve(parseImageReference(ref), { importMode: 'Legacy', preferArch: 'arm64' });
     expect(preferArm.digest).toBe(arm.digest);
     expect(preferArm.platform).toEqual({ os: 'linux', architecture: 'arm64', variant: 'v8' });
 
-    const unknownArch = await client.resolve(ref, { importMode: 'Legacy', preferArch: 's390x' });
+    const unknownArch = await client.resolve(parseImageReference(ref), { importMode: 'Legacy', preferArch: 's390x' });
     expect(unknownArch.digest).toBe(amd.digest);
 
     const ppcClient = createRegistryClient({ platform: { os: 'linux', architecture: 'ppc64le' } });
-    expect((await ppcClient.resolve(ref, { importMode: 'Legacy' })).digest).toBe(ppc.digest);
+    expect((await ppcClient.resolve(parseImageReference(ref), { importMode: 'Legacy' })).digest).toBe(ppc.digest);
     // one HEAD for the tag, one GET of the index (cached by digest)
     expect(client.stats().manifestHead).toBe(1);
     expect(client.stats().manifestGet).toBe(1);
@@ -103,8 +104,8 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const list = makeIndex([arm, amd], { docker: true });
     await pushImage(reg, 'demo/dlist', 'v1', list);
     const client = createRegistryClient();
-    expect((await client.resolve(`${reg.host}/demo/dlist:v1`, { importMode: 'Legacy' })).digest).toBe(amd.digest);
-    expect((await client.resolve(`${reg.host}/demo/dlist:v1`, { importMode: 'PreserveOriginal' })).digest).toBe(list.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/demo/dlist:v1`), { importMode: 'Legacy' })).digest).toBe(amd.digest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/demo/dlist:v1`), { importMode: 'PreserveOriginal' })).digest).toBe(list.digest);
     await client.close();
   });
 
@@ -112,8 +113,8 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const img = makeImage({ layers: [{ 'dg.txt': 'dg' }] });
     await pushImage(reg, 'demo/bydigest', 'v1', img);
     const client = createRegistryClient();
-    expect((await client.resolve(`${reg.host}/demo/bydigest@${img.digest}`, { importMode: 'Legacy' })).digest).toBe(img.digest);
-    const missing = await registryRejection(client.resolve(`${reg.host}/demo/bydigest@sha256:${'0'.repeat(64)}`, { importMode: 'Legacy' }));
+    expect((await client.resolve(parseImageReference(`${reg.host}/demo/bydigest@${img.digest}`), { importMode: 'Legacy' })).digest).toBe(img.digest);
+    const missing = await registryRejection(client.resolve(parseImageReference(`${reg.host}/demo/bydigest@sha256:${'0'.repeat(64)}`), { importMode: 'Legacy' }));
     expect(missing.code).toBe('RegistryNotFound');
     await client.close();
   });
@@ -134,7 +135,7 @@ describe('registry client on a plain HTTP loopback registry', () => {
     });
     await pushImage(reg, 'demo/meta', 'v1', img);
     const client = createRegistryClient();
-    const meta = await client.inspect(`${reg.host}/demo/meta:v1`);
+    const meta = await client.inspect(parseImageReference(`${reg.host}/demo/meta:v1`));
     expect(meta).toMatchObject({
       digest: img.digest,
       mediaType: img.mediaType,
@@ -159,10 +160,10 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const amd = makeImage({ architecture: 'amd64', layers: [{ 'x.txt': 'amd' }] });
     const index = makeIndex([amd, arm]);
     await pushImage(reg, 'demo/meta', 'multi', index);
-    const top = await client.inspect(`${reg.host}/demo/meta:multi`);
+    const top = await client.inspect(parseImageReference(`${reg.host}/demo/meta:multi`));
     expect(top.digest).toBe(index.digest);
     expect(top.manifests?.map((m) => m.digest)).toEqual([amd.digest, arm.digest]);
-    const armMeta = await client.inspect(`${reg.host}/demo/meta:multi`, { platform: { os: 'linux', architecture: 'arm64' } });
+    const armMeta = await client.inspect(parseImageReference(`${reg.host}/demo/meta:multi`), { platform: { os: 'linux', architecture: 'arm64' } });
     expect(armMeta.digest).toBe(arm.digest);
     expect(armMeta.architecture).toBe('arm64');
     await client.close();
@@ -175,10 +176,10 @@ describe('registry client on a plain HTTP loopback registry', () => {
     const names = Array.from({ length: 7 }, (_, i) => `t${i}`);
     for (const t of names) await pushImage(reg, 'demo/tags', t, img);
     const client = createRegistryClient({ tagsPageSize: 3 });
-    const tags = await client.listTags(`${reg.host}/demo/tags`);
+    const tags = await client.listTags(parseImageReference(`${reg.host}/demo/tags`));
     expect([...tags].sort()).toEqual(names);
     expect(client.stats().tagsList).toBe(1);
-    const missing = await registryRejection(client.listTags(`${reg.host}/demo/no-such-repo`));
+    const missing = await registryRejection(client.listTags(parseImageReference(`${reg.host}/demo/no-such-repo`)));
     expect(missing.code).toBe('RegistryNotFound');
     await client.close();
   });

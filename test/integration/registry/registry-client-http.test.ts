@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { registryRejection } from '../../harness/registry.js';
 import type { Log } from '../../../src/ports/log.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const sha = (b: Buffer | string): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -74,10 +75,10 @@ describe('tag list paging (Link)', () => {
       res.writeHead(200, { 'content-type': 'application/json', ...(page.link ? { link: page.link } : {}) }).end(JSON.stringify({ name: 'p/app', tags: page.tags }));
     });
     const client = createRegistryClient({ tagsPageSize: 2 });
-    expect(await client.listTags(`${f.host}/p/app`)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await client.listTags(parseImageReference(`${f.host}/p/app`))).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(client.stats().tagsList).toBe(3);
     // identical lookups in one run are made once
-    expect(await client.listTags(`${f.host}/p/app`)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await client.listTags(parseImageReference(`${f.host}/p/app`))).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(client.stats().tagsList).toBe(3);
     await client.close();
   });
@@ -88,7 +89,7 @@ describe('tag list paging (Link)', () => {
       res.writeHead(200, { link: '<http://127.0.0.2:9/v2/p/app/tags/list?last=b>; rel="next"' }).end(JSON.stringify({ tags: ['a'] }));
     });
     const client = createRegistryClient();
-    const e = await registryRejection(client.listTags(`${f.host}/p/app`));
+    const e = await registryRejection(client.listTags(parseImageReference(`${f.host}/p/app`)));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('another host');
     await client.close();
@@ -104,7 +105,7 @@ describe('manifest integrity', () => {
       res.end(req.method === 'HEAD' ? undefined : manifest);
     });
     const client = createRegistryClient();
-    const r = await client.resolve(`${f.host}/p/app:v1`, { importMode: 'Legacy' });
+    const r = await client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'Legacy' });
     expect(r.digest).toBe(sha(manifest));
     expect(client.stats()).toMatchObject({ manifestHead: 1, manifestGet: 1 });
     await client.close();
@@ -118,7 +119,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha(manifest) }).end(manifest);
     });
     const client = createRegistryClient();
-    expect((await client.resolve(`${f.host}/p/app:v1`, { importMode: 'PreserveOriginal' })).digest).toBe(sha(manifest));
+    expect((await client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'PreserveOriginal' })).digest).toBe(sha(manifest));
     expect(client.stats()).toMatchObject({ manifestHead: 1, manifestGet: 1 });
     await client.close();
   });
@@ -134,7 +135,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(index);
     });
     const client = createRegistryClient();
-    const r = await client.resolve(`${f.host}/p/multi:v1`, { importMode: 'Legacy' });
+    const r = await client.resolve(parseImageReference(`${f.host}/p/multi:v1`), { importMode: 'Legacy' });
     expect(r).toMatchObject({ digest: sha('amd64'), indexDigest: sha(index) });
     await client.close();
   });
@@ -146,7 +147,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': `sha256:${'1'.repeat(64)}` }).end(manifest);
     });
     const client = createRegistryClient();
-    const e = await registryRejection(client.inspect(`${f.host}/p/app:v1`));
+    const e = await registryRejection(client.inspect(parseImageReference(`${f.host}/p/app:v1`)));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('content integrity error');
     await client.close();
@@ -158,7 +159,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': 'application/vnd.docker.distribution.manifest.v1+prettyjws', 'docker-content-digest': `sha256:${'2'.repeat(64)}` }).end();
     });
     const client = createRegistryClient();
-    const e = await registryRejection(client.resolve(`${f.host}/old/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${f.host}/old/app:v1`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryProtocol');
     expect(e.message).toContain('schema1');
     await client.close();
@@ -178,7 +179,7 @@ describe('blob redirects', () => {
       res.writeHead(200).end('{}');
     });
     const client = createRegistryClient({ credentials: async () => ({ username: 'u', password: 'p4ssw0rd' }) });
-    const meta = await client.inspect(`${reg.host}/p/app:v1`);
+    const meta = await client.inspect(parseImageReference(`${reg.host}/p/app:v1`));
     expect(meta.labels).toEqual({ a: 'b' });
     expect(meta.size).toBe(config.length);
     expect(cdn.seen).toHaveLength(1);
@@ -210,7 +211,7 @@ describe('bearer scope growth', () => {
     });
     realm = `http://${f.host}/token`;
     const client = createRegistryClient();
-    expect((await client.resolve(`${f.host}/p/app:v1`, { importMode: 'Legacy' })).digest).toBe(sha(manifest));
+    expect((await client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'Legacy' })).digest).toBe(sha(manifest));
     expect(tokenScopes).toEqual([['repository:p/app:pull'], ['repository:p/app:pull', 'repository:extra/thing:pull']]);
     await client.close();
   });
@@ -221,7 +222,7 @@ describe('timeouts', () => {
     const f = await fake(() => undefined); // accept, never respond
     const client = createRegistryClient({ timeoutMs: 300, retries: 1, retryBaseMs: 5 });
     const started = Date.now();
-    const e = await registryRejection(client.resolve(`${f.host}/p/app:v1`, { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryTransient');
     expect(e.retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -256,7 +257,7 @@ describe('non-loopback registries (MockAgent)', () => {
       error: (m, f) => lines.push(`${m} ${JSON.stringify(f)}`),
     };
     const client = createRegistryClient({ dispatcher: mock, log });
-    expect(await client.resolve('busybox', { importMode: 'Legacy' })).toEqual({ digest, mediaType: OCI_MANIFEST });
+    expect(await client.resolve(parseImageReference('busybox'), { importMode: 'Legacy' })).toEqual({ digest, mediaType: OCI_MANIFEST });
     const q = new URL(tokenPath, 'https://auth.docker.io').searchParams;
     expect(q.get('service')).toBe('registry.docker.io');
     expect(q.getAll('scope')).toEqual(['repository:library/busybox:pull']);
@@ -280,7 +281,7 @@ describe('non-loopback registries (MockAgent)', () => {
       pool.intercept({ path: '/v2/a/b/manifests/v1', method: 'GET' }).reply(200, manifest, { headers: { 'content-type': OCI_MANIFEST } });
       pool.intercept({ path: `/v2/a/b/blobs/${sha(config)}`, method: 'GET' }).reply(307, '', { headers: { location } });
       const client = createRegistryClient({ dispatcher: mock });
-      const e = await registryRejection(client.inspect('registry.example.com/a/b:v1'));
+      const e = await registryRejection(client.inspect(parseImageReference('registry.example.com/a/b:v1')));
       expect(e.code).toBe(code);
       await mock.close();
     }
@@ -293,7 +294,7 @@ describe('non-loopback registries (MockAgent)', () => {
       headers: { 'www-authenticate': 'Bearer realm="http://auth.example.com/token",service="x"' },
     });
     const client = createRegistryClient({ dispatcher: mock, credentials: async () => ({ username: 'u', password: 'secret-pw' }) });
-    const e = await registryRejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference('registry.example.com/team/app:v1'), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryInsecure');
     expect(e.message).toContain('not https');
     await mock.close();
@@ -307,7 +308,7 @@ describe('non-loopback registries (MockAgent)', () => {
     const plain = mock.get('http://registry.example.com');
     plain.intercept({ path: '/v2/', method: 'GET' }).reply(200, '{}');
     const client = createRegistryClient({ dispatcher: mock, retries: 0 });
-    const e = await registryRejection(client.resolve('registry.example.com/team/app:v1', { importMode: 'Legacy' }));
+    const e = await registryRejection(client.resolve(parseImageReference('registry.example.com/team/app:v1'), { importMode: 'Legacy' }));
     expect(e.code).toBe('RegistryInsecure');
     expect(e.message).toContain('does not speak TLS');
     expect(mock.pendingInterceptors()).toHaveLength(1); // the http one was never used
@@ -329,7 +330,7 @@ describe('connection reuse', () => {
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
     try {
-      for (let i = 0; i < 12; i++) await client.resolve(`${host}/app:t${i}`, { importMode: 'Legacy' });
+      for (let i = 0; i < 12; i++) await client.resolve(parseImageReference(`${host}/app:t${i}`), { importMode: 'Legacy' });
       expect(client.stats().manifestHead).toBe(12);
       // the https probe of the loopback host and the plain-HTTP ping may open their own sockets
       expect(connections).toBeLessThanOrEqual(3);

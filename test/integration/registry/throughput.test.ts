@@ -4,6 +4,7 @@
  * keep `npm test` short on two cores; TAGSTREAM_THROUGHPUT_TAGS=1000 for the issue's figure.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
@@ -38,21 +39,21 @@ it(`resolves ${TAGS} tags`, async () => {
   const refs = Array.from({ length: TAGS }, (_, i) => `${reg.host}/bench/app:t${i}`);
 
   const t0 = performance.now();
-  const first = await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  const first = await Promise.all(refs.map((r) => client.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const cold = performance.now() - t0;
   first.forEach((r, i) => expect(r.digest).toBe(images[i % 2]?.digest));
   const coldStats = client.stats();
   expect(coldStats.manifestHead).toBe(TAGS);
 
   const t1 = performance.now();
-  await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  await Promise.all(refs.map((r) => client.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const cached = performance.now() - t1;
   expect(client.stats().manifestHead).toBe(TAGS);
 
   client.newRun();
   client.resetStats();
   const t2 = performance.now();
-  await Promise.all(refs.map((r) => client.resolve(r, { importMode: 'Legacy' })));
+  await Promise.all(refs.map((r) => client.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const secondRun = performance.now() - t2;
   expect(client.stats().manifestHead).toBe(TAGS);
   expect(client.stats().ping).toBe(0);
@@ -60,7 +61,7 @@ it(`resolves ${TAGS} tags`, async () => {
   // The same lookups with one request in flight, for comparison.
   const seq = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
   const t3 = performance.now();
-  const serial = await Promise.all(refs.map((r) => seq.resolve(r, { importMode: 'Legacy' })));
+  const serial = await Promise.all(refs.map((r) => seq.resolve(parseImageReference(r), { importMode: 'Legacy' })));
   const sequential = performance.now() - t3;
   expect(serial.map((r) => r.digest)).toEqual(first.map((r) => r.digest));
 

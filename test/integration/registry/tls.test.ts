@@ -3,6 +3,7 @@ import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { RegistryError } from '../../../src/errors.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../harness/registry.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 let reg: TestRegistry;
 const img = makeImage({ layers: [{ 'tls.txt': 'tls' }] });
@@ -20,7 +21,7 @@ describe('TLS registry with a self-signed CA', () => {
     const client = createRegistryClient();
     let caught: unknown;
     try {
-      await client.resolve(`${reg.host}/secure/app:v1`, { importMode: 'Legacy' });
+      await client.resolve(parseImageReference(`${reg.host}/secure/app:v1`), { importMode: 'Legacy' });
     } catch (e) {
       caught = e;
     }
@@ -32,16 +33,16 @@ describe('TLS registry with a self-signed CA', () => {
 
   it('verifies against an extra CA', async () => {
     const client = createRegistryClient({ caCertificates: [reg.caPem ?? ''] });
-    expect((await client.resolve(`${reg.host}/secure/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
-    expect((await client.inspect(`${reg.host}/secure/app:v1`)).configDigest).toBe(img.configDigest);
+    expect((await client.resolve(parseImageReference(`${reg.host}/secure/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await client.inspect(parseImageReference(`${reg.host}/secure/app:v1`))).configDigest).toBe(img.configDigest);
     await client.close();
   });
 
   it('skips verification only for registries marked insecure', async () => {
     const perCall = createRegistryClient();
-    expect((await perCall.resolve(`${reg.host}/secure/app:v1`, { importMode: 'Legacy', insecure: true })).digest).toBe(img.digest);
+    expect((await perCall.resolve(parseImageReference(`${reg.host}/secure/app:v1`), { importMode: 'Legacy', insecure: true })).digest).toBe(img.digest);
     const configured = createRegistryClient({ insecureRegistries: [reg.host] });
-    expect((await configured.resolve(`${reg.host}/secure/app:v1`, { importMode: 'Legacy' })).digest).toBe(img.digest);
+    expect((await configured.resolve(parseImageReference(`${reg.host}/secure/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     await Promise.all([perCall.close(), configured.close()]);
   });
 });

@@ -2,6 +2,7 @@
 import { memoryWorkspace, type MemoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { DEFAULT_REPO_SETTINGS, type RepoSettings } from '../../../src/config/repo-settings.js';
+import { referenceText } from '../../../src/domain/image-reference.js';
 import { RegistryError } from '../../../src/errors.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { silentLog } from '../../../src/ports/log.js';
@@ -36,7 +37,8 @@ export function fakeRegistry(images: Record<string, string> = {}): FakeRegistry 
     flaky,
     resolved,
     copies,
-    async resolve(reference, options) {
+    async resolve(ref, options) {
+      const reference = referenceText(ref);
       resolved.push({ reference, options });
       if (flaky.has(reference)) throw new RegistryError('RegistryTransient', `${reference}: 503 Service Unavailable`, { registry: 'fake', status: 503, retryable: true });
       const digest = map.get(reference);
@@ -46,14 +48,16 @@ export function fakeRegistry(images: Record<string, string> = {}): FakeRegistry 
     async inspect() {
       throw new Error('inspect is not used by the verbs');
     },
-    async listTags(repository) {
+    async listTags(ref) {
+      const repository = ref.repository;
       const tags = tagLists.get(repository);
       if (!tags) throw new RegistryError('RegistryNotFound', `repository unknown: ${repository}`, { registry: 'fake', status: 404 });
       return tags;
     },
-    async copy(source, destination) {
-      copies.push({ source, destination });
-      return { digest: source.split('@')[1] ?? '', blobsCopied: 1, blobsSkipped: 0, blobsMounted: 0 };
+    async copy(sourceRef, destinationRef) {
+      const source = referenceText(sourceRef);
+      copies.push({ source, destination: referenceText(destinationRef) });
+      return { digest: sourceRef.digest ?? '', blobsCopied: 1, blobsSkipped: 0, blobsMounted: 0 };
     },
   };
 }

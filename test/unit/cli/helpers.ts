@@ -6,6 +6,7 @@ import type { CliDeps } from '../../../src/cli/context.js';
 import { run } from '../../../src/cli/run.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import type { RegistryPort } from '../../../src/ports/registry.js';
+import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
 
 export const BASIC_REPO = fileURLToPath(new URL('../../fixtures/cli/basic', import.meta.url));
 export const NOW_ISO = '2026-11-21T06:00:00Z';
@@ -19,7 +20,8 @@ export interface RunResult {
 /** A registry whose every method fails: tests that must not reach a registry use it. */
 export function unreachableRegistry(): RegistryPort & { calls: string[] } {
   const calls: string[] = [];
-  const fail = async (ref: string): Promise<never> => {
+  const fail = async (reference: ImageReference): Promise<never> => {
+    const ref = referenceText(reference);
     calls.push(ref);
     throw new Error(`registry must not be contacted (${ref})`);
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../../../src/errors.js';
+import { referenceText } from '../../../src/domain/image-reference.js';
 import type { ImageMetadata, InspectOptions, RegistryPort } from '../../../src/ports/registry.js';
 import { BASIC_REPO, runCli, unreachableRegistry } from './helpers.js';
 
@@ -128,7 +129,7 @@ describe('tagstream describe', () => {
   it('describe istag with registry metadata', async () => {
     const seen: { ref: string; options?: InspectOptions }[] = [];
     const meta: ImageMetadata = { digest: D3, mediaType: 'application/vnd.oci.image.manifest.v1+json', os: 'linux', architecture: 'amd64', layers: [{ digest: 'sha256:aa', size: 1000, mediaType: 'l' }], size: 2000 };
-    const registry: RegistryPort = { ...unreachableRegistry(), inspect: async (ref, options) => (seen.push({ ref, options }), meta) };
+    const registry: RegistryPort = { ...unreachableRegistry(), inspect: async (ref, options) => (seen.push({ ref: referenceText(ref), options }), meta) };
     const r = await runCli(['describe', 'istag/ruby:3.3'], { registry });
     expect(r.code).toBe(0);
     expect(seen).toEqual([{ ref: `quay.io/sclorg/ruby-33-c9s@${D3}`, options: { insecure: false } }]);
@@ -175,7 +176,8 @@ describe('tagstream image info', () => {
   };
   const registry: RegistryPort = {
     ...unreachableRegistry(),
-    inspect: async (ref) => {
+    inspect: async (reference) => {
+      const ref = referenceText(reference);
       if (ref.endsWith(child)) return { digest: child, mediaType: 'application/vnd.oci.image.manifest.v1+json', os: 'linux', architecture: 'arm64', created: '2026-11-20T06:00:00Z' };
       if (ref.includes('missing')) throw new RegistryError('RegistryNotFound', 'manifest unknown', { registry: 'r.example', status: 404 });
       return index;

@@ -39,8 +39,10 @@ describe('parseImageReference (distribution/reference vectors)', () => {
   });
 
   it.each(vectors.filter((v) => v.valid).map((v) => [v.input.slice(0, 80), v] as const))('valid: %s', (_, v) => {
-    const ref = parseImageReference(v.input);
+    const { repository, ...ref } = parseImageReference(v.input);
     expect({ ...ref }).toEqual({ name: v.name, domain: v.domain, path: v.path, tag: v.tag, digest: v.digest, familiar: v.familiar });
+    // The value also keeps the repository as written: input = repository [":" tag] ["@" digest].
+    expect(`${repository}${v.tag === null ? '' : `:${v.tag}`}${v.digest === null ? '' : `@${v.digest}`}`).toBe(v.input);
   });
 
   it.each(vectors.filter((v) => !v.valid).map((v) => [v.input.slice(0, 80), v] as const))('invalid: %s', (_, v) => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isTagstreamError } from '../../../src/errors.js';
 import { loadSourceFile } from '../../../src/edit/source-file.js';
-import { documentLocator, parseImageStream, plainLocator, toImageStream } from '../../../src/inventory/image-stream-schema.js';
+import { parseImageStream, toImageStream } from '../../../src/inventory/image-stream-schema.js';
+import { documentLocator, plainLocator } from '../../../src/edit/node-locator.js';
 
 /** Parse YAML text as one ImageStream document located in `is.yaml`. */
 function parseYaml(text: string, namespace?: string) {

@@ -6,6 +6,7 @@ import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag, latestTagEvent } from '../
 import type { TagReference } from '../../../src/domain/image-stream.js';
 import { recordObservedSpec } from '../../../src/domain/spec-fingerprint.js';
 import type { RegistryPort, ResolveOptions } from '../../../src/ports/registry.js';
+import { parseImageReference, referenceText } from '../../../src/domain/image-reference.js';
 import { D1, D2, NOW, byKey, dockerTag, ev, frozen, stream } from '../domain/stream-builders.js';
 
 const alias = (name: string, from: string, namespace?: string): TagReference => ({
@@ -137,7 +138,8 @@ function fakeRegistry(tags: string[]): RegistryPort & { calls: ResolveOptions[] 
   const calls: ResolveOptions[] = [];
   return {
     calls,
-    async resolve(reference, options) {
+    async resolve(ref, options) {
+      const reference = referenceText(ref);
       calls.push(options);
       if (reference.endsWith(':broken')) throw new Error('manifest unknown');
       return { digest: reference.endsWith(':latest') ? D1 : D2, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
@@ -159,14 +161,14 @@ describe('oc import-image --all: repository import', () => {
     const p = plan({ target: 'repo', all: true });
     expect(p.repository).toMatchObject({ from: 'quay.io/o/repo', insecure: true, importMode: 'Legacy' });
     const registry = fakeRegistry(['other', 'latest', '1.0', '2.0.1', 'broken', '2.1']);
-    const listed = await registry.listTags(p.repository?.from ?? '');
+    const listed = await registry.listTags(parseImageReference(p.repository?.from ?? ''));
     const expanded = planRepositoryImport(p.repository as NonNullable<typeof p.repository>, listed, p.target, 4);
     expect(expanded.imports.map((r) => r.from)).toEqual(['quay.io/o/repo:latest', 'quay.io/o/repo:2.1', 'quay.io/o/repo:1.0', 'quay.io/o/repo:2.0.1']);
     expect(expanded.additionalTags).toEqual(['broken', 'other']);
     const results: ImportResult[] = [];
     for (const r of [...expanded.imports, { ...expanded.imports[0], tag: 'broken', from: 'quay.io/o/repo:broken' } as never]) {
       try {
-        results.push({ ok: true, request: r, digest: (await registry.resolve(r.from, { importMode: r.importMode, insecure: r.insecure })).digest });
+        results.push({ ok: true, request: r, digest: (await registry.resolve(parseImageReference(r.from), { importMode: r.importMode, insecure: r.insecure })).digest });
       } catch (e) {
         results.push({ ok: false, request: r, reason: 'NotFound', message: (e as Error).message });
       }
