@@ -60,5 +60,6 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     repair: (o) => repo.repair(o),
     readJournal: () => repo.readJournal(),
     writeJournal: (t) => repo.writeJournal(t),
+    ...(repo.indexCache ? { indexCache: () => repo.indexCache!() } : {}),
   };
 }

@@ -26,8 +26,8 @@ export interface DocumentText {
 /** A file read by the inventory: text cut into documents, parsed per document on demand. */
 export class ScannedFile {
   readonly text: string;
-  /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
-  private readonly slices: readonly DocumentSlice[] | undefined;
+  /** Cut on first use (a file the index cache answered is never cut); see `slices`. */
+  private cut: { readonly slices: readonly DocumentSlice[] | undefined } | undefined;
   private readonly parsed = new Map<number, SourceDocument>();
   private lines: LineCounter | undefined;
   private whole: readonly SourceDocument[] | undefined;
@@ -42,7 +42,12 @@ export class ScannedFile {
     private readonly limits: SourceLimits,
   ) {
     this.text = decodeText(raw).text;
-    this.slices = format === 'yaml' ? splitDocuments(this.text) : undefined;
+  }
+
+  /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
+  private get slices(): readonly DocumentSlice[] | undefined {
+    this.cut ??= { slices: this.format === 'yaml' ? splitDocuments(this.text) : undefined };
+    return this.cut.slices;
   }
 
   /** Documents in the file, as the parser numbers them (1 for an uncut file not parsed). */
