@@ -122,6 +122,11 @@ export class ScannedFile {
     return (this.source = { ...file, documents: file.documents.map((d) => ({ ...d, value: undefined, errors: [...d.errors, error] })) });
   }
 
+  /** Drop the full parse (a writer verified its new text); sourceFile() parses again if asked. */
+  releaseSource(): void {
+    this.source = undefined;
+  }
+
   /** True once sourceFile() has parsed the file. */
   get sourceLoaded(): boolean {
     return this.source !== undefined;
@@ -156,6 +161,11 @@ export class LazySourceFiles implements ReadonlyMap<string, SourceFile> {
 
   has(path: string): boolean {
     return this.scanned.has(path);
+  }
+
+  /** Forget the parse of `path`: a run that writes many files holds one parse tree at a time. */
+  release(path: string): void {
+    this.scanned.get(path)?.releaseSource();
   }
 
   keys(): MapIterator<string> {
