@@ -20,7 +20,7 @@ import { ManifestError, errorMessage, formatLocation, type SourceLocation } from
 import { streamKey } from '../domain/image-stream.js';
 import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
-import type { Workspace } from '../ports/workspace.js';
+import type { FileRead, Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import * as imageStreamSchema from './image-stream-schema.js';
 import { parseImageStream } from './image-stream-schema.js';
@@ -164,7 +164,9 @@ export async function buildInventory(
   const defaultNamespace = settings.defaultNamespace || 'default';
   const indexCache = all ? undefined : opts.indexCache;
   const scope = indexCache ? indexScope(EXTRACTION_CODE, { defaultNamespace, limits }) : '';
-  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts, indexCache, scope));
+  // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
+  const reads = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(candidates, limits.maxBytes) : undefined;
+  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path, i) => scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]));
   const chosen = chooseDocuments(scans, all);
 
   const b = new InventoryBuilder(defaultNamespace, opts.includeObject);
@@ -259,8 +261,21 @@ function declaresLocalLookup(value: unknown): boolean {
   return isObj(spec?.lookupPolicy) && spec.lookupPolicy.local === true;
 }
 
-async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions, indexCache: IndexCache | undefined, scope: string): Promise<FileScan> {
+async function scanFile(
+  workspace: Workspace,
+  path: string,
+  limits: SourceLimits,
+  opts: InventoryOptions,
+  indexCache: IndexCache | undefined,
+  scope: string,
+  read: FileRead | undefined,
+): Promise<FileScan> {
   try {
+    if (read) {
+      if ('error' in read) throw read.error;
+      if ('tooLarge' in read) return { path, error: fileTooLarge(path, read.tooLarge, limits.maxBytes), cached: false };
+      return indexed(path, read.bytes, limits, indexCache, scope);
+    }
     const size = await workspace.size(path);
     if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
     const cache = opts.parseCache;
@@ -277,11 +292,12 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
       if (hit) return { path, file: hit, cached: true };
     }
-    const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
-    if (cache && version !== undefined) cache.set(path, bytes.length, `${version}|${limitKey}`, file);
-    if (!indexCache) return { path, file, cached: false };
-    const key = indexKey(scope, path, gitBlobId(bytes));
-    return { path, file, cached: false, indexKey: key, index: decodeFileIndex(indexCache.get(key), path) };
+    if (cache && version !== undefined) {
+      const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+      cache.set(path, bytes.length, `${version}|${limitKey}`, file);
+      return { path, file, cached: false };
+    }
+    return indexed(path, bytes, limits, indexCache, scope);
   } catch (e) {
     if (e instanceof ManifestError) return { path, error: e, cached: false };
     const error = new ManifestError('ManifestParse', `cannot read file: ${errorMessage(e)}`, { file: path }, e);
@@ -289,14 +305,22 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
   }
 }
 
+/** A file read: what the index cache holds for it, if anything. */
+function indexed(path: string, bytes: Buffer, limits: SourceLimits, indexCache: IndexCache | undefined, scope: string): FileScan {
+  const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+  if (!indexCache) return { path, file, cached: false };
+  const key = indexKey(scope, path, gitBlobId(bytes));
+  return { path, file, cached: false, indexKey: key, index: decodeFileIndex(indexCache.get(key), path) };
+}
+
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      out[i] = await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
