@@ -6,10 +6,10 @@
  */
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
-import type { Log } from '../../ports/log.js';
+import { silentLog, type Log } from '../../ports/log.js';
 import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-policy.js';
 
 /** What a request is, for the counters (`stats()`). */
@@ -172,13 +172,20 @@ export function isReplayable(body: HttpRequest['body']): boolean {
   return body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
 }
 
+const silentDebug = silentLog.debug;
+
 export class Transport {
   readonly stats: RegistryStats = emptyStats();
-  private readonly agents = new Map<TlsMode, Dispatcher>();
+  /** One connection pool per (TLS mode, origin): requests go straight to it, no per-request routing. */
+  private readonly pools = new Map<string, Dispatcher>();
   private readonly limiters = new Map<string, Limiter>();
   private readonly sleep: (ms: number) => Promise<void>;
 
+  /** Built once: most requests (manifest HEADs have their own) add nothing to these. */
+  private readonly baseHeaders: Record<string, string>;
+
   constructor(private readonly options: TransportOptions) {
+    this.baseHeaders = { 'user-agent': options.userAgent };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
@@ -186,20 +193,21 @@ export class Transport {
     Object.assign(this.stats, emptyStats());
   }
 
-  private dispatcher(tls: TlsMode): Dispatcher {
+  private dispatcher(tls: TlsMode, origin: string): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
-    let agent = this.agents.get(tls);
-    if (!agent) {
+    const key = `${tls}|${origin}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
       // `ca` replaces Node's roots, so the public roots are passed along with the extra CAs.
       const ca = this.options.caCertificates?.length ? [...rootCertificates, ...this.options.caCertificates] : undefined;
-      agent = new Agent({
+      pool = new Pool(origin, {
         connect: { timeout: this.options.timeoutMs, ...(tls === 'unverified' ? { rejectUnauthorized: false } : ca ? { ca } : {}) },
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      this.agents.set(tls, agent);
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
   private limiter(host: string): Limiter {
@@ -213,9 +221,9 @@ export class Transport {
 
   /** Close the agents this transport created. */
   async close(): Promise<void> {
-    const agents = [...this.agents.values()];
-    this.agents.clear();
-    await Promise.all(agents.map((a) => a.close()));
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   /**
@@ -283,14 +291,16 @@ export class Transport {
   /** One attempt, with manual redirects. */
   private async exchange(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
-    let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...(req.headers ?? {}) };
+    let headers: Record<string, string> = req.headers ? { 'user-agent': this.options.userAgent, ...req.headers } : this.baseHeaders;
     let method = req.method;
     for (let hop = 0; ; hop++) {
       const release = await this.limiter(url.host).acquire();
       let data: Dispatcher.ResponseData;
       try {
         this.count(req.kind);
-        data = await request(url, {
+        data = await this.dispatcher(req.tls, url.origin).request({
+          origin: url.origin,
+          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
           method,
           headers,
           body: method === 'GET' || method === 'HEAD' ? undefined : req.body,
@@ -298,7 +308,6 @@ export class Transport {
           // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
           // docker-registry: 20 HEADs over 2 connections instead of 20).
           ...(method === 'HEAD' ? { reset: false } : {}),
-          dispatcher: this.dispatcher(req.tls),
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         });
@@ -311,7 +320,7 @@ export class Transport {
       const status = data.statusCode;
       this.countStatus(url.host, String(status));
       this.noteRateLimit(url.host, data.headers);
-      this.options.log.debug('registry request', { method, url: logUrl(url), status });
+      if (this.options.log.debug !== silentDebug) this.options.log.debug('registry request', { method, url: logUrl(url), status });
       const location = headerValue(data.headers, 'location');
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
         await data.body.dump();
