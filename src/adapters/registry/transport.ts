@@ -1,6 +1,6 @@
 /**
- * The HTTP layer of the registry client (undici): one Agent per TLS configuration, per-host
- * concurrency limit, timeouts, retries with exponential backoff + jitter on network errors and
+ * The HTTP layer of the registry client (undici): one connection Pool per TLS configuration and origin,
+ * per-host concurrency limit, timeouts, retries with exponential backoff + jitter on network errors and
  * 5xx, 429 honouring Retry-After up to a bound, manual redirects that drop Authorization when the
  * host changes, and request counters. It knows nothing about manifests or auth challenges.
  */
