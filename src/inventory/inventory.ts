@@ -26,6 +26,7 @@ import * as imageStreamSchema from './image-stream-schema.js';
 import { parseImageStream } from './image-stream-schema.js';
 import * as nodeLocator from '../edit/node-locator.js';
 import { documentLocator } from '../edit/node-locator.js';
+import { tagPolicyProblems } from './tag-policy-check.js';
 import type {
   Inventory,
   NodePath,
@@ -436,6 +437,7 @@ class InventoryBuilder {
         // The file still holds a stream the user meant; keep it so messages and edits can find it.
         return true;
       }
+      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
       const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
       this.sink.streams.push(entry);
       return true;
