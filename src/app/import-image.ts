@@ -13,7 +13,7 @@ import { planRepositoryImport } from '../planning/import-plan.js';
 import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
-import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, changedObjectLine, workloadObjects, type VerbResult } from './stream-verb.js';
+import { blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
 import { writeFiles } from './write-files.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
@@ -56,14 +56,14 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   // nothing recorded: a new stream is not created, an existing one is written only if the plan changed it
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
-  const writes = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], changed: [], warnings: [] };
+  const writes: VerbWrites = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], targets: [], changed: [], warnings: [] };
   if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
 
   const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;
   // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
   const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
-  const pinned = workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun));
+  const pinned = [...workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun)), ...changedTargetLines(writes.targets, plan.dryRun)];
   const stdout = [head, ...pinned, ...(view.length > 0 ? ['', ...view] : []), ...info];
   const stderr = [
     ...session.warnings,
@@ -77,6 +77,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     exitCode: out.failed ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,
+    targets: writes.targets,
     streams: changed ? [stored] : [],
     changed: writes.changed,
   };

@@ -10,8 +10,7 @@
  * was meant and every edit Tagstream makes to the file is written back quoted.
  */
 import { deepFreeze } from '../domain/deep-freeze.js';
-import { isScalar, type Document, type LineCounter, type Node } from 'yaml';
-import { ManifestError, type SourceLocation } from '../errors.js';
+import { ManifestError } from '../errors.js';
 import { parseImageReference, type ImageReference } from '../domain/image-reference.js';
 import type {
   ImageStream,
@@ -27,14 +26,7 @@ import type {
 } from '../domain/image-stream.js';
 import { validateNamespace, validateStreamName } from '../domain/names.js';
 import type { NodePath } from './inventory-model.js';
-
-/** Finds nodes of the object being validated; paths are relative to the object. */
-export interface NodeLocator {
-  /** Location of the node at `path`, or of its nearest ancestor that exists in the source. */
-  locate(path: NodePath): SourceLocation;
-  /** Source text of the scalar at `path`, when it came from a file. */
-  scalarSource(path: NodePath): string | undefined;
-}
+import { plainLocator, type NodeLocator } from '../edit/node-locator.js';
 
 export type ImageStreamParseResult =
   | { readonly ok: true; readonly stream: ImageStream; readonly errors: readonly [] }
@@ -49,40 +41,6 @@ export const IMAGE_STREAM_API_VERSIONS: readonly string[] = ['image.openshift.io
 const FROM_KINDS = ['DockerImage', 'ImageStreamImage', 'ImageStreamTag'] as const;
 const IMPORT_MODES = ['', 'Legacy', 'PreserveOriginal'] as const;
 const REFERENCE_POLICIES = ['', 'Source', 'Local'] as const;
-
-/** Locator over a parsed YAML/JSON document; `prefix` is the object's path inside the document. */
-export function documentLocator(
-  file: { readonly path: string; readonly lineCounter: LineCounter },
-  doc: Document,
-  prefix: NodePath = [],
-): NodeLocator {
-  const nodeAt = (path: NodePath): { node: Node | undefined; exact: boolean } => {
-    const full = [...prefix, ...path];
-    for (let n = full.length; n >= 0; n--) {
-      const node = (n === 0 ? doc.contents : doc.getIn(full.slice(0, n), true)) as Node | undefined | null;
-      if (node && node.range) return { node, exact: n === full.length };
-    }
-    return { node: undefined, exact: false };
-  };
-  return {
-    locate(path) {
-      const { node } = nodeAt(path);
-      if (!node?.range) return { file: file.path };
-      const { line, col } = file.lineCounter.linePos(node.range[0]);
-      return { file: file.path, line, col };
-    },
-    scalarSource(path) {
-      const { node, exact } = nodeAt(path);
-      if (!exact || !isScalar(node) || typeof node.source !== 'string') return undefined;
-      return node.source;
-    },
-  };
-}
-
-/** Locator for objects that did not come from a file (API input, tests): file name only. */
-export function plainLocator(file = '<object>'): NodeLocator {
-  return { locate: () => ({ file }), scalarSource: () => undefined };
-}
 
 /** Validate and convert; never throws for bad input. */
 export function parseImageStream(

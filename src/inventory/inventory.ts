@@ -22,7 +22,8 @@ import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-sp
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import type { Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
-import { documentLocator, parseImageStream } from './image-stream-schema.js';
+import { parseImageStream } from './image-stream-schema.js';
+import { documentLocator } from '../edit/node-locator.js';
 import type {
   Inventory,
   NodePath,

@@ -9,6 +9,7 @@ import {
   SETTING_FIELDS,
   SETTINGS_DOC,
 } from '../../../src/config/repo-settings.js';
+import { REPO_SETTINGS_SCHEMA } from '../../../src/config/repo-settings-schema.js';
 
 function failure(text: string): TagstreamError {
   try {
@@ -156,6 +157,29 @@ describe('SETTINGS_DOC', () => {
     // ... and the table shows the real defaults.
     expect(SETTINGS_DOC).toContain('| `scheduledImportInterval` | duration | `15m` |');
     expect(SETTINGS_DOC).toContain('| `pollInterval` | duration | `5m` |');
+  });
+});
+
+describe('REPO_SETTINGS_SCHEMA (zod) and SETTING_FIELDS', () => {
+  it('the schema accepts exactly the documented keys', () => {
+    const leaves = (shape: Record<string, unknown>, prefix: string): string[] =>
+      Object.entries(shape).flatMap(([key, schema]) => {
+        let inner = schema as { unwrap?: () => unknown; shape?: Record<string, unknown> };
+        while (inner.unwrap && !inner.shape) inner = inner.unwrap() as typeof inner;
+        return inner.shape && prefix === '' && key !== 'targets' ? leaves(inner.shape, `${prefix}${key}.`) : [`${prefix}${key}`];
+      });
+    expect(leaves(REPO_SETTINGS_SCHEMA.shape, '').sort()).toEqual(SETTING_FIELDS.map((f) => f.key).sort());
+  });
+
+  it('locates a problem inside a list of mappings at the value, a missing key at its mapping', () => {
+    const e = failure('registries:\n  mirrors:\n  - source: docker.io\n    mirror: HTTP://x\n  - {mirror: m.io}\n');
+    expect(e.message).toBe(
+      [
+        'invalid .tagstream.yaml: 2 problems:',
+        '  - registries.mirrors[0].mirror: expected host[:port][/path] in lower case, got "HTTP://x" (.tagstream.yaml:4:13)',
+        '  - registries.mirrors[1].source: Required value (.tagstream.yaml:5:5)',
+      ].join('\n') + ' (.tagstream.yaml:4:13)',
+    );
   });
 });
 

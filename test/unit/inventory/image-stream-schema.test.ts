@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { isTagstreamError } from '../../../src/errors.js';
 import { loadSourceFile } from '../../../src/edit/source-file.js';
-import { documentLocator, parseImageStream, plainLocator, toImageStream } from '../../../src/inventory/image-stream-schema.js';
+import { parseImageStream, toImageStream } from '../../../src/inventory/image-stream-schema.js';
+import { documentLocator, plainLocator } from '../../../src/edit/node-locator.js';
 
 /** Parse YAML text as one ImageStream document located in `is.yaml`. */
 function parseYaml(text: string, namespace?: string) {
