@@ -7,6 +7,8 @@ import type { ChangeSet, TagMove } from '../domain/change-set.js';
 export const MOVE_TRAILER = 'Tagstream-Move';
 export const WORKLOAD_TRAILER = 'Tagstream-Workload';
 export const TARGET_TRAILER = 'Tagstream-Target';
+/** `<ns>/<stream>:<tag> <old source tag|-> -> <new source tag> <digest>`: a tag policy moved from.name. */
+export const POLICY_TRAILER = 'Tagstream-Policy';
 
 /** `sha256:0123456789ab` — enough to recognise a digest in a summary line. */
 export function shortDigest(image: string): string {
@@ -16,7 +18,14 @@ export function shortDigest(image: string): string {
 
 function moveLine(m: TagMove): string {
   const from = m.from?.image ? shortDigest(m.from.image) : '(none)';
-  return `- ${m.stream}:${m.tag}  ${from} -> ${shortDigest(m.to.image || m.to.reference)} (${m.reason})`;
+  const followed = m.followed ? `; tag ${m.followed.from || '(none)'} -> ${m.followed.to} by ${m.followed.policy}` : '';
+  return `- ${m.stream}:${m.tag}  ${from} -> ${shortDigest(m.to.image || m.to.reference)} (${m.reason})${followed}`;
+}
+
+/** The trailer value for a move a tag policy made: `<ns>/<stream>:<tag> 1.3.0 -> 1.4.0 <digest>`. */
+export function policyTrailerValue(m: TagMove): string | undefined {
+  if (!m.followed) return undefined;
+  return `${m.stream}:${m.tag} ${m.followed.from || '-'} -> ${m.followed.to} ${m.to.image || m.to.reference}`;
 }
 
 /** The trailer value for one move: `<ns>/<stream>:<tag> <old|-> -> <new>`. */
@@ -28,6 +37,7 @@ function summary(cs: ChangeSet): string {
   const moves = cs.moves;
   if (moves.length === 1) {
     const m = moves[0]!;
+    if (m.followed) return `tagstream: follow ${m.stream}:${m.tag} ${m.followed.from || '(none)'} -> ${m.followed.to} (${shortDigest(m.to.image || m.to.reference)})`;
     return `tagstream: pin ${m.stream}:${m.tag} to ${shortDigest(m.to.image || m.to.reference)}`;
   }
   if (moves.length > 1) {
@@ -66,6 +76,10 @@ export function renderCommitMessage(cs: ChangeSet): string {
     lines.push('');
   }
   for (const m of cs.moves) lines.push(`${MOVE_TRAILER}: ${moveTrailerValue(m)}`);
+  for (const m of cs.moves) {
+    const policy = policyTrailerValue(m);
+    if (policy) lines.push(`${POLICY_TRAILER}: ${policy}`);
+  }
   for (const w of cs.workloads) lines.push(`${WORKLOAD_TRAILER}: ${w.kind}/${w.namespace}/${w.name} ${w.container} ${w.trigger}`);
   for (const t of cs.targets) lines.push(`${TARGET_TRAILER}: ${t.file}:${t.line} ${t.field} ${t.value} ${t.trigger}`);
   return lines.join('\n') + '\n';
