@@ -2,7 +2,7 @@
  * How a failed registry lookup is recorded on a tag: OpenShift's ImportSuccess=False condition
  * reasons and messages (imagestreamimport/rest.go setFailureCondition, origin imagestreamimport.go).
  */
-import { TagstreamError, errorMessage } from '../errors.js';
+import { TagstreamError, boundedText, errorMessage } from '../errors.js';
 import { isParsed, sourceText, type ImageReference, type UnparsedReference } from '../domain/image-reference.js';
 
 export interface ImportFailure {
@@ -16,8 +16,13 @@ function normalized(r: ImageReference | UnparsedReference): string {
   return isParsed(r) ? `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}` : r.text;
 }
 
-/** The condition OpenShift would record for `error` while importing `from` (quoted as written). */
+/** The condition OpenShift would record for `error` while importing `from` (quoted as written; redacted, bounded). */
 export function importFailureFor(error: unknown, from: ImageReference | UnparsedReference): ImportFailure {
+  const f = failureFor(error, from);
+  return { ...f, message: boundedText(f.message) };
+}
+
+function failureFor(error: unknown, from: ImageReference | UnparsedReference): ImportFailure {
   const reference = sourceText(from);
   const code = error instanceof TagstreamError ? error.code : 'Internal';
   const retryable = error instanceof TagstreamError && error.retryable;
