@@ -12,7 +12,7 @@ import { parseImageReference } from '../domain/image-reference.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
-import { deepEqual } from '../domain/stream-edit.js';
+import { deepEqual } from '../domain/plain-value.js';
 import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
 import type { Inventory, ObjectSite } from '../inventory/inventory-model.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';

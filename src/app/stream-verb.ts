@@ -11,7 +11,7 @@ import { formatLocation, TagstreamError } from '../errors.js';
 import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults } from '../domain/import-result.js';
-import { deepEqual } from '../domain/stream-edit.js';
+import { deepEqual } from '../domain/plain-value.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory } from '../inventory/inventory.js';
 import type { Inventory } from '../inventory/inventory-model.js';

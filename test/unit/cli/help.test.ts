@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { runCli, unreachableRegistry } from './helpers.js';
 
