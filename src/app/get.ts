@@ -4,6 +4,7 @@
  * conflicts come back as warnings so the caller can print them and still succeed.
  */
 import { TagstreamError, UsageError } from '../errors.js';
+import { parseIstagName, type StreamTagName } from '../domain/stream-tag-name.js';
 import type { Inventory, StreamEntry } from '../inventory/inventory-model.js';
 import type { Clock } from '../ports/clock.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
@@ -84,17 +85,13 @@ export function findStream(inventory: Inventory, namespace: string, name: string
 }
 
 /** Split `stream:tag`; anything else is the API's BadRequest. */
-export function parseIstagName(name: string): { stream: string; tag: string } | TagstreamError {
-  const parts = name.split(':');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    return new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
-  }
-  return { stream: parts[0], tag: parts[1] };
+export function istagNameOrError(name: string): StreamTagName | TagstreamError {
+  return parseIstagName(name) ?? new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
 }
 
 /** Look one ImageStreamTag up (NotFound unless items[0] has an image, as the API does). */
 export function findIstag(inventory: Inventory, namespace: string, name: string): { entry: StreamEntry; view: IstagView } | TagstreamError {
-  const parsed = parseIstagName(name);
+  const parsed = istagNameOrError(name);
   if (parsed instanceof TagstreamError) return parsed;
   const entry = findStream(inventory, namespace, parsed.stream);
   if (entry instanceof TagstreamError) return entry;
