@@ -6,7 +6,8 @@
 import { TagstreamError, UsageError } from '../errors.js';
 import { parseIstagName, type StreamTagName } from '../domain/stream-tag-name.js';
 import type { Inventory, StreamEntry } from '../inventory/inventory-model.js';
-import type { Clock } from '../ports/clock.js';
+import { buildInventory } from '../inventory/inventory.js';
+import type { AppContext } from './app-context.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
 import { istagObject, listObject, renderNames, renderObject, streamObject } from '../render/object-output.js';
 import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../render/stream-table.js';
@@ -16,13 +17,12 @@ import { renderTable } from '../render/table.js';
 export type ReadResource = 'imagestream' | 'imagestreamtag';
 export type OutputFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
 
-/** What every read verb needs: the repository's inventory, its default namespace and a clock. */
-export interface ReadContext {
-  /** Builds (or returns) the inventory of the repository. */
-  readonly loadInventory: () => Promise<Inventory>;
-  /** `defaultNamespace` from the repo settings; `default` when undefined. */
-  readonly defaultNamespace?: string | undefined;
-  readonly clock: Clock;
+/** What every read verb needs of the AppContext: the repository, its settings and a clock. */
+export type ReadContext = Pick<AppContext, 'workspace' | 'settings' | 'clock'>;
+
+/** The inventory a read verb shows: every file it could not use is reported, not only those that could matter. */
+export function readInventory(ctx: Pick<AppContext, 'workspace' | 'settings'>): Promise<Inventory> {
+  return buildInventory(ctx.workspace, ctx.settings, { parseAll: true });
 }
 
 export interface NamespaceSelection {
@@ -57,9 +57,9 @@ export function notFound(resource: ReadResource, name: string): TagstreamError {
 }
 
 /** The namespace a request reads, or undefined for all namespaces. */
-export function selectedNamespace(ctx: Pick<ReadContext, 'defaultNamespace'>, sel: NamespaceSelection): string | undefined {
+export function selectedNamespace(ctx: Pick<AppContext, 'settings'>, sel: NamespaceSelection): string | undefined {
   if (sel.allNamespaces) return undefined;
-  return sel.namespace || ctx.defaultNamespace || 'default';
+  return sel.namespace || ctx.settings.defaultNamespace || 'default';
 }
 
 function byNamespaceThenName(a: StreamEntry, b: StreamEntry): number {
@@ -108,7 +108,7 @@ export async function get(ctx: ReadContext, req: GetRequest): Promise<ReadOutput
   if (req.allNamespaces && req.names.length > 0) {
     throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   }
-  const inventory = await ctx.loadInventory();
+  const inventory = await readInventory(ctx);
   const stderr = inventoryWarnings(inventory);
   const errors: TagstreamError[] = [];
   const namespace = selectedNamespace(ctx, req);

@@ -13,7 +13,6 @@ import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
-import { buildInventory } from '../inventory/inventory.js';
 import { TagstreamError } from '../errors.js';
 import type { CliDeps } from './context.js';
 
@@ -25,8 +24,6 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
-    // read commands report every file they could not use, not only those that could matter
-    loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
     createRegistry: (settings, log) => registryClientFor(settings, { env, log }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;

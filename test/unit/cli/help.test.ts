@@ -11,7 +11,6 @@ function program(): Command {
     io: { stdout: out, stderr: out, env: {}, cwd: '/', clock: fixedClock('2026-11-21T06:00:00Z') },
     deps: {
       openRepository: () => Promise.reject(new Error('unused')),
-      loadInventory: () => Promise.reject(new Error('unused')),
       createRegistry: () => unreachableRegistry(),
       openGit: () => Promise.resolve(undefined),
     },
