@@ -6,6 +6,7 @@
  */
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
+import { parseGitIdentity } from './git-identity.js';
 
 export type ActionMode = 'pull-request' | 'commit' | 'dry-run';
 export type ActionGroup = 'all' | 'tag';
@@ -107,9 +108,9 @@ function bool(env: Env, name: string): boolean {
 
 /** `Name <email>` into its parts. */
 export function parseIdentity(text: string, name = 'commit-author'): { name: string; email: string } {
-  const m = /^\s*([^<>]*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
-  if (!m || m[1] === '') throw new UsageError(`input "${name}": expected "Name <email>", got ${JSON.stringify(text)}`);
-  return { name: m[1]!, email: m[2]! };
+  const identity = parseGitIdentity(text);
+  if (!identity) throw new UsageError(`input "${name}": expected "Name <email>", got ${JSON.stringify(text)}`);
+  return identity;
 }
 
 /** A branch name git accepts (check-ref-format rules that matter for names we build on). */
