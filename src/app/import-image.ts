@@ -5,7 +5,7 @@
  * oc's summary followed by the `describe is` view of the stream. `--dry-run` writes nothing.
  */
 import { errorMessage, TagstreamError } from '../errors.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, sourceText } from '../domain/image-reference.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
@@ -13,8 +13,8 @@ import { planRepositoryImport } from '../planning/import-plan.js';
 import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
-import { blockedLocalTags, openVerbSession, planVerbWrites, recordImports, changedObjectLine, workloadObjects, type VerbResult } from './stream-verb.js';
-import { writeFiles } from './write-files.js';
+import { blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */
@@ -36,10 +36,11 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   if (plan.repository) {
     let remoteTags: string[];
     try {
-      remoteTags = await ctx.registry.listTags(parseImageReference(plan.repository.from), { insecure: plan.repository.insecure || undefined });
+      if (!isParsed(plan.repository.from)) throw plan.repository.from.error;
+      remoteTags = await ctx.registry.listTags(plan.repository.from, { insecure: plan.repository.insecure || undefined });
     } catch (e) {
       const code = e instanceof TagstreamError ? e.code : 'Internal';
-      throw new TagstreamError(code, `cannot list the tags of ${plan.repository.from}: ${errorMessage(e)}`, { cause: e });
+      throw new TagstreamError(code, `cannot list the tags of ${sourceText(plan.repository.from)}: ${errorMessage(e)}`, { cause: e });
     }
     const expanded = planRepositoryImport(plan.repository, remoteTags, plan.target, ctx.settings.maxBulkImport);
     requests = expanded.imports;
@@ -55,14 +56,14 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   // nothing recorded: a new stream is not created, an existing one is written only if the plan changed it
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
-  const writes = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], changed: [], warnings: [] };
-  if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
+  const writes: VerbWrites = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], targets: [], changed: [], warnings: [] };
+  if (!plan.dryRun) await writeUncommitted(ctx.workspace, ctx.git, writes.files);
 
   const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;
   // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
   const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
-  const pinned = workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun));
+  const pinned = [...workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun)), ...changedTargetLines(writes.targets, plan.dryRun)];
   const stdout = [head, ...pinned, ...(view.length > 0 ? ['', ...view] : []), ...info];
   const stderr = [
     ...session.warnings,
@@ -76,6 +77,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     exitCode: out.failed ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,
+    targets: writes.targets,
     streams: changed ? [stored] : [],
     changed: writes.changed,
   };

@@ -30,10 +30,10 @@ import {
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
 import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-change.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 
-/** What the `set` verbs need of the AppContext (a spec update's time comes from the clock). */
-export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock'>>;
+/** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
+export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock' | 'git'>>;
 
 /** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
 export type SetOutputFormat = 'json' | 'yaml' | 'name' | undefined;
@@ -144,7 +144,7 @@ export async function finishSet(
     out.push(objects.map((o) => renderObject(o as Record<string, unknown>, format)).join(format === 'yaml' ? '---\n' : ''));
   }
   if (!opts.dryRun) {
-    await writeFiles(ctx.workspace, written.files);
+    await writeUncommitted(ctx.workspace, ctx.git, written.files);
   }
   return { stdout: out.join(''), stderr, errors, files: written.files, workloads: opts.workloads, written: !opts.dryRun && written.files.length > 0 };
 }

@@ -8,7 +8,7 @@
  */
 import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import { formatLocation, TagstreamError } from '../errors.js';
-import { diagnosticLocation, type Diagnostic, type FileChange, type WorkloadChange } from '../domain/change-set.js';
+import { diagnosticLocation, type Diagnostic, type FileChange, type TargetChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults } from '../domain/import-result.js';
 import { deepEqual } from '../domain/plain-value.js';
@@ -20,8 +20,9 @@ import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
-import { newStreamPath, plain, planWrites } from './materialize.js';
-import { writeFiles } from './write-files.js';
+import { diagnosticOf, newStreamPath, plain, planWrites } from './materialize.js';
+import { readTargetSources } from './target-sources.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
@@ -39,6 +40,8 @@ export interface VerbResult {
   /** Files written (with `dryRun`: the files that would have been written). */
   readonly files: readonly FileChange[];
   readonly workloads: readonly WorkloadChange[];
+  /** Update targets the moved tags changed (markers, rule matches, Dockerfile FROM lines). */
+  readonly targets: readonly TargetChange[];
   /** The changed or created streams, as stored. */
   readonly streams: readonly ImageStream[];
   /** Every object the verb changed (its streams and the workloads their triggers moved), with its file. */
@@ -67,6 +70,16 @@ export function workloadObjects(workloads: readonly WorkloadChange[]): ChangedOb
 /** `deployment.apps/web image updated (apps/web.yaml)`: how a verb reports an object it changed besides its own. */
 export function changedObjectLine(o: ChangedObject, dryRun = false): string {
   return `${qualifiedName(o.kind, o.name)} ${o.change}${dryRun ? ' (dry run)' : ''} (${o.file})`;
+}
+
+/**
+ * `charts/web/values.yaml image updated (image.tag, image.digest)`: one line per file whose update
+ * targets moved (a target is a field, not an object, so the file leads), in file order.
+ */
+export function changedTargetLines(targets: readonly TargetChange[], dryRun = false): string[] {
+  const fields = new Map<string, string[]>();
+  for (const t of targets) fields.set(t.file, [...(fields.get(t.file) ?? []), t.field]);
+  return [...fields].map(([file, f]) => `${file} image updated${dryRun ? ' (dry run)' : ''} (${f.join(', ')})`);
 }
 
 export interface VerbSession {
@@ -126,9 +139,10 @@ export function diagnosticLine(d: Diagnostic): string {
 export interface VerbWrites {
   readonly files: FileChange[];
   readonly workloads: WorkloadChange[];
+  readonly targets: TargetChange[];
   /** Every changed object: the streams whose files change, then the workloads. */
   readonly changed: ChangedObject[];
-  /** Workload problems (a bad trigger fieldPath elsewhere): reported, they do not stop the verb. */
+  /** Workload and target problems (a bad trigger fieldPath, a marker naming no stream): reported, they do not stop the verb. */
   readonly warnings: string[];
 }
 
@@ -188,7 +202,9 @@ export async function planVerbWrites(
     const stored = entry.namespaceDefaulted ? withoutNamespace(s, VERB_DEFAULT_IMPORT_MODE) : s;
     next.set(key, stored);
   }
-  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked });
+  // the tags a verb moves drive every update target too (markers, rules, Dockerfiles), as in reconcile
+  const targets = await readTargetSources(ctx.workspace, ctx.settings);
+  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets });
   const written = new Set(plan.files.map((f) => f.path));
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);
@@ -211,8 +227,9 @@ export async function planVerbWrites(
   return {
     files: plan.files,
     workloads: plan.workloads,
+    targets: plan.targets,
     changed: [...streams, ...workloadObjects(plan.workloads)],
-    warnings: plan.diagnostics.map(diagnosticLine),
+    warnings: [...targets.problems.map((p) => diagnosticLine(diagnosticOf(p))), ...plan.diagnostics.map(diagnosticLine)],
   };
 }
 
@@ -272,7 +289,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
   });
   const stored = recordImports(plan.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
-  await writeFiles(ctx.workspace, writes.files);
+  await writeUncommitted(ctx.workspace, ctx.git, writes.files);
   const ns = session.context.namespace;
   const stderr = [
     ...session.warnings,
@@ -283,11 +300,12 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     ),
   ];
   return {
-    stdout: [...plan.messages, ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o))],
+    stdout: [...plan.messages, ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o)), ...changedTargetLines(writes.targets)],
     stderr,
     exitCode: run.failures.length > 0 ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,
+    targets: writes.targets,
     streams: stored,
     changed: writes.changed,
   };

@@ -12,6 +12,7 @@ import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { registryDeadlines } from '../config/registry-deadlines.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { TagstreamError } from '../errors.js';
 import type { CliDeps } from './context.js';
@@ -24,7 +25,7 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
-    createRegistry: (settings, log) => registryClientFor(settings, { env, log }),
+    createRegistry: (settings, log) => registryClientFor(settings, { env, log, deadlines: registryDeadlines(env) }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
       return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);

@@ -21,10 +21,10 @@ export async function openRepository(ctx: CommandContext, globals: GlobalOptions
 
 /**
  * The one AppContext a command runs with: the repository at `--repo`, its settings, the io clock,
- * a stderr log, and a registry client for those settings, built when first asked for (`get` never
+ * a stderr log, the working copy when asked for (writers), and a registry client for those settings, built when first asked for (`get` never
  * needs one; `describe --no-registry` must not build one).
  */
-export async function commandAppContext(ctx: CommandContext, globals: GlobalOptions): Promise<AppContext> {
+export async function commandAppContext(ctx: CommandContext, globals: GlobalOptions, options: { readonly git?: boolean } = {}): Promise<AppContext> {
   const repo = await openRepository(ctx, globals);
   const log = stderrLog(ctx, globals.verbose);
   let registry: RegistryPort | undefined;
@@ -33,6 +33,7 @@ export async function commandAppContext(ctx: CommandContext, globals: GlobalOpti
     settings: repo.settings,
     clock: ctx.io.clock,
     log,
+    git: options.git ? await ctx.deps.openGit(repoDir(ctx, globals)) : undefined,
     get registry() {
       return (registry ??= ctx.deps.createRegistry(repo.settings, log));
     },

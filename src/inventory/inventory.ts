@@ -24,6 +24,7 @@ import type { Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import { parseImageStream } from './image-stream-schema.js';
 import { documentLocator } from '../edit/node-locator.js';
+import { tagPolicyProblems } from './tag-policy-check.js';
 import type {
   Inventory,
   NodePath,
@@ -335,6 +336,7 @@ class InventoryBuilder {
         // The file still holds a stream the user meant; keep it so messages and edits can find it.
         return true;
       }
+      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
       const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
       const key = streamKey(entry.namespace, entry.name);
       const list = this.streamSites.get(key);

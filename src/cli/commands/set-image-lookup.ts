@@ -58,7 +58,7 @@ export function register(program: Command, ctx: CommandContext): void {
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');
     const out = await setImageLookup(
-      await commandAppContext(ctx, globals),
+      await commandAppContext(ctx, globals, { git: true }),
       {
         targets: request.targets,
         enabled: request.enabled,

@@ -100,7 +100,7 @@ export function register(program: Command, ctx: CommandContext): void {
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set triggers: use -n NAMESPACE');
     const out = await setTriggers(
-      await commandAppContext(ctx, globals),
+      await commandAppContext(ctx, globals, { git: true }),
       {
         objects: request.objects,
         all: request.all,

@@ -30,17 +30,20 @@ export interface TagCommandRequest {
 
 /** The AppContext a stream verb runs with; its registry client is built up front, as the verbs import. */
 export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions): Promise<AppContext> {
-  return { ...(await commandAppContext(ctx, globals)) };
+  // the working copy, if any: the verb records what it writes for a later `reconcile --commit`
+  return { ...(await commandAppContext(ctx, globals, { git: true })) };
 }
 
 /**
  * oc's lines on stdout, warnings and per-tag errors on stderr, and the exit code. `-o json|yaml`
- * prints the changed objects with their files and the list of files; `-o name` the objects.
+ * prints the changed objects with their files, the update targets that moved (file, line, field,
+ * old and new value) and the list of files; `-o name` the objects.
  */
 export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
   const output = globals?.output;
   if (output === 'json' || output === 'yaml') {
-    ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), files: result.files.map((f) => f.path) }, output));
+    const targets = result.targets.map((t) => ({ ...t }));
+    ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), targets, files: result.files.map((f) => f.path) }, output));
   } else if (output === 'name') {
     for (const o of result.changed) ctx.io.stdout.write(`${qualifiedName(o.kind, o.name)}\n`);
   } else {
