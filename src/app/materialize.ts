@@ -98,13 +98,13 @@ export function planWrites(input: WritePlanInput): WritePlan {
   const localRepository = (ns: string, name: string) => (settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : undefined);
   const index: StreamIndex = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
 
-  const book = new Map<string, { file: SourceFile; edits: Edit[] }>();
-  // inventory.files parses a file on get(): ask only for files that get edits.
+  // inventory.files parses a file on get(): files are parsed one at a time when their edits are
+  // applied, and released once the new text is verified, so memory does not grow with the number
+  // of files changed (`file` is set only for target files that are not in the inventory).
+  const book = new Map<string, { file: SourceFile | undefined; edits: Edit[] }>();
   const addEdits = (path: string, edits: readonly Edit[]) => {
-    if (edits.length === 0) return;
-    const file = inventory.files.get(path);
-    if (!file) return;
-    const entry = book.get(path) ?? { file, edits: [] };
+    if (edits.length === 0 || !inventory.files.has(path)) return;
+    const entry = book.get(path) ?? { file: undefined, edits: [] };
     entry.edits.push(...edits);
     book.set(path, entry);
   };
@@ -159,7 +159,7 @@ export function planWrites(input: WritePlanInput): WritePlan {
         kept.push(e);
       }
       if (kept.length === 0) continue;
-      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? (inventory.files.get(t.file.path) ?? t.file) : t.file, edits: [] };
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? undefined : t.file, edits: [] };
       entry.edits.push(...kept);
       book.set(t.file.path, entry);
     }
@@ -179,7 +179,11 @@ export function planWrites(input: WritePlanInput): WritePlan {
   }
 
   // A file whose edits cannot be verified is reported and left alone; the others proceed.
-  const written = fileChanges([...book.values()]);
+  // (one at a time: a file of the inventory is parsed for its edits and released once verified)
+  const written = fileChanges(
+    [...book].map(([path, entry]) => ({ file: entry.file ?? path, edits: entry.edits })),
+    inventory.files,
+  );
   files.push(...written.files);
   for (const e of written.errors) {
     errors.push({ error: e });

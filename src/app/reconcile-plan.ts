@@ -8,7 +8,7 @@ import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
@@ -41,7 +41,8 @@ export async function planReconcile(
 ): Promise<PlannedRun> {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
-  const inventory = await buildInventory(ctx.workspace, settings, inventoryOptions);
+  const indexCache = inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.());
+  const inventory = await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache });
   const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
   for (const c of inventory.conflicts) {
     diagnostics.push({
@@ -74,10 +75,11 @@ export async function planReconcile(
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
       try {
-        const tags = await registry.listTags(parseImageReference(repoImport.from), { insecure: repoImport.insecure });
+        if (!isParsed(repoImport.from)) throw repoImport.from.error;
+        const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
         requests.push(...planRepositoryImport(repoImport, tags, stream, settings.maxBulkImport).imports);
       } catch (e) {
-        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${repoImport.from} failed: ${errorMessage(e)}` });
+        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${sourceText(repoImport.from)} failed: ${errorMessage(e)}` });
       }
     }
   }

@@ -61,5 +61,6 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     repair: (o) => repo.repair(o),
     readJournal: (name) => repo.readJournal(name),
     writeJournal: (t, name) => repo.writeJournal(t, name),
+    ...(repo.indexCache ? { indexCache: () => repo.indexCache!() } : {}),
   };
 }

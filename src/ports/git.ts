@@ -3,6 +3,7 @@
  * without ever force-pushing the tracked branch. Implemented by adapters/git (isomorphic-git).
  * Paths are repo-relative with POSIX separators. Timestamps are seconds since the epoch (UTC).
  */
+import type { IndexCache } from './index-cache.js';
 
 /** A person in a commit. */
 export interface GitIdentity {
@@ -153,6 +154,8 @@ export interface GitRepository {
   readJournal(name?: JournalName): Promise<string | undefined>;
   /** Replace (text) or remove (undefined) a record; written atomically and durably. */
   writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
+  /** The persistent index cache kept in the git directory (one instance per repository object). */
+  indexCache?(): Promise<IndexCache>;
 }
 
 export interface GitCloneOptions {

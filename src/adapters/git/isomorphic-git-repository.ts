@@ -20,6 +20,8 @@ import type {
   RepairResult,
 } from '../../ports/git.js';
 import { writeFileAtomically } from './atomic-git-fs.js';
+import { openIndexCacheFile } from './index-cache-file.js';
+import type { IndexCache } from '../../ports/index-cache.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
@@ -56,6 +58,7 @@ export function isBranchName(name: string): boolean {
 
 /** A working copy opened by the git adapter. */
 export class IsomorphicGitRepository implements GitRepository {
+  private openedIndexCache: Promise<IndexCache> | undefined;
   readonly dir: string;
 
   constructor(private readonly ctx: GitContext) {
@@ -325,6 +328,11 @@ export class IsomorphicGitRepository implements GitRepository {
 
   async readJournal(name: JournalName = 'run'): Promise<string | undefined> {
     return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILES[name]), 'utf8').catch(() => undefined);
+  }
+
+  indexCache(): Promise<IndexCache> {
+    this.openedIndexCache ??= openIndexCacheFile(this.ctx.fs.promises, join(this.dir, '.git'));
+    return this.openedIndexCache;
   }
 
   async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {

@@ -1,15 +1,16 @@
 /**
- * The HTTP layer of the registry client (undici): one Agent per TLS configuration, per-host
- * concurrency limit, timeouts (idle, plus a total deadline per request and a bound per run), retries with exponential backoff + jitter on network errors and
+ * The HTTP layer of the registry client (undici): one connection Pool per TLS configuration and origin,
+ * per-host concurrency limit, timeouts (idle, plus a total deadline per request and a bound per run),
+ * retries with exponential backoff + jitter on network errors and
  * 5xx, 429 honouring Retry-After up to a bound, manual redirects that drop Authorization when the
  * host changes, and request counters. It knows nothing about manifests or auth challenges.
  */
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
-import type { Log } from '../../ports/log.js';
+import { silentLog, type Log } from '../../ports/log.js';
 import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-policy.js';
 
 /** What a request is, for the counters (`stats()`). */
@@ -180,15 +181,22 @@ export function isReplayable(body: HttpRequest['body']): boolean {
   return body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
 }
 
+const silentDebug = silentLog.debug;
+
 export class Transport {
   readonly stats: RegistryStats = emptyStats();
-  private readonly agents = new Map<TlsMode, Dispatcher>();
+  /** One connection pool per (TLS mode, origin): requests go straight to it, no per-request routing. */
+  private readonly pools = new Map<string, Dispatcher>();
   private readonly limiters = new Map<string, Limiter>();
   private readonly sleep: (ms: number) => Promise<void>;
   /** When the current run's requests must be over (epoch ms). */
   private runEndsAt: number;
 
+  /** Built once: most requests (manifest HEADs have their own) add nothing to these. */
+  private readonly baseHeaders: Record<string, string>;
+
   constructor(private readonly options: TransportOptions) {
+    this.baseHeaders = { 'user-agent': options.userAgent };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.runEndsAt = Date.now() + options.runTimeoutMs;
   }
@@ -202,20 +210,21 @@ export class Transport {
     Object.assign(this.stats, emptyStats());
   }
 
-  private dispatcher(tls: TlsMode): Dispatcher {
+  private dispatcher(tls: TlsMode, origin: string): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
-    let agent = this.agents.get(tls);
-    if (!agent) {
+    const key = `${tls}|${origin}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
       // `ca` replaces Node's roots, so the public roots are passed along with the extra CAs.
       const ca = this.options.caCertificates?.length ? [...rootCertificates, ...this.options.caCertificates] : undefined;
-      agent = new Agent({
+      pool = new Pool(origin, {
         connect: { timeout: this.options.timeoutMs, ...(tls === 'unverified' ? { rejectUnauthorized: false } : ca ? { ca } : {}) },
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      this.agents.set(tls, agent);
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
   private limiter(host: string): Limiter {
@@ -227,11 +236,11 @@ export class Transport {
     return l;
   }
 
-  /** Close the agents this transport created. */
+  /** Close the connection pools this transport created. */
   async close(): Promise<void> {
-    const agents = [...this.agents.values()];
-    this.agents.clear();
-    await Promise.all(agents.map((a) => a.close()));
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   /**
@@ -328,14 +337,16 @@ export class Transport {
   /** One attempt, with manual redirects. */
   private async exchange(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let url = req.url;
-    let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...(req.headers ?? {}) };
+    let headers: Record<string, string> = req.headers ? { 'user-agent': this.options.userAgent, ...req.headers } : this.baseHeaders;
     let method = req.method;
     for (let hop = 0; ; hop++) {
       const release = await this.limiter(url.host).acquire();
       let data: Dispatcher.ResponseData;
       try {
         this.count(req.kind);
-        data = await request(url, {
+        data = await this.dispatcher(req.tls, url.origin).request({
+          origin: url.origin,
+          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
           method,
           headers,
           body: method === 'GET' || method === 'HEAD' ? undefined : req.body,
@@ -343,7 +354,6 @@ export class Transport {
           // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
           // docker-registry: 20 HEADs over 2 connections instead of 20).
           ...(method === 'HEAD' ? { reset: false } : {}),
-          dispatcher: this.dispatcher(req.tls),
           // the total deadline; a streamed blob's signal never fires (no deadline)
           signal,
           headersTimeout: this.options.timeoutMs,
@@ -358,7 +368,7 @@ export class Transport {
       const status = data.statusCode;
       this.countStatus(url.host, String(status));
       this.noteRateLimit(url.host, data.headers);
-      this.options.log.debug('registry request', { method, url: logUrl(url), status });
+      if (this.options.log.debug !== silentDebug) this.options.log.debug('registry request', { method, url: logUrl(url), status });
       const location = headerValue(data.headers, 'location');
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
         await data.body.dump();
