@@ -84,7 +84,7 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
     }
     planned.push({ found: f, changes, after: applyChanges(f.object, changes), message: result.message });
   }
-  return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
+  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
 }
 
 /** The stream without the fields a spec update's bookkeeping touches. */

@@ -29,7 +29,8 @@ import {
 } from '../verbs/set-triggers.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
-import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-change.js';
+import { planWrites, type ObjectEdit } from './materialize.js';
+import { applyChanges, type ObjectChange } from './object-change.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 
 /** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
@@ -108,21 +109,19 @@ export interface PlannedObject {
  */
 export async function finishSet(
   ctx: SetContext,
+  inventory: Inventory,
   planned: readonly PlannedObject[],
   opts: { output: SetOutputFormat; dryRun: boolean; stderr: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
 ): Promise<SetOutput> {
   const { stderr, errors } = opts;
-  const edits: ObjectEdits[] = [];
-  for (const p of planned) {
-    if (p.changes.length === 0) continue;
-    try {
-      edits.push({ file: p.found.file, edits: changeEdits({ site: p.found.site, object: p.found.object }, p.changes) });
-    } catch (e) {
-      errors.push(objectError(e, p.found));
-    }
+  const edits = new Map<ObjectEdit, PlannedObject>();
+  for (const p of planned) if (p.changes.length > 0) edits.set({ site: p.found.site, object: p.found.object, changes: p.changes }, p);
+  // the triggers the verb fired are in the planned changes: materialize applies no others
+  const written = planWrites({ inventory, streams: new Map(), settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
+  for (const { error, object } of written.errors) {
+    const p = object && edits.get(object);
+    errors.push(p ? objectError(error, p.found) : (error as TagstreamError));
   }
-  const written = fileChanges(edits);
-  errors.push(...written.errors);
   if (errors.length > 0) {
     if (planned.some((p) => p.changes.length > 0)) stderr.push('info: no file was changed');
     return { stdout: '', stderr, errors, files: [], workloads: [], written: false };
@@ -227,5 +226,5 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
     }
     planned.push({ found: f, changes, after, message: result.message });
   }
-  return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
+  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
 }

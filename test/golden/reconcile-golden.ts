@@ -132,7 +132,7 @@ function historyOnlyGit(history: NonNullable<ReconcileCase['history']>): GitRepo
     remoteHeadOid: async () => undefined,
     commit: unused,
     push: unused,
-    pushWithRetry: unused,
+    resetBranch: unused,
     pushBranch: unused,
     readFileAt: unused,
     changedFiles: unused,
