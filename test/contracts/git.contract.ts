@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTagstreamError, type TagstreamError } from '../../src/errors.js';
 import type { GitRepository } from '../../src/ports/git.js';
+import { pushWithRetry } from '../../src/app/push-with-retry.js';
 
 /** A working copy and how to change its files. */
 export interface GitCopy {
@@ -103,7 +104,7 @@ export function gitContract(kind: string, remoteWith: GitSubjectFactory): void {
       expect((await two.repo.readFileAt(oid!, 'a.yaml'))?.toString()).toBe('a: 2\n');
     });
 
-    it('refuses a non-fast-forward push (PushRejected, retryable); pushWithRetry rebuilds on the new head and lands', async () => {
+    it('refuses a non-fast-forward push (PushRejected, retryable); the app loop (pushWithRetry) resets, rebuilds on the new head and lands', async () => {
       const remote = await remoteWith({ 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' });
       const [one, two] = [await remote.clone(), await remote.clone()];
       await one.write('a.yaml', 'a: 2\n');
@@ -116,7 +117,7 @@ export function gitContract(kind: string, remoteWith: GitSubjectFactory): void {
       expect({ code: e.code, retryable: e.retryable }).toEqual({ code: 'PushRejected', retryable: true });
 
       const heads: string[] = [];
-      const result = await two.repo.pushWithRetry({
+      const result = await pushWithRetry(two.repo, {
         attempts: 3,
         rebuild: async ({ head }) => {
           heads.push(head);
@@ -142,9 +143,30 @@ export function gitContract(kind: string, remoteWith: GitSubjectFactory): void {
       await one.repo.push();
       await two.write('a.yaml', 'a: 2\n');
       await two.repo.commit({ files: ['a.yaml'], message: 'same change', author });
-      const result = await two.repo.pushWithRetry({ attempts: 3, rebuild: async () => 'nothing-to-commit' });
+      const result = await pushWithRetry(two.repo, { attempts: 3, rebuild: async () => 'nothing-to-commit' });
       expect(result).toEqual({ outcome: 'nothing-to-commit', head: theirs, attempts: 1 });
       expect(await two.repo.headOid()).toBe(theirs);
+    });
+
+    it('resetBranch moves the branch and the tracked files to a commit, dropping a local commit', async () => {
+      const remote = await remoteWith({ 'a.yaml': 'a: 1\n' });
+      const copy = await remote.clone();
+      const base = await copy.repo.headOid();
+      await copy.write('a.yaml', 'a: 2\n');
+      await copy.repo.commit({ files: ['a.yaml'], message: 'local', author });
+      await copy.repo.resetBranch(base);
+      expect(await copy.repo.headOid()).toBe(base);
+      expect(await copy.repo.status(['a.yaml'])).toEqual({ 'a.yaml': 'unmodified' });
+    });
+
+    it('keeps records by name: the run journal and the uncommitted writes do not mix', async () => {
+      const copy = await (await remoteWith({ 'a.yaml': 'a\n' })).clone();
+      await copy.repo.writeJournal('{"run":1}');
+      await copy.repo.writeJournal('{"files":[]}', 'uncommitted');
+      expect(await copy.repo.readJournal()).toBe('{"run":1}');
+      expect(await copy.repo.readJournal('uncommitted')).toBe('{"files":[]}');
+      await copy.repo.writeJournal(undefined);
+      expect(await copy.repo.readJournal('uncommitted')).toBe('{"files":[]}');
     });
 
     it('keeps a journal outside the tree: absent, written, replaced, removed', async () => {

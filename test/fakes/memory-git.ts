@@ -5,7 +5,7 @@
  * HEAD is `untracked` until committed.
  */
 import { createHash } from 'node:crypto';
-import { memoryWorkspace, type MemoryWorkspace } from '../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace, type MemoryWorkspace } from './memory-workspace.js';
 import { TagstreamError } from '../../src/errors.js';
 import type {
   GitCommitInfo,
@@ -14,9 +14,8 @@ import type {
   GitLogOptions,
   GitRemoteOptions,
   GitRepository,
+  JournalName,
   PushBranchOptions,
-  PushWithRetryOptions,
-  PushWithRetryResult,
   RecoverResult,
   RepairResult,
 } from '../../src/ports/git.js';
@@ -80,7 +79,7 @@ export class MemoryGitRepository implements GitRepository {
   readonly workspace: MemoryWorkspace;
   private head: string;
   private tracking: string | undefined;
-  private journal: string | undefined;
+  private readonly journals = new Map<JournalName, string>();
   private clockSeconds = 1_700_000_000;
 
   constructor(
@@ -152,20 +151,8 @@ export class MemoryGitRepository implements GitRepository {
     this.tracking = this.head;
   }
 
-  async pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult> {
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.push(options);
-        return { outcome: 'pushed', head: this.head, attempts: attempt };
-      } catch (e) {
-        if (!(e instanceof TagstreamError) || e.code !== 'PushRejected') throw e;
-        if (attempt >= attempts) throw new TagstreamError('PushRejected', `push ${this.branch}: still rejected after ${attempts} attempt(s); the branch keeps moving`, { retryable: false });
-      }
-      const fresh = (await this.fetch(options)) as string;
-      this.resetTo(fresh);
-      if ((await options.rebuild({ head: fresh, attempt })) === 'nothing-to-commit') return { outcome: 'nothing-to-commit', head: fresh, attempts: attempt };
-    }
+  async resetBranch(oid: string): Promise<void> {
+    this.resetTo(oid);
   }
 
   async pushBranch(name: string, oid: string, options: PushBranchOptions = {}): Promise<void> {
@@ -215,12 +202,13 @@ export class MemoryGitRepository implements GitRepository {
     return { removedObjects: [] };
   }
 
-  async readJournal(): Promise<string | undefined> {
-    return this.journal;
+  async readJournal(name: JournalName = 'run'): Promise<string | undefined> {
+    return this.journals.get(name);
   }
 
-  async writeJournal(text: string | undefined): Promise<void> {
-    this.journal = text;
+  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
+    if (text === undefined) this.journals.delete(name);
+    else this.journals.set(name, text);
   }
 
   /** Move the branch and the tracked files to `oid` (what the adapter's reset does). */

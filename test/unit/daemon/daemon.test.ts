@@ -12,6 +12,7 @@ import { RunScope } from '../../../src/daemon/run-scope.js';
 import type { Workspace } from '../../../src/ports/workspace.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import { FakeRepo, fakeGitPort } from './fake-git.js';
+import { pushWithRetry } from '../../../src/app/push-with-retry.js';
 
 const STREAM: ImageStream = {
   apiVersion: 'image.openshift.io/v1',
@@ -47,7 +48,7 @@ function setup(over: SetupOptions = {}) {
     (async (ctx: AppContext, options: ReconcileOptions): Promise<ReconcileResult> => {
       calls.push({ ctx, options });
       const commit = await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
-      const pushed = await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+      const pushed = await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
       return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
     });
   const where = over.mode === 'dataDir' ? { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/nonexistent/tagstream/data' } : { repo: '/srv/gitops' };
@@ -297,7 +298,7 @@ describe('Daemon', () => {
       reconcile: async (ctx) => {
         await new Promise<void>((r) => (release = r));
         await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
-        await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+        await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
         return { changeSet: EMPTY_CHANGE_SET, pushed: true, exitCode: 0 };
       },
     });
