@@ -14,7 +14,7 @@ import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { followedLines, runImportsWithPolicies } from './tag-policies.js';
 import { VERB_DEFAULT_IMPORT_MODE, blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */
@@ -60,7 +60,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
   const writes: VerbWrites = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], targets: [], changed: [], warnings: [] };
-  if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
+  if (!plan.dryRun) await writeUncommitted(ctx.workspace, ctx.git, writes.files);
 
   const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;

@@ -105,7 +105,7 @@ export async function planReconcile(
     }
   }
   const followed = new Map<string, PolicyFollow>();
-  const answers = await askRegistry(registry, policies.requests);
+  const answers = await askRegistry(registry, policies.requests, current);
   for (const answer of answers) {
     const { request } = answer;
     const key = streamKey(request.namespace, request.stream);

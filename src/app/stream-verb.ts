@@ -22,7 +22,7 @@ import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
 import { diagnosticOf, newStreamPath, plain, planWrites } from './materialize.js';
 import { readTargetSources } from './target-sources.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 import { type ImportRun } from './run-imports.js';
 import { followedLines, runImportsWithPolicies } from './tag-policies.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
@@ -292,7 +292,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
   const run = policies.run;
   const stored = recordImports(policies.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
-  await writeFiles(ctx.workspace, writes.files);
+  await writeUncommitted(ctx.workspace, ctx.git, writes.files);
   const ns = session.context.namespace;
   const stderr = [
     ...session.warnings,

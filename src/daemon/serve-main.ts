@@ -12,6 +12,7 @@ import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js'
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { registryDeadlines } from '../config/registry-deadlines.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
@@ -63,6 +64,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
   const parseCache = memoryParseCache();
+  const deadlines = registryDeadlines(io.env);
   const deps: DaemonDeps = {
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
@@ -74,7 +76,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
       const inventory = await buildInventory(workspace, repoSettings, { parseCache });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
-    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines }),
     reconcile: options.reconcile,
     inventoryOptions: { parseCache },
     clock: io.clock,

@@ -2,7 +2,7 @@
  * How a failed registry lookup is recorded on a tag: OpenShift's ImportSuccess=False condition
  * reasons and messages (imagestreamimport/rest.go setFailureCondition, origin imagestreamimport.go).
  */
-import { TagstreamError, errorMessage } from '../errors.js';
+import { TagstreamError, boundedText, errorMessage } from '../errors.js';
 import { parseImageReference } from '../domain/image-reference.js';
 
 export interface ImportFailure {
@@ -21,8 +21,13 @@ function normalized(reference: string): string {
   }
 }
 
-/** The condition OpenShift would record for `error` while importing `reference`. */
+/** The condition OpenShift would record for `error` while importing `reference` (redacted, bounded). */
 export function importFailureFor(error: unknown, reference: string): ImportFailure {
+  const f = failureFor(error, reference);
+  return { ...f, message: boundedText(f.message) };
+}
+
+function failureFor(error: unknown, reference: string): ImportFailure {
   const code = error instanceof TagstreamError ? error.code : 'Internal';
   const retryable = error instanceof TagstreamError && error.retryable;
   switch (code) {

@@ -12,6 +12,7 @@ import type {
   GitLogOptions,
   GitRemoteOptions,
   GitRepository,
+  JournalName,
   PushBranchOptions,
   PushWithRetryOptions,
   PushWithRetryResult,
@@ -30,8 +31,8 @@ import { repairObjectStore } from './repair-object-store.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
-/** The run journal, relative to the git directory. */
-const JOURNAL_FILE = 'tagstream-journal.json';
+/** Tagstream's records, relative to the git directory. */
+const JOURNAL_FILES: Record<JournalName, string> = { run: 'tagstream-journal.json', uncommitted: 'tagstream-uncommitted.json' };
 
 type StatusRow = [string, number, number, number];
 
@@ -350,13 +351,13 @@ export class IsomorphicGitRepository implements GitRepository {
     });
   }
 
-  async readJournal(): Promise<string | undefined> {
-    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILE), 'utf8').catch(() => undefined);
+  async readJournal(name: JournalName = 'run'): Promise<string | undefined> {
+    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILES[name]), 'utf8').catch(() => undefined);
   }
 
-  async writeJournal(text: string | undefined): Promise<void> {
+  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
     const gitdir = join(this.dir, '.git');
-    const file = join(gitdir, JOURNAL_FILE);
+    const file = join(gitdir, JOURNAL_FILES[name]);
     if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });
     else await writeFileAtomically(this.ctx.fs.promises, file, text, gitdir);
   }

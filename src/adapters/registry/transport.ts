@@ -1,6 +1,6 @@
 /**
  * The HTTP layer of the registry client (undici): one Agent per TLS configuration, per-host
- * concurrency limit, timeouts, retries with exponential backoff + jitter on network errors and
+ * concurrency limit, timeouts (idle, plus a total deadline per request and a bound per run), retries with exponential backoff + jitter on network errors and
  * 5xx, 429 honouring Retry-After up to a bound, manual redirects that drop Authorization when the
  * host changes, and request counters. It knows nothing about manifests or auth challenges.
  */
@@ -96,7 +96,15 @@ export interface HttpResponse {
 
 export interface TransportOptions {
   readonly caCertificates?: readonly string[] | undefined;
+  /** Idle timeout: connect, headers, and between body chunks. */
   readonly timeoutMs: number;
+  /**
+   * Total deadline of one request, all attempts and backoff included: a registry that trickles
+   * bytes (each within the idle timeout) fails the request here. Streamed blob copies are exempt.
+   */
+  readonly requestTimeoutMs: number;
+  /** Bound on all requests of one run (from construction or startRun()). */
+  readonly runTimeoutMs: number;
   readonly retries: number;
   readonly retryBaseMs: number;
   readonly maxRetryAfterMs: number;
@@ -177,9 +185,17 @@ export class Transport {
   private readonly agents = new Map<TlsMode, Dispatcher>();
   private readonly limiters = new Map<string, Limiter>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** When the current run's requests must be over (epoch ms). */
+  private runEndsAt: number;
 
   constructor(private readonly options: TransportOptions) {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.runEndsAt = Date.now() + options.runTimeoutMs;
+  }
+
+  /** A new run: its requests get a fresh run bound (a stalled earlier run does not eat into it). */
+  startRun(): void {
+    this.runEndsAt = Date.now() + this.options.runTimeoutMs;
   }
 
   resetStats(): void {
@@ -225,13 +241,38 @@ export class Transport {
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
     this.checkQuota(req);
+    const now = Date.now();
+    const byRequest = req.stream ? Number.POSITIVE_INFINITY : now + this.options.requestTimeoutMs;
+    const endsAt = Math.min(byRequest, this.runEndsAt);
+    const deadline = new AbortController();
+    const why = (): RegistryError =>
+      endsAt === byRequest
+        ? new RegistryError('RegistryTransient', `no complete answer from ${req.url.host} within ${seconds(this.options.requestTimeoutMs)} s (the total deadline of a registry request, TAGSTREAM_REGISTRY_TIMEOUT)`, {
+            registry: req.registry, repository: req.repository, retryable: true,
+          })
+        : new RegistryError('RegistryTransient', `request to ${req.url.host} not finished within the time bound of the run (${seconds(this.options.runTimeoutMs)} s, TAGSTREAM_RUN_TIMEOUT)`, {
+            registry: req.registry, repository: req.repository, retryable: true,
+          });
+    if (endsAt <= now) throw why();
+    const timer = setTimeout(() => deadline.abort(), endsAt - now);
+    try {
+      return await this.sendWithin(req, deadline.signal);
+    } catch (e) {
+      if (deadline.signal.aborted) throw why();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async sendWithin(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
       let res: HttpResponse;
       try {
-        res = await this.exchange(req);
+        res = await this.exchange(req, signal);
       } catch (e) {
         if (e instanceof RegistryError) throw e;
         lastError = e;
@@ -243,8 +284,10 @@ export class Transport {
             { registry: req.registry, repository: req.repository, retryable: false, cause: e },
           );
         }
+        if (signal.aborted) throw e;
         if (RETRYABLE_NETWORK.has(code) && attempt + 1 < attempts) {
           await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+          if (signal.aborted) throw e;
           continue;
         }
         break;
@@ -263,11 +306,13 @@ export class Transport {
         if (last) return res;
         await res.stream?.dump();
         await this.sleep(wait ?? backoffMs(attempt, this.options.retryBaseMs, this.options.maxRetryAfterMs));
+        if (signal.aborted) throw signal.reason;
         continue;
       }
       if (RETRYABLE_STATUS.has(res.status) && !last) {
         await res.stream?.dump();
         await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+        if (signal.aborted) throw signal.reason;
         continue;
       }
       return res;
@@ -281,7 +326,7 @@ export class Transport {
   }
 
   /** One attempt, with manual redirects. */
-  private async exchange(req: HttpRequest): Promise<HttpResponse> {
+  private async exchange(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let url = req.url;
     let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...(req.headers ?? {}) };
     let method = req.method;
@@ -299,6 +344,8 @@ export class Transport {
           // docker-registry: 20 HEADs over 2 connections instead of 20).
           ...(method === 'HEAD' ? { reset: false } : {}),
           dispatcher: this.dispatcher(req.tls),
+          // the total deadline; a streamed blob's signal never fires (no deadline)
+          signal,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         });
@@ -417,6 +464,10 @@ export function parseRateLimit(headers: HttpResponse['headers']): { remaining: n
   };
   const remaining = num('ratelimit-remaining');
   return remaining === undefined ? undefined : { remaining, limit: num('ratelimit-limit') };
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */
