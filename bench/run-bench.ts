@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
 import { startGitServer } from '../test/harness/git-server.js';
+import { INDEX_CACHE_FILE as INDEX_CACHE_IN_GITDIR } from '../src/adapters/git/index-cache-file.js';
 import type { DaemonFigures } from './daemon-scenario.js';
 import type { FloorFigures } from './floor.js';
 import { DEFAULT_MONOREPO, generateMonorepo, type BenchTag, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
@@ -238,12 +239,11 @@ function skopeoFigures(t: SkopeoTiming, total: number, expected: ReadonlyMap<str
   };
 }
 
-const reconcileInput = (repo: string, passes: readonly { scheduledDue: boolean }[], extra: { parseCache?: boolean; indexCache?: boolean; commit?: boolean; credentials?: ScenarioCredentials } = {}): ScenarioInput => ({
+const reconcileInput = (repo: string, passes: readonly { scheduledDue: boolean }[], extra: { parseCache?: boolean; commit?: boolean; credentials?: ScenarioCredentials } = {}): ScenarioInput => ({
   kind: 'reconcile',
   repo,
   passes,
   parseCache: extra.parseCache ?? false,
-  indexCache: extra.indexCache ?? true,
   commit: extra.commit ?? false,
   credentials: extra.credentials,
 });
@@ -269,7 +269,7 @@ export function measureStartup(entry: string, runs: number): StartupFigures | un
 }
 
 /** Where the persistent index cache lives in a working copy (never committed: inside .git/). */
-export const INDEX_CACHE_FILE = join('.git', 'tagstream', 'index-cache.json');
+export const INDEX_CACHE_FILE = join('.git', INDEX_CACHE_IN_GITDIR);
 
 interface ScaleRun {
   readonly result: ScaleResult;

@@ -40,8 +40,6 @@ export type ScenarioInput =
       readonly passes: readonly { readonly scheduledDue: boolean }[];
       /** Inventory parse cache keyed by mtime (the daemon's steady state). */
       readonly parseCache: boolean;
-      /** The persistent index cache under .git/ (what the CLI uses); false: none. */
-      readonly indexCache?: boolean | undefined;
       readonly commit: boolean;
       readonly credentials?: ScenarioCredentials | undefined;
     }

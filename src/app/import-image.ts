@@ -5,7 +5,7 @@
  * oc's summary followed by the `describe is` view of the stream. `--dry-run` writes nothing.
  */
 import { errorMessage, TagstreamError } from '../errors.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, sourceText } from '../domain/image-reference.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
@@ -36,10 +36,11 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   if (plan.repository) {
     let remoteTags: string[];
     try {
-      remoteTags = await ctx.registry.listTags(parseImageReference(plan.repository.from), { insecure: plan.repository.insecure || undefined });
+      if (!isParsed(plan.repository.from)) throw plan.repository.from.error;
+      remoteTags = await ctx.registry.listTags(plan.repository.from, { insecure: plan.repository.insecure || undefined });
     } catch (e) {
       const code = e instanceof TagstreamError ? e.code : 'Internal';
-      throw new TagstreamError(code, `cannot list the tags of ${plan.repository.from}: ${errorMessage(e)}`, { cause: e });
+      throw new TagstreamError(code, `cannot list the tags of ${sourceText(plan.repository.from)}: ${errorMessage(e)}`, { cause: e });
     }
     const expanded = planRepositoryImport(plan.repository, remoteTags, plan.target, ctx.settings.maxBulkImport);
     requests = expanded.imports;

@@ -1,22 +1,25 @@
 /**
- * From a new state of the ImageStreams to new file bytes: apply image change triggers,
- * DeploymentConfig triggers and local lookup to the workloads, diff every changed stream against
- * what its file holds, render streams that have no file yet, and run every file's edits through
- * the byte-exact engine (one parse, one verify per file). Shared by reconcile and the verbs.
+ * The one materialize step every writer ends in (reconcile, the stream verbs, the set verbs): from
+ * new states of the ImageStreams and planned changes of other objects to new file bytes. It
+ * applies image change triggers, DeploymentConfig triggers and local lookup to the workloads,
+ * diffs every changed stream against what its file holds, renders streams that have no file yet,
+ * turns object changes into edits, and runs every file's edits through the byte-exact engine (one
+ * parse, one verify per file).
  */
 import { errorMessage, TagstreamError } from '../errors.js';
 import type { Diagnostic, FileChange, TargetChange, WorkloadChange } from '../domain/change-set.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import type { RepoSettings } from '../config/repo-settings.js';
-import type { Inventory, WorkloadEntry } from '../inventory/inventory-model.js';
+import type { Inventory, ObjectSite, WorkloadEntry } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
 import { renderNewManifest } from '../edit/render-new.js';
-import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+import { storedStream } from '../inventory/stream-namespace.js';
+import { diffToEdits, type Edit } from '../edit/yaml-edit.js';
 import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
 import { applyTriggers, type FieldChange, type StreamIndex } from '../planning/apply-triggers.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
 import { planTargets, type TargetSources } from '../targets/plan-targets.js';
-import { fieldEdit } from './object-change.js';
+import { changeEdits, fieldEdit, fileChanges, type ObjectChange } from './object-change.js';
 import { podSpecPath } from '../domain/pod-spec.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 
@@ -24,7 +27,11 @@ export const STREAM_MERGE_KEYS = { 'spec.tags': 'name', 'status.tags': 'tag' } a
 
 export interface WritePlanInput {
   readonly inventory: Inventory;
-  /** The new state of every stream by `namespace/name` (existing ones and new ones). */
+  /**
+   * The new state of every stream by `namespace/name` (existing ones and new ones), with the
+   * effective namespace in metadata as the inventory hands streams out (effectiveStream); each is
+   * stored back the way its file holds it (storedStream).
+   */
   readonly streams: ReadonlyMap<string, ImageStream>;
   readonly settings: Pick<RepoSettings, 'localRegistry' | 'imageStreamPath'> & Partial<Pick<RepoSettings, 'targets' | 'defaultNamespace'>>;
   /** `namespace/stream:tag` keys whose workloads must not move (e.g. a failed Local copy). */
@@ -33,6 +40,23 @@ export interface WritePlanInput {
   readonly workloads?: readonly WorkloadEntry[] | undefined;
   /** Files that hold update targets (markers, Dockerfiles, rule matches); none when undefined. */
   readonly targets?: TargetSources | undefined;
+  /** Planned changes of single objects (the set verbs' trigger and lookup edits). */
+  readonly objects?: readonly ObjectEdit[] | undefined;
+}
+
+/** Planned changes of one object of the inventory (paths relative to the object). */
+export interface ObjectEdit {
+  readonly site: ObjectSite;
+  /** The object as its file holds it now (plain value). */
+  readonly object: unknown;
+  readonly changes: readonly ObjectChange[];
+}
+
+/** Why part of a plan cannot be written: an object's changes, or a file's edits that do not verify. */
+export interface WriteError {
+  readonly error: unknown;
+  /** The object whose changes could not be turned into edits; undefined for a file's verify error. */
+  readonly object?: ObjectEdit | undefined;
 }
 
 export interface WritePlan {
@@ -40,6 +64,8 @@ export interface WritePlan {
   readonly workloads: WorkloadChange[];
   readonly targets: TargetChange[];
   readonly diagnostics: Diagnostic[];
+  /** The errors behind the diagnostics about objects and files that are left unwritten. */
+  readonly errors: WriteError[];
 }
 
 /** Plain JSON shape of a domain object (drops undefined members, as YAML would not hold them). */
@@ -72,16 +98,27 @@ export function planWrites(input: WritePlanInput): WritePlan {
   const localRepository = (ns: string, name: string) => (settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : undefined);
   const index: StreamIndex = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
 
-  const book = new Map<string, { file: SourceFile; edits: Edit[] }>();
-  // inventory.files parses a file on get(): ask only for files that get edits.
+  // inventory.files parses a file on get(): files are parsed one at a time when their edits are
+  // applied, and released once the new text is verified, so memory does not grow with the number
+  // of files changed (`file` is set only for target files that are not in the inventory).
+  const book = new Map<string, { file: SourceFile | undefined; edits: Edit[] }>();
   const addEdits = (path: string, edits: readonly Edit[]) => {
-    if (edits.length === 0) return;
-    const file = inventory.files.get(path);
-    if (!file) return;
-    const entry = book.get(path) ?? { file, edits: [] };
+    if (edits.length === 0 || !inventory.files.has(path)) return;
+    const entry = book.get(path) ?? { file: undefined, edits: [] };
     entry.edits.push(...edits);
     book.set(path, entry);
   };
+
+  const errors: WriteError[] = [];
+  for (const o of input.objects ?? []) {
+    if (o.changes.length === 0) continue;
+    try {
+      addEdits(o.site.file, changeEdits(o, o.changes));
+    } catch (e) {
+      errors.push({ error: e, object: o });
+      diagnostics.push(diagnosticOf(e));
+    }
+  }
 
   const workloadChanges: WorkloadChange[] = [];
   for (const w of input.workloads ?? inventory.workloads) {
@@ -122,7 +159,7 @@ export function planWrites(input: WritePlanInput): WritePlan {
         kept.push(e);
       }
       if (kept.length === 0) continue;
-      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? (inventory.files.get(t.file.path) ?? t.file) : t.file, edits: [] };
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? undefined : t.file, edits: [] };
       entry.edits.push(...kept);
       book.set(t.file.path, entry);
     }
@@ -135,24 +172,32 @@ export function planWrites(input: WritePlanInput): WritePlan {
       files.push({ path, before: null, after: renderNewManifest(plain(after)) });
       continue;
     }
-    if (after === entry.stream) continue;
+    const stored = storedStream(entry, after);
+    if (stored === entry.stream) continue;
     if (!inventory.files.has(entry.site.file)) continue;
-    addEdits(entry.site.file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(after), { mergeKeys: STREAM_MERGE_KEYS }));
+    addEdits(entry.site.file, diffToEdits(entry.site.docIndex, entry.site.path, plain(entry.stream), plain(stored), { mergeKeys: STREAM_MERGE_KEYS }));
   }
 
   // A file whose edits cannot be verified is reported and left alone; the others proceed.
-  for (const [path, { file, edits }] of [...book].sort(([a], [b]) => a.localeCompare(b))) {
-    try {
-      const after = applyEdits(file, edits);
-      const before = (file.bom ? '\uFEFF' : '') + file.text;
-      if (after !== before) files.push({ path, before, after });
-    } catch (e) {
-      diagnostics.push(diagnosticOf(e));
-    }
+  // (one at a time: a file of the inventory is parsed for its edits and released once verified)
+  const written = fileChanges(
+    [...book].map(([path, entry]) => ({ file: entry.file ?? path, edits: entry.edits })),
+    inventory.files,
+  );
+  files.push(...written.files);
+  for (const e of written.errors) {
+    errors.push({ error: e });
+    diagnostics.push(diagnosticOf(e));
   }
   files.sort((a, b) => a.path.localeCompare(b.path));
   const changed = new Set(files.map((f) => f.path));
-  return { files, workloads: workloadChanges.filter((w) => changed.has(w.file)), targets: targetChanges.filter((t) => changed.has(t.file)), diagnostics };
+  return {
+    files,
+    workloads: workloadChanges.filter((w) => changed.has(w.file)),
+    targets: targetChanges.filter((t) => changed.has(t.file)),
+    diagnostics,
+    errors,
+  };
 }
 
 function planWorkload(

@@ -4,12 +4,12 @@
  * the `set` verbs, so every write to a workload goes through the same rules: set what exists,
  * insert what is missing together with its missing parents, delete what is removed.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { errorMessage, TagstreamError } from '../errors.js';
 import type { FileChange } from '../domain/change-set.js';
 import type { NodePath, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
 import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+import { deepEqual, valueAt } from '../domain/plain-value.js';
 
 /** What an edit needs to know about an object: where it sits and its current plain value. */
 export interface EditableObject {
@@ -31,15 +31,6 @@ function isContainer(v: unknown): v is Container {
 
 function isNonEmptyCollection(v: unknown): boolean {
   return Array.isArray(v) ? v.length > 0 : isContainer(v) && Object.keys(v).length > 0;
-}
-
-function valueAt(root: unknown, path: NodePath): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (!isContainer(cur)) return undefined;
-    cur = cur[seg];
-  }
-  return cur;
 }
 
 /**
@@ -154,7 +145,7 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
   for (const path of tops) {
     const from = valueAt(w.object, path);
     const to = removed.has(JSON.stringify(path)) ? undefined : valueAt(after, path);
-    if (isDeepStrictEqual(from, to)) continue;
+    if (deepEqual(from, to)) continue;
     const planned =
       isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)
         ? diffToEdits(w.site.docIndex, [...w.site.path, ...path], from, to)
@@ -169,33 +160,46 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
   return edits;
 }
 
-/** The edits planned for one object, with the file that holds it. */
+/** The edits planned for one object, with the file that holds it (or its path, parsed on demand). */
 export interface ObjectEdits {
-  readonly file: SourceFile;
+  readonly file: SourceFile | string;
   readonly edits: readonly Edit[];
 }
 
+/** Where files given by path are parsed (the inventory's files): `release` drops a parse once used. */
+export interface FileSource {
+  get(path: string): SourceFile | undefined;
+  release?(path: string): void;
+}
+
 /**
- * New bytes per file: all edits of a file are applied and verified together. A file whose edits
- * do not verify yields a located error instead; files that end up unchanged are left out.
+ * New bytes per file: all edits of a file are applied and verified together, one file at a time
+ * (a file given by path is parsed from `source` and released right after). A file whose edits do
+ * not verify yields a located error instead; files that end up unchanged are left out.
  */
-export function fileChanges(plans: readonly ObjectEdits[]): { files: FileChange[]; errors: TagstreamError[] } {
-  const byFile = new Map<string, { file: SourceFile; edits: Edit[] }>();
+export function fileChanges(plans: readonly ObjectEdits[], source?: FileSource): { files: FileChange[]; errors: TagstreamError[] } {
+  const byFile = new Map<string, { file: SourceFile | undefined; edits: Edit[] }>();
   for (const p of plans) {
     if (p.edits.length === 0) continue;
-    const entry = byFile.get(p.file.path) ?? { file: p.file, edits: [] };
+    const path = typeof p.file === 'string' ? p.file : p.file.path;
+    const entry = byFile.get(path) ?? { file: undefined, edits: [] };
+    if (typeof p.file !== 'string') entry.file ??= p.file;
     entry.edits.push(...p.edits);
-    byFile.set(p.file.path, entry);
+    byFile.set(path, entry);
   }
   const files: FileChange[] = [];
   const errors: TagstreamError[] = [];
-  for (const [path, { file, edits }] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, entry] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    const file = entry.file ?? source?.get(path);
+    if (!file) continue;
     try {
-      const after = applyEdits(file, edits);
+      const after = applyEdits(file, entry.edits);
       const before = (file.bom ? '\uFEFF' : '') + file.text;
       if (after !== before) files.push({ path, before, after });
     } catch (e) {
       errors.push(e instanceof TagstreamError ? e : new TagstreamError('EditVerify', `${path}: ${errorMessage(e)}`, { location: { file: path } }));
+    } finally {
+      if (!entry.file) source?.release?.(path);
     }
   }
   return { files, errors };

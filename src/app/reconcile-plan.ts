@@ -8,20 +8,19 @@ import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
-import { deepEqual } from '../domain/stream-edit.js';
 import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
+import { effectiveStream, effectiveStreams } from '../inventory/stream-namespace.js';
 import type { Inventory, ObjectSite } from '../inventory/inventory-model.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
-import { diagnosticOf, plain, planWrites } from './materialize.js';
+import { diagnosticOf, planWrites } from './materialize.js';
 import { readTargetSources } from './target-sources.js';
-import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 import { followWinner, planTagPolicies, type CreatedCache, type PolicyFollow } from './tag-policies.js';
 
@@ -42,7 +41,8 @@ export async function planReconcile(
 ): Promise<PlannedRun> {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
-  const inventory = await buildInventory(ctx.workspace, settings, inventoryOptions);
+  const indexCache = inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.());
+  const inventory = await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache });
   const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
   for (const c of inventory.conflicts) {
     diagnostics.push({
@@ -54,14 +54,13 @@ export async function planReconcile(
   }
   const localRegistry = settings.localRegistry;
 
-  // 1. Hand edits of spec tags, settled as the API server would settle a spec update.
-  const current = new Map<string, ImageStream>();
-  for (const [key, entry] of inventory.streams) current.set(key, entry.stream);
+  // 1. Hand edits of spec tags, settled as the API server would settle a spec update (streams
+  //    keyed and namespaced as the planners use them; materialize stores them back).
+  const current = effectiveStreams(inventory);
   for (const [key, entry] of inventory.streams) {
     const settled = settleSpecEdits(current.get(key)!, { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
     for (const p of settled.problems) diagnostics.push(diagnosticOf(locateAt(p, entry.site), `ImageStream/${key}`));
-    // a file relying on defaultNamespace: the planners key streams by metadata.namespace
-    current.set(key, entry.namespaceDefaulted ? withEffectiveNamespace(settled.stream, entry.namespace, DEFAULT_IMPORT_MODE) : settled.stream);
+    current.set(key, settled.stream);
   }
 
   // 2. What to import.
@@ -76,10 +75,11 @@ export async function planReconcile(
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
       try {
-        const tags = await registry.listTags(parseImageReference(repoImport.from), { insecure: repoImport.insecure });
+        if (!isParsed(repoImport.from)) throw repoImport.from.error;
+        const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
         requests.push(...planRepositoryImport(repoImport, tags, stream, settings.maxBulkImport).imports);
       } catch (e) {
-        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${repoImport.from} failed: ${errorMessage(e)}` });
+        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${sourceText(repoImport.from)} failed: ${errorMessage(e)}` });
       }
     }
   }
@@ -153,7 +153,7 @@ export async function planReconcile(
     // A pass limited to some tags (one pull request per stream:tag) leaves every other stream's file alone.
     for (const [key, entry] of inventory.streams) {
       const selected = (resultsByStream.get(key) ?? []).some((r) => r.ok && options.onlyMoves!(key, r.request.tag));
-      if (!selected) next.set(key, entry.stream);
+      if (!selected) next.set(key, effectiveStream(entry));
     }
   }
 
@@ -164,19 +164,9 @@ export async function planReconcile(
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  const stored = new Map(
-    [...next].map(([key, s]) => {
-      const entry = inventory.streams.get(key);
-      if (!entry?.namespaceDefaulted) return [key, s] as const;
-      // the file keeps relying on defaultNamespace; a stream that differs only by the filled-in
-      // namespace stays the very object read, so planWrites leaves its file alone
-      const back = withoutNamespace(s, DEFAULT_IMPORT_MODE);
-      return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back] as const;
-    }),
-  );
   const targetSources = await readTargetSources(ctx.workspace, settings);
   for (const p of targetSources.problems) diagnostics.push(diagnosticOf(p));
-  const writes = planWrites({ inventory, streams: stored, settings, blocked, targets: targetSources });
+  const writes = planWrites({ inventory, streams: next, settings, blocked, targets: targetSources });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));

@@ -1,7 +1,8 @@
 /**
  * `reconcile`: the main job. One pass plans every change (reconcile-plan.ts), writes only the
  * files whose bytes change, and optionally commits and pushes. A push rejected as
- * non-fast-forward re-runs the whole pass on the new remote head (bounded), never forcing.
+ * non-fast-forward re-runs the whole pass on the new remote head (push-with-retry.ts: bounded,
+ * never forcing).
  * Holds from reverted Tagstream commits are read from Git history before each pass.
  */
 import { TagstreamError } from '../errors.js';
@@ -10,6 +11,7 @@ import { renderCommitMessage } from '../planning/commit-message.js';
 import { computeHolds, type Hold } from '../planning/revert-holds.js';
 import type { InventoryOptions } from '../inventory/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
+import { pushWithRetry } from './push-with-retry.js';
 import { planReconcile } from './reconcile-plan.js';
 import { hasUnpushedTagstreamCommit, localCommits, replayCommits } from './replay-commits.js';
 import { finishInterruptedRun, journalCommitted, journalDone, journalWriting } from './run-journal.js';
@@ -111,7 +113,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
     return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted, ...(await report(changeSet)) };
   }
 
-  const result = await git.pushWithRetry({
+  const result = await pushWithRetry(git, {
     remote: push.remote,
     branch: push.branch,
     credentials: push.credentials,

@@ -8,7 +8,7 @@
 import { errorMessage } from '../errors.js';
 import type { TagFailure } from '../domain/change-set.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { atDigest, parseImageReference } from '../domain/image-reference.js';
+import { atDigest, isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { importFailureFor } from '../planning/import-failure.js';
 import type { RegistryPort } from '../ports/registry.js';
@@ -30,8 +30,9 @@ export async function askRegistry(
   return Promise.all(
     requests.map(async (request): Promise<RegistryAnswer> => {
       try {
+        if (!isParsed(request.from)) throw request.from.error;
         const stream = streams.get(streamKey(request.namespace, request.stream));
-        const resolved = await registry.resolve(parseImageReference(request.from), {
+        const resolved = await registry.resolve(request.from, {
           importMode: request.importMode,
           insecure: request.insecure || undefined,
           preferArch: request.preferArch,
@@ -86,10 +87,11 @@ export async function copyToLocal(
   }
   const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
   try {
-    await registry.copy(atDigest(parseImageReference(request.from), digest), parseImageReference(destination), { insecure: request.insecure || undefined });
+    if (!isParsed(request.from)) throw request.from.error;
+    await registry.copy(atDigest(request.from, digest), parseImageReference(destination), { insecure: request.insecure || undefined });
     return undefined;
   } catch (e) {
-    return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };
+    return { reason: 'InternalError', message: `copying ${sourceText(request.from)} to ${destination} failed: ${errorMessage(e)}` };
   }
 }
 

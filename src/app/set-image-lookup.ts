@@ -9,7 +9,7 @@ import type { WorkloadChange } from '../domain/change-set.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { OBSERVED_SPEC_ANNOTATION } from '../domain/spec-fingerprint.js';
-import { deepEqual } from '../domain/stream-edit.js';
+import { deepEqual } from '../domain/plain-value.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
@@ -84,7 +84,7 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
     }
     planned.push({ found: f, changes, after: applyChanges(f.object, changes), message: result.message });
   }
-  return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
+  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
 }
 
 /** The stream without the fields a spec update's bookkeeping touches. */

@@ -6,10 +6,10 @@
  * also pins the container to the tag's current image. All objects are planned first; any error
  * leaves every file untouched.
  */
+import type { AppContext } from './app-context.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import { TagstreamError, type SourceLocation } from '../errors.js';
 import type { FileChange, WorkloadChange } from '../domain/change-set.js';
-import type { RepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../inventory/inventory.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { applyTriggers, type FieldChange, type TriggerPlan } from '../planning/apply-triggers.js';
@@ -27,25 +27,14 @@ import {
   type SetTriggersFlags,
   type TriggerRow,
 } from '../verbs/set-triggers.js';
-import type { Clock } from '../ports/clock.js';
-import type { GitRepository } from '../ports/git.js';
-import type { Log } from '../ports/log.js';
-import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
-import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-change.js';
+import { planWrites, type ObjectEdit } from './materialize.js';
+import { applyChanges, type ObjectChange } from './object-change.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 
-/** What the `set` verbs need (AppContext satisfies it). */
-export interface SetContext {
-  readonly workspace: Workspace;
-  readonly settings: Pick<RepoSettings, 'include' | 'exclude' | 'defaultNamespace' | 'limits' | 'localRegistry'>;
-  readonly log?: Log | undefined;
-  /** The time of a spec update (set image-lookup bumps a stream's generation as the API server does). */
-  readonly clock?: Clock | undefined;
-  /** The working copy, when there is one: the verb records its writes for a later `reconcile --commit`. */
-  readonly git?: GitRepository | undefined;
-}
+/** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
+export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock' | 'git'>>;
 
 /** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
 export type SetOutputFormat = 'json' | 'yaml' | 'name' | undefined;
@@ -120,21 +109,19 @@ export interface PlannedObject {
  */
 export async function finishSet(
   ctx: SetContext,
+  inventory: Inventory,
   planned: readonly PlannedObject[],
   opts: { output: SetOutputFormat; dryRun: boolean; stderr: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
 ): Promise<SetOutput> {
   const { stderr, errors } = opts;
-  const edits: ObjectEdits[] = [];
-  for (const p of planned) {
-    if (p.changes.length === 0) continue;
-    try {
-      edits.push({ file: p.found.file, edits: changeEdits({ site: p.found.site, object: p.found.object }, p.changes) });
-    } catch (e) {
-      errors.push(objectError(e, p.found));
-    }
+  const edits = new Map<ObjectEdit, PlannedObject>();
+  for (const p of planned) if (p.changes.length > 0) edits.set({ site: p.found.site, object: p.found.object, changes: p.changes }, p);
+  // the triggers the verb fired are in the planned changes: materialize applies no others
+  const written = planWrites({ inventory, streams: new Map(), settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
+  for (const { error, object } of written.errors) {
+    const p = object && edits.get(object);
+    errors.push(p ? objectError(error, p.found) : (error as TagstreamError));
   }
-  const written = fileChanges(edits);
-  errors.push(...written.errors);
   if (errors.length > 0) {
     if (planned.some((p) => p.changes.length > 0)) stderr.push('info: no file was changed');
     return { stdout: '', stderr, errors, files: [], workloads: [], written: false };
@@ -239,5 +226,5 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
     }
     planned.push({ found: f, changes, after, message: result.message });
   }
-  return finishSet(ctx, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
+  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
 }

@@ -11,21 +11,19 @@ import { formatLocation, TagstreamError } from '../errors.js';
 import { diagnosticLocation, type Diagnostic, type FileChange, type TargetChange, type WorkloadChange } from '../domain/change-set.js';
 import { findSpecTag, streamKey, type ImageStream, type ImportMode } from '../domain/image-stream.js';
 import { applyImportResults } from '../domain/import-result.js';
-import { deepEqual } from '../domain/stream-edit.js';
-import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory } from '../inventory/inventory.js';
+import { effectiveStreams, storedStream } from '../inventory/stream-namespace.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
 import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
-import { diagnosticOf, newStreamPath, plain, planWrites } from './materialize.js';
+import { diagnosticOf, newStreamPath, planWrites } from './materialize.js';
 import { readTargetSources } from './target-sources.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 import { type ImportRun } from './run-imports.js';
 import { followedLines, runImportsWithPolicies } from './tag-policies.js';
-import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
 export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
@@ -106,17 +104,8 @@ export async function openVerbSession(ctx: AppContext, namespace?: string): Prom
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   };
   const warnings = inventoryWarnings(inventory);
-  const streams = new Map<string, ImageStream>();
-  for (const [key, entry] of inventory.streams) streams.set(key, entry.stream);
-  for (const [key, entry] of inventory.streams) {
-    if (!entry.namespaceDefaulted) continue;
-    // The observed-spec record of a file without metadata.namespace is computed without it (as
-    // every reader of the file computes it): settle hand edits on that basis first, then fill the
-    // namespace in and re-record, so the planners' own settling finds nothing left to do.
-    const settled = settleSpecEdits(entry.stream, { ...context, streams });
-    for (const p of settled.problems) warnings.push(`warning: ${key}: ${p.message}`);
-    streams.set(key, withEffectiveNamespace(settled.stream, entry.namespace, VERB_DEFAULT_IMPORT_MODE));
-  }
+  // planners settle the hand edits of the streams they read (StreamSet), materialize stores them back
+  const streams = effectiveStreams(inventory);
   return { inventory, streams, context, warnings };
 }
 
@@ -159,8 +148,7 @@ export async function planVerbWrites(
   blocked?: ReadonlySet<string>,
 ): Promise<VerbWrites> {
   const { inventory } = session;
-  const next = new Map<string, ImageStream>();
-  for (const [key, entry] of inventory.streams) next.set(key, entry.stream);
+  const next = new Map(session.streams);
   const newPaths = new Map<string, string>();
   for (const s of changed) {
     const namespace = s.metadata.namespace ?? session.context.namespace;
@@ -197,11 +185,7 @@ export async function planVerbWrites(
       next.set(key, s);
       continue;
     }
-    if (s === session.streams.get(key)) continue; // read, never changed
-    // a file that relies on defaultNamespace keeps relying on it; the observed-spec record is
-    // then recomputed the way the next read will compute it (without metadata.namespace)
-    const stored = entry.namespaceDefaulted ? withoutNamespace(s, VERB_DEFAULT_IMPORT_MODE) : s;
-    next.set(key, stored);
+    next.set(key, s);
   }
   // the tags a verb moves drive every update target too (markers, rules, Dockerfiles), as in reconcile
   const targets = await readTargetSources(ctx.workspace, ctx.settings);
@@ -209,8 +193,7 @@ export async function planVerbWrites(
   const written = new Set(plan.files.map((f) => f.path));
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);
-    if (!entry || after === entry.stream || written.has(entry.site.file)) continue;
-    if (deepEqual(plain(after), plain(entry.stream))) continue;
+    if (!entry || storedStream(entry, after) === entry.stream || written.has(entry.site.file)) continue;
     // the stream's own file could not be edited: the verb must not half-succeed
     const d = plan.diagnostics.find((x) => x.file === entry.site.file);
     const location = { file: entry.site.file, ...(d?.line === undefined ? {} : { line: d.line }), ...(d?.col === undefined ? {} : { col: d.col }) };
@@ -219,7 +202,7 @@ export async function planVerbWrites(
   const streams: ChangedObject[] = [];
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);
-    if (entry && after === entry.stream) continue;
+    if (entry && storedStream(entry, after) === entry.stream) continue;
     const file = entry ? entry.site.file : newStreamPath(ctx.settings, after.metadata.namespace ?? session.context.namespace, after.metadata.name);
     if (!written.has(file)) continue;
     const namespace = entry ? entry.namespace : (after.metadata.namespace ?? session.context.namespace);

@@ -10,7 +10,7 @@
  * cache resolve uses) and one config read per digest not seen before in this run.
  */
 import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { atDigest, atTag, parseImageReference, referenceText, repositoryOf, type ImageReference } from '../domain/image-reference.js';
+import { atDigest, atTag, isParsed, referenceText, repositoryOf, sourceText, type ImageReference } from '../domain/image-reference.js';
 import type { ImportMode } from '../domain/image-stream.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { withSpecTag } from '../domain/stream-edit.js';
@@ -116,13 +116,14 @@ export async function planTagPolicies(
       let winner: string | undefined;
       let source: ImageReference | undefined;
       try {
-        source = parseImageReference(request.from);
+        if (!isParsed(request.from)) throw request.from.error;
+        source = request.from;
         const repository = repositoryOf(source);
         const tags = await registry.listTags(repository, { insecure: request.insecure || undefined });
         const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, cache) : undefined;
         winner = selectTag(policy, tags, { current: source.tag ?? undefined, created });
       } catch (error) {
-        const repository = source ? source.repository : request.from;
+        const repository = source ? source.repository : sourceText(request.from);
         skipped.push({ request, kind: 'list-failed', message: `choosing a tag of ${repository} by policy "${policy.text}" failed: ${errorMessage(error)}`, error });
         return undefined;
       }
@@ -132,9 +133,10 @@ export async function planTagPolicies(
         return undefined;
       }
       if (winner === fromTag) return request;
-      const from = referenceText(atTag(source, winner));
+      const followed = atTag(source, winner);
+      const from = referenceText(followed);
       follows.set(`${key}:${request.tag}`, { stream: key, tag: request.tag, policy: policy.text, fromTag, toTag: winner, from });
-      return { ...request, from };
+      return { ...request, from: followed };
     }),
   );
   return { requests: out.filter((r): r is ImportRequest => r !== undefined), follows, skipped };

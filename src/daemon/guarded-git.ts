@@ -4,10 +4,11 @@
  * anything reaches the remote. Push attempts are reported for the retry metric.
  */
 import { TagstreamError } from '../errors.js';
-import type { GitRepository, PushWithRetryOptions, PushWithRetryResult } from '../ports/git.js';
+import { isTagstreamError } from '../errors.js';
+import type { GitRepository } from '../ports/git.js';
 
 export interface GuardHooks {
-  /** Called with the attempts a pushWithRetry needed, and after each successful push. */
+  /** Called after each successful push with the attempts it took (pushes refused since the last success, plus one). */
   readonly onPushed?: ((attempts: number) => void) | undefined;
 }
 
@@ -21,6 +22,8 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
   const check = (): void => {
     if (signal.aborted) throw abortedError();
   };
+  // pushes refused as non-fast-forward since the last one that went through (the retry metric)
+  let refused = 0;
   return {
     dir: repo.dir,
     currentBranch: () => repo.currentBranch(),
@@ -34,20 +37,18 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     },
     async push(o) {
       check();
-      await repo.push(o);
-      hooks.onPushed?.(1);
+      try {
+        await repo.push(o);
+      } catch (e) {
+        if (isTagstreamError(e) && e.code === 'PushRejected') refused += 1;
+        throw e;
+      }
+      hooks.onPushed?.(refused + 1);
+      refused = 0;
     },
-    async pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult> {
+    async resetBranch(oid, o) {
       check();
-      const result = await repo.pushWithRetry({
-        ...options,
-        rebuild: async (c) => {
-          check();
-          return options.rebuild(c);
-        },
-      });
-      if (result.outcome === 'pushed') hooks.onPushed?.(result.attempts);
-      return result;
+      await repo.resetBranch(oid, o);
     },
     async pushBranch(name, oid, o) {
       check();
@@ -60,5 +61,6 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     repair: (o) => repo.repair(o),
     readJournal: (name) => repo.readJournal(name),
     writeJournal: (t, name) => repo.writeJournal(t, name),
+    ...(repo.indexCache ? { indexCache: () => repo.indexCache!() } : {}),
   };
 }

@@ -16,7 +16,7 @@ import { registryDeadlines } from '../config/registry-deadlines.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import { buildInventory, memoryParseCache } from '../inventory/inventory.js';
+import { buildInventory } from '../inventory/inventory.js';
 import type { Clock } from '../ports/clock.js';
 import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
@@ -63,7 +63,6 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
-  const parseCache = memoryParseCache();
   const deadlines = registryDeadlines(io.env);
   const deps: DaemonDeps = {
     settings,
@@ -72,13 +71,13 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
-    async listStreams(workspace, repoSettings) {
-      const inventory = await buildInventory(workspace, repoSettings, { parseCache });
+    async listStreams(workspace, repoSettings, repo) {
+      // The working copy's index cache: the reconcile that follows reads the same records.
+      const inventory = await buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
     createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines }),
     reconcile: options.reconcile,
-    inventoryOptions: { parseCache },
     clock: io.clock,
     log,
     startTicker: (onTick) => startCronTicker(onTick, log),

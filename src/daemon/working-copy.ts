@@ -38,9 +38,8 @@ const HISTORY_DEPTH = 1000;
 export type SyncOutcome = 'up-to-date' | 'fast-forwarded' | 'reset' | 'recloned' | 'ahead' | 'diverged';
 
 /**
- * Fetch `branch` and bring the working copy to the remote head. The port has no reset, so a copy
- * behind (or diverged from) the remote is moved with pushWithRetry: its push is refused as a
- * non-fast-forward, it resets to the fetched head, and the rebuild step declines.
+ * Fetch `branch` and bring the working copy to the remote head: a copy behind (or diverged from)
+ * the remote is reset to the fetched head.
  * In the daemon's own data directory (`reclone` given) local commits can only come from a run
  * that died or failed between commit and push: they are dropped (diverged: reset; ahead: the
  * clone is made again) and the next reconcile plans afresh. In a user's --repo directory, local
@@ -71,7 +70,7 @@ export async function syncToRemote(
   const remoteHistory = await repo.log({ ref: remoteHead, depth: HISTORY_DEPTH });
   const behind = remoteHistory.some((c) => c.oid === local);
   if (!behind && !owned) return { repo, head: remoteHead, outcome: 'diverged' };
-  await repo.pushWithRetry({ ...remoteOptions, attempts: 2, rebuild: async () => 'nothing-to-commit' });
+  await repo.resetBranch(remoteHead, { branch: options.branch });
   const head = await repo.headOid();
   if (head !== remoteHead) {
     throw new TagstreamError('Git', `${repo.dir}: could not move the working copy to ${options.remote}/${options.branch ?? 'HEAD'} (${remoteHead.slice(0, 12)})`);

@@ -96,6 +96,35 @@ export function recordObservedSpec(stream: ImageStream, defaultImportMode: Impor
   return withAnnotation(stream, OBSERVED_SPEC_ANNOTATION, canonicalJson(specRecord(stream, defaultImportMode)));
 }
 
+/**
+ * The stream with `metadata.namespace` set to `namespace` (undefined: removed), its observed-spec
+ * record following: a tag's recorded `<ref>` depends on the stream's namespace (an empty
+ * `from.namespace` means the stream's own), so each recorded `<ref>` that fingerprints the tag as
+ * it is now is re-computed for the new namespace. A `<ref>` that does not match (a hand edit not
+ * settled yet) is kept, so the edit is still found after the move. Returns `stream` itself when
+ * nothing changes.
+ */
+export function withStreamNamespace(stream: ImageStream, namespace: string | undefined, defaultImportMode: ImportMode = DEFAULT_IMPORT_MODE): ImageStream {
+  if (stream.metadata.namespace === namespace) return stream;
+  const { namespace: _old, ...rest } = stream.metadata;
+  const moved: ImageStream = { ...stream, metadata: namespace === undefined ? rest : { ...rest, namespace } };
+  const record = readObservedSpec(stream);
+  if (!record) return moved;
+  const from = stream.metadata.namespace ?? '';
+  const to = namespace ?? '';
+  const next: Record<string, string> = { ...record };
+  let changed = false;
+  for (const ref of stream.spec.tags ?? []) {
+    const recorded = record[ref.name];
+    const dot = recorded?.indexOf('.') ?? -1;
+    if (recorded === undefined || dot < 0 || recorded.slice(0, dot) !== tagRefFingerprint(ref, from, defaultImportMode)) continue;
+    const translated = `${tagRefFingerprint(ref, to, defaultImportMode)}${recorded.slice(dot)}`;
+    changed ||= translated !== recorded;
+    next[ref.name] = translated;
+  }
+  return changed ? withAnnotation(moved, OBSERVED_SPEC_ANNOTATION, canonicalJson(next)) : moved;
+}
+
 export interface SpecEdits {
   /** Tags whose generation-relevant fields changed (or are new / set to generation 0). */
   readonly changedTags: readonly string[];

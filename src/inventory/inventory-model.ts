@@ -90,9 +90,15 @@ export interface Inventory {
    * source tokens, for edits) on first `get` and kept; `has`/`keys` parse nothing, so ask for the
    * files you edit only.
    */
-  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly files: SourceFiles;
   /** Counts of the scan, for logs and benchmarks. Set by inventory.ts. */
   readonly stats?: InventoryStats | undefined;
+}
+
+/** `Inventory.files`: parsed on first `get`; `release` lets a writer drop a parse it is done with. */
+export interface SourceFiles extends ReadonlyMap<string, SourceFile> {
+  /** Forget the parse of `path` (its new text is verified); a later `get` parses it again. */
+  release?(path: string): void;
 }
 
 export interface InventoryStats {

@@ -15,30 +15,19 @@
  * source tokens on first `get`.
  */
 import { createHash } from 'node:crypto';
-import type { Document } from 'yaml';
-import { ManifestError, errorMessage, formatLocation, type SourceLocation } from '../errors.js';
-import { streamKey } from '../domain/image-stream.js';
-import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
-import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
-import type { Workspace } from '../ports/workspace.js';
+import { ManifestError, errorMessage } from '../errors.js';
+import type { FileRead, Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
-import { parseImageStream } from './image-stream-schema.js';
-import { documentLocator } from '../edit/node-locator.js';
-import { tagPolicyProblems } from './tag-policy-check.js';
-import type {
-  Inventory,
-  NodePath,
-  ObjectRef,
-  ObjectSite,
-  StreamConflict,
-  StreamEntry,
-  TemplateEntry,
-  WorkloadEntry,
-  WorkloadReason,
-} from './inventory-model.js';
-import { LazySourceFiles, ScannedFile } from './inventory-files.js';
-import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
-import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
+import * as imageStreamSchema from './image-stream-schema.js';
+import * as nodeLocator from '../edit/node-locator.js';
+import type { Inventory, ObjectRef } from './inventory-model.js';
+import type { IndexCache } from '../ports/index-cache.js';
+import { decodeFileIndex, encodeFileIndex, gitBlobId, indexKey, indexScope, type FileIndex } from './file-index.js';
+import { ScannedFile } from './inventory-files.js';
+import * as inventoryBuilder from './inventory-builder.js';
+import { InventoryBuilder, isObj } from './inventory-builder.js';
+import { mayHoldIndexedObject, mayHoldLocalImageName, splitDocuments } from './inventory-prefilter.js';
+import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceLimits } from '../edit/source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
 export interface InventorySettings {
@@ -77,21 +66,14 @@ export interface InventoryOptions {
    * reported, at the old cost. Implied by `includeObject` (any object may be asked for).
    */
   readonly parseAll?: boolean | undefined;
+  /**
+   * The persistent index cache (what each file yields, by Git blob id; see file-index.ts): files it
+   * knows are read but not parsed. Not used with `parseAll` / `includeObject`. Saved at the end.
+   */
+  readonly indexCache?: IndexCache | undefined;
 }
 
 const SETTINGS_FILE = '.tagstream.yaml';
-/** Kinds the ImagePolicy admission plugin rewrites (spec §6); PodTemplate is not among them. */
-const LOOKUP_KINDS: ReadonlySet<string> = new Set([
-  'Pod',
-  'ReplicationController',
-  'DeploymentConfig',
-  'Deployment',
-  'DaemonSet',
-  'StatefulSet',
-  'ReplicaSet',
-  'Job',
-  'CronJob',
-]);
 
 /** Simple unbounded in-memory ParseCache (one entry per path), with hit counters for tests. */
 export function memoryParseCache(): ParseCache & { readonly hits: number; readonly misses: number; readonly entries: number } {
@@ -123,17 +105,15 @@ export function memoryParseCache(): ParseCache & { readonly hits: number; readon
   };
 }
 
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 interface FileScan {
   readonly path: string;
   readonly file?: ScannedFile;
   readonly error?: ManifestError;
   readonly cached: boolean;
+  /** Persistent index cache: the key of this file, and what the cache holds for it (a hit). */
+  readonly indexKey?: string;
+  index?: FileIndex | undefined;
 }
 
 /** Build the inventory of `workspace`. Never throws for bad content; see `diagnostics`. */
@@ -149,55 +129,95 @@ export async function buildInventory(
     ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount }
     : DEFAULT_SOURCE_LIMITS;
 
-  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts));
-  const chosen = chooseDocuments(scans, opts.parseAll === true || opts.includeObject !== undefined);
+  const all = opts.parseAll === true || opts.includeObject !== undefined;
+  const defaultNamespace = settings.defaultNamespace || 'default';
+  const indexCache = all ? undefined : opts.indexCache;
+  const scope = indexCache ? indexScope(EXTRACTION_CODE, { defaultNamespace, limits }) : '';
+  // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
+  const reads = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(candidates, limits.maxBytes) : undefined;
+  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path, i) => scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]));
+  const chosen = chooseDocuments(scans, all);
 
-  const b = new InventoryBuilder(settings.defaultNamespace || 'default', opts.includeObject);
+  const b = new InventoryBuilder(defaultNamespace, opts.includeObject);
   let documents = 0;
   let cacheHits = 0;
   for (const scan of scans) {
-    if (scan.cached) cacheHits++;
+    if (scan.cached || scan.index) cacheHits++;
     if (scan.error) {
       b.diagnostics.push(scan.error);
       continue;
     }
-    if (scan.file) {
-      documents += scan.file.documentCount;
-      b.addFile(scan.file, chosen.get(scan.file) ?? []);
-      // Without a cache nobody asks for these parses again; the text stays for `files`.
-      if (!opts.parseCache) scan.file.release();
+    if (!scan.file) continue;
+    let index = scan.index;
+    if (!index) {
+      const choice = chosen.get(scan.file);
+      index = b.extract(scan.file, choice?.indexes ?? []);
+      // Stored only when it is what the file yields on its own (no document added for another file's stream).
+      if (indexCache && scan.indexKey && choice && !choice.extended) {
+        const record = encodeFileIndex(scan.path, { ...index, localLookup: choice.localLookup, localNameDocs: choice.localNameDocs });
+        if (record) indexCache.set(scan.indexKey, record);
+      }
     }
+    documents += index.documentCount;
+    b.add(index, scan.file);
+    // Without a cache nobody asks for these parses again; the text stays for `files`.
+    if (!opts.parseCache) scan.file.release();
   }
   const inventory = b.finish();
+  await indexCache?.save();
   return { ...inventory, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+}
+
+interface DocumentChoice {
+  readonly indexes: number[];
+  /** Documents of this file with a local image name (added when some stream asks for local lookup). */
+  readonly localNameDocs: number[];
+  /** This file declares `lookupPolicy.local: true`. */
+  readonly localLookup: boolean;
+  /** Local-name documents were added because of a stream somewhere. */
+  extended: boolean;
 }
 
 /**
  * Which documents of each file to parse: those that may hold an indexed object, plus, when a
  * stream among those asks for local lookup, those with a local image name. Index -1 stands for a
- * file that is parsed whole.
+ * file that is parsed whole. Files the index cache answered are not looked at, unless local lookup
+ * is on and they have local-name documents: then they are parsed like the others.
  */
-function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, number[]> {
-  const chosen = new Map<ScannedFile, number[]>();
-  const rest: { file: ScannedFile; index: number; text: string }[] = [];
-  let localLookup = false;
-  for (const { file } of scans) {
-    if (!file) continue;
+function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, DocumentChoice> {
+  const chosen = new Map<ScannedFile, DocumentChoice>();
+  let localLookup = scans.some((s) => s.index?.localLookup === true);
+  const choose = (file: ScannedFile): DocumentChoice => {
     const indexes: number[] = [];
+    const localNameDocs: number[] = [];
     const lookupPolicies: number[] = [];
     for (const d of file.documentTexts()) {
       if (all || mayHoldIndexedObject(d.text)) {
         indexes.push(d.index);
         if (d.text.includes('lookupPolicy')) lookupPolicies.push(d.index);
-      } else rest.push({ file, index: d.index, text: d.text });
+      } else if (mayHoldLocalImageName(d.text)) localNameDocs.push(d.index);
     }
-    chosen.set(file, indexes);
-    if (!localLookup && lookupPolicies.length > 0) {
-      localLookup = file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
-    }
+    const local = lookupPolicies.length > 0 && file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
+    return { indexes, localNameDocs, localLookup: local, extended: false };
+  };
+  for (const scan of scans) {
+    if (!scan.file || scan.index) continue;
+    const c = choose(scan.file);
+    chosen.set(scan.file, c);
+    if (c.localLookup) localLookup = true;
   }
   if (localLookup) {
-    for (const r of rest) if (mayHoldLocalImageName(r.text)) chosen.get(r.file)?.push(r.index);
+    for (const scan of scans) {
+      if (scan.file && scan.index && scan.index.localNameDocs.length > 0) {
+        scan.index = undefined;
+        chosen.set(scan.file, choose(scan.file));
+      }
+    }
+    for (const c of chosen.values()) {
+      if (c.localNameDocs.length === 0) continue;
+      c.indexes.push(...c.localNameDocs);
+      c.extended = true;
+    }
   }
   return chosen;
 }
@@ -210,8 +230,21 @@ function declaresLocalLookup(value: unknown): boolean {
   return isObj(spec?.lookupPolicy) && spec.lookupPolicy.local === true;
 }
 
-async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions): Promise<FileScan> {
+async function scanFile(
+  workspace: Workspace,
+  path: string,
+  limits: SourceLimits,
+  opts: InventoryOptions,
+  indexCache: IndexCache | undefined,
+  scope: string,
+  read: FileRead | undefined,
+): Promise<FileScan> {
   try {
+    if (read) {
+      if ('error' in read) throw read.error;
+      if ('tooLarge' in read) return { path, error: fileTooLarge(path, read.tooLarge, limits.maxBytes), cached: false };
+      return indexed(path, read.bytes, limits, indexCache, scope);
+    }
     const size = await workspace.size(path);
     if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
     const cache = opts.parseCache;
@@ -228,9 +261,12 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
       if (hit) return { path, file: hit, cached: true };
     }
-    const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
-    if (cache && version !== undefined) cache.set(path, bytes.length, `${version}|${limitKey}`, file);
-    return { path, file, cached: false };
+    if (cache && version !== undefined) {
+      const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+      cache.set(path, bytes.length, `${version}|${limitKey}`, file);
+      return { path, file, cached: false };
+    }
+    return indexed(path, bytes, limits, indexCache, scope);
   } catch (e) {
     if (e instanceof ManifestError) return { path, error: e, cached: false };
     const error = new ManifestError('ManifestParse', `cannot read file: ${errorMessage(e)}`, { file: path }, e);
@@ -238,234 +274,40 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
   }
 }
 
+/** A file read: what the index cache holds for it, if anything. */
+function indexed(path: string, bytes: Buffer, limits: SourceLimits, indexCache: IndexCache | undefined, scope: string): FileScan {
+  const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+  if (!indexCache) return { path, file, cached: false };
+  const key = indexKey(scope, path, gitBlobId(bytes));
+  return { path, file, cached: false, indexKey: key, index: decodeFileIndex(indexCache.get(key), path) };
+}
+
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      out[i] = await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
 }
 
-interface Ctx {
-  readonly file: Pick<SourceFile, 'path' | 'lineCounter'>;
-  readonly doc: Document;
-  readonly docIndex: number;
-}
-
-/** Accumulates entries file by file, then resolves duplicates. */
-class InventoryBuilder {
-  readonly diagnostics: ManifestError[] = [];
-  private readonly streamSites = new Map<string, StreamEntry[]>();
-  private readonly workloads: WorkloadEntry[] = [];
-  private readonly templates: TemplateEntry[] = [];
-  private readonly files: ScannedFile[] = [];
-
-  constructor(
-    private readonly defaultNamespace: string,
-    private readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined,
-  ) {}
-
-  /** Index the documents `indexes` of `scanned` (see ScannedFile.documents). */
-  addFile(scanned: ScannedFile, indexes: readonly number[]): void {
-    if (indexes.length === 0) return;
-    const { lineCounter, documents } = scanned.documents(indexes);
-    const file = { path: scanned.path, lineCounter };
-    let used = false;
-    for (const d of documents) {
-      if (d.errors.length > 0) {
-        this.diagnostics.push(...d.errors);
-        continue;
-      }
-      if (this.scanObject({ file, doc: d.doc, docIndex: d.index }, d.value, [], undefined)) used = true;
-    }
-    if (used) this.files.push(scanned);
-  }
-
-  /** Index one object (recursing into Lists); returns true when something was indexed. */
-  private scanObject(ctx: Ctx, value: unknown, path: NodePath, listItemType: { apiVersion: string; kind: string } | undefined): boolean {
-    if (!isObj(value)) return false;
-    const kind = typeof value.kind === 'string' ? value.kind : listItemType?.kind;
-    const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : listItemType?.apiVersion;
-    // Not a Kubernetes object (Helm values, kustomization.yaml, CI config...): silently ignored.
-    if (kind === undefined || apiVersion === undefined || kind === '') return false;
-
-    if (kind.endsWith('List') && Array.isArray(value.items)) {
-      // Typed lists (ImageStreamList) may omit the item kind; Kubernetes infers it from the list.
-      const itemType = kind === 'List' ? undefined : { apiVersion, kind: kind.slice(0, -'List'.length) };
-      let used = false;
-      value.items.forEach((item, i) => {
-        if (this.scanObject(ctx, item, [...path, 'items', i], itemType)) used = true;
-      });
-      return used;
-    }
-    const metadata = isObj(value.metadata) ? value.metadata : {};
-    const explicitNs = scalarText(metadata.namespace) || undefined;
-    const ref = {
-      apiVersion,
-      name: scalarText(metadata.name),
-      namespace: explicitNs ?? this.defaultNamespace,
-      namespaceDefaulted: explicitNs === undefined,
-    };
-
-    if (kind === 'Template' && (apiVersion === 'v1' || apiVersion.startsWith('template.openshift.io/'))) {
-      const objects = Array.isArray(value.objects) ? value.objects : [];
-      this.templates.push({
-        ...ref,
-        kind,
-        site: site(ctx, path),
-        objects: objects.filter(isObj).map((o) => ({
-          kind: typeof o.kind === 'string' ? o.kind : '',
-          name: isObj(o.metadata) ? scalarText(o.metadata.name) : '',
-        })),
-      });
-      return true;
-    }
-
-    if (kind === 'ImageStream' && (apiVersion === 'v1' || apiVersion.startsWith('image.openshift.io/'))) {
-      const locator = documentLocator(ctx.file, ctx.doc, path);
-      const objectValue = listItemType && value.kind === undefined ? { ...value, kind, apiVersion } : value;
-      const r = parseImageStream(objectValue, locator, { namespace: ref.namespace });
-      if (!r.ok) {
-        this.diagnostics.push(...r.errors);
-        // The file still holds a stream the user meant; keep it so messages and edits can find it.
-        return true;
-      }
-      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
-      const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
-      const key = streamKey(entry.namespace, entry.name);
-      const list = this.streamSites.get(key);
-      if (list) list.push(entry);
-      else this.streamSites.set(key, [entry]);
-      return true;
-    }
-
-    const workload = this.workload(ctx, value, path, kind, ref);
-    if (workload) {
-      this.workloads.push(workload);
-      return true;
-    }
-    return false;
-  }
-
-  private workload(
-    ctx: Ctx,
-    value: Obj,
-    path: NodePath,
-    kind: string,
-    ref: { apiVersion: string; name: string; namespace: string; namespaceDefaulted: boolean },
-  ): WorkloadEntry | undefined {
-    const reasons: WorkloadReason[] = [];
-    const metadata = isObj(value.metadata) ? value.metadata : {};
-    const annotations = isObj(metadata.annotations) ? metadata.annotations : {};
-    let triggersAnnotation: string | undefined;
-    let triggersAnnotationLocation: SourceLocation | undefined;
-    const raw = annotations[TRIGGER_ANNOTATION];
-    if (typeof raw === 'string') {
-      triggersAnnotation = raw;
-      triggersAnnotationLocation = documentLocator(ctx.file, ctx.doc, path).locate(['metadata', 'annotations', TRIGGER_ANNOTATION]);
-      reasons.push('triggers-annotation');
-    } else if (raw !== undefined && raw !== null) {
-      const locator = documentLocator(ctx.file, ctx.doc, path);
-      this.diagnostics.push(
-        new ManifestError(
-          'ManifestSchema',
-          `metadata.annotations["${TRIGGER_ANNOTATION}"]: expected a string holding a JSON array`,
-          locator.locate(['metadata', 'annotations', TRIGGER_ANNOTATION]),
-        ),
-      );
-    }
-    const spec = isObj(value.spec) ? value.spec : {};
-    const hasImageChangeTriggers =
-      kind === 'DeploymentConfig' && Array.isArray(spec.triggers) && spec.triggers.some((t) => isObj(t) && t.type === 'ImageChange');
-    if (hasImageChangeTriggers) reasons.push('image-change-trigger');
-
-    const podPath = LOOKUP_KINDS.has(kind) && !hasControllerOwner(metadata) ? podSpecPath(kind) : undefined;
-    let resolveNames = false;
-    if (podPath) {
-      resolveNames = annotations[RESOLVE_NAMES_ANNOTATION] === '*' || templateAnnotation(value, podPath) === '*';
-      if (resolveNames || hasLocalImageName(valueAt(value, podPath))) reasons.push('lookup-candidate');
-    }
-    if (reasons.length === 0 && !this.includeObject?.({ ...ref, kind })) return undefined;
-    return {
-      ...ref,
-      kind,
-      site: site(ctx, path),
-      object: value,
-      triggersAnnotation,
-      ...(triggersAnnotationLocation ? { triggersAnnotationLocation } : {}),
-      hasImageChangeTriggers,
-      reasons,
-      resolveNames,
-    };
-  }
-
-  finish(): Omit<Inventory, 'stats'> {
-    const streams = new Map<string, StreamEntry>();
-    const conflicts: StreamConflict[] = [];
-    for (const [key, entries] of this.streamSites) {
-      const first = entries[0] as StreamEntry;
-      if (entries.length === 1) {
-        streams.set(key, first);
-        continue;
-      }
-      conflicts.push({ namespace: first.namespace, name: first.name, sites: entries.map((e) => e.site) });
-      const all = entries.map((e) => formatLocation(e.site.location)).join(', ');
-      for (const e of entries.slice(1)) {
-        this.diagnostics.push(
-          new ManifestError(
-            'DuplicateObject',
-            `ImageStream ${key} is defined more than once (${all}); expected one definition per namespace/name, so none of them is reconciled`,
-            e.site.location,
-          ),
-        );
-      }
-    }
-    return {
-      streams,
-      workloads: this.workloads,
-      templates: this.templates,
-      conflicts,
-      diagnostics: this.diagnostics,
-      files: new LazySourceFiles(this.files),
-    };
-  }
-}
-
-function site(ctx: Ctx, path: NodePath): ObjectSite {
-  return { file: ctx.file.path, docIndex: ctx.docIndex, path, location: documentLocator(ctx.file, ctx.doc, path).locate([]) };
-}
-
-function scalarText(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-}
-
-/** Pod template metadata annotation (the template sits next to the pod spec). */
-function templateAnnotation(value: Obj, podPath: readonly string[]): unknown {
-  if (podPath.length < 2) return undefined;
-  const meta = valueAt(value, [...podPath.slice(0, -1), 'metadata']);
-  return isObj(meta) && isObj(meta.annotations) ? meta.annotations[RESOLVE_NAMES_ANNOTATION] : undefined;
-}
-
-/** Admission skips objects owned by a controller (it rewrites the Deployment, not its ReplicaSets). */
-function hasControllerOwner(metadata: Obj): boolean {
-  return Array.isArray(metadata.ownerReferences) && metadata.ownerReferences.some((o) => isObj(o) && o.controller === true);
-}
-
-/** A local name (`mysql`, `mysql:8`) has no registry, namespace or digest (imagepolicy rule 1). */
-function hasLocalImageName(podSpec: unknown): boolean {
-  if (!isObj(podSpec)) return false;
-  for (const list of [podSpec.containers, podSpec.initContainers]) {
-    if (!Array.isArray(list)) continue;
-    for (const c of list) {
-      const image = isObj(c) ? c.image : undefined;
-      if (typeof image === 'string' && image.trim() !== '' && !image.includes('/') && !image.includes('@')) return true;
-    }
-  }
-  return false;
-}
+/**
+ * The code whose behaviour an index-cache record depends on: its source text goes into the cache
+ * scope, so records written by another version of it are never trusted. A change elsewhere that
+ * alters what a file yields (e.g. in the yaml library) must bump RECORD_FORMAT in file-index.ts.
+ */
+const EXTRACTION_CODE: readonly { toString(): string }[] = [
+  ...Object.values(inventoryBuilder).filter((v) => typeof v === 'function'),
+  ScannedFile,
+  splitDocuments,
+  mayHoldIndexedObject,
+  mayHoldLocalImageName,
+  declaresLocalLookup,
+  ...Object.values(imageStreamSchema).filter((v) => typeof v === 'function'),
+  ...Object.values(nodeLocator).filter((v) => typeof v === 'function'),
+];

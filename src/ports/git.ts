@@ -3,6 +3,7 @@
  * without ever force-pushing the tracked branch. Implemented by adapters/git (isomorphic-git).
  * Paths are repo-relative with POSIX separators. Timestamps are seconds since the epoch (UTC).
  */
+import type { IndexCache } from './index-cache.js';
 
 /** A person in a commit. */
 export interface GitIdentity {
@@ -55,35 +56,13 @@ export interface GitRemoteOptions {
   readonly credentials?: GitCredentials | undefined;
 }
 
-/** What the caller's rebuild step did on the fresh remote head. */
-export type RebuildOutcome = 'committed' | 'nothing-to-commit';
-
-export interface PushWithRetryOptions extends GitRemoteOptions {
-  /** Total push attempts, at least 1 (the first push counts). */
-  readonly attempts: number;
-  /**
-   * Called after a non-fast-forward once the local branch and the tracked files were moved to the
-   * remote head: re-run the change on that head and commit it again (or report nothing to do).
-   */
-  readonly rebuild: (context: { readonly head: string; readonly attempt: number }) => Promise<RebuildOutcome>;
-}
-
-export interface PushWithRetryResult {
-  /** `pushed`: the local commit is on the remote; `nothing-to-commit`: a rebuild found nothing left to do. */
-  readonly outcome: 'pushed' | 'nothing-to-commit';
-  /** The remote branch head afterwards. */
-  readonly head: string;
-  /** Pushes tried (1 = first push succeeded). */
-  readonly attempts: number;
-}
-
 export interface PushBranchOptions {
   readonly remote?: string | undefined;
   readonly credentials?: GitCredentials | undefined;
   /**
    * Allow replacing the branch's remote history. Only for branches the tool owns (pull-request
    * branches); refused for `main`, `master` and the remote's default branch (its HEAD). pushBranch
-   * never pushes the checked-out branch: that goes through push()/pushWithRetry().
+   * never pushes the checked-out branch: that goes through push().
    */
   readonly force?: boolean | undefined;
 }
@@ -146,8 +125,12 @@ export interface GitRepository {
   commit(request: GitCommitRequest): Promise<string | undefined>;
   /** Push the branch. Never forces: a non-fast-forward throws TagstreamError('PushRejected', retryable). */
   push(options?: GitRemoteOptions): Promise<void>;
-  /** Push; on non-fast-forward reset to the remote head, let the caller rebuild, push again (bounded). */
-  pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult>;
+  /**
+   * Point the branch (default: the checked-out one) and the tracked files at `oid`, dropping local
+   * commits and edits of tracked files (`git reset --hard`). The push-retry loop (app/push-with-retry.ts)
+   * uses it to rebuild on a moved remote head.
+   */
+  resetBranch(oid: string, options?: { readonly branch?: string | undefined }): Promise<void>;
   /** Create or move `refs/heads/<name>` to `oid` locally and push it (pull-request mode). */
   pushBranch(name: string, oid: string, options?: PushBranchOptions): Promise<void>;
   /** Commits reachable from `ref`, newest first. */
@@ -171,6 +154,8 @@ export interface GitRepository {
   readJournal(name?: JournalName): Promise<string | undefined>;
   /** Replace (text) or remove (undefined) a record; written atomically and durably. */
   writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
+  /** The persistent index cache kept in the git directory (one instance per repository object). */
+  indexCache?(): Promise<IndexCache>;
 }
 
 export interface GitCloneOptions {

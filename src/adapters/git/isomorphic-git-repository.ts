@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { TagstreamError, isTagstreamError, redact } from '../../errors.js';
+import { TagstreamError, redact } from '../../errors.js';
 import type {
   GitCommitInfo,
   GitCommitRequest,
@@ -14,14 +14,14 @@ import type {
   GitRepository,
   JournalName,
   PushBranchOptions,
-  PushWithRetryOptions,
-  PushWithRetryResult,
   RecoverOptions,
   RecoverResult,
   RepairOptions,
   RepairResult,
 } from '../../ports/git.js';
 import { writeFileAtomically } from './atomic-git-fs.js';
+import { openIndexCacheFile } from './index-cache-file.js';
+import type { IndexCache } from '../../ports/index-cache.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
@@ -58,6 +58,7 @@ export function isBranchName(name: string): boolean {
 
 /** A working copy opened by the git adapter. */
 export class IsomorphicGitRepository implements GitRepository {
+  private openedIndexCache: Promise<IndexCache> | undefined;
   readonly dir: string;
 
   constructor(private readonly ctx: GitContext) {
@@ -207,39 +208,13 @@ export class IsomorphicGitRepository implements GitRepository {
     await this.pushRef(options.remote ?? DEFAULT_REMOTE, branch, branch, false, options);
   }
 
-  /** Point the local branch and the tracked files at `oid`, dropping local commits and edits. */
-  private async resetBranchTo(branch: string, oid: string): Promise<void> {
+  async resetBranch(oid: string, options: { readonly branch?: string | undefined } = {}): Promise<void> {
     const { fs, dir, cache } = this.ctx;
+    const branch = await this.branchOf(options);
     await this.run(`reset ${branch} to ${oid}`, async () => {
       await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: oid, force: true });
       await git.checkout({ fs, dir, ref: branch, force: true, cache });
     });
-  }
-
-  async pushWithRetry(options: PushWithRetryOptions): Promise<PushWithRetryResult> {
-    const remote = options.remote ?? DEFAULT_REMOTE;
-    const branch = await this.branchOf(options);
-    const attempts = Math.max(1, Math.floor(options.attempts));
-    const remoteOptions = { remote, branch, credentials: options.credentials };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.push(remoteOptions);
-        return { outcome: 'pushed', head: await this.headOid(), attempts: attempt };
-      } catch (e) {
-        if (!isTagstreamError(e) || e.code !== 'PushRejected' || !e.retryable) throw e;
-        if (attempt >= attempts) {
-          throw new TagstreamError('PushRejected', `push ${branch} to ${remote}: still rejected after ${attempts} attempt(s); the branch keeps moving`, {
-            retryable: true,
-            cause: e,
-          });
-        }
-      }
-      const head = await this.fetch(remoteOptions);
-      if (head === undefined) throw new TagstreamError('Git', `push ${branch} to ${remote}: the remote branch disappeared while retrying`);
-      await this.resetBranchTo(branch, head);
-      const outcome = await options.rebuild({ head, attempt });
-      if (outcome === 'nothing-to-commit') return { outcome, head, attempts: attempt };
-    }
   }
 
   /** The branch the remote's HEAD points at (its default branch), if it says. */
@@ -269,7 +244,7 @@ export class IsomorphicGitRepository implements GitRepository {
     }
     const current = await this.currentBranch();
     if (name === current) {
-      throw new TagstreamError('Git', `push branch ${name}: refusing, it is the checked-out branch; use push()/pushWithRetry() for it`);
+      throw new TagstreamError('Git', `push branch ${name}: refusing, it is the checked-out branch; use push() for it`);
     }
     if (options.force) {
       // main/master are protected even when the server does not say which branch is its default.
@@ -353,6 +328,11 @@ export class IsomorphicGitRepository implements GitRepository {
 
   async readJournal(name: JournalName = 'run'): Promise<string | undefined> {
     return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILES[name]), 'utf8').catch(() => undefined);
+  }
+
+  indexCache(): Promise<IndexCache> {
+    this.openedIndexCache ??= openIndexCacheFile(this.ctx.fs.promises, join(this.dir, '.git'));
+    return this.openedIndexCache;
   }
 
   async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {

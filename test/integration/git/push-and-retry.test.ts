@@ -12,6 +12,7 @@ import { fixedClock } from '../../../src/ports/clock.js';
 import type { GitRepository } from '../../../src/ports/git.js';
 import { cloneWorkingCopy, gitCli, startGitServer } from '../../harness/git-server.js';
 import type { GitServer } from '../../harness/git-server.js';
+import { pushWithRetry } from '../../../src/app/push-with-retry.js';
 
 const bot = { name: 'tagstream', email: 'bot@example.test' };
 let server: GitServer;
@@ -135,7 +136,7 @@ describe('git adapter over smart HTTP', () => {
     expect(await serverHead(bare)).toBe(oidA);
 
     const seen: string[] = [];
-    const result = await B.pushWithRetry({
+    const result = await pushWithRetry(B, {
       attempts: 3,
       rebuild: async ({ head, attempt }) => {
         seen.push(`${attempt}:${head}`);
@@ -167,7 +168,7 @@ describe('git adapter over smart HTTP', () => {
       await r.commit({ files: ['values.yaml'], message: `same change by ${who}\n`, author: bot });
     }
     await A.push();
-    const result = await B.pushWithRetry({
+    const result = await pushWithRetry(B, {
       attempts: 3,
       rebuild: async () => ((await B.commit({ files: ['values.yaml'], message: 'again', author: bot })) ? 'committed' : 'nothing-to-commit'),
     });
@@ -191,7 +192,7 @@ describe('git adapter over smart HTTP', () => {
     await B.commit({ files: ['g.txt'], message: 'B', author: bot });
     let rebuilds = 0;
     const err = await caught(
-      B.pushWithRetry({
+      pushWithRetry(B, {
         attempts: 3,
         rebuild: async () => {
           rebuilds++;
@@ -235,7 +236,7 @@ describe('git adapter over smart HTTP', () => {
     expect(await serverHead(bare)).toBe(otherOid);
 
     races = 1;
-    const result = await B.pushWithRetry({
+    const result = await pushWithRetry(B, {
       attempts: 3,
       rebuild: async () => {
         await writeFile(join(B.dir, 'g.txt'), 'B\n');

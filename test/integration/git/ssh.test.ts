@@ -11,6 +11,7 @@ import { TagstreamError } from '../../../src/errors.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { gitCli } from '../../harness/git-server.js';
 import { startSshServer, type SshServer } from '../../harness/ssh-server.js';
+import { pushWithRetry } from '../../../src/app/push-with-retry.js';
 
 const bot = { name: 'tagstream', email: 'bot@example.test' };
 let sshd: SshServer;
@@ -72,7 +73,7 @@ describe('git adapter over SSH (real sshd)', () => {
     expect(err.code).toBe('PushRejected');
     expect(err.retryable).toBe(true);
 
-    const result = await second.pushWithRetry({
+    const result = await pushWithRetry(second, {
       attempts: 2,
       rebuild: async () => {
         await writeFile(join(second.dir, 'b.yaml'), 'b: 2\n');

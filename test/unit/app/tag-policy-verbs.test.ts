@@ -6,7 +6,6 @@ import { describe as describeVerb } from '../../../src/app/describe.js';
 import { get } from '../../../src/app/get.js';
 import { importImage } from '../../../src/app/import-image.js';
 import { tag } from '../../../src/app/tag.js';
-import { buildInventory } from '../../../src/inventory/inventory.js';
 import { D1, D2, D3, fakeRegistry, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
 
 const REPO = 'registry.example.com/team/app';
@@ -18,7 +17,7 @@ function registry() {
 }
 
 function read(f: VerbFixture) {
-  return { loadInventory: () => buildInventory(f.ctx.workspace, f.ctx.settings), defaultNamespace: 'shop', clock: f.ctx.clock };
+  return { workspace: f.ctx.workspace, settings: { ...f.ctx.settings, defaultNamespace: 'shop' }, clock: f.ctx.clock };
 }
 
 describe('tag --policy', () => {

@@ -12,6 +12,7 @@ import { RunScope } from '../../../src/daemon/run-scope.js';
 import type { Workspace } from '../../../src/ports/workspace.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import { FakeRepo, fakeGitPort } from './fake-git.js';
+import { pushWithRetry } from '../../../src/app/push-with-retry.js';
 
 const STREAM: ImageStream = {
   apiVersion: 'image.openshift.io/v1',
@@ -47,7 +48,7 @@ function setup(over: SetupOptions = {}) {
     (async (ctx: AppContext, options: ReconcileOptions): Promise<ReconcileResult> => {
       calls.push({ ctx, options });
       const commit = await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
-      const pushed = await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+      const pushed = await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
       return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
     });
   const where = over.mode === 'dataDir' ? { repoUrl: 'http://127.0.0.1:1/r.git', dataDir: '/nonexistent/tagstream/data' } : { repo: '/srv/gitops' };
@@ -175,7 +176,38 @@ describe('Daemon', () => {
     await t.daemon.idle();
     expect(t.repo.fetched).toBe(3);
     expect(t.calls).toHaveLength(2);
-    expect(t.repo.recovers).toBe(3); // every run starts from a recovered copy
+    // Recovered when the copy was prepared; the runs after it ended cleanly, so no status walk again.
+    expect(t.repo.recovers).toBe(1);
+  });
+
+  it('puts tracked files back before the run that follows a failed run, and only then', async () => {
+    let fail = false;
+    let runs = 0;
+    const t = setup({
+      reconcile: async () => {
+        runs += 1;
+        if (fail) throw new Error('push failed after writing files');
+        return { changeSet: EMPTY_CHANGE_SET, pushed: false, exitCode: 0 };
+      },
+    });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.repo.recovers).toBe(1);
+    fail = true;
+    t.daemon.request({ reason: 'schedule', scheduledDue: true });
+    await advance(100);
+    fail = false;
+    // The queue retries after the backoff (1 s): that run starts from a recovered copy.
+    await advance(1500);
+    await t.daemon.idle();
+    expect(runs).toBe(3);
+    expect(t.repo.recovers).toBe(2);
+    t.daemon.request({ reason: 'schedule', scheduledDue: true });
+    await advance(100);
+    await t.daemon.idle();
+    expect(runs).toBe(4);
+    expect(t.repo.recovers).toBe(2);
   });
 
   it('scheduled interval and poll interval request runs; an unchanged branch skips the poll run', async () => {
@@ -266,7 +298,7 @@ describe('Daemon', () => {
       reconcile: async (ctx) => {
         await new Promise<void>((r) => (release = r));
         await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
-        await ctx.git?.pushWithRetry({ attempts: 3, rebuild: async () => 'committed' });
+        await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
         return { changeSet: EMPTY_CHANGE_SET, pushed: true, exitCode: 0 };
       },
     });

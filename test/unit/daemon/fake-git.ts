@@ -1,5 +1,5 @@
 /** An in-memory GitPort for daemon unit tests: linear histories for the local branch and the remote. */
-import type { GitCommitInfo, GitPort, GitRepository, PushWithRetryOptions } from '../../../src/ports/git.js';
+import type { GitCommitInfo, GitPort, GitRepository } from '../../../src/ports/git.js';
 import { TagstreamError } from '../../../src/errors.js';
 
 export class FakeRepo implements GitRepository {
@@ -43,18 +43,11 @@ export class FakeRepo implements GitRepository {
     this.pushes += 1;
     this.remote = [...this.local];
   }
-  async pushWithRetry(options: PushWithRetryOptions) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.push();
-        return { outcome: 'pushed' as const, head: await this.headOid(), attempts: attempt };
-      } catch (e) {
-        if (attempt >= options.attempts) throw e;
-      }
-      this.local = [...this.remote];
-      const head = await this.headOid();
-      if ((await options.rebuild({ head, attempt })) === 'nothing-to-commit') return { outcome: 'nothing-to-commit' as const, head, attempts: attempt };
-    }
+  resets: string[] = [];
+  async resetBranch(oid: string) {
+    this.resets.push(oid);
+    const line = this.remote.includes(oid) ? this.remote : this.local;
+    this.local = line.slice(0, line.indexOf(oid) + 1);
   }
   async pushBranch() {}
   async log(options: { ref?: string } = {}): Promise<GitCommitInfo[]> {

@@ -6,9 +6,10 @@
 import type { RegistryCredential } from './credential-types.js';
 import type { CloudFetcher } from './cloud-identity.js';
 import type { Expiring } from './expiring-cache.js';
+import { cjsExports } from './cjs-interop.js';
 
 export const ecrCredential: CloudFetcher = async (host, identity): Promise<Expiring<RegistryCredential>> => {
-  const { ECRClient, GetAuthorizationTokenCommand } = await import('@aws-sdk/client-ecr');
+  const { ECRClient, GetAuthorizationTokenCommand } = cjsExports(await import('@aws-sdk/client-ecr'));
   const client = new ECRClient({ region: identity.region });
   try {
     const out = await client.send(new GetAuthorizationTokenCommand({}));

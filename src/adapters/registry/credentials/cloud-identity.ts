@@ -71,7 +71,7 @@ const NAMES: Record<CloudProvider, string> = { ecr: 'Amazon ECR', gcp: 'Google A
 const LOADERS: Record<CloudProvider, () => Promise<CloudFetcher>> = {
   ecr: async () => (await import('./aws-ecr.js')).ecrCredential,
   gcp: async () => (await import('./gcp-adc.js')).gcpCredential,
-  acr: async () => (await import('./azure-acr.js')).acrCredential,
+  acr: async () => (await import('./azure-acr.js')).createAcrFetcher(),
 };
 
 /** A CredentialSource for cloud registries; undefined for any other host. */

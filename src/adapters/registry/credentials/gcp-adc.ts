@@ -7,6 +7,7 @@
 import type { RegistryCredential } from './credential-types.js';
 import type { CloudFetcher } from './cloud-identity.js';
 import type { Expiring } from './expiring-cache.js';
+import { cjsExports } from './cjs-interop.js';
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 type Auth = { getClient(): Promise<{ getAccessToken(): Promise<{ token?: string | null }>; credentials: { expiry_date?: number | null } }> };
@@ -14,7 +15,7 @@ type Client = Awaited<ReturnType<Auth['getClient']>>;
 let auth: Promise<Auth> | undefined;
 
 export const gcpCredential: CloudFetcher = async (host, _identity, _env, renew): Promise<Expiring<RegistryCredential>> => {
-  auth ??= import('google-auth-library').then(({ GoogleAuth }) => new GoogleAuth({ scopes: [SCOPE] }) as unknown as Auth);
+  auth ??= import('google-auth-library').then((m) => new (cjsExports(m).GoogleAuth)({ scopes: [SCOPE] }) as unknown as Auth);
   const client: Client = await (await auth).getClient();
   // The library keeps its token until it nears expiry; a refused token must not come back from there.
   // (expired, not emptied: the compute client keeps a placeholder refresh token there).

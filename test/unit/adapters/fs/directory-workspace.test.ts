@@ -48,6 +48,35 @@ describe('directoryWorkspace', () => {
     await expect(ws.readFile('nope.yaml')).rejects.toThrow(/ENOENT/);
   });
 
+  it('readFiles: the bytes readFile gives, in order; a file over the limit is not read; what readFile refuses is an error with its message', async () => {
+    const ws = directoryWorkspace(dir);
+    const outside = mkdtempSync(path.join(tmpdir(), 'tagstream-dirws-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.yaml'), 'secret: 1\n');
+      symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'escape.yaml'));
+      symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'dangling.yaml'));
+      const paths = ['a.yaml', 'deep/er/b.yml', 'link/er/b.yml', 'escape.yaml', 'dangling.yaml', 'nope.yaml'];
+      const reads = await ws.readFiles!(paths, 1024);
+      expect(reads.slice(0, 3)).toEqual([{ bytes: Buffer.from('a: 1\n') }, { bytes: Buffer.from('b: 2\n') }, { bytes: Buffer.from('b: 2\n') }]);
+      for (const [i, p] of paths.entries()) {
+        if (i < 3) continue;
+        const r = reads[i]!;
+        expect('error' in r, p).toBe(true);
+        const refused = await ws.readFile(p).then(
+          () => 'read',
+          (e: Error) => e.message,
+        );
+        expect((r as { error: Error }).error.message, p).toBe(refused);
+      }
+      expect(String((reads[3] as { error: Error }).error.message)).toMatch(/outside the repository/);
+      expect(await ws.readFiles!(['a.yaml', 'deep/er/b.yml'], 4)).toEqual([{ tooLarge: 5 }, { tooLarge: 5 }]);
+    } finally {
+      rmSync(path.join(dir, 'escape.yaml'), { force: true });
+      rmSync(path.join(dir, 'dangling.yaml'), { force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses paths that leave the root', async () => {
     const ws = directoryWorkspace(dir);
     await expect(ws.readFile('../etc/passwd')).rejects.toThrow(/path must stay inside the workspace: "..\/etc\/passwd"/);

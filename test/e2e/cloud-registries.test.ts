@@ -1,0 +1,226 @@
+/**
+ * Cloud registry identities through the built CLI (`node dist/cli/main.js image info …`), as users
+ * run it: nothing injected, only the environment each cloud's SDK reads.
+ *
+ * - Amazon ECR: AWS_ENDPOINT_URL_ECR -> a loopback GetAuthorizationToken (AWS JSON 1.1, SigV4
+ *   checked) whose token opens a real htpasswd docker-registry.
+ * - Google Artifact Registry: GCE_METADATA_HOST -> a loopback metadata server; `oauth2accesstoken`
+ *   + the access token at the real registry's token server.
+ * - Azure Container Registry: workload identity (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID,
+ *   AZURE_TENANT_ID, AZURE_AUTHORITY_HOST) -> a loopback Entra over TLS trusted through
+ *   NODE_EXTRA_CA_CERTS -> `/oauth2/exchange` -> `/oauth2/token` in front of the real registry.
+ *
+ * Each run records which cloud SDK the process resolved (test/harness/record-sdk-imports.mjs): an
+ * SDK loads only when a host of its cloud appears.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAcrFront, startEntraStandIn, type AcrFront, type EntraStandIn } from '../harness/azure-stand-ins.js';
+import { makeImage } from '../harness/oci-image.js';
+import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../harness/registry.js';
+import { makeTlsMaterial, type TlsMaterial } from '../harness/tls.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+/** The package bin: esbuild's bundle, each SDK in a chunk of its own loaded on first import(). */
+const BUNDLED_BIN = fileURLToPath(new URL('../../dist/cli/tagstream.js', import.meta.url));
+const CHUNK_MARKERS: [string, string][] = [
+  ['@aws-sdk/client-ecr', 'GetAuthorizationTokenCommand=class'],
+  ['google-auth-library', 'GoogleAuth=class'],
+  ['@azure/identity', 'DefaultAzureCredential=class'],
+];
+const RECORD = fileURLToPath(new URL('../harness/record-sdk-imports.mjs', import.meta.url));
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const CLIENT = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
+const FEDERATED = 'eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig';
+
+interface Stub {
+  readonly url: string;
+  readonly host: string;
+  readonly requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  stop(): Promise<void>;
+}
+
+async function startStub(handle: (req: { method: string; url: string; headers: IncomingMessage['headers']; body: string }) => { status: number; headers?: Record<string, string>; body: string }): Promise<Stub> {
+  const requests: Stub['requests'] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+      requests.push(r);
+      const out = handle(r);
+      res.writeHead(out.status, { 'content-length': String(Buffer.byteLength(out.body)), ...out.headers });
+      res.end(out.body);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: `http://${host}`,
+    host,
+    requests,
+    stop: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+let dir: string;
+let tls: TlsMaterial;
+let plain: TestRegistry;
+let basic: TestRegistry;
+let tokenReg: TestRegistry;
+let ecr: Stub;
+let metadata: Stub;
+let entra: EntraStandIn;
+let front: AcrFront;
+const refreshTokens: Record<string, string> = {};
+const users: Record<string, string> = {};
+const img = makeImage({ layers: [{ 'cloud.txt': 'cloud' }] });
+
+/** Run the CLI with exactly `env` (plus PATH and a scratch HOME); its exit, output and the SDKs it resolved. */
+async function tagstream(args: string[], env: Record<string, string>, bin = BIN): Promise<{ code: number | null; stdout: string; stderr: string; sdks: string[] }> {
+  const log = join(dir, `imports-${randomBytes(4).toString('hex')}.log`);
+  const child = spawn(process.execPath, ['--import', RECORD, bin, ...args], { cwd: dir, env: { PATH: process.env['PATH'] ?? '', HOME: dir, TAGSTREAM_TEST_IMPORT_LOG: log, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const lines = existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '') : [];
+  const sdks = new Set<string>();
+  for (const line of lines) {
+    if (!line.startsWith('chunk ')) sdks.add(line);
+    else {
+      // A chunk of the bundled bin: which SDK's code it defines.
+      const text = await readFile(fileURLToPath(line.slice('chunk '.length)), 'utf8');
+      for (const [sdk, marker] of CHUNK_MARKERS) if (text.includes(marker)) sdks.add(sdk);
+    }
+  }
+  return { code, stdout, stderr, sdks: [...sdks].sort() };
+}
+
+beforeAll(async () => {
+  if (!existsSync(BIN)) {
+    const build = spawnSync('npm', ['run', 'build:ts'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+    if (build.status !== 0) throw new Error(`npm run build:ts failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  dir = await mkdtemp(join(tmpdir(), 'tagstream-cloud-e2e-'));
+  tls = makeTlsMaterial(dir);
+  await writeFile(join(dir, 'azure-identity-token'), FEDERATED);
+  [plain, basic, tokenReg] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'token', refreshTokens, users })]);
+  await Promise.all([pushImage(plain, 'team/app', 'v1', img), pushImage(basic, 'team/app', 'v1', img), pushImage(tokenReg, 'team/app', 'v1', img)]);
+
+  ecr = await startStub((r) => {
+    const ok =
+      r.method === 'POST' &&
+      r.url === '/' &&
+      r.headers['x-amz-target'] === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken' &&
+      r.headers['content-type'] === 'application/x-amz-json-1.1' &&
+      /^AWS4-HMAC-SHA256 Credential=AKIDTAGSTREAMTEST\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/.test(String(r.headers['authorization'])) &&
+      JSON.stringify(JSON.parse(r.body || '{}')) === '{}';
+    if (!ok) return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'InvalidParameterException', message: 'request does not match the API description' }) };
+    const token = Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64');
+    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ authorizationData: [{ authorizationToken: token, expiresAt: Math.floor(Date.now() / 1000) + 43200, proxyEndpoint: `https://${basic.host}` }] }) };
+  });
+  metadata = await startStub((r) => {
+    const flavor = { 'metadata-flavor': 'Google', 'content-type': 'application/json' };
+    if (r.headers['metadata-flavor'] !== 'Google') return { status: 403, headers: flavor, body: 'Missing Metadata-Flavor:Google header.' };
+    const path = new URL(r.url, 'http://x').pathname;
+    if (path === '/computeMetadata/v1/instance/service-accounts/default/token') {
+      const token = `ya29.stub-${randomBytes(6).toString('hex')}`;
+      users['oauth2accesstoken'] = token;
+      return { status: 200, headers: flavor, body: JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }) };
+    }
+    if (path === '/computeMetadata/v1/instance' || path === '/computeMetadata/v1/project/project-id') return { status: 200, headers: { ...flavor, 'content-type': 'text/plain' }, body: 'stub-project' };
+    return { status: 404, headers: flavor, body: 'not found' };
+  });
+  entra = await startEntraStandIn({ tls, tenantId: TENANT, clientId: CLIENT, federatedToken: FEDERATED });
+  front = await startAcrFront(tokenReg, refreshTokens, entra, TENANT);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([front?.stop(), entra?.stop(), metadata?.stop(), ecr?.stop()]);
+  await Promise.all([plain?.stop(), basic?.stop(), tokenReg?.stop()]);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('cloud registry identities through `tagstream image info`', () => {
+  it('a registry of no cloud loads no cloud SDK (tsc output and the bundled bin)', async () => {
+    for (const bin of [BIN, BUNDLED_BIN]) {
+      const r = await tagstream(['image', 'info', `${plain.host}/team/app:v1`], {}, bin);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(img.digest);
+      expect(r.sdks).toEqual([]);
+    }
+  });
+
+  const bins = [
+    ['tsc output', BIN],
+    ['bundled bin', BUNDLED_BIN],
+  ];
+
+  it.each(bins)('Amazon ECR (%s): credentials from GetAuthorizationToken (default chain: environment keys); only the AWS SDK loads', async (_name, bin) => {
+    const asked = ecr.requests.length;
+    const r = await tagstream(['image', 'info', `${basic.host}/team/app:v1`], {
+      TAGSTREAM_REGISTRY_IDENTITIES: `${basic.host}=ecr:us-east-1`,
+      AWS_ENDPOINT_URL_ECR: ecr.url,
+      AWS_ACCESS_KEY_ID: 'AKIDTAGSTREAMTEST',
+      AWS_SECRET_ACCESS_KEY: 'secret-key-for-the-stub-only',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    }, bin);
+    // On Node 20 the AWS SDK warns that it will soon need Node 22 (its own process warning); nothing else.
+    if (r.stderr !== '') expect(r.stderr).toMatch(/^\(node:\d+\) Warning: NodeVersionSupportWarning: The AWS SDK for JavaScript \(v3\)/);
+    expect(r.stderr).not.toMatch(/error|denied|unauthorized/i);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(img.digest);
+    expect(ecr.requests.length - asked).toBe(1);
+    expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
+    expect(r.stdout + r.stderr).not.toContain(TEST_PASSWORD);
+  });
+
+  it.each(bins)('Google Artifact Registry (%s): oauth2accesstoken from the metadata server; only google-auth-library loads', async (_name, bin) => {
+    metadata.requests.length = 0;
+    const r = await tagstream(['image', 'info', `${tokenReg.host}/team/app:v1`], { TAGSTREAM_REGISTRY_IDENTITIES: `${tokenReg.host}=gcp`, GCE_METADATA_HOST: metadata.host }, bin);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(img.digest);
+    expect(metadata.requests.some((q) => q.url.includes('/service-accounts/default/token'))).toBe(true);
+    expect(r.sdks).toEqual(['google-auth-library']);
+  });
+
+  it.each(bins)('Azure Container Registry (%s): workload identity -> Entra (TLS via NODE_EXTRA_CA_CERTS) -> /oauth2/exchange -> /oauth2/token; only @azure/identity loads', async (_name, bin) => {
+    const [issued, exchanged] = [entra.issued.length, front.exchanged.length];
+    const r = await tagstream(['image', 'info', `${front.host}/team/app:v1`], {
+      TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr`,
+      AZURE_FEDERATED_TOKEN_FILE: join(dir, 'azure-identity-token'),
+      AZURE_CLIENT_ID: CLIENT,
+      AZURE_TENANT_ID: TENANT,
+      AZURE_AUTHORITY_HOST: entra.authorityHost,
+      NODE_EXTRA_CA_CERTS: tls.caPath,
+    }, bin);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(img.digest);
+    expect(entra.issued.length - issued).toBe(1);
+    expect(front.exchanged.length - exchanged).toBe(1);
+    expect(entra.violations).toEqual([]);
+    expect(front.violations).toEqual([]);
+    expect(r.sdks).toEqual(['@azure/identity']);
+    expect(r.stdout + r.stderr).not.toContain(entra.issued.at(-1)!);
+  });
+});
