@@ -118,6 +118,15 @@ export function checks(result: BenchResult): Check[] {
     const agree = result.skopeo.parallel.digestsMatchRegistry && result.skopeo.serial.digestsMatchRegistry;
     out.push({ kind: 'economy', name: 'skopeo digests agree with the registry', target: 'yes', actual: agree ? 'yes' : `no (${result.skopeo.parallel.firstError ?? result.skopeo.serial.firstError ?? 'digest mismatch'})`, ok: agree });
   }
+  if (result.policy) {
+    const p = pass(result.policy).registry;
+    const { repositories, policyTags } = result.policy;
+    out.push(
+      { kind: 'economy', name: 'no-change run with tag policies: one tags/list page per repository', target: `${repositories}`, actual: `${p.tagsList}`, ok: p.tagsList === repositories },
+      { kind: 'economy', name: 'no-change run with tag policies: one HEAD per policy tag, no GET', target: `${policyTags} HEAD, 0 GET`, actual: `${p.manifestHead} HEAD, ${p.manifestGet + p.blobGet} GET`, ok: p.manifestHead === policyTags && p.manifestGet + p.blobGet === 0 },
+      { kind: 'economy', name: 'no-change run with tag policies: changes nothing', target: '0 files', actual: `${pass(result.policy).filesChanged} files`, ok: pass(result.policy).filesChanged === 0 },
+    );
+  }
   if (result.token) {
     const t = pass(result.token).registry.token;
     out.push({ kind: 'economy', name: 'token auth: one token per (registry, scope) per run', target: `${result.token.repositories}`, actual: `${t}`, ok: t === result.token.repositories });
@@ -195,6 +204,7 @@ export function renderReport(result: BenchResult, command: string): string {
   add(`moved ${result.moved.movedTags} tags (${result.config.moveShare * 100}%), commit`, result.moved, result.moved.passes[0]?.commit ? `commit ${result.moved.passes[0].commit.slice(0, 8)}` : 'no commit');
   add('import phase only (all tags at once)', sc.importPhase, `${sc.importPhase.resolved ?? 0} digests`);
   if (result.importProbe) add(`import phase, client concurrency ${result.importProbe.concurrency} (what-if)`, result.importProbe, `${result.importProbe.resolved ?? 0} digests`);
+  if (result.policy) add(`no-change reconcile with tag policies (${result.policy.policyTags} tags)`, result.policy, `${result.policy.repositories} repositories, ${pass(result.policy).registry.tagsList} tags/list`);
   if (result.token) add(`token-auth registry, no change (${result.token.tags} tags)`, result.token, `${result.token.repositories} repositories`);
   lines.push(table(['scenario', 'wall', 'our CPU', 'process CPU', 'registry CPU', 'peak RSS MiB', 'HEAD', 'GET', 'blob GET', 'token', 'requests', 'files', 'moves', 'note'], rows));
   lines.push('');

@@ -21,6 +21,7 @@ import type { FloorFigures } from './floor.js';
 import { DEFAULT_MONOREPO, generateMonorepo, type BenchTag, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
 import { RESULT_MARKER, type ScenarioCredentials, type ScenarioInput, type ScenarioResult } from './scenario.js';
 import { eachLimit, moveTags, pickMoved, seedTags } from './seed-registry.js';
+import { generatePolicyRepo, POLICY_REPOSITORIES } from './policy-scenario.js';
 import { hasSkopeo, sample, timeSkopeo, type SkopeoTiming } from './skopeo.js';
 
 const run = promisify(execFile);
@@ -166,10 +167,12 @@ export interface BenchResult {
   readonly daemonRun?: ScenarioRun | undefined;
   readonly startup?: StartupFigures | undefined;
   readonly skopeo?: { readonly serial: SkopeoFigures; readonly parallel: SkopeoFigures } | undefined;
+  /** No-change reconcile of a repository whose tags follow tag policies (issue #15). */
+  readonly policy?: (ScenarioRun & { readonly repositories: number; readonly policyTags: number }) | undefined;
 }
 
 /** Write every generated file under `dir`, then `git init` + one commit with the git CLI. */
-export async function materialize(dir: string, repo: GeneratedMonorepo): Promise<number> {
+export async function materialize(dir: string, repo: Pick<GeneratedMonorepo, 'files'>): Promise<number> {
   const dirs = new Set([...repo.files.keys()].map((p) => dirname(join(dir, p))));
   for (const d of dirs) await fs.mkdir(d, { recursive: true });
   let bytes = 0;
@@ -438,6 +441,15 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       token = { ...r, repositories: new Set(small.tags.map((t) => t.repository)).size, tags: small.tags.length };
     }
 
+    progress(`tag policies: ${POLICY_REPOSITORIES} repositories, two policy tags each; first reconcile, then a no-change run`);
+    const policyRepo = generatePolicyRepo(registry.host);
+    const policyDir = join(work, 'repo-policy');
+    await materialize(policyDir, policyRepo);
+    await seedTags(registry, policyRepo.tags, config.seedConcurrency);
+    await scenario(reconcileInput(policyDir, [{ scheduledDue: true }], { commit: true }));
+    const policyRun = await scenario(reconcileInput(policyDir, [{ scheduledDue: true }], {}));
+    const policy = { ...policyRun, repositories: policyRepo.repositories, policyTags: policyRepo.policyTags };
+
     let startup: StartupFigures | undefined;
     if (config.startupRuns > 0 && config.cliEntry && existsSync(config.cliEntry)) {
       progress(`start-up: ${config.cliEntry} --version, ${config.startupRuns} times`);
@@ -457,6 +469,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       daemonRun,
       startup,
       skopeo,
+      policy,
     };
   } finally {
     for (const s of stoppers.reverse()) await s().catch(() => undefined);

@@ -12,8 +12,8 @@ import { importImageOutput, planImportImage, type ImportImageOptions } from '../
 import { planRepositoryImport } from '../planning/import-plan.js';
 import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
-import { runImports } from './run-imports.js';
-import { blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
+import { followedLines, runImportsWithPolicies } from './tag-policies.js';
+import { VERB_DEFAULT_IMPORT_MODE, blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
@@ -47,12 +47,16 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     additionalTags = expanded.additionalTags;
   }
 
-  const run = await runImports(requests, {
+  // a tag with a tag policy imports its repository's winning tag (tag-policies.ts)
+  const policies = await runImportsWithPolicies(requests, [plan.target], {
     registry: ctx.registry,
     localRegistry: ctx.settings.localRegistry,
-    streams: new Map([[key, plan.target]]),
+    streams: new Map(),
+    now,
+    defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   });
-  const [stored] = recordImports([plan.target], run, now) as [ImageStream];
+  const run = policies.run;
+  const [stored] = recordImports(policies.streams, run, now) as [ImageStream];
   // nothing recorded: a new stream is not created, an existing one is written only if the plan changed it
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
@@ -64,11 +68,12 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
   const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
   const pinned = [...workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun)), ...changedTargetLines(writes.targets, plan.dryRun)];
-  const stdout = [head, ...pinned, ...(view.length > 0 ? ['', ...view] : []), ...info];
+  const stdout = [head, ...followedLines(policies.followed), ...pinned, ...(view.length > 0 ? ['', ...view] : []), ...info];
   const stderr = [
     ...session.warnings,
     ...(plan.warnings ?? []).map((w) => `warning: ${w}`),
     ...writes.warnings,
+    ...policies.warnings,
     ...out.errors,
   ];
   return {

@@ -22,7 +22,8 @@ import type { AppContext } from './app-context.js';
 import { diagnosticOf, newStreamPath, planWrites } from './materialize.js';
 import { readTargetSources } from './target-sources.js';
 import { writeUncommitted } from './uncommitted-writes.js';
-import { runImports, type ImportRun } from './run-imports.js';
+import { type ImportRun } from './run-imports.js';
+import { followedLines, runImportsWithPolicies } from './tag-policies.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
 export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
@@ -264,13 +265,15 @@ export function tagName(namespace: string, stream: string, tag: string, current:
  * verb exit 1; transient failures are reported only, so the next reconcile retries them.
  */
 export async function completeVerbPlan(ctx: AppContext, session: VerbSession, plan: VerbPlan): Promise<VerbResult> {
-  const byKey = new Map(plan.streams.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
-  const run = await runImports(plan.imports, {
+  const policies = await runImportsWithPolicies(plan.imports, plan.streams, {
     registry: ctx.registry,
     localRegistry: ctx.settings.localRegistry,
-    streams: byKey,
+    streams: new Map(),
+    now: session.context.now,
+    defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   });
-  const stored = recordImports(plan.streams, run, session.context.now);
+  const run = policies.run;
+  const stored = recordImports(policies.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
   await writeUncommitted(ctx.workspace, ctx.git, writes.files);
   const ns = session.context.namespace;
@@ -278,12 +281,13 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     ...session.warnings,
     ...plan.warnings.map((w) => `warning: ${w}`),
     ...writes.warnings,
+    ...policies.warnings,
     ...run.results.flatMap((r) =>
       r.ok ? [] : [`error: tag ${tagName(r.request.namespace, r.request.stream, r.request.tag, ns)} failed: ${r.message}`],
     ),
   ];
   return {
-    stdout: [...plan.messages, ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o)), ...changedTargetLines(writes.targets)],
+    stdout: [...plan.messages, ...followedLines(policies.followed), ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o)), ...changedTargetLines(writes.targets)],
     stderr,
     exitCode: run.failures.length > 0 ? 1 : 0,
     files: writes.files,

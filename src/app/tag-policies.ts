@@ -11,12 +11,14 @@
  */
 import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { atDigest, atTag, isParsed, referenceText, repositoryOf, sourceText, type ImageReference } from '../domain/image-reference.js';
-import type { ImportRequest } from '../domain/import-result.js';
+import type { ImportMode } from '../domain/image-stream.js';
+import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { withSpecTag } from '../domain/stream-edit.js';
 import { writeStream, type WriteContext } from '../domain/stream-update.js';
 import { parseTagPolicy, policyCandidates, selectTag, TAG_POLICY_ANNOTATION, type TagPolicy } from '../domain/tag-policy.js';
 import { errorMessage } from '../errors.js';
 import type { RegistryPort } from '../ports/registry.js';
+import { failedAnswer, runImports, type ImportRun, type RunImportsOptions } from './run-imports.js';
 
 /** A policy tag whose winner differs from the tag its spec follows. */
 export interface PolicyFollow {
@@ -148,4 +150,62 @@ export function followWinner(stream: ImageStream, follow: PolicyFollow, ctx: Wri
   const ref = findSpecTag(stream, follow.tag);
   if (!ref?.from) return stream;
   return writeStream(stream, withSpecTag(stream, { ...ref, from: { ...ref.from, name: follow.from } }), ctx);
+}
+
+export interface PolicyImportRun {
+  readonly run: ImportRun;
+  /** The input streams, policy tags whose winner was imported pointing at it (same order). */
+  readonly streams: readonly ImageStream[];
+  /** Winners written into from.name. */
+  readonly followed: readonly PolicyFollow[];
+  /** `warning: ...` lines: policy tags with no matching tag or an invalid value (left as they are). */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The verbs' import step with tag policies (`tag`, `import-image`): choose winners, resolve, copy
+ * Local images (runImports), write each imported winner into its spec tag. A failed listing fails
+ * its tag like a failed import.
+ */
+export async function runImportsWithPolicies(
+  requests: readonly ImportRequest[],
+  streams: readonly ImageStream[],
+  options: RunImportsOptions & { readonly now: string; readonly defaultImportMode: ImportMode },
+): Promise<PolicyImportRun> {
+  const byKey = new Map(streams.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
+  const plan = await planTagPolicies(options.registry, byKey, requests);
+  const run = await runImports(plan.requests, { ...options, streams: byKey });
+  const results = [...run.results];
+  const failures = [...run.failures];
+  const resultsByStream = new Map([...run.resultsByStream].map(([k, v]) => [k, [...v]]));
+  const warnings: string[] = [];
+  for (const skip of plan.skipped) {
+    if (skip.kind !== 'list-failed') {
+      warnings.push(`warning: ${skip.kind === 'invalid' ? `${skip.request.stream}:${skip.request.tag}: ${skip.message}; the tag keeps its image` : skip.message}`);
+      continue;
+    }
+    const { failure, record } = failedAnswer(skip.request, skip.error);
+    failures.push({ ...failure, message: skip.message });
+    results.push({ ok: false, request: skip.request, reason: failure.reason, message: skip.message });
+    if (record) resultsByStream.set(failure.stream, [...(resultsByStream.get(failure.stream) ?? []), { ...record, message: skip.message } as ImportResult]);
+  }
+  const followed: PolicyFollow[] = [];
+  const ctx = { streams: byKey, now: options.now, localRegistry: options.localRegistry, defaultImportMode: options.defaultImportMode };
+  const next = streams.map((s) => {
+    const key = streamKey(s.metadata.namespace ?? '', s.metadata.name);
+    let out = s;
+    for (const r of run.resultsByStream.get(key) ?? []) {
+      const follow = r.ok ? plan.follows.get(`${key}:${r.request.tag}`) : undefined;
+      if (!follow) continue;
+      out = followWinner(out, follow, ctx);
+      followed.push(follow);
+    }
+    return out;
+  });
+  return { run: { results, failures, resultsByStream }, streams: next, followed, warnings };
+}
+
+/** `tag stable follows semver:^1: 1.3.0 -> 1.4.0` lines for a verb's output. */
+export function followedLines(followed: readonly PolicyFollow[]): string[] {
+  return followed.map((f) => `tag ${f.tag} follows ${f.policy}: ${f.fromTag || '(none)'} -> ${f.toTag}`);
 }

@@ -30,6 +30,7 @@ export function describeImageStreamTag(view: IstagView, meta: ImageMetadata | un
   const w = new DescribeWriter();
   w.string('Image Name', view.event.image);
   w.string('Docker Image', view.pullSpec);
+  if (view.policy) w.string('Tag Policy', `${view.policy.text} (following ${view.policy.following || '(none)'})`);
   w.string('Name', view.event.image);
   w.write(`Created:\t${ago(view.event.created, now)}\n`);
   if (!meta) return w.toString();

@@ -54,11 +54,21 @@ export function imageStreamTable(streams: readonly NamespacedStream[], now: Date
   return allNamespaces ? withNamespaceColumn(table, streams.map((s) => s.namespace)) : table;
 }
 
-/** Columns NAME, IMAGE REFERENCE, UPDATED (+ IMAGE NAME when wide, NAMESPACE first when allNamespaces). */
+/**
+ * Columns NAME, IMAGE REFERENCE, UPDATED (+ IMAGE NAME when wide, + TAG POLICY and FOLLOWING when
+ * wide and some tag has a tag policy; NAMESPACE first when allNamespaces).
+ */
 export function imageStreamTagTable(tags: readonly IstagView[], now: Date, allNamespaces: boolean, wide: boolean): Table {
+  const policies = wide && tags.some((t) => t.policy);
   const table: Table = {
-    headers: ['NAME', 'IMAGE REFERENCE', 'UPDATED', ...(wide ? ['IMAGE NAME'] : [])],
-    rows: tags.map((t) => [t.name, t.pullSpec, agoOrEmpty(t.event.created, now), ...(wide ? [t.event.image] : [])]),
+    headers: ['NAME', 'IMAGE REFERENCE', 'UPDATED', ...(wide ? ['IMAGE NAME'] : []), ...(policies ? ['TAG POLICY', 'FOLLOWING'] : [])],
+    rows: tags.map((t) => [
+      t.name,
+      t.pullSpec,
+      agoOrEmpty(t.event.created, now),
+      ...(wide ? [t.event.image] : []),
+      ...(policies ? [t.policy?.text ?? '', t.policy?.following ?? ''] : []),
+    ]),
   };
   return allNamespaces ? withNamespaceColumn(table, tags.map((t) => t.namespace)) : table;
 }

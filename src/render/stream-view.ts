@@ -6,6 +6,7 @@
 import type { ImageStream, NamedTagEventList, TagEvent, TagReference } from '../domain/image-stream.js';
 import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
 import { observedGeneration } from '../domain/generation.js';
+import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
 
 function createdMs(event: TagEvent | undefined): number {
   if (!event) return Number.NEGATIVE_INFINITY;
@@ -95,6 +96,19 @@ export interface IstagView {
   readonly name: string;
   readonly event: TagEvent;
   readonly pullSpec: string;
+  /** `tagstream.io/tag-policy` of the spec tag, and the tag its from.name follows now (the winner). */
+  readonly policy?: { readonly text: string; readonly following: string } | undefined;
+}
+
+/** The tag policy of a spec tag and its current winner (the tag in from.name, '' without one). */
+function policyView(stream: ImageStream, tag: string): IstagView['policy'] {
+  const spec = findSpecTag(stream, tag);
+  const text = spec?.annotations?.[TAG_POLICY_ANNOTATION];
+  if (text === undefined) return undefined;
+  const name = spec?.from?.name ?? '';
+  const colon = name.lastIndexOf(':');
+  const following = colon > name.lastIndexOf('/') && !name.includes('@') ? name.slice(colon + 1) : '';
+  return { text, following };
 }
 
 export function istagsOf(stream: ImageStream, namespace: string): IstagView[] {
@@ -110,6 +124,7 @@ export function istagsOf(stream: ImageStream, namespace: string): IstagView[] {
       name: `${stream.metadata.name}:${t.tag}`,
       event,
       pullSpec: resolvedPullSpec(stream, t.tag, event),
+      ...(policyView(stream, t.tag) ? { policy: policyView(stream, t.tag) } : {}),
     });
   }
   return out;

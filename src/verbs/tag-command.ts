@@ -21,6 +21,7 @@ import {
   splitImageStreamTag,
   type OpenShiftReference,
 } from '../domain/tag-source.js';
+import { parseTagPolicy, TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
 import { planImports } from '../planning/import-plan.js';
 import { StreamSet, assertValidStreamName, importModeFlag, newStreamSkeleton } from './stream-set.js';
 import type { VerbContext, VerbPlan } from './verb-plan.js';
@@ -39,6 +40,11 @@ export interface TagOptions {
   readonly referencePolicy?: string | undefined;
   /** `--import-mode` (default `Legacy`); undefined = flag not given. */
   readonly importMode?: string | undefined;
+  /**
+   * `--policy ORDER:ARGUMENT`: the `tagstream.io/tag-policy` annotation of DEST (follow the newest
+   * tag of SOURCE's repository); `''` writes no policy. Like oc, a tag write resets the annotations.
+   */
+  readonly policy?: string | undefined;
 }
 
 const VALID_SOURCES = 'docker, dockerimage, imagestreamimage, imagestreamtag, isimage, istag';
@@ -151,6 +157,7 @@ export function planTag(current: ReadonlyMap<string, ImageStream>, options: TagO
     if (options.importMode !== undefined) throw new TagstreamError('Refused', 'cannot specify an import mode when deleting');
   }
   const importMode = importModeFlag(options.importMode);
+  const tagPolicy = policyFlag(options, source);
   if (parsed.length === 0) throw new TagstreamError('Refused', 'at least a destination is required');
   if (source && source.kind !== 'DockerImage' && (options.scheduled || options.insecure)) {
     throw new TagstreamError('Refused', 'only container images can have importing flags set');
@@ -186,14 +193,15 @@ export function planTag(current: ReadonlyMap<string, ImageStream>, options: TagO
       continue;
     }
     const src = source as ResolvedSource;
-    const tagRef = buildTagReference(d, src, options, policy, importMode, ctx);
+    const built = buildTagReference(d, src, options, policy, importMode, ctx);
+    const tagRef = tagPolicy ? { ...built, annotations: { [TAG_POLICY_ANNOTATION]: tagPolicy } } : built;
     const base = old ?? newStreamSkeleton(d.namespace, d.stream);
     const next = withSpecTag(base, tagRef);
     const cycle = trackingCycle(next, d.tag);
     if (cycle) throw new TagstreamError('Refused', trackingCycleMessage(d.stream, cycle));
     streams.put(writeStream(old, next, { ...ctx, streams: streams.all() }));
     written.push({ namespace: d.namespace, stream: d.stream, tag: d.tag });
-    messages.push(successMessage(d, src, options, ctx));
+    messages.push(tagPolicy ? policyMessage(d, src, tagPolicy, ctx) : successMessage(d, src, options, ctx));
   }
   const changed = streams.changed();
   const imports = changed.flatMap((s) =>
@@ -236,6 +244,26 @@ function buildTagReference(
     ...common,
     from: { kind: src.kind, name: formatStreamRelative(src.ref), ...(namespace ? { namespace } : {}) },
   };
+}
+
+/** The `--policy` value to write, checked; undefined for none (`--policy=''` or no flag). */
+function policyFlag(options: TagOptions, source: ResolvedSource | undefined): string | undefined {
+  if (options.policy === undefined || options.policy === '') return undefined;
+  if (options.delete) throw new TagstreamError('Refused', 'cannot specify a tag policy when deleting');
+  try {
+    parseTagPolicy(options.policy);
+  } catch (e) {
+    throw new UsageError(`invalid --policy: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (source?.kind !== 'DockerImage' || options.reference || options.alias) {
+    throw new TagstreamError('Refused', 'a tag policy needs a container image SOURCE that is imported (not --reference or --alias)');
+  }
+  return options.policy;
+}
+
+function policyMessage(d: Destination, src: ResolvedSource, policy: string, ctx: VerbContext): string {
+  const dest = d.namespace === ctx.namespace ? d.nameAndTag : `${d.namespace}/${d.nameAndTag}`;
+  return `Tag ${dest} set to follow the newest tag of ${formatOpenShiftReference({ ...src.ref, tag: '', id: '' })} by ${policy}.`;
 }
 
 function successMessage(d: Destination, src: ResolvedSource, options: TagOptions, ctx: VerbContext): string {

@@ -25,6 +25,7 @@ export interface TagCommandRequest {
   /** `--reference-policy`, lower-cased (the planner checks it; default source). */
   readonly referencePolicy?: string | undefined;
   readonly importMode?: string | undefined;
+  readonly policy?: string | undefined;
   readonly globals: GlobalOptions;
 }
 
@@ -66,6 +67,7 @@ export function register(program: Command, ctx: CommandContext): void {
   addBoolFlag(cmd, '--insecure', 'allow HTTP and registries with invalid TLS certificates when importing');
   cmd.option('--reference-policy <policy>', "how consumers pull the tag: 'source' (from the source registry, the default) or 'local' (through the internal registry)", lowerCase);
   cmd.option('--import-mode <mode>', 'Legacy (pin one platform of an index) or PreserveOriginal (pin the whole index)');
+  cmd.option('--policy <policy>', "follow the newest tag of SOURCE's repository: semver:RANGE, numerical:REGEX, alphabetical:REGEX or created:REGEX (annotation tagstream.io/tag-policy); '' for none");
   addGlobalOptions(cmd);
   cmd.action(async (args: string[], opts: Record<string, unknown>, command: Command) => {
     const request: TagCommandRequest = {
@@ -78,6 +80,7 @@ export function register(program: Command, ctx: CommandContext): void {
       insecure: opts['insecure'] === true,
       referencePolicy: opts['referencePolicy'] as string | undefined,
       importMode: opts['importMode'] as string | undefined,
+      policy: opts['policy'] as string | undefined,
       globals: globalsOf(command),
     };
     const app = await verbAppContext(ctx, request.globals);
@@ -91,6 +94,7 @@ export function register(program: Command, ctx: CommandContext): void {
       insecure: request.insecure,
       referencePolicy: request.referencePolicy,
       importMode: request.importMode,
+      policy: request.policy,
       namespace: request.globals.namespace,
     });
     printVerbResult(ctx, result, request.globals);

@@ -1,0 +1,87 @@
+// The verbs with tag policies (issue #15): `tag --policy`, `import-image` applying a policy,
+// `describe istag` and `get istag -o wide` showing the policy and the current winner.
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { describe as describeVerb } from '../../../src/app/describe.js';
+import { get } from '../../../src/app/get.js';
+import { importImage } from '../../../src/app/import-image.js';
+import { tag } from '../../../src/app/tag.js';
+import { D1, D2, D3, fakeRegistry, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+
+const REPO = 'registry.example.com/team/app';
+
+function registry() {
+  const r = fakeRegistry({ [`${REPO}:1.3.0`]: D1, [`${REPO}:1.4.0`]: D2, [`${REPO}:2.0.0`]: D3 });
+  r.tagLists.set(REPO, ['1.3.0', '1.4.0', '2.0.0', 'latest']);
+  return r;
+}
+
+function read(f: VerbFixture) {
+  return { workspace: f.ctx.workspace, settings: { ...f.ctx.settings, defaultNamespace: 'shop' }, clock: f.ctx.clock };
+}
+
+describe('tag --policy', () => {
+  it('writes the annotation and imports the winner, with from.name at REPOSITORY:WINNER', async () => {
+    const f = verbFixture({}, registry());
+    const r = await tag(f.ctx, { args: [REPO, 'app:stable'], policy: 'semver:^1', namespace: 'shop' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toEqual([`Tag app:stable set to follow the newest tag of ${REPO} by semver:^1.`, 'tag stable follows semver:^1: (none) -> 1.4.0']);
+    const file = r.files[0]!.path;
+    const stream = parse(f.text(file));
+    const stable = stream.spec.tags.find((t: { name: string }) => t.name === 'stable');
+    expect(stable.annotations).toEqual({ 'tagstream.io/tag-policy': 'semver:^1' });
+    expect(stable.from).toEqual({ kind: 'DockerImage', name: `${REPO}:1.4.0` });
+    expect(stream.status.tags[0].items[0]).toMatchObject({ image: D2, dockerImageReference: `${REPO}@${D2}` });
+
+    // --policy='' removes it; the tag then follows what SOURCE names
+    const removed = await tag(f.ctx, { args: [`${REPO}:1.3.0`, 'app:stable'], policy: '', namespace: 'shop' });
+    expect(removed.stdout).toEqual([`Tag app:stable set to ${REPO}:1.3.0.`]);
+    const after = parse(f.text(file)).spec.tags.find((t: { name: string }) => t.name === 'stable');
+    expect(after.annotations ?? null).toBeNull();
+    expect(after.from.name).toBe(`${REPO}:1.3.0`);
+  });
+
+  it.each([
+    [{ policy: 'newest:x' }, /invalid --policy: tag policy "newest:x": expected semver:RANGE/],
+    [{ policy: 'numerical:(a)\\1' }, /no backreferences or lookaround/],
+    [{ policy: 'semver:^1', reference: true }, /a tag policy needs a container image SOURCE that is imported/],
+  ])('refuses %j', async (options, message) => {
+    const f = verbFixture({}, registry());
+    await expect(tag(f.ctx, { args: [REPO, 'app:stable'], namespace: 'shop', ...options })).rejects.toThrow(message);
+    expect(f.workspace.writes).toEqual([]);
+  });
+});
+
+describe('import-image with a tag policy', () => {
+  it('applies the policy; describe istag and get istag -o wide show the policy and the winner', async () => {
+    const r0 = registry();
+    r0.tagLists.set(REPO, ['1.3.0']);
+    const f = verbFixture({}, r0);
+    await tag(f.ctx, { args: [REPO, 'app:stable'], policy: 'semver:^1.0.0', namespace: 'shop' });
+    r0.tagLists.set(REPO, ['1.3.0', '1.4.0', '2.0.0']);
+    const r = await importImage(f.ctx, { target: 'app:stable', namespace: 'shop' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('tag stable follows semver:^1.0.0: 1.3.0 -> 1.4.0');
+    const stream = parse(f.text(r.files[0]!.path));
+    expect(stream.spec.tags[0].from.name).toBe(`${REPO}:1.4.0`);
+    expect(stream.status.tags[0].items.map((i: { image: string }) => i.image)).toEqual([D2, D1]);
+
+    const d = await describeVerb(read(f), { resource: 'imagestreamtag', names: ['app:stable'], fetchMetadata: false });
+    expect(d.stdout).toMatch(/Tag Policy:\s+semver:\^1\.0\.0 \(following 1\.4\.0\)/);
+    const wide = await get(read(f), { resource: 'imagestreamtag', names: [], output: 'wide' });
+    const [header, row] = wide.stdout.split('\n');
+    expect(header).toMatch(/TAG POLICY\s+FOLLOWING$/);
+    expect(row).toMatch(/semver:\^1\.0\.0\s+1\.4\.0$/);
+    const plain = await get(read(f), { resource: 'imagestreamtag', names: [], output: 'table' });
+    expect(plain.stdout).not.toContain('TAG POLICY');
+  });
+
+  it('no matching tag: a warning, the tag keeps its image', async () => {
+    const f = verbFixture({}, registry());
+    await tag(f.ctx, { args: [REPO, 'app:stable'], policy: 'semver:^1', namespace: 'shop' });
+    f.registry.tagLists.set(REPO, ['latest']);
+    const r = await importImage(f.ctx, { target: 'app:stable', namespace: 'shop' });
+    expect(r.stderr).toContain(`warning: no tag of ${REPO} matches tag policy "semver:^1"; stable keeps its image`);
+    expect(r.files).toEqual([]);
+  });
+});
