@@ -20,7 +20,6 @@ import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, plain, planWrites } from './materialize.js';
-import { readTargetSources } from './target-sources.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 
@@ -150,9 +149,7 @@ export async function planReconcile(
       return [key, deepEqual(plain(back), plain(entry.stream)) ? entry.stream : back] as const;
     }),
   );
-  const targetSources = await readTargetSources(ctx.workspace, settings);
-  for (const p of targetSources.problems) diagnostics.push(diagnosticOf(p));
-  const writes = planWrites({ inventory, streams: stored, settings, blocked, targets: targetSources });
+  const writes = planWrites({ inventory, streams: stored, settings, blocked, targets: inventory.targets });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));

@@ -20,8 +20,7 @@ import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
-import { diagnosticOf, newStreamPath, plain, planWrites } from './materialize.js';
-import { readTargetSources } from './target-sources.js';
+import { newStreamPath, plain, planWrites } from './materialize.js';
 import { writeFiles } from './write-files.js';
 import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
@@ -203,8 +202,7 @@ export async function planVerbWrites(
     next.set(key, stored);
   }
   // the tags a verb moves drive every update target too (markers, rules, Dockerfiles), as in reconcile
-  const targets = await readTargetSources(ctx.workspace, ctx.settings);
-  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets });
+  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets: inventory.targets });
   const written = new Set(plan.files.map((f) => f.path));
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);
@@ -229,7 +227,7 @@ export async function planVerbWrites(
     workloads: plan.workloads,
     targets: plan.targets,
     changed: [...streams, ...workloadObjects(plan.workloads)],
-    warnings: [...targets.problems.map((p) => diagnosticLine(diagnosticOf(p))), ...plan.diagnostics.map(diagnosticLine)],
+    warnings: plan.diagnostics.map(diagnosticLine),
   };
 }
 

@@ -15,6 +15,7 @@
  * source tokens on first `get`.
  */
 import { createHash } from 'node:crypto';
+import picomatch from 'picomatch';
 import type { Document } from 'yaml';
 import { ManifestError, errorMessage, formatLocation, type SourceLocation } from '../errors.js';
 import { streamKey } from '../domain/image-stream.js';
@@ -37,7 +38,8 @@ import type {
 } from './inventory-model.js';
 import { LazySourceFiles, ScannedFile } from './inventory-files.js';
 import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
-import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
+import { isDockerfile, mayHoldMarker, type DockerfileText, type TargetSources } from './target-files.js';
+import { decodeText, DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
 export interface InventorySettings {
@@ -45,6 +47,8 @@ export interface InventorySettings {
   readonly exclude: readonly string[];
   readonly defaultNamespace?: string | undefined;
   readonly limits?: { readonly maxFileBytes: number; readonly maxAliasCount: number } | undefined;
+  /** `.tagstream.yaml` target rules: the files their globs name are update-target files. */
+  readonly targets?: readonly { readonly files: string }[] | undefined;
 }
 
 /**
@@ -143,12 +147,16 @@ export async function buildInventory(
 ): Promise<Inventory> {
   const listed = await workspace.listFiles();
   const filter = await loadFileFilter(workspace, listed, { include: settings.include, exclude: settings.exclude });
-  const candidates = listed.filter((p) => p !== SETTINGS_FILE && formatOf(p) !== undefined && filter.accepts(p)).sort();
+  const accepted = listed.filter((p) => p !== SETTINGS_FILE && filter.accepts(p)).sort();
+  const candidates = accepted.filter((p) => formatOf(p) !== undefined);
   const limits: SourceLimits = settings.limits
     ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount }
     : DEFAULT_SOURCE_LIMITS;
 
-  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts));
+  const [scans, dockerfiles] = await Promise.all([
+    mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts)),
+    mapLimit(accepted.filter((p) => formatOf(p) === undefined && isDockerfile(p)), opts.concurrency ?? 16, (path) => readDockerfile(workspace, path, limits)),
+  ]);
   const chosen = chooseDocuments(scans, opts.parseAll === true || opts.includeObject !== undefined);
 
   const b = new InventoryBuilder(settings.defaultNamespace || 'default', opts.includeObject);
@@ -167,8 +175,45 @@ export async function buildInventory(
       if (!opts.parseCache) scan.file.release();
     }
   }
+  for (const d of dockerfiles) if (d.error) b.diagnostics.push(d.error);
   const inventory = b.finish();
-  return { ...inventory, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+  const targets = targetSources(scans, dockerfiles, settings.targets ?? []);
+  return { ...inventory, targets, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+}
+
+/**
+ * The update-target files among what the walk read: YAML with a marker, YAML/JSON a rule's glob
+ * names, Dockerfiles with a marker. Their full parse is made when a planner first asks for them.
+ */
+function targetSources(scans: readonly FileScan[], dockerfiles: readonly DockerfileRead[], rules: readonly { readonly files: string }[]): TargetSources {
+  const byRule = rules.length > 0 ? picomatch(rules.map((r) => r.files), { dot: true }) : undefined;
+  const scanned: ScannedFile[] = [];
+  for (const { file } of scans) {
+    if (file && ((file.format === 'yaml' && mayHoldMarker(file.text)) || byRule?.(file.path) === true)) scanned.push(file);
+  }
+  let files: readonly SourceFile[] | undefined;
+  return {
+    get files() {
+      return (files ??= scanned.map((f) => f.sourceFile()));
+    },
+    dockerfiles: dockerfiles.flatMap((d) => (d.file && mayHoldMarker(d.file.text) ? [d.file] : [])),
+  };
+}
+
+interface DockerfileRead {
+  readonly file?: DockerfileText;
+  readonly error?: ManifestError;
+}
+
+async function readDockerfile(workspace: Workspace, path: string, limits: SourceLimits): Promise<DockerfileRead> {
+  try {
+    const size = await workspace.size(path);
+    if (size > limits.maxBytes) return { error: fileTooLarge(path, size, limits.maxBytes) };
+    const { text, bom } = decodeText(await workspace.readFile(path));
+    return { file: { path, text, bom } };
+  } catch (e) {
+    return { error: e instanceof ManifestError ? e : new ManifestError('ManifestParse', `cannot read: ${errorMessage(e)}`, { file: path }, e) };
+  }
 }
 
 /**
