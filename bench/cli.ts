@@ -3,11 +3,11 @@
  * environment variables, the table on stdout, the JSON to bench/results/latest.json or --json.
  * Exit code 0 even when a target is missed (the table says MISSED); 1 when the bench itself fails.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { checks, renderReport } from './report.js';
+import { checks, renderReport, withGeneratedSection } from './report.js';
 import { DEFAULT_BENCH, runBench, type BenchConfig } from './run-bench.js';
 
 type NumericKey = {
@@ -29,12 +29,20 @@ const NUMERIC: Record<string, NumericKey> = {
   'token-streams': 'tokenStreams',
   'seed-concurrency': 'seedConcurrency',
   'import-probe-concurrency': 'importProbeConcurrency',
+  'daemon-cycles': 'daemonCycles',
+  'startup-runs': 'startupRuns',
 };
+
+/** `--quick`: the base size divided by this (and fewer skopeo / token / daemon samples). */
+const QUICK_DIVISOR = 8;
 
 const HELP = `usage: npm run bench -- [--files N] [--workloads N] [--streams N] [--tags-per-stream N]
   [--trigger-every N] [--streams-per-namespace N] [--seed N] [--move-share F] [--skopeo-sample N]
   [--skopeo-parallel N] [--token-streams N] [--seed-concurrency N]
-  [--import-probe-concurrency N] [--json FILE] [--keep] [--quiet]
+  [--import-probe-concurrency N] [--daemon-cycles N] [--startup-runs N] [--json FILE] [--keep] [--quiet]
+  [--scale]         measure at 1/4x, 1x and 4x of the base size in one run (does it scale linearly?)
+  [--quick]         base size / ${QUICK_DIVISOR} (a few minutes on 2 cores; targets are for the default size)
+  [--doc FILE | --no-doc]  the report also replaces the generated section of FILE (default docs/benchmarks.md)
   [--profile DIR]   (V8 CPU profile of every measured child process, for node --cpu-prof analysis)
 Every number can also come from TAGSTREAM_BENCH_<FLAG> (e.g. TAGSTREAM_BENCH_FILES=200).
 Defaults: ${Object.entries(NUMERIC)
@@ -54,6 +62,10 @@ async function main(): Promise<void> {
       json: { type: 'string' },
       profile: { type: 'string' },
       keep: { type: 'boolean' },
+      scale: { type: 'boolean' },
+      quick: { type: 'boolean' },
+      doc: { type: 'string' },
+      'no-doc': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -71,9 +83,21 @@ async function main(): Promise<void> {
     sizes[key] = text === undefined ? DEFAULT_BENCH[key] : numberFrom(flag, text);
   }
   const quiet = values.quiet === true;
+  const quick = values.quick === true;
+  const explicit = (flag: string) => typeof (values as Record<string, unknown>)[flag] === 'string' || process.env[`TAGSTREAM_BENCH_${flag.toUpperCase().replace(/-/g, '_')}`] !== undefined;
+  if (quick) {
+    for (const flag of ['files', 'workloads', 'streams'] as const) if (!explicit(flag)) sizes[flag] = Math.max(1, Math.round(DEFAULT_BENCH[flag] / QUICK_DIVISOR));
+    if (!explicit('skopeo-sample')) sizes.skopeoSample = 8;
+    if (!explicit('token-streams')) sizes.tokenStreams = 10;
+    if (!explicit('daemon-cycles')) sizes.daemonCycles = 20;
+  }
+  const root = process.env.TAGSTREAM_BENCH_ROOT ?? process.cwd();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
   const config: BenchConfig = {
     ...DEFAULT_BENCH,
     ...sizes,
+    scales: values.scale === true ? [0.25, 1, 4] : [1],
+    cliEntry: pkg.bin?.tagstream ? join(root, pkg.bin.tagstream) : undefined,
     keep: values.keep === true,
     profileDir: typeof values.profile === 'string' ? resolve(values.profile) : undefined,
     scenarioScript: fileURLToPath(new URL('./scenario-child.js', import.meta.url)),
@@ -81,12 +105,18 @@ async function main(): Promise<void> {
       if (!quiet) process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}\n`);
     },
   };
-  const root = process.env.TAGSTREAM_BENCH_ROOT ?? process.cwd();
   const jsonPath = resolve(typeof values.json === 'string' ? values.json : join(root, 'bench', 'results', 'latest.json'));
   const command = process.env.TAGSTREAM_BENCH_COMMAND ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
 
   const result = await runBench(config);
-  console.log(renderReport(result, command));
+  const report = renderReport(result, command);
+  console.log(report);
+  if (values['no-doc'] !== true) {
+    const docPath = resolve(typeof values.doc === 'string' ? values.doc : join(root, 'docs', 'benchmarks.md'));
+    const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : '# Benchmarks\n';
+    writeFileSync(docPath, withGeneratedSection(doc, report));
+    if (!quiet) process.stderr.write(`[bench] report written into ${docPath}\n`);
+  }
   mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(jsonPath, `${JSON.stringify({ command, ...result, checks: checks(result) }, null, 2)}\n`);
   if (!quiet) process.stderr.write(`[bench] JSON written to ${jsonPath}\n`);

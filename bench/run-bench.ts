@@ -1,18 +1,24 @@
 /**
- * The benchmark pipeline: generate the monorepo, `git init` it with the git CLI, seed a real
- * registry, converge once, then measure each scenario in a child process of its own (no-change
- * reconcile, daemon steady state, import phase, 5% of tags moved with a commit, a token-auth
- * registry) and the skopeo baseline on the same tags. Every process it starts is stopped by PID
- * and every temp dir removed, also on failure.
+ * The benchmark pipeline, per repository size (`scales`): generate the monorepo, `git init` it with
+ * the git CLI, seed a real registry, converge once (first reconcile: peak RSS), then measure in a
+ * child process each: the floor (read + pre-filter + bare undici Pool HEADs), the no-change reconcile
+ * cold (no index cache), warm and in a fresh clone with the cache restored, and the import phase.
+ * At the reference size also: 5% of tags moved with a commit, a token-auth registry, the daemon
+ * (poll cycles with nothing due, one registry webhook, RSS), `tagstream --version` start-up and the
+ * skopeo baseline. Every process it starts is stopped by PID and every temp dir removed, also on failure.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, promises as fs, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
-import { DEFAULT_MONOREPO, generateMonorepo, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
+import { startGitServer } from '../test/harness/git-server.js';
+import { INDEX_CACHE_FILE as INDEX_CACHE_IN_GITDIR } from '../src/adapters/git/index-cache-file.js';
+import type { DaemonFigures } from './daemon-scenario.js';
+import type { FloorFigures } from './floor.js';
+import { DEFAULT_MONOREPO, generateMonorepo, type BenchTag, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
 import { RESULT_MARKER, type ScenarioCredentials, type ScenarioInput, type ScenarioResult } from './scenario.js';
 import { eachLimit, moveTags, pickMoved, seedTags } from './seed-registry.js';
 import { hasSkopeo, sample, timeSkopeo, type SkopeoTiming } from './skopeo.js';
@@ -30,8 +36,16 @@ export interface BenchConfig extends Omit<MonorepoOptions, 'registryHost'> {
   readonly seedConcurrency: number;
   /** Also time the import phase with this client concurrency per registry (what-if; 0 = skip). */
   readonly importProbeConcurrency: number;
+  /** Repository sizes to measure, as factors of the base size (files, workloads, streams); [1] by default, `--scale`: [0.25, 1, 4]. */
+  readonly scales: readonly number[];
+  /** Poll cycles of the daemon scenario (0 = skip the daemon). */
+  readonly daemonCycles: number;
+  /** `tagstream --version` runs timed (0 = skip). */
+  readonly startupRuns: number;
   /** Compiled scenario-child entry (JavaScript), run with `node`. */
   readonly scenarioScript: string;
+  /** The installed bin (package.json `bin.tagstream`), for the start-up measure. */
+  readonly cliEntry?: string | undefined;
   /** Keep the temp dir (repositories) for inspection. */
   readonly keep: boolean;
   /** Write a V8 CPU profile of every scenario child into this directory. */
@@ -46,13 +60,21 @@ export const DEFAULT_BENCH: Omit<BenchConfig, 'scenarioScript' | 'progress'> = {
   skopeoParallel: 8,
   tokenStreams: 50,
   seedConcurrency: 16,
-  importProbeConcurrency: 16,
+  importProbeConcurrency: 0,
+  scales: [1],
+  daemonCycles: 50,
+  startupRuns: 5,
   keep: false,
 };
+
+/** The registry client's default concurrency per registry (the floor's bare Pool uses the same). */
+export const CLIENT_CONCURRENCY = 8;
 
 export interface ScenarioRun extends ScenarioResult {
   /** Spawn to exit of the child (Node start-up and module loading included). */
   readonly processMs: number;
+  /** User + system CPU of the whole child process (start-up and module loading included). */
+  readonly processCpuMs?: number | undefined;
   /** CPU time the registry process used while the child ran (where the other side's time goes). */
   readonly registryCpuMs?: number | undefined;
 }
@@ -85,10 +107,21 @@ export interface SkopeoFigures {
   readonly digestsMatchRegistry: boolean;
 }
 
-export interface BenchResult {
-  readonly startedAt: string;
-  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: readonly number[] };
-  readonly config: Omit<BenchConfig, 'scenarioScript' | 'progress'>;
+/** CPU of this process's reaped children (cutime + cstime, /proc/self/stat), ms; undefined off Linux. */
+export function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_SECOND) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything measured at one repository size. */
+export interface ScaleResult {
+  readonly scale: number;
   readonly monorepo: {
     readonly files: number;
     readonly bytes: number;
@@ -97,15 +130,41 @@ export interface BenchResult {
     readonly repositories: number;
   };
   readonly seeding: { readonly tags: number; readonly wallMs: number };
+  readonly floor: FloorFigures;
   readonly scenarios: {
+    /** First reconcile: import every tag, pin every triggered workload (peak RSS of the write phase). */
     readonly prime: ScenarioRun;
-    readonly noChange: ScenarioRun;
-    readonly steady: ScenarioRun;
+    /** No-change reconcile with the index cache removed first. */
+    readonly cold: ScenarioRun;
+    /** The same again (the cache the cold run wrote). */
+    readonly warm: ScenarioRun;
+    /** A fresh `git clone` of the repository with the cache file copied in (the Action with actions/cache). */
+    readonly freshClone: ScenarioRun;
+    /** The import phase alone: every tag resolved at once by the registry client. */
     readonly importPhase: ScenarioRun;
-    readonly importProbe?: (ScenarioRun & { readonly concurrency: number }) | undefined;
-    readonly moved: ScenarioRun & { readonly movedTags: number };
-    readonly token?: (ScenarioRun & { readonly repositories: number; readonly tags: number }) | undefined;
   };
+}
+
+export interface StartupFigures {
+  readonly entry: string;
+  readonly runs: number;
+  readonly cpuMs: { readonly median: number; readonly min: number; readonly max: number };
+}
+
+export interface BenchResult {
+  readonly startedAt: string;
+  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string; readonly loadAverage: readonly number[] };
+  readonly config: Omit<BenchConfig, 'scenarioScript' | 'progress'>;
+  /** One entry per `scales` factor, in order. */
+  readonly scales: readonly ScaleResult[];
+  /** The scale the single-size measures below ran at (1 when measured). */
+  readonly referenceScale: number;
+  readonly moved: ScenarioRun & { readonly movedTags: number };
+  readonly token?: (ScenarioRun & { readonly repositories: number; readonly tags: number }) | undefined;
+  readonly importProbe?: (ScenarioRun & { readonly concurrency: number }) | undefined;
+  readonly daemon?: DaemonFigures | undefined;
+  readonly daemonRun?: ScenarioRun | undefined;
+  readonly startup?: StartupFigures | undefined;
   readonly skopeo?: { readonly serial: SkopeoFigures; readonly parallel: SkopeoFigures } | undefined;
 }
 
@@ -139,6 +198,7 @@ async function commitAll(dir: string, message: string): Promise<void> {
 /** Run one scenario in a child process (its own peak RSS). */
 export async function runScenarioChild(script: string, workDir: string, input: ScenarioInput, profileDir?: string, registryPid?: number): Promise<ScenarioRun> {
   const registryCpuStart = registryPid === undefined ? undefined : processCpuMs(registryPid);
+  const childrenStart = childrenCpuMs();
   const inputFile = join(workDir, `scenario-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(inputFile, JSON.stringify(input));
   const start = performance.now();
@@ -153,12 +213,14 @@ export async function runScenarioChild(script: string, workDir: string, input: S
     child.once('close', resolve);
   });
   const processMs = performance.now() - start;
+  const childrenEnd = childrenCpuMs();
   rmSync(inputFile, { force: true });
   const line = out.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (code !== 0 || !line) throw new Error(`bench scenario ${input.kind} exited with ${code}:\n${err.slice(-4000)}`);
   const registryCpuEnd = registryPid === undefined ? undefined : processCpuMs(registryPid);
   const registryCpuMs = registryCpuStart !== undefined && registryCpuEnd !== undefined ? registryCpuEnd - registryCpuStart : undefined;
-  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as ScenarioResult), processMs, registryCpuMs };
+  const processCpu = childrenStart !== undefined && childrenEnd !== undefined ? childrenEnd - childrenStart : undefined;
+  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as ScenarioResult), processMs, processCpuMs: processCpu, registryCpuMs };
 }
 
 function skopeoFigures(t: SkopeoTiming, total: number, expected: ReadonlyMap<string, string>): SkopeoFigures {
@@ -183,6 +245,100 @@ const reconcileInput = (repo: string, passes: readonly { scheduledDue: boolean }
   credentials: extra.credentials,
 });
 
+/** Sizes of one scale: files, workloads and streams multiplied by `scale` (at least 1 each). */
+export function scaledSizes(config: Omit<MonorepoOptions, 'registryHost'>, scale: number): Omit<MonorepoOptions, 'registryHost'> {
+  const times = (n: number) => Math.max(1, Math.round(n * scale));
+  return { ...config, files: times(config.files), workloads: times(config.workloads), streams: times(config.streams), streamsPerNamespace: Math.min(config.streamsPerNamespace, times(config.streams)) };
+}
+
+/** `tagstream --version` run `runs` times; CPU of each child from this process's children counters. */
+export function measureStartup(entry: string, runs: number): StartupFigures | undefined {
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const before = childrenCpuMs();
+    const r = spawnSync(process.execPath, [entry, '--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const after = childrenCpuMs();
+    if (r.status !== 0 || before === undefined || after === undefined) return undefined;
+    cpu.push(after - before);
+  }
+  const sorted = [...cpu].sort((a, b) => a - b);
+  return { entry, runs, cpuMs: { median: sorted[Math.floor(sorted.length / 2)] ?? 0, min: sorted[0] ?? 0, max: sorted[sorted.length - 1] ?? 0 } };
+}
+
+/** Where the persistent index cache lives in a working copy (never committed: inside .git/). */
+export const INDEX_CACHE_FILE = join('.git', INDEX_CACHE_IN_GITDIR);
+
+interface ScaleRun {
+  readonly result: ScaleResult;
+  readonly repoDir: string;
+  readonly registry: TestRegistry;
+  readonly generated: GeneratedMonorepo;
+  readonly expected: ReadonlyMap<string, string>;
+}
+
+async function runScale(config: BenchConfig, work: string, scale: number, keepRegistry: boolean): Promise<ScaleRun> {
+  const { progress } = config;
+  const label = `[${scale}x]`;
+  const registry = await startRegistry();
+  try {
+    const scenario = (input: ScenarioInput) => runScenarioChild(config.scenarioScript, work, input, config.profileDir, registry.pid);
+    const repoDir = join(work, `repo-${scale}x`);
+    const generated = generateMonorepo({ ...scaledSizes(config, scale), registryHost: registry.host });
+    progress(`${label} generating ${generated.files.size} files in ${repoDir}`);
+    const bytes = await materialize(repoDir, generated);
+    const refs = generated.tags.map((t) => t.from);
+
+    progress(`${label} seeding ${generated.tags.length} tags into ${registry.host} (pid ${registry.pid})`);
+    const seedStart = performance.now();
+    const seeded = await seedTags(registry, generated.tags, config.seedConcurrency);
+    const seedingMs = performance.now() - seedStart;
+    const expected = new Map(generated.tags.map((t) => [t.from, seeded.get(`${t.repository}:${t.tag}`) ?? '']));
+
+    progress(`${label} first reconcile: import every tag, pin every triggered workload (then committed with git CLI)`);
+    const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }]));
+    await commitAll(repoDir, 'First Tagstream reconcile');
+
+    progress(`${label} floor: read + pre-filter every file, bare undici Pool HEADs`);
+    const floorRun = await scenario({ kind: 'floor', repo: repoDir, refs, concurrency: CLIENT_CONCURRENCY });
+    if (!floorRun.floor) throw new Error('bench: the floor scenario returned no figures');
+
+    progress(`${label} no-change reconcile: cold (no index cache), warm, fresh clone with the cache restored`);
+    rmSync(join(repoDir, INDEX_CACHE_FILE), { force: true });
+    const cold = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+    const warm = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+    const cloneDir = join(work, `clone-${scale}x`);
+    await run('git', ['clone', '-q', repoDir, cloneDir]);
+    if (existsSync(join(repoDir, INDEX_CACHE_FILE))) {
+      mkdirSync(dirname(join(cloneDir, INDEX_CACHE_FILE)), { recursive: true });
+      copyFileSync(join(repoDir, INDEX_CACHE_FILE), join(cloneDir, INDEX_CACHE_FILE));
+    }
+    const freshClone = await scenario(reconcileInput(cloneDir, [{ scheduledDue: true }], { commit: true }));
+    rmSync(cloneDir, { recursive: true, force: true });
+
+    progress(`${label} import phase: every tag resolved at once`);
+    const importPhase = await scenario({ kind: 'import', refs });
+
+    const result: ScaleResult = {
+      scale,
+      monorepo: {
+        files: generated.files.size,
+        bytes,
+        counts: generated.counts,
+        tags: generated.tags.length,
+        repositories: new Set(generated.tags.map((t) => t.repository)).size,
+      },
+      seeding: { tags: generated.tags.length, wallMs: seedingMs },
+      floor: floorRun.floor,
+      scenarios: { prime, cold, warm, freshClone, importPhase },
+    };
+    if (!keepRegistry) await registry.stop();
+    return { result, repoDir, registry, generated, expected };
+  } catch (e) {
+    await registry.stop();
+    throw e;
+  }
+}
+
 /** Run the whole benchmark. */
 export async function runBench(config: BenchConfig): Promise<BenchResult> {
   const { progress } = config;
@@ -191,34 +347,25 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
   const loadAverage = loadavg();
   const work = mkdtempSync(join(tmpdir(), 'tagstream-bench-'));
   const registries: TestRegistry[] = [];
-  const scenario = (input: ScenarioInput, registry?: TestRegistry) => runScenarioChild(config.scenarioScript, work, input, config.profileDir, (registry ?? registries[0])?.pid);
+  const stoppers: (() => Promise<void>)[] = [];
   try {
-    const registry = await startRegistry();
-    registries.push(registry);
-    const repoDir = join(work, 'repo');
-    const generated = generateMonorepo({ ...config, registryHost: registry.host });
-    progress(`generating ${generated.files.size} files in ${repoDir}`);
-    const bytes = await materialize(repoDir, generated);
+    const scales = config.scales.length > 0 ? config.scales : [1];
+    const referenceScale = scales.includes(1) ? 1 : (scales[0] as number);
+    const results: ScaleResult[] = [];
+    let reference: ScaleRun | undefined;
+    for (const scale of scales) {
+      const r = await runScale(config, work, scale, scale === referenceScale);
+      results.push(r.result);
+      if (scale === referenceScale) {
+        reference = r;
+        registries.push(r.registry);
+      } else if (!config.keep) rmSync(r.repoDir, { recursive: true, force: true });
+    }
+    if (!reference) throw new Error('bench: no reference scale');
+    const { registry, repoDir, generated, expected } = reference;
+    const scenario = (input: ScenarioInput, reg?: TestRegistry) => runScenarioChild(config.scenarioScript, work, input, config.profileDir, (reg ?? registry).pid);
     const refs = generated.tags.map((t) => t.from);
 
-    progress(`seeding ${generated.tags.length} tags into ${registry.host} (pid ${registry.pid})`);
-    const seedStart = performance.now();
-    const seeded = await seedTags(registry, generated.tags, config.seedConcurrency);
-    const seedingMs = performance.now() - seedStart;
-    const expected = new Map(generated.tags.map((t) => [t.from, seeded.get(`${t.repository}:${t.tag}`) ?? '']));
-
-    progress('first reconcile: import every tag, pin every triggered workload (then committed with git CLI)');
-    const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }]));
-    await commitAll(repoDir, 'First Tagstream reconcile');
-
-    progress('no-change reconcile (cold process)');
-    const noChange = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
-
-    progress('steady state: passes in one process with the parse cache');
-    const steady = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }, { scheduledDue: true }, { scheduledDue: false }], { parseCache: true, commit: true }));
-
-    progress('import phase: every tag resolved at once');
-    const importPhase = await scenario({ kind: 'import', refs });
     const probe = config.importProbeConcurrency;
     const importProbe = probe > 0 ? { ...(await scenario({ kind: 'import', refs, maxConcurrencyPerRegistry: probe })), concurrency: probe } : undefined;
 
@@ -238,7 +385,37 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
     await moveTags(registry, movedTags, 1, config.seedConcurrency);
     const moved = { ...(await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }))), movedTags: movedTags.length };
 
-    let token: BenchResult['scenarios']['token'];
+    let daemon: DaemonFigures | undefined;
+    let daemonRun: ScenarioRun | undefined;
+    if (config.daemonCycles > 0) {
+      const server = await startGitServer();
+      stoppers.push(() => server.stop());
+      const url = await server.createBareRepo('bench.git');
+      await git(repoDir, ['push', '-q', url, 'HEAD:refs/heads/main']);
+      const hinted = generated.tags[Math.floor(generated.tags.length / 2)] as BenchTag;
+      const readySignal = join(work, 'daemon-ready');
+      const movedSignal = join(work, 'daemon-moved');
+      progress(`daemon: clone over HTTP, start-up run, ${config.daemonCycles} poll cycles with nothing due, then one registry webhook (${hinted.repository}:${hinted.tag})`);
+      const child = scenario({ kind: 'daemon', repoUrl: url, dataDir: join(work, 'daemon-data'), cycles: config.daemonCycles, readySignal, movedSignal, webhook: { registry: registry.host, repository: hinted.repository, tag: hinted.tag } });
+      let settled = false;
+      const mover = (async () => {
+        while (!existsSync(readySignal)) {
+          if (settled) return;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await moveTags(registry, [hinted], 2, 1);
+        writeFileSync(movedSignal, 'moved\n');
+      })();
+      try {
+        daemonRun = await child;
+      } finally {
+        settled = true;
+        await mover;
+      }
+      daemon = daemonRun.daemon;
+    }
+
+    let token: BenchResult['token'];
     if (config.tokenStreams > 0) {
       const tokenRegistry = await startRegistry({ auth: 'token' });
       registries.push(tokenRegistry);
@@ -261,22 +438,28 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       token = { ...r, repositories: new Set(small.tags.map((t) => t.repository)).size, tags: small.tags.length };
     }
 
+    let startup: StartupFigures | undefined;
+    if (config.startupRuns > 0 && config.cliEntry && existsSync(config.cliEntry)) {
+      progress(`start-up: ${config.cliEntry} --version, ${config.startupRuns} times`);
+      startup = measureStartup(config.cliEntry, config.startupRuns);
+    } else if (config.startupRuns > 0) progress(`start-up skipped: ${config.cliEntry ?? 'the bin'} is not built (npm run build:ts)`);
+
     return {
       startedAt,
       machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', loadAverage },
       config: { ...withoutFunctions(config) },
-      monorepo: {
-        files: generated.files.size,
-        bytes,
-        counts: generated.counts,
-        tags: generated.tags.length,
-        repositories: new Set(generated.tags.map((t) => t.repository)).size,
-      },
-      seeding: { tags: generated.tags.length, wallMs: seedingMs },
-      scenarios: { prime, noChange, steady, importPhase, importProbe, moved, token },
+      scales: results,
+      referenceScale,
+      moved,
+      token,
+      importProbe,
+      daemon,
+      daemonRun,
+      startup,
       skopeo,
     };
   } finally {
+    for (const s of stoppers.reverse()) await s().catch(() => undefined);
     for (const r of registries.reverse()) await r.stop();
     if (config.keep) progress(`kept ${work}`);
     else rmSync(work, { recursive: true, force: true });

@@ -18,6 +18,8 @@ import type { AppContext, ReconcileOptions } from '../src/app/app-context.js';
 import { memoryParseCache, type InventoryOptions } from '../src/inventory/inventory.js';
 import { systemClock } from '../src/ports/clock.js';
 import { silentLog } from '../src/ports/log.js';
+import { runDaemonScenario, type DaemonFigures, type DaemonInput } from './daemon-scenario.js';
+import { measureHeads, measureRead, type FloorFigures } from './floor.js';
 
 /** Prefix of the result line a scenario child prints on stdout. */
 export const RESULT_MARKER = 'TAGSTREAM_BENCH_RESULT ';
@@ -41,6 +43,14 @@ export type ScenarioInput =
       readonly commit: boolean;
       readonly credentials?: ScenarioCredentials | undefined;
     }
+  | {
+      /** The floor: read + pre-filter every file, then one HEAD per ref with a bare undici Pool. */
+      readonly kind: 'floor';
+      readonly repo: string;
+      readonly refs: readonly string[];
+      readonly concurrency: number;
+    }
+  | DaemonInput
   | {
       readonly kind: 'import';
       readonly refs: readonly string[];
@@ -72,6 +82,8 @@ export interface ScenarioResult {
   /** Import scenario: distinct digests resolved. */
   readonly resolved?: number | undefined;
   readonly firstError?: string | undefined;
+  readonly floor?: FloorFigures | undefined;
+  readonly daemon?: DaemonFigures | undefined;
 }
 
 const BENCH_IDENTITY = { name: 'Tagstream Bench', email: 'bench@tagstream.invalid' };
@@ -86,6 +98,15 @@ function registryFor(credentials: ScenarioCredentials | undefined, maxConcurrenc
 
 /** Run one scenario in this process and return its figures. */
 export async function runScenario(input: ScenarioInput): Promise<ScenarioResult> {
+  if (input.kind === 'floor') {
+    const read = measureRead(input.repo);
+    const heads = await measureHeads(input.refs, input.concurrency);
+    return { passes: [], maxRssMiB: maxRssMiB(), floor: { ...read, ...heads } };
+  }
+  if (input.kind === 'daemon') {
+    const daemon = await runDaemonScenario(input);
+    return { passes: [], maxRssMiB: maxRssMiB(), daemon };
+  }
   const registry = registryFor(input.credentials, input.kind === 'import' ? input.maxConcurrencyPerRegistry : undefined);
   try {
     if (input.kind === 'import') {

@@ -149,6 +149,15 @@ export function isTagstreamError(e: unknown): e is TagstreamError {
   return e instanceof TagstreamError;
 }
 
+/** Longest message a condition or a log field carries (a registry or helper may answer megabytes). */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** Redacted text on one line, cut to `max` characters: what stream conditions and logs may carry. */
+export function boundedText(text: string, max: number = MAX_MESSAGE_CHARS): string {
+  const one = redact(text).replace(/\s*[\r\n]+\s*/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
 /** Turn anything thrown into a redacted one-line message. */
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return redact(e.message);

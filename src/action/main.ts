@@ -12,6 +12,7 @@ import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { remoteUrlFromConfig } from '../adapters/git/remote-url.js';
 import { createGitHubClient } from '../adapters/code-host/github.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { registryDeadlines } from '../config/registry-deadlines.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
@@ -49,7 +50,7 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
     // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
-    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false });
+    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false, deadlines: registryDeadlines(env) });
     const ctx: AppContext = { workspace, settings, registry, clock, log, git };
     return ctx as BaseCheckout;
   };

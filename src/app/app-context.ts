@@ -9,6 +9,7 @@ import type { GitCredentials, GitIdentity, GitRepository } from '../ports/git.js
 import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { Workspace } from '../ports/workspace.js';
+import type { WorkingTreeReport } from './uncommitted-writes.js';
 
 export interface AppContext {
   readonly workspace: Workspace;
@@ -53,4 +54,6 @@ export interface ReconcileResult {
   readonly exitCode: 0 | 1;
   /** Tags the last planning pass asked the registries about; with as many failures the run achieved nothing. */
   readonly tagsAttempted?: number | undefined;
+  /** With `commit`: Tagstream's earlier writes the commit includes, and changed files it leaves out. */
+  readonly workingTree?: WorkingTreeReport | undefined;
 }

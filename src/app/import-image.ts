@@ -5,7 +5,7 @@
  * oc's summary followed by the `describe is` view of the stream. `--dry-run` writes nothing.
  */
 import { errorMessage, TagstreamError } from '../errors.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, sourceText } from '../domain/image-reference.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
@@ -14,7 +14,7 @@ import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
 import { runImports } from './run-imports.js';
 import { blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
   /** `-n`; default: the repository's defaultNamespace, else `default`. */
@@ -36,10 +36,11 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   if (plan.repository) {
     let remoteTags: string[];
     try {
-      remoteTags = await ctx.registry.listTags(parseImageReference(plan.repository.from), { insecure: plan.repository.insecure || undefined });
+      if (!isParsed(plan.repository.from)) throw plan.repository.from.error;
+      remoteTags = await ctx.registry.listTags(plan.repository.from, { insecure: plan.repository.insecure || undefined });
     } catch (e) {
       const code = e instanceof TagstreamError ? e.code : 'Internal';
-      throw new TagstreamError(code, `cannot list the tags of ${plan.repository.from}: ${errorMessage(e)}`, { cause: e });
+      throw new TagstreamError(code, `cannot list the tags of ${sourceText(plan.repository.from)}: ${errorMessage(e)}`, { cause: e });
     }
     const expanded = planRepositoryImport(plan.repository, remoteTags, plan.target, ctx.settings.maxBulkImport);
     requests = expanded.imports;
@@ -56,7 +57,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   const recorded = (run.resultsByStream.get(key)?.length ?? 0) > 0;
   const changed = plan.creating ? recorded : stored !== session.streams.get(key);
   const writes: VerbWrites = changed ? await planVerbWrites(ctx, session, [stored], blockedLocalTags(run, [stored])) : { files: [], workloads: [], targets: [], changed: [], warnings: [] };
-  if (!plan.dryRun) await writeFiles(ctx.workspace, writes.files);
+  if (!plan.dryRun) await writeUncommitted(ctx.workspace, ctx.git, writes.files);
 
   const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;

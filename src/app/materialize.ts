@@ -73,13 +73,13 @@ export function planWrites(input: WritePlanInput): WritePlan {
   const localRepository = (ns: string, name: string) => (settings.localRegistry ? `${settings.localRegistry}/${ns}/${name}` : undefined);
   const index: StreamIndex = new Map([...streams].map(([k, s]) => [k, { stream: s }]));
 
-  const book = new Map<string, { file: SourceFile; edits: Edit[] }>();
-  // inventory.files parses a file on get(): ask only for files that get edits.
+  // inventory.files parses a file on get(): files are parsed one at a time when their edits are
+  // applied, and released once the new text is verified, so memory does not grow with the number
+  // of files changed (`file` is set only for target files that are not in the inventory).
+  const book = new Map<string, { file: SourceFile | undefined; edits: Edit[] }>();
   const addEdits = (path: string, edits: readonly Edit[]) => {
-    if (edits.length === 0) return;
-    const file = inventory.files.get(path);
-    if (!file) return;
-    const entry = book.get(path) ?? { file, edits: [] };
+    if (edits.length === 0 || !inventory.files.has(path)) return;
+    const entry = book.get(path) ?? { file: undefined, edits: [] };
     entry.edits.push(...edits);
     book.set(path, entry);
   };
@@ -123,7 +123,7 @@ export function planWrites(input: WritePlanInput): WritePlan {
         kept.push(e);
       }
       if (kept.length === 0) continue;
-      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? (inventory.files.get(t.file.path) ?? t.file) : t.file, edits: [] };
+      const entry = book.get(t.file.path) ?? { file: inventory.files.has(t.file.path) ? undefined : t.file, edits: [] };
       entry.edits.push(...kept);
       book.set(t.file.path, entry);
     }
@@ -142,13 +142,17 @@ export function planWrites(input: WritePlanInput): WritePlan {
   }
 
   // A file whose edits cannot be verified is reported and left alone; the others proceed.
-  for (const [path, { file, edits }] of [...book].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, entry] of [...book].sort(([a], [b]) => a.localeCompare(b))) {
+    const file = entry.file ?? inventory.files.get(path);
+    if (!file) continue;
     try {
-      const after = applyEdits(file, edits);
+      const after = applyEdits(file, entry.edits);
       const before = (file.bom ? '\uFEFF' : '') + file.text;
       if (after !== before) files.push({ path, before, after });
     } catch (e) {
       diagnostics.push(diagnosticOf(e));
+    } finally {
+      if (!entry.file) inventory.files.release?.(path);
     }
   }
   files.sort((a, b) => a.path.localeCompare(b.path));

@@ -89,7 +89,7 @@ function sameMoves(pr: PullRequest, cs: ChangeSet, base: string): boolean {
 
 /** Holds from the closed requests on the tool's branches (every page; only the prefix's branches). */
 export async function closedRequestHolds(changeRequests: ChangeRequests, base: string, branchPrefix: string): Promise<Holds> {
-  const closed = await changeRequests.listPullRequests({ state: 'closed', base, headPrefix: branchPrefix });
+  const closed = await changeRequests.listPullRequests({ state: 'closed', merged: false, base, headPrefix: branchPrefix });
   return closedPullRequestHolds(closed, changeRequests.repository, branchPrefix);
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
@@ -22,6 +22,7 @@ import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, plain, planWrites } from './materialize.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
+import { followWinner, planTagPolicies, type CreatedCache, type PolicyFollow } from './tag-policies.js';
 
 
 export interface PlannedRun {
@@ -40,7 +41,8 @@ export async function planReconcile(
 ): Promise<PlannedRun> {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
-  const inventory = await buildInventory(ctx.workspace, settings, inventoryOptions);
+  const indexCache = inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.());
+  const inventory = await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache });
   const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
   for (const c of inventory.conflicts) {
     diagnostics.push({
@@ -74,25 +76,42 @@ export async function planReconcile(
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
     if (repoImport) {
       try {
-        const tags = await registry.listTags(parseImageReference(repoImport.from), { insecure: repoImport.insecure });
+        if (!isParsed(repoImport.from)) throw repoImport.from.error;
+        const tags = await registry.listTags(repoImport.from, { insecure: repoImport.insecure });
         requests.push(...planRepositoryImport(repoImport, tags, stream, settings.maxBulkImport).imports);
       } catch (e) {
-        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${repoImport.from} failed: ${errorMessage(e)}` });
+        diagnostics.push({ ...diagnosticOf(e, `ImageStream/${key}`), message: `repository import of ${sourceText(repoImport.from)} failed: ${errorMessage(e)}` });
       }
     }
   }
 
   // 3. Ask the registries (the client dedupes identical lookups and limits concurrency per registry).
+  //    Tag policies first: a policy tag asks for its winner (one tags/list per repository per run).
   const failures: TagFailure[] = [];
   const held: HeldTag[] = [];
   const moveReasons = new Map<string, MoveReason>();
   const resultsByStream = new Map<string, ImportResult[]>();
-  const answers = await askRegistry(registry, requests);
+  const pushResult = (key: string, r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
+  // image build times by digest, shared by `created:` policies and the moves' report
+  const createdByDigest: CreatedCache = new Map();
+  const policies = await planTagPolicies(registry, current, requests, createdByDigest);
+  for (const skip of policies.skipped) {
+    const key = streamKey(skip.request.namespace, skip.request.stream);
+    // an invalid value is already a located diagnostic of the inventory
+    if (skip.kind === 'no-match') diagnostics.push({ severity: 'warning', message: skip.message, file: inventory.streams.get(key)?.site.file, line: inventory.streams.get(key)?.site.location.line, object: `ImageStream/${key}` });
+    if (skip.kind === 'list-failed') {
+      const { failure, record } = failedAnswer(skip.request, skip.error);
+      failures.push({ ...failure, message: skip.message });
+      if (record) pushResult(key, record);
+    }
+  }
+  const followed = new Map<string, PolicyFollow>();
+  const answers = await askRegistry(registry, policies.requests, current);
   for (const answer of answers) {
     const { request } = answer;
     const key = streamKey(request.namespace, request.stream);
     const tagKey = `${key}:${request.tag}`;
-    const push = (r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
+    const push = (r: ImportResult) => pushResult(key, r);
     if ('error' in answer) {
       const { failure, record } = failedAnswer(request, answer.error);
       failures.push(failure);
@@ -118,10 +137,17 @@ export async function planReconcile(
       }
     }
     moveReasons.set(tagKey, importNow.has(tagKey) ? 'webhook' : reasonFor(current.get(key)!, request));
+    const follow = policies.follows.get(tagKey);
+    if (follow) followed.set(tagKey, follow);
     push({ ok: true, request, digest: answer.digest });
   }
 
-  // 4. Record the answers (history, generations, conditions, tracking).
+  // 4. Record the answers (history, generations, conditions, tracking). A policy winner that is
+  //    recorded is first written into the spec, as `oc tag REPOSITORY:WINNER` would.
+  for (const follow of followed.values()) {
+    const writeContext = { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE };
+    current.set(follow.stream, followWinner(current.get(follow.stream)!, follow, writeContext));
+  }
   const next = new Map(current);
   for (const [key, results] of resultsByStream) next.set(key, applyImportResults(current.get(key)!, results, now, DEFAULT_IMPORT_MODE));
   if (options.onlyMoves) {
@@ -133,9 +159,9 @@ export async function planReconcile(
   }
 
   const collected: TagMove[] = [];
-  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected);
+  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
   const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
-  const moves = await withImageCreated(ctx, collected, insecure);
+  const moves = await withImageCreated(ctx, collected, insecure, createdByDigest);
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -169,8 +195,7 @@ export async function planReconcile(
  * Fill in when each moved image was built (its config `created`), for PR bodies and reports. Only
  * moved digests are inspected (one manifest + one config GET each); failures leave it unknown.
  */
-async function withImageCreated(ctx: AppContext, moves: readonly TagMove[], insecure: ReadonlySet<string>): Promise<TagMove[]> {
-  const created = new Map<string, Promise<string | undefined>>();
+async function withImageCreated(ctx: AppContext, moves: readonly TagMove[], insecure: ReadonlySet<string>, created: CreatedCache): Promise<TagMove[]> {
   for (const m of moves) {
     if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
     created.set(
@@ -209,7 +234,14 @@ function reasonFor(stream: ImageStream, request: ImportRequest): MoveReason {
   return request.scheduled ? 'scheduled' : 'import';
 }
 
-function collectMoves(key: string, before: ImageStream, after: ImageStream, reasons: ReadonlyMap<string, MoveReason>, out: TagMove[]): void {
+function collectMoves(
+  key: string,
+  before: ImageStream,
+  after: ImageStream,
+  reasons: ReadonlyMap<string, MoveReason>,
+  out: TagMove[],
+  followed: ReadonlyMap<string, PolicyFollow>,
+): void {
   for (const list of after.status?.tags ?? []) {
     const to = list.items?.[0];
     if (!to) continue;
@@ -224,8 +256,13 @@ function collectMoves(key: string, before: ImageStream, after: ImageStream, reas
       from: from ? { image: from.image, reference: from.dockerImageReference } : undefined,
       to: { image: to.image, reference: to.dockerImageReference },
       reason,
+      ...followedTag(followed.get(`${key}:${list.tag}`)),
     });
   }
+}
+
+function followedTag(f: PolicyFollow | undefined): Pick<TagMove, 'followed'> {
+  return f ? { followed: { policy: f.policy, from: f.fromTag, to: f.toTag } } : {};
 }
 
 function locateAt(e: TagstreamError, site: ObjectSite): TagstreamError {

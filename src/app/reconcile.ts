@@ -14,6 +14,7 @@ import { planReconcile } from './reconcile-plan.js';
 import { hasUnpushedTagstreamCommit, localCommits, replayCommits } from './replay-commits.js';
 import { finishInterruptedRun, journalCommitted, journalDone, journalWriting } from './run-journal.js';
 import { restoreFiles, writeFiles } from './write-files.js';
+import { earlierWrites, forgetUncommittedWrites, recordUncommittedWrites, restoreEarlierWrites, workingTreeReport, type EarlierWrite } from './uncommitted-writes.js';
 
 /** How far back Tagstream looks for reverts of its own commits. */
 export const REVERT_HISTORY_DEPTH = 1000;
@@ -39,9 +40,12 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   // A run killed earlier is finished first: its uncommitted writes are undone (planned again below).
   const interrupted = !options.dryRun && git ? await finishInterruptedRun(git, ctx.workspace, ctx.log, push?.remote) : undefined;
   let tagsAttempted = 0;
+  // the files that hold streams and workloads: those whose changes a commit reports when it leaves them out
+  let managed: string[] = [];
   const plan = async (): Promise<ChangeSet> => {
     const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
     tagsAttempted = planned.tagsAttempted;
+    managed = [...planned.inventory.files.keys()];
     return planned.changeSet;
   };
   let changeSet = await plan();
@@ -54,14 +58,22 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   };
   await write(changeSet.files);
   if (!options.commit || !git) {
-    if (git && changeSet.files.length > 0) await journalDone(git);
+    if (git && changeSet.files.length > 0) {
+      // left for a later `reconcile --commit`, which recognises them as Tagstream's
+      await recordUncommittedWrites(git, changeSet.files);
+      await journalDone(git);
+    }
     return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
   }
   const commitOptions = options.commit;
+  // What verbs and plain reconciles wrote and left uncommitted, still exactly as they wrote it: part of this commit.
+  let earlier: EarlierWrite[] = await earlierWrites(git, ctx.workspace);
+  const carried = (cs: ChangeSet) => earlier.filter((e) => e.state === 'ours' && !cs.files.some((f) => f.path === e.path)).map((e) => e.path);
+  const committedPaths = (cs: ChangeSet) => new Set([...cs.files.map((f) => f.path), ...carried(cs)]);
   const commitPlan = async (cs: ChangeSet): Promise<string | undefined> => {
     const oid = await git.commit({
-      files: cs.files.map((f) => f.path),
-      message: renderCommitMessage(cs),
+      files: [...committedPaths(cs)],
+      message: renderCommitMessage(cs, carried(cs)),
       author: commitOptions.author,
       committer: commitOptions.committer,
       timestamp: Math.floor(ctx.clock.now().getTime() / 1000),
@@ -72,12 +84,22 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   const remoteHead = push ? await git.remoteHeadOid({ remote: push.remote, branch: push.branch }) : undefined;
   // Nothing new, but an earlier run may have died between its commit and its push: push that.
   const unpushed = push !== undefined && (interrupted?.unpushedCommit === true || (await hasUnpushedTagstreamCommit(git, remoteHead)));
-  if (changeSet.files.length === 0 && !unpushed) return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
+  const report = async (cs: ChangeSet) => (earlier.length > 0 || cs.files.length > 0 ? { workingTree: await workingTreeReport(git, earlier, managed, committedPaths(cs)) } : {});
+  if (changeSet.files.length === 0 && carried(changeSet).length === 0 && !unpushed) {
+    return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted, ...(await report(changeSet)) };
+  }
   // The user's own unpushed commits, to replay if the branch must be rebuilt on a moved remote.
   const local = push ? await localCommits(git, remoteHead) : [];
   let commit: string | undefined;
+  let base: string | undefined;
+  const commitAndForget = async (cs: ChangeSet): Promise<string | undefined> => {
+    base = await git.headOid().catch(() => undefined);
+    const oid = cs.files.length > 0 || carried(cs).length > 0 ? await commitPlan(cs) : undefined;
+    if (earlier.length > 0) await forgetUncommittedWrites(git);
+    return oid;
+  };
   try {
-    commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
+    commit = await commitAndForget(changeSet);
   } catch (e) {
     // no commit, no change: the next run plans the same moves again
     await restoreFiles(ctx.workspace, changeSet.files);
@@ -86,7 +108,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   }
   if (!push) {
     await journalDone(git);
-    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted };
+    return { changeSet, commit, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted, ...(await report(changeSet)) };
   }
 
   const result = await git.pushWithRetry({
@@ -97,9 +119,11 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
     rebuild: async () => {
       // The branch now sits at the remote head: keep the user's local commits, plan again from there.
       const replayed = await replayCommits(git, ctx.workspace, local);
+      // Tagstream's earlier writes were in the dropped commit: back into the working tree with them
+      earlier = await restoreEarlierWrites(git, ctx.workspace, earlier, base);
       changeSet = await plan();
       await write(changeSet.files);
-      commit = changeSet.files.length > 0 ? await commitPlan(changeSet) : undefined;
+      commit = await commitAndForget(changeSet);
       return commit || replayed > 0 ? 'committed' : 'nothing-to-commit';
     },
   });
@@ -110,5 +134,6 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
     pushed: result.outcome === 'pushed',
     exitCode: exitCodeOf(changeSet),
     tagsAttempted,
+    ...(await report(changeSet)),
   };
 }

@@ -6,18 +6,31 @@
  * Tagstream's own commits are not replayed: the reconcile is planned again on the new head.
  */
 import { TagstreamError } from '../errors.js';
-import { parseMoveTrailers, WORKLOAD_TRAILER } from '../planning/commit-message.js';
+import { EARLIER_WRITE_TRAILER, parseMoveTrailers, WORKLOAD_TRAILER } from '../planning/commit-message.js';
 import type { GitCommitInfo, GitRepository } from '../ports/git.js';
 import type { Workspace } from '../ports/workspace.js';
 
 const MAX_LOCAL_COMMITS = 200;
 
+function carriesEarlierWrites(c: GitCommitInfo): boolean {
+  return c.message.includes(`\n${EARLIER_WRITE_TRAILER}: `);
+}
+
 function isTagstreamCommit(c: GitCommitInfo): boolean {
-  return parseMoveTrailers(c.message).length > 0 || c.message.includes(`\n${WORKLOAD_TRAILER}: `);
+  return parseMoveTrailers(c.message).length > 0 || c.message.includes(`\n${WORKLOAD_TRAILER}: `) || carriesEarlierWrites(c);
 }
 
 /**
- * Commits on HEAD that the remote branch does not have, oldest first (Tagstream's own excluded).
+ * Whether a new reconcile pass re-creates the commit. One that carries earlier writes (a verb's
+ * change) is not: no plan makes it again, so it is replayed like the user's own.
+ */
+function replannable(c: GitCommitInfo): boolean {
+  return isTagstreamCommit(c) && !carriesEarlierWrites(c);
+}
+
+/**
+ * Commits on HEAD that the remote branch does not have, oldest first (Tagstream's own, which the
+ * next pass plans again, excluded).
  * `remoteHead` undefined (a remote without the branch) means every commit is local.
  */
 export async function localCommits(git: GitRepository, remoteHead: string | undefined): Promise<GitCommitInfo[]> {
@@ -32,7 +45,7 @@ export async function localCommits(git: GitRepository, remoteHead: string | unde
   if (remoteHead !== undefined && local.length === history.length && history.length > MAX_LOCAL_COMMITS) {
     throw new TagstreamError('Git', `more than ${MAX_LOCAL_COMMITS} local commits are not on the remote branch; push or rebase them first`);
   }
-  return local.reverse().filter((c) => !isTagstreamCommit(c));
+  return local.reverse().filter((c) => !replannable(c));
 }
 
 /** Whether HEAD carries a Tagstream commit the remote branch does not have (a run died before its push). */

@@ -7,8 +7,8 @@
  */
 import { errorMessage } from '../errors.js';
 import type { TagFailure } from '../domain/change-set.js';
-import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
-import { atDigest, parseImageReference } from '../domain/image-reference.js';
+import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
+import { atDigest, isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { importFailureFor } from '../planning/import-failure.js';
 import type { RegistryPort } from '../ports/registry.js';
@@ -18,16 +18,26 @@ export type RegistryAnswer =
   | { readonly request: ImportRequest; readonly digest: string }
   | { readonly request: ImportRequest; readonly error: unknown };
 
-/** Resolve every request concurrently; never throws (each failure becomes an answer). */
-export async function askRegistry(registry: RegistryPort, requests: readonly ImportRequest[]): Promise<RegistryAnswer[]> {
+/**
+ * Resolve every request concurrently; never throws (each failure becomes an answer). `streams`
+ * (by key, as they are now) give each tag's pinned digest: the registry verifies only a new one.
+ */
+export async function askRegistry(
+  registry: RegistryPort,
+  requests: readonly ImportRequest[],
+  streams: ReadonlyMap<string, ImageStream>,
+): Promise<RegistryAnswer[]> {
   return Promise.all(
     requests.map(async (request): Promise<RegistryAnswer> => {
       try {
-        const resolved = await registry.resolve(parseImageReference(request.from), {
+        if (!isParsed(request.from)) throw request.from.error;
+        const stream = streams.get(streamKey(request.namespace, request.stream));
+        const resolved = await registry.resolve(request.from, {
           importMode: request.importMode,
           insecure: request.insecure || undefined,
           preferArch: request.preferArch,
           preferOs: request.preferOs,
+          knownDigest: stream ? findStatusTag(stream, request.tag)?.items?.[0]?.image : undefined,
         });
         return { request, digest: resolved.digest };
       } catch (error) {
@@ -77,10 +87,11 @@ export async function copyToLocal(
   }
   const destination = `${localRegistry}/${request.namespace}/${request.stream}`;
   try {
-    await registry.copy(atDigest(parseImageReference(request.from), digest), parseImageReference(destination), { insecure: request.insecure || undefined });
+    if (!isParsed(request.from)) throw request.from.error;
+    await registry.copy(atDigest(request.from, digest), parseImageReference(destination), { insecure: request.insecure || undefined });
     return undefined;
   } catch (e) {
-    return { reason: 'InternalError', message: `copying ${request.from} to ${destination} failed: ${errorMessage(e)}` };
+    return { reason: 'InternalError', message: `copying ${sourceText(request.from)} to ${destination} failed: ${errorMessage(e)}` };
   }
 }
 
@@ -107,7 +118,7 @@ export interface RunImportsOptions {
  * skipped, so an unchanged image costs a few HEAD requests).
  */
 export async function runImports(requests: readonly ImportRequest[], options: RunImportsOptions): Promise<ImportRun> {
-  const answers = await askRegistry(options.registry, requests);
+  const answers = await askRegistry(options.registry, requests, options.streams);
   const results: ImportResult[] = [];
   const failures: TagFailure[] = [];
   const resultsByStream = new Map<string, ImportResult[]>();

@@ -32,7 +32,8 @@ interface Journal {
   readonly commitOid?: string | undefined;
 }
 
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+/** The hash a record keeps of a file's content. */
+export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
 function parse(text: string): Journal | undefined {
   try {
@@ -78,7 +79,8 @@ export interface InterruptedRun {
   readonly restored: readonly string[];
 }
 
-async function currentText(workspace: Workspace, path: string): Promise<Buffer | null> {
+/** A file's bytes in the working tree, or null when it does not exist. */
+export async function currentText(workspace: Workspace, path: string): Promise<Buffer | null> {
   try {
     return await workspace.readFile(path);
   } catch (e) {

@@ -28,12 +28,13 @@ import {
   type TriggerRow,
 } from '../verbs/set-triggers.js';
 import type { Clock } from '../ports/clock.js';
+import type { GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
 import { applyChanges, changeEdits, fileChanges, type ObjectChange, type ObjectEdits } from './object-change.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 
 /** What the `set` verbs need (AppContext satisfies it). */
 export interface SetContext {
@@ -42,6 +43,8 @@ export interface SetContext {
   readonly log?: Log | undefined;
   /** The time of a spec update (set image-lookup bumps a stream's generation as the API server does). */
   readonly clock?: Clock | undefined;
+  /** The working copy, when there is one: the verb records its writes for a later `reconcile --commit`. */
+  readonly git?: GitRepository | undefined;
 }
 
 /** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
@@ -153,7 +156,7 @@ export async function finishSet(
     out.push(objects.map((o) => renderObject(o as Record<string, unknown>, format)).join(format === 'yaml' ? '---\n' : ''));
   }
   if (!opts.dryRun) {
-    await writeFiles(ctx.workspace, written.files);
+    await writeUncommitted(ctx.workspace, ctx.git, written.files);
   }
   return { stdout: out.join(''), stderr, errors, files: written.files, workloads: opts.workloads, written: !opts.dryRun && written.files.length > 0 };
 }

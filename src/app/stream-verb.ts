@@ -21,7 +21,7 @@ import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
 import { newStreamPath, plain, planWrites } from './materialize.js';
-import { writeFiles } from './write-files.js';
+import { writeUncommitted } from './uncommitted-writes.js';
 import { runImports, type ImportRun } from './run-imports.js';
 import { withEffectiveNamespace, withoutNamespace } from './stream-namespace.js';
 
@@ -287,7 +287,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
   });
   const stored = recordImports(plan.streams, run, session.context.now);
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
-  await writeFiles(ctx.workspace, writes.files);
+  await writeUncommitted(ctx.workspace, ctx.git, writes.files);
   const ns = session.context.namespace;
   const stderr = [
     ...session.warnings,

@@ -12,6 +12,7 @@ import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { registryDeadlines } from '../config/registry-deadlines.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../inventory/inventory.js';
 import { TagstreamError } from '../errors.js';
@@ -27,7 +28,7 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
     },
     // read commands report every file they could not use, not only those that could matter
     loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
-    createRegistry: (settings, log) => registryClientFor(settings, { env, log }),
+    createRegistry: (settings, log) => registryClientFor(settings, { env, log, deadlines: registryDeadlines(env) }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
       return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);

@@ -6,7 +6,7 @@ import type { RepoSettings } from '../config/repo-settings.js';
 import type { InventoryOptions } from '../inventory/inventory.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { Clock } from '../ports/clock.js';
-import type { GitPort } from '../ports/git.js';
+import type { GitPort, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { Workspace } from '../ports/workspace.js';
@@ -33,10 +33,10 @@ export interface DaemonDeps {
   readonly workspaceFor: (dir: string) => Workspace;
   readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
   /** The repository's ImageStreams (for mapping registry pushes to tags). */
-  readonly listStreams: (workspace: Workspace, settings: RepoSettings) => Promise<Iterable<StreamSite>>;
+  readonly listStreams: (workspace: Workspace, settings: RepoSettings, repo?: GitRepository) => Promise<Iterable<StreamSite>>;
   readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
   readonly reconcile: ReconcileFn;
-  /** Passed to reconcile (a parse cache shared across runs). */
+  /** Passed to reconcile (the index cache of the working copy is used in any case). */
   readonly inventoryOptions?: InventoryOptions | undefined;
   readonly clock: Clock;
   readonly log: Log;

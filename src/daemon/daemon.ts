@@ -43,6 +43,12 @@ export class Daemon {
   /** Request counts of registry clients replaced after a settings change (counters never go down). */
   private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
+  /**
+   * A run may have left files it wrote but did not commit (it failed, was abandoned, or proposed pull
+   * requests): the next run puts tracked files back first. After a clean run there is nothing to put
+   * back, so an idle poll reads no file (the status walk over every tracked file is skipped).
+   */
+  private workingCopyDirty = false;
   /** The last reconcile failed every tag: skipping an unchanged branch is then no success either. */
   private lastRunAllFailed = false;
   /** --branch, else the branch the working copy has checked out (known after the first run starts). */
@@ -193,8 +199,8 @@ export class Daemon {
       this.followedBranch ??= settings.branch ?? (await repo.currentBranch());
       // Files a failed or abandoned run wrote but did not commit would hide those changes from the
       // next plan: put tracked files back to HEAD first (prepareWorkingCopy just did for a copy
-      // opened by this run; recovery reads the status of every tracked file).
-      if (!opening) {
+      // opened by this run; recovery reads the status of every tracked file, so only after such a run).
+      if (!opening && this.workingCopyDirty) {
         const recovered = await repo.recover();
         if (recovered.restoredPaths.length > 0) log.warn('reset files left by an unfinished run', { paths: recovered.restoredPaths });
       }
@@ -214,12 +220,13 @@ export class Daemon {
         if (!this.lastRunAllFailed) this.metrics.lastSuccessSeconds = Math.floor(clock.now().getTime() / 1000);
         return;
       }
+      this.workingCopyDirty = false;
       if (signal.aborted) throw signal.reason;
 
       const workspace = this.deps.workspaceFor(repo.dir);
       const repoSettings = await this.deps.loadRepoSettings(workspace);
       this.repoSettings = repoSettings;
-      const streams = batch.hints.length > 0 ? await this.deps.listStreams(workspace, repoSettings) : [];
+      const streams = batch.hints.length > 0 ? await this.deps.listStreams(workspace, repoSettings, repo) : [];
       const importNow = [...new Set([...batch.importNow, ...importKeysForHints(streams, batch.hints, repoSettings.registries.mirrors)])].sort();
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
@@ -235,6 +242,8 @@ export class Daemon {
         },
       });
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
+      // From here on the run may write files; only a reconcile that ends normally leaves none behind.
+      this.workingCopyDirty = true;
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
       if (settings.pullRequest) {
         const proposed = await proposeDaemonChanges({ ...this.deps, settings }, ctx, repo, { importNow, scheduledDue: batch.scheduledDue, author, base: this.followedBranch });
@@ -261,6 +270,7 @@ export class Daemon {
         scheduledDue: batch.scheduledDue,
       }, this.deps.inventoryOptions);
       this.lastReconciledHead = await repo.headOid();
+      this.workingCopyDirty = false;
       const cs = result.changeSet;
       this.metrics.tagsMoved += cs.moves.length;
       this.metrics.recordImports('moved', cs.moves.length);

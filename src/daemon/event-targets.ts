@@ -3,10 +3,12 @@
  * the same registry, repository and tag once both sides are normalized (parseImageReference:
  * `busybox` = `docker.io/library/busybox`), and streams whose `spec.dockerImageRepository`
  * names the repository. Loopback names (`localhost:5000`, `127.0.0.1:5000`) are one registry;
- * configured mirrors map back to the repository they stand in for.
+ * configured mirrors map back to the repository they stand in for. A spec tag with a tag policy
+ * (`tagstream.io/tag-policy`) is concerned by a push of any tag of its repository.
  */
 import { isLoopbackHost, parseImageReference, type ImageReference } from '../domain/image-reference.js';
 import type { ImageStream } from '../domain/image-stream.js';
+import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
 import type { RegistryHint } from './registry-events.js';
 
 export interface StreamSite {
@@ -26,13 +28,16 @@ export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonl
   const named = hints.map((hint) => ({ tag: hint.tag, names: hintNames(hint, mirrors) }));
   const wanted = new Set(named.flatMap(({ tag, names }) => names.map((name) => `${name}:${tag}`)));
   if (wanted.size === 0) return [];
+  // a tag that follows a tag policy cares about any new tag of its repository
+  const repositories = new Set(named.flatMap(({ names }) => names));
   const keys = new Set<string>();
   for (const { namespace, name, stream } of streams) {
     for (const tag of stream.spec.tags ?? []) {
       if (tag.from?.kind !== 'DockerImage' || tag.reference === true) continue;
       const ref = tryParse(tag.from.name);
       if (ref === undefined || ref.digest !== null) continue;
-      if (wanted.has(`${canonicalName(ref)}:${ref.tag ?? 'latest'}`)) keys.add(`${namespace}/${name}:${tag.name}`);
+      const follows = tag.annotations?.[TAG_POLICY_ANNOTATION] !== undefined && repositories.has(canonicalName(ref));
+      if (follows || wanted.has(`${canonicalName(ref)}:${ref.tag ?? 'latest'}`)) keys.add(`${namespace}/${name}:${tag.name}`);
     }
     const bulk = stream.spec.dockerImageRepository ? tryParse(stream.spec.dockerImageRepository) : undefined;
     if (bulk !== undefined) {

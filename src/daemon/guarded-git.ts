@@ -58,7 +58,8 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     changedFiles: (a, b) => repo.changedFiles(a, b),
     recover: (o) => repo.recover(o),
     repair: (o) => repo.repair(o),
-    readJournal: () => repo.readJournal(),
-    writeJournal: (t) => repo.writeJournal(t),
+    readJournal: (name) => repo.readJournal(name),
+    writeJournal: (t, name) => repo.writeJournal(t, name),
+    ...(repo.indexCache ? { indexCache: () => repo.indexCache!() } : {}),
   };
 }

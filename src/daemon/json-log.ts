@@ -3,11 +3,13 @@
  * collectors. Every string is passed through redact() and any value equal to a known secret is
  * replaced, so a credential handed over by mistake never reaches the output.
  */
-import { redact } from '../errors.js';
+import { boundedText, redact } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log, LogLevel } from '../ports/log.js';
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** Longest string a log line carries per field (a registry or helper may answer megabytes). */
+const MAX_LOG_STRING = 2000;
 /** Field names whose values are dropped whatever they hold. */
 const SECRET_KEYS = /^(authorization|password|passwd|token|secret|credentials?|cookie|webhookSecret|gitCredentials)$/i;
 
@@ -27,7 +29,7 @@ export function createJsonLog(options: JsonLogOptions): Log {
   const clean = (text: string): string => {
     let out = redact(text);
     for (const s of secrets) out = out.split(s).join('***');
-    return out;
+    return boundedText(out, MAX_LOG_STRING);
   };
   const emit = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] < RANK[options.level]) return;

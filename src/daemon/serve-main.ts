@@ -12,10 +12,11 @@ import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js'
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { registryDeadlines } from '../config/registry-deadlines.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import { buildInventory, memoryParseCache } from '../inventory/inventory.js';
+import { buildInventory } from '../inventory/inventory.js';
 import type { Clock } from '../ports/clock.js';
 import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
@@ -62,7 +63,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
-  const parseCache = memoryParseCache();
+  const deadlines = registryDeadlines(io.env);
   const deps: DaemonDeps = {
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
@@ -70,13 +71,13 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
-    async listStreams(workspace, repoSettings) {
-      const inventory = await buildInventory(workspace, repoSettings, { parseCache });
+    async listStreams(workspace, repoSettings, repo) {
+      // The working copy's index cache: the reconcile that follows reads the same records.
+      const inventory = await buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
-    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines }),
     reconcile: options.reconcile,
-    inventoryOptions: { parseCache },
     clock: io.clock,
     log,
     startTicker: (onTick) => startCronTicker(onTick, log),

@@ -28,6 +28,17 @@ export interface TagMove {
   readonly reason: MoveReason;
   /** Image creation time from its config, when known (PR bodies show it). */
   readonly imageCreated?: string | undefined;
+  /** Set when a tag policy moved the source tag (`1.3.0 -> 1.4.0`, from.name rewritten). */
+  readonly followed?: FollowedTag | undefined;
+}
+
+/** The source tag change a tag policy (`tagstream.io/tag-policy`) made. */
+export interface FollowedTag {
+  /** The annotation value (`semver:^1.0.0`). */
+  readonly policy: string;
+  /** Tag in from.name before ('' when it had none) and after. */
+  readonly from: string;
+  readonly to: string;
 }
 
 export interface WorkloadChange {

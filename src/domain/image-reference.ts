@@ -167,6 +167,36 @@ export function parseImageReference(input: string): ImageReference {
   return Object.freeze({ name, domain, path, tag, digest, familiar: familiarString(domain, path, tag, digest), repository });
 }
 
+/**
+ * Text that was read as a reference but is not one: kept as written with the parser's error, for
+ * sources OpenShift records as a failed import (ImportSuccess=False, reason Invalid) rather than
+ * refusing outright.
+ */
+export interface UnparsedReference {
+  readonly text: string;
+  readonly error: TagstreamError;
+}
+
+/** Parse `text` once; a malformed one is kept with its error instead of thrown. */
+export function parseOrKeep(text: string): ImageReference | UnparsedReference {
+  try {
+    return parseImageReference(text);
+  } catch (e) {
+    if (e instanceof TagstreamError) return Object.freeze({ text, error: e });
+    throw e;
+  }
+}
+
+/** True when the source parsed. */
+export function isParsed(source: ImageReference | UnparsedReference): source is ImageReference {
+  return !('error' in source);
+}
+
+/** The text of a source as written, parsed or not. */
+export function sourceText(source: ImageReference | UnparsedReference): string {
+  return isParsed(source) ? referenceText(source) : source.text;
+}
+
 /** The reference as written (`busybox:latest`, `quay.io/org/app@sha256:...`). */
 export function referenceText(ref: Pick<ImageReference, 'repository' | 'tag' | 'digest'>): string {
   return `${ref.repository}${ref.tag === null ? '' : `:${ref.tag}`}${ref.digest === null ? '' : `@${ref.digest}`}`;

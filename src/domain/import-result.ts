@@ -6,7 +6,7 @@
  */
 import type { ImageStream, ImportMode, ReferencePolicyType, TagEventCondition, TagImportPolicy, TagReference } from './image-stream.js';
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION, findSpecTag, findStatusTag } from './image-stream.js';
-import { withDigest } from './image-reference.js';
+import { atDigest, isParsed, referenceText, sourceText, type ImageReference, type UnparsedReference } from './image-reference.js';
 import { addTagEvent, setTagConditions } from './tag-event.js';
 import { deepEqual, withAnnotation, withSpecTag } from './stream-edit.js';
 import { DEFAULT_IMPORT_MODE, applyServerGenerations } from './generation.js';
@@ -20,8 +20,11 @@ export interface ImportRequest {
   readonly stream: string;
   /** Destination tag. */
   readonly tag: string;
-  /** Pull spec as written by the user (`quay.io/org/app:1.2`, `busybox`). */
-  readonly from: string;
+  /**
+   * The source, parsed once where it entered (a spec tag's `from.name`, a flag); it keeps the text
+   * as written. A malformed one is carried with its error and recorded as an Invalid failure.
+   */
+  readonly from: ImageReference | UnparsedReference;
   readonly importMode: ImportMode;
   readonly insecure: boolean;
   readonly scheduled: boolean;
@@ -52,7 +55,7 @@ function ensureSpecTag(stream: ImageStream, request: ImportRequest, reset: boole
   const referencePolicy = base.referencePolicy?.type ? base.referencePolicy : { type: request.referencePolicy || 'Source' };
   return withSpecTag(stream, {
     ...base,
-    from: { kind: 'DockerImage', name: request.from },
+    from: { kind: 'DockerImage', name: sourceText(request.from) },
     generation: 0,
     importPolicy: importPolicyOf(request),
     referencePolicy,
@@ -69,7 +72,8 @@ function hasTagChanged(stream: ImageStream, tag: string, reference: string, imag
 }
 
 function recordSuccess(stream: ImageStream, request: ImportRequest, digest: string, generation: number, now: string): ImageStream {
-  const reference = withDigest(request.from, digest);
+  if (!isParsed(request.from)) throw request.from.error; // the registry cannot have answered for it
+  const reference = referenceText(atDigest(request.from, digest));
   let s = stream;
   if (hasTagChanged(s, request.tag, reference, digest)) {
     s = ensureSpecTag(s, request, true);

@@ -11,6 +11,7 @@
  */
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { ManifestError } from '../errors.js';
+import { parseImageReference, type ImageReference } from '../domain/image-reference.js';
 import type {
   ImageStream,
   ImageStreamSpec,
@@ -405,47 +406,28 @@ class Checker {
   }
 }
 
-// Docker reference grammar (distribution/reference), enough to reject what the API server rejects.
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?';
-const NAME = new RegExp(`^(?:${DOMAIN}/)?${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
-
-function splitReference(ref: string): { name: string; tag?: string; digest?: string } {
-  let rest = ref;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  const slash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  let tag: string | undefined;
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  return { name: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+/**
+ * Why a pull spec (`from.name` of a DockerImage tag) is not a Docker reference, or undefined. The
+ * one grammar (parseImageReference) decides; the message keeps the API server's wording.
+ */
+function pullSpecProblem(ref: string): string | undefined {
+  return parsedPullSpec(ref) === undefined ? 'invalid reference format' : undefined;
 }
 
-/** Why a pull spec (`from.name` of a DockerImage tag) is not a Docker reference, or undefined. */
-function pullSpecProblem(ref: string): string | undefined {
-  const { name, tag, digest } = splitReference(ref);
-  if (!NAME.test(name) || name.length > 255) return 'invalid reference format';
-  if (tag !== undefined && !TAG.test(tag)) return 'invalid reference format';
-  if (digest !== undefined && !DIGEST.test(digest)) return 'invalid reference format';
-  return undefined;
+function parsedPullSpec(ref: string): ImageReference | undefined {
+  try {
+    return parseImageReference(ref);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Why `spec.dockerImageRepository` is not a bare repository (OpenShift wording), or undefined. */
 function repositoryProblem(ref: string): string | undefined {
-  const format = pullSpecProblem(ref);
-  if (format) return format;
-  const { tag, digest } = splitReference(ref);
-  if (digest !== undefined) return 'the repository name may not contain an ID';
-  if (tag !== undefined) return 'the repository name may not contain a tag';
+  const parsed = parsedPullSpec(ref);
+  if (parsed === undefined) return 'invalid reference format';
+  if (parsed.digest !== null) return 'the repository name may not contain an ID';
+  if (parsed.tag !== null) return 'the repository name may not contain a tag';
   return undefined;
 }
 

@@ -26,8 +26,8 @@ export interface DocumentText {
 /** A file read by the inventory: text cut into documents, parsed per document on demand. */
 export class ScannedFile {
   readonly text: string;
-  /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
-  private readonly slices: readonly DocumentSlice[] | undefined;
+  /** Cut on first use (a file the index cache answered is never cut); see `slices`. */
+  private cut: { readonly slices: readonly DocumentSlice[] | undefined } | undefined;
   private readonly parsed = new Map<number, SourceDocument>();
   private lines: LineCounter | undefined;
   private whole: readonly SourceDocument[] | undefined;
@@ -42,7 +42,12 @@ export class ScannedFile {
     private readonly limits: SourceLimits,
   ) {
     this.text = decodeText(raw).text;
-    this.slices = format === 'yaml' ? splitDocuments(this.text) : undefined;
+  }
+
+  /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
+  private get slices(): readonly DocumentSlice[] | undefined {
+    this.cut ??= { slices: this.format === 'yaml' ? splitDocuments(this.text) : undefined };
+    return this.cut.slices;
   }
 
   /** Documents in the file, as the parser numbers them (1 for an uncut file not parsed). */
@@ -117,6 +122,11 @@ export class ScannedFile {
     return (this.source = { ...file, documents: file.documents.map((d) => ({ ...d, value: undefined, errors: [...d.errors, error] })) });
   }
 
+  /** Drop the full parse (a writer verified its new text); sourceFile() parses again if asked. */
+  releaseSource(): void {
+    this.source = undefined;
+  }
+
   /** True once sourceFile() has parsed the file. */
   get sourceLoaded(): boolean {
     return this.source !== undefined;
@@ -151,6 +161,11 @@ export class LazySourceFiles implements ReadonlyMap<string, SourceFile> {
 
   has(path: string): boolean {
     return this.scanned.has(path);
+  }
+
+  /** Forget the parse of `path`: a run that writes many files holds one parse tree at a time. */
+  release(path: string): void {
+    this.scanned.get(path)?.releaseSource();
   }
 
   keys(): MapIterator<string> {

@@ -91,7 +91,7 @@ export interface Inventory {
    * source tokens, for edits) on first `get` and kept; `has`/`keys` parse nothing, so ask for the
    * files you edit only.
    */
-  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly files: SourceFiles;
   /**
    * Files that may hold update targets (marker YAML, rule-glob matches, marked Dockerfiles), found
    * in the same walk; their parse is made on first access. Absent in hand-built inventories.
@@ -99,6 +99,12 @@ export interface Inventory {
   readonly targets?: TargetSources | undefined;
   /** Counts of the scan, for logs and benchmarks. Set by inventory.ts. */
   readonly stats?: InventoryStats | undefined;
+}
+
+/** `Inventory.files`: parsed on first `get`; `release` lets a writer drop a parse it is done with. */
+export interface SourceFiles extends ReadonlyMap<string, SourceFile> {
+  /** Forget the parse of `path` (its new text is verified); a later `get` parses it again. */
+  release?(path: string): void;
 }
 
 export interface InventoryStats {

@@ -15,16 +15,18 @@
  * source tokens on first `get`.
  */
 import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import type { Document } from 'yaml';
 import { ManifestError, errorMessage, formatLocation, type SourceLocation } from '../errors.js';
 import { streamKey } from '../domain/image-stream.js';
 import { podSpecPath, RESOLVE_NAMES_ANNOTATION, valueAt } from '../domain/pod-spec.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
-import type { Workspace } from '../ports/workspace.js';
+import type { FileRead, Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
+import * as imageStreamSchema from './image-stream-schema.js';
 import { parseImageStream } from './image-stream-schema.js';
+import * as nodeLocator from '../edit/node-locator.js';
 import { documentLocator } from '../edit/node-locator.js';
+import { tagPolicyProblems } from './tag-policy-check.js';
 import type {
   Inventory,
   NodePath,
@@ -36,10 +38,12 @@ import type {
   WorkloadEntry,
   WorkloadReason,
 } from './inventory-model.js';
+import type { IndexCache } from '../ports/index-cache.js';
+import { decodeFileIndex, encodeFileIndex, gitBlobId, indexKey, indexScope, type FileIndex } from './file-index.js';
 import { LazySourceFiles, ScannedFile } from './inventory-files.js';
-import { mayHoldIndexedObject, mayHoldLocalImageName } from './inventory-prefilter.js';
-import { isDockerfile, mayHoldMarker, type DockerfileText, type TargetSources } from './target-files.js';
-import { decodeText, DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
+import { mayHoldIndexedObject, mayHoldLocalImageName, splitDocuments } from './inventory-prefilter.js';
+import { isDockerfile, readDockerfile, targetSources } from './target-files.js';
+import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceFile, type SourceLimits } from '../edit/source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
 export interface InventorySettings {
@@ -80,6 +84,11 @@ export interface InventoryOptions {
    * reported, at the old cost. Implied by `includeObject` (any object may be asked for).
    */
   readonly parseAll?: boolean | undefined;
+  /**
+   * The persistent index cache (what each file yields, by Git blob id; see file-index.ts): files it
+   * knows are read but not parsed. Not used with `parseAll` / `includeObject`. Saved at the end.
+   */
+  readonly indexCache?: IndexCache | undefined;
 }
 
 const SETTINGS_FILE = '.tagstream.yaml';
@@ -137,6 +146,9 @@ interface FileScan {
   readonly file?: ScannedFile;
   readonly error?: ManifestError;
   readonly cached: boolean;
+  /** Persistent index cache: the key of this file, and what the cache holds for it (a hit). */
+  readonly indexKey?: string;
+  index?: FileIndex | undefined;
 }
 
 /** Build the inventory of `workspace`. Never throws for bad content; see `diagnostics`. */
@@ -153,95 +165,99 @@ export async function buildInventory(
     ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount }
     : DEFAULT_SOURCE_LIMITS;
 
-  const [scans, dockerfiles] = await Promise.all([
-    mapLimit(candidates, opts.concurrency ?? 16, (path) => scanFile(workspace, path, limits, opts)),
-    mapLimit(accepted.filter((p) => formatOf(p) === undefined && isDockerfile(p)), opts.concurrency ?? 16, (path) => readDockerfile(workspace, path, limits)),
-  ]);
-  const chosen = chooseDocuments(scans, opts.parseAll === true || opts.includeObject !== undefined);
+  const all = opts.parseAll === true || opts.includeObject !== undefined;
+  const defaultNamespace = settings.defaultNamespace || 'default';
+  const indexCache = all ? undefined : opts.indexCache;
+  const scope = indexCache ? indexScope(EXTRACTION_CODE, { defaultNamespace, limits }) : '';
+  // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
+  const reads = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(candidates, limits.maxBytes) : undefined;
+  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path, i) => scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]));
+  // update-target Dockerfiles come from the same listing (YAML/JSON target files are among the scans)
+  const dockerfiles = await mapLimit(accepted.filter((p) => formatOf(p) === undefined && isDockerfile(p)), opts.concurrency ?? 16, (path) => readDockerfile(workspace, path, limits));
+  const chosen = chooseDocuments(scans, all);
 
-  const b = new InventoryBuilder(settings.defaultNamespace || 'default', opts.includeObject);
+  const b = new InventoryBuilder(defaultNamespace, opts.includeObject);
   let documents = 0;
   let cacheHits = 0;
   for (const scan of scans) {
-    if (scan.cached) cacheHits++;
+    if (scan.cached || scan.index) cacheHits++;
     if (scan.error) {
       b.diagnostics.push(scan.error);
       continue;
     }
-    if (scan.file) {
-      documents += scan.file.documentCount;
-      b.addFile(scan.file, chosen.get(scan.file) ?? []);
-      // Without a cache nobody asks for these parses again; the text stays for `files`.
-      if (!opts.parseCache) scan.file.release();
+    if (!scan.file) continue;
+    let index = scan.index;
+    if (!index) {
+      const choice = chosen.get(scan.file);
+      index = b.extract(scan.file, choice?.indexes ?? []);
+      // Stored only when it is what the file yields on its own (no document added for another file's stream).
+      if (indexCache && scan.indexKey && choice && !choice.extended) {
+        const record = encodeFileIndex(scan.path, { ...index, localLookup: choice.localLookup, localNameDocs: choice.localNameDocs });
+        if (record) indexCache.set(scan.indexKey, record);
+      }
     }
+    documents += index.documentCount;
+    b.add(index, scan.file);
+    // Without a cache nobody asks for these parses again; the text stays for `files`.
+    if (!opts.parseCache) scan.file.release();
   }
   for (const d of dockerfiles) if (d.error) b.diagnostics.push(d.error);
   const inventory = b.finish();
-  const targets = targetSources(scans, dockerfiles, settings.targets ?? []);
+  await indexCache?.save();
+  const targets = targetSources(scans.map((s) => s.file), dockerfiles, settings.targets ?? []);
   return { ...inventory, targets, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
 }
 
-/**
- * The update-target files among what the walk read: YAML with a marker, YAML/JSON a rule's glob
- * names, Dockerfiles with a marker. Their full parse is made when a planner first asks for them.
- */
-function targetSources(scans: readonly FileScan[], dockerfiles: readonly DockerfileRead[], rules: readonly { readonly files: string }[]): TargetSources {
-  const byRule = rules.length > 0 ? picomatch(rules.map((r) => r.files), { dot: true }) : undefined;
-  const scanned: ScannedFile[] = [];
-  for (const { file } of scans) {
-    if (file && ((file.format === 'yaml' && mayHoldMarker(file.text)) || byRule?.(file.path) === true)) scanned.push(file);
-  }
-  let files: readonly SourceFile[] | undefined;
-  return {
-    get files() {
-      return (files ??= scanned.map((f) => f.sourceFile()));
-    },
-    dockerfiles: dockerfiles.flatMap((d) => (d.file && mayHoldMarker(d.file.text) ? [d.file] : [])),
-  };
-}
-
-interface DockerfileRead {
-  readonly file?: DockerfileText;
-  readonly error?: ManifestError;
-}
-
-async function readDockerfile(workspace: Workspace, path: string, limits: SourceLimits): Promise<DockerfileRead> {
-  try {
-    const size = await workspace.size(path);
-    if (size > limits.maxBytes) return { error: fileTooLarge(path, size, limits.maxBytes) };
-    const { text, bom } = decodeText(await workspace.readFile(path));
-    return { file: { path, text, bom } };
-  } catch (e) {
-    return { error: e instanceof ManifestError ? e : new ManifestError('ManifestParse', `cannot read: ${errorMessage(e)}`, { file: path }, e) };
-  }
+interface DocumentChoice {
+  readonly indexes: number[];
+  /** Documents of this file with a local image name (added when some stream asks for local lookup). */
+  readonly localNameDocs: number[];
+  /** This file declares `lookupPolicy.local: true`. */
+  readonly localLookup: boolean;
+  /** Local-name documents were added because of a stream somewhere. */
+  extended: boolean;
 }
 
 /**
  * Which documents of each file to parse: those that may hold an indexed object, plus, when a
  * stream among those asks for local lookup, those with a local image name. Index -1 stands for a
- * file that is parsed whole.
+ * file that is parsed whole. Files the index cache answered are not looked at, unless local lookup
+ * is on and they have local-name documents: then they are parsed like the others.
  */
-function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, number[]> {
-  const chosen = new Map<ScannedFile, number[]>();
-  const rest: { file: ScannedFile; index: number; text: string }[] = [];
-  let localLookup = false;
-  for (const { file } of scans) {
-    if (!file) continue;
+function chooseDocuments(scans: readonly FileScan[], all: boolean): Map<ScannedFile, DocumentChoice> {
+  const chosen = new Map<ScannedFile, DocumentChoice>();
+  let localLookup = scans.some((s) => s.index?.localLookup === true);
+  const choose = (file: ScannedFile): DocumentChoice => {
     const indexes: number[] = [];
+    const localNameDocs: number[] = [];
     const lookupPolicies: number[] = [];
     for (const d of file.documentTexts()) {
       if (all || mayHoldIndexedObject(d.text)) {
         indexes.push(d.index);
         if (d.text.includes('lookupPolicy')) lookupPolicies.push(d.index);
-      } else rest.push({ file, index: d.index, text: d.text });
+      } else if (mayHoldLocalImageName(d.text)) localNameDocs.push(d.index);
     }
-    chosen.set(file, indexes);
-    if (!localLookup && lookupPolicies.length > 0) {
-      localLookup = file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
-    }
+    const local = lookupPolicies.length > 0 && file.documents(lookupPolicies).documents.some((d) => declaresLocalLookup(d.value));
+    return { indexes, localNameDocs, localLookup: local, extended: false };
+  };
+  for (const scan of scans) {
+    if (!scan.file || scan.index) continue;
+    const c = choose(scan.file);
+    chosen.set(scan.file, c);
+    if (c.localLookup) localLookup = true;
   }
   if (localLookup) {
-    for (const r of rest) if (mayHoldLocalImageName(r.text)) chosen.get(r.file)?.push(r.index);
+    for (const scan of scans) {
+      if (scan.file && scan.index && scan.index.localNameDocs.length > 0) {
+        scan.index = undefined;
+        chosen.set(scan.file, choose(scan.file));
+      }
+    }
+    for (const c of chosen.values()) {
+      if (c.localNameDocs.length === 0) continue;
+      c.indexes.push(...c.localNameDocs);
+      c.extended = true;
+    }
   }
   return chosen;
 }
@@ -254,8 +270,21 @@ function declaresLocalLookup(value: unknown): boolean {
   return isObj(spec?.lookupPolicy) && spec.lookupPolicy.local === true;
 }
 
-async function scanFile(workspace: Workspace, path: string, limits: SourceLimits, opts: InventoryOptions): Promise<FileScan> {
+async function scanFile(
+  workspace: Workspace,
+  path: string,
+  limits: SourceLimits,
+  opts: InventoryOptions,
+  indexCache: IndexCache | undefined,
+  scope: string,
+  read: FileRead | undefined,
+): Promise<FileScan> {
   try {
+    if (read) {
+      if ('error' in read) throw read.error;
+      if ('tooLarge' in read) return { path, error: fileTooLarge(path, read.tooLarge, limits.maxBytes), cached: false };
+      return indexed(path, read.bytes, limits, indexCache, scope);
+    }
     const size = await workspace.size(path);
     if (size > limits.maxBytes) return { path, error: fileTooLarge(path, size, limits.maxBytes), cached: false };
     const cache = opts.parseCache;
@@ -272,9 +301,12 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
       const hit = cache.get(path, bytes.length, `${version}|${limitKey}`);
       if (hit) return { path, file: hit, cached: true };
     }
-    const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
-    if (cache && version !== undefined) cache.set(path, bytes.length, `${version}|${limitKey}`, file);
-    return { path, file, cached: false };
+    if (cache && version !== undefined) {
+      const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+      cache.set(path, bytes.length, `${version}|${limitKey}`, file);
+      return { path, file, cached: false };
+    }
+    return indexed(path, bytes, limits, indexCache, scope);
   } catch (e) {
     if (e instanceof ManifestError) return { path, error: e, cached: false };
     const error = new ManifestError('ManifestParse', `cannot read file: ${errorMessage(e)}`, { file: path }, e);
@@ -282,18 +314,33 @@ async function scanFile(workspace: Workspace, path: string, limits: SourceLimits
   }
 }
 
+/** A file read: what the index cache holds for it, if anything. */
+function indexed(path: string, bytes: Buffer, limits: SourceLimits, indexCache: IndexCache | undefined, scope: string): FileScan {
+  const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
+  if (!indexCache) return { path, file, cached: false };
+  const key = indexKey(scope, path, gitBlobId(bytes));
+  return { path, file, cached: false, indexKey: key, index: decodeFileIndex(indexCache.get(key), path) };
+}
+
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i] as T);
+      out[i] = await fn(items[i] as T, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
+}
+
+interface Sink {
+  readonly streams: StreamEntry[];
+  readonly workloads: WorkloadEntry[];
+  readonly templates: TemplateEntry[];
+  readonly diagnostics: ManifestError[];
 }
 
 interface Ctx {
@@ -309,26 +356,44 @@ class InventoryBuilder {
   private readonly workloads: WorkloadEntry[] = [];
   private readonly templates: TemplateEntry[] = [];
   private readonly files: ScannedFile[] = [];
+  /** Where scanObject puts what it finds in the file being extracted. */
+  private sink: Sink = { streams: [], workloads: [], templates: [], diagnostics: [] };
 
   constructor(
     private readonly defaultNamespace: string,
     private readonly includeObject?: ((ref: ObjectRef) => boolean) | undefined,
   ) {}
 
-  /** Index the documents `indexes` of `scanned` (see ScannedFile.documents). */
-  addFile(scanned: ScannedFile, indexes: readonly number[]): void {
-    if (indexes.length === 0) return;
-    const { lineCounter, documents } = scanned.documents(indexes);
-    const file = { path: scanned.path, lineCounter };
+  /** What the documents `indexes` of `scanned` yield (see ScannedFile.documents); nothing is added yet. */
+  extract(scanned: ScannedFile, indexes: readonly number[]): FileIndex {
+    const sink: Sink = (this.sink = { streams: [], workloads: [], templates: [], diagnostics: [] });
     let used = false;
-    for (const d of documents) {
-      if (d.errors.length > 0) {
-        this.diagnostics.push(...d.errors);
-        continue;
+    if (indexes.length > 0) {
+      const { lineCounter, documents } = scanned.documents(indexes);
+      const file = { path: scanned.path, lineCounter };
+      for (const d of documents) {
+        if (d.errors.length > 0) {
+          sink.diagnostics.push(...d.errors);
+          continue;
+        }
+        if (this.scanObject({ file, doc: d.doc, docIndex: d.index }, d.value, [], undefined)) used = true;
       }
-      if (this.scanObject({ file, doc: d.doc, docIndex: d.index }, d.value, [], undefined)) used = true;
     }
-    if (used) this.files.push(scanned);
+    return { documentCount: scanned.documentCount, used, ...sink, localLookup: false, localNameDocs: [] };
+  }
+
+  /** Add one file's index (extracted now or read from the index cache). */
+  add(index: FileIndex, scanned: ScannedFile): void {
+    this.diagnostics.push(...index.diagnostics);
+    for (const entry of index.streams) {
+      const key = streamKey(entry.namespace, entry.name);
+      const list = this.streamSites.get(key);
+      if (list) list.push(entry);
+      else this.streamSites.set(key, [entry]);
+    }
+    this.workloads.push(...index.workloads);
+    this.templates.push(...index.templates);
+    if (index.used) this.files.push(scanned);
   }
 
   /** Index one object (recursing into Lists); returns true when something was indexed. */
@@ -359,7 +424,7 @@ class InventoryBuilder {
 
     if (kind === 'Template' && (apiVersion === 'v1' || apiVersion.startsWith('template.openshift.io/'))) {
       const objects = Array.isArray(value.objects) ? value.objects : [];
-      this.templates.push({
+      this.sink.templates.push({
         ...ref,
         kind,
         site: site(ctx, path),
@@ -376,21 +441,19 @@ class InventoryBuilder {
       const objectValue = listItemType && value.kind === undefined ? { ...value, kind, apiVersion } : value;
       const r = parseImageStream(objectValue, locator, { namespace: ref.namespace });
       if (!r.ok) {
-        this.diagnostics.push(...r.errors);
+        this.sink.diagnostics.push(...r.errors);
         // The file still holds a stream the user meant; keep it so messages and edits can find it.
         return true;
       }
+      this.diagnostics.push(...tagPolicyProblems(r.stream, locator));
       const entry: StreamEntry = { ...ref, kind: 'ImageStream', name: r.stream.metadata.name, site: site(ctx, path), stream: r.stream };
-      const key = streamKey(entry.namespace, entry.name);
-      const list = this.streamSites.get(key);
-      if (list) list.push(entry);
-      else this.streamSites.set(key, [entry]);
+      this.sink.streams.push(entry);
       return true;
     }
 
     const workload = this.workload(ctx, value, path, kind, ref);
     if (workload) {
-      this.workloads.push(workload);
+      this.sink.workloads.push(workload);
       return true;
     }
     return false;
@@ -415,7 +478,7 @@ class InventoryBuilder {
       reasons.push('triggers-annotation');
     } else if (raw !== undefined && raw !== null) {
       const locator = documentLocator(ctx.file, ctx.doc, path);
-      this.diagnostics.push(
+      this.sink.diagnostics.push(
         new ManifestError(
           'ManifestSchema',
           `metadata.annotations["${TRIGGER_ANNOTATION}"]: expected a string holding a JSON array`,
@@ -512,3 +575,22 @@ function hasLocalImageName(podSpec: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The code whose behaviour an index-cache record depends on: its source text goes into the cache
+ * scope, so records written by another version of it are never trusted. A change elsewhere that
+ * alters what a file yields (e.g. in the yaml library) must bump RECORD_FORMAT in file-index.ts.
+ */
+const EXTRACTION_CODE: readonly { toString(): string }[] = [
+  InventoryBuilder,
+  ScannedFile,
+  splitDocuments,
+  mayHoldIndexedObject,
+  mayHoldLocalImageName,
+  declaresLocalLookup,
+  hasLocalImageName,
+  hasControllerOwner,
+  templateAnnotation,
+  ...Object.values(imageStreamSchema).filter((v) => typeof v === 'function'),
+  ...Object.values(nodeLocator).filter((v) => typeof v === 'function'),
+];

@@ -4,7 +4,11 @@
  * `$imagestream` marker, YAML/JSON files a `.tagstream.yaml` rule's glob names, and marked
  * Dockerfiles/Containerfiles. src/targets/ reads what they hold.
  */
-import type { SourceFile } from '../edit/source-file.js';
+import picomatch from 'picomatch';
+import { errorMessage, ManifestError } from '../errors.js';
+import { decodeText, fileTooLarge, type SourceFile, type SourceLimits } from '../edit/source-file.js';
+import type { Workspace } from '../ports/workspace.js';
+import type { ScannedFile } from './inventory-files.js';
 
 /** The key of a setter marker: `# {"$imagestream": "web:1:tag"}`. */
 export const MARKER_KEY = '$imagestream';
@@ -32,4 +36,42 @@ export interface TargetSources {
   /** Parsed YAML/JSON files that hold markers or match a rule's glob (parsed on first access). */
   readonly files: readonly SourceFile[];
   readonly dockerfiles: readonly DockerfileText[];
+}
+
+/**
+ * The update-target files among what the inventory's walk read: YAML with a marker, YAML/JSON a
+ * rule's glob names, Dockerfiles with a marker. Their full parse is made when a planner first asks.
+ */
+export function targetSources(
+  scanned: readonly (ScannedFile | undefined)[],
+  dockerfiles: readonly DockerfileRead[],
+  rules: readonly { readonly files: string }[],
+): TargetSources {
+  const byRule = rules.length > 0 ? picomatch(rules.map((r) => r.files), { dot: true }) : undefined;
+  const chosen = scanned.filter((f): f is ScannedFile => f !== undefined && ((f.format === 'yaml' && mayHoldMarker(f.text)) || byRule?.(f.path) === true));
+  let files: readonly SourceFile[] | undefined;
+  return {
+    get files() {
+      return (files ??= chosen.map((f) => f.sourceFile()));
+    },
+    dockerfiles: dockerfiles.flatMap((d) => (d.file && mayHoldMarker(d.file.text) ? [d.file] : [])),
+  };
+}
+
+/** A Dockerfile as the walk read it, or why it could not be used. */
+export interface DockerfileRead {
+  readonly file?: DockerfileText;
+  readonly error?: ManifestError;
+}
+
+/** Read one Dockerfile (over the size limit: a located error, never read). */
+export async function readDockerfile(workspace: Workspace, path: string, limits: SourceLimits): Promise<DockerfileRead> {
+  try {
+    const size = await workspace.size(path);
+    if (size > limits.maxBytes) return { error: fileTooLarge(path, size, limits.maxBytes) };
+    const { text, bom } = decodeText(await workspace.readFile(path));
+    return { file: { path, text, bom } };
+  } catch (e) {
+    return { error: e instanceof ManifestError ? e : new ManifestError('ManifestParse', `cannot read: ${errorMessage(e)}`, { file: path }, e) };
+  }
 }

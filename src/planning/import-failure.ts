@@ -2,8 +2,8 @@
  * How a failed registry lookup is recorded on a tag: OpenShift's ImportSuccess=False condition
  * reasons and messages (imagestreamimport/rest.go setFailureCondition, origin imagestreamimport.go).
  */
-import { TagstreamError, errorMessage } from '../errors.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { TagstreamError, boundedText, errorMessage } from '../errors.js';
+import { isParsed, sourceText, type ImageReference, type UnparsedReference } from '../domain/image-reference.js';
 
 export interface ImportFailure {
   readonly reason: string;
@@ -12,22 +12,23 @@ export interface ImportFailure {
   readonly transient: boolean;
 }
 
-function normalized(reference: string): string {
-  try {
-    const r = parseImageReference(reference);
-    return `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;
-  } catch {
-    return reference;
-  }
+function normalized(r: ImageReference | UnparsedReference): string {
+  return isParsed(r) ? `${r.name}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}` : r.text;
 }
 
-/** The condition OpenShift would record for `error` while importing `reference`. */
-export function importFailureFor(error: unknown, reference: string): ImportFailure {
+/** The condition OpenShift would record for `error` while importing `from` (quoted as written; redacted, bounded). */
+export function importFailureFor(error: unknown, from: ImageReference | UnparsedReference): ImportFailure {
+  const f = failureFor(error, from);
+  return { ...f, message: boundedText(f.message) };
+}
+
+function failureFor(error: unknown, from: ImageReference | UnparsedReference): ImportFailure {
+  const reference = sourceText(from);
   const code = error instanceof TagstreamError ? error.code : 'Internal';
   const retryable = error instanceof TagstreamError && error.retryable;
   switch (code) {
     case 'RegistryNotFound':
-      return { reason: 'NotFound', message: `dockerimage.image.openshift.io "${normalized(reference)}" not found`, transient: false };
+      return { reason: 'NotFound', message: `dockerimage.image.openshift.io "${normalized(from)}" not found`, transient: false };
     case 'RegistryUnauthorized':
     case 'RegistryDenied':
       return { reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, transient: false };

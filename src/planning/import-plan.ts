@@ -6,7 +6,7 @@
 import type { ImageStream, ImportMode, ReferencePolicyType, TagReference } from '../domain/image-stream.js';
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import { DEFAULT_IMPORT_MODE, isImportable, tagNeedsImport } from '../domain/generation.js';
-import { parseImageReference, withTag } from '../domain/image-reference.js';
+import { atTag, isParsed, parseOrKeep, type ImageReference, type UnparsedReference } from '../domain/image-reference.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { prioritizeTags } from '../domain/prioritize-tags.js';
 
@@ -27,30 +27,26 @@ export interface PlanImportsOptions {
 export interface RepositoryImportRequest {
   readonly namespace: string;
   readonly stream: string;
-  /** Repository as written, no tag (`quay.io/org/app`). */
-  readonly from: string;
+  /** The repository (no tag), parsed where it entered (text kept as written), or why it is not one. */
+  readonly from: ImageReference | UnparsedReference;
   readonly importMode: ImportMode;
   readonly insecure: boolean;
   readonly scheduled: boolean;
   readonly referencePolicy: ReferencePolicyType | '';
 }
 
-/** The digest a reference pins (null for none), or undefined when it does not parse. */
-function pinnedDigest(reference: string): string | null | undefined {
-  try {
-    return parseImageReference(reference).digest;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The import request the controller posts for one spec tag (its own policies and annotations). */
+/**
+ * The import request the controller posts for one (importable) spec tag, its own policies and
+ * annotations. `from.name` is parsed here, where it enters import planning, into the value every
+ * later step uses (the inventory's schema checks it with the same parser; a stream built another
+ * way may carry a malformed one, which is then recorded as an Invalid import).
+ */
 export function importRequestForTag(stream: ImageStream, ref: TagReference, defaultImportMode: ImportMode = DEFAULT_IMPORT_MODE): ImportRequest {
   return {
     namespace: stream.metadata.namespace ?? '',
     stream: stream.metadata.name,
     tag: ref.name,
-    from: ref.from?.name ?? '',
+    from: parseOrKeep(ref.from?.name ?? ''),
     importMode: ref.importPolicy?.importMode || defaultImportMode,
     insecure: Boolean(ref.importPolicy?.insecure),
     scheduled: Boolean(ref.importPolicy?.scheduled),
@@ -74,12 +70,13 @@ export function planImports(stream: ImageStream, options: PlanImportsOptions = {
     if (only && !only.has(ref.name)) continue;
     if (!isImportable(ref)) continue;
     const pending = tagNeedsImport(stream, ref.name);
+    const request = importRequestForTag(stream, ref, options.defaultImportMode);
     let due = pending || neverImported || options.force === true;
     if (!due && options.scheduledDue && ref.importPolicy?.scheduled) {
       // a digest cannot move: re-trying it only makes sense until it has been imported once
-      due = pinnedDigest(ref.from?.name ?? '') === null;
+      due = isParsed(request.from) && request.from.digest === null;
     }
-    if (due) out.push(importRequestForTag(stream, ref, options.defaultImportMode));
+    if (due) out.push(request);
   }
   return out;
 }
@@ -92,7 +89,7 @@ export function repositoryImportDue(stream: ImageStream, options: PlanImportsOpt
   return {
     namespace: stream.metadata.namespace ?? '',
     stream: stream.metadata.name,
-    from: repository,
+    from: parseOrKeep(repository),
     importMode: options.defaultImportMode ?? DEFAULT_IMPORT_MODE,
     insecure: false,
     scheduled: false,
@@ -116,6 +113,8 @@ export function planRepositoryImport(
   stream: ImageStream | undefined,
   maxTags: number = DEFAULT_MAX_TAGS_PER_REPOSITORY,
 ): RepositoryImportPlan {
+  const repository = request.from;
+  if (!isParsed(repository)) throw repository.error; // its tags could not have been listed
   const ordered = [...new Set(prioritizeTags(remoteTags))];
   const cut = maxTags < 0 ? ordered.length : Math.min(maxTags, ordered.length);
   const imports = ordered.slice(0, cut).map((tag): ImportRequest => {
@@ -124,7 +123,7 @@ export function planRepositoryImport(
       namespace: request.namespace,
       stream: request.stream,
       tag,
-      from: withTag(request.from, tag),
+      from: atTag(repository, tag),
       importMode: request.importMode,
       insecure: request.insecure,
       scheduled: request.scheduled,

@@ -31,6 +31,8 @@ export interface ListPullRequestsQuery {
   readonly head?: string | undefined;
   /** Only requests whose head branch starts with this (the tool's branch prefix). */
   readonly headPrefix?: string | undefined;
+  /** Closed requests only: those merged (true) or closed without merging (false). */
+  readonly merged?: boolean | undefined;
   /** Stop after this many pages (newest first); default every page. */
   readonly maxPages?: number | undefined;
 }

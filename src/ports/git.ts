@@ -3,6 +3,7 @@
  * without ever force-pushing the tracked branch. Implemented by adapters/git (isomorphic-git).
  * Paths are repo-relative with POSIX separators. Timestamps are seconds since the epoch (UTC).
  */
+import type { IndexCache } from './index-cache.js';
 
 /** A person in a commit. */
 export interface GitIdentity {
@@ -122,6 +123,9 @@ export interface RepairResult {
   readonly resetBranch?: { readonly branch: string; readonly to: string } | undefined;
 }
 
+/** Tagstream's records in the git directory (see GitRepository.readJournal). */
+export type JournalName = 'run' | 'uncommitted';
+
 /** An open working copy. */
 export interface GitRepository {
   /** Absolute working tree directory. */
@@ -160,10 +164,16 @@ export interface GitRepository {
    * move a branch whose head commit cannot be read back to the remote-tracking head.
    */
   repair(options?: RepairOptions): Promise<RepairResult>;
-  /** Tagstream's record of an unfinished run, kept in the git directory (never versioned); undefined when none. */
-  readJournal(): Promise<string | undefined>;
-  /** Replace (text) or remove (undefined) the journal; written atomically and durably. */
-  writeJournal(text: string | undefined): Promise<void>;
+  /**
+   * One of Tagstream's records kept in the git directory (never versioned); undefined when none.
+   * `run` (default): the crash journal of an unfinished run; `uncommitted`: files Tagstream wrote
+   * and left for a later commit.
+   */
+  readJournal(name?: JournalName): Promise<string | undefined>;
+  /** Replace (text) or remove (undefined) a record; written atomically and durably. */
+  writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
+  /** The persistent index cache kept in the git directory (one instance per repository object). */
+  indexCache?(): Promise<IndexCache>;
 }
 
 export interface GitCloneOptions {

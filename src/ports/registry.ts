@@ -23,6 +23,12 @@ export interface ResolveOptions extends AccessOptions {
   /** importer.image.openshift.io/prefer-arch / prefer-os tag annotations. */
   readonly preferArch?: string | undefined;
   readonly preferOs?: string | undefined;
+  /**
+   * The digest this tag is pinned to now. A different answer is verified (HEAD by digest) before
+   * it is returned, so nothing is pinned that the registry cannot serve; the same answer is not
+   * (one HEAD per unchanged tag).
+   */
+  readonly knownDigest?: string | undefined;
 }
 
 export interface ResolvedImage {
@@ -86,7 +92,7 @@ export interface CopyResult {
 }
 
 export interface RegistryPort {
-  /** Tag or digest -> pinned digest (one HEAD for an unchanged tag, cached per run). */
+  /** Tag or digest -> pinned digest, verified to be served (one HEAD for an unchanged tag, cached per run). */
   resolve(reference: ImageReference, options: ResolveOptions): Promise<ResolvedImage>;
   /** Manifest + config blob metadata for a reference (tag or digest). */
   inspect(reference: ImageReference, options?: InspectOptions): Promise<ImageMetadata>;

@@ -17,4 +17,13 @@ export interface Workspace {
   removeTemporaries(path: string): Promise<string[]>;
   /** Size in bytes without reading the file. */
   size(path: string): Promise<number>;
+  /**
+   * Read many files at once (the inventory's scan), in order: the bytes, or the size of a file
+   * larger than `maxBytes` (left unread), or why it could not be read. Optional: without it the
+   * caller reads file by file. Same containment rules as readFile.
+   */
+  readFiles?(paths: readonly string[], maxBytes: number): Promise<readonly FileRead[]>;
 }
+
+/** One result of Workspace.readFiles. */
+export type FileRead = { readonly bytes: Buffer } | { readonly tooLarge: number } | { readonly error: unknown };

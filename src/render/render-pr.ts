@@ -89,7 +89,8 @@ export function renderMoveTable(cs: ChangeSet): string[] {
   for (const m of cs.moves.slice(0, MAX_ROWS)) {
     const workloads = workloadsOf(cs, m);
     const names = [...new Set([...workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`), ...cs.targets.filter((t) => t.trigger === tagKey(m)).map((t) => t.file)])];
-    lines.push(`| ${code(tagKey(m))} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : '—'} | ${names.length ? cell(names.join(', ')) : '—'} |`);
+    const followed = m.followed ? ` (${m.followed.from ? code(m.followed.from) : '_none_'} → ${code(m.followed.to)}, ${code(m.followed.policy).replace(/\|/g, '\\|')})` : '';
+    lines.push(`| ${code(tagKey(m))}${followed} | ${digestCell(m)} | ${m.imageCreated ? cell(m.imageCreated) : '—'} | ${names.length ? cell(names.join(', ')) : '—'} |`);
   }
   if (cs.moves.length > MAX_ROWS) lines.push('', `…and ${cs.moves.length - MAX_ROWS} more tags (see the trailers below).`);
   return lines;

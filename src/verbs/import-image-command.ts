@@ -9,7 +9,7 @@ import type { ImageStream, ImportMode, ReferencePolicyType, TagReference } from 
 import { INSECURE_REPOSITORY_ANNOTATION, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
 import { splitImageStreamTag, parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
-import { assertNoCredentials } from '../domain/image-reference.js';
+import { assertNoCredentials, parseOrKeep } from '../domain/image-reference.js';
 import { localRepository } from '../domain/resolve-tag.js';
 import { writeStream } from '../domain/stream-update.js';
 import type { RepositoryImportRequest } from '../planning/import-plan.js';
@@ -97,14 +97,17 @@ function streamInsecure(stream: ImageStream, options: ImportImageOptions): boole
   return stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
 }
 
-/** newImageStreamImportTags: one request per tag, OR-ing the existing tag's insecure/scheduled. */
+/**
+ * newImageStreamImportTags: one request per tag, OR-ing the existing tag's insecure/scheduled.
+ * `from` (a flag or the stream's own spec) is parsed here, once.
+ */
 function tagRequest(stream: ImageStream, tag: string, from: string, options: ImportImageOptions, flags: Flags): ImportRequest {
   const old = findSpecTag(stream, tag);
   return {
     namespace: stream.metadata.namespace ?? '',
     stream: stream.metadata.name,
     tag,
-    from,
+    from: parseOrKeep(from),
     importMode: flags.importMode,
     insecure: streamInsecure(stream, options) || Boolean(old?.importPolicy?.insecure),
     scheduled: flags.scheduled || Boolean(old?.importPolicy?.scheduled),
@@ -118,7 +121,7 @@ function repositoryRequest(stream: ImageStream, from: string, options: ImportIma
   return {
     namespace: stream.metadata.namespace ?? '',
     stream: stream.metadata.name,
-    from,
+    from: parseOrKeep(from),
     importMode: flags.importMode,
     insecure: streamInsecure(stream, options),
     scheduled: flags.scheduled,

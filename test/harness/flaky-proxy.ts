@@ -1,6 +1,7 @@
 /**
  * A loopback reverse proxy in front of a real (plain HTTP) registry that can fail on purpose:
- * answer 503 (or any status) N times, or 429 with a Retry-After value, then pass through.
+ * answer 503 (or any status) N times, or 429 with a Retry-After value, then pass through; or lie:
+ * forward, but answer with a `Docker-Content-Digest` the registry never sent.
  * It records every request it sees so tests can count round trips.
  */
 import { createServer, request as httpRequest } from 'node:http';
@@ -12,6 +13,12 @@ export interface ProxiedRequest {
   readonly status: number;
   /** True when the proxy answered itself instead of forwarding. */
   readonly injected: boolean;
+}
+
+interface Lie {
+  digest: string;
+  remaining: number;
+  match: RegExp | undefined;
 }
 
 interface Fault {
@@ -32,6 +39,11 @@ export interface FlakyProxy {
   failNext(times: number, status?: number, match?: RegExp): void;
   /** Answer the next `times` matching requests with 429 and this Retry-After header value. */
   rateLimitNext(times: number, retryAfter: string | undefined, match?: RegExp): void;
+  /**
+   * Forward the next `times` matching requests but replace the answer's Docker-Content-Digest
+   * header with `digest` (a tag HEAD naming a manifest the registry does not have).
+   */
+  lieNext(times: number, digest: string, match?: RegExp): void;
   /** Requests whose method and path match. */
   count(method?: string, pathPattern?: RegExp): number;
   reset(): void;
@@ -44,6 +56,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
   if (upstream.protocol !== 'http:') throw new Error('flaky proxy: only plain HTTP upstreams are supported');
   const requests: ProxiedRequest[] = [];
   const faults: Fault[] = [];
+  const lies: Lie[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
 
@@ -65,11 +78,13 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       res.end(method === 'HEAD' ? undefined : body);
       return;
     }
+    const lie = lies.find((l) => l.remaining > 0 && (l.match === undefined || l.match.test(path)));
+    if (lie) lie.remaining -= 1;
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method, path, headers: { ...req.headers, host: upstream.host } },
       (up) => {
-        requests.push({ method, path, status: up.statusCode ?? 0, injected: false });
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        requests.push({ method, path, status: up.statusCode ?? 0, injected: lie !== undefined });
+        res.writeHead(up.statusCode ?? 502, lie ? { ...up.headers, 'docker-content-digest': lie.digest } : up.headers);
         up.pipe(res);
       },
     );
@@ -95,12 +110,16 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     rateLimitNext(times, retryAfter, match) {
       faults.push({ status: 429, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, remaining: times, match });
     },
+    lieNext(times, digest, match) {
+      lies.push({ digest, remaining: times, match });
+    },
     count(method, pathPattern) {
       return requests.filter((r) => (method === undefined || r.method === method) && (pathPattern === undefined || pathPattern.test(r.path))).length;
     },
     reset() {
       requests.length = 0;
       faults.length = 0;
+      lies.length = 0;
       maxInFlight = inFlight;
     },
     stop: () =>

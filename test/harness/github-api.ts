@@ -1,6 +1,6 @@
 /**
  * A loopback GitHub REST API for pull-request tests: the handful of endpoints pull-request mode uses
- * (list/create/update pulls, issue comments, labels), backed by memory, and every request and response
+ * (list/read/create/update pulls, the issue search for closed pulls, issue comments, labels), backed by memory, and every request and response
  * checked against GitHub's published OpenAPI description (@octokit/openapi). Unknown paths, query
  * parameters, body fields or schema violations are recorded in `violations` (tests assert it is
  * empty), so a wrong field or path fails the test instead of passing against a lenient fake.
@@ -231,6 +231,17 @@ export interface GitHubApiOptions {
   readonly maxPerPage?: number | undefined;
 }
 
+/**
+ * A canned failure answered instead of the next request (rate limits, as GitHub documents them in
+ * "Rate limits for the REST API": 403/429 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`,
+ * or a secondary limit with `retry-after` and its message). The request is still validated.
+ */
+export interface CannedFailure {
+  readonly status: number;
+  readonly message: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
 export interface GitHubApiServer {
   /** Base URL to use as GITHUB_API_URL. */
   readonly apiUrl: string;
@@ -242,6 +253,8 @@ export interface GitHubApiServer {
   addPull(pull: Partial<StoredPull> & Pick<StoredPull, 'head' | 'base' | 'title' | 'body'>): StoredPull;
   /** What a human does in the web UI. */
   closePull(number: number, merged: boolean): void;
+  /** Answer the next requests with these failures, in order. */
+  failNext(...failures: CannedFailure[]): void;
   close(): Promise<void>;
 }
 
@@ -294,10 +307,66 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
 
   const error = (message: string, status: number): [number, Json] => [status, status === 422 ? { message: 'Validation Failed', errors: [{ resource: 'PullRequest', code: 'custom', message }], documentation_url: 'https://docs.github.com/rest' } : { message, documentation_url: 'https://docs.github.com/rest' }];
 
+  /** GitHub's issue search over the stored pulls: the qualifiers Tagstream sends, anything else is a violation. */
+  function search(query: URLSearchParams): [number, Json] {
+    const terms = (query.get('q') ?? '').split(/\s+/).filter((t) => t !== '');
+    let list = [...pulls];
+    let kind = '';
+    for (const term of terms) {
+      const [qualifier, value = ''] = term.split(/:(.*)/s) as [string, string?];
+      if (qualifier === 'repo') {
+        if (value !== `${owner}/${repo}`) list = [];
+      } else if (term === 'is:pr' || term === 'is:pull-request') kind = 'pr';
+      else if (term === 'is:closed' || term === 'is:open') list = list.filter((p) => p.state === value);
+      else if (term === 'is:merged' || term === 'is:unmerged') list = list.filter((p) => (p.mergedAt !== null) === (value === 'merged'));
+      else if (qualifier === 'base') list = list.filter((p) => p.base === value);
+      // GitHub: head:change matches "branch names beginning with the word change".
+      else if (qualifier === 'head') list = list.filter((p) => p.head.startsWith(value) && !/[A-Za-z0-9]/.test(p.head.charAt(value.length)));
+      else violations.push(`GET /search/issues: search term the test server does not model: ${JSON.stringify(term)}`);
+    }
+    if (kind !== 'pr') violations.push('GET /search/issues: the query lacks is:pr (GitHub Apps get 422 without it)');
+    list.sort((a, b) => (query.get('order') === 'asc' ? a.number - b.number : b.number - a.number));
+    const perPage = Math.min(Number(query.get('per_page') ?? 30), options.maxPerPage ?? 100);
+    const page = Number(query.get('page') ?? 1);
+    pendingLink = list.length > page * perPage ? `<${nextPageUrl(query, page + 1, '/search/issues')}>; rel="next"` : undefined;
+    const template = (example('issue-search-result-item-paginated')['items'] as Record<string, Json>[])[0]!;
+    const items = list.slice((page - 1) * perPage, page * perPage).map((p) => {
+      const issueUrl = `${baseUrl}${prefix}/repos/${owner}/${repo}/issues/${p.number}`;
+      return {
+        ...structuredClone(template),
+        url: issueUrl,
+        repository_url: `${baseUrl}${prefix}/repos/${owner}/${repo}`,
+        labels_url: `${issueUrl}/labels{/name}`,
+        comments_url: `${issueUrl}/comments`,
+        events_url: `${issueUrl}/events`,
+        html_url: prUrl(p.number),
+        id: 1000 + p.number,
+        number: p.number,
+        title: p.title,
+        body: p.body,
+        state: p.state,
+        labels: p.labels.map((name, i) => ({ id: i + 1, node_id: `L${i + 1}`, url: `${baseUrl}${prefix}/repos/${owner}/${repo}/labels/${name}`, name, color: 'ededed' })),
+        milestone: null,
+        comments: p.comments.length,
+        created_at: p.createdAt,
+        updated_at: p.createdAt,
+        closed_at: p.closedAt,
+        pull_request: { url: `${baseUrl}${prefix}/repos/${owner}/${repo}/pulls/${p.number}`, html_url: prUrl(p.number), diff_url: `${prUrl(p.number)}.diff`, patch_url: `${prUrl(p.number)}.patch`, merged_at: p.mergedAt },
+        score: 1,
+      } as Json;
+    });
+    return [200, { total_count: list.length, incomplete_results: false, search_type: 'lexical', items }];
+  }
+
   async function handle(method: string, matched: MatchedOperation, query: URLSearchParams, body: Record<string, unknown>): Promise<[number, Json]> {
     const { template, params } = matched;
+    if (template === '/search/issues' && method === 'GET') return search(query);
     if (params['owner'] !== owner || params['repo'] !== repo) return error('Not Found', 404);
     const find = (n: string | undefined) => pulls.find((p) => String(p.number) === n);
+    if (template === '/repos/{owner}/{repo}/pulls/{pull_number}' && method === 'GET') {
+      const p = find(params['pull_number']);
+      return p ? [200, pullJson(p, false)] : error('Not Found', 404);
+    }
     if (template === '/repos/{owner}/{repo}/pulls' && method === 'GET') {
       const state = query.get('state') ?? 'open';
       const head = query.get('head');
@@ -349,11 +418,12 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
   }
 
   let pendingLink: string | undefined;
-  const nextPageUrl = (query: URLSearchParams, page: number) => {
+  const nextPageUrl = (query: URLSearchParams, page: number, path = `/repos/${owner}/${repo}/pulls`) => {
     const q = new URLSearchParams(query);
     q.set('page', String(page));
-    return `${baseUrl}${prefix}/repos/${owner}/${repo}/pulls?${q}`;
+    return `${baseUrl}${prefix}${path}?${q}`;
   };
+  const canned: CannedFailure[] = [];
 
   function addPull(p: Partial<StoredPull> & Pick<StoredPull, 'head' | 'base' | 'title' | 'body'>): StoredPull {
     const stored: StoredPull = { number: nextNumber++, headSha: '0'.repeat(40), state: 'open', mergedAt: null, closedAt: null, labels: [], comments: [], createdAt: EPOCH, ...p };
@@ -397,6 +467,8 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       else if (!String(req.headers['content-type']).startsWith('application/json')) violations.push(`${method} ${path}: JSON body without content-type application/json`);
     }
     violations.push(...validateRequest(doc, matched, url.searchParams, body));
+    const failure = canned.shift();
+    if (failure) return send(failure.status, { message: failure.message, documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api' }, { ...failure.headers });
     pendingLink = undefined;
     const [status, json] = await handle(method, matched, url.searchParams, (body ?? {}) as Record<string, unknown>);
     violations.push(...validateResponse(doc, matched, status, json));
@@ -423,6 +495,7 @@ export async function startGitHubApi(options: GitHubApiOptions = {}): Promise<Gi
       if (!p) throw new Error(`no PR #${number}`);
       Object.assign(p, { state: 'closed', closedAt: EPOCH, mergedAt: merged ? EPOCH : null });
     },
+    failNext: (...failures: CannedFailure[]) => void canned.push(...failures),
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

@@ -81,7 +81,7 @@ export function createGiteaClient(options: GiteaClientOptions): ChangeRequests {
     async listPullRequests(query: ListPullRequestsQuery): Promise<PullRequest[]> {
       const url = repoUrl('pulls', { state: query.state, limit: '50' });
       const all = (await api.list<PullJson>('list pull requests', url, query.maxPages)).map(toPullRequest);
-      return all.filter((pr) => (query.base === undefined || pr.base === query.base) && (query.head === undefined || pr.head === query.head) && (query.headPrefix === undefined || pr.head.startsWith(query.headPrefix)));
+      return all.filter((pr) => (query.base === undefined || pr.base === query.base) && (query.head === undefined || pr.head === query.head) && (query.headPrefix === undefined || pr.head.startsWith(query.headPrefix)) && (query.merged === undefined || (pr.state === 'closed' && pr.merged === query.merged)));
     },
 
     async createPullRequest(pr: NewPullRequest): Promise<PullRequest> {

@@ -86,7 +86,7 @@ export function createGitLabClient(options: GitLabClientOptions): ChangeRequests
 
     async listPullRequests(query: ListPullRequestsQuery): Promise<PullRequest[]> {
       // GitLab's `closed` means closed without merging; merged requests are `merged`.
-      const state = query.state === 'open' ? 'opened' : query.state;
+      const state = query.state === 'open' ? 'opened' : query.state === 'closed' && query.merged === true ? 'merged' : query.state;
       const url = api.url(`${project}/merge_requests`, {
         state,
         target_branch: query.base,

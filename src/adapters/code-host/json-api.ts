@@ -72,6 +72,7 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
 
   async function call(operation: string, method: HttpMethod, url: URL, body?: unknown): Promise<JsonAnswer> {
     const write = method !== 'GET';
+    let waitedMs = 0;
     for (let attempt = 1; ; attempt++) {
       let status: number;
       let text: string;
@@ -96,8 +97,9 @@ export function createJsonApi(options: JsonApiOptions): JsonApi {
       }
       if (status >= 200 && status < 300) return { json: parseBody(operation, status, text), status, header };
       const message = redact(hostMessage(text));
-      const d = decideRetry(policy, { attempt, status, header, message, write, nowMs: now() });
+      const d = decideRetry(policy, { attempt, status, header, message, write, nowMs: now(), waitedMs });
       if (d.retry) {
+        if (d.cause === 'rate-limit' || d.cause === 'secondary-rate-limit') waitedMs += d.waitMs;
         await sleep(d.waitMs);
         continue;
       }

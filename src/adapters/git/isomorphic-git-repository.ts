@@ -12,6 +12,7 @@ import type {
   GitLogOptions,
   GitRemoteOptions,
   GitRepository,
+  JournalName,
   PushBranchOptions,
   PushWithRetryOptions,
   PushWithRetryResult,
@@ -21,6 +22,8 @@ import type {
   RepairResult,
 } from '../../ports/git.js';
 import { writeFileAtomically } from './atomic-git-fs.js';
+import { openIndexCacheFile } from './index-cache-file.js';
+import type { IndexCache } from '../../ports/index-cache.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
@@ -30,8 +33,8 @@ import { repairObjectStore } from './repair-object-store.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
-/** The run journal, relative to the git directory. */
-const JOURNAL_FILE = 'tagstream-journal.json';
+/** Tagstream's records, relative to the git directory. */
+const JOURNAL_FILES: Record<JournalName, string> = { run: 'tagstream-journal.json', uncommitted: 'tagstream-uncommitted.json' };
 
 type StatusRow = [string, number, number, number];
 
@@ -57,6 +60,7 @@ export function isBranchName(name: string): boolean {
 
 /** A working copy opened by the git adapter. */
 export class IsomorphicGitRepository implements GitRepository {
+  private openedIndexCache: Promise<IndexCache> | undefined;
   readonly dir: string;
 
   constructor(private readonly ctx: GitContext) {
@@ -350,13 +354,18 @@ export class IsomorphicGitRepository implements GitRepository {
     });
   }
 
-  async readJournal(): Promise<string | undefined> {
-    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILE), 'utf8').catch(() => undefined);
+  async readJournal(name: JournalName = 'run'): Promise<string | undefined> {
+    return this.ctx.fs.promises.readFile(join(this.dir, '.git', JOURNAL_FILES[name]), 'utf8').catch(() => undefined);
   }
 
-  async writeJournal(text: string | undefined): Promise<void> {
+  indexCache(): Promise<IndexCache> {
+    this.openedIndexCache ??= openIndexCacheFile(this.ctx.fs.promises, join(this.dir, '.git'));
+    return this.openedIndexCache;
+  }
+
+  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
     const gitdir = join(this.dir, '.git');
-    const file = join(gitdir, JOURNAL_FILE);
+    const file = join(gitdir, JOURNAL_FILES[name]);
     if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });
     else await writeFileAtomically(this.ctx.fs.promises, file, text, gitdir);
   }

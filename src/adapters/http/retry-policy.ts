@@ -61,10 +61,12 @@ export interface RetryPolicy {
   readonly maxWaitMs: number;
   /** Secondary (abuse) rate limits wait at least this long (GitHub asks for one minute). */
   readonly minSecondaryWaitMs: number;
+  /** Rate-limit waits of one request add up to at most this (default `maxWaitMs`). */
+  readonly maxTotalWaitMs?: number | undefined;
 }
 
-/** Git-host APIs: 4 attempts, secondary limits >= 60 s, a reset up to 5 minutes away is waited for. */
-export const CODE_HOST_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 4, baseMs: 1000, capMs: 10_000, maxWaitMs: 5 * 60_000, minSecondaryWaitMs: 60_000 });
+/** Git-host APIs: 4 attempts, secondary limits >= 60 s, a reset up to 5 minutes away is waited for, 10 minutes of waiting in all. */
+export const CODE_HOST_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 4, baseMs: 1000, capMs: 10_000, maxWaitMs: 5 * 60_000, minSecondaryWaitMs: 60_000, maxTotalWaitMs: 10 * 60_000 });
 
 /** What went wrong with one answer, as far as retrying is concerned. */
 export type RetryCause = 'rate-limit' | 'secondary-rate-limit' | 'server-error' | 'network' | 'none';
@@ -81,6 +83,8 @@ export interface RetryQuestion {
   readonly write: boolean;
   readonly nowMs: number;
   readonly random?: (() => number) | undefined;
+  /** Rate-limit waits this request already spent (for `maxTotalWaitMs`). */
+  readonly waitedMs?: number | undefined;
 }
 
 export type RetryDecision =
@@ -105,16 +109,25 @@ export function retryCause(status: number | undefined, header: HeaderLookup, mes
 export function decideRetry(policy: RetryPolicy, q: RetryQuestion): RetryDecision {
   const header = q.header ?? (() => undefined);
   const cause = retryCause(q.status, header, q.message ?? '');
-  const last = q.attempt >= policy.attempts;
   if (cause === 'none') return { retry: false, cause };
   if (cause === 'network' || cause === 'server-error') {
     // A write may have been processed: repeating it could open a second pull request.
-    if (q.write || last) return { retry: false, cause };
+    if (q.write || q.attempt >= policy.attempts) return { retry: false, cause };
     return { retry: true, cause, waitMs: backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random) };
   }
-  const asked = serverRequestedWait(header, q.nowMs);
-  const waitMs = cause === 'secondary-rate-limit' ? Math.max(asked ?? 0, policy.minSecondaryWaitMs) : (asked ?? backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random));
-  if (waitMs > policy.maxWaitMs || last) return { retry: false, cause, waitMs };
+  return rateLimitDecision(policy, cause, serverRequestedWait(header, q.nowMs), q);
+}
+
+/**
+ * The rate-limit half of `decideRetry`, for clients whose library already read the headers
+ * (Octokit's throttling plugin hands over `retryAfter`): a secondary limit waits at least
+ * `minSecondaryWaitMs`; a wait beyond `maxWaitMs`, past `maxTotalWaitMs` in all, or on the last
+ * attempt fails now (`waitMs` then says how long the server asked for).
+ */
+export function rateLimitDecision(policy: RetryPolicy, cause: 'rate-limit' | 'secondary-rate-limit', askedMs: number | undefined, q: Pick<RetryQuestion, 'attempt' | 'random' | 'waitedMs'>): RetryDecision {
+  const waitMs = cause === 'secondary-rate-limit' ? Math.max(askedMs ?? 0, policy.minSecondaryWaitMs) : (askedMs ?? backoffMs(q.attempt - 1, policy.baseMs, policy.capMs, q.random));
+  const total = (q.waitedMs ?? 0) + waitMs;
+  if (waitMs > policy.maxWaitMs || total > (policy.maxTotalWaitMs ?? policy.maxWaitMs) || q.attempt >= policy.attempts) return { retry: false, cause, waitMs };
   return { retry: true, cause, waitMs };
 }
 

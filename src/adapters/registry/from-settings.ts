@@ -24,6 +24,8 @@ export interface RegistryClientEnvironment {
   /** An inline docker config (the Action's `registry-auth`), consulted before the config files. */
   readonly inlineAuth?: string | undefined;
   readonly userAgent?: string | undefined;
+  /** Total deadline per request and bound per run (config/registry-deadlines.ts); default 60 s and 15 min. */
+  readonly deadlines?: { readonly requestTimeoutMs: number; readonly runTimeoutMs: number } | undefined;
   /** Also ask cloud identities (ECR, GCR/Artifact Registry, ACR) after the docker places; default true. */
   readonly cloudIdentities?: boolean | undefined;
 }
@@ -37,6 +39,8 @@ export function registryClientFor(settings: RegistrySettings | undefined, e: Reg
     mirrors: settings ? settings.registries.mirrors.map((m) => ({ source: m.source, mirror: m.mirror })) : undefined,
     insecureRegistries: settings ? [...settings.registries.insecure] : undefined,
     log: e.log,
+    requestTimeoutMs: e.deadlines?.requestTimeoutMs,
+    runTimeoutMs: e.deadlines?.runTimeoutMs,
     ...(e.userAgent ? { userAgent: e.userAgent } : {}),
   });
 }

@@ -26,12 +26,20 @@ export class ManifestCache {
   private heads = new Map<string, Promise<HeadResult>>();
   /** Content-addressed, so valid across runs (bounded). */
   private readonly manifests = new Map<string, Promise<ParsedManifest>>();
+  /** Per run: digests whose bytes the registry served (fetched and hashed) in this run. */
+  private served = new Set<string>();
 
   constructor(private readonly call: Call) {}
 
   /** Start a new run: forget HEAD answers (tags may have moved); keep manifests by digest. */
   newRun(): void {
     this.heads = new Map();
+    this.served = new Set();
+  }
+
+  /** The registry served this digest's bytes in this run (a cached manifest from an earlier run is no proof). */
+  servedThisRun(loc: Location, digest: string): boolean {
+    return this.served.has(`${loc.host}|${loc.path}|${digest}`);
   }
 
   /** HEAD a tag or digest (once per run); falls back to GET when the digest header is missing. */
@@ -90,6 +98,7 @@ export class ManifestCache {
     if (res.status !== 200) this.fail(loc, res, tag);
     const claimed = headerValue(res.headers, 'docker-content-digest');
     const parsed = parseManifest(res.body, headerValue(res.headers, 'content-type'), claimed, { registry: loc.domain, repository: loc.path, reference: tag });
+    this.served.add(`${loc.host}|${loc.path}|${parsed.digest}`);
     this.remember(loc, parsed);
     return parsed;
   }
@@ -102,7 +111,9 @@ export class ManifestCache {
     const p = (async () => {
       const res = await this.manifestRequest(loc, digest);
       if (res.status !== 200) this.fail(loc, res, digest);
-      return parseManifest(res.body, headerValue(res.headers, 'content-type'), digest, { registry: loc.domain, repository: loc.path, reference: digest });
+      const parsed = parseManifest(res.body, headerValue(res.headers, 'content-type'), digest, { registry: loc.domain, repository: loc.path, reference: digest });
+      this.served.add(key);
+      return parsed;
     })();
     this.cacheManifest(key, p);
     return p;

@@ -44,7 +44,12 @@ export interface RegistryClientOptions {
   mirrors?: RegistryMirror[] | undefined;
   /** Hosts (host[:port]) allowed plain HTTP / unverified TLS besides loopback. */
   insecureRegistries?: string[] | undefined;
+  /** Idle timeout (connect, headers, between body chunks). Default 30 s. */
   timeoutMs?: number | undefined;
+  /** Total deadline of one request, retries included (TAGSTREAM_REGISTRY_TIMEOUT). Default 60 s. */
+  requestTimeoutMs?: number | undefined;
+  /** Bound on all requests of one run, restarted by newRun() (TAGSTREAM_RUN_TIMEOUT). Default 15 min. */
+  runTimeoutMs?: number | undefined;
   maxConcurrencyPerRegistry?: number | undefined;
   retries?: number | undefined;
   maxRetryAfterMs?: number | undefined;
@@ -60,6 +65,8 @@ export interface RegistryClientOptions {
 
 const DEFAULTS = {
   timeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  runTimeoutMs: 15 * 60_000,
   maxConcurrencyPerRegistry: 8,
   retries: 3,
   maxRetryAfterMs: 60_000,
@@ -90,6 +97,8 @@ export class RegistryClient implements RegistryPort {
     this.transport = new Transport({
       caCertificates: options.caCertificates,
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      runTimeoutMs: options.runTimeoutMs ?? DEFAULTS.runTimeoutMs,
       retries: options.retries ?? DEFAULTS.retries,
       retryBaseMs: options.retryBaseMs ?? DEFAULTS.retryBaseMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
@@ -112,8 +121,9 @@ export class RegistryClient implements RegistryPort {
     this.transport.resetStats();
   }
 
-  /** Start a new run: forget per-run answers (tags may have moved); keep tokens and endpoints. */
+  /** Start a new run: forget per-run answers (tags may have moved), restart the run bound; keep tokens and endpoints. */
   newRun(): void {
+    this.transport.startRun();
     this.manifests.newRun();
     this.auth.newRun();
     this.inspections = new Map();
@@ -132,6 +142,7 @@ export class RegistryClient implements RegistryPort {
       const target = ref.digest ?? ref.tag ?? 'latest';
       const head = await this.manifests.head(loc, target);
       if (!isIndexType(head.mediaType) || options.importMode === 'PreserveOriginal') {
+        if (head.digest !== options.knownDigest) await this.verifyServed(loc, target, head.digest);
         return isIndexType(head.mediaType)
           ? { digest: head.digest, mediaType: head.mediaType, indexDigest: head.digest }
           : { digest: head.digest, mediaType: head.mediaType };
@@ -144,8 +155,30 @@ export class RegistryClient implements RegistryPort {
           repository: loc.path,
         });
       }
+      if (entry.digest !== options.knownDigest) await this.verifyServed(loc, target, entry.digest);
       return { digest: entry.digest, mediaType: entry.mediaType, indexDigest: head.digest, platform: entry.platform };
     });
+  }
+
+  /**
+   * The cheapest proof that `digest` (what `target` was answered with) can be pulled: a HEAD by
+   * digest (once per run; a GET verifying the bytes when the registry's answer is not conclusive).
+   * A tag naming a manifest the registry does not serve (a lying proxy, a replica that lags) is a
+   * transient failure of that tag: nothing is pinned and the next run asks again.
+   */
+  private async verifyServed(loc: Location, target: string, digest: string): Promise<void> {
+    // asked by digest, the HEAD by digest was the proof; bytes fetched and hashed in this run are one too
+    if (digest === target || this.manifests.servedThisRun(loc, digest)) return;
+    try {
+      await this.manifests.head(loc, digest);
+    } catch (e) {
+      if (!(e instanceof RegistryError) || e.code !== 'RegistryNotFound') throw e;
+      throw new RegistryError(
+        'RegistryTransient',
+        `${loc.domain}/${loc.path}:${target} names manifest ${digest}, which the registry does not serve (not found by digest); not pinned`,
+        { registry: loc.domain, repository: loc.path, status: e.status, retryable: true, cause: e },
+      );
+    }
   }
 
   async inspect(ref: ImageReference, options: InspectOptions = {}): Promise<ImageMetadata> {

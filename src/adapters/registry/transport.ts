@@ -1,15 +1,16 @@
 /**
- * The HTTP layer of the registry client (undici): one Agent per TLS configuration, per-host
- * concurrency limit, timeouts, retries with exponential backoff + jitter on network errors and
+ * The HTTP layer of the registry client (undici): one connection Pool per TLS configuration and origin,
+ * per-host concurrency limit, timeouts (idle, plus a total deadline per request and a bound per run),
+ * retries with exponential backoff + jitter on network errors and
  * 5xx, 429 honouring Retry-After up to a bound, manual redirects that drop Authorization when the
  * host changes, and request counters. It knows nothing about manifests or auth challenges.
  */
 import { rootCertificates } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
-import type { Log } from '../../ports/log.js';
+import { silentLog, type Log } from '../../ports/log.js';
 import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-policy.js';
 
 /** What a request is, for the counters (`stats()`). */
@@ -96,7 +97,15 @@ export interface HttpResponse {
 
 export interface TransportOptions {
   readonly caCertificates?: readonly string[] | undefined;
+  /** Idle timeout: connect, headers, and between body chunks. */
   readonly timeoutMs: number;
+  /**
+   * Total deadline of one request, all attempts and backoff included: a registry that trickles
+   * bytes (each within the idle timeout) fails the request here. Streamed blob copies are exempt.
+   */
+  readonly requestTimeoutMs: number;
+  /** Bound on all requests of one run (from construction or startRun()). */
+  readonly runTimeoutMs: number;
   readonly retries: number;
   readonly retryBaseMs: number;
   readonly maxRetryAfterMs: number;
@@ -172,34 +181,50 @@ export function isReplayable(body: HttpRequest['body']): boolean {
   return body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
 }
 
+const silentDebug = silentLog.debug;
+
 export class Transport {
   readonly stats: RegistryStats = emptyStats();
-  private readonly agents = new Map<TlsMode, Dispatcher>();
+  /** One connection pool per (TLS mode, origin): requests go straight to it, no per-request routing. */
+  private readonly pools = new Map<string, Dispatcher>();
   private readonly limiters = new Map<string, Limiter>();
   private readonly sleep: (ms: number) => Promise<void>;
+  /** When the current run's requests must be over (epoch ms). */
+  private runEndsAt: number;
+
+  /** Built once: most requests (manifest HEADs have their own) add nothing to these. */
+  private readonly baseHeaders: Record<string, string>;
 
   constructor(private readonly options: TransportOptions) {
+    this.baseHeaders = { 'user-agent': options.userAgent };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.runEndsAt = Date.now() + options.runTimeoutMs;
+  }
+
+  /** A new run: its requests get a fresh run bound (a stalled earlier run does not eat into it). */
+  startRun(): void {
+    this.runEndsAt = Date.now() + this.options.runTimeoutMs;
   }
 
   resetStats(): void {
     Object.assign(this.stats, emptyStats());
   }
 
-  private dispatcher(tls: TlsMode): Dispatcher {
+  private dispatcher(tls: TlsMode, origin: string): Dispatcher {
     if (this.options.dispatcher) return this.options.dispatcher;
-    let agent = this.agents.get(tls);
-    if (!agent) {
+    const key = `${tls}|${origin}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
       // `ca` replaces Node's roots, so the public roots are passed along with the extra CAs.
       const ca = this.options.caCertificates?.length ? [...rootCertificates, ...this.options.caCertificates] : undefined;
-      agent = new Agent({
+      pool = new Pool(origin, {
         connect: { timeout: this.options.timeoutMs, ...(tls === 'unverified' ? { rejectUnauthorized: false } : ca ? { ca } : {}) },
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      this.agents.set(tls, agent);
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
   private limiter(host: string): Limiter {
@@ -211,11 +236,11 @@ export class Transport {
     return l;
   }
 
-  /** Close the agents this transport created. */
+  /** Close the connection pools this transport created. */
   async close(): Promise<void> {
-    const agents = [...this.agents.values()];
-    this.agents.clear();
-    await Promise.all(agents.map((a) => a.close()));
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.close()));
   }
 
   /**
@@ -225,13 +250,38 @@ export class Transport {
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
     this.checkQuota(req);
+    const now = Date.now();
+    const byRequest = req.stream ? Number.POSITIVE_INFINITY : now + this.options.requestTimeoutMs;
+    const endsAt = Math.min(byRequest, this.runEndsAt);
+    const deadline = new AbortController();
+    const why = (): RegistryError =>
+      endsAt === byRequest
+        ? new RegistryError('RegistryTransient', `no complete answer from ${req.url.host} within ${seconds(this.options.requestTimeoutMs)} s (the total deadline of a registry request, TAGSTREAM_REGISTRY_TIMEOUT)`, {
+            registry: req.registry, repository: req.repository, retryable: true,
+          })
+        : new RegistryError('RegistryTransient', `request to ${req.url.host} not finished within the time bound of the run (${seconds(this.options.runTimeoutMs)} s, TAGSTREAM_RUN_TIMEOUT)`, {
+            registry: req.registry, repository: req.repository, retryable: true,
+          });
+    if (endsAt <= now) throw why();
+    const timer = setTimeout(() => deadline.abort(), endsAt - now);
+    try {
+      return await this.sendWithin(req, deadline.signal);
+    } catch (e) {
+      if (deadline.signal.aborted) throw why();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async sendWithin(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const attempts = isReplayable(req.body) && !req.noRetry ? this.options.retries + 1 : 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
       let res: HttpResponse;
       try {
-        res = await this.exchange(req);
+        res = await this.exchange(req, signal);
       } catch (e) {
         if (e instanceof RegistryError) throw e;
         lastError = e;
@@ -243,8 +293,10 @@ export class Transport {
             { registry: req.registry, repository: req.repository, retryable: false, cause: e },
           );
         }
+        if (signal.aborted) throw e;
         if (RETRYABLE_NETWORK.has(code) && attempt + 1 < attempts) {
           await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+          if (signal.aborted) throw e;
           continue;
         }
         break;
@@ -263,11 +315,13 @@ export class Transport {
         if (last) return res;
         await res.stream?.dump();
         await this.sleep(wait ?? backoffMs(attempt, this.options.retryBaseMs, this.options.maxRetryAfterMs));
+        if (signal.aborted) throw signal.reason;
         continue;
       }
       if (RETRYABLE_STATUS.has(res.status) && !last) {
         await res.stream?.dump();
         await this.sleep(backoffMs(attempt, this.options.retryBaseMs, 10_000));
+        if (signal.aborted) throw signal.reason;
         continue;
       }
       return res;
@@ -281,16 +335,18 @@ export class Transport {
   }
 
   /** One attempt, with manual redirects. */
-  private async exchange(req: HttpRequest): Promise<HttpResponse> {
+  private async exchange(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let url = req.url;
-    let headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...(req.headers ?? {}) };
+    let headers: Record<string, string> = req.headers ? { 'user-agent': this.options.userAgent, ...req.headers } : this.baseHeaders;
     let method = req.method;
     for (let hop = 0; ; hop++) {
       const release = await this.limiter(url.host).acquire();
       let data: Dispatcher.ResponseData;
       try {
         this.count(req.kind);
-        data = await request(url, {
+        data = await this.dispatcher(req.tls, url.origin).request({
+          origin: url.origin,
+          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
           method,
           headers,
           body: method === 'GET' || method === 'HEAD' ? undefined : req.body,
@@ -298,7 +354,8 @@ export class Transport {
           // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
           // docker-registry: 20 HEADs over 2 connections instead of 20).
           ...(method === 'HEAD' ? { reset: false } : {}),
-          dispatcher: this.dispatcher(req.tls),
+          // the total deadline; a streamed blob's signal never fires (no deadline)
+          signal,
           headersTimeout: this.options.timeoutMs,
           bodyTimeout: this.options.timeoutMs,
         });
@@ -311,7 +368,7 @@ export class Transport {
       const status = data.statusCode;
       this.countStatus(url.host, String(status));
       this.noteRateLimit(url.host, data.headers);
-      this.options.log.debug('registry request', { method, url: logUrl(url), status });
+      if (this.options.log.debug !== silentDebug) this.options.log.debug('registry request', { method, url: logUrl(url), status });
       const location = headerValue(data.headers, 'location');
       if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
         await data.body.dump();
@@ -417,6 +474,10 @@ export function parseRateLimit(headers: HttpResponse['headers']): { remaining: n
   };
   const remaining = num('ratelimit-remaining');
   return remaining === undefined ? undefined : { remaining, limit: num('ratelimit-limit') };
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
 }
 
 /** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */

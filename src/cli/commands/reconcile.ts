@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
+import type { LeftOutReason, WorkingTreeReport } from '../../app/uncommitted-writes.js';
 import { UsageError } from '../../errors.js';
 import { readGitCredentials } from '../../config/git-credentials.js';
 import { planToJson, renderPlanTable } from '../../render/render-plan.js';
@@ -142,7 +143,14 @@ export function register(program: Command, ctx: CommandContext): void {
     );
     const cs = result.changeSet;
     if (globals.output === 'json' || globals.output === 'yaml') {
-      const data = { ...planToJson(cs), commit: result.commit ?? null, pushed: result.pushed, dryRun: request.dryRun };
+      const data = {
+        ...planToJson(cs),
+        commit: result.commit ?? null,
+        pushed: result.pushed,
+        dryRun: request.dryRun,
+        // what the commit did with other changes in the working tree (Tagstream's earlier writes, a human's edits)
+        ...(request.commit ? { workingTree: result.workingTree ?? { committed: [], leftOut: [] } } : {}),
+      };
       ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
     } else {
       ctx.io.stdout.write(renderPlanTable(cs, { wide: globals.output === 'wide', diagnosticLimit: diagnosticLimit(globals) }));
@@ -152,9 +160,26 @@ export function register(program: Command, ctx: CommandContext): void {
       if (result.commit) ctx.io.stdout.write(`committed ${result.commit.slice(0, 12)}${result.pushed ? ' and pushed' : ''}\n`);
       else if (result.pushed) ctx.io.stdout.write('pushed the commit an interrupted run had left unpushed\n');
       else if (request.commit && cs.files.length === 0) ctx.io.stdout.write('nothing to commit\n');
+      for (const line of workingTreeLines(result.workingTree)) ctx.io.stdout.write(`${line}\n`);
     }
     ctx.setExitCode(result.exitCode);
   });
+}
+
+const LEFT_OUT_WHY: Record<LeftOutReason, string> = {
+  'changed-since-written': 'changed since tagstream wrote it',
+  'not-written-by-tagstream': 'changed outside tagstream',
+  'changed-on-remote': 'the remote branch changed it too; merge by hand',
+};
+
+/** What a commit included besides this run's plan, and the changed files it left out. */
+export function workingTreeLines(report: WorkingTreeReport | undefined): string[] {
+  if (!report) return [];
+  const lines: string[] = [];
+  const n = report.committed.length;
+  if (n > 0) lines.push(`included ${n} file${n === 1 ? '' : 's'} tagstream wrote earlier: ${report.committed.join(', ')}`);
+  for (const f of report.leftOut) lines.push(`not committed: ${f.path} (${LEFT_OUT_WHY[f.reason]})`);
+  return lines;
 }
 
 /** The table shows a bounded number of diagnostics unless `-v` asks for all. */

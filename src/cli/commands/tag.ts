@@ -10,7 +10,7 @@ import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-optio
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
-import { openRepository, stderrLines, stderrLog } from '../read-helpers.js';
+import { openRepository, repoDir, stderrLines, stderrLog } from '../read-helpers.js';
 import { renderObject } from '../../render/object-output.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 
@@ -32,7 +32,9 @@ export interface TagCommandRequest {
 export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions): Promise<AppContext> {
   const repo = await openRepository(ctx, globals);
   const log = stderrLog(ctx, globals.verbose);
-  return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log };
+  // the working copy, if any: the verb records what it writes for a later `reconcile --commit`
+  const git = await ctx.deps.openGit(repoDir(ctx, globals));
+  return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log, git };
 }
 
 /**

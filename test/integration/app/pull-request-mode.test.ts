@@ -283,7 +283,7 @@ describe('inputs and failures', () => {
     const r = await run(api, new FakeRemote({}), new Map([['a/b:c', D('1')]]), { token: 'ghs_wrong_token_value' });
     expect(r.code).toBe(1);
     const last = r.lines.at(-1)!;
-    expect(last).toMatch(/^::error::list pull requests: GitHub answered 401: Bad credentials/);
+    expect(last).toMatch(/^::error::search closed pull requests: GitHub answered 401: Bad credentials/);
     expect(last).not.toContain('ghs_wrong_token_value');
   });
 });

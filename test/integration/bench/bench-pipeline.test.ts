@@ -15,7 +15,7 @@ import type { BenchResult } from '../../../bench/run-bench.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TINY = ['--files', '4', '--workloads', '12', '--streams', '3', '--tags-per-stream', '2', '--streams-per-namespace', '2', '--skopeo-sample', '2', '--token-streams', '2', '--quiet'];
+const TINY = ['--files', '4', '--workloads', '12', '--streams', '3', '--tags-per-stream', '2', '--streams-per-namespace', '2', '--skopeo-sample', '2', '--token-streams', '2', '--daemon-cycles', '3', '--startup-runs', '1', '--quiet', '--no-doc'];
 
 describe('npm run bench (tiny)', () => {
   let dir: string;
@@ -41,32 +41,42 @@ describe('npm run bench (tiny)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('generates the asked shape and measures every scenario', () => {
-    expect(report.monorepo.counts.workloadFiles).toBe(4);
-    expect(report.monorepo.tags).toBe(6);
-    expect(report.monorepo.repositories).toBe(3);
-    const s = report.scenarios;
-    for (const run of [s.prime, s.noChange, s.steady, s.importPhase, s.moved]) {
+  it('generates the asked shape and measures every scenario side by side', () => {
+    expect(report.scales).toHaveLength(1);
+    const ref = report.scales[0]!;
+    expect(ref.monorepo.counts.workloadFiles).toBe(4);
+    expect(ref.monorepo.tags).toBe(6);
+    expect(ref.monorepo.repositories).toBe(3);
+    const s = ref.scenarios;
+    for (const run of [s.prime, s.cold, s.warm, s.freshClone, s.importPhase, report.moved]) {
       expect(run.maxRssMiB).toBeGreaterThan(10);
       for (const p of run.passes) expect(p.wallMs).toBeGreaterThan(0);
     }
-    expect(s.steady.passes).toHaveLength(3);
     // The first reconcile really imported and pinned: every tag moved, files were written.
     expect(s.prime.passes[0]!.moves).toBe(6);
     expect(s.prime.passes[0]!.filesChanged).toBeGreaterThan(3);
+    // The floor read the same files and sent one HEAD per tag, all answered.
+    expect(ref.floor.files).toBeGreaterThanOrEqual(ref.monorepo.counts.workloadFiles + ref.monorepo.counts.streamFiles);
+    expect(ref.floor.heads).toBe(6);
+    expect(ref.floor.headFailures).toBe(0);
+    // The daemon ran its cycles and the webhook for one tag reached the remote as a commit.
+    expect(report.daemon?.cycles).toBe(3);
+    expect(report.daemon?.webhookCommitted).toBe(true);
+    expect(report.startup?.runs).toBe(1);
   });
 
   it('meets every request-economy check', () => {
     const economy = report.checks.filter((c) => c.kind === 'economy');
     expect(economy.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['manifest HEAD per distinct (registry, repository, tag)', 'no manifest GET when no digest changed', 'token auth: one token per (registry, scope) per run']),
+      expect.arrayContaining(['no-change run: one manifest HEAD per distinct tag', 'no-change run: no GET', 'token auth: one token per (registry, scope) per run', 'daemon webhook made a commit on the remote']),
     );
     expect(economy.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('prints the table and the command, and leaves no temp files behind', () => {
-    expect(stdout).toContain('no-change reconcile (cold process)');
-    expect(stdout).toContain('steady: pass 3, daemon tick (nothing due)');
+    expect(stdout).toContain('no-change reconcile (warm): our CPU / floor CPU');
+    expect(stdout).toContain('no-change reconcile, fresh clone + restored cache');
+    expect(stdout).toContain('daemon poll cycle, nothing due');
     expect(report.command).toContain('--files 4');
     expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
     expect(existsSync(join(ROOT, 'node_modules', '.cache', 'tagstream-bench', 'cli.js'))).toBe(true);

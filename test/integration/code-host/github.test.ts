@@ -18,7 +18,7 @@ afterAll(async () => {
   await api.close();
 });
 
-const client = () => createGitHubClient({ apiUrl: api.apiUrl, repository: 'octo/gitops', token: TOKEN, sleep: async () => {} });
+const client = () => createGitHubClient({ apiUrl: api.apiUrl, repository: 'octo/gitops', token: TOKEN, sleep: async () => {}, pacing: { writeMs: 0, searchMs: 0 } });
 
 describe('createGitHubClient against the OpenAPI-checked loopback API', () => {
   it('creates, lists (paginated), updates, comments on and labels pull requests', async () => {
@@ -78,7 +78,7 @@ describe('retries', () => {
       hits.push(`${req.method} ${req.url}`);
       const status = script.shift() ?? 200;
       res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '0' } : {}) });
-      res.end(status === 200 ? '[]' : JSON.stringify({ message: `status ${status}` }));
+      res.end(status === 200 ? (req.method === 'GET' ? '[]' : JSON.stringify({ number: 1, html_url: 'u', state: 'open', merged_at: null, title: 't', body: 'b', head: { ref: 'h', sha: 's', repo: null }, base: { ref: 'main' } })) : JSON.stringify({ message: status === 429 ? 'You have exceeded a secondary rate limit' : `status ${status}` }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -87,24 +87,30 @@ describe('retries', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
-  const table: { name: string; op: 'list' | 'create'; script: number[]; hits: number; ok: boolean }[] = [
-    { name: 'a read retries 502 then succeeds', op: 'list', script: [502, 200], hits: 2, ok: true },
-    { name: 'a read gives up after 3 attempts', op: 'list', script: [503, 503, 503], hits: 3, ok: false },
-    { name: 'a write is not repeated after a 502 (it may have been processed)', op: 'create', script: [502], hits: 1, ok: false },
-    { name: 'a write is repeated after 429 (not processed)', op: 'create', script: [429, 200], hits: 2, ok: true },
+  // Waits: the shared policy's backoff (base 1 s, doubling, jittered) for 5xx; >= 60 s for a secondary limit.
+  const table: { name: string; op: 'list' | 'create'; script: number[]; hits: number; ok: boolean; sleeps: [number, number][] }[] = [
+    { name: 'a read retries 502 then succeeds', op: 'list', script: [502, 200], hits: 2, ok: true, sleeps: [[500, 1000]] },
+    { name: 'a read gives up after 4 attempts', op: 'list', script: [503, 503, 503, 503], hits: 4, ok: false, sleeps: [[500, 1000], [1000, 2000], [2000, 4000]] },
+    { name: 'a write is not repeated after a 502 (it may have been processed)', op: 'create', script: [502], hits: 1, ok: false, sleeps: [] },
+    { name: 'a write is repeated after a secondary limit (not processed), 60 s later', op: 'create', script: [429, 200], hits: 2, ok: true, sleeps: [[60_000, 60_000]] },
   ];
   it.each(table)('$name', async (row) => {
     hits = [];
     script = [...row.script];
     const sleeps: number[] = [];
-    const gh = createGitHubClient({ apiUrl: url, repository: 'o/r', sleep: async (ms) => void sleeps.push(ms) });
+    const gh = createGitHubClient({ apiUrl: url, repository: 'o/r', sleep: async (ms) => void sleeps.push(ms), pacing: { writeMs: 0, searchMs: 0 } });
     const run = row.op === 'list' ? gh.listPullRequests({ state: 'open' }) : gh.createPullRequest({ title: 't', body: 'b', head: 'h', base: 'main' });
     const result = await run.then(
       () => 'ok',
       (e: unknown) => e,
     );
     expect(hits).toHaveLength(row.hits);
-    if (row.ok) expect(result === 'ok' || typeof result === 'object').toBe(true);
+    expect(sleeps).toHaveLength(row.sleeps.length);
+    sleeps.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(row.sleeps[i]![0]);
+      expect(ms).toBeLessThanOrEqual(row.sleeps[i]![1]);
+    });
+    if (row.ok) expect(result).toBe('ok');
     else expect((result as TagstreamError).code).toBe('GitHub');
   });
 });
@@ -157,5 +163,97 @@ describe('the OpenAPI checks themselves', () => {
   it('catch a response missing a required field', () => {
     const errors = validateSchema(doc, { $ref: '#/components/schemas/pull-request' }, { number: 1 });
     expect(errors).toContain('$: missing required property "html_url"');
+  });
+});
+
+describe('closed requests on the tool branches, through the search API (OpenAPI-checked stub)', () => {
+  let gh: GitHubApiServer;
+  beforeAll(async () => {
+    gh = await startGitHubApi({ openapi: doc, token: TOKEN, maxPerPage: 2 });
+    // 9 closed-unmerged tool PRs (5 search pages of 2), interleaved with what must not come back:
+    // merged tool PRs, a human's closed PR, an open tool PR, a look-alike branch, another base.
+    for (let i = 1; i <= 9; i++) {
+      gh.addPull({ title: `t${i}`, body: `b${i}`, head: `tagstream/app-${i}`, base: 'main', state: 'closed', closedAt: '2026-01-02T00:00:00Z' });
+      gh.addPull({ title: `m${i}`, body: '', head: `tagstream/merged-${i}`, base: 'main', state: 'closed', closedAt: '2026-01-02T00:00:00Z', mergedAt: '2026-01-02T00:00:00Z' });
+      gh.addPull({ title: `h${i}`, body: '', head: `feature/${i}`, base: 'main', state: 'closed', closedAt: '2026-01-02T00:00:00Z' });
+    }
+    gh.addPull({ title: 'open', body: '', head: 'tagstream/open', base: 'main' });
+    gh.addPull({ title: 'look-alike', body: '', head: 'tagstreamer/x', base: 'main', state: 'closed', closedAt: '2026-01-02T00:00:00Z' });
+    gh.addPull({ title: 'other base', body: '', head: 'tagstream/rel', base: 'release', state: 'closed', closedAt: '2026-01-02T00:00:00Z' });
+  });
+  afterAll(async () => {
+    await gh.close();
+  });
+
+  it('finds every closed-unmerged request on the prefix over more than 3 pages, without listing the repository', async () => {
+    const client = createGitHubClient({ apiUrl: gh.apiUrl, repository: 'octo/gitops', token: TOKEN, sleep: async () => {}, pacing: { writeMs: 0, searchMs: 0 } });
+    const closed = await client.listPullRequests({ state: 'closed', merged: false, base: 'main', headPrefix: 'tagstream/' });
+    expect(closed.map((p) => p.head).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => `tagstream/app-${i}`).sort());
+    expect(closed.every((p) => p.state === 'closed' && !p.merged && p.headRepository === 'octo/gitops' && p.body.startsWith('b'))).toBe(true);
+    const searches = gh.requests.filter((r) => r.path === '/search/issues');
+    expect(searches.length).toBeGreaterThan(3);
+    expect(decodeURIComponent(searches[0]!.query.replace(/\+/g, ' '))).toContain('q=repo:octo/gitops is:pr is:closed is:unmerged base:main head:tagstream');
+    // Never the repository-wide listing of closed pull requests.
+    expect(gh.requests.some((r) => r.path === '/repos/octo/gitops/pulls' && r.method === 'GET')).toBe(false);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('stops at maxPages of search results', async () => {
+    const client = createGitHubClient({ apiUrl: gh.apiUrl, repository: 'octo/gitops', token: TOKEN, sleep: async () => {}, pacing: { writeMs: 0, searchMs: 0 } });
+    expect(await client.listPullRequests({ state: 'closed', merged: false, headPrefix: 'tagstream/', maxPages: 1 })).toHaveLength(2);
+    expect(gh.violations).toEqual([]);
+  });
+});
+
+describe('rate limits (OpenAPI-checked stub, injected clock)', () => {
+  let gh: GitHubApiServer;
+  beforeAll(async () => {
+    gh = await startGitHubApi({ openapi: doc, token: TOKEN });
+  });
+  afterAll(async () => {
+    await gh.close();
+  });
+  const make = (sleeps: number[]) => createGitHubClient({ apiUrl: gh.apiUrl, repository: 'octo/gitops', token: TOKEN, sleep: async (ms) => void sleeps.push(ms), pacing: { writeMs: 0, searchMs: 0 } });
+  const secondary = (retryAfter?: string) => ({ status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter } });
+  const primary = (resetInS: number) => ({ status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + resetInS) } });
+
+  it('a secondary limit waits what retry-after says, and at least 60 s', async () => {
+    const sleeps: number[] = [];
+    gh.failNext(secondary('120'), secondary('5'), secondary());
+    const pr = await make(sleeps).createPullRequest({ title: 't', body: 'b', head: 'tagstream/a', base: 'main' });
+    expect(pr.number).toBe(1);
+    expect(sleeps).toEqual([120_000, 60_000, 60_000]);
+    // The write was answered "not processed" three times, then made once.
+    expect(gh.requests.filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([403, 403, 403, 201]);
+    expect(gh.violations).toEqual([]);
+  });
+
+  it('a secondary limit gives up when the total wait would pass 10 minutes, saying it is a rate limit', async () => {
+    const sleeps: number[] = [];
+    gh.failNext(secondary('240'), secondary('240'), secondary('240'));
+    const err = await make(sleeps).listPullRequests({ state: 'open' }).catch((e: unknown) => e);
+    expect(sleeps).toEqual([240_000, 240_000]);
+    expect((err as Error).message).toMatch(/^list pull requests: GitHub answered 403: You have exceeded a secondary rate limit.*secondary rate limit \(too many requests in a short time, not a permission problem\)/);
+    expect((err as Error).message).not.toContain('does the token have');
+  });
+
+  it('an exhausted primary limit that resets soon is waited for', async () => {
+    const sleeps: number[] = [];
+    gh.failNext(primary(30));
+    expect(await make(sleeps).listPullRequests({ state: 'open' })).toHaveLength(1);
+    expect(sleeps).toHaveLength(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(29_000);
+    expect(sleeps[0]).toBeLessThanOrEqual(32_000);
+  });
+
+  it('an exhausted primary limit that resets in an hour fails now, as a rate limit and not a permission problem', async () => {
+    const sleeps: number[] = [];
+    gh.failNext(primary(3600));
+    const err = await make(sleeps).listPullRequests({ state: 'open' }).catch((e: unknown) => e);
+    expect(sleeps).toEqual([]);
+    expect(err).toBeInstanceOf(TagstreamError);
+    expect((err as TagstreamError).retryable).toBe(true);
+    expect((err as Error).message).toMatch(/^list pull requests: GitHub answered 403: API rate limit exceeded for installation ID 1\.: API rate limit exhausted \(not a permission problem\); it resets at \d\d:\d\d:\d\d UTC \(in 3[56]\d\d s\)$/);
+    expect((err as Error).message).not.toContain(TOKEN);
   });
 });

@@ -36,16 +36,21 @@ describe('registry client on a plain HTTP loopback registry', () => {
     await pushImage(reg, 'demo/once', 'v1', img);
     const client = createRegistryClient();
     const ref = `${reg.host}/demo/once:v1`;
-    const [x, y] = await Promise.all([client.resolve(parseImageReference(ref), { importMode: 'Legacy' }), client.resolve(parseImageReference(ref), { importMode: 'Legacy' })]);
-    const z = await client.resolve(parseImageReference(ref), { importMode: 'PreserveOriginal' });
+    const pinned = { knownDigest: img.digest };
+    const [x, y] = await Promise.all([client.resolve(parseImageReference(ref), { importMode: 'Legacy', ...pinned }), client.resolve(parseImageReference(ref), { importMode: 'Legacy', ...pinned })]);
+    const z = await client.resolve(parseImageReference(ref), { importMode: 'PreserveOriginal', ...pinned });
     expect(x.digest).toBe(img.digest);
     expect(y.digest).toBe(img.digest);
     expect(z.digest).toBe(img.digest);
     expect(client.stats().manifestHead).toBe(1);
     expect(client.stats().manifestGet).toBe(0);
     client.newRun();
-    await client.resolve(parseImageReference(ref), { importMode: 'Legacy' });
+    await client.resolve(parseImageReference(ref), { importMode: 'Legacy', ...pinned });
     expect(client.stats().manifestHead).toBe(2);
+    // a tag seen for the first time (nothing pinned) is proven by a HEAD by digest, once per run
+    client.newRun();
+    await Promise.all([client.resolve(parseImageReference(ref), { importMode: 'Legacy' }), client.resolve(parseImageReference(ref), { importMode: 'Legacy' })]);
+    expect(client.stats().manifestHead).toBe(4);
     await client.close();
   });
 
@@ -92,8 +97,9 @@ describe('registry client on a plain HTTP loopback registry', () => {
 
     const ppcClient = createRegistryClient({ platform: { os: 'linux', architecture: 'ppc64le' } });
     expect((await ppcClient.resolve(parseImageReference(ref), { importMode: 'Legacy' })).digest).toBe(ppc.digest);
-    // one HEAD for the tag, one GET of the index (cached by digest)
-    expect(client.stats().manifestHead).toBe(1);
+    // one HEAD for the tag, one GET of the index (cached by digest), one HEAD by digest for each
+    // platform manifest pinned (amd64, arm64); the index pinned under PreserveOriginal was fetched
+    expect(client.stats().manifestHead).toBe(3);
     expect(client.stats().manifestGet).toBe(1);
     await Promise.all([client.close(), ppcClient.close()]);
   });

@@ -135,7 +135,7 @@ describe('manifest integrity', () => {
       res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json' }).end(index);
     });
     const client = createRegistryClient();
-    const r = await client.resolve(parseImageReference(`${f.host}/p/multi:v1`), { importMode: 'Legacy' });
+    const r = await client.resolve(parseImageReference(`${f.host}/p/multi:v1`), { importMode: 'Legacy', knownDigest: sha('amd64') });
     expect(r).toMatchObject({ digest: sha('amd64'), indexDigest: sha(index) });
     await client.close();
   });
@@ -211,7 +211,7 @@ describe('bearer scope growth', () => {
     });
     realm = `http://${f.host}/token`;
     const client = createRegistryClient();
-    expect((await client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'Legacy' })).digest).toBe(sha(manifest));
+    expect((await client.resolve(parseImageReference(`${f.host}/p/app:v1`), { importMode: 'Legacy', knownDigest: sha(manifest) })).digest).toBe(sha(manifest));
     expect(tokenScopes).toEqual([['repository:p/app:pull'], ['repository:p/app:pull', 'repository:extra/thing:pull']]);
     await client.close();
   });
@@ -257,7 +257,7 @@ describe('non-loopback registries (MockAgent)', () => {
       error: (m, f) => lines.push(`${m} ${JSON.stringify(f)}`),
     };
     const client = createRegistryClient({ dispatcher: mock, log });
-    expect(await client.resolve(parseImageReference('busybox'), { importMode: 'Legacy' })).toEqual({ digest, mediaType: OCI_MANIFEST });
+    expect(await client.resolve(parseImageReference('busybox'), { importMode: 'Legacy', knownDigest: digest })).toEqual({ digest, mediaType: OCI_MANIFEST });
     const q = new URL(tokenPath, 'https://auth.docker.io').searchParams;
     expect(q.get('service')).toBe('registry.docker.io');
     expect(q.getAll('scope')).toEqual(['repository:library/busybox:pull']);
@@ -330,7 +330,7 @@ describe('connection reuse', () => {
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     const client = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
     try {
-      for (let i = 0; i < 12; i++) await client.resolve(parseImageReference(`${host}/app:t${i}`), { importMode: 'Legacy' });
+      for (let i = 0; i < 12; i++) await client.resolve(parseImageReference(`${host}/app:t${i}`), { importMode: 'Legacy', knownDigest: sha(manifest) });
       expect(client.stats().manifestHead).toBe(12);
       // the https probe of the loopback host and the plain-HTTP ping may open their own sockets
       expect(connections).toBeLessThanOrEqual(3);

@@ -175,7 +175,38 @@ describe('Daemon', () => {
     await t.daemon.idle();
     expect(t.repo.fetched).toBe(3);
     expect(t.calls).toHaveLength(2);
-    expect(t.repo.recovers).toBe(3); // every run starts from a recovered copy
+    // Recovered when the copy was prepared; the runs after it ended cleanly, so no status walk again.
+    expect(t.repo.recovers).toBe(1);
+  });
+
+  it('puts tracked files back before the run that follows a failed run, and only then', async () => {
+    let fail = false;
+    let runs = 0;
+    const t = setup({
+      reconcile: async () => {
+        runs += 1;
+        if (fail) throw new Error('push failed after writing files');
+        return { changeSet: EMPTY_CHANGE_SET, pushed: false, exitCode: 0 };
+      },
+    });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.repo.recovers).toBe(1);
+    fail = true;
+    t.daemon.request({ reason: 'schedule', scheduledDue: true });
+    await advance(100);
+    fail = false;
+    // The queue retries after the backoff (1 s): that run starts from a recovered copy.
+    await advance(1500);
+    await t.daemon.idle();
+    expect(runs).toBe(3);
+    expect(t.repo.recovers).toBe(2);
+    t.daemon.request({ reason: 'schedule', scheduledDue: true });
+    await advance(100);
+    await t.daemon.idle();
+    expect(runs).toBe(4);
+    expect(t.repo.recovers).toBe(2);
   });
 
   it('scheduled interval and poll interval request runs; an unchanged branch skips the poll run', async () => {

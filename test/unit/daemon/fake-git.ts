@@ -77,11 +77,15 @@ export class FakeRepo implements GitRepository {
   async repair() {
     return { removedObjects: [] };
   }
-  async readJournal() {
-    return this.journal;
+  /** Other records than the run journal, by name. */
+  records = new Map<string, string>();
+  async readJournal(name = 'run') {
+    return name === 'run' ? this.journal : this.records.get(name);
   }
-  async writeJournal(text: string | undefined) {
-    this.journal = text;
+  async writeJournal(text: string | undefined, name = 'run') {
+    if (name === 'run') this.journal = text;
+    else if (text === undefined) this.records.delete(name);
+    else this.records.set(name, text);
   }
 }
 

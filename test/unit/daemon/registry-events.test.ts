@@ -135,6 +135,7 @@ describe('importKeysForHints', () => {
     stream('ops', 'local', [tag('dev', 'localhost:5000/team/tool:dev'), tag('ref', 'localhost:5000/team/tool:dev', 'DockerImage', { reference: true })]),
     stream('ops', 'follow', [tag('x', 'app:latest', 'ImageStreamTag')]),
     stream('ops', 'bulk', [], 'quay.io/org/bulk'),
+    stream('ops', 'policy', [tag('stable', 'quay.io/org/policy:1.3.0', 'DockerImage', { annotations: { 'tagstream.io/tag-policy': 'semver:^1' } }), tag('fixed', 'quay.io/org/policy:1.3.0')]),
   ];
   const h = (registry: string | undefined, repository: string, t: string): RegistryHint => ({ registry, repository, tag: t, digest: undefined });
 
@@ -149,6 +150,8 @@ describe('importKeysForHints', () => {
     ['bulk import stream', [h('quay.io', 'org/bulk', '9')], ['ops/bulk:9']],
     ['several hints, sorted and unique', [h('127.0.0.1:5000', 'notify/app', 'v2'), h('localhost:5000', 'notify/app', 'v1'), h('127.0.0.1:5000', 'notify/app', 'v1')], ['shop/app:latest', 'shop/app:stable']],
     ['invalid repository in hint', [h('127.0.0.1:5000', 'UPPER/case', 'v1')], []],
+    ['a new tag of a repository a tag policy follows', [h('quay.io', 'org/policy', '1.4.0')], ['ops/policy:stable']],
+    ['a tag policy of another repository is not concerned', [h('quay.io', 'org/other', '1.4.0')], []],
   ])('%s', (_name, hints, keys) => {
     expect(importKeysForHints(streams, hints)).toEqual(keys);
   });

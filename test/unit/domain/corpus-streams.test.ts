@@ -14,6 +14,7 @@ import { settleSpecEdits } from '../../../src/domain/spec-edits.js';
 import { trackedTag } from '../../../src/domain/tracking.js';
 import { fnv1a } from '../../../src/domain/spec-fingerprint.js';
 import { planImports } from '../../../src/planning/import-plan.js';
+import { sourceText } from '../../../src/domain/image-reference.js';
 
 const dir = fileURLToPath(new URL('../../../../shared/corpus/imagestreams/openshift__library/', import.meta.url));
 const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
@@ -34,7 +35,7 @@ describe.skipIf(files.length === 0)('openshift/library image streams', () => {
     expect(requests.map((r) => r.tag)).toEqual(importable);
     // a deterministic fake digest per pull spec
     const digestOf = (from: string) => `sha256:${fnv1a(from).repeat(8)}`;
-    const stored = applyImportResults(created, requests.map((r) => ({ ok: true as const, request: r, digest: digestOf(r.from) })), NOW);
+    const stored = applyImportResults(created, requests.map((r) => ({ ok: true as const, request: r, digest: digestOf(sourceText(r.from)) })), NOW);
 
     for (const ref of stored.spec.tags ?? []) {
       if (isImportable(ref)) {
@@ -51,6 +52,6 @@ describe.skipIf(files.length === 0)('openshift/library image streams', () => {
     expect(again.stream).toBe(stored);
     expect(planImports(stored)).toEqual([]);
     const reimport = planImports(stored, { scheduledDue: true });
-    expect(applyImportResults(stored, reimport.map((r) => ({ ok: true as const, request: r, digest: digestOf(r.from) })), LATER)).toBe(stored);
+    expect(applyImportResults(stored, reimport.map((r) => ({ ok: true as const, request: r, digest: digestOf(sourceText(r.from)) })), LATER)).toBe(stored);
   });
 });

@@ -3,12 +3,13 @@ import { applyImportResults, type ImportRequest, type ImportResult } from '../..
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION, findSpecTag, findStatusTag, latestTagEvent } from '../../../src/domain/image-stream.js';
 import { tagNeedsImport } from '../../../src/domain/generation.js';
 import { D1, D2, NOW, T0, dockerTag, ev, frozen, stream } from './stream-builders.js';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 
 const req = (tag: string, from: string, extra: Partial<ImportRequest> = {}): ImportRequest => ({
   namespace: 'ns',
   stream: 'app',
   tag,
-  from,
+  from: parseImageReference(from),
   importMode: 'Legacy',
   insecure: false,
   scheduled: false,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { isTagstreamError } from '../../../src/errors.js';
 import { loadSourceFile } from '../../../src/edit/source-file.js';
 import { parseImageStream, toImageStream } from '../../../src/inventory/image-stream-schema.js';
@@ -168,5 +170,24 @@ describe('plain objects', () => {
     expect(isTagstreamError(caught)).toBe(true);
     expect((caught as Error).message).toContain('metadata.name: Invalid value: "X"');
     expect((caught as Error).message).toContain('spec.tags: expected a list');
+  });
+});
+
+describe('parseImageStream: one reference grammar (#11.2)', () => {
+  const vectors = JSON.parse(readFileSync(new URL('../../fixtures/reference-vectors.json', import.meta.url), 'utf8')) as { input: string; valid: boolean }[];
+  // JSON-quoted so YAML reads back exactly the vector's text.
+  const accepted = (input: string) => parseYaml(tags('  - name: a', `    from: {kind: DockerImage, name: ${JSON.stringify(input)}}`)).ok;
+
+  it.each(vectors.filter((v) => v.input !== '').map((v) => [v.input.slice(0, 80), v] as const))('from.name %s: the schema agrees with parseImageReference', (_, v) => {
+    expect(accepted(v.input)).toBe(v.valid);
+  });
+
+  it.each([
+    ['a digest of the wrong length', `quay.io/org/app@sha256:${'a'.repeat(32)}`],
+    ['an upper-case digest', `quay.io/org/app@sha256:${'A'.repeat(64)}`],
+    ['a 64-hex identifier as a name', 'a'.repeat(64)],
+  ])('rejects %s, as the parser does', (_, input) => {
+    expect(() => parseImageReference(input)).toThrow();
+    expect(accepted(input)).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importRequestForTag, planImports, repositoryImportDue } from '../../../src/planning/import-plan.js';
+import { parseImageReference, sourceText } from '../../../src/domain/image-reference.js';
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION } from '../../../src/domain/image-stream.js';
 import { D1, T0, dockerTag, ev, stream } from '../domain/stream-builders.js';
 
@@ -55,7 +56,7 @@ describe('planImports (controller + scheduler, §3.6 / §7)', () => {
       namespace: 'ns',
       stream: 'app',
       tag: 'x',
-      from: 'quay.io/o/x:1',
+      from: parseImageReference('quay.io/o/x:1'),
       importMode: 'PreserveOriginal',
       insecure: true,
       scheduled: true,
@@ -67,7 +68,7 @@ describe('planImports (controller + scheduler, §3.6 / §7)', () => {
   });
 
   it('repository import is due once, for a never-imported stream with spec.dockerImageRepository', () => {
-    expect(repositoryImportDue(stream('r', { dockerImageRepository: 'quay.io/o/r' }))?.from).toBe('quay.io/o/r');
+    expect(sourceText(repositoryImportDue(stream('r', { dockerImageRepository: 'quay.io/o/r' }))!.from)).toBe('quay.io/o/r');
     expect(repositoryImportDue(stream('r', { dockerImageRepository: 'quay.io/o/r', annotations: CHECK }))).toBeUndefined();
     expect(repositoryImportDue(stream('r'))).toBeUndefined();
   });

@@ -4,6 +4,7 @@ import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { findSpecTag, latestTagEvent } from '../../../src/domain/image-stream.js';
 import { recordObservedSpec } from '../../../src/domain/spec-fingerprint.js';
 import { D1, D2, NOW, byKey, dockerTag, ev, frozen, stream } from '../domain/stream-builders.js';
+import { sourceText } from '../../../src/domain/image-reference.js';
 
 const python = recordObservedSpec(
   stream('python', {
@@ -32,7 +33,7 @@ describe('oc create istag (§4)', () => {
       importPolicy: { importMode: 'Legacy' },
       referencePolicy: { type: 'Source' },
     });
-    expect(plan.imports.map((r) => [r.stream, r.tag, r.from])).toEqual([['app', '1', 'quay.io/o/app:1']]);
+    expect(plan.imports.map((r) => [r.stream, r.tag, sourceText(r.from)])).toEqual([['app', '1', 'quay.io/o/app:1']]);
   });
 
   it('--from creates a tracking reference (not a copy)', () => {

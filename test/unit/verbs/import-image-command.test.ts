@@ -6,7 +6,7 @@ import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag, latestTagEvent } from '../
 import type { TagReference } from '../../../src/domain/image-stream.js';
 import { recordObservedSpec } from '../../../src/domain/spec-fingerprint.js';
 import type { RegistryPort, ResolveOptions } from '../../../src/ports/registry.js';
-import { parseImageReference, referenceText } from '../../../src/domain/image-reference.js';
+import { parseImageReference, referenceText, sourceText, type ImageReference } from '../../../src/domain/image-reference.js';
 import { D1, D2, NOW, byKey, dockerTag, ev, frozen, stream } from '../domain/stream-builders.js';
 
 const alias = (name: string, from: string, namespace?: string): TagReference => ({
@@ -82,7 +82,7 @@ describe('oc import-image: what is requested', () => {
   it('existing tag: flags OR-ed with the tag, mode from the flag (a plain re-import resets to Legacy)', () => {
     const p = plan({ target: 'app:1' });
     expect(p.imports).toEqual([
-      { namespace: 'ns', stream: 'app', tag: '1', from: 'quay.io/o/app:1', importMode: 'Legacy', insecure: true, scheduled: true, preferArch: 'arm64', preferOs: undefined, referencePolicy: '' },
+      { namespace: 'ns', stream: 'app', tag: '1', from: parseImageReference('quay.io/o/app:1'), importMode: 'Legacy', insecure: true, scheduled: true, preferArch: 'arm64', preferOs: undefined, referencePolicy: '' },
     ]);
     expect(p.target).toBe(app);
   });
@@ -99,29 +99,29 @@ describe('oc import-image: what is requested', () => {
   });
 
   it('aliases are followed; the final tag is imported', () => {
-    expect(plan({ target: 'app:chain' }).imports.map((r) => [r.tag, r.from])).toEqual([['1', 'quay.io/o/app:1']]);
+    expect(plan({ target: 'app:chain' }).imports.map((r) => [r.tag, sourceText(r.from)])).toEqual([['1', 'quay.io/o/app:1']]);
     expect(followTagReference(app, 'chain')).toMatchObject({ finalTag: '1', multiple: true });
   });
 
   it('with --from a missing tag is created without --confirm', () => {
-    expect(plan({ target: 'app:new', from: 'quay.io/o/app:new' }).imports.map((r) => [r.tag, r.from])).toEqual([['new', 'quay.io/o/app:new']]);
+    expect(plan({ target: 'app:new', from: 'quay.io/o/app:new' }).imports.map((r) => [r.tag, sourceText(r.from)])).toEqual([['new', 'quay.io/o/app:new']]);
   });
 
   it('latest falls back to spec.dockerImageRepository', () => {
-    expect(plan({ target: 'repo' }).imports.map((r) => [r.tag, r.from])).toEqual([['latest', 'quay.io/o/repo']]);
+    expect(plan({ target: 'repo' }).imports.map((r) => [r.tag, sourceText(r.from)])).toEqual([['latest', 'quay.io/o/repo']]);
   });
 
   it('new stream with --confirm imports into the target tag (latest), not the tag of --from', () => {
     const p = plan({ target: 'fresh', from: 'quay.io/o/fresh:2.0', confirm: true });
     expect(p.creating).toBe(true);
-    expect(p.imports.map((r) => [r.namespace, r.stream, r.tag, r.from])).toEqual([['ns', 'fresh', 'latest', 'quay.io/o/fresh:2.0']]);
+    expect(p.imports.map((r) => [r.namespace, r.stream, r.tag, sourceText(r.from)])).toEqual([['ns', 'fresh', 'latest', 'quay.io/o/fresh:2.0']]);
     const stored = applyImportResults(p.target, [{ ok: true, request: p.imports[0] as never, digest: D2 }], NOW);
     expect(stored.metadata.generation).toBe(1);
     expect(latestTagEvent(stored, 'latest')).toEqual(ev('quay.io/o/fresh@' + D2, D2, 1, NOW));
   });
 
   it('new stream without --from imports the target itself', () => {
-    expect(plan({ target: 'quay.io/o/tool:3', confirm: true }).imports.map((r) => [r.stream, r.tag, r.from])).toEqual([['tool', '3', 'quay.io/o/tool:3']]);
+    expect(plan({ target: 'quay.io/o/tool:3', confirm: true }).imports.map((r) => [r.stream, r.tag, sourceText(r.from)])).toEqual([['tool', '3', 'quay.io/o/tool:3']]);
   });
 
   it('--all without a repository re-imports every DockerImage tag', () => {
@@ -159,16 +159,16 @@ function fakeRegistry(tags: string[]): RegistryPort & { calls: ResolveOptions[] 
 describe('oc import-image --all: repository import', () => {
   it('imports at most N tags in priority order, reports the rest, records failures', async () => {
     const p = plan({ target: 'repo', all: true });
-    expect(p.repository).toMatchObject({ from: 'quay.io/o/repo', insecure: true, importMode: 'Legacy' });
+    expect(p.repository).toMatchObject({ from: parseImageReference('quay.io/o/repo'), insecure: true, importMode: 'Legacy' });
     const registry = fakeRegistry(['other', 'latest', '1.0', '2.0.1', 'broken', '2.1']);
-    const listed = await registry.listTags(parseImageReference(p.repository?.from ?? ''));
+    const listed = await registry.listTags(p.repository!.from as ImageReference);
     const expanded = planRepositoryImport(p.repository as NonNullable<typeof p.repository>, listed, p.target, 4);
-    expect(expanded.imports.map((r) => r.from)).toEqual(['quay.io/o/repo:latest', 'quay.io/o/repo:2.1', 'quay.io/o/repo:1.0', 'quay.io/o/repo:2.0.1']);
+    expect(expanded.imports.map((r) => sourceText(r.from))).toEqual(['quay.io/o/repo:latest', 'quay.io/o/repo:2.1', 'quay.io/o/repo:1.0', 'quay.io/o/repo:2.0.1']);
     expect(expanded.additionalTags).toEqual(['broken', 'other']);
     const results: ImportResult[] = [];
-    for (const r of [...expanded.imports, { ...expanded.imports[0], tag: 'broken', from: 'quay.io/o/repo:broken' } as never]) {
+    for (const r of [...expanded.imports, { ...expanded.imports[0], tag: 'broken', from: parseImageReference('quay.io/o/repo:broken') } as never]) {
       try {
-        results.push({ ok: true, request: r, digest: (await registry.resolve(parseImageReference(r.from), { importMode: r.importMode, insecure: r.insecure })).digest });
+        results.push({ ok: true, request: r, digest: (await registry.resolve(r.from as ImageReference, { importMode: r.importMode, insecure: r.insecure })).digest });
       } catch (e) {
         results.push({ ok: false, request: r, reason: 'NotFound', message: (e as Error).message });
       }
@@ -187,7 +187,7 @@ describe('oc import-image --all: repository import', () => {
 
   it('default cap is 50, -1 is unlimited', () => {
     const tags = Array.from({ length: 60 }, (_, i) => `t${String(i).padStart(2, '0')}`);
-    const req = { namespace: 'ns', stream: 'repo', from: 'quay.io/o/repo', importMode: 'Legacy' as const, insecure: false, scheduled: false, referencePolicy: '' as const };
+    const req = { namespace: 'ns', stream: 'repo', from: parseImageReference('quay.io/o/repo'), importMode: 'Legacy' as const, insecure: false, scheduled: false, referencePolicy: '' as const };
     expect(planRepositoryImport(req, tags, undefined).imports).toHaveLength(50);
     expect(planRepositoryImport(req, tags, undefined).additionalTags).toHaveLength(10);
     expect(planRepositoryImport(req, tags, undefined, -1).additionalTags).toEqual([]);
@@ -197,13 +197,13 @@ describe('oc import-image --all: repository import', () => {
     const p = plan({ target: 'repo', all: true, from: 'quay.io/o/other', confirm: true });
     expect(p.target.spec.dockerImageRepository).toBe('quay.io/o/other');
     expect(p.target.metadata.generation).toBe(2);
-    expect(p.repository?.from).toBe('quay.io/o/other');
+    expect(sourceText(p.repository!.from)).toBe('quay.io/o/other');
   });
 
   it('new stream with --confirm --all sets spec.dockerImageRepository', () => {
     const p = plan({ target: 'bulk', from: 'quay.io/o/bulk', all: true, confirm: true });
     expect(p.target.spec.dockerImageRepository).toBe('quay.io/o/bulk');
-    expect(p.repository?.from).toBe('quay.io/o/bulk');
+    expect(sourceText(p.repository!.from)).toBe('quay.io/o/bulk');
   });
 });
 

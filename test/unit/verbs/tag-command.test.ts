@@ -4,6 +4,7 @@ import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { applyImportResults } from '../../../src/domain/import-result.js';
 import { findSpecTag, findStatusTag, latestTagEvent } from '../../../src/domain/image-stream.js';
 import { D1, D2, NOW, T0, byKey, dockerTag, ev, frozen, stream } from '../domain/stream-builders.js';
+import { parseImageReference, sourceText } from '../../../src/domain/image-reference.js';
 
 const python = stream('python', {
   generation: 3,
@@ -44,7 +45,7 @@ describe('oc tag: sources and what is written (§2.2)', () => {
   it('a copy stays put when its source moves; an alias follows', () => {
     const copied = only(run(['python:3.6', 'python:latest']), 'python');
     const aliased = only(planTag(byKey(copied, shared), { args: ['python:3.6', 'python:stable'], alias: true }, ctx), 'python');
-    const request = { namespace: 'ns', stream: 'python', tag: '3.6', from: 'docker.io/library/python:3.6', importMode: 'Legacy' as const, insecure: false, scheduled: false, referencePolicy: '' as const };
+    const request = { namespace: 'ns', stream: 'python', tag: '3.6', from: parseImageReference('docker.io/library/python:3.6'), importMode: 'Legacy' as const, insecure: false, scheduled: false, referencePolicy: '' as const };
     const moved = applyImportResults(aliased, [{ ok: true, request, digest: D2 }], NOW);
     expect(latestTagEvent(moved, '3.6')?.image).toBe(D2);
     expect(latestTagEvent(moved, 'stable')?.image).toBe(D2);
@@ -93,7 +94,7 @@ describe('oc tag: sources and what is written (§2.2)', () => {
       referencePolicy: { type: 'Local' },
     });
     expect(findSpecTag(s, '2')?.generation).toBe(2);
-    expect(plan.imports.map((i) => [i.tag, i.from, i.importMode, i.insecure, i.scheduled, i.referencePolicy])).toEqual([
+    expect(plan.imports.map((i) => [i.tag, sourceText(i.from), i.importMode, i.insecure, i.scheduled, i.referencePolicy])).toEqual([
       ['1', 'quay.io/a/b:1', 'PreserveOriginal', true, true, 'Local'],
       ['2', 'quay.io/a/b:1', 'PreserveOriginal', true, true, 'Local'],
     ]);

@@ -1,8 +1,20 @@
 /** Docker credential helpers (`docker-credential-<name> get`, the docker-credential-helpers protocol). */
 import { spawn } from 'node:child_process';
-import { TagstreamError, redact } from '../../../errors.js';
+import { TagstreamError } from '../../../errors.js';
 import type { RegistryCredential } from './credential-types.js';
 import { isRecord, TOKEN_USERNAME } from './docker-config.js';
+
+const NOT_FOUND = /credentials not found/i;
+
+/** A helper that ended badly; the message never holds what it printed. */
+class HelperFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+  ) {
+    super(message);
+  }
+}
 
 /** Run `docker-credential-<helper> get` (the docker-credential-helpers protocol). */
 export function spawnCredentialHelper(env: NodeJS.ProcessEnv): (helper: string, serverUrl: string) => Promise<string> {
@@ -19,15 +31,20 @@ export function spawnCredentialHelper(env: NodeJS.ProcessEnv): (helper: string, 
       child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
       child.stdin.on('error', () => {});
       child.once('error', (e) => reject(e));
-      child.once('close', (code) => {
-        if (code === 0) resolveRun(out);
-        else reject(new Error((out.trim() || err.trim() || `exit code ${String(code)}`).split('\n')[0]));
+      child.once('close', (code, signal) => {
+        if (code === 0) {
+          resolveRun(out);
+          return;
+        }
+        // What a failing helper printed may be its answer, secret included (#12.6): only "nothing
+        // stored for this server" is read from it; the error says how the helper ended, nothing more.
+        if (NOT_FOUND.test(out) || NOT_FOUND.test(err)) reject(new HelperFailure('credentials not found in native keychain', code));
+        else reject(new HelperFailure(signal ? `killed by ${signal}` : `exit code ${String(code)}`, code));
       });
       child.stdin.end(`${serverUrl}\n`);
     });
 }
 
-const NOT_FOUND = /credentials not found/i;
 
 /** Ask a helper; undefined when it has nothing for this server. */
 export async function fromHelper(
@@ -48,7 +65,9 @@ export async function fromHelper(
     // A global credsStore whose binary is absent (a config copied from a desktop) must not block anonymous pulls.
     if (code === 'ENOENT' && !explicit) return undefined;
     if (code === 'ENOENT') throw new TagstreamError('Config', `${what}: not found on PATH`);
-    throw new TagstreamError('Config', `${what}: failed for ${serverUrl}: ${redact(message).slice(0, 200)}`);
+    // Never the helper's words: a failing helper may print its JSON answer, Secret included.
+    const how = e instanceof HelperFailure ? e.message : typeof code === 'string' ? code : 'it failed';
+    throw new TagstreamError('Config', `${what}: failed for ${serverUrl} (${how}); its output is not shown, run it by hand to see why`);
   }
   if (NOT_FOUND.test(out)) return undefined;
   let answer: unknown;

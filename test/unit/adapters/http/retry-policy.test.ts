@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, decideRetry, headerLookup, parseRateLimitReset, parseRetryAfter, rateLimitMessage, serverRequestedWait } from '../../../../src/adapters/http/retry-policy.js';
+import { backoffMs, decideRetry, rateLimitDecision, headerLookup, parseRateLimitReset, parseRetryAfter, rateLimitMessage, serverRequestedWait } from '../../../../src/adapters/http/retry-policy.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
@@ -58,6 +58,14 @@ describe('the shared retry policy', () => {
     expect(decideRetry(policy, { attempt: 1, write: true, nowMs: NOW })).toEqual({ retry: false, cause: 'network' });
     expect(decideRetry(policy, { attempt: 1, status: 502, write: false, nowMs: NOW, random: () => 0 })).toEqual({ retry: true, cause: 'server-error', waitMs: 500 });
     expect(decideRetry(policy, { attempt: 4, status: 502, write: false, nowMs: NOW })).toEqual({ retry: false, cause: 'server-error' });
+  });
+
+  it('bounds the rate-limit waits of one request in total (rateLimitDecision, shared with the Octokit handlers)', () => {
+    const bounded = { ...policy, maxTotalWaitMs: 600_000 };
+    expect(rateLimitDecision(bounded, 'secondary-rate-limit', 240_000, { attempt: 2, waitedMs: 240_000 })).toEqual({ retry: true, cause: 'secondary-rate-limit', waitMs: 240_000 });
+    expect(rateLimitDecision(bounded, 'secondary-rate-limit', 240_000, { attempt: 3, waitedMs: 480_000 })).toEqual({ retry: false, cause: 'secondary-rate-limit', waitMs: 240_000 });
+    expect(rateLimitDecision(bounded, 'secondary-rate-limit', undefined, { attempt: 1 })).toEqual({ retry: true, cause: 'secondary-rate-limit', waitMs: 60_000 });
+    expect(decideRetry(bounded, { attempt: 2, status: 429, header: h({ 'retry-after': '300' }), write: false, nowMs: NOW, waitedMs: 400_000 })).toEqual({ retry: false, cause: 'secondary-rate-limit', waitMs: 300_000 });
   });
 
   it('reads Retry-After dates and the reset header through serverRequestedWait', () => {

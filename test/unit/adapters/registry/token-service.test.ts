@@ -38,7 +38,7 @@ describe('TokenService against a token endpoint (MockAgent)', () => {
     const mock = new MockAgent();
     mock.disableNetConnect();
     const transport = new Transport({
-      timeoutMs: 1000, retries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, maxConcurrencyPerRegistry: 4,
+      timeoutMs: 1000, requestTimeoutMs: 60_000, runTimeoutMs: 900_000, retries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, maxConcurrencyPerRegistry: 4,
       userAgent: 'test', log: silentLog, dispatcher: mock,
     });
     const clock = { now: NOW };

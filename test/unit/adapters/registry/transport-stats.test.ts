@@ -6,7 +6,7 @@ import { silentLog } from '../../../../src/ports/log.js';
 
 function transport(mock: MockAgent): Transport {
   mock.disableNetConnect();
-  return new Transport({ timeoutMs: 1000, retries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, maxConcurrencyPerRegistry: 4, userAgent: 't', log: silentLog, dispatcher: mock, sleep: async () => {} });
+  return new Transport({ timeoutMs: 1000, requestTimeoutMs: 60_000, runTimeoutMs: 900_000, retries: 0, retryBaseMs: 1, maxRetryAfterMs: 1000, maxConcurrencyPerRegistry: 4, userAgent: 't', log: silentLog, dispatcher: mock, sleep: async () => {} });
 }
 
 const HUB = 'https://registry-1.docker.io';

@@ -1,0 +1,37 @@
+/**
+ * How long registries may take (#12.5), read once from the environment by every entry point:
+ * `TAGSTREAM_REGISTRY_TIMEOUT` bounds one registry request from start to last byte (retries
+ * included; default 60s), `TAGSTREAM_RUN_TIMEOUT` bounds all registry requests of one run (default
+ * 15m). Go-style durations (`90s`, `2m`). A registry that trickles bytes fails its tag, not the run.
+ */
+import { TagstreamError } from '../errors.js';
+import { parseDuration } from './duration.js';
+
+export interface RegistryDeadlines {
+  /** Total deadline of one registry request (all attempts), in ms. */
+  readonly requestTimeoutMs: number;
+  /** Bound on the registry requests of one run, in ms. */
+  readonly runTimeoutMs: number;
+}
+
+export const REGISTRY_TIMEOUT_ENV = 'TAGSTREAM_REGISTRY_TIMEOUT';
+export const RUN_TIMEOUT_ENV = 'TAGSTREAM_RUN_TIMEOUT';
+export const DEFAULT_REGISTRY_DEADLINES: RegistryDeadlines = Object.freeze({ requestTimeoutMs: 60_000, runTimeoutMs: 15 * 60_000 });
+
+function durationFrom(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new TagstreamError('Config', `${name}: expected a positive duration such as 60s or 15m, got ${JSON.stringify(text.slice(0, 40))}`);
+  }
+  return ms;
+}
+
+/** The deadlines set in `env`, else the defaults; a malformed value is a Config error naming the variable. */
+export function registryDeadlines(env: Readonly<Record<string, string | undefined>>): RegistryDeadlines {
+  return {
+    requestTimeoutMs: durationFrom(env, REGISTRY_TIMEOUT_ENV, DEFAULT_REGISTRY_DEADLINES.requestTimeoutMs),
+    runTimeoutMs: durationFrom(env, RUN_TIMEOUT_ENV, DEFAULT_REGISTRY_DEADLINES.runTimeoutMs),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The bundled `tagstream` bin (scripts/build-cli.mjs -> dist/cli/tagstream.js, what package.json
+ * `bin` points at) against the tsc output it is built from (dist/cli/main.js): same output and exit
+ * codes for help, version, read verbs and a usage error; the cloud SDKs and the daemon stay out of
+ * what start-up loads (they are chunks loaded on first use), which is what keeps start-up cheap
+ * (measured in `npm run bench`, not here).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const BUNDLE = join(REPO, 'dist/cli/tagstream.js');
+const TSC_MAIN = join(REPO, 'dist/cli/main.js');
+const FIXTURE = fileURLToPath(new URL('../fixtures/cli/basic', import.meta.url));
+
+function runBin(bin: string, args: string[], cwd = FIXTURE): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: '/nonexistent' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Files the entry loads before running anything: itself and its static imports, transitively. */
+function staticallyLoaded(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:^|[;\n}])\s*import\s*(?:[^'"()]*?from\s*)?["'](\.\/[^"']+)["']/g)) visit(join(dirname(file), m[1]!));
+  };
+  visit(entry);
+  return [...seen];
+}
+
+beforeAll(() => {
+  if (existsSync(BUNDLE) && existsSync(TSC_MAIN)) return;
+  const build = spawnSync('npm', ['run', 'build:ts'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
+  if (build.status !== 0) throw new Error(`npm run build:ts failed:\n${build.stdout}\n${build.stderr}`);
+}, 200_000);
+
+describe('bundled tagstream bin', () => {
+  it('is the package bin and starts with a shebang', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string };
+    expect(pkg.bin.tagstream).toBe('dist/cli/tagstream.js');
+    expect(readFileSync(BUNDLE, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const v = runBin(BUNDLE, ['--version']);
+    expect(v).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it.each([[['--help']], [['serve', '--help']], [['get', 'is']], [['get', 'is', '-o', 'json']], [['describe', 'is', 'ruby']], [['get', 'nosuchkind']], [['reconcile', '--dry-run', '--bogus']]])(
+    'prints what the tsc build prints: %j',
+    (args) => {
+      const bundled = runBin(BUNDLE, args);
+      const plain = runBin(TSC_MAIN, args);
+      expect(bundled).toEqual(plain);
+    },
+  );
+
+  it('keeps the cloud SDKs and the daemon out of start-up', () => {
+    const loaded = staticallyLoaded(BUNDLE);
+    const text = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
+    // Present in the build (as lazily imported chunks) ...
+    const all = readFileSync(BUNDLE, 'utf8');
+    expect(all).toMatch(/import\(["']\.\/chunks\/serve-main-[^"']+\.js["']\)/);
+    // ... but not among what start-up parses.
+    for (const marker of ['@aws-sdk/client-ecr', 'DefaultAzureCredential', 'GoogleAuth', 'prom-client', 'startDaemonHttpServer']) expect(text, marker).not.toContain(marker);
+  });
+});

@@ -1,0 +1,35 @@
+// Which local commits a push retry replays: the user's own and Tagstream's that carry earlier
+// writes (no new plan re-creates a verb's change); Tagstream's plain moves are planned again.
+import { describe, expect, it } from 'vitest';
+import { hasUnpushedTagstreamCommit, localCommits } from '../../../src/app/replay-commits.js';
+import type { GitCommitInfo, GitRepository } from '../../../src/ports/git.js';
+
+const commit = (oid: string, message: string, parent?: string): GitCommitInfo => ({
+  oid,
+  message,
+  parents: parent ? [parent] : [],
+  author: { name: 'a', email: 'a@example.test', timestamp: 0 },
+  committerTimestamp: 0,
+});
+
+/** A history, newest first, on top of `remote`. */
+function history(commits: GitCommitInfo[]): GitRepository {
+  return { headOid: async () => commits[0]!.oid, log: async () => commits } as unknown as GitRepository;
+}
+
+describe('localCommits', () => {
+  const remote = commit('r0', 'base\n');
+  const user = commit('u1', 'Edit the app\n', 'r0');
+  const move = commit('t1', 'tagstream: pin default/web:1 to sha256:aaaa\n\nTagstream-Move: default/web:1 - -> sha256:aaaa\n', 'u1');
+  const carried = commit('t2', 'tagstream: commit what tagstream wrote earlier (1 file)\n\nTagstream-Earlier-Write: apps/web.yaml\n', 't1');
+
+  it('keeps the user commits and the ones carrying earlier writes, oldest first; drops plain moves', async () => {
+    const local = await localCommits(history([carried, move, user, remote]), 'r0');
+    expect(local.map((c) => c.oid)).toEqual(['u1', 't2']);
+  });
+
+  it('counts a commit carrying earlier writes as Tagstream\'s for the push an interrupted run left', async () => {
+    expect(await hasUnpushedTagstreamCommit(history([carried, user, remote]), 'r0')).toBe(true);
+    expect(await hasUnpushedTagstreamCommit(history([user, remote]), 'r0')).toBe(false);
+  });
+});
