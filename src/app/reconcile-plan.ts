@@ -20,7 +20,6 @@ import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, planWrites } from './materialize.js';
-import { readTargetSources } from './target-sources.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
 import { followWinner, planTagPolicies, type CreatedCache, type PolicyFollow } from './tag-policies.js';
 
@@ -164,9 +163,7 @@ export async function planReconcile(
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  const targetSources = await readTargetSources(ctx.workspace, settings);
-  for (const p of targetSources.problems) diagnostics.push(diagnosticOf(p));
-  const writes = planWrites({ inventory, streams: next, settings, blocked, targets: targetSources });
+  const writes = planWrites({ inventory, streams: next, settings, blocked, targets: inventory.targets });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));

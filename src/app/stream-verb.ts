@@ -19,8 +19,7 @@ import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
-import { diagnosticOf, newStreamPath, planWrites } from './materialize.js';
-import { readTargetSources } from './target-sources.js';
+import { newStreamPath, planWrites } from './materialize.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 import { type ImportRun } from './run-imports.js';
 import { followedLines, runImportsWithPolicies } from './tag-policies.js';
@@ -188,8 +187,7 @@ export async function planVerbWrites(
     next.set(key, s);
   }
   // the tags a verb moves drive every update target too (markers, rules, Dockerfiles), as in reconcile
-  const targets = await readTargetSources(ctx.workspace, ctx.settings);
-  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets });
+  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets: inventory.targets });
   const written = new Set(plan.files.map((f) => f.path));
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);
@@ -213,7 +211,7 @@ export async function planVerbWrites(
     workloads: plan.workloads,
     targets: plan.targets,
     changed: [...streams, ...workloadObjects(plan.workloads)],
-    warnings: [...targets.problems.map((p) => diagnosticLine(diagnosticOf(p))), ...plan.diagnostics.map(diagnosticLine)],
+    warnings: plan.diagnostics.map(diagnosticLine),
   };
 }
 

@@ -6,6 +6,7 @@
 import type { ManifestError, SourceLocation } from '../errors.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import type { NodePath } from '../edit/edit.js';
+import type { TargetSources } from './target-files.js';
 import type { SourceFile } from '../edit/source-file.js';
 
 export type { NodePath } from '../edit/edit.js';
@@ -91,6 +92,11 @@ export interface Inventory {
    * files you edit only.
    */
   readonly files: SourceFiles;
+  /**
+   * Files that may hold update targets (marker YAML, rule-glob matches, marked Dockerfiles), found
+   * in the same walk; their parse is made on first access. Absent in hand-built inventories.
+   */
+  readonly targets?: TargetSources | undefined;
   /** Counts of the scan, for logs and benchmarks. Set by inventory.ts. */
   readonly stats?: InventoryStats | undefined;
 }

@@ -27,6 +27,7 @@ import { ScannedFile } from './inventory-files.js';
 import * as inventoryBuilder from './inventory-builder.js';
 import { InventoryBuilder, isObj } from './inventory-builder.js';
 import { mayHoldIndexedObject, mayHoldLocalImageName, splitDocuments } from './inventory-prefilter.js';
+import { isDockerfile, readDockerfile, targetSources } from './target-files.js';
 import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceLimits } from '../edit/source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
@@ -35,6 +36,8 @@ export interface InventorySettings {
   readonly exclude: readonly string[];
   readonly defaultNamespace?: string | undefined;
   readonly limits?: { readonly maxFileBytes: number; readonly maxAliasCount: number } | undefined;
+  /** `.tagstream.yaml` target rules: the files their globs name are update-target files. */
+  readonly targets?: readonly { readonly files: string }[] | undefined;
 }
 
 /**
@@ -124,7 +127,8 @@ export async function buildInventory(
 ): Promise<Inventory> {
   const listed = await workspace.listFiles();
   const filter = await loadFileFilter(workspace, listed, { include: settings.include, exclude: settings.exclude });
-  const candidates = listed.filter((p) => p !== SETTINGS_FILE && formatOf(p) !== undefined && filter.accepts(p)).sort();
+  const accepted = listed.filter((p) => p !== SETTINGS_FILE && filter.accepts(p)).sort();
+  const candidates = accepted.filter((p) => formatOf(p) !== undefined);
   const limits: SourceLimits = settings.limits
     ? { maxBytes: settings.limits.maxFileBytes, maxAliasCount: settings.limits.maxAliasCount }
     : DEFAULT_SOURCE_LIMITS;
@@ -136,6 +140,8 @@ export async function buildInventory(
   // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
   const reads = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(candidates, limits.maxBytes) : undefined;
   const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path, i) => scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]));
+  // update-target Dockerfiles come from the same listing (YAML/JSON target files are among the scans)
+  const dockerfiles = await mapLimit(accepted.filter((p) => formatOf(p) === undefined && isDockerfile(p)), opts.concurrency ?? 16, (path) => readDockerfile(workspace, path, limits));
   const chosen = chooseDocuments(scans, all);
 
   const b = new InventoryBuilder(defaultNamespace, opts.includeObject);
@@ -163,9 +169,11 @@ export async function buildInventory(
     // Without a cache nobody asks for these parses again; the text stays for `files`.
     if (!opts.parseCache) scan.file.release();
   }
+  for (const d of dockerfiles) if (d.error) b.diagnostics.push(d.error);
   const inventory = b.finish();
   await indexCache?.save();
-  return { ...inventory, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
+  const targets = targetSources(scans.map((s) => s.file), dockerfiles, settings.targets ?? []);
+  return { ...inventory, targets, stats: { filesListed: listed.length, filesScanned: candidates.length, documents, cacheHits } };
 }
 
 interface DocumentChoice {

@@ -4,14 +4,9 @@
  * `--platform`, `AS name`, trailing comments and the line ending stay byte for byte. Pure.
  */
 import { ManifestError, type SourceLocation } from '../errors.js';
-import { markerText, MARKER_KEY } from './yaml-markers.js';
+import { MARKER_KEY } from '../inventory/target-files.js';
+import { markerText } from './yaml-markers.js';
 import { parseTargetRef, type TargetRef } from './target-ref.js';
-
-/** `Dockerfile`, `*.Dockerfile`, `Dockerfile.*`, `Containerfile`, `*.Containerfile`. */
-export function isDockerfile(path: string): boolean {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  return /^(Dockerfile|Containerfile)(\.[^/]+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/.test(base);
-}
 
 export interface DockerfileFrom {
   readonly file: string;

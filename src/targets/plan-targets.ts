@@ -11,6 +11,7 @@ import { type SourceLocation } from '../errors.js';
 import type { Diagnostic, FileChange, TargetChange, TargetKind } from '../domain/change-set.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { NodePath } from '../inventory/inventory-model.js';
+import type { TargetSources } from '../inventory/target-files.js';
 import { locate, type SourceFile } from '../edit/source-file.js';
 import type { Edit } from '../edit/yaml-edit.js';
 import { rewriteDockerfile, scanDockerfile } from './dockerfile.js';
@@ -20,12 +21,6 @@ import type { TargetRule } from './target-rule.js';
 import { targetValue } from './target-value.js';
 import { scanYamlMarkers } from './yaml-markers.js';
 
-export interface TargetSources {
-  /** Parsed YAML/JSON files that hold markers or match a rule's glob. */
-  readonly files: readonly SourceFile[];
-  /** Dockerfiles/Containerfiles (text without BOM; `bom` restores it). */
-  readonly dockerfiles: readonly { readonly path: string; readonly text: string; readonly bom: boolean }[];
-}
 
 export interface TargetPlanInput extends TargetSources {
   readonly rules: readonly TargetRule[];

@@ -8,9 +8,8 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import { ManifestError, type SourceLocation } from '../errors.js';
 import type { NodePath } from '../inventory/inventory-model.js';
 import { locate, type SourceFile } from '../edit/source-file.js';
+import { MARKER_KEY } from '../inventory/target-files.js';
 import { parseTargetRef, type TargetRef } from './target-ref.js';
-
-export const MARKER_KEY = '$imagestream';
 
 export interface YamlMarker {
   readonly file: string;
@@ -31,11 +30,6 @@ export interface YamlMarker {
 export interface MarkerScan {
   readonly markers: readonly YamlMarker[];
   readonly problems: readonly ManifestError[];
-}
-
-/** Cheap pre-check on raw text: only files mentioning the key are parsed for markers. */
-export function mayHoldMarker(text: string): boolean {
-  return text.includes(MARKER_KEY);
 }
 
 interface Comment {

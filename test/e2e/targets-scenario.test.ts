@@ -13,6 +13,7 @@ import { fixedClock } from '../../src/ports/clock.js';
 import { cloneWorkingCopy, gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';
+import { targetsRepo } from './targets-fixture.js';
 
 let registry: TestRegistry;
 let server: GitServer;
@@ -28,70 +29,6 @@ async function tagstream(cwd: string, when: string, ...argv: string[]): Promise<
 }
 
 const image = (version: string) => makeImage({ layers: [{ VERSION: `${version}\n` }], created: '2026-11-20T10:00:00Z', labels: { version } });
-
-function repo(reg: string): Record<string, string> {
-  return {
-    'imagestreams/shop/web.yaml': `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata:
-  name: web
-  namespace: shop
-spec:
-  tags:
-  - name: "1"
-    from:
-      kind: DockerImage
-      name: ${reg}/web:1
-    importPolicy:
-      scheduled: true
-`,
-    'apps/rollout.yaml': `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-  namespace: shop
-  annotations:
-    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"web:1"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
-spec:
-  strategy:
-    canary:
-      steps:
-      - setWeight: 20
-  template:
-    spec:
-      containers:
-      - name: web
-        image: ${reg}/web:1   # rolled by Tagstream
-`,
-    'charts/web/values.yaml': `replicaCount: 2
-image:
-  repository: ${reg}/web   # {"$imagestream": "shop/web:1:name"}
-  tag: "1"                 # {"$imagestream": "shop/web:1:tag"}
-  digest: ""               # {"$imagestream": "shop/web:1:digest"}
-`,
-    'kustomize/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-namespace: shop
-resources:
-  - ../apps
-images:
-  - name: web
-    newName: ${reg}/web  # {"$imagestream": "web:1:name"}
-    digest: ""  # {"$imagestream": "web:1:digest"}
-`,
-    'config/app.json': `{\n\t"service": "web",\n\t"image": {\n\t\t"ref": "${reg}/web:1"\n\t}\n}`,
-    '.tagstream.yaml': `targets:
-  - files: "config/*.json"
-    from: shop/web:1
-    set:
-      "$.image.ref": reference
-`,
-    Dockerfile: `# {"$imagestream": "shop/web:1"}
-FROM --platform=$BUILDPLATFORM ${reg}/web:1 AS base
-RUN echo build
-`,
-  };
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'tagstream-targets-'));
@@ -113,7 +50,7 @@ const remoteFile = (path: string) => gitCli(tmp, ['--git-dir', join(server.root,
 describe('update targets (real registry, real Git remote)', () => {
   it('one reconcile moves a Rollout, Helm values, a Kustomization, a JSON file and a Dockerfile in one commit', async () => {
     digests.v1 = await pushImage(registry, 'web', '1', image('v1'));
-    for (const [path, text] of Object.entries(repo(registry.host))) {
+    for (const [path, text] of Object.entries(targetsRepo(registry.host))) {
       await mkdir(dirname(join(clone, path)), { recursive: true });
       await writeFile(join(clone, path), text);
     }

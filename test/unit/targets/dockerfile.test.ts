@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fromImageToken, isDockerfile, rewriteDockerfile, scanDockerfile } from '../../../src/targets/dockerfile.js';
+import { isDockerfile } from '../../../src/inventory/target-files.js';
+import { fromImageToken, rewriteDockerfile, scanDockerfile } from '../../../src/targets/dockerfile.js';
 
 describe('isDockerfile', () => {
   it.each([
