@@ -19,6 +19,7 @@ import { ManifestError, errorMessage } from '../errors.js';
 import type { FileRead, Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import * as imageStreamSchema from './image-stream-schema.js';
+import * as imageStreamFields from './image-stream-fields.js';
 import * as nodeLocator from '../edit/node-locator.js';
 import type { Inventory, ObjectRef } from './inventory-model.js';
 import type { IndexCache } from '../ports/index-cache.js';
@@ -317,5 +318,6 @@ const EXTRACTION_CODE: readonly { toString(): string }[] = [
   mayHoldLocalImageName,
   declaresLocalLookup,
   ...Object.values(imageStreamSchema).filter((v) => typeof v === 'function'),
+  ...Object.values(imageStreamFields).filter((v) => typeof v === 'function'),
   ...Object.values(nodeLocator).filter((v) => typeof v === 'function'),
 ];
