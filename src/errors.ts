@@ -79,6 +79,16 @@ export class TagstreamError extends Error {
   }
 }
 
+/**
+ * Settings that cannot work however often they are tried: a remote URL Tagstream cannot speak, a
+ * remote or branch that does not exist. A daemon stops retrying and reports itself not ready.
+ */
+export class MisconfigurationError extends TagstreamError {
+  constructor(message: string, cause?: unknown) {
+    super('Config', message, cause === undefined ? {} : { cause });
+  }
+}
+
 export class UsageError extends TagstreamError {
   constructor(message: string) {
     super('Usage', message);

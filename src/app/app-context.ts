@@ -1,5 +1,6 @@
 /**
- * The collaborators every use case receives (STYLE habit 3: injected, no singletons), and the
+ * The collaborators every use case receives (STYLE habit 3: injected, no singletons): the one
+ * context type of the app layer; a use case that needs less takes a Pick of it. Also the
  * contract of the main use case, `reconcile`, which the CLI, the daemon and the Action all call.
  */
 import type { ChangeSet } from '../domain/change-set.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   readonly log: Log;
   /** The working copy, when the directory is a Git repository (needed for commit/push and revert awareness). */
   readonly git?: GitRepository | undefined;
+  /** Told before each slow step a person waits for (the CLI shows it on a terminal only). */
+  readonly progress?: ((message: string) => void) | undefined;
 }
 
 export interface ReconcileOptions {

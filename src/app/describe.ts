@@ -3,10 +3,11 @@
  * ImageStreamTag the image metadata comes from the registry when allowed and reachable; when it
  * is not, what the repository holds is printed with a warning saying why.
  */
+import type { AppContext } from './app-context.js';
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import { parseImageReference } from '../domain/image-reference.js';
-import type { ImageMetadata, RegistryPort } from '../ports/registry.js';
+import type { ImageMetadata } from '../ports/registry.js';
 import { describeImageStreamTag } from '../render/describe-image.js';
 import { describeImageStream } from '../render/describe-stream.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
@@ -14,6 +15,7 @@ import { istagsOf } from '../render/stream-view.js';
 import {
   findIstag,
   findStream,
+  readInventory,
   selectedNamespace,
   streamsIn,
   type NamespaceSelection,
@@ -22,12 +24,8 @@ import {
   type ReadResource,
 } from './get.js';
 
-export interface DescribeContext extends ReadContext {
-  /** Needed for `describe istag` metadata; absent = offline. */
-  readonly registry?: RegistryPort | undefined;
-  /** Told before each registry lookup (the CLI shows it on a terminal only). */
-  readonly progress?: ((message: string) => void) | undefined;
-}
+/** The registry is needed for `describe istag` metadata only; absent = offline. */
+export type DescribeContext = ReadContext & Partial<Pick<AppContext, 'registry' | 'progress'>>;
 
 export interface DescribeRequest extends NamespaceSelection {
   readonly resource: ReadResource;
@@ -44,7 +42,7 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
   if (req.allNamespaces && req.names.length > 0) {
     throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   }
-  const inventory = await ctx.loadInventory();
+  const inventory = await readInventory(ctx);
   const stderr = inventoryWarnings(inventory);
   const errors: TagstreamError[] = [];
   const namespace = selectedNamespace(ctx, req);

@@ -4,8 +4,10 @@
  * conflicts come back as warnings so the caller can print them and still succeed.
  */
 import { TagstreamError, UsageError } from '../errors.js';
+import { parseIstagName, type StreamTagName } from '../domain/stream-tag-name.js';
 import type { Inventory, StreamEntry } from '../inventory/inventory-model.js';
-import type { Clock } from '../ports/clock.js';
+import { buildInventory } from '../inventory/inventory.js';
+import type { AppContext } from './app-context.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
 import { istagObject, listObject, renderNames, renderObject, streamObject } from '../render/object-output.js';
 import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../render/stream-table.js';
@@ -15,13 +17,12 @@ import { renderTable } from '../render/table.js';
 export type ReadResource = 'imagestream' | 'imagestreamtag';
 export type OutputFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
 
-/** What every read verb needs: the repository's inventory, its default namespace and a clock. */
-export interface ReadContext {
-  /** Builds (or returns) the inventory of the repository. */
-  readonly loadInventory: () => Promise<Inventory>;
-  /** `defaultNamespace` from the repo settings; `default` when undefined. */
-  readonly defaultNamespace?: string | undefined;
-  readonly clock: Clock;
+/** What every read verb needs of the AppContext: the repository, its settings and a clock. */
+export type ReadContext = Pick<AppContext, 'workspace' | 'settings' | 'clock'>;
+
+/** The inventory a read verb shows: every file it could not use is reported, not only those that could matter. */
+export function readInventory(ctx: Pick<AppContext, 'workspace' | 'settings'>): Promise<Inventory> {
+  return buildInventory(ctx.workspace, ctx.settings, { parseAll: true });
 }
 
 export interface NamespaceSelection {
@@ -56,9 +57,9 @@ export function notFound(resource: ReadResource, name: string): TagstreamError {
 }
 
 /** The namespace a request reads, or undefined for all namespaces. */
-export function selectedNamespace(ctx: Pick<ReadContext, 'defaultNamespace'>, sel: NamespaceSelection): string | undefined {
+export function selectedNamespace(ctx: Pick<AppContext, 'settings'>, sel: NamespaceSelection): string | undefined {
   if (sel.allNamespaces) return undefined;
-  return sel.namespace || ctx.defaultNamespace || 'default';
+  return sel.namespace || ctx.settings.defaultNamespace || 'default';
 }
 
 function byNamespaceThenName(a: StreamEntry, b: StreamEntry): number {
@@ -84,17 +85,13 @@ export function findStream(inventory: Inventory, namespace: string, name: string
 }
 
 /** Split `stream:tag`; anything else is the API's BadRequest. */
-export function parseIstagName(name: string): { stream: string; tag: string } | TagstreamError {
-  const parts = name.split(':');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    return new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
-  }
-  return { stream: parts[0], tag: parts[1] };
+export function istagNameOrError(name: string): StreamTagName | TagstreamError {
+  return parseIstagName(name) ?? new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>');
 }
 
 /** Look one ImageStreamTag up (NotFound unless items[0] has an image, as the API does). */
 export function findIstag(inventory: Inventory, namespace: string, name: string): { entry: StreamEntry; view: IstagView } | TagstreamError {
-  const parsed = parseIstagName(name);
+  const parsed = istagNameOrError(name);
   if (parsed instanceof TagstreamError) return parsed;
   const entry = findStream(inventory, namespace, parsed.stream);
   if (entry instanceof TagstreamError) return entry;
@@ -111,7 +108,7 @@ export async function get(ctx: ReadContext, req: GetRequest): Promise<ReadOutput
   if (req.allNamespaces && req.names.length > 0) {
     throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   }
-  const inventory = await ctx.loadInventory();
+  const inventory = await readInventory(ctx);
   const stderr = inventoryWarnings(inventory);
   const errors: TagstreamError[] = [];
   const namespace = selectedNamespace(ctx, req);

@@ -3,18 +3,14 @@
  * from the registry. An index is described only once a single platform is selected; otherwise
  * the platforms are listed, as oc does.
  */
+import type { AppContext } from './app-context.js';
 import { errorMessage, isTagstreamError, TagstreamError, UsageError } from '../errors.js';
 import { atDigest, parseImageReference, type ImageReference } from '../domain/image-reference.js';
-import type { Clock } from '../ports/clock.js';
-import type { RegistryPort } from '../ports/registry.js';
 import { platformString } from '../render/describe-image.js';
 import { imageInfoJson, manifestListMessage, renderImageInfo } from '../render/image-info.js';
 import type { ReadOutput } from './get.js';
 
-export interface ImageInfoContext {
-  readonly registry: RegistryPort;
-  readonly clock: Clock;
-}
+export type ImageInfoContext = Pick<AppContext, 'registry' | 'clock'>;
 
 export interface ImageInfoRequest {
   readonly reference: string;

@@ -4,12 +4,12 @@
  * the `set` verbs, so every write to a workload goes through the same rules: set what exists,
  * insert what is missing together with its missing parents, delete what is removed.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { errorMessage, TagstreamError } from '../errors.js';
 import type { FileChange } from '../domain/change-set.js';
 import type { NodePath, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
 import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+import { deepEqual, valueAt } from '../domain/plain-value.js';
 
 /** What an edit needs to know about an object: where it sits and its current plain value. */
 export interface EditableObject {
@@ -31,15 +31,6 @@ function isContainer(v: unknown): v is Container {
 
 function isNonEmptyCollection(v: unknown): boolean {
   return Array.isArray(v) ? v.length > 0 : isContainer(v) && Object.keys(v).length > 0;
-}
-
-function valueAt(root: unknown, path: NodePath): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (!isContainer(cur)) return undefined;
-    cur = cur[seg];
-  }
-  return cur;
 }
 
 /**
@@ -154,7 +145,7 @@ export function changeEdits(w: EditableObject, changes: readonly ObjectChange[])
   for (const path of tops) {
     const from = valueAt(w.object, path);
     const to = removed.has(JSON.stringify(path)) ? undefined : valueAt(after, path);
-    if (isDeepStrictEqual(from, to)) continue;
+    if (deepEqual(from, to)) continue;
     const planned =
       isNonEmptyCollection(from) && isNonEmptyCollection(to) && Array.isArray(from) === Array.isArray(to)
         ? diffToEdits(w.site.docIndex, [...w.site.path, ...path], from, to)

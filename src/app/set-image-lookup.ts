@@ -9,7 +9,7 @@ import type { WorkloadChange } from '../domain/change-set.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { OBSERVED_SPEC_ANNOTATION } from '../domain/spec-fingerprint.js';
-import { deepEqual } from '../domain/stream-edit.js';
+import { deepEqual } from '../domain/plain-value.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';

@@ -6,10 +6,10 @@
  * also pins the container to the tag's current image. All objects are planned first; any error
  * leaves every file untouched.
  */
+import type { AppContext } from './app-context.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import { TagstreamError, type SourceLocation } from '../errors.js';
 import type { FileChange, WorkloadChange } from '../domain/change-set.js';
-import type { RepoSettings } from '../config/repo-settings.js';
 import { buildInventory } from '../inventory/inventory.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { applyTriggers, type FieldChange, type TriggerPlan } from '../planning/apply-triggers.js';
@@ -27,26 +27,14 @@ import {
   type SetTriggersFlags,
   type TriggerRow,
 } from '../verbs/set-triggers.js';
-import type { Clock } from '../ports/clock.js';
-import type { GitRepository } from '../ports/git.js';
-import type { Log } from '../ports/log.js';
-import type { Workspace } from '../ports/workspace.js';
 import type { ReadOutput } from './get.js';
 import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
 import { planWrites, type ObjectEdit } from './materialize.js';
 import { applyChanges, type ObjectChange } from './object-change.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 
-/** What the `set` verbs need (AppContext satisfies it). */
-export interface SetContext {
-  readonly workspace: Workspace;
-  readonly settings: Pick<RepoSettings, 'include' | 'exclude' | 'defaultNamespace' | 'limits' | 'localRegistry' | 'imageStreamPath'>;
-  readonly log?: Log | undefined;
-  /** The time of a spec update (set image-lookup bumps a stream's generation as the API server does). */
-  readonly clock?: Clock | undefined;
-  /** The working copy, when there is one: the verb records its writes for a later `reconcile --commit`. */
-  readonly git?: GitRepository | undefined;
-}
+/** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
+export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock' | 'git'>>;
 
 /** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
 export type SetOutputFormat = 'json' | 'yaml' | 'name' | undefined;

@@ -14,7 +14,6 @@ import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { registryDeadlines } from '../config/registry-deadlines.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
-import { buildInventory } from '../inventory/inventory.js';
 import { TagstreamError } from '../errors.js';
 import type { CliDeps } from './context.js';
 
@@ -26,8 +25,6 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
-    // read commands report every file they could not use, not only those that could matter
-    loadInventory: (repo) => buildInventory(repo.workspace, repo.settings, { parseAll: true }),
     createRegistry: (settings, log) => registryClientFor(settings, { env, log, deadlines: registryDeadlines(env) }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;

@@ -3,7 +3,6 @@
  * place to record the exit code. Commands parse flags, call one app function and print.
  */
 import type { RepoSettings } from '../config/repo-settings.js';
-import type { Inventory } from '../inventory/inventory-model.js';
 import type { CodeHostTarget } from '../config/code-host.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { GitCredentials, GitRepository } from '../ports/git.js';
@@ -21,8 +20,6 @@ export interface OpenedRepository {
 export interface CliDeps {
   /** Open the repository at an absolute directory and load its settings. */
   openRepository(dir: string): Promise<OpenedRepository>;
-  /** Index the repository. */
-  loadInventory(repo: OpenedRepository): Promise<Inventory>;
   /** A registry client honouring the repository's settings (insecure registries, mirrors). */
   createRegistry(settings: RepoSettings | undefined, log: Log): RegistryPort;
   /** The Git working copy at `dir`, or undefined when `dir` is not the root of one. */

@@ -15,20 +15,3 @@ export interface CliIO {
   readonly cwd: string;
   readonly clock: Clock;
 }
-
-/** Collects everything written, for tests and for callers that post-process output. */
-export interface CapturedStream extends OutputStream {
-  readonly text: () => string;
-}
-
-export function captureStream(isTTY = false): CapturedStream {
-  const chunks: string[] = [];
-  return {
-    isTTY,
-    write(chunk: string) {
-      chunks.push(chunk);
-      return true;
-    },
-    text: () => chunks.join(''),
-  };
-}

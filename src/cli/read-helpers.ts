@@ -1,6 +1,8 @@
-/** Glue shared by the read verbs: open the repository, build the app's ReadContext, print a ReadOutput. */
+/** Glue shared by the commands: open the repository, build the AppContext, print a ReadOutput. */
 import * as nodePath from 'node:path';
-import type { ReadContext, ReadOutput } from '../app/get.js';
+import type { AppContext } from '../app/app-context.js';
+import type { ReadOutput } from '../app/get.js';
+import type { RegistryPort } from '../ports/registry.js';
 import { redact } from '../errors.js';
 import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../render/diagnostics.js';
 import type { Log } from '../ports/log.js';
@@ -17,12 +19,24 @@ export async function openRepository(ctx: CommandContext, globals: GlobalOptions
   return ctx.deps.openRepository(repoDir(ctx, globals));
 }
 
-/** The app's read context over the opened repository. */
-export function readContext(ctx: CommandContext, repo: OpenedRepository): ReadContext {
+/**
+ * The one AppContext a command runs with: the repository at `--repo`, its settings, the io clock,
+ * a stderr log, the working copy when asked for (writers), and a registry client for those settings, built when first asked for (`get` never
+ * needs one; `describe --no-registry` must not build one).
+ */
+export async function commandAppContext(ctx: CommandContext, globals: GlobalOptions, options: { readonly git?: boolean } = {}): Promise<AppContext> {
+  const repo = await openRepository(ctx, globals);
+  const log = stderrLog(ctx, globals.verbose);
+  let registry: RegistryPort | undefined;
   return {
-    loadInventory: () => ctx.deps.loadInventory(repo),
-    defaultNamespace: repo.settings.defaultNamespace,
+    workspace: repo.workspace,
+    settings: repo.settings,
     clock: ctx.io.clock,
+    log,
+    git: options.git ? await ctx.deps.openGit(repoDir(ctx, globals)) : undefined,
+    get registry() {
+      return (registry ??= ctx.deps.createRegistry(repo.settings, log));
+    },
   };
 }
 

@@ -1,11 +1,13 @@
 /**
  * The GitHub Action's inputs: one table (ACTION_INPUT_FIELDS) that action.yml must match (a test
  * checks names, defaults and descriptions), read from the runner's `INPUT_*` environment and
- * validated once into a frozen ActionInputs. The README inputs table is generated from action.yml
+ * validated once by a zod schema into a frozen ActionInputs. The README inputs table is generated from action.yml
  * (renderInputsTable), so the three cannot drift.
  */
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { parseGitIdentity } from './git-identity.js';
 
 export type ActionMode = 'pull-request' | 'commit' | 'dry-run';
 export type ActionGroup = 'all' | 'tag';
@@ -91,25 +93,11 @@ function raw(env: Env, name: string): string {
   return value.trim();
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[]): T {
-  const value = raw(env, name);
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`input "${name}": expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
-}
-
-/** YAML 1.2 core booleans, as `core.getBooleanInput` accepts them. */
-function bool(env: Env, name: string): boolean {
-  const value = raw(env, name);
-  if (['true', 'True', 'TRUE'].includes(value)) return true;
-  if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new UsageError(`input "${name}": expected true or false, got ${JSON.stringify(value)}`);
-}
-
 /** `Name <email>` into its parts. */
 export function parseIdentity(text: string, name = 'commit-author'): { name: string; email: string } {
-  const m = /^\s*([^<>]*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
-  if (!m || m[1] === '') throw new UsageError(`input "${name}": expected "Name <email>", got ${JSON.stringify(text)}`);
-  return { name: m[1]!, email: m[2]! };
+  const identity = parseGitIdentity(text);
+  if (!identity) throw new UsageError(`input "${name}": expected "Name <email>", got ${JSON.stringify(text)}`);
+  return identity;
 }
 
 /** A branch name git accepts (check-ref-format rules that matter for names we build on). */
@@ -130,53 +118,89 @@ export function isValidBranchName(name: string): boolean {
   );
 }
 
-function branch(env: Env, name: string, allowEmpty: boolean): string {
-  const value = raw(env, name);
-  if (value === '' && allowEmpty) return value;
-  // A prefix is completed by a suffix, so test it with one. An empty prefix would make the
-  // group-all branch the base branch itself, which pull-request mode force-pushes: refuse it.
-  const probe = name === 'branch-prefix' && value !== '' ? `${value}x` : value;
-  if (!isValidBranchName(probe)) throw new UsageError(`input "${name}": ${JSON.stringify(value)} is not a valid git branch name`);
-  return value;
+/** A problem of one input; the schema below words them, parseActionInputs names the input. */
+const problem = (ctx: z.RefinementCtx, message: string): void => ctx.addIssue({ code: 'custom', message });
+
+function oneOf<T extends string>(allowed: readonly [T, ...T[]]) {
+  return z.enum(allowed, { error: (issue) => `expected one of ${allowed.join(', ')}, got ${JSON.stringify(issue.input)}` });
 }
 
-function registryAuth(env: Env): string | undefined {
-  const value = raw(env, 'registry-auth');
-  if (value === '') return undefined;
+/** YAML 1.2 core booleans, as `core.getBooleanInput` accepts them. */
+const bool = z.string().transform((value, ctx) => {
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (!['false', 'False', 'FALSE'].includes(value)) problem(ctx, `expected true or false, got ${JSON.stringify(value)}`);
+  return false;
+});
+
+function branch(name: string, allowEmpty: boolean) {
+  return z.string().superRefine((value, ctx) => {
+    if (value === '' && allowEmpty) return;
+    // A prefix is completed by a suffix, so test it with one. An empty prefix would make the
+    // group-all branch the base branch itself, which pull-request mode force-pushes: refuse it.
+    const probe = name === 'branch-prefix' && value !== '' ? `${value}x` : value;
+    if (!isValidBranchName(probe)) problem(ctx, `${JSON.stringify(value)} is not a valid git branch name`);
+  });
+}
+
+const registryAuth = z.string().superRefine((value, ctx) => {
+  if (value === '') return;
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
     // Never echo the value: it is a secret.
-    throw new UsageError('input "registry-auth": expected Docker config JSON ({"auths": {...}}); the value is not valid JSON');
+    return problem(ctx, 'expected Docker config JSON ({"auths": {...}}); the value is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError('input "registry-auth": expected a JSON object like {"auths": {...}}');
-  }
-  return value;
-}
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problem(ctx, 'expected a JSON object like {"auths": {...}}');
+});
 
-/** Read and validate every input from the runner's environment. Throws UsageError naming the input. */
+const commitAuthor = z.string().transform((text, ctx) => {
+  const identity = parseGitIdentity(text || DEFAULT_COMMIT_AUTHOR);
+  if (!identity) problem(ctx, `expected "Name <email>", got ${JSON.stringify(text)}`);
+  return identity ?? { name: '', email: '' };
+});
+
+/** The inputs as the runner hands them over (trimmed strings, keyed by input name), in checking order. */
+const ACTION_INPUTS_SCHEMA = z.object({
+  'base-branch': branch('base-branch', true),
+  mode: oneOf(ACTION_MODES as [ActionMode, ...ActionMode[]]),
+  'branch-prefix': branch('branch-prefix', false),
+  group: oneOf(ACTION_GROUPS as [ActionGroup, ...ActionGroup[]]),
+  'registry-auth': registryAuth,
+  'commit-author': commitAuthor,
+  'fail-on-error': bool,
+  path: z.string(),
+  token: z.string(),
+  'pr-title': z.string(),
+  'pr-labels': z.string(),
+});
+
+/** Read and validate every input from the runner's environment. Throws UsageError naming the (first) input. */
 export function parseActionInputs(env: Env): ActionInputs {
-  const token = raw(env, 'token');
-  const base = branch(env, 'base-branch', true);
+  const raws = Object.fromEntries(ACTION_INPUT_FIELDS.map((f) => [f.name, raw(env, f.name)]));
+  const parsed = ACTION_INPUTS_SCHEMA.safeParse(raws);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0] as z.core.$ZodIssue;
+    throw new UsageError(`input "${String(first.path[0])}": ${first.message}`);
+  }
+  const v = parsed.data;
   return Object.freeze({
-    path: raw(env, 'path') || '.',
-    mode: oneOf(env, 'mode', ACTION_MODES),
-    token: token === '' ? undefined : token,
-    baseBranch: base === '' ? undefined : base,
-    branchPrefix: branch(env, 'branch-prefix', false),
-    prTitle: raw(env, 'pr-title'),
+    path: v.path || '.',
+    mode: v.mode,
+    token: v.token === '' ? undefined : v.token,
+    baseBranch: v['base-branch'] === '' ? undefined : v['base-branch'],
+    branchPrefix: v['branch-prefix'],
+    prTitle: v['pr-title'],
     prLabels: Object.freeze(
-      raw(env, 'pr-labels')
+      v['pr-labels']
         .split(/[,\n]/)
         .map((l) => l.trim())
         .filter((l) => l !== ''),
     ),
-    group: oneOf(env, 'group', ACTION_GROUPS),
-    registryAuth: registryAuth(env),
-    commitAuthor: Object.freeze(parseIdentity(raw(env, 'commit-author') || DEFAULT_COMMIT_AUTHOR)),
-    failOnError: bool(env, 'fail-on-error'),
+    group: v.group,
+    registryAuth: v['registry-auth'] === '' ? undefined : v['registry-auth'],
+    commitAuthor: Object.freeze(v['commit-author']),
+    failOnError: v['fail-on-error'],
   });
 }
 

@@ -7,6 +7,7 @@
  * `.tagstream.yaml` (`scheduledImportInterval`, `pollInterval`) at run time.
  */
 import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { GitCredentials } from '../ports/git.js';
 import { readGitCredentials } from './git-credentials.js';
@@ -289,6 +290,11 @@ interface ConfigFile {
 
 const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels', 'githubAppId', 'githubAppInstallationId']);
 
+/** The config file's schema: every non-secret setting, a string or a number (kept as its text). */
+const CONFIG_FILE_SCHEMA = z.strictObject(
+  Object.fromEntries([...FILE_KEYS].map((k) => [k, z.union([z.string(), z.number()], { error: 'expected a string' }).transform(String).optional()])),
+);
+
 /** The optional daemon config file: a YAML mapping of scalar settings (no secrets). */
 function readConfigFile(path: string | boolean | undefined, readFile: (path: string) => string): ConfigFile | undefined {
   if (typeof path !== 'string') return undefined;
@@ -306,13 +312,18 @@ function readConfigFile(path: string | boolean | undefined, readFile: (path: str
   }
   if (data === null || data === undefined) return { path, values: {} };
   if (typeof data !== 'object' || Array.isArray(data)) throw new TagstreamError('Config', `${path}: expected a mapping of daemon settings`, { location: { file: path } });
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    if (!FILE_KEYS.has(k)) {
-      throw new TagstreamError('Config', `${path}: ${k}: unknown setting; known keys are ${[...FILE_KEYS].sort().join(', ')} (secrets go in files or the environment)`, { location: { file: path } });
-    }
-    if (typeof v !== 'string' && typeof v !== 'number') throw new TagstreamError('Config', `${path}: ${k}: expected a string`, { location: { file: path } });
-    values[k] = String(v);
+  const parsed = CONFIG_FILE_SCHEMA.safeParse(data);
+  if (!parsed.success) {
+    // The first problem in the file's key order, as a reader meets them.
+    const order = Object.keys(data as Record<string, unknown>);
+    const problems = parsed.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((k) => ({ key: k, message: `unknown setting; known keys are ${[...FILE_KEYS].sort().join(', ')} (secrets go in files or the environment)` }))
+        : [{ key: String(issue.path[0]), message: issue.message }],
+    );
+    const first = problems.sort((a, b) => order.indexOf(a.key) - order.indexOf(b.key))[0]!;
+    throw new TagstreamError('Config', `${path}: ${first.key}: ${first.message}`, { location: { file: path } });
   }
+  const values = Object.fromEntries(Object.entries(parsed.data).filter((e): e is [string, string] => e[1] !== undefined));
   return { path, values };
 }

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from '../app/app-context.js';
 import type { RepoSettings } from '../config/repo-settings.js';
-import { errorMessage } from '../errors.js';
+import { MisconfigurationError, errorMessage } from '../errors.js';
 import type { GitRepository } from '../ports/git.js';
 import { DaemonMetrics } from './daemon-metrics.js';
 import { importKeysForHints } from './event-targets.js';
@@ -57,11 +57,13 @@ export class Daemon {
   private lastPollAt: number | undefined;
   private ticker: Ticker | undefined;
   private readyFlag = false;
+  /** Set when a run failed in a way no retry can fix (see runUnlessMisconfigured). */
+  private misconfiguration: string | undefined;
   private stoppingFlag = false;
 
   constructor(private readonly deps: DaemonDeps) {
     this.queue = new RunQueue({
-      run: (batch, signal) => (this.deps.runScope ?? DEFAULT_SCOPE).run(() => this.runOnce(batch, signal)),
+      run: (batch, signal) => (this.deps.runScope ?? DEFAULT_SCOPE).run(() => this.runUnlessMisconfigured(batch, signal)),
       debounceMs: deps.settings.debounce,
       backoff: { initialMs: deps.settings.backoffInitial, maxMs: deps.settings.backoffMax },
       timers: deps.timers,
@@ -69,9 +71,32 @@ export class Daemon {
     });
   }
 
-  /** True after the first successful fetch. */
+  /** True after the first successful fetch, unless the settings turned out not to work. */
   get ready(): boolean {
-    return this.readyFlag;
+    return this.readyFlag && this.misconfiguration === undefined;
+  }
+
+  /** Why /readyz answers 503 (when not ready and not stopping). */
+  get notReadyReason(): string {
+    return this.misconfiguration === undefined
+      ? 'the first fetch has not succeeded yet'
+      : `misconfigured, not retrying (fix the settings and restart): ${this.misconfiguration}`;
+  }
+
+  /**
+   * One run, unless an earlier one found the settings unusable (#12.11): a missing remote or
+   * branch, or a remote URL Tagstream cannot speak, fails the same way every time, so it is
+   * logged once, /readyz turns 503, and no run is retried or started again.
+   */
+  private async runUnlessMisconfigured(batch: RunBatch, signal: AbortSignal): Promise<void> {
+    if (this.misconfiguration !== undefined) return;
+    try {
+      await this.runOnce(batch, signal);
+    } catch (e) {
+      if (!(e instanceof MisconfigurationError)) throw e;
+      this.misconfiguration = errorMessage(e);
+      this.deps.log.error('permanent misconfiguration: not retrying; fix the settings and restart', { error: this.misconfiguration });
+    }
   }
 
   get stopping(): boolean {

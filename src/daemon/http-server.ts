@@ -13,6 +13,8 @@ import { gitWebhookAuthorized, redactedTarget, registryBodySigned, registrySecre
 
 export interface DaemonHttpHandlers {
   ready(): boolean;
+  /** Why the daemon is not ready (default: the first fetch has not succeeded yet). */
+  notReadyReason?(): string;
   stopping(): boolean;
   metricsText(): Promise<string> | string;
   /** Queue a run for these pushes; false when the daemon no longer accepts work. */
@@ -98,7 +100,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, h: DaemonHttpHa
     case '/readyz':
       if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
       if (h.stopping()) return sendText(res, 503, 'shutting down\n');
-      return h.ready() ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready: the first fetch has not succeeded yet\n');
+      return h.ready() ? sendText(res, 200, 'ready\n') : sendText(res, 503, `not ready: ${h.notReadyReason?.() ?? 'the first fetch has not succeeded yet'}\n`);
     case '/metrics':
       if (!read) throw new HttpProblem(405, `${method} ${path}: method not allowed`);
       return sendText(res, 200, await h.metricsText(), PROMETHEUS_CONTENT_TYPE);

@@ -89,6 +89,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     server = await startDaemonHttpServer(
       {
         ready: () => daemon.ready,
+        notReadyReason: () => daemon.notReadyReason,
         stopping: () => daemon.stopping,
         metricsText: () => daemon.metricsText(),
         registryPushed: (hints) => daemon.registryPushed(hints),

@@ -5,7 +5,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { TagstreamError } from '../errors.js';
+import { MisconfigurationError, TagstreamError } from '../errors.js';
 import type { DaemonSettings } from '../config/daemon-settings.js';
 import type { GitCredentials, GitPort, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
@@ -57,7 +57,11 @@ export async function syncToRemote(
 ): Promise<{ repo: GitRepository; head: string; outcome: SyncOutcome }> {
   const remoteOptions = { remote: options.remote, branch: options.branch, credentials: options.credentials };
   const remoteHead = await repo.fetch(remoteOptions);
-  if (remoteHead === undefined) throw new TagstreamError('Git', `fetch ${options.branch ?? 'HEAD'} from ${options.remote}: the remote has no such branch`);
+  if (remoteHead === undefined) {
+    const what = `fetch ${options.branch ?? 'HEAD'} from ${options.remote}: the remote has no such branch`;
+    // a branch named in the settings that does not exist is a mistake to fix, not to retry
+    throw options.branch === undefined ? new TagstreamError('Git', what) : new MisconfigurationError(what);
+  }
   const local = await repo.headOid();
   if (local === remoteHead) return { repo, head: remoteHead, outcome: 'up-to-date' };
   const owned = options.reclone !== undefined;

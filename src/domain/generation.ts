@@ -7,7 +7,7 @@
  */
 import type { ImageStream, ImportMode, NamedTagEventList, TagReference } from './image-stream.js';
 import { findSpecTag, findStatusTag } from './image-stream.js';
-import { deepEqual } from './stream-edit.js';
+import { deepEqual } from './plain-value.js';
 
 /** Server default for an empty importMode (images.config status.imageStreamImportMode). */
 export const DEFAULT_IMPORT_MODE: ImportMode = 'Legacy';

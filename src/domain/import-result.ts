@@ -8,7 +8,8 @@ import type { ImageStream, ImportMode, ReferencePolicyType, TagEventCondition, T
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION, findSpecTag, findStatusTag } from './image-stream.js';
 import { atDigest, isParsed, referenceText, sourceText, type ImageReference, type UnparsedReference } from './image-reference.js';
 import { addTagEvent, setTagConditions } from './tag-event.js';
-import { deepEqual, withAnnotation, withSpecTag } from './stream-edit.js';
+import { deepEqual } from './plain-value.js';
+import { withAnnotation, withSpecTag } from './stream-edit.js';
 import { DEFAULT_IMPORT_MODE, applyServerGenerations } from './generation.js';
 import { collapseEmptyStatusTags } from './stream-update.js';
 import { propagateTracking } from './tracking.js';

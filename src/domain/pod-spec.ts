@@ -3,8 +3,9 @@
  * referencemutator (`GetPodSpecV1`) sees them. Pure: plain JS objects in, paths and values out.
  */
 
-/** Path from an object's root to a node: keys and sequence indexes. */
-export type ObjectPath = readonly (string | number)[];
+import { valueAt, type ObjectPath } from './plain-value.js';
+
+export { valueAt, type ObjectPath } from './plain-value.js';
 
 export type ContainerList = 'containers' | 'initContainers';
 
@@ -120,22 +121,6 @@ export interface ContainerSlot {
   readonly image: unknown;
   /** Path of the container's `image` field from the object root. */
   readonly imagePath: ObjectPath;
-}
-
-/** The value at `path` inside a plain JS object, or undefined. */
-export function valueAt(root: unknown, path: ObjectPath): unknown {
-  let node: unknown = root;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    if (typeof key === 'number') {
-      if (!Array.isArray(node)) return undefined;
-      node = node[key];
-    } else {
-      if (Array.isArray(node) || !Object.hasOwn(node, key)) return undefined;
-      node = (node as Record<string, unknown>)[key];
-    }
-  }
-  return node;
 }
 
 /** Containers of one list (`containers` or `initContainers`) of the object's pod spec. */

@@ -44,20 +44,3 @@ export function withAnnotation(stream: ImageStream, key: string, value: string |
   else next[key] = value;
   return { ...stream, metadata: { ...stream.metadata, annotations: next } };
 }
-
-/** Structural equality of plain JSON-like values (undefined members count as absent). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  }
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  for (const k of keys) {
-    if (!deepEqual(ra[k], rb[k])) return false;
-  }
-  return true;
-}

@@ -7,6 +7,7 @@
 import { TagstreamError } from '../errors.js';
 import type { TagFromKind } from './image-stream.js';
 import { parseImageReference } from './image-reference.js';
+import { splitStreamTag } from './stream-tag-name.js';
 
 /** An image reference split the OpenShift way. Empty strings for absent parts. */
 export interface OpenShiftReference {
@@ -99,10 +100,8 @@ export function sourceKindFromFlag(value: string): TagFromKind | undefined {
 
 /** SplitImageStreamTag: `name:tag` (tag defaults to latest); ok=false without a `:`. */
 export function splitImageStreamTag(nameAndTag: string): { name: string; tag: string; ok: boolean } {
-  const i = nameAndTag.indexOf(':');
-  const name = i === -1 ? nameAndTag : nameAndTag.slice(0, i);
-  const tag = i === -1 ? '' : nameAndTag.slice(i + 1);
-  return { name, tag: tag === '' ? 'latest' : tag, ok: i !== -1 };
+  const st = splitStreamTag(nameAndTag);
+  return st ? { name: st.stream, tag: st.tag, ok: true } : { name: nameAndTag, tag: 'latest', ok: false };
 }
 
 export interface FromReference {

@@ -5,6 +5,7 @@
  * string `"paused": "true"`) or a duplicate fieldPath rejects the WHOLE annotation.
  */
 import { ManifestError, TagstreamError, type SourceLocation } from '../errors.js';
+import { splitStreamTag } from './stream-tag-name.js';
 
 export const TRIGGER_ANNOTATION = 'image.openshift.io/triggers';
 
@@ -170,21 +171,6 @@ export function imageStreamTagTrigger(stream: string, tag: string, fieldPath: st
   });
 }
 
-export interface StreamTagName {
-  readonly stream: string;
-  readonly tag: string;
-}
-
-/**
- * Split an ImageStreamTag name `<stream>:<tag>` (imageutil.SplitImageStreamTag). `stream:` means
- * `latest`; a name without `:` is not a tag name and never resolves (undefined).
- */
-export function splitStreamTag(name: string): StreamTagName | undefined {
-  const i = name.indexOf(':');
-  if (i === -1) return undefined;
-  const tag = name.slice(i + 1);
-  return { stream: name.slice(0, i), tag: tag === '' ? 'latest' : tag };
-}
 
 /**
  * Why OpenShift's trigger index would ignore this trigger (never fires), or undefined when it is

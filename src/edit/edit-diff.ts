@@ -5,7 +5,7 @@
  * (new items before the old ones, like OpenShift tag history) or an append is detected, else
  * same-length sequences are compared item by item, else the sequence is replaced.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { deepEqual } from '../domain/plain-value.js';
 import type { NodePath } from './edit.js';
 import type { Edit } from './edit.js';
 
@@ -31,7 +31,7 @@ export function diffToEdits(doc: number, basePath: NodePath, oldValue: unknown, 
 }
 
 function diffInto(out: Edit[], doc: number, base: NodePath, rel: readonly string[], a: unknown, b: unknown, mergeKeys: Readonly<Record<string, string>>): void {
-  if (isDeepStrictEqual(a, b)) return;
+  if (deepEqual(a, b)) return;
   if (a === undefined && base.length > 0) {
     // Nothing there yet (e.g. no `status:`): add it rather than fail on a missing path.
     out.push({ op: 'insert', doc, path: base, value: b });
@@ -59,11 +59,11 @@ function diffInto(out: Edit[], doc: number, base: NodePath, rel: readonly string
     }
     if (b.length > a.length) {
       const k = b.length - a.length;
-      if (isDeepStrictEqual(b.slice(k), a)) {
+      if (deepEqual(b.slice(k), a)) {
         for (let i = 0; i < k; i++) out.push({ op: 'insert', doc, path: [...base, 0], value: b[i] });
         return;
       }
-      if (isDeepStrictEqual(b.slice(0, a.length), a)) {
+      if (deepEqual(b.slice(0, a.length), a)) {
         for (let i = a.length; i < b.length; i++) out.push({ op: 'insert', doc, path: [...base, a.length], value: b[i] });
         return;
       }

@@ -4,23 +4,14 @@
  * do), so sets and map changes are applied first, then each edited sequence is rebuilt from its
  * original items, deepest sequences first.
  */
+import { valueAt } from '../domain/plain-value.js';
 import type { NodePath } from './edit.js';
 import type { Edit } from './edit.js';
 
 type Container = Record<string, unknown> | unknown[];
 
-/** Plain value at `path`, or undefined where the path leaves the objects and arrays. */
-export function getIn(root: unknown, path: NodePath): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
-
 function containerAt(root: unknown, path: NodePath): Container | undefined {
-  const c = getIn(root, path);
+  const c = valueAt(root, path);
   return c !== null && typeof c === 'object' ? (c as Container) : undefined;
 }
 

@@ -3,9 +3,10 @@
  * Its own module so that the engine's parts (diff, expect, splice) and its callers share the type
  * without importing the engine.
  */
+import type { ObjectPath } from '../domain/plain-value.js';
 
 /** Path from a document's root to a node: keys and sequence indexes. */
-export type NodePath = readonly (string | number)[];
+export type NodePath = ObjectPath;
 
 export type Edit =
   /** Replace the value at `path`: scalars in place keeping their quoting; collections re-rendered. */

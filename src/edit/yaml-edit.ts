@@ -8,13 +8,12 @@
  * Edits address nodes in the ORIGINAL file: indexes of a sequence insert/delete refer to the items
  * as they were before any of the edits.
  */
-import { isDeepStrictEqual } from 'node:util';
+import { deepEqual } from '../domain/plain-value.js';
 import { ManifestError } from '../errors.js';
 import { detectLayout } from './edit-layout.js';
-import { expectedValue, firstDifference, getIn } from './edit-expect.js';
+import { expectedValue, firstDifference } from './edit-expect.js';
 import { formatPath, Locator } from './edit-locate.js';
 import { planDelete, planInsert, planSet, type Splice, type SpliceContext } from './edit-splice.js';
-import { diffToEdits, type DiffOptions } from './edit-diff.js';
 import type { Edit, NodePath } from './edit.js';
 import { locate, parseText, type SourceFile } from './source-file.js';
 
@@ -95,14 +94,14 @@ function verify(file: SourceFile, text: string, byDoc: ReadonlyMap<number, reado
       // Cheap check first: an untouched document has the same source text.
       const same = text.slice(reparsed.range[0], reparsed.range[2]) === file.text.slice(sd.doc.range[0], sd.doc.range[2]);
       if (!same && sd.errors.length === 0 && reparsed.errors.length === 0 && sd.value !== undefined) {
-        if (!isDeepStrictEqual(reparsed.toJS({ maxAliasCount: -1 }), sd.value)) fail(`document ${sd.index} changed although it was not edited`, sd.index, origin);
+        if (!deepEqual(reparsed.toJS({ maxAliasCount: -1 }), sd.value)) fail(`document ${sd.index} changed although it was not edited`, sd.index, origin);
       }
       continue;
     }
     if (reparsed.errors.length > 0) fail(`the result does not parse: ${reparsed.errors[0]?.message.split('\n')[0] ?? ''}`, sd.index, origin);
     const expected = expectedValue(sd.value, edits);
     const actual: unknown = reparsed.toJS({ maxAliasCount: -1 });
-    if (!isDeepStrictEqual(actual, expected)) {
+    if (!deepEqual(actual, expected)) {
       const at = firstDifference(actual, expected) ?? [];
       const firstEdit = edits[0];
       const offset = firstEdit ? editOffset(sd.doc, firstEdit.path, origin) : origin;
@@ -125,15 +124,4 @@ function editOffset(doc: SourceFile['documents'][number]['doc'], path: NodePath,
     if (node && typeof node === 'object' && node.range) return node.range[0];
   }
   return fallback;
-}
-
-/**
- * Update the object at doc/path to `newValue` with minimal byte changes (see diffToEdits).
- * Returns the new file text, or undefined when the object already equals `newValue`.
- */
-export function updateObject(file: SourceFile, doc: number, path: NodePath, newValue: unknown, opts: DiffOptions = {}): string | undefined {
-  const sd = file.documents[doc];
-  if (!sd) throw new ManifestError('FieldPath', `cannot edit document ${doc}: the file has ${file.documents.length} document(s)`, { file: file.path });
-  const edits = diffToEdits(doc, path, getIn(sd.value, path), newValue, opts);
-  return edits.length === 0 ? undefined : applyEdits(file, edits);
 }

@@ -8,7 +8,7 @@
 import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import { withStreamNamespace } from '../domain/spec-fingerprint.js';
-import { deepEqual } from '../domain/stream-edit.js';
+import { deepEqual } from '../domain/plain-value.js';
 import type { Inventory, StreamEntry } from './inventory-model.js';
 
 const effective = new WeakMap<StreamEntry, ImageStream>();

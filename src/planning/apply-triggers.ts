@@ -7,7 +7,8 @@ import { ManifestError, type SourceLocation, type TagstreamError } from '../erro
 import { findContainer, noSuchContainerMessage, parseFieldPath } from '../domain/field-path.js';
 import { findStatusTag, streamKey, type ImageStream, type TagEvent } from '../domain/image-stream.js';
 import { allContainers, evaluatesAnnotationTriggers, podSpecFieldPath, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
-import { parseTriggerAnnotation, splitStreamTag, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
+import { parseTriggerAnnotation, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
+import { splitStreamTag } from '../domain/stream-tag-name.js';
 import { resolveTagPullSpec } from '../domain/resolve-tag.js';
 
 /** What a workload entry must offer (WorkloadEntry of the inventory satisfies it). */

@@ -7,7 +7,7 @@
 import { ManifestError, type SourceLocation, type TagstreamError } from '../errors.js';
 import { validateStreamName } from '../domain/names.js';
 import { allContainers, valueAt, type ObjectPath } from '../domain/pod-spec.js';
-import { splitStreamTag } from '../domain/trigger.js';
+import { splitStreamTag } from '../domain/stream-tag-name.js';
 import {
   changeReason,
   resolveStreamTag,

@@ -2,6 +2,7 @@
  * The address of an update target's source: `[NAMESPACE/]STREAM:TAG[:FIELD]`, as written in a
  * `$imagestream` marker or a `.tagstream.yaml` rule's `from`. Pure: text in, frozen value out.
  */
+import { splitNamespaced } from '../domain/stream-tag-name.js';
 import { isValidTagName, validateNamespace, validateStreamName } from '../domain/names.js';
 
 /** What a target receives from its stream tag. */
@@ -28,10 +29,10 @@ const EXPECTED = 'expected [NAMESPACE/]STREAM:TAG[:FIELD]';
 /** Parse `[NS/]STREAM:TAG[:FIELD]`; `allowField: false` refuses the FIELD part (rules' `from`). */
 export function parseTargetRef(text: string, options: { readonly allowField?: boolean } = {}): TargetRefParse {
   const fail = (why: string): TargetRefParse => ({ ok: false, message: `"${text}": ${why}` });
-  const slash = text.split('/');
-  if (slash.length > 2) return fail(`${EXPECTED} (at most one "/")`);
-  const namespace = slash.length === 2 ? slash[0]! : undefined;
-  const parts = slash[slash.length - 1]!.split(':');
+  const split = splitNamespaced(text);
+  if (!split) return fail(`${EXPECTED} (at most one "/")`);
+  const { namespace } = split;
+  const parts = split.name.split(':');
   if (parts.length < 2) return fail(`${EXPECTED} (no ":TAG")`);
   if (parts.length > 3 || (parts.length === 3 && options.allowField === false)) {
     return fail(options.allowField === false ? 'expected [NAMESPACE/]STREAM:TAG' : `${EXPECTED} (too many ":")`);

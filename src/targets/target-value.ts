@@ -7,7 +7,7 @@ import type { ImageStream } from '../domain/image-stream.js';
 import { findSpecTag } from '../domain/image-stream.js';
 import { splitRepository } from '../domain/image-reference.js';
 import { latestTaggedImage, resolveTagPullSpec } from '../domain/resolve-tag.js';
-import { splitStreamTag } from '../domain/trigger.js';
+import { splitStreamTag } from '../domain/stream-tag-name.js';
 import type { TargetField } from './target-ref.js';
 
 export type TargetValue =

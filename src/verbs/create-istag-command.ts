@@ -4,6 +4,7 @@
  * existing spec tag is refused (AlreadyExists) instead of replaced.
  */
 import { assertNoCredentials } from '../domain/image-reference.js';
+import { parseIstagName } from '../domain/stream-tag-name.js';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ReferencePolicyType, TagReference } from '../domain/image-stream.js';
 import { findSpecTag } from '../domain/image-stream.js';
@@ -67,11 +68,9 @@ function fromReference(text: string): NonNullable<TagReference['from']> {
 export function planCreateIstag(current: ReadonlyMap<string, ImageStream>, options: CreateIstagOptions, ctx: VerbContext): VerbPlan {
   if (options.from && options.fromImage) throw new UsageError('--from and --from-image may not be used together');
   const policy = referencePolicyOf(options.referencePolicy);
-  const parts = options.name.split(':');
-  const [streamName = '', tag = ''] = parts;
-  if (parts.length !== 2 || streamName === '' || tag === '') {
-    throw new TagstreamError('Refused', `"${options.name}" must be of the form <stream_name>:<tag>`);
-  }
+  const istag = parseIstagName(options.name);
+  if (!istag) throw new TagstreamError('Refused', `"${options.name}" must be of the form <stream_name>:<tag>`);
+  const { stream: streamName, tag } = istag;
   assertValidStreamName('ImageStream', ctx.namespace, streamName);
 
   // neither flag: a tag with annotations only (oc create imagestreamtag tag:3 -A foo=bar)

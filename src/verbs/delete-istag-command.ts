@@ -3,6 +3,7 @@
  * history go, as with `oc tag -d`; each name succeeds or fails on its own, as kubectl deletes.
  */
 import { isTagstreamError, TagstreamError } from '../errors.js';
+import { parseIstagName } from '../domain/stream-tag-name.js';
 import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import { planTag } from './tag-command.js';
 import type { VerbContext, VerbPlan } from './verb-plan.js';
@@ -23,8 +24,7 @@ export function planDeleteIstag(current: ReadonlyMap<string, ImageStream>, names
   const errors: TagstreamError[] = [];
   const warnings = new Set<string>();
   for (const name of names) {
-    const parts = name.split(':');
-    if (parts.length !== 2 || !parts[0] || !parts[1] || name.includes('/')) {
+    if (!parseIstagName(name) || name.includes('/')) {
       errors.push(new TagstreamError('BadRequest', 'ImageStreamTags must be retrieved with <name>:<tag>'));
       continue;
     }

@@ -3,6 +3,7 @@
  * spec §2.2), planned over the current streams. Checks run in oc's order (Complete, Validate,
  * then every destination before anything is written), so invalid input changes nothing.
  */
+import { splitNamespaced } from '../domain/stream-tag-name.js';
 import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ImportMode, ReferencePolicyType, TagFromKind, TagReference } from '../domain/image-stream.js';
 import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
@@ -53,10 +54,10 @@ interface Destination {
 }
 
 function parseDestination(currentNamespace: string, arg: string): { namespace: string; nameAndTag: string } {
-  if (!arg.includes('/')) return { namespace: currentNamespace, nameAndTag: arg };
-  const parts = arg.split('/');
-  if (parts.length !== 2) throw new TagstreamError('Refused', `invalid image stream "${arg}"`);
-  const [namespace = '', name = ''] = parts;
+  const split = splitNamespaced(arg);
+  if (!split) throw new TagstreamError('Refused', `invalid image stream "${arg}"`);
+  const { namespace, name } = split;
+  if (namespace === undefined) return { namespace: currentNamespace, nameAndTag: arg };
   if (namespace === '') throw new TagstreamError('Refused', `invalid namespace "${namespace}" for image stream "${arg}"`);
   if (name === '') throw new TagstreamError('Refused', `invalid name "${name}" for image stream "${arg}"`);
   return { namespace, nameAndTag: name };

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { humanSize } from '../../src/render/human-size.js';
 import { fixedClock } from '../../src/ports/clock.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { copyRepo, expectTree, removeCopies, SET_FIXTURES } from '../fixtures/set/set-repo.js';

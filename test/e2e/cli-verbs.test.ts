@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import type { ImageStream } from '../../src/domain/image-stream.js';
 import { canonicalJson, specRecord } from '../../src/domain/spec-fingerprint.js';

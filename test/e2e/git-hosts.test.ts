@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { parsePullRequestTrailers } from '../../src/render/render-pr.js';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { run } from '../../src/cli/run.js';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { gitCli } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { captureStream } from '../../src/cli/io.js';
+import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { startFlakyProxy, type FlakyProxy } from '../harness/flaky-proxy.js';

@@ -5,7 +5,7 @@
  * HEAD is `untracked` until committed.
  */
 import { createHash } from 'node:crypto';
-import { memoryWorkspace, type MemoryWorkspace } from '../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace, type MemoryWorkspace } from './memory-workspace.js';
 import { TagstreamError } from '../../src/errors.js';
 import type {
   GitCommitInfo,

@@ -17,7 +17,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { memoryWorkspace } from '../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../fakes/memory-workspace.js';
 import type { AppContext } from '../../src/app/app-context.js';
 import { reconcile } from '../../src/app/reconcile.js';
 import { loadRepoSettings } from '../../src/config/repo-settings.js';

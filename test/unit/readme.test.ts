@@ -32,3 +32,13 @@ describe('README daemon section', () => {
     expect(readme).toContain(DAEMON_SETTINGS_DOC.trim());
   });
 });
+
+describe('README reliability section', () => {
+  it('points at tests that exist', async () => {
+    const { existsSync } = await import('node:fs');
+    const section = readme.slice(readme.indexOf('## Reliability'), readme.indexOf('## How the code is organised'));
+    const tests = [...section.matchAll(/`(test\/[^`]+\.test\.ts)`/g)].map((m) => m[1] as string);
+    expect(tests.length).toBeGreaterThanOrEqual(10);
+    for (const t of tests) expect(existsSync(join(root, t)), t).toBe(true);
+  });
+});

@@ -3,7 +3,7 @@
  * non-fast-forward becomes a retryable `PushRejected`, everything else `Git`. Messages name the
  * operation and the (credential-free, redacted) remote, never what was sent to authenticate.
  */
-import { TagstreamError, errorMessage, isTagstreamError, redact } from '../../errors.js';
+import { MisconfigurationError, TagstreamError, errorMessage, isTagstreamError, redact } from '../../errors.js';
 
 /** Server-side ref update errors that mean "someone else moved the branch": fetch and retry helps. */
 const RACE_ERRORS = /non-fast-forward|failed to update ref|fetch first|stale info|cannot lock ref|failed to lock/i;
@@ -45,6 +45,9 @@ export function toGitError(e: unknown, context: GitErrorContext): TagstreamError
   const code = typeof err.code === 'string' ? err.code : undefined;
   const data = (err.data ?? {}) as Record<string, unknown>;
 
+  if (code === 'UnknownTransportError') {
+    return new MisconfigurationError(`${where}: unsupported remote URL; Tagstream speaks https://, http:// and ssh:// (or user@host:path)`, e);
+  }
   if (code === 'PushRejectedError') {
     const reason = typeof data.reason === 'string' ? data.reason : 'rejected';
     if (reason === 'not-fast-forward') {

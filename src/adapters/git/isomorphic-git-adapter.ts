@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import git from 'isomorphic-git';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
-import { TagstreamError, redact } from '../../errors.js';
+import { MisconfigurationError, TagstreamError, redact } from '../../errors.js';
 import { systemClock } from '../../ports/clock.js';
 import type { Clock } from '../../ports/clock.js';
 import type { GitCloneOptions, GitOpenOptions, GitPort, GitRepository } from '../../ports/git.js';
@@ -54,7 +54,7 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
     }
     const { stdout } = await runGitOverSsh(dir, ['ls-remote', '--heads', 'origin', `refs/heads/${wanted}`], ssh, where);
     if (stdout.trim() === '') {
-      if (branch) throw new TagstreamError('Git', `${where}: the remote has no branch ${branch}`);
+      if (branch) throw new MisconfigurationError(`${where}: the remote has no branch ${branch}`);
       return; // an empty repository
     }
     const depthArgs = depth ? [`--depth=${depth}`] : [];
@@ -102,6 +102,9 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
         // Leave nothing half-cloned behind: the next attempt must find an empty directory.
         if (existing) await Promise.all(((await fs.promises.readdir(dir).catch(() => [])) as string[]).map((n) => fs.promises.rm(resolve(dir, n), { recursive: true, force: true })));
         else await fs.promises.rm(dir, { recursive: true, force: true });
+        if (cloneOptions.branch && (e as { code?: unknown } | undefined)?.code === 'NotFoundError') {
+          throw new MisconfigurationError(`clone into ${dir} (${redact(url)}): the remote has no branch ${cloneOptions.branch}`, e);
+        }
         throw toGitError(e, { operation: `clone into ${dir}`, remoteUrl: url, credentialsRejected: auth.rejected() });
       }
       // An empty remote gives isomorphic-git's own default branch (master): point HEAD at the asked one.

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import { TagstreamError, redact } from '../../errors.js';
+import { MisconfigurationError, TagstreamError, redact } from '../../errors.js';
 import type {
   GitCommitInfo,
   GitCommitRequest,
@@ -94,7 +94,7 @@ export class IsomorphicGitRepository implements GitRepository {
     const { fs, dir } = this.ctx;
     const url: unknown = await git.getConfig({ fs, dir, path: `remote.${remote}.url` });
     if (typeof url !== 'string' || url === '') {
-      throw new TagstreamError('Git', `${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
+      throw new MisconfigurationError(`${dir}: no remote named ${JSON.stringify(remote)} (expected remote.${remote}.url in .git/config)`);
     }
     return url;
   }
@@ -313,7 +313,8 @@ export class IsomorphicGitRepository implements GitRepository {
   async repair(options: RepairOptions = {}): Promise<RepairResult> {
     const { fs, dir, cache } = this.ctx;
     return this.run(`repair ${this.dir}`, async () => {
-      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE);
+      // repair() follows a detected crash: every loose object is checked, not only empty ones
+      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
       const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
         () => true,
         () => false,

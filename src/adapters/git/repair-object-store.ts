@@ -5,14 +5,31 @@
  * pushed, so the next run plans it again). Run only after a crash was detected: it lists every
  * loose object.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import git from 'isomorphic-git';
 import { TagstreamError } from '../../errors.js';
 import type { RepairResult } from '../../ports/git.js';
 import { GIT_TEMP_DIR } from './atomic-git-fs.js';
 import type { GitContext } from './git-context.js';
 
-async function removeEmptyObjects(ctx: GitContext, gitdir: string): Promise<string[]> {
+/** A loose object whose bytes do not inflate to an object with its own id (torn, truncated). */
+async function torn(ctx: GitContext, file: string, oid: string): Promise<boolean> {
+  try {
+    const inflated = inflateSync((await ctx.fs.promises.readFile(file)) as Buffer);
+    return createHash('sha1').update(inflated).digest('hex') !== oid;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Remove temporaries and empty loose objects; with `verify` (after a crash was detected) also
+ * every loose object whose content does not hash to its name (a truncated write): isomorphic-git
+ * trusts an existing object file, so a damaged one would never be written again.
+ */
+async function removeDamagedObjects(ctx: GitContext, gitdir: string, verify: boolean): Promise<string[]> {
   const { fs } = ctx;
   const objects = join(gitdir, 'objects');
   const removed: string[] = [];
@@ -26,7 +43,7 @@ async function removeEmptyObjects(ctx: GitContext, gitdir: string): Promise<stri
         (st) => st.size === 0,
         (e: { code?: unknown }) => e.code === 'ENOENT',
       );
-      if (empty || name.startsWith('tmp_obj_')) {
+      if (empty || name.startsWith('tmp_obj_') || (verify && /^[0-9a-f]{38}$/.test(name) && (await torn(ctx, file, dir + name)))) {
         await fs.promises.rm(file, { force: true });
         removed.push(`objects/${dir}/${name}`);
       }
@@ -46,12 +63,15 @@ async function readable(ctx: GitContext, ref: string): Promise<string | undefine
   }
 }
 
-/** Sweep temporaries and empty objects; move an unreadable branch head back to its remote. */
-export async function repairObjectStore(ctx: GitContext, remote = 'origin'): Promise<RepairResult> {
+/**
+ * Sweep temporaries and empty objects (with `verifyObjects`, also torn ones: after a crash); move
+ * an unreadable branch head back to its remote.
+ */
+export async function repairObjectStore(ctx: GitContext, remote = 'origin', verifyObjects = false): Promise<RepairResult> {
   const { fs, dir } = ctx;
   const gitdir = join(dir, '.git');
   await fs.promises.rm(join(gitdir, GIT_TEMP_DIR), { recursive: true, force: true });
-  const removedObjects = await removeEmptyObjects(ctx, gitdir);
+  const removedObjects = await removeDamagedObjects(ctx, gitdir, verifyObjects);
   let resetBranch: RepairResult['resetBranch'];
   const branch = await git.currentBranch({ fs, dir }).catch(() => undefined);
   const hasHead = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(

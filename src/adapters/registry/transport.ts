@@ -6,94 +6,21 @@
  * host changes, and request counters. It knows nothing about manifests or auth challenges.
  */
 import { rootCertificates } from 'node:tls';
-import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import { isLoopbackHost } from '../../domain/image-reference.js';
 import { RegistryError, errorMessage } from '../../errors.js';
 import { silentLog, type Log } from '../../ports/log.js';
 import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-policy.js';
+import { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
+import { isCertificateError, networkErrorCode, RETRYABLE_NETWORK } from './network-errors.js';
+import { emptyStats, MAX_STATS_HOSTS, parseRateLimit, quotaReserve, type RegistryStats } from './registry-stats.js';
 
-/** What a request is, for the counters (`stats()`). */
-export type RequestKind =
-  | 'ping'
-  | 'token'
-  | 'manifestHead'
-  | 'manifestGet'
-  | 'manifestPut'
-  | 'blobHead'
-  | 'blobGet'
-  | 'blobUpload'
-  | 'blobMount'
-  | 'tagsList';
+export { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
+export { isCertificateError, isTlsProtocolMismatch, networkErrorCode } from './network-errors.js';
+export { emptyStats, MAX_STATS_HOSTS, parseRateLimit, quotaReserve, type RegistryStats } from './registry-stats.js';
 
-export interface RegistryStats {
-  requests: number;
-  ping: number;
-  token: number;
-  manifestHead: number;
-  manifestGet: number;
-  manifestPut: number;
-  blobHead: number;
-  blobGet: number;
-  blobUpload: number;
-  blobMount: number;
-  tagsList: number;
-  retries: number;
-  /** Responses by HTTP status (`"200"`, `"401"`), plus `"network"` for failed exchanges. */
-  byStatus: Record<string, number>;
-  /** The same by registry host; hosts past MAX_STATS_HOSTS count as `other` (bounded metric labels). */
-  byHost: Record<string, Record<string, number>>;
-  /** Pull quota as last reported (`ratelimit-remaining` / `ratelimit-limit`, Docker Hub). */
-  rateLimits: Record<string, { remaining: number; limit: number | undefined }>;
-}
 
-/** Pulls kept in reserve: a tenth of the window's limit, at least 2 (a manual `docker pull` still works). */
-export function quotaReserve(limit: number | undefined): number {
-  return Math.max(2, Math.floor((limit ?? 0) / 10));
-}
 
-/** Distinct hosts counted by name in `byHost`; the rest are `other`. */
-export const MAX_STATS_HOSTS = 20;
-
-export function emptyStats(): RegistryStats {
-  return {
-    requests: 0, ping: 0, token: 0, manifestHead: 0, manifestGet: 0, manifestPut: 0,
-    blobHead: 0, blobGet: 0, blobUpload: 0, blobMount: 0, tagsList: 0, retries: 0, byStatus: {}, byHost: {}, rateLimits: {},
-  };
-}
-
-export type TlsMode = 'verified' | 'unverified';
-
-export interface HttpRequest {
-  readonly url: URL;
-  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH';
-  readonly kind: RequestKind;
-  readonly headers?: Record<string, string> | undefined;
-  /** Buffers can be replayed on retry; streams cannot (no retry then). */
-  readonly body?: Buffer | Readable | string | undefined;
-  readonly tls: TlsMode;
-  /** For errors and the concurrency limit: the reference domain and repository. */
-  readonly registry: string;
-  readonly repository?: string | undefined;
-  /** Keep the body as a stream (blob copy); the caller must consume or dump it. */
-  readonly stream?: boolean | undefined;
-  /** Follow redirects (GET/HEAD only). */
-  readonly followRedirects?: boolean | undefined;
-  /** Read at most this many body bytes (protects against huge answers). */
-  readonly maxBodyBytes?: number | undefined;
-  /** Make exactly one attempt (scheme probes must fall through quickly). */
-  readonly noRetry?: boolean | undefined;
-}
-
-export interface HttpResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Empty when `stream` was requested. */
-  readonly body: Buffer;
-  readonly stream?: Dispatcher.ResponseData['body'] | undefined;
-  /** Final URL after redirects. */
-  readonly url: URL;
-}
 
 export interface TransportOptions {
   readonly caCertificates?: readonly string[] | undefined;
@@ -117,40 +44,9 @@ export interface TransportOptions {
 }
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
-const RETRYABLE_NETWORK = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
-]);
-const CERTIFICATE_ERRORS = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT',
-  'CERT_UNTRUSTED', 'CERT_SIGNATURE_FAILURE',
-]);
 const MAX_REDIRECTS = 5;
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
-/** The error code of a failed exchange (undici wraps system errors in `cause`). */
-export function networkErrorCode(e: unknown): string {
-  let cur: unknown = e;
-  for (let depth = 0; depth < 4 && cur; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR' && code !== 'ERR_INVALID_ARG_TYPE') {
-      if (code !== 'UND_ERR_SOCKET' || !(cur as { cause?: unknown }).cause) return code;
-    }
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return 'UNKNOWN';
-}
-
-/** True when an https attempt failed because the server does not speak TLS at all. */
-export function isTlsProtocolMismatch(e: unknown): boolean {
-  const code = networkErrorCode(e);
-  return code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
-}
-
-export function isCertificateError(e: unknown): boolean {
-  return CERTIFICATE_ERRORS.has(networkErrorCode(e));
-}
 
 /** A counting semaphore per registry host. */
 class Limiter {
@@ -170,16 +66,6 @@ class Limiter {
   }
 }
 
-/** The first value of a response header (names lower-case). */
-export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Buffers and strings can be sent again (retries, re-auth); a stream is consumed by the first try. */
-export function isReplayable(body: HttpRequest['body']): boolean {
-  return body === undefined || typeof body === 'string' || Buffer.isBuffer(body);
-}
 
 const silentDebug = silentLog.debug;
 
@@ -463,24 +349,8 @@ async function readLimited(body: Dispatcher.ResponseData['body'], max: number, u
   return Buffer.concat(chunks);
 }
 
-/**
- * Docker Hub's pull quota headers (`ratelimit-limit: 100;w=21600`, `ratelimit-remaining: 76;w=21600`):
- * the number before `;`. Undefined when the response has no `ratelimit-remaining`.
- */
-export function parseRateLimit(headers: HttpResponse['headers']): { remaining: number; limit: number | undefined } | undefined {
-  const num = (name: string): number | undefined => {
-    const m = /^\s*(\d+)/.exec(headerValue(headers, name) ?? '');
-    return m === null ? undefined : Number(m[1]);
-  };
-  const remaining = num('ratelimit-remaining');
-  return remaining === undefined ? undefined : { remaining, limit: num('ratelimit-limit') };
-}
 
 function seconds(ms: number): string {
   return String(Math.round(ms / 100) / 10);
 }
 
-/** URL for logs: no query string (upload URLs carry opaque state, signed URLs carry signatures). */
-export function logUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { openRepository, printReadOutput, readContext, stderrLog } from '../read-helpers.js';
+import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -19,19 +19,19 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (args: string[], opts: { registry?: boolean; showManaged?: boolean }, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
-    const repo = await openRepository(ctx, globals);
+    const app = await commandAppContext(ctx, globals);
     const fetchMetadata = resource === 'imagestreamtag' && opts.registry !== false;
     let registry;
     if (fetchMetadata) {
       try {
-        registry = ctx.deps.createRegistry(repo.settings, stderrLog(ctx, globals.verbose));
+        registry = app.registry;
       } catch {
         registry = undefined; // describe still prints what the repository holds; app reports why
       }
     }
     const progress = createProgress(ctx.io.stderr);
     const out = await describe(
-      { ...readContext(ctx, repo), registry, progress: (m) => progress.update(m) },
+      { workspace: app.workspace, settings: app.settings, clock: app.clock, registry, progress: (m: string) => progress.update(m) },
       { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata, showManaged: opts.showManaged === true },
     ).finally(() => progress.done());
     printReadOutput(ctx, out, globals);

@@ -4,7 +4,7 @@ import { get, type OutputFormat } from '../../app/get.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { openRepository, printReadOutput, readContext } from '../read-helpers.js';
+import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -19,8 +19,7 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (args: string[], _opts: unknown, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
-    const repo = await openRepository(ctx, globals);
-    const out = await get(readContext(ctx, repo), {
+    const out = await get(await commandAppContext(ctx, globals), {
       resource,
       names,
       namespace: globals.namespace,

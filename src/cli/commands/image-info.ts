@@ -1,12 +1,11 @@
 /** `tagstream image info REF`: calls app `imageInfo`. */
 import { Option, type Command } from 'commander';
 import { imageInfo } from '../../app/image-info.js';
-import type { RepoSettings } from '../../config/repo-settings.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { openRepository, printReadOutput, stderrLog } from '../read-helpers.js';
+import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const image = parentCommand(program, 'image', 'Inspect container images in registries (info)');
@@ -21,10 +20,10 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (reference: string, opts: { filterByOs?: string; output?: string; insecure?: boolean }, command: Command) => {
     const globals = globalsOf(command);
     // Repository settings (insecure registries, mirrors) apply; defaults when there is no `.tagstream.yaml`.
-    const settings: RepoSettings = (await openRepository(ctx, globals)).settings;
-    const registry = ctx.deps.createRegistry(settings, stderrLog(ctx, globals.verbose));
+    const app = await commandAppContext(ctx, globals);
+    const registry = app.registry; // a client that cannot be built fails the command, not the lookup
     const out = await imageInfo(
-      { registry, clock: ctx.io.clock },
+      { registry, clock: app.clock },
       { reference, filterByOs: opts.filterByOs, output: opts.output === 'json' ? 'json' : 'text', insecure: opts.insecure },
     );
     printReadOutput(ctx, out, globals);

@@ -1,4 +1,5 @@
 /** `tagstream reconcile`: import due tags, record history, pin triggered workloads; optionally commit and push. */
+import { parseGitIdentity } from '../../config/git-identity.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
@@ -25,9 +26,9 @@ export interface ReconcileCommandRequest {
 
 /** `Name <email>` → identity. */
 export function parseIdentity(text: string): GitIdentity {
-  const m = /^\s*(.+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
-  if (!m) throw new UsageError(`invalid --author "${text}": expected "Name <email@example.com>"`);
-  return { name: m[1]!, email: m[2]! };
+  const identity = parseGitIdentity(text);
+  if (!identity) throw new UsageError(`invalid --author "${text}": expected "Name <email@example.com>"`);
+  return identity;
 }
 
 /** Push credentials (see config/git-credentials.ts: the one reader the daemon uses too). */

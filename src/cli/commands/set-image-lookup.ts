@@ -6,7 +6,7 @@ import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { openRepository, printReadOutput, repoDir, stderrLog } from '../read-helpers.js';
+import { commandAppContext, printReadOutput } from '../read-helpers.js';
 import { setOutputFormat } from './set-triggers.js';
 
 export interface SetImageLookupCommandRequest {
@@ -57,9 +57,8 @@ export function register(program: Command, ctx: CommandContext): void {
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');
-    const repo = await openRepository(ctx, globals);
     const out = await setImageLookup(
-      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose), clock: ctx.io.clock, git: await ctx.deps.openGit(repoDir(ctx, globals)) },
+      await commandAppContext(ctx, globals, { git: true }),
       {
         targets: request.targets,
         enabled: request.enabled,

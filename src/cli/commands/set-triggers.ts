@@ -7,7 +7,7 @@ import type { CommandContext } from '../context.js';
 import { collectCsv } from '../flag-values.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { openRepository, printReadOutput, repoDir, stderrLog } from '../read-helpers.js';
+import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export interface SetTriggersCommandRequest {
   readonly objects: readonly string[];
@@ -99,9 +99,8 @@ export function register(program: Command, ctx: CommandContext): void {
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set triggers: use -n NAMESPACE');
-    const repo = await openRepository(ctx, globals);
     const out = await setTriggers(
-      { workspace: repo.workspace, settings: repo.settings, log: stderrLog(ctx, globals.verbose), git: await ctx.deps.openGit(repoDir(ctx, globals)) },
+      await commandAppContext(ctx, globals, { git: true }),
       {
         objects: request.objects,
         all: request.all,

@@ -10,7 +10,7 @@ import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-optio
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
-import { openRepository, repoDir, stderrLines, stderrLog } from '../read-helpers.js';
+import { commandAppContext, stderrLines } from '../read-helpers.js';
 import { renderObject } from '../../render/object-output.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 
@@ -28,13 +28,10 @@ export interface TagCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-/** The AppContext a verb runs with: the repository at `--repo`, its registry client, the io clock. */
+/** The AppContext a stream verb runs with; its registry client is built up front, as the verbs import. */
 export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions): Promise<AppContext> {
-  const repo = await openRepository(ctx, globals);
-  const log = stderrLog(ctx, globals.verbose);
   // the working copy, if any: the verb records what it writes for a later `reconcile --commit`
-  const git = await ctx.deps.openGit(repoDir(ctx, globals));
-  return { workspace: repo.workspace, settings: repo.settings, registry: ctx.deps.createRegistry(repo.settings, log), clock: ctx.io.clock, log, git };
+  return { ...(await commandAppContext(ctx, globals, { git: true })) };
 }
 
 /**

@@ -2,7 +2,7 @@
 // replaces an empty loose object (left by a non-atomic writer) instead of trusting it, and repair()
 // sweeps empty objects and moves an unreadable branch head back to the remote-tracking head.
 // Judged by the real `git fsck` and `git push`.
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,5 +80,25 @@ describe('atomic object store', () => {
     expect(result.removedObjects).toContain(`objects/ab/${'ab'.repeat(19)}`);
     expect(await repo.headOid()).toBe(remoteHead);
     await gitCli(dir, ['fsck', '--full', '--no-dangling']);
+  });
+
+  it('repair() after a crash removes a truncated (non-empty, short) loose object, so the commit writes it again and pushes', async () => {
+    const { dir, repo } = await fixture('truncated');
+    await writeFile(join(dir, 'app.yaml'), 'image: t\n'.repeat(50));
+    // the blob as a killed writer may leave it: the first half of a valid loose object
+    const blob = await gitCli(dir, ['hash-object', '-w', 'app.yaml']);
+    const file = join(dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2));
+    const whole = await readFile(file);
+    await writeFile(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    expect((await stat(file)).size).toBeGreaterThan(0);
+    await expect(gitCli(dir, ['fsck', '--full'])).rejects.toThrow();
+
+    const result = await repo.repair();
+    expect(result.removedObjects).toEqual([`objects/${blob.slice(0, 2)}/${blob.slice(2)}`]);
+    const oid = await repo.commit({ files: ['app.yaml'], message: 'pin t\n', author: bot, timestamp: 1_700_000_200 });
+    expect(oid).toMatch(/^[0-9a-f]{40}$/);
+    await gitCli(dir, ['fsck', '--full', '--no-dangling']);
+    await repo.push();
+    expect(await gitCli(dir, ['cat-file', '-p', `${oid}:app.yaml`])).toBe('image: t\n'.repeat(50).trimEnd());
   });
 });

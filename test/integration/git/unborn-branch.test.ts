@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { run } from '../../../src/cli/run.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { gitCli } from '../../harness/git-server.js';

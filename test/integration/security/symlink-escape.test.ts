@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { run } from '../../../src/cli/run.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { makeImage } from '../../harness/oci-image.js';

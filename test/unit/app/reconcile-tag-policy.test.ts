@@ -1,7 +1,7 @@
 // Tag policies in a reconcile over an in-memory repository and a fake registry (issue #15).
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { reconcile } from '../../../src/app/reconcile.js';
 import { planReconcile } from '../../../src/app/reconcile-plan.js';

@@ -1,7 +1,7 @@
 // reconcile over an in-memory repository and a fake registry: what it writes, and what it never does.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { reconcile } from '../../../src/app/reconcile.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';

@@ -1,6 +1,6 @@
 /** Small in-memory repositories for the shapes the fixture repo does not have. */
 import { describe, expect, it } from 'vitest';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { setImageLookup } from '../../../src/app/set-image-lookup.js';
 import { setTriggers } from '../../../src/app/set-triggers.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';

@@ -1,5 +1,5 @@
 /** Fakes shared by the verb use-case tests (tag, import-image, create istag); not a test file. */
-import { memoryWorkspace, type MemoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace, type MemoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { DEFAULT_REPO_SETTINGS, type RepoSettings } from '../../../src/config/repo-settings.js';
 import { referenceText } from '../../../src/domain/image-reference.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { DEFAULT_MONOREPO, generateMonorepo, tagName, type MonorepoOptions } from '../../../bench/monorepo.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { loadRepoSettings } from '../../../src/config/repo-settings.js';
 import { buildInventory } from '../../../src/inventory/inventory.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { runCli, unreachableRegistry } from './helpers.js';
 
@@ -11,7 +11,6 @@ function program(): Command {
     io: { stdout: out, stderr: out, env: {}, cwd: '/', clock: fixedClock('2026-11-21T06:00:00Z') },
     deps: {
       openRepository: () => Promise.reject(new Error('unused')),
-      loadInventory: () => Promise.reject(new Error('unused')),
       createRegistry: () => unreachableRegistry(),
       openGit: () => Promise.resolve(undefined),
     },

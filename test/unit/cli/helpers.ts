@@ -1,6 +1,6 @@
 /** In-process CLI runner for tests: captured stdout/stderr, fixed clock, optional fake registry. */
 import { fileURLToPath } from 'node:url';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { defaultDeps } from '../../../src/cli/composition.js';
 import type { CliDeps } from '../../../src/cli/context.js';
 import { run } from '../../../src/cli/run.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { createProgress } from '../../../src/cli/progress.js';
 
 describe('createProgress', () => {

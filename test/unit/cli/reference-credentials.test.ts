@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactReference } from '../../../src/domain/image-reference.js';
-import { captureStream } from '../../../src/cli/io.js';
+import { captureStream } from '../../fakes/capture-stream.js';
 import { run } from '../../../src/cli/run.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 

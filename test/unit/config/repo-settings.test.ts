@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTagstreamError, type TagstreamError } from '../../../src/errors.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { DEFAULT_SOURCE_LIMITS } from '../../../src/edit/source-file.js';
 import {
   DEFAULT_REPO_SETTINGS,

@@ -1,5 +1,5 @@
 // The Workspace contract against the in-memory fake (the directory adapter: test/integration/contracts).
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { workspaceContract } from '../../contracts/workspace.contract.js';
 
 workspaceContract('in-memory fake', async (files) => memoryWorkspace(files));

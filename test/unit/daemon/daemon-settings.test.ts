@@ -7,6 +7,8 @@ const files: Record<string, string> = {
   '/s/empty': '',
   '/s/config.yaml': 'repoUrl: https://git.example/o/r.git\ndataDir: /var/lib/tagstream\nlisten: "0.0.0.0:9090"\npollInterval: 2m\n',
   '/s/bad.yaml': 'webhookSecret: x\n',
+  '/s/bad-type.yaml': 'remote: [a]\nnope: 1\n',
+  '/s/bad-order.yaml': 'nope: 1\nremote: [a]\n',
 };
 const readFile = (p: string): string => {
   const v = files[p];
@@ -49,6 +51,8 @@ describe('parseDaemonSettings', () => {
     ['empty secret file', { ...base, gitTokenFile: '/s/empty' }, {}, /the file is empty/],
     ['password without user', base, { TAGSTREAM_GIT_PASSWORD: 'pw' }, /needs TAGSTREAM_GIT_USERNAME/],
     ['secret in the config file', { ...base, config: '/s/bad.yaml' }, {}, /webhookSecret: unknown setting/],
+    ['a list in the config file (first problem in file order)', { ...base, config: '/s/bad-type.yaml' }, {}, /^\/s\/bad-type\.yaml: remote: expected a string \(\/s\/bad-type\.yaml\)$/],
+    ['an unknown key before a bad value', { ...base, config: '/s/bad-order.yaml' }, {}, /^\/s\/bad-order\.yaml: nope: unknown setting; known keys are apiUrl, /],
   ])('refuses %s', (_name, flags, env, message) => {
     expect(() => parse(flags, env)).toThrow(message);
   });

@@ -8,10 +8,10 @@ import {
   imageStreamTagTrigger,
   parseTriggerAnnotation,
   serializeTriggerAnnotation,
-  splitStreamTag,
   unindexedReason,
   type ObjectFieldTrigger,
 } from '../../../src/domain/trigger.js';
+import { splitStreamTag } from '../../../src/domain/stream-tag-name.js';
 
 const WEB = 'spec.template.spec.containers[?(@.name==\\"web\\")].image';
 const SPEC_EXAMPLE = `[{"from":{"kind":"ImageStreamTag","name":"app:latest"},"fieldPath":"${WEB}"}]`;

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NodePath } from '../../../src/edit/edit.js';
+import { valueAt } from '../../../src/domain/plain-value.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CORPUS = resolve(repoRoot, '../shared/corpus');
@@ -38,15 +39,6 @@ const POD_SPEC_PATHS: Record<string, NodePath> = {
   CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
 };
 
-function get(v: unknown, path: NodePath): unknown {
-  let cur = v;
-  for (const s of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[s];
-  }
-  return cur;
-}
-
 /** Paths of every string container/initContainer `image` of the workloads in a document value. */
 export function imagePaths(value: unknown, base: NodePath = []): NodePath[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
@@ -62,7 +54,7 @@ export function imagePaths(value: unknown, base: NodePath = []): NodePath[] {
   const specPath = POD_SPEC_PATHS[kind];
   if (specPath) {
     for (const list of ['initContainers', 'containers']) {
-      const containers = get(obj, [...specPath, list]);
+      const containers = valueAt(obj, [...specPath, list]);
       if (!Array.isArray(containers)) continue;
       containers.forEach((c, i) => {
         if (c && typeof c === 'object' && typeof (c as Record<string, unknown>).image === 'string') {
@@ -74,6 +66,4 @@ export function imagePaths(value: unknown, base: NodePath = []): NodePath[] {
   return out;
 }
 
-export function valueAt(v: unknown, path: NodePath): unknown {
-  return get(v, path);
-}
+export { valueAt };

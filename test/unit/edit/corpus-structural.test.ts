@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { NodePath } from '../../../src/edit/edit.js';
 import { loadSourceFile, type SourceFile } from '../../../src/edit/source-file.js';
-import { updateObject } from '../../../src/edit/yaml-edit.js';
+import { updateObject } from './update-object.js';
 import { CORPUS, HAS_CORPUS, corpusFiles, valueAt } from './corpus-helpers.js';
 
 const MERGE_KEYS = { 'spec.tags': 'name', 'status.tags': 'tag' };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSourceFile } from '../../../src/edit/source-file.js';
-import { diffToEdits, updateObject, type Edit } from '../../../src/edit/yaml-edit.js';
+import { diffToEdits, type Edit } from '../../../src/edit/yaml-edit.js';
+import { updateObject } from './update-object.js';
 
 const MERGE = { mergeKeys: { 'spec.tags': 'name', 'status.tags': 'tag' } };
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateMonorepo } from '../../../bench/monorepo.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { reconcile } from '../../../src/app/reconcile.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';

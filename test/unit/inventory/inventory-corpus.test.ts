@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../../src/inventory/inventory.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { streamKey } from '../../../src/domain/image-stream.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

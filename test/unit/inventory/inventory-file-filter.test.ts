@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFileFilter, loadFileFilter, type FileSkipReason } from '../../../src/inventory/file-filter.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 
 type Case = [description: string, gitignores: Record<string, string>, path: string, expected: FileSkipReason | undefined];
 

@@ -3,7 +3,7 @@
  * parse; LazySourceFiles (Inventory.files) parses a file with source tokens on first get only.
  */
 import { describe, expect, it } from 'vitest';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { buildInventory } from '../../../src/inventory/inventory.js';
 import { LazySourceFiles, ScannedFile } from '../../../src/inventory/inventory-files.js';
 import { DEFAULT_SOURCE_LIMITS, loadSourceFile } from '../../../src/edit/source-file.js';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directoryWorkspace } from '../../../src/adapters/fs/directory-workspace.js';
-import { memoryWorkspace } from '../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { loadRepoSettings } from '../../../src/config/repo-settings.js';
 import { buildInventory, memoryParseCache } from '../../../src/inventory/inventory.js';
 import type { Inventory } from '../../../src/inventory/inventory-model.js';

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { parseTriggerAnnotation, splitStreamTag, TRIGGER_ANNOTATION } from '../../../src/domain/trigger.js';
+import { parseTriggerAnnotation, TRIGGER_ANNOTATION } from '../../../src/domain/trigger.js';
+import { splitStreamTag } from '../../../src/domain/stream-tag-name.js';
 import { applyTriggers, type TriggerWorkload } from '../../../src/planning/apply-triggers.js';
 import { D1, index, stream } from './apply-triggers.fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryWorkspace } from '../../../../src/adapters/fs/memory-workspace.js';
+import { memoryWorkspace } from './memory-workspace.js';
 
 describe('memoryWorkspace', () => {
   it('implements the Workspace port over a map', async () => {

@@ -1,8 +1,8 @@
 /**
- * In-memory Workspace for unit tests: a map of repo-relative paths to contents. Mutations are
+ * Test fake: an in-memory Workspace: a map of repo-relative paths to contents. Mutations are
  * visible through `files` so tests can assert exactly what was written.
  */
-import type { Workspace } from '../../ports/workspace.js';
+import type { Workspace } from '../../src/ports/workspace.js';
 
 export interface MemoryWorkspace extends Workspace {
   /** Current contents by path (live view). */
