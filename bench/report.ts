@@ -197,7 +197,7 @@ export function renderReport(result: BenchResult, command: string): string {
     rows.push([name, ms(p.wallMs), cpuS(p.cpuMs), cpuS(run.processCpuMs), run.registryCpuMs === undefined ? '' : cpuS(run.registryCpuMs), `${run.maxRssMiB}`, ...kinds(p.registry), String(p.filesChanged), String(p.moves), note]);
   };
   const sc = ref.scenarios;
-  add('first reconcile (import + pin all, no commit)', sc.prime);
+  add('first reconcile (import + pin all, commit)', sc.prime);
   add('no-change reconcile, cold (no index cache)', sc.cold);
   add('no-change reconcile, warm', sc.warm);
   add('no-change reconcile, fresh clone + restored cache', sc.freshClone);

@@ -297,9 +297,10 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
     const seedingMs = performance.now() - seedStart;
     const expected = new Map(generated.tags.map((t) => [t.from, seeded.get(`${t.repository}:${t.tag}`) ?? '']));
 
-    progress(`${label} first reconcile: import every tag, pin every triggered workload (then committed with git CLI)`);
-    const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }]));
-    await commitAll(repoDir, 'First Tagstream reconcile');
+    progress(`${label} first reconcile: import every tag, pin every triggered workload, commit`);
+    // Committed by Tagstream itself: a reconcile without --commit records its writes for the next
+    // `reconcile --commit` to pick up (#13.2), which would then be charged to the cold run.
+    const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
 
     progress(`${label} floor: read + pre-filter every file, bare undici Pool HEADs`);
     const floorRun = await scenario({ kind: 'floor', repo: repoDir, refs, concurrency: CLIENT_CONCURRENCY });
@@ -435,8 +436,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
       await materialize(tokenDir, small);
       await seedTags(tokenRegistry, small.tags, config.seedConcurrency);
       const credentials = { username: TEST_USER, password: TEST_PASSWORD };
-      await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials }), tokenRegistry);
-      await commitAll(tokenDir, 'First Tagstream reconcile');
+      await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }), tokenRegistry);
       const r = await scenario(reconcileInput(tokenDir, [{ scheduledDue: true }], { credentials, commit: true }), tokenRegistry);
       token = { ...r, repositories: new Set(small.tags.map((t) => t.repository)).size, tags: small.tags.length };
     }
