@@ -2,7 +2,7 @@
  * `reconcile --dry-run` output from a ChangeSet: a readable table (stream:tag, old → new digest,
  * workloads affected, why), held tags, failures, and a JSON form for scripts.
  */
-import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
+import { diagnosticLocation, failureText, type ChangeSet } from '../domain/change-set.js';
 import { shortDigest } from '../planning/commit-message.js';
 import { boundLines } from './diagnostics.js';
 import { TABLE_TABWRITER, tabwrite } from './go-tabwriter.js';
@@ -62,7 +62,7 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagno
   }
   if (cs.failures.length > 0) {
     out.push('');
-    for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${f.message}`);
+    for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${failureText(f)}`);
   }
   const diagnostics = cs.diagnostics.map((d) => {
     const where = diagnosticLocation(d);
