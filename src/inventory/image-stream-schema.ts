@@ -11,7 +11,7 @@
  */
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { ManifestError } from '../errors.js';
-import { parseImageReference, type ImageReference } from '../domain/image-reference.js';
+import { parseImageReference, redactReference, type ImageReference } from '../domain/image-reference.js';
 import { withReference } from '../domain/stream-references.js';
 import type {
   ImageStream,
@@ -132,7 +132,7 @@ class Checker extends FieldChecker {
     const repo = this.str(s.dockerImageRepository, ['spec', 'dockerImageRepository']);
     if (repo !== undefined && repo !== '') {
       const problem = repositoryProblem(repo);
-      if (problem) this.invalid(['spec', 'dockerImageRepository'], `Invalid value: "${repo}": ${problem}`);
+      if (problem) this.invalid(['spec', 'dockerImageRepository'], `Invalid value: "${redactReference(repo)}": ${problem}`);
       out.dockerImageRepository = repo;
     }
     const tags = this.list(s.tags, ['spec', 'tags']);
@@ -202,7 +202,7 @@ class Checker extends FieldChecker {
     if (name === undefined || name === '') this.invalid([...path, 'name'], 'Required value');
     else if (kind === 'DockerImage') {
       parsed = parsedPullSpec(name);
-      if (!parsed) this.invalid([...path, 'name'], `Invalid value: "${name}": ${PULL_SPEC_PROBLEM}`);
+      if (!parsed) this.invalid([...path, 'name'], `Invalid value: "${redactReference(name)}": ${referenceFormatProblem(name)}`);
     } else if (kind === 'ImageStreamImage' && !/^[^@]+@[^@]+$/.test(name)) {
       this.invalid([...path, 'name'], `Invalid value: "${name}": must be of the form <stream>@<id>`);
     } else if (kind === 'ImageStreamTag' && (name.split(':').length > 2 || name.endsWith(':') || name.startsWith(':'))) {
@@ -317,8 +317,11 @@ class Checker extends FieldChecker {
 /**
  * Why a pull spec (`from.name` of a DockerImage tag) is not a Docker reference. The one grammar
  * (parseImageReference, parsedPullSpec) decides; the message keeps the API server's wording.
+ * Userinfo (`user:pass@host/…`) is named as such; the value itself is only ever shown redacted.
  */
-const PULL_SPEC_PROBLEM = 'invalid reference format';
+function referenceFormatProblem(ref: string): string {
+  return redactReference(ref) === ref ? 'invalid reference format' : 'invalid reference format: it contains credentials (user:password@); put them in the registry credentials (Docker config) instead';
+}
 
 function parsedPullSpec(ref: string): ImageReference | undefined {
   try {
@@ -331,7 +334,7 @@ function parsedPullSpec(ref: string): ImageReference | undefined {
 /** Why `spec.dockerImageRepository` is not a bare repository (OpenShift wording), or undefined. */
 function repositoryProblem(ref: string): string | undefined {
   const parsed = parsedPullSpec(ref);
-  if (parsed === undefined) return PULL_SPEC_PROBLEM;
+  if (parsed === undefined) return referenceFormatProblem(ref);
   if (parsed.digest !== null) return 'the repository name may not contain an ID';
   if (parsed.tag !== null) return 'the repository name may not contain a tag';
   return undefined;
