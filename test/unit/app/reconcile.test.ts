@@ -182,4 +182,20 @@ describe('set image-lookup leaves nothing for reconcile (#13.3)', () => {
     const dry = await reconcile(at('2026-11-20T12:00:00Z'), { dryRun: true, scheduledDue: false });
     expect(dry.changeSet.files).toEqual([]);
   });
+
+  it('the stream is written as its new state (#11.1): -o yaml shows what the file now holds, still without metadata.namespace', async () => {
+    const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
+    const { at, workspace, read } = setup({ 'imagestreams/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
+    await reconcile(at('2026-11-20T10:00:00Z'));
+    const before = parse(read('imagestreams/web.yaml')) as { metadata: { generation: number; annotations: Record<string, string> } };
+    const { setImageLookup } = await import('../../../src/app/set-image-lookup.js');
+    const ctx = at('2026-11-20T11:00:00Z');
+    const out = await setImageLookup({ workspace, settings: ctx.settings, clock: ctx.clock }, { targets: ['web'], output: 'yaml' });
+    expect(out.errors).toEqual([]);
+    const written = parse(read('imagestreams/web.yaml')) as typeof before & { metadata: { namespace?: string } };
+    expect(parse(out.stdout)).toEqual(written);
+    expect(written.metadata.namespace).toBeUndefined();
+    expect(written.metadata.generation).toBe(before.metadata.generation + 1);
+    expect(written.metadata.annotations['tagstream.io/observed-spec']).not.toBe(before.metadata.annotations['tagstream.io/observed-spec']);
+  });
 });
