@@ -26,10 +26,29 @@ export const D4 = IMAGES[3]!.digest;
 export const D5 = IMAGES[4]!.digest;
 const FILLER = makeImage({ layers: [{ 'filler.txt': 'filler\n' }], created: '2026-11-01T00:00:00Z' });
 
-export type FakeRegistry = MemoryRegistry;
+/**
+ * The MemoryRegistry's port methods, records and setup, as own properties: tests may spread it
+ * (`{ ...registry, inspect }`) to count or override one method, as they did with the old fake.
+ */
+export type FakeRegistry = Pick<MemoryRegistry, 'resolve' | 'inspect' | 'listTags' | 'copy' | 'resolved' | 'copies' | 'unavailable' | 'push' | 'tags' | 'untag'>;
+
+function spreadable(r: MemoryRegistry): FakeRegistry {
+  return {
+    resolve: r.resolve.bind(r),
+    inspect: r.inspect.bind(r),
+    listTags: r.listTags.bind(r),
+    copy: r.copy.bind(r),
+    resolved: r.resolved,
+    copies: r.copies,
+    unavailable: r.unavailable,
+    push: r.push.bind(r),
+    tags: r.tags.bind(r),
+    untag: r.untag.bind(r),
+  };
+}
 
 /** `repo:tag` (as written) now names the test image with `digest` (one of D1 … D5): a push. */
-export function tagImage(registry: MemoryRegistry, reference: string, digest: string): void {
+export function tagImage(registry: FakeRegistry, reference: string, digest: string): void {
   const ref = parseImageReference(reference);
   const image = IMAGES.find((i) => i.digest === digest);
   if (!image || ref.tag === null) throw new Error(`tagImage: ${reference} -> ${digest}: expected REPO:TAG and one of D1 … D5`);
@@ -40,15 +59,15 @@ export function tagImage(registry: MemoryRegistry, reference: string, digest: st
  * Make `repository` list exactly `tags`: tags it lacks are pushed (pointing at a filler image that
  * no test asserts on), tags not named are deleted.
  */
-export function setTags(registry: MemoryRegistry, repository: string, tags: readonly string[]): void {
+export function setTags(registry: FakeRegistry, repository: string, tags: readonly string[]): void {
   const current = registry.tags(repository);
   for (const tag of current) if (!tags.includes(tag)) registry.untag(repository, tag);
   for (const tag of tags) if (!current.includes(tag)) registry.push(repository, tag, FILLER);
 }
 
 /** The in-memory registry of the port contract, holding `images` (`repo:tag` -> D1 … D5). */
-export function fakeRegistry(images: Record<string, string> = {}): MemoryRegistry {
-  const registry = new MemoryRegistry();
+export function fakeRegistry(images: Record<string, string> = {}): FakeRegistry {
+  const registry = spreadable(new MemoryRegistry());
   for (const [reference, digest] of Object.entries(images)) tagImage(registry, reference, digest);
   return registry;
 }
