@@ -19,13 +19,21 @@ export const REGISTRY_TIMEOUT_ENV = 'TAGSTREAM_REGISTRY_TIMEOUT';
 export const RUN_TIMEOUT_ENV = 'TAGSTREAM_RUN_TIMEOUT';
 export const DEFAULT_REGISTRY_DEADLINES: RegistryDeadlines = Object.freeze({ requestTimeoutMs: 60_000, runTimeoutMs: 15 * 60_000 });
 
+/** Milliseconds of one deadline, or undefined when `text` is not a positive duration. */
+export function deadlineMs(text: string): number | undefined {
+  const ms = parseDuration(text.trim());
+  return ms === undefined || ms <= 0 ? undefined : ms;
+}
+
+/** What is wrong with a deadline that `deadlineMs` refused (the caller prefixes where it was written). */
+export function deadlineProblem(text: string): string {
+  return `expected a positive duration such as 60s or 15m, got ${JSON.stringify(text.trim().slice(0, 40))}`;
+}
+
 /** Milliseconds of one deadline as written in `from` (a variable, a flag, a config key); a Config error names `from`. */
 export function parseDeadline(text: string, from: string): number {
-  const trimmed = text.trim();
-  const ms = parseDuration(trimmed);
-  if (ms === undefined || ms <= 0) {
-    throw new TagstreamError('Config', `${from}: expected a positive duration such as 60s or 15m, got ${JSON.stringify(trimmed.slice(0, 40))}`);
-  }
+  const ms = deadlineMs(text);
+  if (ms === undefined) throw new TagstreamError('Config', `${from}: ${deadlineProblem(text)}`);
   return ms;
 }
 

@@ -94,6 +94,11 @@ export class MemoryGitRepository implements GitRepository {
     this.workspace = memoryWorkspace(Object.fromEntries(remote.commit(oid).tree), dir);
   }
 
+  /** The checked-out commit, without the port's promise (for test helpers). */
+  get headCommit(): string {
+    return this.head;
+  }
+
   async currentBranch(): Promise<string | undefined> {
     return this.branch;
   }

@@ -38,8 +38,15 @@ const DEFAULT_PLATFORM: Platform = { os: 'linux', architecture: 'amd64' };
 
 export class MemoryRegistry implements RegistryPort {
   private readonly repositories = new Map<string, Repository>();
-  /** Every reference asked of resolve, as written (what a test may assert on). */
-  readonly resolved: string[] = [];
+  /** Every reference asked of resolve, as written, with its options (what a test may assert on). */
+  readonly resolved: { reference: string; options: ResolveOptions }[] = [];
+  /** Every copy made, source and destination as written. */
+  readonly copies: { source: string; destination: string }[] = [];
+  /**
+   * References (as written) whose resolve answers 503 Service Unavailable, a transient failure
+   * (what test/harness/flaky-proxy.ts does in front of the real registry).
+   */
+  readonly unavailable = new Set<string>();
 
   /** Store `image` as `<repository>:<tag>` (what pushImage does against a real registry). */
   push(repository: string, tag: string, image: Stored): void {
@@ -48,8 +55,22 @@ export class MemoryRegistry implements RegistryPort {
     repo.tags.set(tag, image.digest);
   }
 
+  /** The tags of `repository` now (listTags without the port's promise), sorted; [] for none. */
+  tags(repository: string): string[] {
+    return [...(this.repositories.get(parseImageReference(repository).name)?.tags.keys() ?? [])].sort();
+  }
+
+  /** Delete a tag (the manifest stays reachable by digest), as a registry's tag deletion does. */
+  untag(repository: string, tag: string): void {
+    this.repositories.get(parseImageReference(repository).name)?.tags.delete(tag);
+  }
+
   async resolve(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
-    this.resolved.push(referenceText(ref));
+    const reference = referenceText(ref);
+    this.resolved.push({ reference, options });
+    if (this.unavailable.has(reference)) {
+      throw new RegistryError('RegistryTransient', `${reference}: 503 Service Unavailable`, { registry: ref.domain, repository: ref.path, status: 503, retryable: true });
+    }
     const top = this.lookup(ref);
     if (top.kind === 'image') return { digest: top.digest, mediaType: top.mediaType };
     if (options.importMode === 'PreserveOriginal') return { digest: top.digest, mediaType: top.mediaType, indexDigest: top.digest };
@@ -92,6 +113,7 @@ export class MemoryRegistry implements RegistryPort {
       throw new TagstreamError('InvalidReference', `copy destination must be a repository without tag or digest, got "${referenceText(destination)}"`);
     }
     const top = this.lookup(source);
+    this.copies.push({ source: referenceText(source), destination: referenceText(destination) });
     const dst = this.repository(destination.name, true);
     const result = { digest: top.digest, blobsCopied: 0, blobsSkipped: 0, blobsMounted: 0 };
     for (const image of top.kind === 'image' ? [top] : top.children) {

@@ -1,11 +1,11 @@
 /**
  * `tagstream serve`: the long-running reconciler (scheduled imports, registry and Git webhooks,
- * health and metrics). The flags are DAEMON_FIELDS (src/config/daemon-settings.ts), the same list
+ * health and metrics). The flags are DAEMON_FIELDS (src/config/daemon-fields.ts), the same list
  * that parses them and documents them in the README; the daemon is loaded only when this verb runs.
  */
 import type { Command } from 'commander';
 import { reconcile } from '../../app/reconcile.js';
-import { DAEMON_FIELDS } from '../../config/daemon-settings.js';
+import { DAEMON_FIELDS } from '../../config/daemon-fields.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 

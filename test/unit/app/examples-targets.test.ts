@@ -37,7 +37,7 @@ async function reconcileExample(name: string) {
   const ctx: AppContext = {
     workspace,
     settings: await loadRepoSettings(workspace),
-    registry: { ...fakeRegistry(images), inspect: async () => ({ digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' }) },
+    registry: fakeRegistry(images),
     clock: fixedClock('2026-11-21T06:00:00Z'),
     log: silentLog,
   };

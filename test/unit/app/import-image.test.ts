@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ImageStream } from '../../../src/domain/image-stream.js';
 import { importImage } from '../../../src/app/import-image.js';
-import { D1, D2, D3, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
+import { D1, D2, D3, NOW, fakeRegistry, verbFixture, setTags } from './tag-verb-fakes.js';
 
 /** Imported once by Tagstream (observed-spec recorded), tag `latest` tracks `1.0`. */
 const APP = `apiVersion: image.openshift.io/v1
@@ -155,7 +155,7 @@ describe('import-image: new streams and repositories', () => {
 
   it('--confirm with only a transient failure creates nothing (the next attempt starts clean)', async () => {
     const registry = fakeRegistry({});
-    registry.flaky.add('quay.io/o/tool:2.0');
+    registry.unavailable.add('quay.io/o/tool:2.0');
     const f = verbFixture({}, registry);
     const r = await importImage(f.ctx, { target: 'tool', from: 'quay.io/o/tool:2.0', confirm: true, namespace: 'shop' });
     expect(r.exitCode).toBe(1);
@@ -170,7 +170,7 @@ describe('import-image: new streams and repositories', () => {
       'quay.io/o/repo:2.1': D2,
       'quay.io/o/repo:1.0': D3,
     });
-    registry.tagLists.set('quay.io/o/repo', ['other', '1.0', 'latest', '2.1', 'zeta']);
+    setTags(registry, 'quay.io/o/repo', ['other', '1.0', 'latest', '2.1', 'zeta']);
     const f = verbFixture({}, registry, { maxBulkImport: 3 });
     const r = await importImage(f.ctx, { target: 'repo', from: 'quay.io/o/repo', all: true, confirm: true, namespace: 'shop' });
     expect(r.exitCode).toBe(0);
@@ -184,7 +184,7 @@ describe('import-image: new streams and repositories', () => {
   it('--all on a repository that cannot be listed fails without writing', async () => {
     const f = verbFixture({}, fakeRegistry({}));
     await expect(importImage(f.ctx, { target: 'repo', from: 'quay.io/o/missing', all: true, confirm: true, namespace: 'shop' })).rejects.toThrow(
-      'cannot list the tags of quay.io/o/missing: repository unknown: quay.io/o/missing',
+      'cannot list the tags of quay.io/o/missing: repository quay.io/o/missing not found',
     );
     expect(f.workspace.writes).toEqual([]);
   });

@@ -10,9 +10,10 @@ import { renderCommitMessage } from '../../../src/planning/commit-message.js';
 import { renderPullRequest } from '../../../src/render/render-pr.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { RegistryError } from '../../../src/errors.js';
-import { referenceText } from '../../../src/domain/image-reference.js';
+import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
+import type { AccessOptions } from '../../../src/ports/registry.js';
 import { silentLog } from '../../../src/ports/log.js';
-import { D1, D2, D3, fakeRegistry, type FakeRegistry } from './tag-verb-fakes.js';
+import { D1, D2, D3, D4, D5, fakeRegistry, type FakeRegistry, tagImage, setTags } from './tag-verb-fakes.js';
 
 const REPO = 'registry.example.com/team/app';
 
@@ -63,23 +64,23 @@ interface Counted extends FakeRegistry {
 
 function registryWith(tags: Record<string, string>, created: Record<string, string> = {}): Counted {
   const base = fakeRegistry({ ...Object.fromEntries(Object.entries(tags).map(([t, d]) => [`${REPO}:${t}`, d])), [`${REPO}:plain`]: D3 });
-  base.tagLists.set(REPO, [...Object.keys(tags), 'plain']);
+  setTags(base, REPO, [...Object.keys(tags), 'plain']);
   const lists: string[] = [];
   const inspected: string[] = [];
-  return {
-    ...base,
+  // The contract fake underneath, with its listings and inspections counted
+  return Object.assign(Object.create(base) as FakeRegistry, {
     lists,
     inspected,
-    async listTags(repository, options) {
+    async listTags(repository: ImageReference, options?: AccessOptions) {
       lists.push(repository.repository);
       return base.listTags(repository, options);
     },
-    async inspect(reference) {
+    async inspect(reference: ImageReference) {
       inspected.push(referenceText(reference));
       const digest = reference.digest ?? '';
       return { digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', created: created[digest] };
     },
-  };
+  });
 }
 
 function setup(files: Record<string, string>, registry: RegistryLike) {
@@ -90,8 +91,8 @@ function setup(files: Record<string, string>, registry: RegistryLike) {
 }
 type RegistryLike = AppContext['registry'];
 
-const D14 = `sha256:${'4'.repeat(64)}`;
-const D20 = `sha256:${'5'.repeat(64)}`;
+const D14 = D4;
+const D20 = D5;
 
 describe('reconcile with tag policies', () => {
   it('follows the newest matching tag: from.name rewritten as a spec update, imported, recorded, workloads pinned', async () => {
@@ -123,8 +124,8 @@ describe('reconcile with tag policies', () => {
     const { ctx, read } = setup({ 'is/app.yaml': streamFile('semver:^1.0.0') }, registry);
     await reconcile(ctx);
     const first = parse(read('is/app.yaml'));
-    registry.images.set(`${REPO}:1.5.0`, D2);
-    registry.tagLists.set(REPO, ['1.3.0', '1.4.0', '1.5.0', 'plain']);
+    tagImage(registry, `${REPO}:1.5.0`, D2);
+    setTags(registry, REPO, ['1.3.0', '1.4.0', '1.5.0', 'plain']);
     await reconcile(ctx);
     const second = parse(read('is/app.yaml'));
     expect(second.spec.tags[0].from.name).toBe(`${REPO}:1.5.0`);
@@ -205,12 +206,11 @@ describe('reconcile with tag policies', () => {
   });
 
   it('a failed listing fails the tag only (transient: nothing recorded)', async () => {
-    const failing: RegistryLike = {
-      ...registryWith({ '1.3.0': D1 }),
+    const failing: RegistryLike = Object.assign(Object.create(registryWith({ '1.3.0': D1 })) as FakeRegistry, {
       listTags: async () => {
         throw new RegistryError('RegistryTransient', 'tags/list: 503 Service Unavailable', { registry: 'fake', status: 503, retryable: true });
       },
-    };
+    });
     const { ctx, read } = setup({ 'is/app.yaml': streamFile('semver:^1') }, failing);
     const r = await reconcile(ctx);
     expect(r.changeSet.failures.map((f) => f.tag)).toEqual(['stable']);
@@ -233,8 +233,8 @@ describe('reconcile with tag policies', () => {
     expect(held.changeSet.held).toEqual([{ stream: 'shop/app', tag: 'stable', image: D14, heldBy: 'r'.repeat(40), reason: 'reverted' }]);
     expect(held.changeSet.files).toEqual([]);
     // a newer winner is not held
-    registry.images.set(`${REPO}:1.5.0`, D2);
-    registry.tagLists.set(REPO, ['1.3.0', '1.4.0', '1.5.0', 'plain']);
+    tagImage(registry, `${REPO}:1.5.0`, D2);
+    setTags(registry, REPO, ['1.3.0', '1.4.0', '1.5.0', 'plain']);
     const moved = await planReconcile(ctx, {}, holds);
     expect(moved.changeSet.moves.find((m) => m.tag === 'stable')).toMatchObject({ to: { image: D2 }, followed: { from: '1.3.0', to: '1.5.0' } });
   });

@@ -36,7 +36,7 @@ async function run(files: Record<string, string>, digest = D1) {
   const ctx: AppContext = {
     workspace,
     settings: await loadRepoSettings(workspace),
-    registry: { ...fakeRegistry({ 'registry.example.com/web:1.4.2': digest }), inspect: async () => ({ digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' }) },
+    registry: fakeRegistry({ 'registry.example.com/web:1.4.2': digest }),
     clock: fixedClock('2026-11-21T06:00:00Z'),
     log: silentLog,
   };
@@ -104,7 +104,7 @@ spec:
     const ctx: AppContext = {
       workspace,
       settings: await loadRepoSettings(workspace),
-      registry: { ...fakeRegistry({ 'registry.example.com/web:1.4.2': D2 }), inspect: async () => ({ digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' }) },
+      registry: fakeRegistry({ 'registry.example.com/web:1.4.2': D2 }),
       clock: fixedClock('2026-11-22T06:00:00Z'),
       log: silentLog,
     };

@@ -47,7 +47,7 @@ function setup(files: Record<string, string>, registry: FakeRegistry) {
   const at = (when: string): AppContext => ({
     workspace,
     settings: DEFAULT_REPO_SETTINGS,
-    registry: { ...registry, inspect: async () => ({ digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' }) },
+    registry,
     clock: fixedClock(when),
     log: silentLog,
   });
@@ -120,7 +120,7 @@ describe('reconcile (in memory)', () => {
 
   it('a transient registry failure is reported but not written, so a flaky network makes no commit', async () => {
     const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
-    registry.flaky.add('quay.example.com/team/web:1.0');
+    registry.unavailable.add('quay.example.com/team/web:1.0');
     const { workspace, at } = setup({ 'is/web.yaml': STREAM }, registry);
     const r = await reconcile(at('2026-11-21T06:00:00Z'));
     expect(r.exitCode).toBe(1);

@@ -6,13 +6,13 @@ import { describe as describeVerb } from '../../../src/app/describe.js';
 import { get } from '../../../src/app/get.js';
 import { importImage } from '../../../src/app/import-image.js';
 import { tag } from '../../../src/app/tag.js';
-import { D1, D2, D3, fakeRegistry, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+import { D1, D2, D3, fakeRegistry, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
 
 const REPO = 'registry.example.com/team/app';
 
 function registry() {
   const r = fakeRegistry({ [`${REPO}:1.3.0`]: D1, [`${REPO}:1.4.0`]: D2, [`${REPO}:2.0.0`]: D3 });
-  r.tagLists.set(REPO, ['1.3.0', '1.4.0', '2.0.0', 'latest']);
+  setTags(r, REPO, ['1.3.0', '1.4.0', '2.0.0', 'latest']);
   return r;
 }
 
@@ -55,10 +55,11 @@ describe('tag --policy', () => {
 describe('import-image with a tag policy', () => {
   it('applies the policy; describe istag and get istag -o wide show the policy and the winner', async () => {
     const r0 = registry();
-    r0.tagLists.set(REPO, ['1.3.0']);
+    setTags(r0, REPO, ['1.3.0']);
     const f = verbFixture({}, r0);
     await tag(f.ctx, { args: [REPO, 'app:stable'], policy: 'semver:^1.0.0', namespace: 'shop' });
-    r0.tagLists.set(REPO, ['1.3.0', '1.4.0', '2.0.0']);
+    tagImage(r0, `${REPO}:1.4.0`, D2);
+    tagImage(r0, `${REPO}:2.0.0`, D3);
     const r = await importImage(f.ctx, { target: 'app:stable', namespace: 'shop' });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('tag stable follows semver:^1.0.0: 1.3.0 -> 1.4.0');
@@ -79,7 +80,7 @@ describe('import-image with a tag policy', () => {
   it('no matching tag: a warning, the tag keeps its image', async () => {
     const f = verbFixture({}, registry());
     await tag(f.ctx, { args: [REPO, 'app:stable'], policy: 'semver:^1', namespace: 'shop' });
-    f.registry.tagLists.set(REPO, ['latest']);
+    setTags(f.registry, REPO, ['latest']);
     const r = await importImage(f.ctx, { target: 'app:stable', namespace: 'shop' });
     expect(r.stderr).toContain(`warning: no tag of ${REPO} matches tag policy "semver:^1"; stable keeps its image`);
     expect(r.files).toEqual([]);

@@ -2,64 +2,74 @@
 import { memoryWorkspace, type MemoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { DEFAULT_REPO_SETTINGS, type RepoSettings } from '../../../src/config/repo-settings.js';
-import { referenceText } from '../../../src/domain/image-reference.js';
-import { RegistryError } from '../../../src/errors.js';
+import { parseImageReference, referenceText, repositoryOf } from '../../../src/domain/image-reference.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { silentLog } from '../../../src/ports/log.js';
-import type { RegistryPort, ResolveOptions } from '../../../src/ports/registry.js';
+import { MemoryRegistry } from '../../fakes/memory-registry.js';
+import { makeImage } from '../../harness/oci-image.js';
 
 export const NOW = '2026-11-21T06:00:00Z';
-export const D1 = `sha256:${'1'.repeat(64)}`;
-export const D2 = `sha256:${'2'.repeat(64)}`;
-export const D3 = `sha256:${'3'.repeat(64)}`;
 
-export interface FakeRegistry extends RegistryPort {
-  /** `repo:tag` (as written) -> digest; anything else is NotFound. */
-  readonly images: Map<string, string>;
-  /** `repo` -> tag list. */
-  readonly tagLists: Map<string, string[]>;
-  /** References that fail with a transient (5xx) error. */
-  readonly flaky: Set<string>;
-  readonly resolved: { reference: string; options: ResolveOptions }[];
-  readonly copies: { source: string; destination: string }[];
+/**
+ * Three distinct test images (test/harness/oci-image.ts) and their digests. The verb tests name
+ * images by these digests; the registry is the contract-checked MemoryRegistry, so what it
+ * answers is what the real adapter answers against docker-registry.
+ */
+const IMAGES = [1, 2, 3, 4, 5]
+  .map((n) => makeImage({ layers: [{ [`image-${n}.txt`]: `image ${n}\n` }], created: '2026-11-01T00:00:00Z' }))
+  // D1 < D2 < … as text, as the digests of sha256:111…, sha256:222… were (tests sort them)
+  .sort((a, b) => (a.digest < b.digest ? -1 : 1));
+export const D1 = IMAGES[0]!.digest;
+export const D2 = IMAGES[1]!.digest;
+export const D3 = IMAGES[2]!.digest;
+export const D4 = IMAGES[3]!.digest;
+export const D5 = IMAGES[4]!.digest;
+const FILLER = makeImage({ layers: [{ 'filler.txt': 'filler\n' }], created: '2026-11-01T00:00:00Z' });
+
+/**
+ * The MemoryRegistry's port methods, records and setup, as own properties: tests may spread it
+ * (`{ ...registry, inspect }`) to count or override one method, as they did with the old fake.
+ */
+export type FakeRegistry = Pick<MemoryRegistry, 'resolve' | 'inspect' | 'listTags' | 'copy' | 'resolved' | 'copies' | 'unavailable' | 'push' | 'tags' | 'untag'>;
+
+function spreadable(r: MemoryRegistry): FakeRegistry {
+  return {
+    resolve: r.resolve.bind(r),
+    inspect: r.inspect.bind(r),
+    listTags: r.listTags.bind(r),
+    copy: r.copy.bind(r),
+    resolved: r.resolved,
+    copies: r.copies,
+    unavailable: r.unavailable,
+    push: r.push.bind(r),
+    tags: r.tags.bind(r),
+    untag: r.untag.bind(r),
+  };
 }
 
-/** An in-memory registry: resolves what `images` holds, records copies. */
+/** `repo:tag` (as written) now names the test image with `digest` (one of D1 … D5): a push. */
+export function tagImage(registry: FakeRegistry, reference: string, digest: string): void {
+  const ref = parseImageReference(reference);
+  const image = IMAGES.find((i) => i.digest === digest);
+  if (!image || ref.tag === null) throw new Error(`tagImage: ${reference} -> ${digest}: expected REPO:TAG and one of D1 … D5`);
+  registry.push(referenceText(repositoryOf(ref)), ref.tag, image);
+}
+
+/**
+ * Make `repository` list exactly `tags`: tags it lacks are pushed (pointing at a filler image that
+ * no test asserts on), tags not named are deleted.
+ */
+export function setTags(registry: FakeRegistry, repository: string, tags: readonly string[]): void {
+  const current = registry.tags(repository);
+  for (const tag of current) if (!tags.includes(tag)) registry.untag(repository, tag);
+  for (const tag of tags) if (!current.includes(tag)) registry.push(repository, tag, FILLER);
+}
+
+/** The in-memory registry of the port contract, holding `images` (`repo:tag` -> D1 … D5). */
 export function fakeRegistry(images: Record<string, string> = {}): FakeRegistry {
-  const map = new Map(Object.entries(images));
-  const tagLists = new Map<string, string[]>();
-  const flaky = new Set<string>();
-  const resolved: FakeRegistry['resolved'] = [];
-  const copies: FakeRegistry['copies'] = [];
-  return {
-    images: map,
-    tagLists,
-    flaky,
-    resolved,
-    copies,
-    async resolve(ref, options) {
-      const reference = referenceText(ref);
-      resolved.push({ reference, options });
-      if (flaky.has(reference)) throw new RegistryError('RegistryTransient', `${reference}: 503 Service Unavailable`, { registry: 'fake', status: 503, retryable: true });
-      const digest = map.get(reference);
-      if (!digest) throw new RegistryError('RegistryNotFound', `manifest unknown: ${reference}`, { registry: 'fake', status: 404 });
-      return { digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-    },
-    async inspect() {
-      throw new Error('inspect is not used by the verbs');
-    },
-    async listTags(ref) {
-      const repository = ref.repository;
-      const tags = tagLists.get(repository);
-      if (!tags) throw new RegistryError('RegistryNotFound', `repository unknown: ${repository}`, { registry: 'fake', status: 404 });
-      return tags;
-    },
-    async copy(sourceRef, destinationRef) {
-      const source = referenceText(sourceRef);
-      copies.push({ source, destination: referenceText(destinationRef) });
-      return { digest: sourceRef.digest ?? '', blobsCopied: 1, blobsSkipped: 0, blobsMounted: 0 };
-    },
-  };
+  const registry = spreadable(new MemoryRegistry());
+  for (const [reference, digest] of Object.entries(images)) tagImage(registry, reference, digest);
+  return registry;
 }
 
 export interface VerbFixture {

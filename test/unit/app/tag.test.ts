@@ -56,7 +56,9 @@ status:
 `;
 
 /** Shares its first 63 hex digits with D1. */
-const D1X = `sha256:${'1'.repeat(63)}2`;
+/** Another image whose digest starts as D1's does (the prefix `D1_PREFIX` is ambiguous in a stream holding both). */
+const D1X = `${D1.slice(0, -1)}${D1.endsWith('0') ? '1' : '0'}`;
+const D1_PREFIX = D1.slice('sha256:'.length, 'sha256:'.length + 8);
 
 function doc(text: string): ImageStream {
   return parse(text) as ImageStream;
@@ -129,7 +131,7 @@ describe('tag: external image', () => {
 
   it('a transient failure is reported but not recorded: the spec write stands, the next reconcile retries', async () => {
     const registry = fakeRegistry({});
-    registry.flaky.add('quay.io/o/app:2.0');
+    registry.unavailable.add('quay.io/o/app:2.0');
     const f = verbFixture({ 'is/app.yaml': APP }, registry);
     const r = await tag(f.ctx, { args: ['quay.io/o/app:2.0', 'app:2.0'], namespace: 'shop' });
     expect(r.exitCode).toBe(1);
@@ -180,7 +182,7 @@ describe('tag: image stream sources', () => {
   it('a hand-written ImageStreamImage prefix is resolved when a verb reads the stream', async () => {
     const handEdited = APP.replace(
       'status:\n',
-      `  - name: pinned\n    from:\n      kind: ImageStreamImage\n      name: app@${'1'.repeat(8)}\n    generation: 2\nstatus:\n`,
+      `  - name: pinned\n    from:\n      kind: ImageStreamImage\n      name: app@${D1_PREFIX}\n    generation: 2\nstatus:\n`,
     );
     const f = verbFixture({ 'is/app.yaml': handEdited });
     const r = await tag(f.ctx, { args: ['app:pinned', 'app:latest'], alias: true, namespace: 'shop' });
@@ -193,7 +195,7 @@ describe('tag: image stream sources', () => {
   it('an ambiguous hand-written prefix is a warning; the verb still runs', async () => {
     const handEdited = APP.replace(
       'status:\n',
-      `  - name: pinned\n    from:\n      kind: ImageStreamImage\n      name: app@${'1'.repeat(8)}\n    generation: 2\nstatus:\n`,
+      `  - name: pinned\n    from:\n      kind: ImageStreamImage\n      name: app@${D1_PREFIX}\n    generation: 2\nstatus:\n`,
     ).replace('  - tag: "1.0"', `  - tag: other\n    items:\n    - {created: "2026-11-01T00:00:00Z", dockerImageReference: "quay.io/o/app@${D1X}", image: "${D1X}", generation: 2}\n  - tag: "1.0"`);
     const f = verbFixture({ 'is/app.yaml': handEdited }, fakeRegistry({ 'quay.io/o/app:2.0': D2 }));
     const r = await tag(f.ctx, { args: ['quay.io/o/app:2.0', 'app:2.0'], namespace: 'shop' });

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { D1, D2, fakeRegistry } from '../app/tag-verb-fakes.js';
+import { D1, D2, fakeRegistry, tagImage } from '../app/tag-verb-fakes.js';
 import { runCli } from './helpers.js';
 
 const DEPLOY = `apiVersion: apps/v1
@@ -132,7 +132,7 @@ describe('verbs that move a tag move every update target', () => {
     ]);
     expect(read('Dockerfile')).toContain(`FROM quay.io/o/app:1@${D1} AS base`);
 
-    registry.images.set('quay.io/o/app:1', D2);
+    tagImage(registry, 'quay.io/o/app:1', D2);
     const before = read('charts/web/values.yaml');
     const dry = await runCli(['import-image', 'app:1', '-n', 'shop', '--dry-run'], { cwd, registry });
     expect(dry.code, dry.stderr).toBe(0);

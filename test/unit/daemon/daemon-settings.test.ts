@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DAEMON_FIELDS, FILE_KEYS, UNLISTED_KEYS } from '../../../src/config/daemon-fields.js';
+import { envLayer, fileLayer, flagLayer, mergeLayers } from '../../../src/config/daemon-sources.js';
 import { parseDaemonSettings, type DaemonFlags } from '../../../src/config/daemon-settings.js';
 
 const files: Record<string, string> = {
@@ -10,6 +12,8 @@ const files: Record<string, string> = {
   '/s/bad-type.yaml': 'remote: [a]\nnope: 1\n',
   '/s/bad-order.yaml': 'nope: 1\nremote: [a]\n',
   '/s/deadlines.yaml': 'registryTimeout: 45s\nrunTimeout: 5m\n',
+  '/s/bad-values.yaml': 'debounce: soon\n',
+  '/s/bad-listen.yaml': 'listen: nowhere\n',
 };
 const readFile = (p: string): string => {
   const v = files[p];
@@ -102,5 +106,44 @@ describe('parseDaemonSettings', () => {
     ['127.0.0.1:0', { host: '127.0.0.1', port: 0 }],
   ])('listen %s', (listen, expected) => {
     expect(parse({ ...base, listen }).listen).toEqual(expected);
+  });
+
+  it.each<[string, DaemonFlags, Record<string, string>, string]>([
+    ['a flag', { ...base, debounce: 'soon' }, {}, '--debounce: expected a duration such as "500ms", "90s" or "15m", got "soon"'],
+    ['a variable', base, { TAGSTREAM_DEBOUNCE: 'soon' }, 'TAGSTREAM_DEBOUNCE: expected a duration such as "500ms", "90s" or "15m", got "soon"'],
+    ['a config-file key', { ...base, config: '/s/bad-values.yaml' }, {}, '/s/bad-values.yaml: debounce: expected a duration such as "500ms", "90s" or "15m", got "soon"'],
+    ['a config-file listen', { ...base, config: '/s/bad-listen.yaml' }, {}, '/s/bad-listen.yaml: listen: expected HOST:PORT such as 127.0.0.1:8080 or 0.0.0.0:8080, got "nowhere"'],
+    ['a flag hiding a bad variable', { ...base, debounce: '1s' }, { TAGSTREAM_DEBOUNCE: 'soon' }, ''],
+  ])('one schema over the merged sources names where a bad value was written: %s', (_name, flags, env, message) => {
+    if (message === '') expect(parse(flags, env).debounce).toBe(1000);
+    else expect(() => parse(flags, env)).toThrow(message);
+  });
+});
+
+describe('daemon setting sources: one reader each, merged flag > environment > config file', () => {
+  it('flags: string values of every non-credential key, named as flags', () => {
+    expect(flagLayer({ listen: ':1', pullRequest: 'true', gitTokenFile: '/t', config: '/c', unset: undefined, on: true })).toEqual({
+      listen: { value: ':1', from: '--listen' },
+      pullRequest: { value: 'true', from: '--pull-request' },
+    });
+  });
+
+  it('environment: each field\'s TAGSTREAM_* variable from the table, empty ones and credentials left out', () => {
+    const env = Object.fromEntries(DAEMON_FIELDS.filter((f) => f.env).map((f) => [f.env, `v-${f.key}`]));
+    const layer = envLayer({ ...env, TAGSTREAM_BRANCH: '' });
+    const expected = DAEMON_FIELDS.filter((f) => f.env && !f.credential && f.key !== 'config' && f.key !== 'branch').map((f) => f.key);
+    expect(Object.keys(layer).sort()).toEqual(expected.sort());
+    expect(layer['registryTimeout']).toEqual({ value: 'v-registryTimeout', from: 'TAGSTREAM_REGISTRY_TIMEOUT' });
+  });
+
+  it('config file: every non-credential setting, named `file: key`; the merge lets flags win, then the environment', () => {
+    expect(FILE_KEYS).toEqual([...DAEMON_FIELDS.filter((f) => !f.credential && f.key !== 'config').map((f) => f.key), ...UNLISTED_KEYS]);
+    const file = fileLayer({ config: '/s/config.yaml' }, {}, readFile);
+    expect(file['listen']).toEqual({ value: '0.0.0.0:9090', from: '/s/config.yaml: listen' });
+    expect(fileLayer({}, { TAGSTREAM_CONFIG: '/s/config.yaml' }, readFile)).toEqual(file);
+    const merged = mergeLayers(flagLayer({ listen: ':1' }), envLayer({ TAGSTREAM_LISTEN: ':2', TAGSTREAM_DATA_DIR: '/env' }), file);
+    expect(merged['listen']).toEqual({ value: ':1', from: '--listen' });
+    expect(merged['dataDir']).toEqual({ value: '/env', from: 'TAGSTREAM_DATA_DIR' });
+    expect(merged['pollInterval']).toEqual({ value: '2m', from: '/s/config.yaml: pollInterval' });
   });
 });

@@ -9,7 +9,6 @@ import type { Clock } from '../../../src/ports/clock.js';
 import { silentLog, type Log } from '../../../src/ports/log.js';
 import { createJsonLog } from '../../../src/daemon/json-log.js';
 import { RunScope } from '../../../src/daemon/run-scope.js';
-import type { Workspace } from '../../../src/ports/workspace.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import { FakeRepo, fakeGitPort } from './fake-git.js';
 import { pushWithRetry } from '../../../src/app/push-with-retry.js';
@@ -47,6 +46,7 @@ function setup(over: SetupOptions = {}) {
     over.reconcile ??
     (async (ctx: AppContext, options: ReconcileOptions): Promise<ReconcileResult> => {
       calls.push({ ctx, options });
+      await ctx.workspace.writeFile('a.yaml', `run ${calls.length}\n`);
       const commit = await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
       const pushed = await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
       return { changeSet: moved, commit, pushed: pushed?.outcome === 'pushed', exitCode: 0 };
@@ -56,7 +56,7 @@ function setup(over: SetupOptions = {}) {
   const deps: DaemonDeps = {
     settings: { ...settings, scheduledInterval: 60_000, pollInterval: 10_000 },
     git,
-    workspaceFor: () => ({ root: '/data/repo' }) as unknown as Workspace,
+    workspaceFor: () => repo.workspace,
     loadRepoSettings: over.loadRepoSettings ?? (async () => DEFAULT_REPO_SETTINGS),
     listStreams: async () => [{ namespace: 'shop', name: 'app', stream: STREAM }],
     createRegistry: () => {
@@ -314,6 +314,7 @@ describe('Daemon', () => {
     const t = setup({
       reconcile: async (ctx) => {
         await new Promise<void>((r) => (release = r));
+        await ctx.workspace.writeFile('a.yaml', 'late\n');
         await ctx.git?.commit({ files: ['a.yaml'], message: 'm', author: { name: 'n', email: 'e@x' } });
         await pushWithRetry(ctx.git!, { attempts: 3, rebuild: async () => 'committed' });
         return { changeSet: EMPTY_CHANGE_SET, pushed: true, exitCode: 0 };

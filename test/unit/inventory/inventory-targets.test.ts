@@ -85,7 +85,7 @@ describe('inventory: update-target files in the same walk', () => {
     const ctx: AppContext = {
       workspace,
       settings: await loadRepoSettings(memoryWorkspace(FILES)),
-      registry: { ...fakeRegistry({ 'registry.example.com/web:1': D1 }), inspect: async () => ({ digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' }) },
+      registry: fakeRegistry({ 'registry.example.com/web:1': D1 }),
       clock: fixedClock('2026-11-21T06:00:00Z'),
       log: silentLog,
     };
