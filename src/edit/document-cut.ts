@@ -44,17 +44,20 @@ export function splitDocuments(text: string): DocumentSlice[] | undefined {
 }
 
 /**
- * True when yaml's lexer reads a document start at every `---` line of `text` (as splitDocuments
- * does), i.e. no quoted scalar runs over one. Only invalid YAML fails this; the lexer alone is a
- * fraction of a parse and keeps nothing.
+ * True when yaml's lexer reads a document start at every `---` line of `text` before `end` (as
+ * splitDocuments does), i.e. no quoted scalar runs over one of them. Only invalid YAML fails this.
+ * The lexer alone is a fraction of a parse and keeps nothing; a text without markers needs none.
  */
-export function lexerSharesCut(text: string): boolean {
+export function lexerSharesCut(text: string, end = text.length): boolean {
+  const head = end < text.length ? text.slice(0, end) : text;
   DOCUMENT_START.lastIndex = 0;
   let markers = 0;
-  while (DOCUMENT_START.exec(text)) markers++;
+  while (DOCUMENT_START.exec(head)) markers++;
+  // The lexer reads document starts only at such lines: with none, there is nothing to disagree on.
+  if (markers === 0) return true;
   let starts = 0;
   let atScalar = false;
-  for (const lexeme of new Lexer().lex(text)) {
+  for (const lexeme of new Lexer().lex(head)) {
     // After the SCALAR control character comes a scalar's source, which may read `---`.
     if (atScalar) atScalar = false;
     else if (lexeme === CST.SCALAR) atScalar = true;

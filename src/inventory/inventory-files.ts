@@ -37,8 +37,6 @@ export class ScannedFile {
   private wholeCount: number | undefined;
   private source: SourceFile | undefined;
   private readonly bom: boolean;
-  /** Whether yaml's lexer reads the document starts the cut found (checked once, before a partial edit). */
-  private lexerAgrees: boolean | undefined;
 
   constructor(
     readonly path: string,
@@ -145,8 +143,11 @@ export class ScannedFile {
   editSource(indexes: Iterable<number>): EditSource {
     const slices = this.slices;
     if (this.source || !slices) return wholeSource(this.sourceFile());
-    this.lexerAgrees ??= lexerSharesCut(this.text);
-    const partial = this.lexerAgrees
+    const docs = [...indexes];
+    // Up to the last edited document: a quoted scalar running over a later marker would not change
+    // what the parser reads as the edited documents (each edited one is checked to parse alone).
+    const end = Math.max(...docs.map((i) => slices[i]?.end ?? this.text.length));
+    const partial = lexerSharesCut(this.text, end)
       ? partialSource(
           {
             path: this.path,
@@ -159,7 +160,7 @@ export class ScannedFile {
             slices,
             whole: () => this.sourceFile(),
           },
-          indexes,
+          docs,
         )
       : undefined;
     return partial ?? wholeSource(this.sourceFile());

@@ -32,7 +32,7 @@ import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js'
 
 const DEFAULT_REMOTE = 'origin';
 /** Files per isomorphic-git add() call when staging (see commit()). */
-const STAGE_BATCH = 50;
+const STAGE_BATCH = 32;
 /** Tagstream's records, relative to the git directory. */
 const JOURNAL_FILES: Record<JournalName, string> = { run: 'tagstream-journal.json', uncommitted: 'tagstream-uncommitted.json' };
 

@@ -119,6 +119,15 @@ describe('ScannedFile.editSource', () => {
     expect(() => applyEdits(source, [{ op: 'set', doc: 2, path: IMAGE, value: PINNED }])).toThrow(/document 2/);
   });
 
+  it('still edits a document before a broken one: the parser reads the edited document the same', () => {
+    const text = `${deployment('a', 'web:1')}---\nkind: ConfigMap\ndata:\n  note: "x\n---\n${SERVICE}`;
+    expect(lexerSharesCut(text)).toBe(false);
+    const f = new ScannedFile('e.yaml', text, 'yaml', DEFAULT_SOURCE_LIMITS);
+    const source = f.editSource([0]);
+    expect(source.slices).toHaveLength(3);
+    expect(applyEdits(source, [{ op: 'set', doc: 0, path: IMAGE, value: PINNED }])).toBe(text.replace('web:1', PINNED));
+  });
+
   it('takes the whole file for JSON and for an edited document that does not parse alone', () => {
     const json = new ScannedFile('c.json', '{"kind": "Deployment"}\n', 'json', DEFAULT_SOURCE_LIMITS);
     expect(json.editSource([0]).slices).toBeUndefined();
