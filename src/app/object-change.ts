@@ -8,7 +8,7 @@ import { errorMessage, TagstreamError } from '../errors.js';
 import type { FileChange } from '../domain/change-set.js';
 import type { NodePath, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
-import { applyEdits, diffToEdits, type Edit } from '../edit/yaml-edit.js';
+import { applyEdits, diffToEdits, type Edit, type EditSource } from '../edit/yaml-edit.js';
 import { deepEqual, valueAt } from '../domain/plain-value.js';
 
 /** What an edit needs to know about an object: where it sits and its current plain value. */
@@ -166,9 +166,13 @@ export interface ObjectEdits {
   readonly edits: readonly Edit[];
 }
 
-/** Where files given by path are parsed (the inventory's files): `release` drops a parse once used. */
+/**
+ * Where files given by path are parsed (the inventory's files): `edit` parses only the documents
+ * being edited (else `get` parses the file whole); `release` drops a parse once used.
+ */
 export interface FileSource {
   get(path: string): SourceFile | undefined;
+  edit?(path: string, docs: Iterable<number>): EditSource | undefined;
   release?(path: string): void;
 }
 
@@ -190,7 +194,7 @@ export function fileChanges(plans: readonly ObjectEdits[], source?: FileSource):
   const files: FileChange[] = [];
   const errors: TagstreamError[] = [];
   for (const [path, entry] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = entry.file ?? source?.get(path);
+    const file = entry.file ?? (source?.edit ? source.edit(path, new Set(entry.edits.map((e) => e.doc))) : source?.get(path));
     if (!file) continue;
     try {
       const after = applyEdits(file, entry.edits);

@@ -62,7 +62,7 @@ export class Locator {
   private readonly used: ReadonlySet<string>;
 
   constructor(
-    private readonly file: SourceFile,
+    private readonly file: Pick<SourceFile, 'path' | 'lineCounter'>,
     private readonly docIndex: number,
     private readonly doc: Document.Parsed,
   ) {

@@ -21,6 +21,8 @@ export interface Splice {
 export interface SpliceContext {
   readonly text: string;
   readonly format: FileFormat;
+  readonly eol: '\n' | '\r\n';
+  /** Read only when text is rendered (it may parse every document of the file: see EditSource). */
   readonly layout: Layout;
   readonly locator: Locator;
 }
@@ -114,14 +116,22 @@ function scalarSplice(ctx: SpliceContext, path: NodePath, located: Located, toke
     CST.setScalarValue(probe, source, { type });
     return { start, end: start, text: ` ${CST.stringify(probe)}` };
   }
-  const copy = structuredClone(token);
   const keyNode = located.pair?.key as Node | null | undefined;
-  const base = keyNode?.range ? columnOf(text, keyNode.range[0]) + ctx.layout.indent : columnOf(text, start);
-  copy.indent = base;
   const inFlow = !!located.parent?.flow;
   const { source, type } = styleFor(token, value, inFlow);
-  CST.setScalarValue(copy, source, { type, inFlow });
-  return { start, end: start + old.length, text: withEol(CST.stringify(copy), ctx.layout.eol) };
+  const render = (indentStep: number): CST.FlowScalar | CST.BlockScalar => {
+    const copy = structuredClone(token);
+    copy.indent = keyNode?.range ? columnOf(text, keyNode.range[0]) + indentStep : columnOf(text, start);
+    CST.setScalarValue(copy, source, { type, inFlow });
+    return copy;
+  };
+  // The indentation only shows after a line break of the scalar (yaml writes it nowhere else for an
+  // indent of at least one), so a one-line flow scalar does not need the file's layout, which may
+  // take a parse of every document of the file.
+  const provisional = render(2);
+  const oneLine = provisional.type !== 'block-scalar' && !provisional.source.includes('\n');
+  const rendered = oneLine ? provisional : render(ctx.layout.indent);
+  return { start, end: start + old.length, text: withEol(CST.stringify(rendered), ctx.eol) };
 }
 
 /** Replace any value with another (collection <-> scalar, collection <-> collection). */

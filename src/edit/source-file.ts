@@ -52,6 +52,11 @@ export function locate(file: Pick<SourceFile, 'path' | 'lineCounter'>, offset: n
   return { file: file.path, line, col };
 }
 
+/** The line break a file uses (CRLF when any line has one). */
+export function eolOf(text: string): '\n' | '\r\n' {
+  return /\r\n/.test(text) ? '\r\n' : '\n';
+}
+
 /** Decode bytes (UTF-8, optional BOM). */
 export function decodeText(bytes: Buffer | string): { text: string; bom: boolean } {
   const raw = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
@@ -86,7 +91,7 @@ export function loadSourceFile(
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
   if (size > limits.maxBytes) throw fileTooLarge(path, size, limits.maxBytes);
   const { text, bom } = decodeText(bytes);
-  const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const { tokens, docs, lineCounter } = parseText(text);
   const base = { path, lineCounter };
   const documents = docs.map((doc, index) => sourceDocument(base, doc, index, format, limits));
@@ -143,10 +148,24 @@ export function lineCounterOf(text: string): LineCounter {
 }
 
 /**
- * Parse the single document held by `text[start, end)` (a slice cut at document markers) without
- * source tokens, as document `index` of the file. Node ranges and error positions are offsets into
- * the whole `text`, so `base.lineCounter` (of the whole text) locates them exactly. Returns
- * undefined when the slice does not compose to exactly one document (the caller parses the file).
+ * Compose the documents of `text[start, end)` (a slice cut at document markers). Node ranges, source
+ * tokens and error positions are offsets into the whole `text`, so a LineCounter of the whole text
+ * locates them exactly.
+ */
+export function parseSlice(text: string, start: number, end: number, keepSourceTokens = false): Document.Parsed[] {
+  const parser = new Parser();
+  // Tokens (and so node ranges) count from the parser's offset: start it where the slice starts.
+  parser.offset = start;
+  const composer = new Composer({ keepSourceTokens, prettyErrors: false });
+  return Array.from(composer.compose(parser.parse(text.slice(start, end)), true, end)) as Document.Parsed[];
+}
+
+/**
+ * Parse the single document held by `text[start, end)` (a slice cut at document markers) as
+ * document `index` of the file, without source tokens unless asked (edits need them). Node ranges
+ * and error positions are offsets into the whole `text`, so `base.lineCounter` (of the whole text)
+ * locates them exactly. Returns undefined when the slice does not compose to exactly one document
+ * (the caller parses the file).
  */
 export function loadDocumentAt(
   base: Pick<SourceFile, 'path' | 'lineCounter'>,
@@ -156,12 +175,9 @@ export function loadDocumentAt(
   index: number,
   limits: SourceLimits = DEFAULT_SOURCE_LIMITS,
   format: FileFormat = 'yaml',
+  options: { readonly keepSourceTokens?: boolean } = {},
 ): SourceDocument | undefined {
-  const parser = new Parser();
-  // Tokens (and so node ranges) count from the parser's offset: start it where the slice starts.
-  parser.offset = start;
-  const composer = new Composer({ prettyErrors: false });
-  const docs = Array.from(composer.compose(parser.parse(text.slice(start, end)), true, end)) as Document.Parsed[];
+  const docs = parseSlice(text, start, end, options.keepSourceTokens);
   const doc = docs[0];
   if (docs.length !== 1 || !doc) return undefined;
   return sourceDocument(base, doc, index, format, limits);

@@ -5,8 +5,11 @@
  */
 import type { LineCounter } from 'yaml';
 import { ManifestError } from '../errors.js';
+import { lexerSharesCut } from '../edit/document-cut.js';
+import { partialSource, wholeSource, type EditSource } from '../edit/edit-source.js';
 import {
   decodeText,
+  eolOf,
   lineCounterOf,
   loadDocumentAt,
   loadSourceFile,
@@ -33,15 +36,23 @@ export class ScannedFile {
   private whole: readonly SourceDocument[] | undefined;
   private wholeCount: number | undefined;
   private source: SourceFile | undefined;
+  private readonly bom: boolean;
 
   constructor(
     readonly path: string,
-    /** The file as read (BOM included), for the full parse. */
-    private readonly raw: Buffer | string,
+    /** The file as read (BOM included); only its decoded text is kept (see `content`). */
+    raw: Buffer | string,
     readonly format: FileFormat,
     private readonly limits: SourceLimits,
   ) {
-    this.text = decodeText(raw).text;
+    const decoded = decodeText(raw);
+    this.text = decoded.text;
+    this.bom = decoded.bom;
+  }
+
+  /** The file's text as read (BOM restored), for a full parse; the bytes read are not kept. */
+  private get content(): string {
+    return this.bom ? `\uFEFF${this.text}` : this.text;
   }
 
   /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
@@ -88,7 +99,7 @@ export class ScannedFile {
 
   private parseWhole(indexes?: readonly number[]): { lineCounter: LineCounter; documents: readonly SourceDocument[] } {
     if (!this.whole) {
-      const file = loadSourceFile(this.path, this.raw, this.limits, this.format);
+      const file = loadSourceFile(this.path, this.content, this.limits, this.format);
       this.lines = file.lineCounter;
       this.whole = file.documents;
       this.wholeCount = file.documents.length;
@@ -103,6 +114,7 @@ export class ScannedFile {
   release(): void {
     this.parsed.clear();
     this.whole = undefined;
+    this.lines = undefined;
   }
 
   /**
@@ -112,7 +124,7 @@ export class ScannedFile {
    */
   sourceFile(): SourceFile {
     if (this.source) return this.source;
-    const file = loadSourceFile(this.path, this.raw, this.limits, this.format);
+    const file = loadSourceFile(this.path, this.content, this.limits, this.format);
     if (!this.slices || this.slices.length === file.documents.length) return (this.source = file);
     const error = new ManifestError(
       'ManifestParse',
@@ -120,6 +132,38 @@ export class ScannedFile {
       { file: this.path },
     );
     return (this.source = { ...file, documents: file.documents.map((d) => ({ ...d, value: undefined, errors: [...d.errors, error] })) });
+  }
+
+  /**
+   * The file for edits of documents `indexes`: only those documents parsed with source tokens when
+   * the file is cut at its markers and yaml reads the same cut; otherwise (JSON, directives, broken
+   * YAML, an edited document that does not parse alone) the full parse of sourceFile(). Nothing of a
+   * partial source is kept here.
+   */
+  editSource(indexes: Iterable<number>): EditSource {
+    const slices = this.slices;
+    if (this.source || !slices) return wholeSource(this.sourceFile());
+    const docs = [...indexes];
+    // Up to the last edited document: a quoted scalar running over a later marker would not change
+    // what the parser reads as the edited documents (each edited one is checked to parse alone).
+    const end = Math.max(...docs.map((i) => slices[i]?.end ?? this.text.length));
+    const partial = lexerSharesCut(this.text, end)
+      ? partialSource(
+          {
+            path: this.path,
+            text: this.text,
+            bom: this.bom,
+            eol: eolOf(this.text),
+            format: this.format,
+            lineCounter: this.lines ?? lineCounterOf(this.text),
+            limits: this.limits,
+            slices,
+            whole: () => this.sourceFile(),
+          },
+          docs,
+        )
+      : undefined;
+    return partial ?? wholeSource(this.sourceFile());
   }
 
   /** Drop the full parse (a writer verified its new text); sourceFile() parses again if asked. */
@@ -161,6 +205,11 @@ export class LazySourceFiles implements ReadonlyMap<string, SourceFile> {
 
   has(path: string): boolean {
     return this.scanned.has(path);
+  }
+
+  /** `path` prepared for edits of documents `indexes` (see ScannedFile.editSource); undefined when not in the inventory. */
+  edit(path: string, indexes: Iterable<number>): EditSource | undefined {
+    return this.scanned.get(path)?.editSource(indexes);
   }
 
   /** Forget the parse of `path`: a run that writes many files holds one parse tree at a time. */

@@ -8,6 +8,7 @@ import type { ImageStream } from '../domain/image-stream.js';
 import type { NodePath } from '../edit/edit.js';
 import type { TargetSources } from './target-files.js';
 import type { SourceFile } from '../edit/source-file.js';
+import type { EditSource } from '../edit/edit-source.js';
 
 export type { NodePath } from '../edit/edit.js';
 
@@ -103,6 +104,8 @@ export interface Inventory {
 
 /** `Inventory.files`: parsed on first `get`; `release` lets a writer drop a parse it is done with. */
 export interface SourceFiles extends ReadonlyMap<string, SourceFile> {
+  /** `path` prepared for edits of the documents `indexes` only (a writer's cheaper `get`). */
+  edit?(path: string, indexes: Iterable<number>): EditSource | undefined;
   /** Forget the parse of `path` (its new text is verified); a later `get` parses it again. */
   release?(path: string): void;
 }

@@ -31,6 +31,8 @@ import { repairObjectStore } from './repair-object-store.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
+/** Files per isomorphic-git add() call when staging (see commit()). */
+const STAGE_BATCH = 32;
 /** Tagstream's records, relative to the git directory. */
 const JOURNAL_FILES: Record<JournalName, string> = { run: 'tagstream-journal.json', uncommitted: 'tagstream-uncommitted.json' };
 
@@ -169,8 +171,10 @@ export class IsomorphicGitRepository implements GitRepository {
         );
         (exists ? present : gone).push(filepath);
       }
-      // One call each: every add/remove call reads and rewrites the whole index.
-      if (present.length > 0) await git.add({ fs, dir, filepath: present, force: true, cache });
+      // Few calls: every add/remove call reads and rewrites the whole index. But add() reads,
+      // hashes and deflates all the files of one call at once (a zlib stream each), so files are
+      // staged in batches: memory grows with the batch, not with the files of the commit.
+      for (let i = 0; i < present.length; i += STAGE_BATCH) await git.add({ fs, dir, filepath: present.slice(i, i + STAGE_BATCH), force: true, cache });
       if (gone.length > 0) await git.remove({ fs, dir, filepath: gone, cache });
     });
     const rows = (await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: files, cache }))) as StatusRow[];

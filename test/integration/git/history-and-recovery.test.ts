@@ -88,6 +88,25 @@ describe('history', () => {
   });
 });
 
+describe('commit', () => {
+  it('commits every file of a large change (staged in several batches) with a consistent index', async () => {
+    // More files than one staging batch (isomorphic-git deflates all files of one add() at once).
+    const files = Array.from({ length: 130 }, (_, i) => `apps/team-${i % 7}/app-${i}.yaml`);
+    const url = await server.createBareRepo(`many-${++n}.git`, { initialFiles: { 'README.md': 'hi\n', [files[0]!]: 'image: a\n' } });
+    const repo = await createGitAdapter().clone({ url, dir: dirFor('many') });
+    for (const f of files) {
+      await mkdir(join(repo.dir, f, '..'), { recursive: true });
+      await writeFile(join(repo.dir, f), `image: ${f}@sha256:1111\n`);
+    }
+    const oid = await repo.commit({ files, message: 'Pin all\n', author: bot, timestamp: 1700000100 });
+    expect(oid).toBe(await gitCli(repo.dir, ['rev-parse', 'HEAD']));
+    const tree = (await gitCli(repo.dir, ['ls-tree', '-r', '--name-only', 'HEAD'])).split('\n');
+    expect(tree.sort()).toEqual(['README.md', ...files].sort());
+    for (const f of [files[0]!, files[64]!, files[129]!]) expect(await gitCli(repo.dir, ['show', `HEAD:${f}`])).toBe(`image: ${f}@sha256:1111`);
+    expect(await gitCli(repo.dir, ['status', '--porcelain'])).toBe('');
+  });
+});
+
 describe('recovery', () => {
   it('removes a stale index.lock and resets tracked files and the index to HEAD, keeping untracked files', async () => {
     const url = await server.createBareRepo(`rec-${++n}.git`, { initialFiles: { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' } });
