@@ -25,7 +25,8 @@ export interface DocumentText {
 
 /** A file read by the inventory: text cut into documents, parsed per document on demand. */
 export class ScannedFile {
-  readonly text: string;
+  /** Decoded on first use: a file the index cache answered is often never looked at as text. */
+  private decoded: string | undefined;
   /** Cut on first use (a file the index cache answered is never cut); see `slices`. */
   private cut: { readonly slices: readonly DocumentSlice[] | undefined } | undefined;
   private readonly parsed = new Map<number, SourceDocument>();
@@ -40,8 +41,19 @@ export class ScannedFile {
     private readonly raw: Buffer | string,
     readonly format: FileFormat,
     private readonly limits: SourceLimits,
-  ) {
-    this.text = decodeText(raw).text;
+  ) {}
+
+  /** The file's text (BOM removed). */
+  get text(): string {
+    return (this.decoded ??= decodeText(this.raw).text);
+  }
+
+  /**
+   * The text contains `ascii` (ASCII only): answered from the bytes while the text is not decoded
+   * (an ASCII byte always decodes to itself in UTF-8, and the BOM holds none).
+   */
+  mentions(ascii: string): boolean {
+    return this.decoded !== undefined || typeof this.raw === 'string' ? this.text.includes(ascii) : this.raw.includes(ascii);
   }
 
   /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */
