@@ -29,6 +29,8 @@ const REVERTS = /^This reverts commit ([0-9a-f]{40})\b/m;
 /** Compute holds from history (newest first). Returns a map keyed by `namespace/stream:tag`. */
 export function computeHolds(historyNewestFirst: readonly HistoryCommit[]): Map<string, Hold[]> {
   const byOid = new Map(historyNewestFirst.map((c) => [c.oid, c] as const));
+  // Only a revert of a commit in the window creates holds: without one, no move trailer needs reading.
+  if (!historyNewestFirst.some((c) => byOid.has(REVERTS.exec(c.message)?.[1] ?? ''))) return new Map();
   // Holds created by each revert commit, so a revert of that revert can release them.
   const holdsByRevert = new Map<string, Hold[]>();
   const active = new Map<string, Hold[]>();
