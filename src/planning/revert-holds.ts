@@ -70,6 +70,31 @@ export function computeHolds(historyNewestFirst: readonly HistoryCommit[]): Map<
   return active;
 }
 
+/** Holds as a JSON value, to memoise them (holdsFromRecord reads it back). */
+export function holdsRecord(holds: ReadonlyMap<string, readonly Hold[]>): unknown {
+  return [...holds].map(([key, list]) => [key, list.map((h) => ({ key: h.key, image: h.image, heldBy: h.heldBy, reverted: h.reverted }))]);
+}
+
+/** The holds a holdsRecord value stands for; undefined for anything else (a stored record is untrusted). */
+export function holdsFromRecord(raw: unknown): Map<string, Hold[]> | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const holds = new Map<string, Hold[]>();
+  for (const entry of raw as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !Array.isArray(entry[1]) || entry[1].length === 0) return undefined;
+    const [key, list] = entry as [string, unknown[]];
+    const parsed: Hold[] = [];
+    for (const h of list) {
+      if (typeof h !== 'object' || h === null) return undefined;
+      const { key: k, image, heldBy, reverted } = h as Record<string, unknown>;
+      if (k !== key || typeof image !== 'string' || typeof heldBy !== 'string' || typeof reverted !== 'string') return undefined;
+      parsed.push({ key, image, heldBy, reverted });
+    }
+    if (holds.has(key)) return undefined;
+    holds.set(key, parsed);
+  }
+  return holds;
+}
+
 /** The hold that applies to `key` when the registry serves `image`, if any. */
 export function holdFor(holds: ReadonlyMap<string, readonly Hold[]>, key: string, image: string): Hold | undefined {
   return holds.get(key)?.find((h) => h.image === image);
