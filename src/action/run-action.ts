@@ -98,7 +98,8 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
 
   if (inputs.mode === 'commit') {
     // Same push rules as `reconcile --push`: bounded re-plans on a non-fast-forward, never a force.
-    const r: ReconcileResult = await deps.reconcile(ctx, { commit: { author }, push: { branch: base, credentials } });
+    // the job summary and the `plan` output show when each image was built
+    const r: ReconcileResult = await deps.reconcile(ctx, { commit: { author }, push: { branch: base, credentials }, imageCreated: true });
     return { base, changeSet: r.changeSet, exitCode: r.exitCode, commit: r.commit, pushed: r.pushed };
   }
 
@@ -113,7 +114,7 @@ async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutc
       // A dry run still plans without the API; it just cannot know about closed PRs.
       runner.annotate('warning', `closed pull requests not checked: ${errorMessage(e)}`);
     }
-    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds });
+    const r = await deps.reconcile(ctx, { dryRun: true, extraHolds: holds, imageCreated: true });
     return { base, changeSet: r.changeSet, exitCode: r.exitCode };
   }
 

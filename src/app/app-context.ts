@@ -46,6 +46,12 @@ export interface ReconcileOptions {
   readonly extraHolds?: ReadonlyMap<string, { readonly image: string; readonly heldBy: string }[]> | undefined;
   /** Keep only some moves (one PR per stream:tag in the Action). */
   readonly onlyMoves?: ((stream: string, tag: string) => boolean) | undefined;
+  /**
+   * Fill in each move's `imageCreated` (one manifest + one config GET per moved digest) for output
+   * that shows it: pull-request bodies, the Action's summary and `plan` output, `-o json`. Off by
+   * default: a commit message or a text plan does not show it, so those runs make no such GET.
+   */
+  readonly imageCreated?: boolean | undefined;
 }
 
 export interface ReconcileResult {

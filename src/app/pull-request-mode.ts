@@ -105,7 +105,8 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
   const repository = gh.repository;
   const baseHead = await planCtx.git.headOid();
 
-  const plan = await deps.reconcile(planCtx, { dryRun: true, extraHolds: holds });
+  // the pull request bodies show when each image was built
+  const plan = await deps.reconcile(planCtx, { dryRun: true, extraHolds: holds, imageCreated: true });
   const groups = groupMoves(plan.changeSet.moves, options.group, options.branchPrefix, options.base);
   const open = (await gh.listPullRequests({ state: 'open', base: options.base })).filter((pr) => isOwnBranch(pr, repository, options.branchPrefix));
 

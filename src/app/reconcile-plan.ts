@@ -160,7 +160,7 @@ export async function planReconcile(
   const collected: TagMove[] = [];
   for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
   const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
-  const moves = await withImageCreated(ctx, collected, next, insecure, createdByDigest);
+  const moves = options.imageCreated ? await withImageCreated(ctx, collected, next, insecure, createdByDigest) : collected;
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -181,8 +181,9 @@ export async function planReconcile(
 }
 
 /**
- * Fill in when each moved image was built (its config `created`), for PR bodies and reports. Only
- * moved digests are inspected (one manifest + one config GET each); failures leave it unknown.
+ * Fill in when each moved image was built (its config `created`), for PR bodies and reports that
+ * show it (ReconcileOptions.imageCreated). Only moved digests are inspected (one manifest + one
+ * config GET each, none for a digest a `created:` tag policy already inspected); failures leave it unknown.
  * The registry is asked with the new history entry's reference value (`streams`: the new states).
  */
 async function withImageCreated(

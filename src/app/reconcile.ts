@@ -8,13 +8,13 @@
 import { TagstreamError } from '../errors.js';
 import type { ChangeSet } from '../domain/change-set.js';
 import { renderCommitMessage } from '../planning/commit-message.js';
-import { computeHolds, type Hold } from '../planning/revert-holds.js';
+import { computeHolds, holdsFromRecord, holdsRecord, type Hold } from '../planning/revert-holds.js';
 import type { InventoryOptions } from '../inventory/inventory.js';
 import type { AppContext, ReconcileOptions, ReconcileResult } from './app-context.js';
 import { pushWithRetry } from './push-with-retry.js';
 import { planReconcile } from './reconcile-plan.js';
 import { hasUnpushedTagstreamCommit, localCommits, replayCommits } from './replay-commits.js';
-import { finishInterruptedRun, journalCommitted, journalDone, journalWriting } from './run-journal.js';
+import { finishInterruptedRun, journalCommitted, journalDone, journalWriting, sha256 } from './run-journal.js';
 import { restoreFiles, writeFiles } from './write-files.js';
 import { earlierWrites, forgetUncommittedWrites, recordUncommittedWrites, restoreEarlierWrites, workingTreeReport, type EarlierWrite } from './uncommitted-writes.js';
 
@@ -22,13 +22,24 @@ import { earlierWrites, forgetUncommittedWrites, recordUncommittedWrites, restor
 export const REVERT_HISTORY_DEPTH = 1000;
 const DEFAULT_PUSH_ATTEMPTS = 5;
 
-/** Holds from the working copy's history (none outside Git). */
+/**
+ * Holds from the working copy's history (none outside Git). They are a function of the history
+ * `log` walks, which the head commit and where a shallow clone cuts it name: the index cache keeps
+ * them under that key, so a run on an unchanged head reads no commit (a big Tagstream commit's
+ * message is most of a no-change run's Git work).
+ */
 export async function loadHolds(ctx: AppContext, ref?: string): Promise<Map<string, Hold[]>> {
-  if (!ctx.git) return new Map();
+  const git = ctx.git;
+  if (!git) return new Map();
+  const head = ref === undefined ? await git.headOid().catch(() => undefined) : undefined;
   // A repository without commits has no history to honour.
-  if (ref === undefined && (await ctx.git.headOid().catch(() => undefined)) === undefined) return new Map();
-  const history = await ctx.git.log({ ref, depth: REVERT_HISTORY_DEPTH });
-  return computeHolds(history);
+  if (ref === undefined && head === undefined) return new Map();
+  const memo = head !== undefined && git.indexCache && git.shallowCommits ? { cache: await git.indexCache(), key: `holds/1:${REVERT_HISTORY_DEPTH}:${head}:${sha256((await git.shallowCommits()).join(','))}` } : undefined;
+  const known = memo ? holdsFromRecord(memo.cache.get(memo.key)) : undefined;
+  if (known) return known;
+  const holds = computeHolds(await git.log({ ref, depth: REVERT_HISTORY_DEPTH }));
+  memo?.cache.set(memo.key, holdsRecord(holds));
+  return holds;
 }
 
 function exitCodeOf(cs: ChangeSet): 0 | 1 {

@@ -28,7 +28,8 @@ export interface DocumentText {
 
 /** A file read by the inventory: text cut into documents, parsed per document on demand. */
 export class ScannedFile {
-  readonly text: string;
+  /** Decoded on first use: a file the index cache answered is often never looked at as text. */
+  private decoded: string | undefined;
   /** Cut on first use (a file the index cache answered is never cut); see `slices`. */
   private cut: { readonly slices: readonly DocumentSlice[] | undefined } | undefined;
   private readonly parsed = new Map<number, SourceDocument>();
@@ -36,23 +37,42 @@ export class ScannedFile {
   private whole: readonly SourceDocument[] | undefined;
   private wholeCount: number | undefined;
   private source: SourceFile | undefined;
-  private readonly bom: boolean;
+  private bom = false;
+  /** The file as read (BOM included) until it is decoded; then only the text is kept (see `content`). */
+  private raw: Buffer | string | undefined;
 
   constructor(
     readonly path: string,
-    /** The file as read (BOM included); only its decoded text is kept (see `content`). */
     raw: Buffer | string,
     readonly format: FileFormat,
     private readonly limits: SourceLimits,
   ) {
-    const decoded = decodeText(raw);
-    this.text = decoded.text;
-    this.bom = decoded.bom;
+    this.raw = raw;
   }
 
-  /** The file's text as read (BOM restored), for a full parse; the bytes read are not kept. */
+  /** The file's text (BOM removed); the bytes read are dropped once it is decoded. */
+  get text(): string {
+    if (this.decoded === undefined) {
+      const d = decodeText(this.raw ?? '');
+      this.decoded = d.text;
+      this.bom = d.bom;
+      this.raw = undefined;
+    }
+    return this.decoded;
+  }
+
+  /**
+   * The text contains `ascii` (ASCII only): answered from the bytes while the text is not decoded
+   * (an ASCII byte always decodes to itself in UTF-8, and the BOM holds none).
+   */
+  mentions(ascii: string): boolean {
+    return this.raw === undefined || typeof this.raw === 'string' ? this.text.includes(ascii) : this.raw.includes(ascii);
+  }
+
+  /** The file's text as read (BOM restored), for a full parse. */
   private get content(): string {
-    return this.bom ? `\uFEFF${this.text}` : this.text;
+    const text = this.text;
+    return this.bom ? `\uFEFF${text}` : text;
   }
 
   /** Undefined when the file cannot be cut safely (JSON, directives, `...`): it is parsed whole. */

@@ -48,7 +48,7 @@ export function targetSources(
   rules: readonly { readonly files: string }[],
 ): TargetSources {
   const byRule = rules.length > 0 ? picomatch(rules.map((r) => r.files), { dot: true }) : undefined;
-  const chosen = scanned.filter((f): f is ScannedFile => f !== undefined && ((f.format === 'yaml' && mayHoldMarker(f.text)) || byRule?.(f.path) === true));
+  const chosen = scanned.filter((f): f is ScannedFile => f !== undefined && ((f.format === 'yaml' && f.mentions(MARKER_KEY)) || byRule?.(f.path) === true));
   let files: readonly SourceFile[] | undefined;
   return {
     get files() {

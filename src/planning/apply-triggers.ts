@@ -165,7 +165,8 @@ export function applyTriggers(workload: TriggerWorkload, streams: StreamIndex, o
 
   const objectName = `${workload.kind} ${workload.namespace}/${workload.name}`;
   const skipped: SkippedTrigger[] = [];
-  const pending = new Map<string, FieldChange>();
+  // the reason is told only for fields that change (most runs change none): classified at the end
+  const pending = new Map<string, { change: Omit<FieldChange, 'reason'>; original: unknown; resolved: ResolvedTag }>();
   const originals = new Map<string, unknown>();
   for (const trigger of parsed.triggers) {
     const skip = (reason: SkipReason, detail: string): void => {
@@ -209,16 +210,16 @@ export function applyTriggers(workload: TriggerWorkload, streams: StreamIndex, o
     if (!originals.has(key)) originals.set(key, container.image);
     const original = originals.get(key);
     pending.set(key, {
-      path: container.imagePath,
-      from: typeof original === 'string' ? original : undefined,
-      to: resolved.reference,
-      trigger: resolved.key,
-      reason: changeReason(original, resolved),
-      container: containerLabel(container),
+      change: { path: container.imagePath, from: typeof original === 'string' ? original : undefined, to: resolved.reference, trigger: resolved.key, container: containerLabel(container) },
+      original,
+      resolved,
     });
   }
   // Write only when different; when two triggers hit one field the last one wins, like Go's loop.
-  const changes = [...pending.values()].filter((c) => c.from !== c.to);
+  const changes: FieldChange[] = [];
+  for (const { change: c, original, resolved } of pending.values()) {
+    if (c.from !== c.to) changes.push({ path: c.path, from: c.from, to: c.to, trigger: c.trigger, reason: changeReason(original, resolved), container: c.container });
+  }
   return { changes, errors: [], skipped };
 }
 

@@ -29,6 +29,8 @@ const REVERTS = /^This reverts commit ([0-9a-f]{40})\b/m;
 /** Compute holds from history (newest first). Returns a map keyed by `namespace/stream:tag`. */
 export function computeHolds(historyNewestFirst: readonly HistoryCommit[]): Map<string, Hold[]> {
   const byOid = new Map(historyNewestFirst.map((c) => [c.oid, c] as const));
+  // Only a revert of a commit in the window creates holds: without one, no move trailer needs reading.
+  if (!historyNewestFirst.some((c) => byOid.has(REVERTS.exec(c.message)?.[1] ?? ''))) return new Map();
   // Holds created by each revert commit, so a revert of that revert can release them.
   const holdsByRevert = new Map<string, Hold[]>();
   const active = new Map<string, Hold[]>();
@@ -66,6 +68,31 @@ export function computeHolds(historyNewestFirst: readonly HistoryCommit[]): Map<
     holdsByRevert.set(commit.oid, created);
   }
   return active;
+}
+
+/** Holds as a JSON value, to memoise them (holdsFromRecord reads it back). */
+export function holdsRecord(holds: ReadonlyMap<string, readonly Hold[]>): unknown {
+  return [...holds].map(([key, list]) => [key, list.map((h) => ({ key: h.key, image: h.image, heldBy: h.heldBy, reverted: h.reverted }))]);
+}
+
+/** The holds a holdsRecord value stands for; undefined for anything else (a stored record is untrusted). */
+export function holdsFromRecord(raw: unknown): Map<string, Hold[]> | undefined {
+  if (!Array.isArray(raw)) return undefined;
+  const holds = new Map<string, Hold[]>();
+  for (const entry of raw as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !Array.isArray(entry[1]) || entry[1].length === 0) return undefined;
+    const [key, list] = entry as [string, unknown[]];
+    const parsed: Hold[] = [];
+    for (const h of list) {
+      if (typeof h !== 'object' || h === null) return undefined;
+      const { key: k, image, heldBy, reverted } = h as Record<string, unknown>;
+      if (k !== key || typeof image !== 'string' || typeof heldBy !== 'string' || typeof reverted !== 'string') return undefined;
+      parsed.push({ key, image, heldBy, reverted });
+    }
+    if (holds.has(key)) return undefined;
+    holds.set(key, parsed);
+  }
+  return holds;
 }
 
 /** The hold that applies to `key` when the registry serves `image`, if any. */

@@ -156,6 +156,11 @@ export interface GitRepository {
   writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
   /** The persistent index cache kept in the git directory (one instance per repository object). */
   indexCache?(): Promise<IndexCache>;
+  /**
+   * Where a shallow clone's history is cut (`.git/shallow`, sorted); empty for a full clone. With the
+   * head commit it names the history `log` walks, so a value computed from that history can be memoised.
+   */
+  shallowCommits?(): Promise<readonly string[]>;
 }
 
 export interface GitCloneOptions {

@@ -3,7 +3,7 @@
  * filesystem, so rename is atomic) that keeps the old file's mode, then rename over the target.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, promises as fs, readFileSync, realpathSync } from 'node:fs';
+import { closeSync, constants as fsConstants, fstatSync, openSync, promises as fs, readSync, realpathSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { TagstreamError } from '../../errors.js';
 import type { FileRead, Workspace } from '../../ports/workspace.js';
@@ -19,6 +19,10 @@ export interface DirectoryWorkspaceOptions {
 const DEFAULT_SKIP = ['.git', 'node_modules'];
 /** readFiles: files read between two yields to the event loop. */
 const BATCH = 128;
+/** readFiles: bytes asked of the OS per read. */
+const READ_CHUNK = 64 * 1024;
+/** Open flag that refuses a symbolic link as the last path component (undefined on Windows). */
+const O_NOFOLLOW: number | undefined = fsConstants.O_NOFOLLOW;
 /** writeFile's temporary: `.<name>.<12 hex>.tmp` next to the target. */
 const TEMP_SUFFIX = '.tmp';
 
@@ -85,13 +89,33 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
     return abs;
   };
 
+  /** `real` lies inside `rootReal` (both real paths). */
+  const isInside = (rootReal: string, real: string): boolean => {
+    const back = nodePath.relative(rootReal, real);
+    return !(back.startsWith('..') || nodePath.isAbsolute(back));
+  };
+
+  /** Read one open file without reading past `maxBytes` (no Stats object; reads through one scratch buffer). */
+  let scratch: Buffer | undefined;
+  const readOpen = (fd: number, maxBytes: number): FileRead => {
+    scratch ??= Buffer.allocUnsafe(READ_CHUNK);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, scratch, 0, Math.min(READ_CHUNK, maxBytes + 1 - total), null);
+      if (n === 0) break;
+      chunks.push(Buffer.from(scratch.subarray(0, n)));
+      total += n;
+      if (total > maxBytes) return { tooLarge: fstatSync(fd).size };
+    }
+    return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total) };
+  };
+
   /** Read one contained file synchronously, without reading past `maxBytes`. */
   const readBounded = (abs: string, maxBytes: number): FileRead => {
     const fd = openSync(abs, 'r');
     try {
-      const size = fstatSync(fd).size;
-      if (size > maxBytes) return { tooLarge: size };
-      return { bytes: readFileSync(fd) };
+      return readOpen(fd, maxBytes);
     } finally {
       closeSync(fd);
     }
@@ -108,19 +132,43 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
     async readFiles(paths, maxBytes) {
       realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
       const rootReal = await realRoot;
+      // Folders checked once each; the file itself is opened without following a link (a link, or
+      // anything unusual, takes the path every other read takes: `contained`).
+      const folderInside = new Map<string, boolean>();
+      const inside = (folder: string): boolean => {
+        let ok = folderInside.get(folder);
+        if (ok === undefined) {
+          try {
+            ok = isInside(rootReal, realpathSync.native(folder));
+          } catch {
+            ok = false;
+          }
+          folderInside.set(folder, ok);
+        }
+        return ok;
+      };
       const out: FileRead[] = [];
       for (const [i, path] of paths.entries()) {
         if (i > 0 && i % BATCH === 0) await new Promise((r) => setImmediate(r));
         try {
           const abs = resolve(path);
-          let real: string | undefined;
-          try {
-            real = realpathSync(abs);
-          } catch {
-            real = undefined;
+          let fd: number | undefined;
+          if (O_NOFOLLOW !== undefined && inside(nodePath.dirname(abs))) {
+            try {
+              fd = openSync(abs, fsConstants.O_RDONLY | O_NOFOLLOW);
+            } catch {
+              fd = undefined;
+            }
           }
-          const back = real === undefined ? '..' : nodePath.relative(rootReal, real);
-          out.push(readBounded(back.startsWith('..') || nodePath.isAbsolute(back) ? await contained(path) : abs, maxBytes));
+          if (fd === undefined) {
+            out.push(readBounded(await contained(path), maxBytes));
+            continue;
+          }
+          try {
+            out.push(readOpen(fd, maxBytes));
+          } finally {
+            closeSync(fd);
+          }
         } catch (error) {
           out.push({ error });
         }

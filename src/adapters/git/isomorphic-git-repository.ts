@@ -340,6 +340,11 @@ export class IsomorphicGitRepository implements GitRepository {
     return this.openedIndexCache;
   }
 
+  async shallowCommits(): Promise<readonly string[]> {
+    const text = await this.ctx.fs.promises.readFile(join(this.dir, '.git', 'shallow'), 'utf8').catch(() => '');
+    return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
+  }
+
   async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
     const gitdir = join(this.dir, '.git');
     const file = join(gitdir, JOURNAL_FILES[name]);

@@ -140,6 +140,8 @@ export function register(program: Command, ctx: CommandContext): void {
               credentials: gitCredentialsFromEnv(ctx.io.env, opts['gitTokenFile'] as string | undefined),
             }
           : undefined,
+        // only -o json / yaml show when each moved image was built (moves[].imageCreated)
+        imageCreated: globals.output === 'json' || globals.output === 'yaml',
       },
     );
     const cs = result.changeSet;

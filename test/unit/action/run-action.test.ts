@@ -47,7 +47,8 @@ describe('commit mode', () => {
   it('commits and pushes to the base branch with the token (reconcile\'s retry rules) and reports the commit', async () => {
     const r = await run({ mode: 'commit', token: 'ghs_commit_token_1234', 'fail-on-error': 'false', 'commit-author': 'Bot <bot@x.test>' }, { commit: 'c'.repeat(40), pushed: true, exitCode: 1 });
     expect(r.code).toBe(0);
-    expect(r.calls).toEqual([{ commit: { author: { name: 'Bot', email: 'bot@x.test' } }, push: { branch: 'main', credentials: { token: 'ghs_commit_token_1234' } } }]);
+    // imageCreated: the job summary and the plan output show when each moved image was built
+    expect(r.calls).toEqual([{ commit: { author: { name: 'Bot', email: 'bot@x.test' } }, push: { branch: 'main', credentials: { token: 'ghs_commit_token_1234' } }, imageCreated: true }]);
     expect(r.files['/out']).toContain(`commit-sha<<EOF\n${'c'.repeat(40)}\nEOF\n`);
     expect(r.files['/out']).toContain('changed<<EOF\ntrue\nEOF\n');
     expect(r.files['/sum']).toContain('and pushed to `main`');
@@ -63,7 +64,7 @@ describe('commit mode', () => {
 describe('dry-run mode', () => {
   it('annotates manifests relative to GITHUB_WORKSPACE, plus failed tags, and writes the plan', async () => {
     const r = await run({ mode: 'dry-run', path: 'deploy' }, {});
-    expect(r.calls).toEqual([{ dryRun: true, extraHolds: new Map() }]);
+    expect(r.calls).toEqual([{ dryRun: true, extraHolds: new Map(), imageCreated: true }]);
     expect(r.lines).toContain('::error title=Tagstream,file=deploy/apps/is.yaml,line=4,col=9::spec.tags[0].from: expected a mapping');
     expect(r.lines).toContain('::warning::Deployment/shop/api: no ImageStream for trigger');
     expect(r.lines).toContain('::error title=Tagstream import failed::shop/db:16: manifest unknown');

@@ -176,7 +176,7 @@ describe('reconcile with tag policies', () => {
       { [D1]: '2026-12-01T00:00:00Z', [D2]: '2026-12-03T00:00:00Z', [D20]: '2027-01-01T00:00:00Z' },
     );
     const { ctx, read } = setup({ 'is/app.yaml': streamFile('created:^main-', 'main-a') }, registry);
-    const r = await reconcile(ctx);
+    const r = await reconcile(ctx, { imageCreated: true });
     // main-b and main-c are the same image: equal times, the greater text wins
     expect(r.changeSet.moves.find((m) => m.tag === 'stable')!.followed?.to).toBe('main-c');
     expect(parse(read('is/app.yaml')).spec.tags[0].from.name).toBe(`${REPO}:main-c`);

@@ -56,10 +56,33 @@ function setup(files: Record<string, string>, registry: FakeRegistry) {
 }
 
 describe('reconcile (in memory)', () => {
+  it('inspects moved images (manifest + config) only when asked to show when they were built (#16.4)', async () => {
+    const inspected: string[] = [];
+    const run = async (imageCreated: boolean | undefined) => {
+      const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
+      const { at } = setup({ 'is/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
+      const ctx = at('2026-11-21T06:00:00Z');
+      const inspect: AppContext['registry']['inspect'] = async (ref, o) => {
+        inspected.push(ref.repository);
+        return ctx.registry.inspect(ref, o);
+      };
+      return reconcile({ ...ctx, registry: { ...ctx.registry, inspect } }, { dryRun: true, imageCreated });
+    };
+    const plain = await run(undefined);
+    expect(plain.changeSet.moves).toHaveLength(2);
+    expect(plain.changeSet.moves.map((m) => m.imageCreated)).toEqual([undefined, undefined]);
+    expect(inspected).toEqual([]);
+    const shown = await run(true);
+    expect(shown.changeSet.moves.map((m) => m.imageCreated)).toEqual(['2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z']);
+    // one inspect per moved digest (the alias moved to the same one)
+    expect(inspected).toHaveLength(1);
+    expect(shown.changeSet.moves.map(({ imageCreated: _, ...m }) => m)).toEqual(plain.changeSet.moves);
+  });
+
   it('imports, records history, follows the alias and pins the workload; the stream file keeps relying on the default namespace', async () => {
     const registry = fakeRegistry({ 'quay.example.com/team/web:1.0': D1 });
     const { at, read } = setup({ 'is/web.yaml': STREAM, 'apps/web.yaml': DEPLOYMENT }, registry);
-    const r = await reconcile(at('2026-11-21T06:00:00Z'));
+    const r = await reconcile(at('2026-11-21T06:00:00Z'), { imageCreated: true });
     expect(r.exitCode).toBe(0);
     expect(r.changeSet.moves.map((m) => `${m.stream}:${m.tag} ${m.reason}`)).toEqual(['default/web:1.0 new-tag', 'default/web:prod tracking']);
     expect(r.changeSet.moves[0]!.imageCreated).toBe('2026-11-01T00:00:00Z');

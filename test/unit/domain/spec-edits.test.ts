@@ -36,6 +36,14 @@ describe('fingerprints', () => {
   it('canonical JSON sorts keys and drops undefined', () => {
     expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }] })).toBe('{"a":[{"c":"x"}],"b":1}');
   });
+  it('canonical JSON: key order by UTF-16 code units, escapes, empty containers, undefined in arrays, first key undefined', () => {
+    expect(canonicalJson({ Z: 1, a: 2, ä: 3, '\u{1F600}': 4, '\uFFFF': 5, '': 6, '"q"': 7 })).toBe('{"":6,"\\"q\\"":7,"Z":1,"a":2,"ä":3,"\u{1F600}":4,"\uFFFF":5}');
+    expect(canonicalJson({ a: undefined, b: {}, c: [], d: [undefined, null, 'x\n'] })).toBe('{"b":{},"c":[],"d":[null,null,"x\\n"]}');
+    expect(canonicalJson({ a: undefined })).toBe('{}');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson('s')).toBe('"s"');
+    expect(canonicalJson(undefined)).toBe('null');
+  });
   it('fnv1a is the 32-bit FNV-1a', () => {
     expect(fnv1a('')).toBe('811c9dc5');
     expect(fnv1a('a')).toBe('e40c292c');

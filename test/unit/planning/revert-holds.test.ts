@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeHolds, holdFor } from '../../../src/planning/revert-holds.js';
+import { computeHolds, holdFor, holdsFromRecord, holdsRecord } from '../../../src/planning/revert-holds.js';
 import { parseMoveTrailers, renderCommitMessage } from '../../../src/planning/commit-message.js';
 import type { ChangeSet } from '../../../src/domain/change-set.js';
 import { EMPTY_CHANGE_SET } from '../../../src/domain/change-set.js';
@@ -75,5 +75,33 @@ describe('computeHolds', () => {
     const other = tagstreamCommit(oid('c'), [['shop/web', '1', d('6'), d('7')]]);
     const holds = computeHolds([other, revert(oid('b'), c1.oid), c1]);
     expect([...holds.keys()].sort()).toEqual(['shop/api:2.0', 'shop/ubi:8']);
+  });
+});
+
+describe('holds as a memo record', () => {
+  it('round-trips through JSON; anything else is not a record', () => {
+    const c1 = tagstreamCommit(oid('a'), [['shop/ubi', '8', d('1'), d('2')], ['shop/api', '1', undefined, d('3')]]);
+    const c2 = tagstreamCommit(oid('c'), [['shop/ubi', '8', d('2'), d('4')]]);
+    const holds = computeHolds([revert(oid('b'), c1.oid), revert(oid('d'), c2.oid), c2, c1]);
+    expect(holds.get('shop/ubi:8')).toHaveLength(2);
+    expect(holdsFromRecord(JSON.parse(JSON.stringify(holdsRecord(holds))))).toEqual(holds);
+    expect(holdsFromRecord(holdsRecord(new Map()))).toEqual(new Map());
+    const good = holdsRecord(holds) as [string, Record<string, unknown>[]][];
+    for (const bad of [
+      undefined,
+      {},
+      [['k']],
+      [['k', []]],
+      [[good[0]![0], [{ ...good[0]![1][0], key: 'other' }]]],
+      [[good[0]![0], [{ ...good[0]![1][0], image: 1 }]]],
+      [good[0], good[0]],
+    ]) {
+      expect(holdsFromRecord(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('a revert of a commit outside the window holds nothing', () => {
+    const c1 = tagstreamCommit(oid('a'), [['shop/ubi', '8', d('1'), d('2')]]);
+    expect(computeHolds([revert(oid('b'), oid('f')), c1]).size).toBe(0);
   });
 });

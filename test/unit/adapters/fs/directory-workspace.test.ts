@@ -70,7 +70,20 @@ describe('directoryWorkspace', () => {
       }
       expect(String((reads[3] as { error: Error }).error.message)).toMatch(/outside the repository/);
       expect(await ws.readFiles!(['a.yaml', 'deep/er/b.yml'], 4)).toEqual([{ tooLarge: 5 }, { tooLarge: 5 }]);
+      // several read chunks, an empty file, the limit exactly, a folder that links outside
+      const big = Buffer.alloc(200_000 + 17, 'x');
+      writeFileSync(path.join(dir, 'big.yaml'), big);
+      writeFileSync(path.join(dir, 'empty.yaml'), '');
+      symlinkSync(outside, path.join(dir, 'out'));
+      const more = await ws.readFiles!(['big.yaml', 'empty.yaml', 'out/secret.yaml'], big.length);
+      expect(more.slice(0, 2)).toEqual([{ bytes: big }, { bytes: Buffer.alloc(0) }]);
+      expect((more[2] as { error: Error }).error.message).toBe(await ws.readFile('out/secret.yaml').then(() => 'read', (e: Error) => e.message));
+      expect((more[2] as { error: Error }).error.message).toMatch(/outside the repository/);
+      expect(await ws.readFiles!(['big.yaml'], big.length - 1)).toEqual([{ tooLarge: big.length }]);
     } finally {
+      rmSync(path.join(dir, 'big.yaml'), { force: true });
+      rmSync(path.join(dir, 'empty.yaml'), { force: true });
+      rmSync(path.join(dir, 'out'), { force: true });
       rmSync(path.join(dir, 'escape.yaml'), { force: true });
       rmSync(path.join(dir, 'dangling.yaml'), { force: true });
       rmSync(outside, { recursive: true, force: true });
