@@ -52,7 +52,9 @@ const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 /** A counting semaphore per registry host. */
 class Limiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiters in arrival order; `head` is the next (no Array.shift over thousands of queued HEADs). */
+  private waiting: (() => void)[] = [];
+  private head = 0;
   constructor(private readonly max: number) {}
   async acquire(): Promise<() => void> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -62,8 +64,18 @@ class Limiter {
       if (released) return;
       released = true;
       this.active--;
-      this.waiting.shift()?.();
+      this.wakeNext();
     };
+  }
+
+  private wakeNext(): void {
+    if (this.head >= this.waiting.length) return;
+    const next = this.waiting[this.head++];
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    }
+    next?.();
   }
 }
 
