@@ -320,7 +320,8 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
     rmSync(cloneDir, { recursive: true, force: true });
 
     progress(`${label} import phase: every tag resolved at once`);
-    const importPhase = await scenario({ kind: 'import', refs });
+    // as a no-change run asks: the digest each stream records is passed along (one HEAD per tag)
+    const importPhase = await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)) });
 
     const result: ScaleResult = {
       scale,
@@ -371,7 +372,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResult> {
     const refs = generated.tags.map((t) => t.from);
 
     const probe = config.importProbeConcurrency;
-    const importProbe = probe > 0 ? { ...(await scenario({ kind: 'import', refs, maxConcurrencyPerRegistry: probe })), concurrency: probe } : undefined;
+    const importProbe = probe > 0 ? { ...(await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)), maxConcurrencyPerRegistry: probe })), concurrency: probe } : undefined;
 
     let skopeo: BenchResult['skopeo'];
     if (config.skopeoSample > 0 && hasSkopeo()) {

@@ -54,6 +54,11 @@ export type ScenarioInput =
   | {
       readonly kind: 'import';
       readonly refs: readonly string[];
+      /**
+       * The digest each ref is known to name (as the streams tell a no-change run): one HEAD per
+       * tag, as in the floor; without it the client also proves each new digest with a HEAD by digest.
+       */
+      readonly knownDigests?: readonly (string | undefined)[] | undefined;
       /** Client concurrency per registry (a what-if; default: the client's own default). */
       readonly maxConcurrencyPerRegistry?: number | undefined;
       readonly credentials?: ScenarioCredentials | undefined;
@@ -110,12 +115,14 @@ export async function runScenario(input: ScenarioInput): Promise<ScenarioResult>
   const registry = registryFor(input.credentials, input.kind === 'import' ? input.maxConcurrencyPerRegistry : undefined);
   try {
     if (input.kind === 'import') {
+      // parsed before the clock starts, as the floor splits its refs before it (a reconcile holds parsed references)
+      const refs = input.refs.map((ref) => parseImageReference(ref));
       const start = performance.now();
       const cpuStart = process.cpuUsage();
       let firstError: string | undefined;
       const digests = await Promise.all(
-        input.refs.map((ref) =>
-          registry.resolve(parseImageReference(ref), { importMode: 'Legacy' }).then(
+        refs.map((ref, i) =>
+          registry.resolve(ref, { importMode: 'Legacy', knownDigest: input.knownDigests?.[i] }).then(
             (r) => r.digest,
             (e: unknown) => {
               firstError ??= e instanceof Error ? e.message : String(e);

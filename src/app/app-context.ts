@@ -11,6 +11,7 @@ import type { Log } from '../ports/log.js';
 import type { RegistryPort } from '../ports/registry.js';
 import type { Workspace } from '../ports/workspace.js';
 import type { WorkingTreeReport } from './uncommitted-writes.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 
 export interface AppContext {
   readonly workspace: Workspace;
@@ -52,6 +53,18 @@ export interface ReconcileOptions {
    * default: a commit message or a text plan does not show it, so those runs make no such GET.
    */
   readonly imageCreated?: boolean | undefined;
+  /**
+   * The inventory of the working copy as it is now, when the caller already built it (the daemon,
+   * to map a registry webhook to stream tags): the first planning pass uses it instead of reading
+   * every file again. Ignored after an interrupted run was finished (files were put back) and for
+   * the passes after a push retry (the branch moved).
+   */
+  readonly inventory?: Inventory | undefined;
+  /**
+   * With `commit`: report the changed files the commit leaves out (`workingTree`; a status of every
+   * managed file). Default true; the daemon, which shows no such report, turns it off.
+   */
+  readonly workingTreeReport?: boolean | undefined;
 }
 
 export interface ReconcileResult {

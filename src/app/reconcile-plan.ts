@@ -41,8 +41,7 @@ export async function planReconcile(
 ): Promise<PlannedRun> {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
-  const indexCache = inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.());
-  const inventory = await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache });
+  const inventory = options.inventory ?? (await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache: inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.()) }));
   const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
   for (const c of inventory.conflicts) {
     diagnostics.push({

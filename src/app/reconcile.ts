@@ -55,8 +55,11 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   let tagsAttempted = 0;
   // the files that hold streams and workloads: those whose changes a commit reports when it leaves them out
   let managed: string[] = [];
+  // The caller's inventory serves the first pass only, and only when no interrupted run put files back.
+  let given = interrupted === undefined ? options.inventory : undefined;
   const plan = async (): Promise<ChangeSet> => {
-    const planned = await planReconcile(ctx, options, await loadHolds(ctx), inventoryOptions);
+    const planned = await planReconcile(ctx, { ...options, inventory: given }, await loadHolds(ctx), inventoryOptions);
+    given = undefined;
     tagsAttempted = planned.tagsAttempted;
     managed = [...planned.inventory.files.keys()];
     return planned.changeSet;
@@ -97,7 +100,7 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   const remoteHead = push ? await git.remoteHeadOid({ remote: push.remote, branch: push.branch }) : undefined;
   // Nothing new, but an earlier run may have died between its commit and its push: push that.
   const unpushed = push !== undefined && (interrupted?.unpushedCommit === true || (await hasUnpushedTagstreamCommit(git, remoteHead)));
-  const report = async (cs: ChangeSet) => (earlier.length > 0 || cs.files.length > 0 ? { workingTree: await workingTreeReport(git, earlier, managed, committedPaths(cs)) } : {});
+  const report = async (cs: ChangeSet) => (options.workingTreeReport !== false && (earlier.length > 0 || cs.files.length > 0) ? { workingTree: await workingTreeReport(git, earlier, managed, committedPaths(cs)) } : {});
   if (changeSet.files.length === 0 && carried(changeSet).length === 0 && !unpushed) {
     return { changeSet, pushed: false, exitCode: exitCodeOf(changeSet), tagsAttempted, ...(await report(changeSet)) };
   }

@@ -4,6 +4,7 @@ import type { CodeHostTarget } from '../config/code-host.js';
 import type { DaemonSettings } from '../config/daemon-settings.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import type { InventoryOptions } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { Clock } from '../ports/clock.js';
 import type { GitPort, GitRepository } from '../ports/git.js';
@@ -34,6 +35,12 @@ export interface DaemonDeps {
   readonly loadRepoSettings: (workspace: Workspace) => Promise<RepoSettings>;
   /** The repository's ImageStreams (for mapping registry pushes to tags). */
   readonly listStreams: (workspace: Workspace, settings: RepoSettings, repo?: GitRepository) => Promise<Iterable<StreamSite>>;
+  /**
+   * The working copy's inventory, built as reconcile builds it (same options, index cache). When
+   * given, a webhook run maps its hints with it and hands it to reconcile (one inventory per run)
+   * instead of calling `listStreams`.
+   */
+  readonly readInventory?: ((workspace: Workspace, settings: RepoSettings, repo: GitRepository) => Promise<Inventory>) | undefined;
   readonly createRegistry: (settings: RepoSettings, log: Log) => DaemonRegistry;
   readonly reconcile: ReconcileFn;
   /** Passed to reconcile (the index cache of the working copy is used in any case). */

@@ -10,7 +10,7 @@ import { MisconfigurationError, errorMessage } from '../errors.js';
 import { failureText } from '../domain/change-set.js';
 import type { GitRepository } from '../ports/git.js';
 import { DaemonMetrics } from './daemon-metrics.js';
-import { importKeysForHints } from './event-targets.js';
+import { importKeysForHints, streamSites } from './event-targets.js';
 import type { DaemonSettings } from '../config/daemon-settings.js';
 import { guardedGit } from './guarded-git.js';
 import type { RegistryHint } from './registry-events.js';
@@ -252,7 +252,9 @@ export class Daemon {
       const workspace = this.deps.workspaceFor(repo.dir);
       const repoSettings = await this.deps.loadRepoSettings(workspace);
       this.repoSettings = repoSettings;
-      const streams = batch.hints.length > 0 ? await this.deps.listStreams(workspace, repoSettings, repo) : [];
+      // One inventory per run: the one that maps the hints is the one reconcile plans with.
+      const inventory = batch.hints.length > 0 && this.deps.readInventory ? await this.deps.readInventory(workspace, repoSettings, repo) : undefined;
+      const streams = inventory ? streamSites(inventory) : batch.hints.length > 0 ? await this.deps.listStreams(workspace, repoSettings, repo) : [];
       const importNow = [...new Set([...batch.importNow, ...importKeysForHints(streams, batch.hints, repoSettings.registries.mirrors)])].sort();
       if (batch.hints.length > 0 && importNow.length === batch.importNow.length) {
         log.info('no ImageStream tag follows the pushed images', { pushed: batch.hints.map((h) => `${h.registry ?? ''}/${h.repository}:${h.tag}`) });
@@ -294,6 +296,9 @@ export class Daemon {
         push: { remote: settings.remote, branch: settings.branch, credentials: settings.gitCredentials, attempts: settings.pushAttempts },
         importNow,
         scheduledDue: batch.scheduledDue,
+        inventory,
+        // nobody reads the report of files left out of the commit here; it costs a status of every file
+        workingTreeReport: false,
       }, this.deps.inventoryOptions);
       this.lastReconciledHead = await repo.headOid();
       this.workingCopyDirty = false;
@@ -345,3 +350,4 @@ function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<strin
   for (const [k, n] of Object.entries(b)) out[k] = (out[k] ?? 0) + n;
   return out;
 }
+

@@ -10,11 +10,17 @@ import { isLoopbackHost, parseImageReference, type ImageReference } from '../dom
 import type { ImageStream } from '../domain/image-stream.js';
 import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
 import type { RegistryHint } from './registry-events.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 
 export interface StreamSite {
   readonly namespace: string;
   readonly name: string;
   readonly stream: ImageStream;
+}
+
+/** The inventory's streams as the hint mapping reads them. */
+export function streamSites(inventory: Pick<Inventory, 'streams'>): StreamSite[] {
+  return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
 }
 
 export interface MirrorRule {

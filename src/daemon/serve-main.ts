@@ -13,12 +13,16 @@ import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
-import { loadRepoSettings } from '../config/repo-settings.js';
+import { loadRepoSettings, type RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
 import { buildInventory } from '../inventory/inventory.js';
+import type { Inventory } from '../inventory/inventory-model.js';
 import type { Clock } from '../ports/clock.js';
+import type { GitRepository } from '../ports/git.js';
+import type { Workspace } from '../ports/workspace.js';
 import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
+import { streamSites } from './event-targets.js';
 import { startDaemonHttpServer } from './http-server.js';
 import { createJsonLog } from './json-log.js';
 import { RunScope } from './run-scope.js';
@@ -62,6 +66,9 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
+  // As reconcile builds it (no inventory options here), with the working copy's index cache.
+  const readInventory = async (workspace: Workspace, repoSettings: RepoSettings, repo?: GitRepository): Promise<Inventory> =>
+    buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
   const deps: DaemonDeps = {
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
@@ -70,10 +77,9 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     workspaceFor: (dir) => directoryWorkspace(dir),
     loadRepoSettings,
     async listStreams(workspace, repoSettings, repo) {
-      // The working copy's index cache: the reconcile that follows reads the same records.
-      const inventory = await buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
-      return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
+      return streamSites(await readInventory(workspace, repoSettings, repo));
     },
+    readInventory,
     createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines: settings.registryDeadlines }),
     reconcile: options.reconcile,
     clock: io.clock,

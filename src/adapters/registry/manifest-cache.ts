@@ -18,6 +18,8 @@ export interface HeadResult {
 }
 
 const MANIFEST_CACHE_MAX = 2000;
+/** One object for every manifest request (the transport caches what it adds per headers object). */
+const MANIFEST_HEADERS: Readonly<Record<string, string>> = Object.freeze({ accept: MANIFEST_ACCEPT });
 
 export type Call = (loc: Location, req: CallRequest) => Promise<HttpResponse>;
 
@@ -46,7 +48,7 @@ export class ManifestCache {
   head(loc: Location, target: string): Promise<HeadResult> {
     const key = `${loc.host}|${loc.path}|${target}|${loc.insecure ? 1 : 0}`;
     return once(this.heads, key, async () => {
-      const res = await this.call(loc, { method: 'HEAD', kind: 'manifestHead', path: `/v2/${loc.path}/manifests/${target}`, headers: { accept: MANIFEST_ACCEPT } });
+      const res = await this.call(loc, { method: 'HEAD', kind: 'manifestHead', path: `/v2/${loc.path}/manifests/${target}`, headers: MANIFEST_HEADERS });
       if (res.status === 404) {
         // HEAD has no body; one GET tells "no such repository" from "no such tag".
         return this.fail(loc, await this.manifestRequest(loc, target), target);
@@ -77,7 +79,7 @@ export class ManifestCache {
       method: 'GET',
       kind: 'manifestGet',
       path: `/v2/${loc.path}/manifests/${target}`,
-      headers: { accept: MANIFEST_ACCEPT },
+      headers: MANIFEST_HEADERS,
       maxBodyBytes: 8 * 1024 * 1024,
     });
   }

@@ -115,7 +115,8 @@ export class RegistryAuth {
       url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
       method: req.method,
       kind: req.kind,
-      headers: { ...(req.headers ?? {}), ...(authorization ? { authorization } : {}) },
+      // anonymous: the caller's headers object as is (the transport caches its merge per object)
+      headers: authorization ? { ...req.headers, authorization } : req.headers,
       body: req.body,
       tls: endpoint.tls,
       registry: loc.domain,

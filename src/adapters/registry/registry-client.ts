@@ -246,6 +246,8 @@ export class RegistryClient implements RegistryPort {
 
   /** Try the mirrors, then the source; the source's error wins when all fail. */
   private async withMirrors<T>(ref: ImageReference, access: AccessOptions, fn: (loc: Location) => Promise<T>): Promise<T> {
+    // no mirrors configured: the source only (the common case, one call per HEAD)
+    if (!this.options.mirrors?.length) return fn(this.location(ref, access.insecure ?? false));
     const locs = pullLocations(ref, this.options.mirrors ?? [], access.insecure ?? false, this.insecureHosts);
     let lastError: unknown;
     for (const [i, loc] of locs.entries()) {

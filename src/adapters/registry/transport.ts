@@ -14,6 +14,7 @@ import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-poli
 import { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
 import { isCertificateError, networkErrorCode, RETRYABLE_NETWORK } from './network-errors.js';
 import { emptyStats, MAX_STATS_HOSTS, parseRateLimit, quotaReserve, type RegistryStats } from './registry-stats.js';
+import { SharedDeadlines, slotWidthMs } from './shared-deadline.js';
 
 export { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
 export { isCertificateError, isTlsProtocolMismatch, networkErrorCode } from './network-errors.js';
@@ -51,7 +52,9 @@ const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 /** A counting semaphore per registry host. */
 class Limiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiters in arrival order; `head` is the next (no Array.shift over thousands of queued HEADs). */
+  private waiting: (() => void)[] = [];
+  private head = 0;
   constructor(private readonly max: number) {}
   async acquire(): Promise<() => void> {
     if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -61,8 +64,18 @@ class Limiter {
       if (released) return;
       released = true;
       this.active--;
-      this.waiting.shift()?.();
+      this.wakeNext();
     };
+  }
+
+  private wakeNext(): void {
+    if (this.head >= this.waiting.length) return;
+    const next = this.waiting[this.head++];
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    }
+    next?.();
   }
 }
 
@@ -77,14 +90,19 @@ export class Transport {
   private readonly sleep: (ms: number) => Promise<void>;
   /** When the current run's requests must be over (epoch ms). */
   private runEndsAt: number;
+  /** Request deadlines share a controller and a timer per slot (see shared-deadline.ts). */
+  private readonly deadlines: SharedDeadlines;
 
   /** Built once: most requests (manifest HEADs have their own) add nothing to these. */
   private readonly baseHeaders: Record<string, string>;
+  /** Merges of frozen (constant) request headers with the base headers. */
+  private readonly mergedHeaders = new WeakMap<object, Record<string, string>>();
 
   constructor(private readonly options: TransportOptions) {
     this.baseHeaders = { 'user-agent': options.userAgent };
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.runEndsAt = Date.now() + options.runTimeoutMs;
+    this.deadlines = new SharedDeadlines(slotWidthMs(Math.min(options.requestTimeoutMs, options.runTimeoutMs)));
   }
 
   /** A new run: its requests get a fresh run bound (a stalled earlier run does not eat into it). */
@@ -139,25 +157,27 @@ export class Transport {
     const now = Date.now();
     const byRequest = req.stream ? Number.POSITIVE_INFINITY : now + this.options.requestTimeoutMs;
     const endsAt = Math.min(byRequest, this.runEndsAt);
-    const deadline = new AbortController();
-    const why = (): RegistryError =>
-      endsAt === byRequest
-        ? new RegistryError('RegistryTransient', `no complete answer from ${req.url.host} within ${seconds(this.options.requestTimeoutMs)} s (the total deadline of a registry request, TAGSTREAM_REGISTRY_TIMEOUT)`, {
-            registry: req.registry, repository: req.repository, retryable: true,
-          })
-        : new RegistryError('RegistryTransient', `request to ${req.url.host} not finished within the time bound of the run (${seconds(this.options.runTimeoutMs)} s, TAGSTREAM_RUN_TIMEOUT)`, {
-            registry: req.registry, repository: req.repository, retryable: true,
-          });
-    if (endsAt <= now) throw why();
-    const timer = setTimeout(() => deadline.abort(), endsAt - now);
+    if (endsAt <= now) throw this.deadlineError(req, endsAt === byRequest);
+    const deadline = this.deadlines.join(endsAt);
     try {
       return await this.sendWithin(req, deadline.signal);
     } catch (e) {
-      if (deadline.signal.aborted) throw why();
+      if (deadline.signal.aborted) throw this.deadlineError(req, endsAt === byRequest);
       throw e;
     } finally {
-      clearTimeout(timer);
+      this.deadlines.leave(deadline);
     }
+  }
+
+  /** The request's own deadline (`ownDeadline`) or the run's bound ran out. */
+  private deadlineError(req: HttpRequest, ownDeadline: boolean): RegistryError {
+    return ownDeadline
+      ? new RegistryError('RegistryTransient', `no complete answer from ${req.url.host} within ${seconds(this.options.requestTimeoutMs)} s (the total deadline of a registry request, TAGSTREAM_REGISTRY_TIMEOUT)`, {
+          registry: req.registry, repository: req.repository, retryable: true,
+        })
+      : new RegistryError('RegistryTransient', `request to ${req.url.host} not finished within the time bound of the run (${seconds(this.options.runTimeoutMs)} s, TAGSTREAM_RUN_TIMEOUT)`, {
+          registry: req.registry, repository: req.repository, retryable: true,
+        });
   }
 
   private async sendWithin(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
@@ -223,7 +243,7 @@ export class Transport {
   /** One attempt, with manual redirects. */
   private async exchange(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     let url = req.url;
-    let headers: Record<string, string> = req.headers ? { 'user-agent': this.options.userAgent, ...req.headers } : this.baseHeaders;
+    let headers: Record<string, string> = this.withBaseHeaders(req.headers);
     let method = req.method;
     for (let hop = 0; ; hop++) {
       const release = await this.limiter(url.host).acquire();
@@ -296,6 +316,17 @@ export class Transport {
         release();
       }
     }
+  }
+
+  /** The base headers plus `headers`; merged once per headers object a caller reuses (manifest requests). */
+  private withBaseHeaders(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+    if (headers === undefined) return this.baseHeaders;
+    let merged = this.mergedHeaders.get(headers);
+    if (merged === undefined) {
+      merged = { ...this.baseHeaders, ...headers };
+      if (Object.isFrozen(headers)) this.mergedHeaders.set(headers, merged);
+    }
+    return merged;
   }
 
   private countStatus(host: string, status: string): void {

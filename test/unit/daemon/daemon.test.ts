@@ -9,6 +9,7 @@ import type { Clock } from '../../../src/ports/clock.js';
 import { silentLog, type Log } from '../../../src/ports/log.js';
 import { createJsonLog } from '../../../src/daemon/json-log.js';
 import { RunScope } from '../../../src/daemon/run-scope.js';
+import type { Inventory } from '../../../src/inventory/inventory-model.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import { FakeRepo, fakeGitPort } from './fake-git.js';
 import { pushWithRetry } from '../../../src/app/push-with-retry.js';
@@ -69,7 +70,7 @@ function setup(over: SetupOptions = {}) {
     runScope: over.runScope,
   };
   const daemon = new Daemon(deps);
-  return { daemon, repo, git, calls, registries, advance: (ms: number) => (now += ms), moved };
+  return { daemon, deps, repo, git, calls, registries, advance: (ms: number) => (now += ms), moved };
 }
 
 /**
@@ -195,6 +196,36 @@ describe('Daemon', () => {
     expect(t.calls).toHaveLength(2);
     // Recovered when the copy was prepared; the runs after it ended cleanly, so no status walk again.
     expect(t.repo.recovers).toBe(1);
+  });
+
+  it('one inventory per webhook run: the one that maps the hints is handed to reconcile (no listStreams, no working-tree report)', async () => {
+    const t = setup();
+    const inventory = { streams: new Map([['shop/app', { namespace: 'shop', name: 'app', stream: STREAM }]]) } as unknown as Inventory;
+    let built = 0;
+    let listed = 0;
+    const daemon = new Daemon({
+      ...t.deps,
+      listStreams: async () => {
+        listed++;
+        return [];
+      },
+      readInventory: async () => {
+        built++;
+        return inventory;
+      },
+    });
+    daemon.start();
+    await advance(100);
+    await daemon.idle();
+    expect(built).toBe(0); // no hint, no mapping: reconcile builds its own
+    expect(t.calls[0]?.options.inventory).toBeUndefined();
+    daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    await advance(100);
+    await daemon.idle();
+    expect(built).toBe(1);
+    expect(listed).toBe(0);
+    expect(t.calls[1]?.options).toMatchObject({ importNow: ['shop/app:latest'], workingTreeReport: false });
+    expect(t.calls[1]?.options.inventory).toBe(inventory);
   });
 
   it('puts tracked files back before the run that follows a failed run, and only then', async () => {
