@@ -28,6 +28,7 @@ import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
+import { finishInterruptedReset, resetBranch } from './reset-branch.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
@@ -209,12 +210,8 @@ export class IsomorphicGitRepository implements GitRepository {
   }
 
   async resetBranch(oid: string, options: { readonly branch?: string | undefined } = {}): Promise<void> {
-    const { fs, dir, cache } = this.ctx;
     const branch = await this.branchOf(options);
-    await this.run(`reset ${branch} to ${oid}`, async () => {
-      await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: oid, force: true });
-      await git.checkout({ fs, dir, ref: branch, force: true, cache });
-    });
+    await this.run(`reset ${branch} to ${oid}`, () => resetBranch(this.ctx, branch, oid));
   }
 
   /** The branch the remote's HEAD points at (its default branch), if it says. */
@@ -306,7 +303,9 @@ export class IsomorphicGitRepository implements GitRepository {
   async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
     return this.run(`recover ${this.dir}`, async () => {
       await repairObjectStore(this.ctx);
-      return recoverWorkingCopy(this.ctx, options);
+      const finishedReset = await finishInterruptedReset(this.ctx);
+      const recovered = await recoverWorkingCopy(this.ctx, options);
+      return finishedReset ? { ...recovered, finishedReset } : recovered;
     });
   }
 
@@ -314,7 +313,9 @@ export class IsomorphicGitRepository implements GitRepository {
     const { fs, dir, cache } = this.ctx;
     return this.run(`repair ${this.dir}`, async () => {
       // repair() follows a detected crash: every loose object is checked, not only empty ones
-      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
+      const repaired = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
+      const finishedReset = await finishInterruptedReset(this.ctx);
+      const result = finishedReset ? { ...repaired, finishedReset } : repaired;
       const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
         () => true,
         () => false,
