@@ -3,7 +3,8 @@
  * the git directory, each file it is about to change (its old text and the hash of its new one);
  * after the commit it records the commit; when the run ends the journal goes. A run that finds a
  * journal knows the previous one was killed and finishes the job before planning:
- * - the git directory is repaired (temporaries, empty objects, a damaged branch head) and a reset
+ * - the git directory is repaired (temporaries, empty objects, a damaged branch head, a tracking
+ *   ref an interrupted fetch moved to a commit it had not stored yet) and a reset
  *   of the branch to the remote head (a push retry) that the kill interrupted is completed, so the
  *   working tree and the index are HEAD's again, not a half-done checkout;
  * - files the dead run wrote but did not commit (their content is still exactly what it wrote)
@@ -120,6 +121,7 @@ export async function finishInterruptedRun(git: GitRepository, workspace: Worksp
     removedObjects: repaired.removedObjects,
     ...(repaired.resetBranch ? { resetBranch: repaired.resetBranch } : {}),
     ...(repaired.finishedReset ? { finishedReset: repaired.finishedReset } : {}),
+    ...(repaired.revertedFetch ? { revertedFetch: repaired.revertedFetch } : {}),
   });
   await journalDone(git);
   // The journal's commit is unpushed only while the branch still holds it.

@@ -86,6 +86,8 @@ export interface RecoverResult {
   readonly restoredPaths: readonly string[];
   /** Set when a resetBranch killed after its branch moved was completed (see repair()). */
   readonly finishedReset?: { readonly branch: string; readonly to: string } | undefined;
+  /** Set when a remote-tracking ref an interrupted fetch had moved was put back (see repair()). */
+  readonly revertedFetch?: { readonly ref: string; readonly to: string | undefined } | undefined;
 }
 
 export interface RepairOptions {
@@ -103,6 +105,11 @@ export interface RepairResult {
   readonly resetBranch?: { readonly branch: string; readonly to: string } | undefined;
   /** Set when a resetBranch killed after its branch moved was completed (checkout, index). */
   readonly finishedReset?: { readonly branch: string; readonly to: string } | undefined;
+  /**
+   * Set when a fetch was killed after it moved the remote-tracking ref (isomorphic-git writes the
+   * ref before the packfile): the ref was put back where it was (`to` undefined: removed).
+   */
+  readonly revertedFetch?: { readonly ref: string; readonly to: string | undefined } | undefined;
 }
 
 /** Tagstream's records in the git directory (see GitRepository.readJournal). */
@@ -116,7 +123,10 @@ export interface GitRepository {
   currentBranch(): Promise<string | undefined>;
   /** Oid of HEAD. */
   headOid(): Promise<string>;
-  /** Fetch one branch; returns the remote head oid (undefined when the remote has no such branch). */
+  /**
+   * Fetch one branch; returns the remote head oid (undefined when the remote has no such branch).
+   * Crash-safe: a fetch killed midway leaves the remote-tracking ref as it was (after repair()).
+   */
   fetch(options?: GitRemoteOptions): Promise<string | undefined>;
   /** The remote-tracking head known locally (`refs/remotes/<remote>/<branch>`), without network. */
   remoteHeadOid(options?: Omit<GitRemoteOptions, 'credentials'>): Promise<string | undefined>;
@@ -148,7 +158,8 @@ export interface GitRepository {
   recover(options?: RecoverOptions): Promise<RecoverResult>;
   /**
    * After a crash: drop temporaries and empty loose objects, move a branch whose head commit cannot
-   * be read back to the remote-tracking head, and complete a resetBranch the crash interrupted
+   * be read back to the remote-tracking head, put back a remote-tracking ref an interrupted fetch
+   * moved, and complete a resetBranch the crash interrupted
    * (the only case that touches the working tree: its checkout is done again), then unstage
    * `unstage`.
    */

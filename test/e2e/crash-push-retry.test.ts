@@ -5,9 +5,10 @@
  * run is killed with SIGKILL at random points spread over that whole run; the next run must end
  * as one uninterrupted run does (the pusher's commit, then one Tagstream commit with the same
  * files; timestamps aside), with a clean working copy and `git fsck` clean. A second test lands
- * the kill at exact points of the reset to the remote head (test/harness/kill-point.mjs): before
- * and after the branch ref moves, in the middle of the checkout (a torn file), before the index is
- * written, and before the rebuilt commit moves the branch. Needs `npm run build:ts`.
+ * the kill at exact points of the fetch and the reset to the remote head (kill-point.mjs): in the
+ * fetch, before and after the branch ref moves, in the middle of the checkout (a torn file),
+ * before the index is written, and before the rebuilt commit moves the branch. Needs
+ * `npm run build:ts`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -183,6 +184,11 @@ describe('reconcile --commit --push killed in the push-retry path (SIGKILL, conc
   const branchMoves = { op: 'rename', path: '[\\/]\\.git[\\/]refs[\\/]heads[\\/]main$' } as const;
   const afterReset = { ...branchMoves, nth: 2 } as const; // 1: the first commit, 2: the reset to the remote head
   const killPoints: Record<string, KillPoint> = {
+    // isomorphic-git moves the tracking ref before it writes the packfile
+    'in the fetch, the tracking ref moved, the packfile not written': {
+      steps: [{ op: 'rename', path: '[\\/]\\.git[\\/]refs[\\/]remotes[\\/]origin[\\/]main$', nth: 1 }],
+      at: 'after',
+    },
     'before the branch moves to the remote head': { steps: [afterReset], at: 'before' },
     'after the branch moved, before the checkout': { steps: [afterReset], at: 'after' },
     'in the checkout, a workload file torn': { steps: [afterReset, { op: 'writeFile', path: '[\\/]apps[\\/]app-\\d+\\.yaml$', nth: 20 }], at: 'torn' },
