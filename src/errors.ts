@@ -143,6 +143,25 @@ export class RegistryError extends TagstreamError {
 }
 
 /**
+ * No credential could be had for a registry (a cloud identity the platform refused or could not
+ * reach): the registry itself was never asked, so "no access to the image" would mislead. `brief`
+ * names the registry, the identity and the error class and stays the same from run to run (it goes
+ * into stream conditions, which must not change with request ids or times); the message adds the
+ * redacted, one-line detail for the person running the command.
+ */
+export class CredentialSourceError extends RegistryError {
+  readonly brief: string;
+  /** What the platform said, redacted and on one line (may differ from run to run). */
+  readonly detail: string;
+
+  constructor(brief: string, detail: string, details: RegistryErrorDetails) {
+    super('RegistryUnauthorized', `${brief}: ${boundedText(detail)}`, details);
+    this.brief = boundedText(brief, 300);
+    this.detail = boundedText(detail);
+  }
+}
+
+/**
  * Remove credentials from text: userinfo in URLs, Authorization header values, bearer/basic
  * tokens, token= / password= query parameters and JWT-looking strings.
  */

@@ -6,7 +6,8 @@
 import type { AppContext } from './app-context.js';
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed } from '../domain/image-reference.js';
+import { eventReference } from '../domain/stream-references.js';
 import type { ImageMetadata } from '../ports/registry.js';
 import { describeImageStreamTag } from '../render/describe-image.js';
 import { describeImageStream } from '../render/describe-stream.js';
@@ -74,7 +75,9 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         const insecure = spec?.importPolicy?.insecure === true || f.entry.stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
         ctx.progress?.(`fetching image metadata for ${f.view.name} ...`);
         try {
-          meta = await ctx.registry.inspect(parseImageReference(f.view.event.dockerImageReference), { insecure });
+          const ref = eventReference(f.view.event);
+          if (!isParsed(ref)) throw ref.error;
+          meta = await ctx.registry.inspect(ref, { insecure });
         } catch (e) {
           stderr.push(`warning: image metadata for ${f.view.name} could not be fetched from ${f.view.event.dockerImageReference}: ${errorMessage(e)}`);
         }

@@ -4,7 +4,7 @@
  * the platforms are listed, as oc does.
  */
 import type { AppContext } from './app-context.js';
-import { errorMessage, isTagstreamError, TagstreamError, UsageError } from '../errors.js';
+import { CredentialSourceError, errorMessage, isTagstreamError, TagstreamError, UsageError } from '../errors.js';
 import { atDigest, parseImageReference, type ImageReference } from '../domain/image-reference.js';
 import { platformString } from '../render/describe-image.js';
 import { imageInfoJson, manifestListMessage, renderImageInfo } from '../render/image-info.js';
@@ -21,6 +21,8 @@ export interface ImageInfoRequest {
 }
 
 function registryFailure(reference: string, e: unknown): TagstreamError {
+  // The registry was never asked: say what failed rather than "does not exist or no permission".
+  if (e instanceof CredentialSourceError) return new TagstreamError(e.code, `unable to read image ${reference}: ${e.message}`, { cause: e });
   if (isTagstreamError(e) && e.code === 'RegistryNotFound') return new TagstreamError('RegistryNotFound', 'image does not exist', { cause: e });
   if (isTagstreamError(e) && (e.code === 'RegistryUnauthorized' || e.code === 'RegistryDenied')) {
     return new TagstreamError(e.code, "image does not exist or you don't have permission to access the repository", { cause: e });

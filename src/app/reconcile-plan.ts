@@ -8,8 +8,9 @@ import { DEFAULT_IMPORT_MODE } from '../domain/generation.js';
 import type { TagstreamError } from '../errors.js';
 import { errorMessage, ManifestError } from '../errors.js';
 import type { ChangeSet, Diagnostic, HeldTag, MoveReason, TagFailure, TagMove } from '../domain/change-set.js';
-import { isParsed, parseImageReference, sourceText } from '../domain/image-reference.js';
-import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
+import { isParsed, sourceText } from '../domain/image-reference.js';
+import { eventReference } from '../domain/stream-references.js';
+import { findSpecTag, findStatusTag, latestTagEvent, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { applyImportResults, type ImportRequest, type ImportResult } from '../domain/import-result.js';
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
@@ -159,7 +160,7 @@ export async function planReconcile(
   const collected: TagMove[] = [];
   for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
   const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
-  const moves = await withImageCreated(ctx, collected, insecure, createdByDigest);
+  const moves = await withImageCreated(ctx, collected, next, insecure, createdByDigest);
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -182,14 +183,28 @@ export async function planReconcile(
 /**
  * Fill in when each moved image was built (its config `created`), for PR bodies and reports. Only
  * moved digests are inspected (one manifest + one config GET each); failures leave it unknown.
+ * The registry is asked with the new history entry's reference value (`streams`: the new states).
  */
-async function withImageCreated(ctx: AppContext, moves: readonly TagMove[], insecure: ReadonlySet<string>, created: CreatedCache): Promise<TagMove[]> {
+async function withImageCreated(
+  ctx: AppContext,
+  moves: readonly TagMove[],
+  streams: ReadonlyMap<string, ImageStream>,
+  insecure: ReadonlySet<string>,
+  created: CreatedCache,
+): Promise<TagMove[]> {
   for (const m of moves) {
     if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
+    const stream = streams.get(m.stream);
+    const event = stream && latestTagEvent(stream, m.tag); // m.to itself
+    if (!event) continue;
+    const ref = eventReference(event);
     created.set(
       m.to.image,
       Promise.resolve()
-        .then(() => ctx.registry.inspect(parseImageReference(m.to.reference), { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined }))
+        .then(() => {
+          if (!isParsed(ref)) throw ref.error;
+          return ctx.registry.inspect(ref, { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined });
+        })
         .then(
           (meta) => meta.created,
           () => undefined,

@@ -53,7 +53,7 @@ export async function askRegistry(
  */
 export function failedAnswer(request: ImportRequest, error: unknown): { failure: TagFailure; record?: ImportResult | undefined } {
   const f = importFailureFor(error, request.from);
-  const failure: TagFailure = { stream: streamKey(request.namespace, request.stream), tag: request.tag, reason: f.reason, message: f.message };
+  const failure: TagFailure = { stream: streamKey(request.namespace, request.stream), tag: request.tag, reason: f.reason, message: f.message, ...(f.detail === undefined ? {} : { detail: f.detail }) };
   return { failure, record: f.transient ? undefined : { ok: false, request, reason: f.reason, message: f.message } };
 }
 

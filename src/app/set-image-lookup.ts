@@ -2,7 +2,8 @@
  * `tagstream set image-lookup [NAME|KIND/NAME ...]` (oc set image-lookup) on the repository:
  * `spec.lookupPolicy.local` on ImageStreams, the `resolve-names` annotation on workloads, or the
  * `NAME LOCAL` listing. Files that need no change are never rewritten; any error leaves every
- * file untouched.
+ * file untouched. A stream's change is a spec update: its new state goes through materialize's
+ * `streams:` like every stream writer's; workload changes are object changes.
  */
 import type { TagstreamError } from '../errors.js';
 import type { WorkloadChange } from '../domain/change-set.js';
@@ -12,6 +13,7 @@ import { OBSERVED_SPEC_ANNOTATION } from '../domain/spec-fingerprint.js';
 import { deepEqual } from '../domain/plain-value.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { Inventory } from '../inventory/inventory-model.js';
+import { effectiveStream, effectiveStreams, storedStream } from '../inventory/stream-namespace.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
 import {
@@ -78,7 +80,14 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
       continue;
     }
     const changes: ObjectChange[] = result.changes.map((c) => ({ path: c.path, to: c.to }));
-    if (f.kind === 'ImageStream' && changes.length > 0) changes.push(...specUpdateBookkeeping(ctx, inventory, f, changes));
+    const entry = f.kind === 'ImageStream' && changes.length > 0 ? inventory.streams.get(streamKey(f.namespace, f.name)) : undefined;
+    if (entry) {
+      // a spec update of the stream: written as its new state, like the stream verbs' writes
+      const stream = lookupUpdate(ctx, inventory, effectiveStream(entry), changes);
+      const shown = [...changes, ...bookkeepingChanges(applyChanges(entry.stream, changes) as ImageStream, storedStream(entry, stream))];
+      planned.push({ found: f, changes: shown, after: applyChanges(f.object, shown), message: result.message, stream });
+      continue;
+    }
     if (f.kind !== 'ImageStream' && request.enabled && changes.length > 0) {
       changes.push(...resolveAtOnce(ctx, f, applyChanges(f.object, changes) as Readonly<Record<string, unknown>>, inventory, stderr, workloads));
     }
@@ -94,22 +103,25 @@ function withoutBookkeeping(stream: ImageStream): unknown {
 }
 
 /**
- * A spec update through the API server bumps the stream's generation, and Tagstream records the
- * spec it observed (tagstream.io/observed-spec) whenever it writes a stream. Both are part of the
- * verb's write, so a committed `set image-lookup` leaves nothing for the next reconcile to
- * commit (#13.3). Nothing is added when settling would change more than that (older hand edits
- * of tags): reconcile settles those, as before.
+ * The stream after the lookup change, as a spec update leaves it. A spec update through the API
+ * server bumps the stream's generation, and Tagstream records the spec it observed
+ * (tagstream.io/observed-spec) whenever it writes a stream. Both are part of the verb's write, so
+ * a committed `set image-lookup` leaves nothing for the next reconcile to commit (#13.3). They are
+ * left out when settling would change more than that (older hand edits of tags): reconcile settles
+ * those, as before. Without a clock only the lookup change is written.
  */
-function specUpdateBookkeeping(ctx: SetContext, inventory: Inventory, f: FoundObject, changes: readonly ObjectChange[]): ObjectChange[] {
-  const entry = inventory.streams.get(streamKey(f.namespace, f.name));
-  if (!entry || !ctx.clock) return [];
-  const updated = applyChanges(entry.stream, changes) as ImageStream;
-  const streams = new Map([...inventory.streams].map(([k, e]) => [k, e.stream]));
-  const settled = settleSpecEdits(updated, { streams, now: rfc3339(ctx.clock.now()), localRegistry: ctx.settings.localRegistry, defaultImportMode: VERB_DEFAULT_IMPORT_MODE }).stream;
-  if (settled === updated || !deepEqual(withoutBookkeeping(settled), withoutBookkeeping(updated))) return [];
+function lookupUpdate(ctx: SetContext, inventory: Inventory, current: ImageStream, changes: readonly ObjectChange[]): ImageStream {
+  const updated = applyChanges(current, changes) as ImageStream;
+  if (!ctx.clock) return updated;
+  const settled = settleSpecEdits(updated, { streams: effectiveStreams(inventory), now: rfc3339(ctx.clock.now()), localRegistry: ctx.settings.localRegistry, defaultImportMode: VERB_DEFAULT_IMPORT_MODE }).stream;
+  return settled !== updated && deepEqual(withoutBookkeeping(settled), withoutBookkeeping(updated)) ? settled : updated;
+}
+
+/** The bookkeeping fields (generation, observed-spec record) `stored` changes, for the printed object. */
+function bookkeepingChanges(updated: ImageStream, stored: ImageStream): ObjectChange[] {
   const out: ObjectChange[] = [];
-  if (settled.metadata.generation !== updated.metadata.generation) out.push({ path: ['metadata', 'generation'], to: settled.metadata.generation });
-  const record = settled.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION];
+  if (stored.metadata.generation !== updated.metadata.generation) out.push({ path: ['metadata', 'generation'], to: stored.metadata.generation });
+  const record = stored.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION];
   if (record !== updated.metadata.annotations?.[OBSERVED_SPEC_ANNOTATION]) out.push({ path: ['metadata', 'annotations', OBSERVED_SPEC_ANNOTATION], to: record });
   return out;
 }

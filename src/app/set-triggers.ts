@@ -8,6 +8,7 @@
  */
 import type { AppContext } from './app-context.js';
 import { TRIGGER_ANNOTATION } from '../domain/trigger.js';
+import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import { TagstreamError, type SourceLocation } from '../errors.js';
 import type { FileChange, WorkloadChange } from '../domain/change-set.js';
 import { buildInventory } from '../inventory/inventory.js';
@@ -101,6 +102,8 @@ export interface PlannedObject {
   /** The object as it will read after the change. */
   readonly after: unknown;
   readonly message: string;
+  /** An ImageStream's new state (effective namespace): written as a stream, not as object changes. */
+  readonly stream?: ImageStream | undefined;
 }
 
 /**
@@ -115,9 +118,13 @@ export async function finishSet(
 ): Promise<SetOutput> {
   const { stderr, errors } = opts;
   const edits = new Map<ObjectEdit, PlannedObject>();
-  for (const p of planned) if (p.changes.length > 0) edits.set({ site: p.found.site, object: p.found.object, changes: p.changes }, p);
+  const streams = new Map<string, ImageStream>();
+  for (const p of planned) {
+    if (p.stream) streams.set(streamKey(p.found.namespace, p.found.name), p.stream);
+    else if (p.changes.length > 0) edits.set({ site: p.found.site, object: p.found.object, changes: p.changes }, p);
+  }
   // the triggers the verb fired are in the planned changes: materialize applies no others
-  const written = planWrites({ inventory, streams: new Map(), settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
+  const written = planWrites({ inventory, streams, settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
   for (const { error, object } of written.errors) {
     const p = object && edits.get(object);
     errors.push(p ? objectError(error, p.found) : (error as TagstreamError));

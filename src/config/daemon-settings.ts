@@ -13,6 +13,7 @@ import type { GitCredentials } from '../ports/git.js';
 import { readGitCredentials } from './git-credentials.js';
 import type { LogLevel } from '../ports/log.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { DEFAULT_REGISTRY_DEADLINES, parseDeadline, type RegistryDeadlines } from './registry-deadlines.js';
 import { MIN_POLL_INTERVAL, MIN_SCHEDULED_INTERVAL } from './repo-settings.js';
 
 export interface ListenAddress {
@@ -54,6 +55,8 @@ export interface DaemonSettings {
   readonly githubApp: { readonly appId: string; readonly installationId: string; readonly privateKey: string; readonly apiUrl: string } | undefined;
   /** Pull-request mode: propose each run's changes as pull/merge requests instead of pushing to the branch. */
   readonly pullRequest: DaemonPullRequestSettings | undefined;
+  /** Total deadline of one registry request and bound of one run's registry requests (#12.5). */
+  readonly registryDeadlines: RegistryDeadlines;
 }
 
 export interface DaemonPullRequestSettings {
@@ -117,6 +120,8 @@ export const DAEMON_FIELDS: readonly DaemonField[] = Object.freeze([
   { key: 'debounce', flag: '--debounce <duration>', env: 'TAGSTREAM_DEBOUNCE', default: '`500ms`', description: 'Triggers within this window (webhook bursts) fold into one run and one commit.' },
   { key: 'gracePeriod', flag: '--grace-period <duration>', env: 'TAGSTREAM_GRACE_PERIOD', default: '`30s`', description: 'How long SIGTERM waits for a running reconcile before abandoning it, unpushed.' },
   { key: 'backoffMax', flag: '--backoff-max <duration>', env: 'TAGSTREAM_BACKOFF_MAX', default: '`5m`', description: 'Largest delay between retries of a failing run (1s, 2s, 4s... up to this).' },
+  { key: 'registryTimeout', flag: '--registry-timeout <duration>', env: 'TAGSTREAM_REGISTRY_TIMEOUT', default: '`60s`', description: 'Total deadline of one registry request, retries included; a registry that stalls fails its tag only.' },
+  { key: 'runTimeout', flag: '--run-timeout <duration>', env: 'TAGSTREAM_RUN_TIMEOUT', default: '`15m`', description: 'Bound on all registry requests of one run; the next run gets a fresh bound.' },
   { key: 'logLevel', flag: '--log-level <level>', env: 'TAGSTREAM_LOG_LEVEL', default: '`info`', description: '`debug`, `info`, `warn` or `error`; logs are JSON lines on stdout.' },
   { key: 'webhookSecretFile', flag: '--webhook-secret-file <file>', env: 'TAGSTREAM_WEBHOOK_SECRET', default: '(webhooks off)', description: 'Bearer secret of `POST /webhooks/registry` and `/webhooks/git` (the variable holds the value, the flag a file).' },
   { key: 'gitTokenFile', flag: '--git-token-file <file>', env: 'TAGSTREAM_GIT_TOKEN', default: '(none)', description: 'Git HTTPS token (the variable holds the value, the flag a file).' },
@@ -172,6 +177,10 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     if (ms <= 0) throw new UsageError(`${v.from}: must be greater than 0, got ${v.value}`);
     return ms;
   };
+  const deadline = (key: string, fallback: number): number => {
+    const v = pick(key);
+    return v === undefined ? fallback : parseDeadline(v.value, v.from);
+  };
 
   const repoUrl = str('repoUrl');
   const repoDir = str('repo');
@@ -209,6 +218,10 @@ export function parseDaemonSettings(input: DaemonSettingsInput): DaemonSettings 
     gitCredentials: gitCredentials(flags, env, readFile),
     pullRequest: pullRequestSettings(str),
     githubApp: githubAppSettings(str, secret(flags, env, readFile, 'githubAppPrivateKeyFile', 'TAGSTREAM_GITHUB_APP_PRIVATE_KEY')),
+    registryDeadlines: Object.freeze({
+      requestTimeoutMs: deadline('registryTimeout', DEFAULT_REGISTRY_DEADLINES.requestTimeoutMs),
+      runTimeoutMs: deadline('runTimeout', DEFAULT_REGISTRY_DEADLINES.runTimeoutMs),
+    }),
   };
   return Object.freeze({ ...settings, listen: Object.freeze(settings.listen) });
 }
@@ -288,7 +301,7 @@ interface ConfigFile {
   readonly values: Readonly<Record<string, string>>;
 }
 
-const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels', 'githubAppId', 'githubAppInstallationId']);
+const FILE_KEYS = new Set(['repoUrl', 'repo', 'dataDir', 'branch', 'remote', 'listen', 'scheduledInterval', 'pollInterval', 'debounce', 'gracePeriod', 'backoffInitial', 'backoffMax', 'registryTimeout', 'runTimeout', 'logLevel', 'pullRequest', 'provider', 'apiUrl', 'branchPrefix', 'group', 'prLabels', 'githubAppId', 'githubAppInstallationId']);
 
 /** The config file's schema: every non-secret setting, a string or a number (kept as its text). */
 const CONFIG_FILE_SCHEMA = z.strictObject(

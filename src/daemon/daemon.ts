@@ -7,6 +7,7 @@
 import type { AppContext } from '../app/app-context.js';
 import type { RepoSettings } from '../config/repo-settings.js';
 import { MisconfigurationError, errorMessage } from '../errors.js';
+import { failureText } from '../domain/change-set.js';
 import type { GitRepository } from '../ports/git.js';
 import { DaemonMetrics } from './daemon-metrics.js';
 import { importKeysForHints } from './event-targets.js';
@@ -282,7 +283,7 @@ export class Daemon {
           reasons: batch.reasons,
           importNow,
           moved: proposed.changeSet.moves.map((m) => `${m.stream}:${m.tag}`),
-          failed: proposed.changeSet.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+          failed: proposed.changeSet.failures.map((f) => `${f.stream}:${f.tag}: ${failureText(f)}`),
           pullRequests: proposed.pullRequests.map((p) => `${p.action} #${p.number} ${p.branch}`),
           durationMs: finished - started,
         });
@@ -320,7 +321,7 @@ export class Daemon {
         importNow,
         scheduledDue: batch.scheduledDue,
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
-        failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${f.message}`),
+        failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${failureText(f)}`),
         held: cs.held.map((h) => `${h.stream}:${h.tag}`),
         targets: cs.targets.map((t) => `${t.file}:${t.line} ${t.field} <- ${t.trigger}`),
         commit: result.commit,

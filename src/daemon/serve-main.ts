@@ -12,7 +12,6 @@ import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js'
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
 import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
-import { registryDeadlines } from '../config/registry-deadlines.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
@@ -63,7 +62,6 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
-  const deadlines = registryDeadlines(io.env);
   const deps: DaemonDeps = {
     settings,
     git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
@@ -76,7 +74,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
       const inventory = await buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
       return [...inventory.streams.values()].map((s) => ({ namespace: s.namespace, name: s.name, stream: s.stream }));
     },
-    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines: settings.registryDeadlines }),
     reconcile: options.reconcile,
     clock: io.clock,
     log,

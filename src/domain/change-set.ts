@@ -94,6 +94,13 @@ export interface TagFailure {
   readonly tag: string;
   readonly reason: string;
   readonly message: string;
+  /** More for the person running the command (a cloud identity's own words); never recorded in a file. */
+  readonly detail?: string | undefined;
+}
+
+/** A failed tag as told to a person (CLI output, daemon log): the recorded message, then the detail. */
+export function failureText(f: TagFailure): string {
+  return f.detail === undefined || f.detail === '' ? f.message : `${f.message}: ${f.detail}`;
 }
 
 export interface Diagnostic {

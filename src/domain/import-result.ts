@@ -14,6 +14,7 @@ import { DEFAULT_IMPORT_MODE, applyServerGenerations } from './generation.js';
 import { collapseEmptyStatusTags } from './stream-update.js';
 import { propagateTracking } from './tracking.js';
 import { recordObservedSpec } from './spec-fingerprint.js';
+import { withReference } from './stream-references.js';
 
 /** One image to import into one tag (ImageStreamImport spec.images[i]). */
 export interface ImportRequest {
@@ -74,11 +75,13 @@ function hasTagChanged(stream: ImageStream, tag: string, reference: string, imag
 
 function recordSuccess(stream: ImageStream, request: ImportRequest, digest: string, generation: number, now: string): ImageStream {
   if (!isParsed(request.from)) throw request.from.error; // the registry cannot have answered for it
-  const reference = referenceText(atDigest(request.from, digest));
+  const pinned = atDigest(request.from, digest);
+  const reference = referenceText(pinned);
   let s = stream;
   if (hasTagChanged(s, request.tag, reference, digest)) {
     s = ensureSpecTag(s, request, true);
-    s = addTagEvent(s, request.tag, { created: now, dockerImageReference: reference, image: digest, generation });
+    // the registry's answer enters as a value: readers of the history do not parse it again
+    s = addTagEvent(s, request.tag, withReference({ created: now, dockerImageReference: reference, image: digest, generation }, pinned));
   }
   const spec = findSpecTag(s, request.tag);
   const policy = importPolicyOf(request);

@@ -7,8 +7,9 @@
 import { TagstreamError } from '../errors.js';
 import type { ImageStream, TagEvent, TagReference } from './image-stream.js';
 import { findSpecTag, latestTagEvent, streamKey } from './image-stream.js';
-import { isDigest } from './image-reference.js';
-import { parseFromReference, parseOpenShiftReference, formatOpenShiftReference } from './tag-source.js';
+import { isDigest, isParsed, parseOrKeep, sourceText } from './image-reference.js';
+import { eventReference, type StreamReference } from './stream-references.js';
+import { parseFromReference, openShiftReferenceOf, formatOpenShiftReference } from './tag-source.js';
 
 /** items[0] of `tag` (empty tag = `latest`), or undefined when the tag has no history. */
 export function latestTaggedImage(stream: ImageStream, tag: string): TagEvent | undefined {
@@ -67,19 +68,27 @@ export function localRepository(stream: ImageStream, options: PullSpecOptions | 
 
 /**
  * The one tag -> pull spec function (OpenShift's ResolveLatestTaggedImage): the pull spec
- * consumers (triggers, lookup, update targets) get for `tag`: items[0].dockerImageReference, or,
- * with `referencePolicy.type: Local` and a known digest, `<local repository>@<digest>` where the
- * local repository is status.dockerImageRepository when set (as OpenShift), else the configured
- * local registry. Undefined when the tag has no history (pending imports keep the last good image).
+ * consumers (triggers, lookup, update targets) get for `tag`, as a value: items[0]'s
+ * dockerImageReference, or, with `referencePolicy.type: Local` and a known digest,
+ * `<local repository>@<digest>` where the local repository is status.dockerImageRepository when
+ * set (as OpenShift), else the configured local registry. Undefined when the tag has no history
+ * (pending imports keep the last good image). A text that is no valid reference comes back
+ * unparsed, as written.
  */
-export function resolveTagPullSpec(stream: ImageStream, tag: string, options: PullSpecOptions = {}): string | undefined {
+export function resolveTagReference(stream: ImageStream, tag: string, options: PullSpecOptions = {}): StreamReference | undefined {
   const name = tag === '' ? 'latest' : tag;
   const latest = latestTaggedImage(stream, name);
   if (!latest || latest.dockerImageReference === '') return undefined;
   const spec = findSpecTag(stream, name);
-  if (spec?.referencePolicy?.type !== 'Local' || latest.image === '') return latest.dockerImageReference;
+  if (spec?.referencePolicy?.type !== 'Local' || latest.image === '') return eventReference(latest);
   const local = localRepository(stream, options);
-  return local ? `${local}@${latest.image}` : latest.dockerImageReference;
+  return local ? parseOrKeep(`${local}@${latest.image}`) : eventReference(latest);
+}
+
+/** The text of resolveTagReference: what a trigger or target writes for `tag`. */
+export function resolveTagPullSpec(stream: ImageStream, tag: string, options: PullSpecOptions = {}): string | undefined {
+  const ref = resolveTagReference(stream, tag, options);
+  return ref && sourceText(ref);
 }
 
 export interface ResolveContext {
@@ -129,7 +138,7 @@ export function resolveSpecTagEvent(stream: ImageStream, ref: TagReference, ctx:
   if (!found) return undefined;
   let dockerImageReference = found.dockerImageReference;
   if (!ref.reference && ctx.localRegistry) {
-    dockerImageReference = rewriteInternalReference(dockerImageReference, ctx.localRegistry, target, stream);
+    dockerImageReference = rewriteInternalReference(found, ctx.localRegistry, target, stream);
   }
   return { created: ctx.now, dockerImageReference, image: found.image, generation };
 }
@@ -139,17 +148,14 @@ export function resolveSpecTagEvent(stream: ImageStream, ref: TagReference, ctx:
  * destination stream, so pulls use the destination's credentials (origin oc_tag.go).
  */
 function rewriteInternalReference(
-  reference: string,
+  event: TagEvent,
   localRegistry: string,
   source: { readonly namespace: string; readonly stream: string },
   destination: ImageStream,
 ): string {
-  let parsed;
-  try {
-    parsed = parseOpenShiftReference(reference);
-  } catch {
-    return reference;
-  }
-  if (parsed.registry !== localRegistry || parsed.namespace !== source.namespace || parsed.name !== source.stream) return reference;
+  const ref = eventReference(event);
+  if (!isParsed(ref)) return event.dockerImageReference;
+  const parsed = openShiftReferenceOf(ref);
+  if (parsed.registry !== localRegistry || parsed.namespace !== source.namespace || parsed.name !== source.stream) return event.dockerImageReference;
   return formatOpenShiftReference({ ...parsed, namespace: destination.metadata.namespace ?? '', name: destination.metadata.name });
 }

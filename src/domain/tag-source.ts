@@ -6,7 +6,7 @@
  */
 import { TagstreamError } from '../errors.js';
 import type { TagFromKind } from './image-stream.js';
-import { parseImageReference } from './image-reference.js';
+import { parseImageReference, type ImageReference } from './image-reference.js';
 import { splitStreamTag } from './stream-tag-name.js';
 
 /** An image reference split the OpenShift way. Empty strings for absent parts. */
@@ -28,20 +28,12 @@ export function looksLikeRegistry(component: string): boolean {
  * TagstreamError 'InvalidReference'); the split itself keeps the text as written.
  */
 export function parseOpenShiftReference(input: string): OpenShiftReference {
-  parseImageReference(input);
-  let rest = input;
-  let id = '';
-  const at = rest.indexOf('@');
-  if (at !== -1) {
-    id = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag = '';
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  return openShiftReferenceOf(parseImageReference(input));
+}
+
+/** A parsed reference split OpenShift's way: its repository as written, without Docker's defaults. */
+export function openShiftReferenceOf(ref: Pick<ImageReference, 'repository' | 'tag' | 'digest'>): OpenShiftReference {
+  let rest = ref.repository;
   let registry = '';
   const slash = rest.indexOf('/');
   if (slash !== -1 && looksLikeRegistry(rest.slice(0, slash))) {
@@ -54,7 +46,7 @@ export function parseOpenShiftReference(input: string): OpenShiftReference {
     namespace = rest.slice(0, nsSlash);
     rest = rest.slice(nsSlash + 1);
   }
-  return { registry, namespace, name: rest, tag, id };
+  return { registry, namespace, name: rest, tag: ref.tag ?? '', id: ref.digest ?? '' };
 }
 
 /** DockerImageReferenceExact: the reference written back without defaults. */

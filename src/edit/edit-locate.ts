@@ -113,6 +113,19 @@ export class Locator {
     return { node, parent, pair, index, chain };
   }
 
+  /** True when `path` ends in a key that the mapping it names (which exists) does not have. */
+  lacksKey(path: NodePath): boolean {
+    const last = path[path.length - 1];
+    if (typeof last !== 'string') return false;
+    let holder: Node | null;
+    try {
+      holder = this.resolve(path.slice(0, -1)).node;
+    } catch {
+      return false; // a missing parent: resolve(path) reports it with the whole path
+    }
+    return isMap(holder) && !holder.items.some((p) => keyMatches(p, last));
+  }
+
   /** Refuse when the chain, the node or (for replaced/deleted subtrees) its content is aliased. */
   checkAliases(path: NodePath, located: Located, subtree: boolean): void {
     for (const n of [...located.chain, ...(located.node ? [located.node] : [])]) {

@@ -86,6 +86,8 @@ function flowText(ctx: SpliceContext, value: unknown, baseIndent: string): strin
 
 /** `set`: replace the value at `path` (a scalar in place; collections re-rendered in the same style). */
 export function planSet(ctx: SpliceContext, path: NodePath, value: unknown): Splice[] {
+  // A key its mapping lacks (an ImageStream written without `spec:`): setting it means adding it.
+  if (ctx.locator.lacksKey(path)) return planInsert(ctx, path, value, undefined);
   const located = ctx.locator.resolve(path);
   ctx.locator.checkAliases(path, located, true);
   const { node } = located;

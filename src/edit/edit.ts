@@ -9,7 +9,10 @@ import type { ObjectPath } from '../domain/plain-value.js';
 export type NodePath = ObjectPath;
 
 export type Edit =
-  /** Replace the value at `path`: scalars in place keeping their quoting; collections re-rendered. */
+  /**
+   * Replace the value at `path`: scalars in place keeping their quoting; collections re-rendered.
+   * A last key its (existing) mapping lacks is added, as `insert` would.
+   */
   | { readonly op: 'set'; readonly doc: number; readonly path: NodePath; readonly value: unknown }
   /**
    * Add a mapping key (`path` ends with the new key; `index` = position among the pairs, default

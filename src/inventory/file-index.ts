@@ -29,7 +29,7 @@ export interface FileIndex {
 }
 
 /** Bump when the record layout changes (the code hash below catches changes to the extraction itself). */
-const RECORD_FORMAT = 1;
+const RECORD_FORMAT = 2; // 2: schema diagnostics redact userinfo in references (records of 1 may hold it)
 
 /** Git's blob id of `bytes` (`git hash-object`): the same in every clone. */
 export function gitBlobId(bytes: Buffer): string {

@@ -11,7 +11,8 @@
  */
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { ManifestError } from '../errors.js';
-import { parseImageReference, type ImageReference } from '../domain/image-reference.js';
+import { parseImageReference, redactReference, type ImageReference } from '../domain/image-reference.js';
+import { withReference } from '../domain/stream-references.js';
 import type {
   ImageStream,
   ImageStreamSpec,
@@ -131,7 +132,7 @@ class Checker extends FieldChecker {
     const repo = this.str(s.dockerImageRepository, ['spec', 'dockerImageRepository']);
     if (repo !== undefined && repo !== '') {
       const problem = repositoryProblem(repo);
-      if (problem) this.invalid(['spec', 'dockerImageRepository'], `Invalid value: "${repo}": ${problem}`);
+      if (problem) this.invalid(['spec', 'dockerImageRepository'], `Invalid value: "${redactReference(repo)}": ${problem}`);
       out.dockerImageRepository = repo;
     }
     const tags = this.list(s.tags, ['spec', 'tags']);
@@ -197,17 +198,20 @@ class Checker extends FieldChecker {
     else if (!(FROM_KINDS as readonly string[]).includes(kind)) {
       this.invalid([...path, 'kind'], `Unsupported value: "${kind}": valid values are 'DockerImage', 'ImageStreamImage', 'ImageStreamTag'`);
     }
+    let parsed: ImageReference | undefined;
     if (name === undefined || name === '') this.invalid([...path, 'name'], 'Required value');
     else if (kind === 'DockerImage') {
-      const problem = pullSpecProblem(name);
-      if (problem) this.invalid([...path, 'name'], `Invalid value: "${name}": ${problem}`);
+      parsed = parsedPullSpec(name);
+      if (!parsed) this.invalid([...path, 'name'], `Invalid value: "${redactReference(name)}": ${referenceFormatProblem(name)}`);
     } else if (kind === 'ImageStreamImage' && !/^[^@]+@[^@]+$/.test(name)) {
       this.invalid([...path, 'name'], `Invalid value: "${name}": must be of the form <stream>@<id>`);
     } else if (kind === 'ImageStreamTag' && (name.split(':').length > 2 || name.endsWith(':') || name.startsWith(':'))) {
       this.invalid([...path, 'name'], `Invalid value: "${name}": must be of the form [<stream>:]<tag>`);
     }
     if (kind === undefined || name === undefined) return undefined;
-    return { kind, name, ...(namespace !== undefined && namespace !== '' ? { namespace } : {}) };
+    const from = { kind, name, ...(namespace !== undefined && namespace !== '' ? { namespace } : {}) };
+    // parsed once, here where it enters: import planning and update targets read this value
+    return parsed ? withReference(from, parsed) : from;
   }
 
   private importPolicy(v: unknown, path: NodePath, from: ObjectReference | undefined): TagImportPolicy | undefined {
@@ -311,11 +315,12 @@ class Checker extends FieldChecker {
 }
 
 /**
- * Why a pull spec (`from.name` of a DockerImage tag) is not a Docker reference, or undefined. The
- * one grammar (parseImageReference) decides; the message keeps the API server's wording.
+ * Why a pull spec (`from.name` of a DockerImage tag) is not a Docker reference. The one grammar
+ * (parseImageReference, parsedPullSpec) decides; the message keeps the API server's wording.
+ * Userinfo (`user:pass@host/…`) is named as such; the value itself is only ever shown redacted.
  */
-function pullSpecProblem(ref: string): string | undefined {
-  return parsedPullSpec(ref) === undefined ? 'invalid reference format' : undefined;
+function referenceFormatProblem(ref: string): string {
+  return redactReference(ref) === ref ? 'invalid reference format' : 'invalid reference format: it contains credentials (user:password@); put them in the registry credentials (Docker config) instead';
 }
 
 function parsedPullSpec(ref: string): ImageReference | undefined {
@@ -329,7 +334,7 @@ function parsedPullSpec(ref: string): ImageReference | undefined {
 /** Why `spec.dockerImageRepository` is not a bare repository (OpenShift wording), or undefined. */
 function repositoryProblem(ref: string): string | undefined {
   const parsed = parsedPullSpec(ref);
-  if (parsed === undefined) return 'invalid reference format';
+  if (parsed === undefined) return referenceFormatProblem(ref);
   if (parsed.digest !== null) return 'the repository name may not contain an ID';
   if (parsed.tag !== null) return 'the repository name may not contain a tag';
   return undefined;

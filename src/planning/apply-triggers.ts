@@ -9,7 +9,9 @@ import { findStatusTag, streamKey, type ImageStream, type TagEvent } from '../do
 import { allContainers, evaluatesAnnotationTriggers, podSpecFieldPath, valueAt, type ContainerSlot, type ObjectPath } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, TRIGGER_ANNOTATION, unindexedReason } from '../domain/trigger.js';
 import { splitStreamTag } from '../domain/stream-tag-name.js';
-import { resolveTagPullSpec } from '../domain/resolve-tag.js';
+import { resolveTagReference } from '../domain/resolve-tag.js';
+import { sourceText } from '../domain/image-reference.js';
+import type { StreamReference } from '../domain/stream-references.js';
 
 /** What a workload entry must offer (WorkloadEntry of the inventory satisfies it). */
 export interface TriggerWorkload {
@@ -81,7 +83,10 @@ export interface ApplyTriggersOptions extends ResolveOptions {
 
 /** A tag resolved to the value OpenShift writes into a triggered field (§5.3). */
 export interface ResolvedTag {
+  /** The pull spec as written to a field (the text of `pullSpec`). */
   readonly reference: string;
+  /** The pull spec as a value, for readers of its parts (no re-parse). */
+  readonly pullSpec: StreamReference;
   /** Digest of items[0]; '' for reference tags. */
   readonly image: string;
   /** The tag's history, newest first (to tell a moved tag from a manual edit). */
@@ -89,7 +94,7 @@ export interface ResolvedTag {
 }
 
 /**
- * The tag's pull spec (domain resolveTagPullSpec, the one tag -> pull spec function) with its
+ * The tag's pull spec (domain resolveTagReference, the one tag -> pull spec function) with its
  * history. undefined when the tag has no history.
  */
 export function resolveLatestTaggedImage(
@@ -100,9 +105,9 @@ export function resolveLatestTaggedImage(
 ): ResolvedTag | undefined {
   const history = findStatusTag(stream, tag)?.items ?? [];
   const latest = history[0];
-  const reference = resolveTagPullSpec(stream, tag, { namespace, localRepository: opts.localRepository });
-  if (!latest || reference === undefined) return undefined;
-  return { reference, image: latest.image, history };
+  const pullSpec = resolveTagReference(stream, tag, { namespace, localRepository: opts.localRepository });
+  if (!latest || pullSpec === undefined) return undefined;
+  return { reference: sourceText(pullSpec), pullSpec, image: latest.image, history };
 }
 
 /** Look a `<stream>:<tag>` up in `namespace` and resolve it; undefined when it does not resolve. */

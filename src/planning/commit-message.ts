@@ -3,6 +3,7 @@
  * also how Tagstream recognises its own commits later (revert awareness, see revert-holds.ts).
  */
 import type { ChangeSet, TagMove } from '../domain/change-set.js';
+import { redactReference } from '../domain/image-reference.js';
 
 export const MOVE_TRAILER = 'Tagstream-Move';
 export const WORKLOAD_TRAILER = 'Tagstream-Workload';
@@ -75,7 +76,7 @@ export function renderCommitMessage(cs: ChangeSet, earlier: readonly string[] = 
   }
   if (cs.targets.length > 0) {
     lines.push('Targets:');
-    for (const t of cs.targets) lines.push(`- ${t.file}:${t.line} ${t.field} (${t.value}) ${t.from || '(empty)'} -> ${t.to} <- ${t.trigger}`);
+    for (const t of cs.targets) lines.push(`- ${t.file}:${t.line} ${t.field} (${t.value}) ${redactReference(t.from) || '(empty)'} -> ${t.to} <- ${t.trigger}`);
     lines.push('');
   }
   const otherFiles = cs.files.filter((f) => !cs.workloads.some((w) => w.file === f.path) && !cs.targets.some((t) => t.file === f.path)).map((f) => f.path);

@@ -2,7 +2,7 @@
  * How a failed registry lookup is recorded on a tag: OpenShift's ImportSuccess=False condition
  * reasons and messages (imagestreamimport/rest.go setFailureCondition, origin imagestreamimport.go).
  */
-import { TagstreamError, boundedText, errorMessage } from '../errors.js';
+import { CredentialSourceError, TagstreamError, boundedText, errorMessage } from '../errors.js';
 import { isParsed, sourceText, type ImageReference, type UnparsedReference } from '../domain/image-reference.js';
 
 export interface ImportFailure {
@@ -10,6 +10,8 @@ export interface ImportFailure {
   readonly message: string;
   /** A transient failure (network, 429, 5xx): reported, but not written into the stream. */
   readonly transient: boolean;
+  /** Told to whoever runs the command, never recorded (it may change from run to run: request ids, times). */
+  readonly detail?: string | undefined;
 }
 
 function normalized(r: ImageReference | UnparsedReference): string {
@@ -31,6 +33,10 @@ function failureFor(error: unknown, from: ImageReference | UnparsedReference): I
       return { reason: 'NotFound', message: `dockerimage.image.openshift.io "${normalized(from)}" not found`, transient: false };
     case 'RegistryUnauthorized':
     case 'RegistryDenied':
+      // No credential could be had (a cloud identity failed): name it, with the stable brief only.
+      if (error instanceof CredentialSourceError) {
+        return { reason: 'Unauthorized', message: `you may not have access to the container image "${reference}": ${error.brief}`, transient: false, detail: error.detail };
+      }
       return { reason: 'Unauthorized', message: `you may not have access to the container image "${reference}"`, transient: false };
     case 'RegistryInsecure':
       return { reason: 'BadRequest', message: errorMessage(error), transient: false };

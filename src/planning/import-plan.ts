@@ -7,6 +7,7 @@ import type { ImageStream, ImportMode, ReferencePolicyType, TagReference } from 
 import { DOCKER_REPOSITORY_CHECK_ANNOTATION, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import { DEFAULT_IMPORT_MODE, isImportable, tagNeedsImport } from '../domain/generation.js';
 import { atTag, isParsed, parseOrKeep, type ImageReference, type UnparsedReference } from '../domain/image-reference.js';
+import { sourceReference } from '../domain/stream-references.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { prioritizeTags } from '../domain/prioritize-tags.js';
 
@@ -37,16 +38,16 @@ export interface RepositoryImportRequest {
 
 /**
  * The import request the controller posts for one (importable) spec tag, its own policies and
- * annotations. `from.name` is parsed here, where it enters import planning, into the value every
- * later step uses (the inventory's schema checks it with the same parser; a stream built another
- * way may carry a malformed one, which is then recorded as an Invalid import).
+ * annotations. `from.name` as the value every later step uses: the one the inventory's schema
+ * parsed it into (sourceReference; parsed here for a stream built another way, which may carry a
+ * malformed one, then recorded as an Invalid import).
  */
 export function importRequestForTag(stream: ImageStream, ref: TagReference, defaultImportMode: ImportMode = DEFAULT_IMPORT_MODE): ImportRequest {
   return {
     namespace: stream.metadata.namespace ?? '',
     stream: stream.metadata.name,
     tag: ref.name,
-    from: parseOrKeep(ref.from?.name ?? ''),
+    from: ref.from ? sourceReference(ref.from) : parseOrKeep(''),
     importMode: ref.importPolicy?.importMode || defaultImportMode,
     insecure: Boolean(ref.importPolicy?.insecure),
     scheduled: Boolean(ref.importPolicy?.scheduled),

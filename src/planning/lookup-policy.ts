@@ -7,7 +7,7 @@
  */
 import type { SourceLocation, TagstreamError } from '../errors.js';
 import { containerNameFieldPath, findContainer, parseFieldPath } from '../domain/field-path.js';
-import { splitRepository } from '../domain/image-reference.js';
+import { isParsed } from '../domain/image-reference.js';
 import { streamKey } from '../domain/image-stream.js';
 import {
   allContainers,
@@ -125,13 +125,8 @@ export function resolveLocalName(
   const resolved = resolveLatestTaggedImage(entry.stream, namespace, tag, opts);
   if (resolved && resolved.image !== '') {
     // rule 2: the reference-policy-resolved pull spec, tag removed, pinned by digest
-    let repository: string;
-    try {
-      repository = splitRepository(resolved.reference).repository;
-    } catch {
-      return undefined;
-    }
-    return { to: `${repository}@${resolved.image}`, stream: parts.name, tag };
+    if (!isParsed(resolved.pullSpec)) return undefined;
+    return { to: `${resolved.pullSpec.repository}@${resolved.image}`, stream: parts.name, tag };
   }
   // rule 3: the tag is missing (or has no image): `<status.dockerImageRepository>:<tag>` when the
   // stream has a repository, which in Tagstream means a configured Local registry.

@@ -2,9 +2,10 @@
  * `oc describe is NAME`, laid out exactly as oc's DescribeImageStream / formatImageStreamTags
  * (pkg/helpers/describe), from what the repository holds. Pure: the clock is passed in.
  */
-import type { ImageStream } from '../domain/image-stream.js';
+import type { ImageStream, TagEvent } from '../domain/image-stream.js';
 import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
-import { parseImageReference } from '../domain/image-reference.js';
+import { isParsed } from '../domain/image-reference.js';
+import { eventReference } from '../domain/stream-references.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
 import { prioritizeTags } from '../domain/prioritize-tags.js';
@@ -19,13 +20,10 @@ function ago(timestamp: string | null | undefined, now: Date): string {
 }
 
 /** oc prints the image id next to the age when the pull spec does not already carry it. */
-function showsImageId(reference: string, image: string): boolean {
-  if (!image) return false;
-  try {
-    return parseImageReference(reference).digest !== image;
-  } catch {
-    return false;
-  }
+function showsImageId(event: TagEvent): boolean {
+  if (!event.image) return false;
+  const ref = eventReference(event);
+  return isParsed(ref) && ref.digest !== event.image;
 }
 
 /** Tagstream's own bookkeeping annotations (`tagstream.io/observed-spec`): not the user's, hidden unless asked for. */
@@ -136,7 +134,7 @@ function writeTags(w: DescribeWriter, stream: ImageStream, now: Date): void {
     }
     (status?.items ?? []).forEach((event, i) => {
       w.write(i === 0 ? `  * ${event.dockerImageReference}\n` : `    ${event.dockerImageReference}\n`);
-      w.write(showsImageId(event.dockerImageReference, event.image) ? `      ${ago(event.created, now)} ago\t${event.image}\n` : `      ${ago(event.created, now)} ago\n`);
+      w.write(showsImageId(event) ? `      ${ago(event.created, now)} ago\t${event.image}\n` : `      ${ago(event.created, now)} ago\n`);
     });
   }
 }

@@ -2,7 +2,8 @@
  * `reconcile --dry-run` output from a ChangeSet: a readable table (stream:tag, old → new digest,
  * workloads affected, why), held tags, failures, and a JSON form for scripts.
  */
-import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
+import { diagnosticLocation, failureText, type ChangeSet } from '../domain/change-set.js';
+import { redactReference } from '../domain/image-reference.js';
 import { shortDigest } from '../planning/commit-message.js';
 import { boundLines } from './diagnostics.js';
 import { TABLE_TABWRITER, tabwrite } from './go-tabwriter.js';
@@ -50,7 +51,7 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagno
   if (cs.targets.length > 0) {
     out.push('');
     const rows = ['TARGET\tFIELD\tVALUE\tOLD\tNEW\tFROM'];
-    for (const t of cs.targets) rows.push([`${t.file}:${t.line}`, t.field, t.value, t.from || '<empty>', t.to].map(cell).join('\t') + `\t${cell(t.trigger)}`);
+    for (const t of cs.targets) rows.push([`${t.file}:${t.line}`, t.field, t.value, redactReference(t.from) || '<empty>', t.to].map(cell).join('\t') + `\t${cell(t.trigger)}`);
     out.push(tabwrite(rows.join('\n') + '\n', TABLE_TABWRITER).trimEnd());
   }
   if (cs.held.length > 0) {
@@ -62,7 +63,7 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagno
   }
   if (cs.failures.length > 0) {
     out.push('');
-    for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${f.message}`);
+    for (const f of cs.failures) out.push(`error: tag ${f.stream}:${f.tag} failed (${f.reason}): ${failureText(f)}`);
   }
   const diagnostics = cs.diagnostics.map((d) => {
     const where = diagnosticLocation(d);
@@ -77,8 +78,9 @@ export function renderPlanTable(cs: ChangeSet, options: { wide?: boolean; diagno
 export function planToJson(cs: ChangeSet): Record<string, unknown> {
   return {
     moves: cs.moves,
-    workloads: cs.workloads,
-    targets: cs.targets,
+    // old values come from the user's files: userinfo in them is never echoed (#12.7)
+    workloads: cs.workloads.map((w) => ({ ...w, from: redactReference(w.from) })),
+    targets: cs.targets.map((t) => ({ ...t, from: redactReference(t.from) })),
     held: cs.held,
     failures: cs.failures,
     diagnostics: cs.diagnostics,

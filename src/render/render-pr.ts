@@ -5,6 +5,7 @@
  * PR's moves (same PR on re-run, closed-PR holds). Everything here is pure.
  */
 import type { ChangeSet, TagMove, WorkloadChange } from '../domain/change-set.js';
+import { redactReference } from '../domain/image-reference.js';
 import { MOVE_TRAILER, moveTrailerValue, parseMoveTrailers, shortDigest, type ParsedMoveTrailer } from '../planning/commit-message.js';
 
 /** First line of every body Tagstream writes; lets a run tell its PRs from look-alikes. */
@@ -112,7 +113,7 @@ function renderTargetTable(cs: ChangeSet, options: RenderPrOptions): string[] {
   const lines = ['| File | Field | Old → new | Tag |', '|---|---|---|---|'];
   for (const t of cs.targets.slice(0, MAX_ROWS)) {
     const field = t.value === 'reference' ? t.field : `${t.field} (${t.value})`;
-    lines.push(`| ${fileLink(t, options)} | ${code(field)} | ${t.from ? code(t.from) : '_empty_'} → ${code(t.to)} | ${code(t.trigger)} |`);
+    lines.push(`| ${fileLink(t, options)} | ${code(field)} | ${t.from ? code(redactReference(t.from)) : '_empty_'} → ${code(t.to)} | ${code(t.trigger)} |`);
   }
   if (cs.targets.length > MAX_ROWS) lines.push('', `…and ${cs.targets.length - MAX_ROWS} more target fields.`);
   return lines;

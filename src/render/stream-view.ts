@@ -3,10 +3,13 @@
  * OpenShift server and oc compute them (sort.go SortStatusTags, FollowTagReference,
  * latestObservedTagGeneration, the ImageStreamTag view). Pure.
  */
-import type { ImageStream, NamedTagEventList, TagEvent, TagReference } from '../domain/image-stream.js';
+import type { ImageStream, NamedTagEventList, ObjectReference, TagEvent, TagReference } from '../domain/image-stream.js';
 import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
 import { observedGeneration } from '../domain/generation.js';
 import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
+import { isParsed } from '../domain/image-reference.js';
+import { resolveTagPullSpec } from '../domain/resolve-tag.js';
+import { sourceReference } from '../domain/stream-references.js';
 
 function createdMs(event: TagEvent | undefined): number {
   if (!event) return Number.NEGATIVE_INFINITY;
@@ -77,14 +80,13 @@ export function isImportPending(stream: ImageStream, ref: TagReference): boolean
 }
 
 /**
- * The pull spec an ImageStreamTag hands out (§5.3): the history reference under Source policy;
+ * The pull spec an ImageStreamTag hands out (§5.3), from the one tag -> pull spec function
+ * (resolveTagPullSpec): the history reference under Source policy;
  * `<status.dockerImageRepository>@<digest>` under Local when the stream has an internal repository.
+ * `event` is the tag's items[0].
  */
 export function resolvedPullSpec(stream: ImageStream, tag: string, event: TagEvent): string {
-  const ref = findSpecTag(stream, tag);
-  const repo = stream.status?.dockerImageRepository;
-  if (ref?.referencePolicy?.type === 'Local' && repo && event.image) return `${repo}@${event.image}`;
-  return event.dockerImageReference;
+  return resolveTagPullSpec(stream, tag) ?? event.dockerImageReference;
 }
 
 /** One ImageStreamTag as `oc get istag` lists it: only tags whose items[0] has an image digest. */
@@ -105,10 +107,18 @@ function policyView(stream: ImageStream, tag: string): IstagView['policy'] {
   const spec = findSpecTag(stream, tag);
   const text = spec?.annotations?.[TAG_POLICY_ANNOTATION];
   if (text === undefined) return undefined;
-  const name = spec?.from?.name ?? '';
+  return { text, following: followedTag(spec?.from) };
+}
+
+/** The tag a source names (`registry/app:1.4` -> `1.4`); '' for a digest or no tag. */
+function followedTag(from: ObjectReference | undefined): string {
+  if (from?.kind === 'DockerImage') {
+    const source = sourceReference(from);
+    return isParsed(source) && source.digest === null ? (source.tag ?? '') : '';
+  }
+  const name = from?.name ?? '';
   const colon = name.lastIndexOf(':');
-  const following = colon > name.lastIndexOf('/') && !name.includes('@') ? name.slice(colon + 1) : '';
-  return { text, following };
+  return colon > name.lastIndexOf('/') && !name.includes('@') ? name.slice(colon + 1) : '';
 }
 
 export function istagsOf(stream: ImageStream, namespace: string): IstagView[] {

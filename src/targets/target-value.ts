@@ -1,12 +1,13 @@
 /**
  * The value a target receives from a resolved stream tag. `reference` is exactly what a trigger
- * writes (the one tag -> pull spec function, `resolveTagPullSpec`); the other fields are parts of it
- * or of the tag's source. Pure.
+ * writes (the one tag -> pull spec function, `resolveTagReference`); the other fields are parts of
+ * that value or of the tag's source reference, read from the values, never re-split. Pure.
  */
 import type { ImageStream } from '../domain/image-stream.js';
 import { findSpecTag } from '../domain/image-stream.js';
-import { splitRepository } from '../domain/image-reference.js';
-import { latestTaggedImage, resolveTagPullSpec } from '../domain/resolve-tag.js';
+import { isParsed, sourceText } from '../domain/image-reference.js';
+import { latestTaggedImage, resolveTagReference } from '../domain/resolve-tag.js';
+import { sourceReference } from '../domain/stream-references.js';
 import { splitStreamTag } from '../domain/stream-tag-name.js';
 import type { TargetField } from './target-ref.js';
 
@@ -25,18 +26,17 @@ export interface TargetValueOptions {
 /** The value of `field` for `stream:tag`. */
 export function targetValue(stream: ImageStream, tag: string, field: TargetField, options: TargetValueOptions = {}): TargetValue {
   const name = `${stream.metadata.name}:${tag}`;
-  const reference = resolveTagPullSpec(stream, tag, { ...(options.localRegistry ? { localRegistry: options.localRegistry } : {}) });
-  if (reference === undefined || reference === '') return { kind: 'pending' };
+  const pullSpec = resolveTagReference(stream, tag, { ...(options.localRegistry ? { localRegistry: options.localRegistry } : {}) });
+  if (pullSpec === undefined) return { kind: 'pending' };
+  const reference = sourceText(pullSpec);
   const digest = latestTaggedImage(stream, tag)?.image ?? '';
   const needDigest = (): TargetValue | undefined =>
     digest === '' ? { kind: 'error', message: `${name} has no digest (a reference tag); FIELD "${field}" needs one` } : undefined;
   switch (field) {
     case 'reference':
       return { kind: 'value', value: reference };
-    case 'name': {
-      const split = trySplit(reference);
-      return split ? { kind: 'value', value: split.repository } : { kind: 'error', message: `${name}: cannot read a repository from "${reference}"` };
-    }
+    case 'name':
+      return isParsed(pullSpec) ? { kind: 'value', value: pullSpec.repository } : { kind: 'error', message: `${name}: cannot read a repository from "${reference}"` };
     case 'digest':
       return needDigest() ?? { kind: 'value', value: digest };
     case 'tag': {
@@ -52,14 +52,6 @@ export function targetValue(stream: ImageStream, tag: string, field: TargetField
   }
 }
 
-function trySplit(reference: string): ReturnType<typeof splitRepository> | undefined {
-  try {
-    return splitRepository(reference);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * The tag the stream tag follows: the tag of a DockerImage `from.name` (`registry/web:1.4.2` ->
  * `1.4.2`), followed through ImageStreamTag sources; a tag without `from` is its own source.
@@ -68,7 +60,10 @@ function sourceTag(stream: ImageStream, tag: string, options: TargetValueOptions
   const spec = findSpecTag(stream, tag);
   const from = spec?.from;
   if (!from || depth > 10) return depth === 0 && !from ? tag : undefined;
-  if (from.kind === 'DockerImage') return trySplit(from.name)?.tag ?? undefined;
+  if (from.kind === 'DockerImage') {
+    const source = sourceReference(from);
+    return isParsed(source) ? (source.tag ?? undefined) : undefined;
+  }
   if (from.kind === 'ImageStreamTag') {
     const st = splitStreamTag(from.name.includes(':') ? from.name : `${stream.metadata.name}:${from.name}`);
     if (!st) return undefined;

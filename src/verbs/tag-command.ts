@@ -9,6 +9,8 @@ import type { ImageStream, ImportMode, ReferencePolicyType, TagFromKind, TagRefe
 import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
 import { INVALID_TAG_MESSAGE, isValidTagName } from '../domain/names.js';
 import { latestTaggedImage } from '../domain/resolve-tag.js';
+import { isParsed } from '../domain/image-reference.js';
+import { eventReference } from '../domain/stream-references.js';
 import { withSpecTag, withoutTag } from '../domain/stream-edit.js';
 import { writeStream } from '../domain/stream-update.js';
 import { trackingCycle, trackingCycleMessage } from '../domain/tracking.js';
@@ -16,6 +18,7 @@ import {
   formatOpenShiftReference,
   formatStreamRelative,
   guessSourceKind,
+  openShiftReferenceOf,
   parseOpenShiftReference,
   sourceKindFromFlag,
   splitImageStreamTag,
@@ -119,14 +122,9 @@ function resolveSource(streams: StreamSet, options: TagOptions, ctx: VerbContext
     const event = latestTaggedImage(stream, ref.tag);
     if (!event) throw new TagstreamError('Refused', `"${source}" is not currently pointing to an image, cannot use it as the source of a tag`);
     if (event.image === '') {
-      try {
-        return { kind: 'DockerImage', ref: parseOpenShiftReference(event.dockerImageReference) };
-      } catch (e) {
-        throw new TagstreamError(
-          'Refused',
-          `the image stream tag "${source}" has an invalid pull spec and cannot be used to tag: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      }
+      const pullSpec = eventReference(event);
+      if (isParsed(pullSpec)) return { kind: 'DockerImage', ref: openShiftReferenceOf(pullSpec) };
+      throw new TagstreamError('Refused', `the image stream tag "${source}" has an invalid pull spec and cannot be used to tag: ${pullSpec.error.message}`);
     }
     return { kind: 'ImageStreamImage', ref: { ...ref, id: event.image, tag: '' } };
   }

@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,10 @@ const RECORD = fileURLToPath(new URL('../harness/record-sdk-imports.mjs', import
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 const FEDERATED = 'eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig';
+/** Identity material of the failure cases: none of it may reach the output. */
+const REVOKED_KEY = 'AKIDREVOKEDTAGSTREAM';
+const REVOKED_SECRET = 'revoked-secret-key-Do-Not-Leak-0815';
+const UNTRUSTED_ASSERTION = 'untrusted-projected-token-Do-Not-Leak-4242';
 
 interface Stub {
   readonly url: string;
@@ -86,6 +90,7 @@ let metadata: Stub;
 let entra: EntraStandIn;
 let front: AcrFront;
 const refreshTokens: Record<string, string> = {};
+let metadataRefuses = false;
 const users: Record<string, string> = {};
 const img = makeImage({ layers: [{ 'cloud.txt': 'cloud' }] });
 
@@ -119,10 +124,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tagstream-cloud-e2e-'));
   tls = makeTlsMaterial(dir);
   await writeFile(join(dir, 'azure-identity-token'), FEDERATED);
+  await writeFile(join(dir, 'untrusted-identity-token'), UNTRUSTED_ASSERTION);
   [plain, basic, tokenReg] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'token', refreshTokens, users })]);
   await Promise.all([pushImage(plain, 'team/app', 'v1', img), pushImage(basic, 'team/app', 'v1', img), pushImage(tokenReg, 'team/app', 'v1', img)]);
 
   ecr = await startStub((r) => {
+    // An access key AWS does not know: its documented answer (common errors, UnrecognizedClientException).
+    if (String(r.headers['authorization']).includes(`Credential=${REVOKED_KEY}/`)) {
+      return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }) };
+    }
     const ok =
       r.method === 'POST' &&
       r.url === '/' &&
@@ -138,6 +148,10 @@ beforeAll(async () => {
     const flavor = { 'metadata-flavor': 'Google', 'content-type': 'application/json' };
     if (r.headers['metadata-flavor'] !== 'Google') return { status: 403, headers: flavor, body: 'Missing Metadata-Flavor:Google header.' };
     const path = new URL(r.url, 'http://x').pathname;
+    if (path === '/computeMetadata/v1/instance/service-accounts/default/token' && metadataRefuses) {
+      // A node whose service account lost its scopes / workload identity binding.
+      return { status: 403, headers: { ...flavor, 'content-type': 'text/plain' }, body: 'The service account default has no access token for this workload.' };
+    }
     if (path === '/computeMetadata/v1/instance/service-accounts/default/token') {
       const token = `ya29.stub-${randomBytes(6).toString('hex')}`;
       users['oauth2accesstoken'] = token;
@@ -156,6 +170,11 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+const bins = [
+  ['tsc output', BIN],
+  ['bundled bin', BUNDLED_BIN],
+];
+
 describe('cloud registry identities through `tagstream image info`', () => {
   it('a registry of no cloud loads no cloud SDK (tsc output and the bundled bin)', async () => {
     for (const bin of [BIN, BUNDLED_BIN]) {
@@ -167,10 +186,6 @@ describe('cloud registry identities through `tagstream image info`', () => {
     }
   });
 
-  const bins = [
-    ['tsc output', BIN],
-    ['bundled bin', BUNDLED_BIN],
-  ];
 
   it.each(bins)('Amazon ECR (%s): credentials from GetAuthorizationToken (default chain: environment keys); only the AWS SDK loads', async (_name, bin) => {
     const asked = ecr.requests.length;
@@ -222,5 +237,97 @@ describe('cloud registry identities through `tagstream image info`', () => {
     expect(front.violations).toEqual([]);
     expect(r.sdks).toEqual(['@azure/identity']);
     expect(r.stdout + r.stderr).not.toContain(entra.issued.at(-1)!);
+  });
+});
+
+const STREAM = (host: string) => `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: app
+  namespace: default
+spec:
+  tags:
+  - name: v1
+    from:
+      kind: DockerImage
+      name: ${host}/team/app:v1
+    importPolicy:
+      scheduled: true
+`;
+
+describe('a cloud identity that fails is named (redacted), not reported as a missing image', () => {
+  const ecrEnv = (host: string) => ({
+    TAGSTREAM_REGISTRY_IDENTITIES: `${host}=ecr:us-east-1`,
+    AWS_ENDPOINT_URL_ECR: ecr.url,
+    AWS_ACCESS_KEY_ID: REVOKED_KEY,
+    AWS_SECRET_ACCESS_KEY: REVOKED_SECRET,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+  });
+  const acrEnv = (host: string) => ({
+    TAGSTREAM_REGISTRY_IDENTITIES: `${host}=acr`,
+    AZURE_FEDERATED_TOKEN_FILE: join(dir, 'untrusted-identity-token'),
+    AZURE_CLIENT_ID: CLIENT,
+    AZURE_TENANT_ID: TENANT,
+    AZURE_AUTHORITY_HOST: entra.authorityHost,
+    NODE_EXTRA_CA_CERTS: tls.caPath,
+  });
+  const GENERIC = /does not exist or you don't have permission/;
+
+  it.each(bins)('Amazon ECR (%s): a key AWS does not know -> the ECR identity and AWS\'s reason', async (_name, bin) => {
+    const r = await tagstream(['image', 'info', `${basic.host}/team/app:v1`], ecrEnv(basic.host), bin);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: unable to read image ${basic.host}/team/app:v1: cannot get credentials for ${basic.host} from its Amazon ECR identity (UnrecognizedClientException): The security token included in the request is invalid.`);
+    expect(r.stderr).not.toMatch(GENERIC);
+    expect(r.stdout + r.stderr).not.toContain(REVOKED_SECRET);
+  });
+
+  it.each(bins)('Google Artifact Registry (%s): the metadata server refuses a token -> the identity and its reason', async (_name, bin) => {
+    metadataRefuses = true;
+    try {
+      const r = await tagstream(['image', 'info', `${tokenReg.host}/team/app:v1`], { TAGSTREAM_REGISTRY_IDENTITIES: `${tokenReg.host}=gcp`, GCE_METADATA_HOST: metadata.host }, bin);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`error: unable to read image ${tokenReg.host}/team/app:v1: cannot get credentials for ${tokenReg.host} from its Google Artifact Registry identity`);
+      expect(r.stderr).toContain('no access token for this workload');
+      expect(r.stderr).not.toMatch(GENERIC);
+    } finally {
+      metadataRefuses = false;
+    }
+  });
+
+  it.each(bins)('Azure Container Registry (%s): Entra refuses the workload\'s assertion -> the identity and Entra\'s reason', async (_name, bin) => {
+    const r = await tagstream(['image', 'info', `${front.host}/team/app:v1`], acrEnv(front.host), bin);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: unable to read image ${front.host}/team/app:v1: cannot get credentials for ${front.host} from its Azure Container Registry identity`);
+    expect(r.stderr).toContain('AADSTS700213');
+    expect(r.stderr).not.toMatch(GENERIC);
+    expect(r.stdout + r.stderr).not.toContain(UNTRUSTED_ASSERTION);
+    expect(entra.violations).toEqual([]);
+  });
+
+  it('reconcile: the failed tag names the identity; the recorded condition is stable (no trace ids), so a second run changes nothing', async () => {
+    const repo = join(dir, 'reconcile-acr');
+    await mkdir(join(repo, 'imagestreams'), { recursive: true });
+    const file = join(repo, 'imagestreams', 'app.yaml');
+    await writeFile(file, STREAM(front.host));
+    expect(spawnSync('git', ['init', '-q', '-b', 'main', repo]).status).toBe(0);
+    const first = await tagstream(['reconcile', '--repo', repo], acrEnv(front.host));
+    const told = first.stdout + first.stderr;
+    expect(first.code, told).toBe(1);
+    // told: the recorded message, then Entra's own words (trace ids and all)
+    expect(told).toContain(`error: tag default/app:v1 failed (Unauthorized): you may not have access to the container image "${front.host}/team/app:v1": cannot get credentials for ${front.host} from its Azure Container Registry identity`);
+    expect(told).toContain('AADSTS700213');
+    expect(told).not.toMatch(GENERIC);
+    expect(told).not.toContain(UNTRUSTED_ASSERTION);
+    const written = await readFile(file, 'utf8');
+    expect(written).toContain(`you may not have access to the container image "${front.host}/team/app:v1": cannot get credentials for ${front.host} from its Azure Container Registry identity`);
+    expect(written).not.toMatch(/Trace ID|Correlation ID|AADSTS/);
+    await new Promise((r) => setTimeout(r, 1100)); // a later second: only a changed message could rewrite the file
+    const second = await tagstream(['reconcile', '--repo', repo], acrEnv(front.host));
+    expect(second.code, second.stdout + second.stderr).toBe(1);
+    expect(second.stdout + second.stderr).toContain('AADSTS700213'); // asked again (scheduled), refused again
+    expect(await readFile(file, 'utf8')).toBe(written);
   });
 });

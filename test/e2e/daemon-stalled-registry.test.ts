@@ -1,7 +1,7 @@
 /**
  * #12.5 in the daemon: `tagstream serve` (the built bin) follows two scheduled tags, one on the real
  * registry, one on a registry that trickles its manifest (a byte every 200 ms; ~100 s in all). With
- * TAGSTREAM_REGISTRY_TIMEOUT=1s the stalled tag fails at its deadline, the healthy tag is committed
+ * TAGSTREAM_REGISTRY_TIMEOUT=1s (or `--registry-timeout 1s`) the stalled tag fails at its deadline, the healthy tag is committed
  * and pushed, and the next scheduled runs are not blocked: they start and finish on schedule.
  * Needs `npm run build:ts` first.
  */
@@ -54,9 +54,15 @@ afterAll(async () => {
 });
 
 describe('serve with a stalled registry', () => {
-  it('fails only the stalled tag at the deadline; the healthy tag is pushed and the next runs are not blocked', async () => {
+  // The deadline set by the environment, or by serve's own flag (which the daemon's settings carry to the registry client).
+  it.each<[string, string[], Record<string, string>]>([
+    ['TAGSTREAM_REGISTRY_TIMEOUT=1s', [], { TAGSTREAM_REGISTRY_TIMEOUT: '1s' }],
+    ['--registry-timeout 1s', ['--registry-timeout', '1s'], {}],
+  ])('%s: fails only the stalled tag at the deadline; the healthy tag is pushed and the next runs are not blocked', async (_how, deadlineFlags, deadlineEnv) => {
+    await daemon?.kill();
+    const repoName = `stalled-${Object.keys(deadlineEnv).length === 0 ? 'flag' : 'env'}.git`;
     const digest = await pushImage(registry, 'stalled/healthy', 'v1', makeImage({ layers: [{ ok: 'yes\n' }] }));
-    const url = await server.createBareRepo('stalled.git', {
+    const url = await server.createBareRepo(repoName, {
       initialFiles: {
         'imagestreams/healthy.yaml': stream('healthy', `${registry.host}/stalled/healthy:v1`),
         'imagestreams/slow.yaml': stream('slow', `${stalled.host}/stalled/slow:v1`),
@@ -64,8 +70,8 @@ describe('serve with a stalled registry', () => {
     });
     const port = await freePort();
     daemon = startDaemonProcess(
-      ['--repo-url', url, '--data-dir', join(tmp, 'data'), '--listen', `127.0.0.1:${port}`, '--scheduled-interval', '2s', '--poll-interval', '1s'],
-      { HOME: join(tmp, 'home'), TAGSTREAM_ALLOW_SHORT_INTERVALS: '1', TAGSTREAM_REGISTRY_TIMEOUT: '1s' },
+      ['--repo-url', url, '--data-dir', join(tmp, `data-${repoName}`), '--listen', `127.0.0.1:${port}`, '--scheduled-interval', '2s', '--poll-interval', '1s', ...deadlineFlags],
+      { HOME: join(tmp, 'home'), TAGSTREAM_ALLOW_SHORT_INTERVALS: '1', ...deadlineEnv },
     );
     const d = daemon;
     const finished = () => d.logs().filter((l) => l['msg'] === 'run finished');
@@ -76,7 +82,7 @@ describe('serve with a stalled registry', () => {
     expect(runs[0]?.['moved']).toEqual(['default/healthy:v1']);
     for (const later of runs.slice(1)) expect(later['failed']).toEqual([expect.stringMatching(/^default\/slow:v1: /)]);
     expect(stalled.manifestGets).toBeGreaterThanOrEqual(3);
-    const healthy = parse(await gitCli(tmp, ['--git-dir', join(server.root, 'stalled.git'), 'show', 'main:imagestreams/healthy.yaml']));
+    const healthy = parse(await gitCli(tmp, ['--git-dir', join(server.root, repoName), 'show', 'main:imagestreams/healthy.yaml']));
     expect(healthy.status.tags[0].items[0].image).toBe(digest);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
   }, 60_000);

@@ -175,4 +175,27 @@ describe('tag policies (real registry, real Git working copy)', () => {
     expect((await statusOf('stable')).items[0].image).toBe(digests['1.5.0']);
     expect(await workloadImage()).toBe(`${registry.host}/team/app@${digests['1.5.0']}`);
   });
+
+  it('6. the verbs through the CLI: tag --policy, get istag -o wide, describe istag, import-image, --policy=\'\'', async () => {
+    const set = await tagstream('2026-12-05T09:00:00Z', 'tag', '-n', 'shop', '--policy', 'semver:^1', `${registry.host}/team/app`, 'fresh:stable');
+    expect(set.code, set.stdout + set.stderr).toBe(0);
+    const file = 'imagestreams/shop/fresh.yaml';
+    const tagOf = async () => (await yamlAt(file)).spec.tags[0];
+    expect((await tagOf()).annotations).toEqual({ 'tagstream.io/tag-policy': 'semver:^1' });
+    expect((await tagOf()).from.name).toBe(`${registry.host}/team/app:1.6.0`);
+    const wide = await tagstream('2026-12-05T09:01:00Z', 'get', 'istag', '-n', 'shop', '-o', 'wide');
+    expect(wide.stdout).toMatch(/^fresh:stable .* semver:\^1 +1\.6\.0$/m);
+
+    const described = await tagstream('2026-12-05T09:02:00Z', 'describe', 'istag', '-n', 'shop', 'fresh:stable');
+    expect(described.stdout).toContain('Tag Policy:\tsemver:^1 (following 1.6.0)');
+    digests['1.7.0'] = await pushImage(registry, 'team/app', '1.7.0', image('1.7.0'));
+    const imported = await tagstream('2026-12-05T09:03:00Z', 'import-image', '-n', 'shop', 'fresh:stable');
+    expect(imported.code, imported.stdout + imported.stderr).toBe(0);
+    expect((await tagOf()).from.name).toBe(`${registry.host}/team/app:1.7.0`);
+    expect((await yamlAt(file)).status.tags[0].items[0].image).toBe(digests['1.7.0']);
+    const removed = await tagstream('2026-12-05T09:04:00Z', 'tag', '-n', 'shop', '--policy=', `${registry.host}/team/app:1.3.0`, 'fresh:stable');
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
+    expect((await tagOf()).annotations ?? null).toBeNull();
+    expect((await tagOf()).from.name).toBe(`${registry.host}/team/app:1.3.0`);
+  });
 });

@@ -89,10 +89,18 @@ export async function startEntraStandIn(options: EntraOptions): Promise<EntraSta
         if (form.get('client_id') !== options.clientId) wrong.push(`client_id ${form.get('client_id')}`);
         if (form.get('scope') !== ACR_SCOPE) wrong.push(`scope ${form.get('scope')}`);
         if (form.get('client_assertion_type') !== JWT_BEARER) wrong.push(`client_assertion_type ${form.get('client_assertion_type')}`);
-        if (form.get('client_assertion') !== options.federatedToken) wrong.push('client_assertion is not the federated token');
+        const assertion = form.get('client_assertion');
+        if (assertion === null || assertion === '') wrong.push('no client_assertion');
         if (wrong.length > 0) {
           violations.push(`token request: ${wrong.join(', ')}`);
           return json(res, 400, { error: 'invalid_request', error_description: wrong.join(', ') });
+        }
+        if (assertion !== options.federatedToken) {
+          // A well-formed request whose assertion matches no federated credential: Entra's answer
+          // (AADSTS700213), with the per-request trace and correlation ids and time Entra adds.
+          const [trace, correlation, at] = [randomUUID(), randomUUID(), new Date().toISOString().replace('T', ' ').replace('Z', 'Z')];
+          const description = `AADSTS700213: No matching federated identity record found for presented assertion subject. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion. Trace ID: ${trace} Correlation ID: ${correlation} Timestamp: ${at}`;
+          return json(res, 400, { error: 'invalid_client', error_description: description, error_codes: [700213], timestamp: at, trace_id: trace, correlation_id: correlation });
         }
         const token = `entra-${issued.length + 1}-${randomUUID()}`;
         issued.push(token);

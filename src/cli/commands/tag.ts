@@ -12,6 +12,7 @@ import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
 import { commandAppContext, stderrLines } from '../read-helpers.js';
 import { renderObject } from '../../render/object-output.js';
+import { redactReference } from '../../domain/image-reference.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 
 export interface TagCommandRequest {
@@ -43,7 +44,7 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
 export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
   const output = globals?.output;
   if (output === 'json' || output === 'yaml') {
-    const targets = result.targets.map((t) => ({ ...t }));
+    const targets = result.targets.map((t) => ({ ...t, from: redactReference(t.from) })); // old values never echo userinfo (#12.7)
     ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), targets, files: result.files.map((f) => f.path) }, output));
   } else if (output === 'name') {
     for (const o of result.changed) ctx.io.stdout.write(`${qualifiedName(o.kind, o.name)}\n`);

@@ -24,6 +24,7 @@ import { startAcrFront, startEntraStandIn, type AcrFront, type EntraStandIn } fr
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, startRegistry, TEST_USER, type TestRegistry } from '../../harness/registry.js';
 import { makeTlsMaterial } from '../../harness/tls.js';
+import { CredentialSourceError } from '../../../src/errors.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const CLIENT = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
@@ -136,8 +137,11 @@ describe('Azure Container Registry: workload identity -> Entra -> /oauth2/exchan
     try {
       const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }, fetchers: { acr: acr() } });
       const err = await credentials(front.host, 'team/app').catch((e: unknown) => e);
-      expect((err as Error).message).toMatch(new RegExp(`^Azure Container Registry identity for ${front.host.replace(/\./g, '\\.')}: `));
+      expect(err).toBeInstanceOf(CredentialSourceError);
+      expect((err as CredentialSourceError).brief).toMatch(new RegExp(`^cannot get credentials for ${front.host.replace(/\./g, '\\.')} from its Azure Container Registry identity`));
+      expect((err as Error).message).toContain('AADSTS700213'); // Entra's answer to an assertion it does not match
       expect((err as Error).message).not.toContain('not-the-projected-token');
+      expect(entra.violations).toEqual([]); // a well-formed request Entra refuses, not a malformed one
     } finally {
       await writeFile(join(dir, 'azure-identity-token'), FEDERATED);
       entra.violations.length = 0;

@@ -52,6 +52,24 @@ describe('symbolic links out of the repository', () => {
     expect(await readdir(outside, { recursive: true })).toEqual([]);
   });
 
+  it('a path configured in .tagstream.yaml (imageStreamPath) through a link out is refused the same way', async () => {
+    const repo = join(tmp, `repo-${++n}`);
+    const outside = join(tmp, `outside-${n}`);
+    await mkdir(repo, { recursive: true });
+    await mkdir(outside, { recursive: true });
+    await symlink(outside, join(repo, 'deploy'));
+    await writeFile(join(repo, '.tagstream.yaml'), 'imageStreamPath: deploy/streams/{name}.yaml\n');
+    for (const argv of [
+      ['create', 'istag', 'app:1.0', `--from-image=${registry.host}/esc/app:1.0`],
+      ['import-image', 'app', `--from=${registry.host}/esc/app:1.0`, '--confirm'],
+    ]) {
+      const r = await tagstream(repo, ...argv);
+      expect(r.code, argv[0]).not.toBe(0);
+      expect(r.stderr).toContain('refusing to read or write outside the repository: deploy is a symbolic link');
+      expect(await readdir(outside, { recursive: true })).toEqual([]);
+    }
+  });
+
   it('import-image --confirm refuses the same way', async () => {
     const { repo, outside } = await linkedRepo();
     const r = await tagstream(repo, 'import-image', 'app', `--from=${registry.host}/esc/app:1.0`, '--confirm');

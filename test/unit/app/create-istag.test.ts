@@ -54,6 +54,19 @@ describe('create istag', () => {
     expect(s.status?.tags?.find((t) => t.tag === 'stable')?.items?.[0]?.image).toBe(D1);
   });
 
+  it('--from-image on a stream file written without `spec:` adds the key, byte-exact elsewhere', async () => {
+    const bare = 'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: bare   # written by hand\n  namespace: shop\n';
+    const f = verbFixture({ 'bare.yaml': bare }, fakeRegistry({ 'quay.io/o/bare:1': D1 }));
+    const r = await createIstag(f.ctx, { name: 'bare:1', fromImage: 'quay.io/o/bare:1', namespace: 'shop' });
+    expect(r).toMatchObject({ stdout: ['imagestreamtag.image.openshift.io/bare:1 created'], stderr: [], exitCode: 0 });
+    const after = f.text('bare.yaml');
+    expect(after.startsWith('apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: bare   # written by hand\n  namespace: shop\n')).toBe(true);
+    expect(after).toContain(`\nspec:\n  tags:\n  - name: "1"\n`);
+    const s = doc(after);
+    expect(s.spec.tags?.[0]).toMatchObject({ name: '1', from: { kind: 'DockerImage', name: 'quay.io/o/bare:1' } });
+    expect(s.status?.tags?.[0]?.items?.[0]).toMatchObject({ image: D1, dockerImageReference: `quay.io/o/bare@${D1}` });
+  });
+
   it('an existing tag is AlreadyExists and nothing is written', async () => {
     const f = verbFixture({ 'app.yaml': APP }, fakeRegistry({ 'quay.io/o/app:2': D1 }));
     await expect(createIstag(f.ctx, { name: 'app:1.0', fromImage: 'quay.io/o/app:2', namespace: 'shop' })).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 // userinfo in an image reference (`user:pass@host/repo:tag`) is invalid input: every verb refuses it
 // with a redacted message, and nothing that holds it is written to the repository.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,20 @@ describe('credentials in an image reference', () => {
     expect(r.text).toContain('***@127.0.0.1:1/team/app:1.0');
     expect(r.text).not.toContain(SECRET);
     expect((await readdir(tmp)).filter((n) => n !== 'home')).toEqual([]);
+  });
+
+  it('a repository file holding one is diagnosed (located, redacted) by every reader, never echoed', async () => {
+    const repo = join(tmp, 'repo');
+    await mkdir(join(repo, 'imagestreams'), { recursive: true });
+    await writeFile(
+      join(repo, 'imagestreams', 'app.yaml'),
+      `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: app\n  namespace: default\nspec:\n  dockerImageRepository: robot:${SECRET}@127.0.0.1:1/team/app\n  tags:\n  - name: v1\n    from:\n      kind: DockerImage\n      name: ${ref}\n`,
+    );
+    for (const argv of [['reconcile', '--dry-run'], ['reconcile'], ['get', 'is'], ['get', 'istag'], ['describe', 'is', 'app']]) {
+      const r = await tagstream(...argv, '--repo', repo);
+      expect(r.text, argv.join(' ')).toContain('imagestreams/app.yaml:12:13: The ImageStream "app" is invalid: spec.tags[v1].from.name: Invalid value: "***@127.0.0.1:1/team/app:1.0": invalid reference format: it contains credentials');
+      expect(r.text, argv.join(' ')).toContain('spec.dockerImageRepository: Invalid value: "***@127.0.0.1:1/team/app"');
+      expect(r.text, argv.join(' ')).not.toContain(SECRET);
+    }
   });
 });

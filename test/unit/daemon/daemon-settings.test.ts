@@ -9,6 +9,7 @@ const files: Record<string, string> = {
   '/s/bad.yaml': 'webhookSecret: x\n',
   '/s/bad-type.yaml': 'remote: [a]\nnope: 1\n',
   '/s/bad-order.yaml': 'nope: 1\nremote: [a]\n',
+  '/s/deadlines.yaml': 'registryTimeout: 45s\nrunTimeout: 5m\n',
 };
 const readFile = (p: string): string => {
   const v = files[p];
@@ -62,6 +63,23 @@ describe('parseDaemonSettings', () => {
     expect(parse(base, { TAGSTREAM_GIT_TOKEN_FILE: '/s/token', TAGSTREAM_GIT_TOKEN: 'env-token' }).gitCredentials).toEqual({ token: 'tok-from-file' });
     expect(parse({ ...base, gitTokenFile: '/s/token' }, { TAGSTREAM_GIT_TOKEN_FILE: '/s/empty' }).gitCredentials).toEqual({ token: 'tok-from-file' });
     expect(() => parse(base, { TAGSTREAM_GIT_TOKEN_FILE: '/s/missing' })).toThrow(/TAGSTREAM_GIT_TOKEN_FILE \/s\/missing: cannot read the file \(ENOENT\)/);
+  });
+
+  it('registry deadlines (#12.5): --registry-timeout / --run-timeout win over the environment, which wins over the config file', () => {
+    expect(parse(base).registryDeadlines).toEqual({ requestTimeoutMs: 60_000, runTimeoutMs: 900_000 });
+    expect(parse({ ...base, config: '/s/deadlines.yaml' }).registryDeadlines).toEqual({ requestTimeoutMs: 45_000, runTimeoutMs: 300_000 });
+    const env = { TAGSTREAM_REGISTRY_TIMEOUT: '20s', TAGSTREAM_RUN_TIMEOUT: '2m' };
+    expect(parse({ ...base, config: '/s/deadlines.yaml' }, env).registryDeadlines).toEqual({ requestTimeoutMs: 20_000, runTimeoutMs: 120_000 });
+    expect(parse({ ...base, config: '/s/deadlines.yaml', registryTimeout: '1s', runTimeout: '90s' }, env).registryDeadlines).toEqual({ requestTimeoutMs: 1_000, runTimeoutMs: 90_000 });
+    expect(Object.isFrozen(parse(base).registryDeadlines)).toBe(true);
+  });
+
+  it.each<[DaemonFlags, Record<string, string>, string]>([
+    [{ ...base, registryTimeout: 'soon' }, {}, '--registry-timeout: expected a positive duration such as 60s or 15m, got "soon"'],
+    [{ ...base, runTimeout: '0s' }, {}, '--run-timeout: expected a positive duration such as 60s or 15m, got "0s"'],
+    [base, { TAGSTREAM_REGISTRY_TIMEOUT: 'soon' }, 'TAGSTREAM_REGISTRY_TIMEOUT: expected a positive duration such as 60s or 15m, got "soon"'],
+  ])('refuses a malformed registry deadline, naming its source: %j %j', (flags, env, message) => {
+    expect(() => parse(flags, env)).toThrow(message);
   });
 
   it('allows short intervals only with TAGSTREAM_ALLOW_SHORT_INTERVALS=1', () => {

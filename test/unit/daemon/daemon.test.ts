@@ -158,6 +158,23 @@ describe('Daemon', () => {
     expect(finished[1]?.['held']).toEqual(['shop/app:latest', 'shop/app:beta']);
   });
 
+  it('the run log lists moved update targets (#14.5) and a failed tag with its detail (a cloud identity\'s words, #18.2)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createJsonLog({ write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), level: 'info', clock: { now: () => new Date(0) } });
+    const cs: ChangeSet = {
+      ...EMPTY_CHANGE_SET,
+      targets: [{ file: 'charts/web/values.yaml', line: 3, kind: 'marker', field: 'image.tag', value: 'tag', from: '1.4.1', to: '1.4.2', trigger: 'shop/web:1' }],
+      failures: [{ stream: 'shop/app', tag: 'latest', reason: 'Unauthorized', message: 'you may not have access to the container image "x": cannot get credentials for x from its Amazon ECR identity', detail: 'The security token included in the request is invalid.' }],
+    };
+    const t = setup({ log, reconcile: async () => ({ changeSet: cs, commit: undefined, pushed: false, exitCode: 1, tagsAttempted: 2 }) });
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    const finished = lines.find((l) => l['msg'] === 'run finished');
+    expect(finished?.['targets']).toEqual(['charts/web/values.yaml:3 image.tag <- shop/web:1']);
+    expect(finished?.['failed']).toEqual(['shop/app:latest: you may not have access to the container image "x": cannot get credentials for x from its Amazon ECR identity: The security token included in the request is invalid.']);
+  });
+
   it('maps registry pushes to stream tags on the fetched tree and imports them at once', async () => {
     const t = setup();
     t.daemon.start();

@@ -267,12 +267,28 @@ describe('file-level fidelity', () => {
 
   it('refuses a path that does not exist, naming file:line:col and the path', () => {
     try {
-      edit('a:\n  b: 1\n', [set(['a', 'c'], 2)]);
+      edit('a:\n  b: 1\n', [set(['a', 'c', 'd'], 2)]);
       expect.unreachable();
     } catch (e) {
       expect(isTagstreamError(e) && e.code).toBe('FieldPath');
-      expect((e as Error).message).toMatch(/a\.c .*no key "c".*\(m\.yaml:2:3\)/);
+      expect((e as Error).message).toMatch(/a\.c\.d .*no key "c".*\(m\.yaml:2:3\)/);
     }
+    expect(() => edit('a:\n- 1\n', [set(['a', 1], 2)])).toThrow(/no item 1 in a/);
+    expect(() => edit('a: 1\n', [set(['a', 'b'], 2)])).toThrow(/a is not a mapping or sequence/);
+  });
+
+  // An ImageStream written without `spec:` (create istag, set image-lookup): the key is added.
+  it.each([
+    ['top-level key appended', 'kind: ImageStream\nmetadata:\n  name: app # keep\n', ['spec'], { tags: [{ name: 'v1' }] }, 'kind: ImageStream\nmetadata:\n  name: app # keep\nspec:\n  tags:\n  - name: v1\n'],
+    ['4-space indentation followed', 'metadata:\n    name: app\n', ['metadata', 'labels'], { a: 'b' }, 'metadata:\n    name: app\n    labels:\n        a: b\n'],
+    ['CRLF and no final newline', 'kind: X\r\nmetadata:\r\n  name: app', ['spec'], { a: 1 }, 'kind: X\r\nmetadata:\r\n  name: app\r\nspec:\r\n  a: 1'],
+    ['flow mapping', 'metadata: {name: app}\n', ['metadata', 'namespace'], 'shop', 'metadata: {name: app, namespace: shop}\n'],
+  ])('set of a key its mapping lacks adds it: %s', (_name, before, path, value, after) => {
+    expect(edit(before, [set(path, value)])).toBe(after);
+  });
+
+  it('set of a missing key in JSON adds it, keeping the indentation', () => {
+    expect(edit('{\n  "kind": "ImageStream"\n}\n', [set(['spec'], { tags: [] })], 'm.json')).toBe('{\n  "kind": "ImageStream",\n  "spec": {\n    "tags": []\n  }\n}\n');
   });
 
   it('refuses a document with parse errors', () => {

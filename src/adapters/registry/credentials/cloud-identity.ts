@@ -9,7 +9,7 @@
  * Hosts are recognised by name; `TAGSTREAM_REGISTRY_IDENTITIES` names others (a proxy or private
  * endpoint in front of a cloud registry): `host=ecr:REGION,host=gcp,host=acr`, comma separated.
  */
-import { RegistryError, TagstreamError, errorMessage } from '../../../errors.js';
+import { CredentialSourceError, TagstreamError, errorMessage } from '../../../errors.js';
 import type { CredentialSource, RegistryCredential } from './credential-types.js';
 import { ExpiringCache, type Expiring } from './expiring-cache.js';
 
@@ -101,8 +101,12 @@ export function cloudCredentials(options: CloudCredentialsOptions = {}): Credent
         return await (await fetcher(identity.provider))(host, identity, env, renew);
       } catch (e) {
         if (e instanceof TagstreamError) throw e;
-        // SDK messages name endpoints and principals, never tokens; bounded all the same.
-        throw new RegistryError('RegistryUnauthorized', `${NAMES[identity.provider]} identity for ${host}: ${errorMessage(e).slice(0, 300)}`, { registry: host, retryable: true, cause: e });
+        // SDK messages name endpoints and principals, never tokens; redacted and bounded all the same.
+        throw new CredentialSourceError(`cannot get credentials for ${host} from its ${NAMES[identity.provider]} identity${errorClass(e)}`, errorMessage(e), {
+          registry: host,
+          retryable: true,
+          cause: e,
+        });
       }
     });
   };
@@ -113,6 +117,12 @@ export function cloudCredentials(options: CloudCredentialsOptions = {}): Credent
     refused.add(host);
   };
   return source;
+}
+
+/** ` (UnrecognizedClientException)`: the SDK's error class when it says more than `Error`. */
+function errorClass(e: unknown): string {
+  const name = e instanceof Error ? e.name : '';
+  return /^[A-Za-z][A-Za-z0-9_.]{0,63}$/.test(name) && name !== 'Error' ? ` (${name})` : '';
 }
 
 /** Ask each source in turn; the first that has a credential wins. `invalidate` reaches all. */
