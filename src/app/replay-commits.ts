@@ -11,6 +11,8 @@ import type { GitCommitInfo, GitRepository } from '../ports/git.js';
 import type { Workspace } from '../ports/workspace.js';
 
 const MAX_LOCAL_COMMITS = 200;
+/** How far back the remote branch's history is searched for the commit HEAD shares with it. */
+const REMOTE_HISTORY_DEPTH = 1000;
 
 function carriesEarlierWrites(c: GitCommitInfo): boolean {
   return c.message.includes(`\n${EARLIER_WRITE_TRAILER}: `);
@@ -29,6 +31,24 @@ function replannable(c: GitCommitInfo): boolean {
 }
 
 /**
+ * Commits on HEAD that `remoteHead` does not have, newest first: HEAD's history down to the first
+ * commit the remote branch also holds. The remote-tracking head need not be an ancestor of HEAD:
+ * after a fetch (by the user, or by a push retry killed before it reset the branch) the two have
+ * diverged, and the walk stops at their common ancestor, not at the root.
+ */
+async function commitsNotOn(git: GitRepository, remoteHead: string | undefined): Promise<{ local: GitCommitInfo[]; complete: boolean }> {
+  const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 });
+  if (remoteHead === undefined) return { local: history, complete: true };
+  let onRemote = new Set([remoteHead]);
+  if (!history.some((c) => c.oid === remoteHead)) {
+    // a remote history that cannot be read (a shallow clone) leaves the remote head as the only stop
+    onRemote = new Set([remoteHead, ...(await git.log({ ref: remoteHead, depth: REMOTE_HISTORY_DEPTH }).catch(() => [])).map((c) => c.oid)]);
+  }
+  const at = history.findIndex((c) => onRemote.has(c.oid));
+  return at < 0 ? { local: history, complete: history.length <= MAX_LOCAL_COMMITS } : { local: history.slice(0, at), complete: true };
+}
+
+/**
  * Commits on HEAD that the remote branch does not have, oldest first (Tagstream's own, which the
  * next pass plans again, excluded).
  * `remoteHead` undefined (a remote without the branch) means every commit is local.
@@ -36,13 +56,8 @@ function replannable(c: GitCommitInfo): boolean {
 export async function localCommits(git: GitRepository, remoteHead: string | undefined): Promise<GitCommitInfo[]> {
   // A repository without commits has nothing to replay.
   if ((await git.headOid().catch(() => undefined)) === undefined) return [];
-  const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 });
-  const local: GitCommitInfo[] = [];
-  for (const c of history) {
-    if (c.oid === remoteHead) break;
-    local.push(c);
-  }
-  if (remoteHead !== undefined && local.length === history.length && history.length > MAX_LOCAL_COMMITS) {
+  const { local, complete } = await commitsNotOn(git, remoteHead);
+  if (!complete) {
     throw new TagstreamError('Git', `more than ${MAX_LOCAL_COMMITS} local commits are not on the remote branch; push or rebase them first`);
   }
   return local.reverse().filter((c) => !replannable(c));
@@ -51,12 +66,8 @@ export async function localCommits(git: GitRepository, remoteHead: string | unde
 /** Whether HEAD carries a Tagstream commit the remote branch does not have (a run died before its push). */
 export async function hasUnpushedTagstreamCommit(git: GitRepository, remoteHead: string | undefined): Promise<boolean> {
   if (remoteHead === undefined) return false;
-  const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 }).catch(() => []);
-  for (const c of history) {
-    if (c.oid === remoteHead) return false;
-    if (isTagstreamCommit(c)) return true;
-  }
-  return false;
+  const { local } = await commitsNotOn(git, remoteHead).catch(() => ({ local: [] }));
+  return local.some(isTagstreamCommit);
 }
 
 /** Re-create `commits` (oldest first) on the current HEAD; throws on a conflicting file. */

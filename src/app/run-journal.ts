@@ -3,12 +3,16 @@
  * the git directory, each file it is about to change (its old text and the hash of its new one);
  * after the commit it records the commit; when the run ends the journal goes. A run that finds a
  * journal knows the previous one was killed and finishes the job before planning:
- * - the git directory is repaired (temporaries, empty objects, a damaged branch head);
+ * - the git directory is repaired (temporaries, empty objects, a damaged branch head, a tracking
+ *   ref an interrupted fetch moved to a commit it had not stored yet) and a reset
+ *   of the branch to the remote head (a push retry) that the kill interrupted is completed, so the
+ *   working tree and the index are HEAD's again, not a half-done checkout;
  * - files the dead run wrote but did not commit (their content is still exactly what it wrote)
  *   are put back as they were and unstaged, so this run plans, writes and commits them again in
  *   one commit, as an uninterrupted run would have; a file changed since by someone else is kept;
  * - half-written temporaries of the workspace are removed (never committed);
- * - a commit that was made but not pushed is pushed by this run (see `needsPush`).
+ * - a commit that was made but not pushed is pushed by this run (`unpushedCommit`); a commit a push
+ *   retry already dropped (the branch was reset past it) is not: this run plans it again.
  */
 import { createHash } from 'node:crypto';
 import type { FileChange } from '../domain/change-set.js';
@@ -99,24 +103,16 @@ export async function finishInterruptedRun(git: GitRepository, workspace: Worksp
   const repaired = await git.repair({ remote, unstage: journal?.commit ? files.map((f) => f.path) : [] });
   const head = await git.headOid().catch(() => undefined);
   const restored: string[] = [];
-  // Put back only Tagstream's own uncommitted writes: content still exactly what it wrote.
-  const restoreTo = async (f: JournalFile): Promise<string | null | undefined> => {
-    if (!journal?.commit) return undefined;
-    if (journal.phase === 'writing') return f.before;
-    // Committed, then the branch moved (a push retry reset it): the working tree must follow HEAD.
-    if (head === journal.commitOid || head === undefined) return undefined;
-    const atHead = await git.readFileAt(head, f.path);
-    return atHead === undefined ? null : atHead.toString('utf8');
-  };
-  for (const f of files) {
+  // Put back only Tagstream's own uncommitted writes: content still exactly what it wrote. Once
+  // committed there is nothing to put back: the files are in the commit, or a push retry reset
+  // the branch past it (repair completed that reset) and this run plans them again.
+  for (const f of journal?.commit && journal.phase === 'writing' ? files : []) {
     const now = await currentText(workspace, f.path);
     if (now === null || sha256(now) !== f.afterSha256) continue;
-    const target = await restoreTo(f);
-    if (target === undefined) continue;
     const atHead = head === undefined ? undefined : await git.readFileAt(head, f.path);
-    if (journal?.phase === 'writing' && atHead !== undefined && atHead.equals(now)) continue; // committed after all
-    if (target === null) await workspace.removeFile(f.path);
-    else await workspace.writeFile(f.path, target);
+    if (atHead !== undefined && atHead.equals(now)) continue; // committed after all
+    if (f.before === null) await workspace.removeFile(f.path);
+    else await workspace.writeFile(f.path, f.before);
     restored.push(f.path);
   }
   log.warn('finishing an interrupted run', {
@@ -124,7 +120,10 @@ export async function finishInterruptedRun(git: GitRepository, workspace: Worksp
     restored,
     removedObjects: repaired.removedObjects,
     ...(repaired.resetBranch ? { resetBranch: repaired.resetBranch } : {}),
+    ...(repaired.finishedReset ? { finishedReset: repaired.finishedReset } : {}),
+    ...(repaired.revertedFetch ? { revertedFetch: repaired.revertedFetch } : {}),
   });
   await journalDone(git);
-  return { unpushedCommit: journal?.phase === 'committed', restored };
+  // The journal's commit is unpushed only while the branch still holds it.
+  return { unpushedCommit: journal?.phase === 'committed' && head === journal.commitOid, restored };
 }

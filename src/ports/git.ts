@@ -84,6 +84,10 @@ export interface RecoverResult {
   readonly removedLocks: readonly string[];
   /** Tracked paths restored to HEAD in the index and the working tree. */
   readonly restoredPaths: readonly string[];
+  /** Set when a resetBranch killed after its branch moved was completed (see repair()). */
+  readonly finishedReset?: { readonly branch: string; readonly to: string } | undefined;
+  /** Set when a remote-tracking ref an interrupted fetch had moved was put back (see repair()). */
+  readonly revertedFetch?: { readonly ref: string; readonly to: string | undefined } | undefined;
 }
 
 export interface RepairOptions {
@@ -99,6 +103,13 @@ export interface RepairResult {
   readonly removedObjects: readonly string[];
   /** Set when the branch head could not be read and was moved back to the remote-tracking head. */
   readonly resetBranch?: { readonly branch: string; readonly to: string } | undefined;
+  /** Set when a resetBranch killed after its branch moved was completed (checkout, index). */
+  readonly finishedReset?: { readonly branch: string; readonly to: string } | undefined;
+  /**
+   * Set when a fetch was killed after it moved the remote-tracking ref (isomorphic-git writes the
+   * ref before the packfile): the ref was put back where it was (`to` undefined: removed).
+   */
+  readonly revertedFetch?: { readonly ref: string; readonly to: string | undefined } | undefined;
 }
 
 /** Tagstream's records in the git directory (see GitRepository.readJournal). */
@@ -112,7 +123,10 @@ export interface GitRepository {
   currentBranch(): Promise<string | undefined>;
   /** Oid of HEAD. */
   headOid(): Promise<string>;
-  /** Fetch one branch; returns the remote head oid (undefined when the remote has no such branch). */
+  /**
+   * Fetch one branch; returns the remote head oid (undefined when the remote has no such branch).
+   * Crash-safe: a fetch killed midway leaves the remote-tracking ref as it was (after repair()).
+   */
   fetch(options?: GitRemoteOptions): Promise<string | undefined>;
   /** The remote-tracking head known locally (`refs/remotes/<remote>/<branch>`), without network. */
   remoteHeadOid(options?: Omit<GitRemoteOptions, 'credentials'>): Promise<string | undefined>;
@@ -128,7 +142,8 @@ export interface GitRepository {
   /**
    * Point the branch (default: the checked-out one) and the tracked files at `oid`, dropping local
    * commits and edits of tracked files (`git reset --hard`). The push-retry loop (app/push-with-retry.ts)
-   * uses it to rebuild on a moved remote head.
+   * uses it to rebuild on a moved remote head. Crash-safe: a reset killed after the branch moved is
+   * completed by the next repair()/recover(), one killed before it is forgotten.
    */
   resetBranch(oid: string, options?: { readonly branch?: string | undefined }): Promise<void>;
   /** Create or move `refs/heads/<name>` to `oid` locally and push it (pull-request mode). */
@@ -139,11 +154,14 @@ export interface GitRepository {
   readFileAt(oid: string, path: string): Promise<Buffer | undefined>;
   /** Paths whose content or presence differs between two commits, sorted. */
   changedFiles(oidA: string, oidB: string): Promise<string[]>;
-  /** Make the working copy usable after a crash: drop stale locks, reset tracked files to HEAD. */
+  /** Make the working copy usable after a crash: complete an interrupted resetBranch, drop stale locks, reset tracked files to HEAD. */
   recover(options?: RecoverOptions): Promise<RecoverResult>;
   /**
-   * After a crash, without touching the working tree: drop temporaries and empty loose objects, and
-   * move a branch whose head commit cannot be read back to the remote-tracking head.
+   * After a crash: drop temporaries and empty loose objects, move a branch whose head commit cannot
+   * be read back to the remote-tracking head, put back a remote-tracking ref an interrupted fetch
+   * moved, and complete a resetBranch the crash interrupted
+   * (the only case that touches the working tree: its checkout is done again), then unstage
+   * `unstage`.
    */
   repair(options?: RepairOptions): Promise<RepairResult>;
   /**

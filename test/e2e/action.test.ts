@@ -286,6 +286,31 @@ describe('pull-request mode (group tag)', () => {
   });
 });
 
+describe('pull-request mode with update targets (#14.5)', () => {
+  it('proposes the marked Helm values and the Dockerfile FROM in the pull request, file:line and old -> new in its body', async () => {
+    const digest = await pushImage(registry, 'shop/web', '1', makeImage({ created: '2026-11-07T00:00:00Z', labels: { web: '1' } }));
+    const repo = await fixture('targets', {
+      'imagestreams/shop/web.yaml': imageStream('web', '1'),
+      'charts/web/values.yaml': `image:\n  repository: old.example.com/web   # {"$imagestream": "shop/web:1:name"}\n  digest: ""                         # {"$imagestream": "shop/web:1:digest"}\n`,
+      Dockerfile: `# {"$imagestream": "shop/web:1"}\nFROM --platform=$BUILDPLATFORM old.example.com/web:0 AS base\nRUN true\n`,
+    });
+    await api?.close();
+    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
+    const run = await runAction(repo.checkout, {});
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(api.pulls).toHaveLength(1);
+    const body = api.pulls[0]!.body;
+    expect(body).toMatch(/\| \[charts\/web\/values\.yaml:2\]\([^)]*\) \| `image\.repository \(name\)` \| `old\.example\.com\/web` → `[^`]+\/shop\/web` \|/);
+    expect(body).toMatch(/\| \[charts\/web\/values\.yaml:3\]\([^)]*\) \| `image\.digest \(digest\)` \| _empty_ → `sha256:[0-9a-f]{64}` \|/);
+    expect(body).toMatch(/\| \[Dockerfile:2\]\([^)]*\) \| `FROM` \| `old\.example\.com\/web:0` → `[^`]+@sha256:[0-9a-f]{64}` \|/);
+    const bare = ['--git-dir', join(git.root, 'targets.git')];
+    const changed = (await gitCli(scratch, [...bare, 'diff', '--name-only', 'main', 'tagstream/main'])).split('\n').sort();
+    expect(changed).toEqual(['Dockerfile', 'charts/web/values.yaml', 'imagestreams/shop/web.yaml']);
+    expect(await gitCli(scratch, [...bare, 'show', 'tagstream/main:Dockerfile'])).toBe(`# {"$imagestream": "shop/web:1"}\nFROM --platform=$BUILDPLATFORM ${registry.host}/shop/web@${digest} AS base\nRUN true`);
+    expect(api.violations).toEqual([]);
+  });
+});
+
 describe('commit mode', () => {
   it('pushes the moves straight to main', async () => {
     await pushImage(registry, 'shop/api', '2.0', makeImage({ created: '2026-11-04T00:00:00Z', labels: { api: '1' } }));

@@ -28,6 +28,7 @@ import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
+import { finishInterruptedMoves, recordedFetch, resetBranch } from './crash-safe-ref-moves.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
 const DEFAULT_REMOTE = 'origin';
@@ -116,11 +117,14 @@ export class IsomorphicGitRepository implements GitRepository {
     }
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     try {
-      await this.run(
-        op,
-        () => git.fetch({ fs, http, dir, remote, ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
-        url,
-        auth.rejected,
+      // isomorphic-git moves the tracking ref before it writes the packfile: recorded, put back on a crash
+      await recordedFetch(this.ctx, `refs/remotes/${remote}/${branch}`, () =>
+        this.run(
+          op,
+          () => git.fetch({ fs, http, dir, remote, ref: branch, remoteRef: branch, singleBranch: true, tags: false, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+          url,
+          auth.rejected,
+        ),
       );
     } catch (e) {
       // The remote has no such branch (yet): the port says undefined, not an error.
@@ -209,12 +213,8 @@ export class IsomorphicGitRepository implements GitRepository {
   }
 
   async resetBranch(oid: string, options: { readonly branch?: string | undefined } = {}): Promise<void> {
-    const { fs, dir, cache } = this.ctx;
     const branch = await this.branchOf(options);
-    await this.run(`reset ${branch} to ${oid}`, async () => {
-      await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: oid, force: true });
-      await git.checkout({ fs, dir, ref: branch, force: true, cache });
-    });
+    await this.run(`reset ${branch} to ${oid}`, () => resetBranch(this.ctx, branch, oid));
   }
 
   /** The branch the remote's HEAD points at (its default branch), if it says. */
@@ -306,7 +306,8 @@ export class IsomorphicGitRepository implements GitRepository {
   async recover(options: RecoverOptions = {}): Promise<RecoverResult> {
     return this.run(`recover ${this.dir}`, async () => {
       await repairObjectStore(this.ctx);
-      return recoverWorkingCopy(this.ctx, options);
+      const moves = await finishInterruptedMoves(this.ctx);
+      return { ...(await recoverWorkingCopy(this.ctx, options)), ...moves };
     });
   }
 
@@ -314,7 +315,8 @@ export class IsomorphicGitRepository implements GitRepository {
     const { fs, dir, cache } = this.ctx;
     return this.run(`repair ${this.dir}`, async () => {
       // repair() follows a detected crash: every loose object is checked, not only empty ones
-      const result = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
+      const repaired = await repairObjectStore(this.ctx, options.remote ?? DEFAULT_REMOTE, true);
+      const result = { ...repaired, ...(await finishInterruptedMoves(this.ctx)) };
       const born = await git.resolveRef({ fs, dir, ref: 'HEAD' }).then(
         () => true,
         () => false,

@@ -1,12 +1,13 @@
 // History reading (log, readFileAt, changedFiles) including a revert made with the real git CLI,
 // and crash recovery of a working copy (stale locks, half-applied edits, stray staged files).
+import * as nodeFs from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitAdapter } from '../../../src/adapters/git/isomorphic-git-adapter.js';
 import { fixedClock } from '../../../src/ports/clock.js';
-import { gitCli, startGitServer } from '../../harness/git-server.js';
+import { cloneWorkingCopy, gitCli, startGitServer } from '../../harness/git-server.js';
 import type { GitServer } from '../../harness/git-server.js';
 
 const bot = { name: 'tagstream', email: 'bot@example.test' };
@@ -140,5 +141,68 @@ describe('recovery', () => {
     expect(result.restoredPaths).toEqual(['a.yaml']);
     expect(await readFile(join(repo.dir, 'a.yaml'), 'utf8')).toBe('a: 1\n');
     expect(await gitCli(repo.dir, ['status', '--porcelain'])).toBe('');
+  });
+
+  /**
+   * A working copy one commit ahead of a remote that moved (the state a rejected push leaves), and
+   * an adapter over an fs that fails (as a kill would stop it) where `failAt` says.
+   */
+  async function divergedCopy(label: string, failAt: (op: 'writeFile' | 'rename', path: string) => boolean) {
+    const url = await server.createBareRepo(`reset-${++n}.git`, { initialFiles: { 'a.yaml': 'a: 1\n', 'b.yaml': 'b: 1\n' } });
+    let armed = false;
+    const fail = (op: 'writeFile' | 'rename', path: unknown) => {
+      if (armed && failAt(op, String(path))) throw Object.assign(new Error(`killed at ${op} ${String(path)}`), { code: 'EKILLED' });
+    };
+    const promises = {
+      ...nodeFs.promises,
+      writeFile: (async (file: string, data: string | Uint8Array, options?: unknown) => {
+        fail('writeFile', file);
+        return nodeFs.promises.writeFile(file, data, options as nodeFs.WriteFileOptions);
+      }) as typeof nodeFs.promises.writeFile,
+      rename: (async (from: string, to: string) => {
+        fail('rename', to);
+        return nodeFs.promises.rename(from, to);
+      }) as typeof nodeFs.promises.rename,
+    };
+    const repo = await createGitAdapter({ fs: { ...nodeFs, promises } }).clone({ url, dir: dirFor(label) });
+    await writeFile(join(repo.dir, 'a.yaml'), 'a: mine\n');
+    const mine = (await repo.commit({ files: ['a.yaml'], message: 'mine\n', author: bot }))!;
+    const other = await cloneWorkingCopy(url, dirFor(`${label}-other`));
+    await writeFile(join(other, 'b.yaml'), 'b: theirs\n');
+    await writeFile(join(other, 'NOTES.md'), 'theirs\n');
+    await gitCli(other, ['add', '-A']);
+    await gitCli(other, ['-c', 'user.name=x', '-c', 'user.email=x@example.test', 'commit', '-q', '-m', 'theirs']);
+    await gitCli(other, ['push', '-q', 'origin', 'main']);
+    const theirs = (await repo.fetch())!;
+    armed = true;
+    await expect(repo.resetBranch(theirs)).rejects.toThrow(/^reset main to /);
+    return { dir: repo.dir, mine, theirs, reopened: await createGitAdapter().open(repo.dir) };
+  }
+
+  it('completes a resetBranch interrupted after the branch moved (mid-checkout): repair and recover', async () => {
+    for (const how of ['repair', 'recover'] as const) {
+      const { dir, theirs, reopened } = await divergedCopy(`reset-${how}`, (op, path) => op === 'writeFile' && !/[\\/]\.git[\\/]/.test(path));
+      // the half-done reset: the branch moved, the working tree and the index did not
+      expect(await gitCli(dir, ['rev-parse', 'HEAD'])).toBe(theirs);
+      expect(await gitCli(dir, ['status', '--porcelain'])).not.toBe('');
+      const finished = how === 'repair' ? (await reopened.repair()).finishedReset : (await reopened.recover()).finishedReset;
+      expect(finished, how).toEqual({ branch: 'main', to: theirs });
+      expect(await gitCli(dir, ['status', '--porcelain', '--untracked-files=all']), how).toBe('');
+      expect(await readFile(join(dir, 'a.yaml'), 'utf8')).toBe('a: 1\n');
+      expect(await readFile(join(dir, 'NOTES.md'), 'utf8')).toBe('theirs\n');
+      expect(await exists(join(dir, '.git', 'tagstream-reset.json'))).toBe(false);
+      // done once: a later repair finds nothing to finish
+      expect((await reopened.repair()).finishedReset).toBeUndefined();
+    }
+  });
+
+  it('forgets a resetBranch interrupted before the branch moved: the copy stays as it was', async () => {
+    const { dir, mine, reopened } = await divergedCopy('reset-before', (op, path) => op === 'rename' && /[\\/]refs[\\/]heads[\\/]main$/.test(path));
+    expect(await exists(join(dir, '.git', 'tagstream-reset.json'))).toBe(true);
+    expect((await reopened.repair()).finishedReset).toBeUndefined();
+    expect(await gitCli(dir, ['rev-parse', 'HEAD'])).toBe(mine);
+    expect(await readFile(join(dir, 'a.yaml'), 'utf8')).toBe('a: mine\n');
+    expect(await gitCli(dir, ['status', '--porcelain', '--untracked-files=all'])).toBe('');
+    expect(await exists(join(dir, '.git', 'tagstream-reset.json'))).toBe(false);
   });
 });

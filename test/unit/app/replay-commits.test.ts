@@ -12,9 +12,10 @@ const commit = (oid: string, message: string, parent?: string): GitCommitInfo =>
   committerTimestamp: 0,
 });
 
-/** A history, newest first, on top of `remote`. */
-function history(commits: GitCommitInfo[]): GitRepository {
-  return { headOid: async () => commits[0]!.oid, log: async () => commits } as unknown as GitRepository;
+/** A history, newest first, on top of `remote`; `others`: histories of other refs (newest first, by their head). */
+function history(commits: GitCommitInfo[], others: GitCommitInfo[][] = []): GitRepository {
+  const log = async ({ ref }: { ref?: string } = {}) => (ref === undefined || ref === 'HEAD' ? commits : (others.find((h) => h[0]!.oid === ref) ?? []));
+  return { headOid: async () => commits[0]!.oid, log } as unknown as GitRepository;
 }
 
 describe('localCommits', () => {
@@ -31,5 +32,20 @@ describe('localCommits', () => {
   it('counts a commit carrying earlier writes as Tagstream\'s for the push an interrupted run left', async () => {
     expect(await hasUnpushedTagstreamCommit(history([carried, user, remote]), 'r0')).toBe(true);
     expect(await hasUnpushedTagstreamCommit(history([user, remote]), 'r0')).toBe(false);
+  });
+
+  // The remote-tracking head moved (a fetch, e.g. by a push retry killed before its reset): the
+  // local commits end where HEAD meets the remote's history, not at the root.
+  const root = commit('r-root', 'first\n');
+  const base = commit('r0', 'base\n', 'r-root');
+  const theirs = commit('r1', 'Concurrent change\n', 'r0');
+  const pin = commit('t1', 'tagstream: pin default/web:1 to sha256:aaaa\n\nTagstream-Move: default/web:1 - -> sha256:aaaa\n', 'r0');
+  const mine = commit('u1', 'Edit the app\n', 't1');
+  it('stops at the commit HEAD shares with a remote head that is not its ancestor', async () => {
+    const diverged = history([mine, pin, base, root], [[theirs, base, root]]);
+    expect((await localCommits(diverged, 'r1')).map((c) => c.oid)).toEqual(['u1']);
+    expect(await hasUnpushedTagstreamCommit(diverged, 'r1')).toBe(true);
+    expect(await localCommits(history([pin, base, root], [[theirs, base, root]]), 'r1')).toEqual([]);
+    expect(await hasUnpushedTagstreamCommit(history([base, root], [[theirs, base, root]]), 'r1')).toBe(false);
   });
 });
