@@ -193,7 +193,7 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
       log.info(`${group.branch}: pushed ${result.commit.slice(0, 12)}`);
       lastCommit = result.commit;
     }
-    return upsert(existing, result.changeSet, group);
+    return upsert(existing, withCreatedFrom(planned, result.changeSet), group);
   }
 
   async function upsert(existing: PullRequest | undefined, cs: ChangeSet, group: MoveGroup): Promise<SummaryPullRequest> {
@@ -223,4 +223,17 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
     log.info(`pull request #${pr.number} ${action}: ${pr.url}`);
     return { number: pr.number, url: pr.url, action, branch: group.branch };
   }
+}
+
+/**
+ * The branch's commit pass is not asked for build dates (the plan already read them): carry each
+ * move's `imageCreated` over from the plan, so the first body equals what a re-run renders.
+ */
+function withCreatedFrom(plan: ChangeSet, cs: ChangeSet): ChangeSet {
+  const created = new Map(plan.moves.filter((m) => m.imageCreated).map((m) => [`${moveKey(m)}@${m.to.image}`, m.imageCreated]));
+  const moves = cs.moves.map((m) => {
+    const when = m.imageCreated ?? created.get(`${moveKey(m)}@${m.to.image}`);
+    return when ? { ...m, imageCreated: when } : m;
+  });
+  return { ...cs, moves };
 }
