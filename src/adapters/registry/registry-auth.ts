@@ -125,7 +125,8 @@ export class RegistryAuth {
       followRedirects: req.followRedirects,
       maxBodyBytes: req.maxBodyBytes,
     });
-    const authorization = await this.authorization(loc, endpoint, scopes);
+    // no challenge known (anonymous registry): no credential lookup, so no await before the send (#16)
+    const authorization = endpoint.challenge ? await this.authorization(loc, endpoint, scopes) : undefined;
     const res = await this.transport.send(build(authorization));
     if (res.status !== 401) return res;
     const replayable = isReplayable(req.body);
