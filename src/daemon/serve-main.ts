@@ -10,9 +10,9 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
 import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
-import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
+import { pullSecretFiles, registryIdentities, sshSettings } from '../config/environment.js';
 import { loadRepoSettings, type RepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
 import { buildInventory } from '../inventory/inventory.js';
@@ -71,7 +71,7 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
     buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
   const deps: DaemonDeps = {
     settings,
-    git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
+    git: createGitAdapter({ clock: io.clock, ssh: sshSettings(io.env) }),
     changeRequests: (target, token) => createChangeRequests(target, { token }),
     gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
@@ -80,7 +80,13 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
       return streamSites(await readInventory(workspace, repoSettings, repo));
     },
     readInventory,
-    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines: settings.registryDeadlines }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, {
+        env: io.env,
+        log: registryLog,
+        deadlines: settings.registryDeadlines,
+        pullSecretFiles: pullSecretFiles(io.env),
+        identities: registryIdentities(io.env),
+      }),
     reconcile: options.reconcile,
     clock: io.clock,
     log,
