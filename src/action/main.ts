@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
-import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { remoteUrlFromConfig } from '../adapters/git/remote-url.js';
 import { createGitHubClient } from '../adapters/code-host/github.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { pullSecretFiles, sshSettings } from '../config/environment.js';
 import { registryDeadlines } from '../config/registry-deadlines.js';
 import type { AppContext } from '../app/app-context.js';
 import type { ActionInputs } from '../config/action-inputs.js';
@@ -41,7 +41,7 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     appendFile: (path, data) => appendFileSync(path, data, 'utf8'),
   });
   const clock = options.clock ?? systemClock;
-  const gitPort = options.git ?? createGitAdapter({ clock, ssh: sshSettingsFromEnv(env) });
+  const gitPort = options.git ?? createGitAdapter({ clock, ssh: sshSettings(env) });
   const workspaceRoot = env['GITHUB_WORKSPACE'] ?? process.cwd();
   const temps: string[] = [];
 
@@ -50,7 +50,10 @@ export async function main(reconcile: ReconcileFn, options: MainOptions = {}): P
     const settings = await loadRepoSettings(workspace);
     const log = runner.log();
     // registry-auth arrives as an inline docker config, consulted before ~/.docker/config.json.
-    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false, deadlines: registryDeadlines(env) });
+    const registry = registryClientFor(settings, { env, log, inlineAuth: inputs.registryAuth ?? '', userAgent: 'tagstream-action', cloudIdentities: false,
+      deadlines: registryDeadlines(env),
+      pullSecretFiles: pullSecretFiles(env),
+    });
     const ctx: AppContext = { workspace, settings, registry, clock, log, git };
     return ctx as BaseCheckout;
   };

@@ -28,7 +28,7 @@ const DEFAULT_PUSH_ATTEMPTS = 5;
  * them under that key, so a run on an unchanged head reads no commit (a big Tagstream commit's
  * message is most of a no-change run's Git work).
  */
-export async function loadHolds(ctx: AppContext, ref?: string): Promise<Map<string, Hold[]>> {
+export async function loadHolds(ctx: Pick<AppContext, 'git'>, ref?: string): Promise<Map<string, Hold[]>> {
   const git = ctx.git;
   if (!git) return new Map();
   const head = ref === undefined ? await git.headOid().catch(() => undefined) : undefined;

@@ -37,6 +37,9 @@ function replannable(c: GitCommitInfo): boolean {
  * diverged, and the walk stops at their common ancestor, not at the root.
  */
 async function commitsNotOn(git: GitRepository, remoteHead: string | undefined): Promise<{ local: GitCommitInfo[]; complete: boolean }> {
+  // HEAD is the remote head (every clean daemon run, every run after a push): nothing is local,
+  // and no history is read (a big Tagstream commit's message is most of such a walk's work).
+  if (remoteHead !== undefined && (await git.headOid().catch(() => undefined)) === remoteHead) return { local: [], complete: true };
   const history = await git.log({ depth: MAX_LOCAL_COMMITS + 1 });
   if (remoteHead === undefined) return { local: history, complete: true };
   let onRemote = new Set([remoteHead]);

@@ -22,7 +22,8 @@ import type { Workspace } from '../ports/workspace.js';
 
 interface JournalFile {
   readonly path: string;
-  readonly before: string | null;
+  /** The old text (null: a new file); only the writing phase keeps it, the only one that reads it. */
+  readonly before?: string | null;
   readonly afterSha256: string;
 }
 
@@ -65,7 +66,9 @@ export async function journalCommitted(git: GitRepository, files: readonly FileC
     version: 1,
     phase: 'committed',
     commit: true,
-    files: files.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) })),
+    // Without the old texts: once committed nothing is put back (see finishInterruptedRun), and
+    // at the first reconcile's peak every old text again in one JSON string was its largest block.
+    files: files.map((f) => ({ path: f.path, afterSha256: sha256(f.after) })),
     commitOid,
   };
   await git.writeJournal(JSON.stringify(journal));
@@ -112,7 +115,8 @@ export async function finishInterruptedRun(git: GitRepository, workspace: Worksp
     const atHead = head === undefined ? undefined : await git.readFileAt(head, f.path);
     if (atHead !== undefined && atHead.equals(now)) continue; // committed after all
     if (f.before === null) await workspace.removeFile(f.path);
-    else await workspace.writeFile(f.path, f.before);
+    else if (f.before !== undefined) await workspace.writeFile(f.path, f.before);
+    else continue; // a writing journal always holds the old text; a damaged one is not trusted
     restored.push(f.path);
   }
   log.warn('finishing an interrupted run', {

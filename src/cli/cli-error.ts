@@ -16,13 +16,13 @@ const SERVER_REASONS: Partial<Record<ErrorCode, string>> = {
   Conflict: 'Conflict',
 };
 
-/** The line(s) to print on stderr for an error, newline-terminated. */
-export function formatCliError(e: unknown): string {
+/** The line(s) to print on stderr for an error, newline-terminated; `debug` (TAGSTREAM_DEBUG, config/environment.ts) adds an unexpected error's stack. */
+export function formatCliError(e: unknown, debug = false): string {
   const message = errorMessage(e).replace(/\n+$/, '');
   const reason = isTagstreamError(e) ? SERVER_REASONS[e.code] : undefined;
   const line = reason ? `Error from server (${reason}): ${message}\n` : `error: ${message}\n`;
-  // TAGSTREAM_DEBUG=1: the stack of an unexpected error, for bug reports (messages stay redacted)
-  const unexpected = !isTagstreamError(e) && e instanceof Error && process.env['TAGSTREAM_DEBUG'];
+  // the stack of an unexpected error, for bug reports (messages stay redacted)
+  const unexpected = debug && !isTagstreamError(e) && e instanceof Error;
   return unexpected ? `${line}${redact(e.stack ?? '')}\n` : line;
 }
 

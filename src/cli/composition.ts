@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
-import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
+import { pullSecretFiles, registryIdentities, sshSettings } from '../config/environment.js';
 import { registryDeadlines } from '../config/registry-deadlines.js';
 import { loadRepoSettings } from '../config/repo-settings.js';
 import { TagstreamError } from '../errors.js';
@@ -25,17 +25,18 @@ export function defaultDeps(env: Readonly<Record<string, string | undefined>>): 
       const workspace = directoryWorkspace(dir);
       return { workspace, settings: await loadRepoSettings(workspace) };
     },
-    createRegistry: (settings, log) => registryClientFor(settings, { env, log, deadlines: registryDeadlines(env) }),
+    createRegistry: (settings, log) =>
+      registryClientFor(settings, { env, log, deadlines: registryDeadlines(env), pullSecretFiles: pullSecretFiles(env), identities: registryIdentities(env) }),
     async openGit(dir) {
       if (!existsSync(join(dir, '.git'))) return undefined;
-      return createGitAdapter({ ssh: sshSettingsFromEnv(env) }).open(dir);
+      return createGitAdapter({ ssh: sshSettings(env) }).open(dir);
     },
     gitHosts: {
       async cloneBase(url, branch, credentials) {
         const dir = await mkdtemp(join(tmpdir(), 'tagstream-pr-'));
         const dispose = () => rm(dir, { recursive: true, force: true });
         try {
-          const repo = await createGitAdapter({ ssh: sshSettingsFromEnv(env) }).clone({ url, dir, branch, credentials });
+          const repo = await createGitAdapter({ ssh: sshSettings(env) }).clone({ url, dir, branch, credentials });
           return { repo, dispose };
         } catch (e) {
           await dispose();

@@ -7,6 +7,7 @@ import { redact } from '../errors.js';
 import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../render/diagnostics.js';
 import type { Log } from '../ports/log.js';
 import { EXIT_FAILED, EXIT_USAGE, formatCliError } from './cli-error.js';
+import { debugOutput } from '../config/environment.js';
 import type { CommandContext, OpenedRepository } from './context.js';
 import type { GlobalOptions } from './global-options.js';
 
@@ -55,7 +56,7 @@ export function stderrLines(lines: readonly string[], globals: GlobalOptions | u
 export function printReadOutput(ctx: CommandContext, out: ReadOutput, globals?: GlobalOptions): void {
   for (const line of stderrLines(out.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   if (out.stdout) ctx.io.stdout.write(out.stdout);
-  for (const e of out.errors) ctx.io.stderr.write(formatCliError(e));
+  for (const e of out.errors) ctx.io.stderr.write(formatCliError(e, debugOutput(ctx.io.env)));
   if (out.errors.length > 0) ctx.setExitCode(out.errors.some((e) => e.code === 'Usage') ? EXIT_USAGE : EXIT_FAILED);
 }
 

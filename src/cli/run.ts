@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { booleanFlagNames, normalizeBoolFlags } from './bool-flags.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor, formatCliError } from './cli-error.js';
 import { defaultDeps } from './composition.js';
+import { debugOutput } from '../config/environment.js';
 import type { CliDeps, CommandContext } from './context.js';
 import type { CliIO } from './io.js';
 import { buildProgram } from './program.js';
@@ -31,7 +32,7 @@ export async function run(argv: readonly string[], io: CliIO, deps: CliDeps = de
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
       return EXIT_USAGE;
     }
-    io.stderr.write(formatCliError(e));
+    io.stderr.write(formatCliError(e, debugOutput(io.env)));
     return exitCodeFor(e);
   }
 }

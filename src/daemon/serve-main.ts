@@ -10,22 +10,19 @@ import { directoryWorkspace } from '../adapters/fs/directory-workspace.js';
 import { createChangeRequests } from '../adapters/code-host/index.js';
 import { githubAppTokenSource } from '../adapters/code-host/github-app-token.js';
 import { createGitAdapter } from '../adapters/git/isomorphic-git-adapter.js';
-import { sshSettingsFromEnv } from '../adapters/git/ssh-transport.js';
 import { registryClientFor } from '../adapters/registry/from-settings.js';
 import { parseDaemonSettings, type DaemonFlags, type DaemonSettings } from '../config/daemon-settings.js';
-import { loadRepoSettings, type RepoSettings } from '../config/repo-settings.js';
+import { pullSecretFiles, registryIdentities, sshSettings } from '../config/environment.js';
+import { loadRepoSettings } from '../config/repo-settings.js';
 import { errorMessage } from '../errors.js';
-import { buildInventory } from '../inventory/inventory.js';
-import type { Inventory } from '../inventory/inventory-model.js';
 import type { Clock } from '../ports/clock.js';
-import type { GitRepository } from '../ports/git.js';
-import type { Workspace } from '../ports/workspace.js';
 import { startCronTicker } from './cron-ticker.js';
 import { Daemon, type DaemonDeps, type ReconcileFn } from './daemon.js';
 import { streamSites } from './event-targets.js';
 import { startDaemonHttpServer } from './http-server.js';
 import { createJsonLog } from './json-log.js';
 import { RunScope } from './run-scope.js';
+import { readWorkingCopyInventory } from './working-copy-inventory.js';
 
 export interface ServeIO {
   readonly stdout: { write(chunk: string): unknown };
@@ -66,12 +63,10 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
   const secrets = [settings.webhookSecret, tokenOf(settings)].filter((s): s is string => s !== undefined);
   const runScope = new RunScope();
   const log = createJsonLog({ write: (l) => io.stdout.write(l), level: settings.logLevel, clock: io.clock, secrets, context: () => runScope.fields() });
-  // As reconcile builds it (no inventory options here), with the working copy's index cache.
-  const readInventory = async (workspace: Workspace, repoSettings: RepoSettings, repo?: GitRepository): Promise<Inventory> =>
-    buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
+  const readInventory = readWorkingCopyInventory;
   const deps: DaemonDeps = {
     settings,
-    git: createGitAdapter({ clock: io.clock, ssh: sshSettingsFromEnv(io.env) }),
+    git: createGitAdapter({ clock: io.clock, ssh: sshSettings(io.env) }),
     changeRequests: (target, token) => createChangeRequests(target, { token }),
     gitToken: settings.githubApp ? githubAppTokenSource(settings.githubApp) : undefined,
     workspaceFor: (dir) => directoryWorkspace(dir),
@@ -80,7 +75,13 @@ export async function runServe(flags: DaemonFlags, io: ServeIO, options: ServeOp
       return streamSites(await readInventory(workspace, repoSettings, repo));
     },
     readInventory,
-    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, { env: io.env, log: registryLog, deadlines: settings.registryDeadlines }),
+    createRegistry: (repoSettings, registryLog) => registryClientFor(repoSettings, {
+        env: io.env,
+        log: registryLog,
+        deadlines: settings.registryDeadlines,
+        pullSecretFiles: pullSecretFiles(io.env),
+        identities: registryIdentities(io.env),
+      }),
     reconcile: options.reconcile,
     clock: io.clock,
     log,

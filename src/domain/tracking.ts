@@ -5,18 +5,68 @@
  * ends up after enough writes. Cross-stream references are snapshots and never follow.
  */
 import type { ImageStream, TagReference } from './image-stream.js';
+import { findSpecTag } from './image-stream.js';
 import { addTagEvent } from './tag-event.js';
 import { latestTaggedImage } from './resolve-tag.js';
 
+/**
+ * One hop of a same-stream alias (oc helpers FollowTagReference's loop body): `terminal` when the
+ * spec tag names no ImageStreamTag, `next` with the tag of this stream it refers to (`tag` and
+ * `stream:tag`; `stream:` means `latest`), `cross` for another stream or namespace, `invalid` for a
+ * name with more than one `:`. The one rule the trackers, `import-image` and `describe` share.
+ */
+export type TagHop =
+  | { readonly kind: 'terminal' }
+  | { readonly kind: 'next'; readonly tag: string }
+  | { readonly kind: 'cross' }
+  | { readonly kind: 'invalid' };
+
+export function tagHop(stream: ImageStream, ref: TagReference): TagHop {
+  const from = ref.from;
+  if (!from || from.kind !== 'ImageStreamTag') return { kind: 'terminal' };
+  if (from.namespace && from.namespace !== (stream.metadata.namespace ?? '')) return { kind: 'cross' };
+  const parts = from.name.split(':');
+  if (parts.length === 1) return { kind: 'next', tag: from.name };
+  if (parts.length !== 2) return { kind: 'invalid' };
+  if (parts[0] !== stream.metadata.name) return { kind: 'cross' };
+  return { kind: 'next', tag: parts[1] || 'latest' };
+}
+
+/** Why following an alias chain stopped short of a tag that names an image. */
+export type FollowError = 'circular' | 'cross' | 'invalid' | 'not-found';
+
+export interface FollowedTag {
+  /** The last tag reached (the tag that names an image when there is no error). */
+  readonly finalTag: string;
+  /** That tag's spec entry, when the chain ended well. */
+  readonly ref?: TagReference | undefined;
+  /** True when at least one alias was followed. */
+  readonly multiple: boolean;
+  readonly error?: FollowError | undefined;
+}
+
+/** oc helpers FollowTagReference: follow same-stream ImageStreamTag aliases from `tag` to the final tag. */
+export function followTagReference(stream: ImageStream, tag: string): FollowedTag {
+  const seen = new Set<string>();
+  let current = tag;
+  let multiple = false;
+  for (;;) {
+    if (seen.has(current)) return { finalTag: current, multiple, error: 'circular' };
+    seen.add(current);
+    const ref = findSpecTag(stream, current);
+    if (!ref) return { finalTag: current, multiple, error: 'not-found' };
+    const hop = tagHop(stream, ref);
+    if (hop.kind === 'terminal') return { finalTag: current, ref, multiple };
+    if (hop.kind !== 'next') return { finalTag: current, multiple, error: hop.kind };
+    current = hop.tag;
+    multiple = true;
+  }
+}
+
 /** The tag of this stream that `ref` tracks, or undefined when it is not a same-stream tracker. */
 export function trackedTag(stream: ImageStream, ref: TagReference): string | undefined {
-  const from = ref.from;
-  if (!from || from.kind !== 'ImageStreamTag') return undefined;
-  if (from.namespace && from.namespace !== (stream.metadata.namespace ?? '')) return undefined;
-  const parts = from.name.split(':');
-  if (parts.length === 1) return parts[0] || undefined;
-  if (parts.length !== 2 || parts[0] !== stream.metadata.name) return undefined;
-  return parts[1] || 'latest';
+  const hop = tagHop(stream, ref);
+  return hop.kind === 'next' ? hop.tag || undefined : undefined;
 }
 
 /** Copy each tracked tag's items[0] to its trackers (§1.4 rules), transitively, until stable. */
@@ -52,7 +102,7 @@ export function trackingCycle(stream: ImageStream, tag: string): string[] | unde
   const chain = [tag];
   let current = tag;
   for (;;) {
-    const ref = (stream.spec.tags ?? []).find((t) => t.name === current);
+    const ref = findSpecTag(stream, current);
     const next = ref ? trackedTag(stream, ref) : undefined;
     if (next === undefined) return undefined;
     chain.push(next);

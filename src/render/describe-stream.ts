@@ -9,7 +9,8 @@ import { eventReference } from '../domain/stream-references.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
 import { prioritizeTags } from '../domain/prioritize-tags.js';
-import { followTagReference, isImportPending } from './stream-view.js';
+import { isImportPending } from './stream-view.js';
+import { followTagReference } from '../domain/tracking.js';
 
 const MAX_GO_DURATION_MS = 9223372036854;
 
@@ -69,9 +70,9 @@ function writeTags(w: DescribeWriter, stream: ImageStream, now: Date): void {
   const referential = new Map<string, string[]>();
   for (const ref of specTags) {
     const followed = followTagReference(stream, ref.name);
-    if (followed.ok && followed.multiple) {
+    if (followed.error === undefined && followed.multiple) {
       aliases.add(ref.name);
-      referential.set(followed.tag, [...(referential.get(followed.tag) ?? []), ref.name]);
+      referential.set(followed.finalTag, [...(referential.get(followed.finalTag) ?? []), ref.name]);
     }
     if (!findStatusTag(stream, ref.name)) sorted.push(ref.name);
   }

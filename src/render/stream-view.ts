@@ -1,6 +1,6 @@
 /**
  * Read-only facts about an ImageStream that several printers share, computed the way the
- * OpenShift server and oc compute them (sort.go SortStatusTags, FollowTagReference,
+ * OpenShift server and oc compute them (sort.go SortStatusTags,
  * latestObservedTagGeneration, the ImageStreamTag view). Pure.
  */
 import type { ImageStream, NamedTagEventList, ObjectReference, TagEvent, TagReference } from '../domain/image-stream.js';
@@ -38,33 +38,6 @@ export function latestUpdate(stream: ImageStream): string | undefined {
 /** The repository column / line: public, else spec.dockerImageRepository (get) or internal. */
 export function streamRepository(stream: ImageStream): string {
   return stream.status?.publicDockerImageRepository || stream.spec.dockerImageRepository || stream.status?.dockerImageRepository || '';
-}
-
-/**
- * imagehelpers.FollowTagReference: follow same-stream ImageStreamTag spec tags to the tag that
- * finally names an image. `multiple` is true when at least one hop was followed; `ok` false on
- * a loop, a missing tag or a reference to another stream.
- */
-export function followTagReference(stream: ImageStream, tag: string): { tag: string; ok: boolean; multiple: boolean } {
-  const seen = new Set<string>();
-  let current = tag;
-  let multiple = false;
-  for (;;) {
-    if (seen.has(current)) return { tag: current, ok: false, multiple };
-    seen.add(current);
-    const ref = findSpecTag(stream, current);
-    if (!ref) return { tag: current, ok: false, multiple };
-    if (!ref.from || ref.from.kind !== 'ImageStreamTag') return { tag: current, ok: true, multiple };
-    if (ref.from.namespace && ref.from.namespace !== stream.metadata.namespace) return { tag: current, ok: false, multiple };
-    const name = ref.from.name;
-    const colon = name.indexOf(':');
-    if (colon >= 0) {
-      if (name.indexOf(':', colon + 1) >= 0) return { tag: current, ok: false, multiple };
-      if (name.slice(0, colon) !== stream.metadata.name) return { tag: current, ok: false, multiple };
-      current = name.slice(colon + 1);
-    } else current = name;
-    multiple = true;
-  }
 }
 
 /** max(items[0].generation, generation of the first ImportSuccess condition); 0 when unobserved. */

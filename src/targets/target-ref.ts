@@ -45,8 +45,3 @@ export function parseTargetRef(text: string, options: { readonly allowField?: bo
   if (!isTargetField(field)) return fail(`unknown FIELD "${field}": expected one of ${TARGET_FIELDS.join(', ')}`);
   return { ok: true, ref: Object.freeze({ namespace, stream, tag, field }) };
 }
-
-/** `ns/stream:tag`, the key a target's source has in moves and plans. */
-export function targetSourceKey(ref: Pick<TargetRef, 'stream' | 'tag'>, namespace: string): string {
-  return `${namespace}/${ref.stream}:${ref.tag}`;
-}

@@ -8,7 +8,8 @@ import { TagstreamError, UsageError } from '../errors.js';
 import type { ImageStream, ImportMode, ReferencePolicyType, TagReference } from '../domain/image-stream.js';
 import { INSECURE_REPOSITORY_ANNOTATION, PREFER_ARCH_ANNOTATION, PREFER_OS_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import type { ImportRequest, ImportResult } from '../domain/import-result.js';
-import { splitImageStreamTag, parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
+import { parseOpenShiftReference, type OpenShiftReference } from '../domain/tag-source.js';
+import { followTagReference } from '../domain/tracking.js';
 import { assertNoCredentials, parseOrKeep } from '../domain/image-reference.js';
 import { localRepository } from '../domain/resolve-tag.js';
 import { writeStream } from '../domain/stream-update.js';
@@ -51,38 +52,6 @@ function referencePolicyOf(value: string | undefined): ReferencePolicyType | '' 
   if (value === 'source') return 'Source';
   if (value === 'local') return 'Local';
   throw new UsageError("reference policy must be set to 'source' or 'local'");
-}
-
-const CIRCULAR = Symbol('circular');
-const CROSS = Symbol('cross');
-const INVALID = Symbol('invalid');
-const NOT_FOUND = Symbol('not-found');
-
-/** oc helpers FollowTagReference: follow same-stream ImageStreamTag aliases to the final tag. */
-export function followTagReference(
-  stream: ImageStream,
-  tag: string,
-): { finalTag: string; ref?: TagReference | undefined; multiple: boolean; error?: symbol | undefined } {
-  const seen = new Set<string>();
-  let current = tag;
-  for (;;) {
-    if (seen.has(current)) return { finalTag: current, multiple: seen.size > 1, error: CIRCULAR };
-    seen.add(current);
-    const ref = findSpecTag(stream, current);
-    if (!ref) return { finalTag: current, multiple: seen.size > 1, error: NOT_FOUND };
-    if (!ref.from || ref.from.kind !== 'ImageStreamTag') return { finalTag: current, ref, multiple: seen.size > 1 };
-    if (ref.from.namespace && ref.from.namespace !== (stream.metadata.namespace ?? '')) {
-      return { finalTag: current, multiple: seen.size > 1, error: CROSS };
-    }
-    if (ref.from.name.includes(':')) {
-      const { name, tag: next, ok } = splitImageStreamTag(ref.from.name);
-      if (!ok || ref.from.name.split(':').length !== 2) return { finalTag: current, multiple: seen.size > 1, error: INVALID };
-      if (name !== stream.metadata.name) return { finalTag: current, multiple: seen.size > 1, error: CROSS };
-      current = next;
-    } else {
-      current = ref.from.name;
-    }
-  }
 }
 
 interface Flags {
@@ -209,13 +178,13 @@ export function planImportImage(current: ReadonlyMap<string, ImageStream>, optio
   let importTag = tag;
   const followed = followTagReference(stream, tag);
   switch (followed.error) {
-    case INVALID:
+    case 'invalid':
       throw new TagstreamError('Refused', `tag "${tag}" points to an invalid imagestreamtag`);
-    case CROSS:
+    case 'cross':
       throw new TagstreamError('Refused', `tag "${tag}" points to an imagestreamtag from another ImageStream`);
-    case CIRCULAR:
+    case 'circular':
       throw new TagstreamError('Refused', `tag "${tag}" on the image stream is a reference to same tag`);
-    case NOT_FOUND:
+    case 'not-found':
       if (from === '' && tag === 'latest') from = stream.spec.dockerImageRepository ?? '';
       if (from === '') {
         throw new TagstreamError(

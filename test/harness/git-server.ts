@@ -63,6 +63,8 @@ export interface GitServer {
   readonly root: string;
   /** `git init --bare -b main` under root, optionally with a first commit; returns its URL. */
   createBareRepo(name: string, options?: BareRepoOptions): Promise<string>;
+  /** Every request served so far, as `METHOD /path?query` (tests count round trips). */
+  readonly requests: readonly string[];
   /** Close the server, wait for every CGI process, remove temp dirs. */
   stop(): Promise<void>;
 }
@@ -95,7 +97,9 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   const children = new Set<ChildProcess>();
   const exited = new Set<Promise<void>>();
 
+  const requests: string[] = [];
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    requests.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
     const user = authenticatedUser(req, options.users);
     if (user === undefined) {
       req.resume();
@@ -189,6 +193,7 @@ export async function startGitServer(options: GitServerOptions = {}): Promise<Gi
   return {
     url,
     root,
+    requests,
     async createBareRepo(name, repoOptions = {}) {
       const bare = join(root, name);
       await gitCli(root, ['init', '-q', '--bare', '-b', 'main', bare]);

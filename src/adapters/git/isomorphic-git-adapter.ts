@@ -16,7 +16,7 @@ import { authCallbacks, splitCredentialedUrl } from './git-auth.js';
 import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { IsomorphicGitRepository } from './isomorphic-git-repository.js';
-import { isSshUrl, runGitOverSsh, sshSettingsFromEnv, type SshSettings } from './ssh-transport.js';
+import { defaultSshSettings, isSshUrl, runGitOverSsh, type SshSettings } from './ssh-transport.js';
 
 export interface GitAdapterOptions {
   readonly fs?: typeof nodeFs | undefined;
@@ -33,7 +33,7 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
   const fs = atomicGitFs(options.fs ?? nodeFs);
   const http = options.http ?? nodeHttp;
   const clock = options.clock ?? systemClock;
-  const ssh = options.ssh ?? sshSettingsFromEnv({});
+  const ssh = options.ssh ?? defaultSshSettings();
   const context = (dir: string, credentials: GitContext['credentials']): GitContext => ({ fs, http, clock, dir, credentials, ssh, cache: {} });
 
   /**

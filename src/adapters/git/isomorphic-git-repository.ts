@@ -117,6 +117,11 @@ export class IsomorphicGitRepository implements GitRepository {
       }
       return this.remoteHeadOid({ remote, branch });
     }
+    // Nothing new on the remote (most daemon runs): one ref advertisement answers, where
+    // isomorphic-git's fetch also negotiates a pack (a second request, an upload-pack on the
+    // server) even when it has nothing to send. Any doubt falls through to the fetch.
+    const held = await this.remoteHeadOid({ remote, branch });
+    if (held !== undefined && (await this.advertisedHead(url, branch, options.credentials)) === held && (await this.hasCommit(held))) return held;
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     try {
       // isomorphic-git moves the tracking ref before it writes the packfile: recorded, put back on a crash
@@ -134,6 +139,26 @@ export class IsomorphicGitRepository implements GitRepository {
       throw e;
     }
     return this.remoteHeadOid({ remote, branch });
+  }
+
+  /** The commit the remote advertises for `branch` (one request), or undefined when it cannot say. */
+  private async advertisedHead(url: string, branch: string, credentials: GitRemoteOptions['credentials']): Promise<string | undefined> {
+    const auth = authCallbacks(credentials ?? this.ctx.credentials);
+    const ref = `refs/heads/${branch}`;
+    try {
+      const refs = await git.listServerRefs({ http: this.ctx.http, url, prefix: ref, protocolVersion: 1, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure });
+      return refs.find((r) => r.ref === ref)?.oid;
+    } catch {
+      return undefined; // the fetch meets (and reports) the same failure
+    }
+  }
+
+  private async hasCommit(oid: string): Promise<boolean> {
+    const { fs, dir, cache } = this.ctx;
+    return git.readCommit({ fs, dir, oid, cache }).then(
+      () => true,
+      () => false,
+    );
   }
 
   async remoteHeadOid(options: Omit<GitRemoteOptions, 'credentials'> = {}): Promise<string | undefined> {

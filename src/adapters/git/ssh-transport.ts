@@ -18,13 +18,9 @@ export interface SshSettings {
   readonly knownHostsFile: string;
 }
 
-/** TAGSTREAM_GIT_SSH_KEY_FILE, TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE (default `~/.ssh/known_hosts`). */
-export function sshSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): SshSettings {
-  const home = env['HOME'] || homedir();
-  return {
-    keyFile: env['TAGSTREAM_GIT_SSH_KEY_FILE'] || undefined,
-    knownHostsFile: env['TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE'] || join(home, '.ssh', 'known_hosts'),
-  };
+/** No key file, `~/.ssh/known_hosts`: what an adapter built without settings uses (entry points pass config's sshSettings). */
+export function defaultSshSettings(): SshSettings {
+  return { keyFile: undefined, knownHostsFile: join(homedir(), '.ssh', 'known_hosts') };
 }
 
 /** `ssh://…`, `git+ssh://…` or scp-like `[user@]host:path` (no scheme, no slash before the colon). */

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { deleteIstag } from '../../app/delete-istag.js';
 import { UsageError } from '../../errors.js';
 import { EXIT_FAILED, formatCliError } from '../cli-error.js';
+import { debugOutput } from '../../config/environment.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -27,7 +28,7 @@ export function register(program: Command, ctx: CommandContext): void {
     // kubectl delete -o name names what was deleted
     if (globals.output === 'name') ctx.io.stdout.write(deleted.map((n) => `imagestreamtag.image.openshift.io/${n}\n`).join(''));
     printVerbResult(ctx, globals.output === 'name' ? { ...result, stdout: [], streams: [], workloads: [] } : result, globals.output === 'name' ? { ...globals, output: undefined } : globals);
-    for (const e of errors) ctx.io.stderr.write(formatCliError(e));
+    for (const e of errors) ctx.io.stderr.write(formatCliError(e, debugOutput(ctx.io.env)));
     if (errors.length > 0) ctx.setExitCode(EXIT_FAILED);
   });
 }

@@ -34,6 +34,34 @@ describe('fetch', () => {
     expect(await repo.fetch()).toBe(await repo.headOid());
     expect(await repo.fetch({ branch: 'tagstream/main' })).toBeUndefined();
   });
+
+  // #16: a daemon fetches before every run; when the remote has nothing new, the ref advertisement
+  // answers (one request) and no pack is negotiated. A moved remote is still fetched.
+  it('asks once and negotiates no pack when the remote has nothing new; fetches what is new', async () => {
+    const url = await server.createBareRepo(`fetch-${++n}.git`, { initialFiles: { 'README.md': 'hi\n' } });
+    const repo = await createGitAdapter().clone({ url, dir: dirFor('fetch') });
+    const head = await repo.headOid();
+    const before = server.requests.length;
+    expect(await repo.fetch()).toBe(head);
+    const asked = server.requests.slice(before);
+    expect(asked).toEqual([expect.stringMatching(/^GET \/fetch-\d+\.git\/info\/refs\?service=git-upload-pack$/)]);
+
+    // someone pushes: the next fetch brings the commit and moves the tracking ref
+    const other = await cloneWorkingCopy(url, dirFor('other'));
+    await writeFile(join(other, 'README.md'), 'changed\n');
+    await gitCli(other, ['commit', '-q', '-am', 'change']);
+    await gitCli(other, ['push', '-q', 'origin', 'main']);
+    const pushed = await gitCli(other, ['rev-parse', 'HEAD']);
+    const during = server.requests.length;
+    expect(await repo.fetch()).toBe(pushed);
+    expect(server.requests.slice(during).some((r) => r.startsWith('POST ') && r.endsWith('/git-upload-pack'))).toBe(true);
+    expect(await repo.remoteHeadOid()).toBe(pushed);
+    expect((await repo.readFileAt(pushed, 'README.md'))?.toString()).toBe('changed\n');
+    // and with the new commit held, asking again is one request again
+    const again = server.requests.length;
+    expect(await repo.fetch()).toBe(pushed);
+    expect(server.requests.slice(again)).toHaveLength(1);
+  });
 });
 
 describe('history', () => {

@@ -13,6 +13,9 @@ import { renderCommitMessage } from '../../../src/planning/commit-message.js';
 import { computeHolds, holdFor } from '../../../src/planning/revert-holds.js';
 import type { GitRepository } from '../../../src/ports/git.js';
 import { gitCli } from '../../harness/git-server.js';
+import { directoryWorkspace } from '../../../src/adapters/fs/directory-workspace.js';
+import { loadRepoSettings } from '../../../src/config/repo-settings.js';
+import { readWorkingCopyInventory } from '../../../src/daemon/working-copy-inventory.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 let dir: string;
@@ -95,6 +98,23 @@ describe('revert holds memoised in the index cache', () => {
     const again = await counted();
     const holds = await loadHolds(ctxOf(again.repo));
     expect(again.logs()).toBe(1);
+    expect(holdFor(holds, 'shop/web:1', d('2'))).toMatchObject({ heldBy: revert, reverted: pin });
+  });
+
+  // The daemon's webhook run reads the inventory (which saves the index cache) before reconcile asks
+  // for the holds: the save must not drop their memo, or every webhook run walks the history again.
+  it("the daemon's inventory keeps the memo for the reconcile that follows it", async () => {
+    const workspace = directoryWorkspace(dir);
+    const settings = await loadRepoSettings(workspace);
+    const first = await counted();
+    await readWorkingCopyInventory(workspace, settings, first.repo);
+    const holds = await loadHolds(ctxOf(first.repo));
+    await (await first.repo.indexCache!()).save();
+
+    const second = await counted();
+    await readWorkingCopyInventory(workspace, settings, second.repo);
+    expect(await loadHolds(ctxOf(second.repo))).toEqual(holds);
+    expect(second.logs()).toBe(0);
     expect(holdFor(holds, 'shop/web:1', d('2'))).toMatchObject({ heldBy: revert, reverted: pin });
   });
 });

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAcrFetcher } from '../../../src/adapters/registry/credentials/azure-acr.js';
 import { cloudCredentials } from '../../../src/adapters/registry/credentials/cloud-identity.js';
+import { registryIdentities } from '../../../src/config/environment.js';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { parseImageReference } from '../../../src/domain/image-reference.js';
 import { startAcrFront, startEntraStandIn, type AcrFront, type EntraStandIn } from '../../harness/azure-stand-ins.js';
@@ -73,7 +74,7 @@ const acr = () =>
 describe('Azure Container Registry: workload identity -> Entra -> /oauth2/exchange -> /oauth2/token', () => {
   it('pulls with the exchanged refresh token, keeps it until shortly before it expires, and exchanges again after a refusal', async () => {
     let now = Date.now();
-    const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }, now: () => now, fetchers: { acr: acr() } });
+    const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }), now: () => now, fetchers: { acr: acr() } });
     const client = createRegistryClient({ credentials });
     const ref = `${front.host}/team/app:v1`;
 
@@ -115,7 +116,7 @@ describe('Azure Container Registry: workload identity -> Entra -> /oauth2/exchan
     entra.expiresIn = 120;
     try {
       let now = Date.now();
-      const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }, now: () => now, fetchers: { acr: acr() } });
+      const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }), now: () => now, fetchers: { acr: acr() } });
       const client = createRegistryClient({ credentials });
       front.refreshLifetime = 600;
       const before = entra.issued.length;
@@ -135,7 +136,7 @@ describe('Azure Container Registry: workload identity -> Entra -> /oauth2/exchan
   it('a wrong federated token fails with the identity and the host named, and no token in the message', async () => {
     await writeFile(join(dir, 'azure-identity-token'), 'not-the-projected-token');
     try {
-      const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }, fetchers: { acr: acr() } });
+      const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${front.host}=acr` }), fetchers: { acr: acr() } });
       const err = await credentials(front.host, 'team/app').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CredentialSourceError);
       expect((err as CredentialSourceError).brief).toMatch(new RegExp(`^cannot get credentials for ${front.host.replace(/\./g, '\\.')} from its Azure Container Registry identity`));

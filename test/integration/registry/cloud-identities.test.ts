@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../src/adapters/registry/index.js';
 import { cloudCredentials } from '../../../src/adapters/registry/credentials/cloud-identity.js';
+import { registryIdentities } from '../../../src/config/environment.js';
 import { makeImage } from '../../harness/oci-image.js';
 import { pushImage, registryRejection, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../../harness/registry.js';
 import { parseImageReference } from '../../../src/domain/image-reference.js';
@@ -92,7 +93,7 @@ describe('Amazon ECR: GetAuthorizationToken through the default credential chain
 
   it('fetches a token once, renews it shortly before expiry, and again after a 401', async () => {
     let now = Date.now();
-    const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=ecr:us-east-1` }, now: () => now });
+    const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=ecr:us-east-1` }), now: () => now });
     const client = createRegistryClient({ credentials });
     // The first token is refused (the stub's password is not the registry's yet): a 401 fetches a new one.
     const refused = await registryRejection(client.resolve(parseImageReference(`${reg.host}/team/app:v1`), { importMode: 'Legacy' }));
@@ -160,7 +161,7 @@ describe('Google Artifact Registry: application-default credentials from the met
 
   it('uses oauth2accesstoken + the access token; fetches a new one when the token server refuses it', async () => {
     let now = Date.now();
-    const credentials = cloudCredentials({ env: { ...process.env, TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }, now: () => now });
+    const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }), now: () => now });
     const client = createRegistryClient({ credentials });
     expect((await client.resolve(parseImageReference(`${reg.host}/proj/repo/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(issued).toBe(1);

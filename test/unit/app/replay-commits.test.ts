@@ -48,4 +48,15 @@ describe('localCommits', () => {
     expect(await localCommits(history([pin, base, root], [[theirs, base, root]]), 'r1')).toEqual([]);
     expect(await hasUnpushedTagstreamCommit(history([base, root], [[theirs, base, root]]), 'r1')).toBe(false);
   });
+
+  it('reads no history when HEAD is the remote head', async () => {
+    let logs = 0;
+    const atRemote = { headOid: async () => 'r0', log: async () => (logs++, [base, root]) } as unknown as GitRepository;
+    expect(await localCommits(atRemote, 'r0')).toEqual([]);
+    expect(await hasUnpushedTagstreamCommit(atRemote, 'r0')).toBe(false);
+    expect(logs).toBe(0);
+    // the same answers as the walk gives
+    expect(await localCommits(history([base, root]), 'r0')).toEqual([]);
+    expect(await hasUnpushedTagstreamCommit(history([base, root]), 'r0')).toBe(false);
+  });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageStream, TagReference } from '../../../src/domain/image-stream.js';
+import type { TagReference } from '../../../src/domain/image-stream.js';
 import {
-  followTagReference,
   isImportPending,
   istagsOf,
   latestObservedTagGeneration,
@@ -12,10 +11,6 @@ import {
 } from '../../../src/render/stream-view.js';
 import { D1, D3, ruby, streamWithTags } from './fixtures.js';
 
-function withSpec(tags: TagReference[]): ImageStream {
-  return { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: 's', namespace: 'ns' }, spec: { tags } };
-}
-const istag = (name: string, namespace?: string) => ({ kind: 'ImageStreamTag', name, namespace });
 const docker = (name: string) => ({ kind: 'DockerImage', name });
 
 describe('sortStatusTags', () => {
@@ -28,21 +23,6 @@ describe('sortStatusTags', () => {
       { tag: 'empty' },
     ]);
     expect(sortStatusTags(s.status?.tags ?? [])).toEqual(['a', 'b', 'old', 'empty', 'none']);
-  });
-});
-
-describe('followTagReference', () => {
-  it.each([
-    { name: 'terminal DockerImage tag', spec: [{ name: 't', from: docker('x:1') }], tag: 't', want: { tag: 't', ok: true, multiple: false } },
-    { name: 'alias by tag name', spec: [{ name: 'a', from: istag('t') }, { name: 't', from: docker('x:1') }], tag: 'a', want: { tag: 't', ok: true, multiple: true } },
-    { name: 'alias as stream:tag', spec: [{ name: 'a', from: istag('s:t') }, { name: 't', from: docker('x:1') }], tag: 'a', want: { tag: 't', ok: true, multiple: true } },
-    { name: 'chain of two', spec: [{ name: 'a', from: istag('b') }, { name: 'b', from: istag('t') }, { name: 't' }], tag: 'a', want: { tag: 't', ok: true, multiple: true } },
-    { name: 'another stream', spec: [{ name: 'a', from: istag('other:t') }], tag: 'a', want: { tag: 'a', ok: false, multiple: false } },
-    { name: 'another namespace', spec: [{ name: 'a', from: istag('t', 'elsewhere') }, { name: 't' }], tag: 'a', want: { tag: 'a', ok: false, multiple: false } },
-    { name: 'loop', spec: [{ name: 'a', from: istag('b') }, { name: 'b', from: istag('a') }], tag: 'a', want: { tag: 'a', ok: false, multiple: true } },
-    { name: 'missing target', spec: [{ name: 'a', from: istag('gone') }], tag: 'a', want: { tag: 'gone', ok: false, multiple: true } },
-  ])('$name', ({ spec, tag, want }) => {
-    expect(followTagReference(withSpec(spec as TagReference[]), tag)).toEqual(want);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planImportImage, importImageOutput, followTagReference, type ImportImageOptions } from '../../../src/verbs/import-image-command.js';
+import { planImportImage, importImageOutput, type ImportImageOptions } from '../../../src/verbs/import-image-command.js';
+import { followTagReference } from '../../../src/domain/tracking.js';
 import { planRepositoryImport } from '../../../src/planning/import-plan.js';
 import { applyImportResults, type ImportResult } from '../../../src/domain/import-result.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag, latestTagEvent } from '../../../src/domain/image-stream.js';

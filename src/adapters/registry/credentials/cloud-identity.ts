@@ -6,8 +6,8 @@
  * registry's `/oauth2/exchange` for an ACR refresh token). Each SDK is loaded only when a host of its
  * cloud is first asked for, so start-up stays fast and the Action bundle does not carry them.
  *
- * Hosts are recognised by name; `TAGSTREAM_REGISTRY_IDENTITIES` names others (a proxy or private
- * endpoint in front of a cloud registry): `host=ecr:REGION,host=gcp,host=acr`, comma separated.
+ * Hosts are recognised by name; `identities` names others (a proxy or private endpoint in front of a
+ * cloud registry; config/environment.ts reads them from `TAGSTREAM_REGISTRY_IDENTITIES`).
  */
 import { CredentialSourceError, TagstreamError, errorMessage } from '../../../errors.js';
 import type { CredentialSource, RegistryCredential } from './credential-types.js';
@@ -43,21 +43,11 @@ export function cloudIdentityOf(host: string, overrides: ReadonlyMap<string, Clo
   return undefined;
 }
 
-/** Parse `TAGSTREAM_REGISTRY_IDENTITIES` (`host=ecr:us-east-1,host=gcp,host=acr`). */
-export function parseIdentityOverrides(text: string | undefined): Map<string, CloudIdentity> {
-  const out = new Map<string, CloudIdentity>();
-  for (const entry of (text ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
-    const m = /^([^=\s]+)=(ecr|gcp|acr)(?::([a-z0-9-]+))?$/.exec(entry);
-    if (m === null) throw new TagstreamError('Config', `TAGSTREAM_REGISTRY_IDENTITIES: expected host=ecr:REGION, host=gcp or host=acr, got ${JSON.stringify(entry.slice(0, 80))}`);
-    const provider = m[2] as CloudProvider;
-    if (provider === 'ecr' && m[3] === undefined) throw new TagstreamError('Config', `TAGSTREAM_REGISTRY_IDENTITIES: ${m[1]}=ecr needs a region (ecr:us-east-1)`);
-    out.set((m[1] as string).toLowerCase(), { provider, region: m[3] });
-  }
-  return out;
-}
-
 export interface CloudCredentialsOptions {
+  /** The environment the cloud SDKs read (AWS_*, GOOGLE_*, AZURE_*); default process.env. */
   readonly env?: NodeJS.ProcessEnv | undefined;
+  /** Hosts served by an identity their name does not tell, by lower-cased host (config/environment.ts registryIdentities). */
+  readonly identities?: ReadonlyMap<string, CloudIdentity> | undefined;
   readonly now?: (() => number) | undefined;
   /** Renew this long before expiry (capped at a tenth of the lifetime); default 5 minutes. */
   readonly refreshMarginMs?: number | undefined;
@@ -77,7 +67,7 @@ const LOADERS: Record<CloudProvider, () => Promise<CloudFetcher>> = {
 /** A CredentialSource for cloud registries; undefined for any other host. */
 export function cloudCredentials(options: CloudCredentialsOptions = {}): CredentialSource {
   const env = options.env ?? process.env;
-  const overrides = parseIdentityOverrides(env['TAGSTREAM_REGISTRY_IDENTITIES']);
+  const overrides = options.identities ?? new Map<string, CloudIdentity>();
   const cache = new ExpiringCache<RegistryCredential>({ now: options.now, refreshMarginMs: options.refreshMarginMs });
   const loaded = new Map<CloudProvider, Promise<CloudFetcher>>();
   const refused = new Set<string>();

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, delimiter } from 'node:path';
+import { join } from 'node:path';
 import { TagstreamError } from '../../../errors.js';
 import { canonicalHost, DOCKER_HUB_KEY, findAuth, helperFor, lookupOrder } from './auth-lookup.js';
 import type { CredentialSource, RegistryCredential } from './credential-types.js';
@@ -25,7 +25,7 @@ export interface DockerConfigCredentialsOptions {
   readonly homeDir?: string | undefined;
   /** Config files to read, in order, instead of the discovered ones; missing ones are errors. */
   readonly files?: readonly string[] | undefined;
-  /** Kubernetes pull secret files (YAML or JSON), consulted after the config files; default `TAGSTREAM_PULL_SECRETS`. */
+  /** Kubernetes pull secret files (YAML or JSON), consulted after the config files (config/environment.ts reads `TAGSTREAM_PULL_SECRETS`); default none. */
   readonly secretFiles?: readonly string[] | undefined;
   /** Run `docker-credential-<helper> get` with `serverUrl` on stdin; resolve stdout, reject with the output on failure. */
   readonly runHelper?: ((helper: string, serverUrl: string) => Promise<string>) | undefined;
@@ -92,8 +92,7 @@ export function dockerConfigCredentials(options: DockerConfigCredentialsOptions 
     env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, 'config.json') : join(home, '.docker', 'config.json'),
     ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
   ];
-  // TAGSTREAM_PULL_SECRETS: Kubernetes pull secret files, separated like PATH (':' on Linux)
-  const secretFiles = options.secretFiles ?? (env.TAGSTREAM_PULL_SECRETS ?? '').split(delimiter).filter((f) => f.trim() !== '');
+  const secretFiles = options.secretFiles ?? [];
 
   const load = async (): Promise<LoadedSource[]> => {
     const sources: LoadedSource[] = [];

@@ -4,10 +4,17 @@
  * secret always overrides the platform). The Action uses the files only (cloud logins in a workflow
  * are done by the vendors' login actions, which write docker's config.json).
  */
-import { chainCredentials, cloudCredentials } from './cloud-identity.js';
+import { chainCredentials, cloudCredentials, type CloudIdentity } from './cloud-identity.js';
 import type { CredentialSource } from './credential-types.js';
 import { dockerConfigCredentials } from './docker-credentials.js';
 
-export function platformCredentials(env: NodeJS.ProcessEnv): CredentialSource {
-  return chainCredentials(dockerConfigCredentials({ env }), cloudCredentials({ env }));
+export interface PlatformCredentialsOptions {
+  /** Kubernetes pull secret files, after the docker config files. */
+  readonly secretFiles?: readonly string[] | undefined;
+  /** Cloud identities of hosts their name does not tell. */
+  readonly identities?: ReadonlyMap<string, CloudIdentity> | undefined;
+}
+
+export function platformCredentials(env: NodeJS.ProcessEnv, options: PlatformCredentialsOptions = {}): CredentialSource {
+  return chainCredentials(dockerConfigCredentials({ env, secretFiles: options.secretFiles }), cloudCredentials({ env, identities: options.identities }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSshUrl, sshCommand, sshHost, sshSettingsFromEnv } from '../../../../src/adapters/git/ssh-transport.js';
+import { isSshUrl, sshCommand, sshHost } from '../../../../src/adapters/git/ssh-transport.js';
 
 describe('SSH remotes', () => {
   it.each([
@@ -25,10 +25,5 @@ describe('SSH remotes', () => {
     expect(cmd).toContain(`-i '/keys/it'\\''s' -o IdentitiesOnly=yes`);
     // Without a key file the agent is used: no -i, no IdentitiesOnly.
     expect(sshCommand({ knownHostsFile: '/k' })).not.toMatch(/-i |IdentitiesOnly/);
-  });
-
-  it('reads the key and known_hosts files from the environment, defaulting to ~/.ssh/known_hosts', () => {
-    expect(sshSettingsFromEnv({ HOME: '/home/u' })).toEqual({ keyFile: undefined, knownHostsFile: '/home/u/.ssh/known_hosts' });
-    expect(sshSettingsFromEnv({ HOME: '/home/u', TAGSTREAM_GIT_SSH_KEY_FILE: '/s/id', TAGSTREAM_GIT_SSH_KNOWN_HOSTS_FILE: '/s/kh' })).toEqual({ keyFile: '/s/id', knownHostsFile: '/s/kh' });
   });
 });

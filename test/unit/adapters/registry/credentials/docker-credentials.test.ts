@@ -239,15 +239,6 @@ describe('dockerConfigCredentials', () => {
     expect(await source('quay.io', 'org/app')).toEqual({ username: 'robot', password: 'tok' });
   });
 
-  it('takes pull secret files from TAGSTREAM_PULL_SECRETS (PATH-style list)', async () => {
-    const a = await file('a.yaml', SECRET_YAML('kubernetes.io/dockerconfigjson', '.dockerconfigjson', b64(config({ 'quay.io': { auth: b64('robot:tok') } }))));
-    const b = await file('b.json', JSON.stringify({ kind: 'Secret', type: 'kubernetes.io/dockercfg', data: { '.dockercfg': b64(JSON.stringify({ 'ghcr.io': { auth: b64('gh:pat') } })) } }));
-    const source = dockerConfigCredentials({ env: { TAGSTREAM_PULL_SECRETS: `${a}:${b}` }, files: [], runHelper: noHelper });
-    expect(await source('quay.io', 'org/app')).toEqual({ username: 'robot', password: 'tok' });
-    expect(await source('ghcr.io', 'org/app')).toEqual({ username: 'gh', password: 'pat' });
-    expect(await source('docker.io', 'library/busybox')).toBeUndefined();
-  });
-
   it('matches kubelet-style wildcard keys per DNS label, with the same port and label count', async () => {
     const secret = await file(
       'wild.json',

@@ -7,7 +7,7 @@ import { DaemonMetrics } from '../../../src/daemon/daemon-metrics.js';
 import { createJsonLog } from '../../../src/daemon/json-log.js';
 import type { RegistryHint } from '../../../src/daemon/registry-events.js';
 import { systemClock } from '../../../src/ports/clock.js';
-import { parsePrometheusText } from './prometheus-parse.js';
+import { parsePrometheusText } from '../../unit/daemon/prometheus-parse.js';
 
 const SECRET = 'test-webhook-secret-123';
 const pushSample = readFileSync(fileURLToPath(new URL('../../fixtures/daemon/notification-push-event.json', import.meta.url)), 'utf8');
