@@ -134,6 +134,8 @@ describe('Google Artifact Registry: application-default credentials from the met
   const users: Record<string, string> = {};
   const img = makeImage({ layers: [{ 'gar.txt': 'gar' }] });
   let issued = 0;
+  /** expires_in of the tokens the stand-in issues. */
+  let lifetimeS = 3599;
 
   beforeAll(async () => {
     reg = await startRegistry({ auth: 'token', users });
@@ -147,7 +149,7 @@ describe('Google Artifact Registry: application-default credentials from the met
         const token = `ya29.stub-${issued}-${randomBytes(6).toString('hex')}`;
         // The registry's token server accepts the newest access token only (the older ones "expired").
         users['oauth2accesstoken'] = token;
-        return { status: 200, headers: flavor, body: JSON.stringify({ access_token: token, expires_in: 3599, token_type: 'Bearer' }) };
+        return { status: 200, headers: flavor, body: JSON.stringify({ access_token: token, expires_in: lifetimeS, token_type: 'Bearer' }) };
       }
       if (path === '/computeMetadata/v1/instance' || path === '/computeMetadata/v1/project/project-id') return { status: 200, headers: { ...flavor, 'content-type': 'text/plain' }, body: 'stub-project' };
       return { status: 404, headers: flavor, body: 'not found' };
@@ -159,13 +161,58 @@ describe('Google Artifact Registry: application-default credentials from the met
     await reg?.stop();
   });
 
+  // First in this block: google-auth-library keeps one token per process, and here it must hold none yet.
+  it('renews the access token shortly before it expires, before the registry refuses it', async () => {
+    // A 60 s token: the cache renews it a tenth of its lifetime (6 s) before expiry. The cache's clock
+    // is injected; google-auth-library's own cache (real clock) treats a token this short as due
+    // (it refreshes 5 minutes ahead), so what decides here is Tagstream's cache alone.
+    lifetimeS = 60;
+    try {
+      let now = Date.now();
+      const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }), now: () => now });
+      const ref = parseImageReference(`${reg.host}/proj/repo/app:v1`);
+      const resolveOnce = async () => {
+        const client = createRegistryClient({ credentials });
+        try {
+          return (await client.resolve(ref, { importMode: 'Legacy' })).digest;
+        } finally {
+          await client.close();
+        }
+      };
+      const asked = () => metadata.requests.filter((r) => new URL(r.url, 'http://x').pathname.endsWith('/service-accounts/default/token')).length;
+      expect(await resolveOnce()).toBe(img.digest);
+      expect(asked()).toBe(1);
+      const first = users['oauth2accesstoken'];
+      // 50 s on: still 10 s to go, outside the 6 s margin -> the cached token, no new request.
+      now += 50_000;
+      expect(await resolveOnce()).toBe(img.digest);
+      expect(asked()).toBe(1);
+      // 55 s on: inside the margin -> a new token is fetched before the registry is asked. The token
+      // server accepts only the newest token (the stand-in rotates it on issue), so a stale one would
+      // show as a refused (401) token request, and the renewal after a refusal as a third token.
+      const seenBefore = reg.tokenServer!.requests.length;
+      now += 5_000;
+      expect(await resolveOnce()).toBe(img.digest);
+      expect(asked()).toBe(2);
+      expect(users['oauth2accesstoken']).not.toBe(first);
+      const seen = reg.tokenServer!.requests.slice(seenBefore).filter((r) => r.user === 'oauth2accesstoken');
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.map((r) => r.status)).toEqual(seen.map(() => 200));
+    } finally {
+      lifetimeS = 3599;
+    }
+  });
+
   it('uses oauth2accesstoken + the access token; fetches a new one when the token server refuses it', async () => {
     let now = Date.now();
     const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }), now: () => now });
     const client = createRegistryClient({ credentials });
+    // The library's cached 60 s token from the test above is within its own refresh window: a new one.
+    issued = 0;
+    const askedBefore = metadata.requests.length;
     expect((await client.resolve(parseImageReference(`${reg.host}/proj/repo/app:v1`), { importMode: 'Legacy' })).digest).toBe(img.digest);
     expect(issued).toBe(1);
-    const tokenRequests = metadata.requests.filter((r) => r.url.includes('/token'));
+    const tokenRequests = metadata.requests.slice(askedBefore).filter((r) => r.url.includes('/token'));
     expect(tokenRequests[0]?.headers['metadata-flavor']).toBe('Google');
     await client.close();
     // The access token is revoked behind our back: the token server refuses it, a new one is fetched
