@@ -3,7 +3,8 @@
  * run it: nothing injected, only the environment each cloud's SDK reads.
  *
  * - Amazon ECR: AWS_ENDPOINT_URL_ECR -> a loopback GetAuthorizationToken (AWS JSON 1.1, SigV4
- *   checked) whose token opens a real htpasswd docker-registry. The SDK's default credential chain
+ *   checked; X-Amz-Target, request and answer checked against ECR's model as @aws-sdk/client-ecr
+ *   carries it, test/harness/aws-json-model.ts) whose token opens a real htpasswd docker-registry. The SDK's default credential chain
  *   in three of its links: environment keys; IRSA (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE ->
  *   a loopback STS AssumeRoleWithWebIdentity via AWS_ENDPOINT_URL_STS); EKS Pod Identity
  *   (AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE -> a loopback
@@ -27,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsJsonOperation, type AwsJsonOperation } from '../harness/aws-json-model.js';
 import { startAcrFront, startEntraStandIn, type AcrFront, type EntraStandIn } from '../harness/azure-stand-ins.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../harness/registry.js';
@@ -109,6 +111,9 @@ let plain: TestRegistry;
 let basic: TestRegistry;
 let tokenReg: TestRegistry;
 let ecr: Stub;
+/** ECR's GetAuthorizationToken as the model describes it, and where the stand-in's traffic departed from it. */
+let ecrModel: AwsJsonOperation;
+const ecrViolations: string[] = [];
 let sts: Stub;
 let podIdentity: Stub;
 let metadata: Stub;
@@ -155,6 +160,10 @@ beforeAll(async () => {
   [plain, basic, tokenReg] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'token', refreshTokens, users })]);
   await Promise.all([pushImage(plain, 'team/app', 'v1', img), pushImage(basic, 'team/app', 'v1', img), pushImage(tokenReg, 'team/app', 'v1', img)]);
 
+  const ecrSdk = await import('@aws-sdk/client-ecr');
+  const probe = new ecrSdk.ECRClient({ region: 'us-east-1' });
+  ecrModel = awsJsonOperation(String((probe.config as { protocolSettings?: { serviceTarget?: unknown } }).protocolSettings?.serviceTarget), ecrSdk.GetAuthorizationToken$);
+  probe.destroy();
   ecr = await startStub((r) => {
     // An access key AWS does not know: its documented answer (common errors, UnrecognizedClientException).
     if (String(r.headers['authorization']).includes(`Credential=${REVOKED_KEY}/`)) {
@@ -169,16 +178,15 @@ beforeAll(async () => {
       (session === undefined
         ? sig.key === 'AKIDTAGSTREAMTEST' && r.headers['x-amz-security-token'] === undefined
         : r.headers['x-amz-security-token'] === session && sig.signed.includes('x-amz-security-token'));
-    const ok =
-      r.method === 'POST' &&
-      r.url === '/' &&
-      r.headers['x-amz-target'] === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken' &&
-      r.headers['content-type'] === 'application/x-amz-json-1.1' &&
-      signedBy &&
-      JSON.stringify(JSON.parse(r.body || '{}')) === '{}';
+    // The operation and its input as ECR's model (the SDK's own schema) describes them.
+    const described = [...(r.headers['x-amz-target'] === ecrModel.target ? [] : [`X-Amz-Target ${String(r.headers['x-amz-target'])}`]), ...ecrModel.input(r.body)];
+    ecrViolations.push(...described);
+    const ok = r.method === 'POST' && r.url === '/' && r.headers['content-type'] === 'application/x-amz-json-1.1' && signedBy && described.length === 0;
     if (!ok) return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'InvalidParameterException', message: 'request does not match the API description' }) };
     const token = Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64');
-    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ authorizationData: [{ authorizationToken: token, expiresAt: Math.floor(Date.now() / 1000) + 43200, proxyEndpoint: `https://${basic.host}` }] }) };
+    const answer = { authorizationData: [{ authorizationToken: token, expiresAt: Math.floor(Date.now() / 1000) + 43200, proxyEndpoint: `https://${basic.host}` }] };
+    ecrViolations.push(...ecrModel.output(answer));
+    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(answer) };
   });
   // AWS STS AssumeRoleWithWebIdentity (Query protocol, form-encoded; the answer is the XML of the
   // STS API reference's example). Anything else is refused the way STS refuses it.
@@ -288,6 +296,7 @@ describe('cloud registry identities through `tagstream image info`', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(img.digest);
     expect(ecr.requests.length - asked).toBe(1);
+    expect(ecrViolations).toEqual([]);
     expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
     expect(r.stdout + r.stderr).not.toContain(TEST_PASSWORD);
   });
@@ -322,6 +331,7 @@ describe('cloud registry identities through `tagstream image info`', () => {
     const issuedKey = [...temporaryKeys.keys()].filter((k) => k.startsWith('ASIASTS')).at(-1);
     expect(issuedKey).toBeDefined();
     expect(ecrKeysSince(askedEcr)).toEqual([issuedKey]);
+    expect(ecrViolations).toEqual([]);
     expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
     expect(r.stdout + r.stderr).not.toContain(IRSA_TOKEN);
     expect(r.stdout + r.stderr).not.toContain(temporaryKeys.get(issuedKey!)!);
@@ -342,6 +352,7 @@ describe('cloud registry identities through `tagstream image info`', () => {
     const issuedKey = [...temporaryKeys.keys()].filter((k) => k.startsWith('ASIAPOD')).at(-1);
     expect(issuedKey).toBeDefined();
     expect(ecrKeysSince(askedEcr)).toEqual([issuedKey]);
+    expect(ecrViolations).toEqual([]);
     expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
     expect(r.stdout + r.stderr).not.toContain(POD_IDENTITY_TOKEN);
   });
