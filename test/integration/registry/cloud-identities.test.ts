@@ -184,12 +184,13 @@ describe('Google Artifact Registry: application-default credentials from the met
   // First in this block: google-auth-library keeps one token per process, and here it must hold none yet.
   it('renews the access token shortly before it expires, before the registry refuses it', async () => {
     // A 60 s token: the cache renews it a tenth of its lifetime (6 s) before expiry. The cache's clock
-    // is injected; google-auth-library's own cache (real clock) treats a token this short as due
-    // (it refreshes 5 minutes ahead), so what decides here is Tagstream's cache alone.
+    // is injected (the real clock plus a skew, so a slow machine does not shift the expiry the token
+    // endpoint's answer gives against it); google-auth-library's own cache (real clock) treats a token
+    // this short as due (it refreshes 5 minutes ahead), so what decides here is Tagstream's cache alone.
     lifetimeS = 60;
     try {
-      let now = Date.now();
-      const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }), now: () => now });
+      let skew = 0;
+      const credentials = cloudCredentials({ env: process.env, identities: registryIdentities({ TAGSTREAM_REGISTRY_IDENTITIES: `${reg.host}=gcp` }), now: () => Date.now() + skew });
       const ref = parseImageReference(`${reg.host}/proj/repo/app:v1`);
       const resolveOnce = async () => {
         const client = createRegistryClient({ credentials });
@@ -203,15 +204,15 @@ describe('Google Artifact Registry: application-default credentials from the met
       expect(await resolveOnce()).toBe(img.digest);
       expect(asked()).toBe(1);
       const first = users['oauth2accesstoken'];
-      // 50 s on: still 10 s to go, outside the 6 s margin -> the cached token, no new request.
-      now += 50_000;
+      // 45 s on: still 15 s to go, outside the 6 s margin -> the cached token, no new request.
+      skew = 45_000;
       expect(await resolveOnce()).toBe(img.digest);
       expect(asked()).toBe(1);
-      // 55 s on: inside the margin -> a new token is fetched before the registry is asked. The token
+      // 56 s on: inside the margin -> a new token is fetched before the registry is asked. The token
       // server accepts only the newest token (the stand-in rotates it on issue), so a stale one would
       // show as a refused (401) token request, and the renewal after a refusal as a third token.
       const seenBefore = reg.tokenServer!.requests.length;
-      now += 5_000;
+      skew = 56_000;
       expect(await resolveOnce()).toBe(img.digest);
       expect(asked()).toBe(2);
       expect(users['oauth2accesstoken']).not.toBe(first);
