@@ -3,7 +3,12 @@
  * run it: nothing injected, only the environment each cloud's SDK reads.
  *
  * - Amazon ECR: AWS_ENDPOINT_URL_ECR -> a loopback GetAuthorizationToken (AWS JSON 1.1, SigV4
- *   checked) whose token opens a real htpasswd docker-registry.
+ *   checked; X-Amz-Target, request and answer checked against ECR's model as @aws-sdk/client-ecr
+ *   carries it, test/harness/aws-json-model.ts) whose token opens a real htpasswd docker-registry. The SDK's default credential chain
+ *   in three of its links: environment keys; IRSA (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE ->
+ *   a loopback STS AssumeRoleWithWebIdentity via AWS_ENDPOINT_URL_STS); EKS Pod Identity
+ *   (AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE -> a loopback
+ *   credentials agent). ECR checks that the request is signed with the temporary credentials.
  * - Google Artifact Registry: GCE_METADATA_HOST -> a loopback metadata server; `oauth2accesstoken`
  *   + the access token at the real registry's token server.
  * - Azure Container Registry: workload identity (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID,
@@ -14,7 +19,7 @@
  * SDK loads only when a host of its cloud appears.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -23,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsJsonOperation, type AwsJsonOperation } from '../harness/aws-json-model.js';
 import { startAcrFront, startEntraStandIn, type AcrFront, type EntraStandIn } from '../harness/azure-stand-ins.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../harness/registry.js';
@@ -45,6 +51,25 @@ const FEDERATED = 'eyJhbGciOiJSUzI1NiJ9.projected-service-account-token.sig';
 const REVOKED_KEY = 'AKIDREVOKEDTAGSTREAM';
 const REVOKED_SECRET = 'revoked-secret-key-Do-Not-Leak-0815';
 const UNTRUSTED_ASSERTION = 'untrusted-projected-token-Do-Not-Leak-4242';
+/** IRSA: the role and the projected service-account token EKS mounts for it. */
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/tagstream-ecr-pull';
+const IRSA_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.irsa-projected-service-account-token.sig';
+/** EKS Pod Identity: the token the agent expects in Authorization (the file EKS mounts). */
+const POD_IDENTITY_TOKEN = 'eks-pod-identity-token-Do-Not-Leak-1717';
+
+/** Temporary credentials the loopback STS and Pod Identity agent handed out: access key id -> session token. */
+const temporaryKeys = new Map<string, string>();
+function temporaryCredentials(prefix: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string } {
+  const accessKeyId = `${prefix}${randomBytes(8).toString('hex').toUpperCase()}`;
+  const sessionToken = `session-${randomBytes(24).toString('base64url')}`;
+  temporaryKeys.set(accessKeyId, sessionToken);
+  return { accessKeyId, secretAccessKey: randomBytes(20).toString('base64url'), sessionToken, expiration: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+}
+/** The access key id of a SigV4 Authorization header, if it is one for ECR in us-east-1. */
+function sigv4Key(authorization: unknown): { key: string; signed: string[] } | undefined {
+  const m = /^AWS4-HMAC-SHA256 Credential=([A-Z0-9]{16,128})\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=[0-9a-f]{64}$/.exec(String(authorization));
+  return m === null ? undefined : { key: m[1]!, signed: m[2]!.split(';') };
+}
 
 interface Stub {
   readonly url: string;
@@ -86,6 +111,11 @@ let plain: TestRegistry;
 let basic: TestRegistry;
 let tokenReg: TestRegistry;
 let ecr: Stub;
+/** ECR's GetAuthorizationToken as the model describes it, and where the stand-in's traffic departed from it. */
+let ecrModel: AwsJsonOperation;
+const ecrViolations: string[] = [];
+let sts: Stub;
+let podIdentity: Stub;
 let metadata: Stub;
 let entra: EntraStandIn;
 let front: AcrFront;
@@ -125,24 +155,86 @@ beforeAll(async () => {
   tls = makeTlsMaterial(dir);
   await writeFile(join(dir, 'azure-identity-token'), FEDERATED);
   await writeFile(join(dir, 'untrusted-identity-token'), UNTRUSTED_ASSERTION);
+  await writeFile(join(dir, 'aws-web-identity-token'), IRSA_TOKEN);
+  await writeFile(join(dir, 'eks-pod-identity-token'), POD_IDENTITY_TOKEN);
   [plain, basic, tokenReg] = await Promise.all([startRegistry(), startRegistry({ auth: 'htpasswd' }), startRegistry({ auth: 'token', refreshTokens, users })]);
   await Promise.all([pushImage(plain, 'team/app', 'v1', img), pushImage(basic, 'team/app', 'v1', img), pushImage(tokenReg, 'team/app', 'v1', img)]);
 
+  const ecrSdk = await import('@aws-sdk/client-ecr');
+  const probe = new ecrSdk.ECRClient({ region: 'us-east-1' });
+  ecrModel = awsJsonOperation(String((probe.config as { protocolSettings?: { serviceTarget?: unknown } }).protocolSettings?.serviceTarget), ecrSdk.GetAuthorizationToken$);
+  probe.destroy();
   ecr = await startStub((r) => {
     // An access key AWS does not know: its documented answer (common errors, UnrecognizedClientException).
     if (String(r.headers['authorization']).includes(`Credential=${REVOKED_KEY}/`)) {
       return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' }) };
     }
-    const ok =
-      r.method === 'POST' &&
-      r.url === '/' &&
-      r.headers['x-amz-target'] === 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken' &&
-      r.headers['content-type'] === 'application/x-amz-json-1.1' &&
-      /^AWS4-HMAC-SHA256 Credential=AKIDTAGSTREAMTEST\/\d{8}\/us-east-1\/ecr\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/.test(String(r.headers['authorization'])) &&
-      JSON.stringify(JSON.parse(r.body || '{}')) === '{}';
+    // Signed with the environment's long-term key, or with temporary credentials the stand-ins
+    // issued: then the session token rides along in X-Amz-Security-Token, itself signed.
+    const sig = sigv4Key(r.headers['authorization']);
+    const session = sig === undefined ? undefined : temporaryKeys.get(sig.key);
+    const signedBy =
+      sig !== undefined &&
+      (session === undefined
+        ? sig.key === 'AKIDTAGSTREAMTEST' && r.headers['x-amz-security-token'] === undefined
+        : r.headers['x-amz-security-token'] === session && sig.signed.includes('x-amz-security-token'));
+    // The operation and its input as ECR's model (the SDK's own schema) describes them.
+    const described = [...(r.headers['x-amz-target'] === ecrModel.target ? [] : [`X-Amz-Target ${String(r.headers['x-amz-target'])}`]), ...ecrModel.input(r.body)];
+    ecrViolations.push(...described);
+    const ok = r.method === 'POST' && r.url === '/' && r.headers['content-type'] === 'application/x-amz-json-1.1' && signedBy && described.length === 0;
     if (!ok) return { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'InvalidParameterException', message: 'request does not match the API description' }) };
     const token = Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64');
-    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ authorizationData: [{ authorizationToken: token, expiresAt: Math.floor(Date.now() / 1000) + 43200, proxyEndpoint: `https://${basic.host}` }] }) };
+    const answer = { authorizationData: [{ authorizationToken: token, expiresAt: Math.floor(Date.now() / 1000) + 43200, proxyEndpoint: `https://${basic.host}` }] };
+    ecrViolations.push(...ecrModel.output(answer));
+    return { status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify(answer) };
+  });
+  // AWS STS AssumeRoleWithWebIdentity (Query protocol, form-encoded; the answer is the XML of the
+  // STS API reference's example). Anything else is refused the way STS refuses it.
+  sts = await startStub((r) => {
+    const xml = { 'content-type': 'text/xml' };
+    const form = new URLSearchParams(r.body);
+    const refuse = (code: string, message: string) => ({
+      status: 400,
+      headers: xml,
+      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+    });
+    if (r.method !== 'POST' || new URL(r.url, 'http://x').pathname !== '/' || !String(r.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return refuse('InvalidAction', 'not a Query API request');
+    if (form.get('Action') !== 'AssumeRoleWithWebIdentity' || form.get('Version') !== '2011-06-15') return refuse('InvalidAction', 'Could not find operation');
+    if (form.get('RoleArn') !== ROLE_ARN || !/^[\w+=,.@-]{2,64}$/.test(form.get('RoleSessionName') ?? '')) return refuse('ValidationError', 'RoleArn or RoleSessionName invalid');
+    if (form.get('WebIdentityToken') !== IRSA_TOKEN) return refuse('InvalidIdentityToken', 'Couldn\'t retrieve verification key from your identity provider');
+    const c = temporaryCredentials('ASIASTS');
+    return {
+      status: 200,
+      headers: xml,
+      body: `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <SubjectFromWebIdentityToken>system:serviceaccount:tagstream:tagstream</SubjectFromWebIdentityToken>
+    <Audience>sts.amazonaws.com</Audience>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::123456789012:assumed-role/tagstream-ecr-pull/${form.get('RoleSessionName')}</Arn>
+      <AssumedRoleId>AROACLKWSDQRAOEXAMPLE:${form.get('RoleSessionName')}</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <SessionToken>${c.sessionToken}</SessionToken>
+      <SecretAccessKey>${c.secretAccessKey}</SecretAccessKey>
+      <Expiration>${c.expiration}</Expiration>
+      <AccessKeyId>${c.accessKeyId}</AccessKeyId>
+    </Credentials>
+    <Provider>arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE</Provider>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata>
+    <RequestId>${randomUUID()}</RequestId>
+  </ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`,
+    };
+  });
+  // The EKS Pod Identity agent: GET the full URI with the mounted token as Authorization.
+  podIdentity = await startStub((r) => {
+    const json = { 'content-type': 'application/json' };
+    if (r.method !== 'GET' || r.url !== '/v1/credentials') return { status: 404, headers: json, body: JSON.stringify({ message: 'not found' }) };
+    if (r.headers['authorization'] !== POD_IDENTITY_TOKEN) return { status: 401, headers: json, body: JSON.stringify({ message: 'Service account token cannot be empty or invalid' }) };
+    const c = temporaryCredentials('ASIAPOD');
+    return { status: 200, headers: json, body: JSON.stringify({ AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, AccountId: '123456789012', Expiration: c.expiration }) };
   });
   metadata = await startStub((r) => {
     const flavor = { 'metadata-flavor': 'Google', 'content-type': 'application/json' };
@@ -165,7 +257,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([front?.stop(), entra?.stop(), metadata?.stop(), ecr?.stop()]);
+  await Promise.all([front?.stop(), entra?.stop(), metadata?.stop(), ecr?.stop(), sts?.stop(), podIdentity?.stop()]);
   await Promise.all([plain?.stop(), basic?.stop(), tokenReg?.stop()]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -204,8 +296,65 @@ describe('cloud registry identities through `tagstream image info`', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(img.digest);
     expect(ecr.requests.length - asked).toBe(1);
+    expect(ecrViolations).toEqual([]);
     expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
     expect(r.stdout + r.stderr).not.toContain(TEST_PASSWORD);
+  });
+
+  /** Only what the chain link under test needs: no keys, no ~/.aws files, no instance metadata. */
+  const awsBase = (host: string) => ({
+    TAGSTREAM_REGISTRY_IDENTITIES: `${host}=ecr:us-east-1`,
+    AWS_ENDPOINT_URL_ECR: ecr.url,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+  });
+  /** The ECR requests since `from`, by the access key id that signed them. */
+  const ecrKeysSince = (from: number) => ecr.requests.slice(from).map((q) => sigv4Key(q.headers['authorization'])?.key);
+
+  it.each(bins)('Amazon ECR (%s): default chain, IRSA: STS AssumeRoleWithWebIdentity, then GetAuthorizationToken signed with its temporary key', async (_name, bin) => {
+    const [askedEcr, askedSts] = [ecr.requests.length, sts.requests.length];
+    const r = await tagstream(['image', 'info', `${basic.host}/team/app:v1`], {
+      ...awsBase(basic.host),
+      AWS_ROLE_ARN: ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: join(dir, 'aws-web-identity-token'),
+      AWS_ENDPOINT_URL_STS: sts.url,
+    }, bin);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(img.digest);
+    const assumed = sts.requests.slice(askedSts);
+    expect(assumed).toHaveLength(1);
+    const form = new URLSearchParams(assumed[0]!.body);
+    expect([form.get('Action'), form.get('RoleArn'), form.get('WebIdentityToken')]).toEqual(['AssumeRoleWithWebIdentity', ROLE_ARN, IRSA_TOKEN]);
+    const issuedKey = [...temporaryKeys.keys()].filter((k) => k.startsWith('ASIASTS')).at(-1);
+    expect(issuedKey).toBeDefined();
+    expect(ecrKeysSince(askedEcr)).toEqual([issuedKey]);
+    expect(ecrViolations).toEqual([]);
+    expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
+    expect(r.stdout + r.stderr).not.toContain(IRSA_TOKEN);
+    expect(r.stdout + r.stderr).not.toContain(temporaryKeys.get(issuedKey!)!);
+  });
+
+  it.each(bins)('Amazon ECR (%s): default chain, EKS Pod Identity: the agent (token file as Authorization), then GetAuthorizationToken signed with its key', async (_name, bin) => {
+    const [askedEcr, askedAgent] = [ecr.requests.length, podIdentity.requests.length];
+    const r = await tagstream(['image', 'info', `${basic.host}/team/app:v1`], {
+      ...awsBase(basic.host),
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${podIdentity.url}/v1/credentials`,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: join(dir, 'eks-pod-identity-token'),
+    }, bin);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(img.digest);
+    const asked = podIdentity.requests.slice(askedAgent);
+    expect(asked.map((q) => [q.method, q.url, q.headers['authorization']])).toEqual([['GET', '/v1/credentials', POD_IDENTITY_TOKEN]]);
+    const issuedKey = [...temporaryKeys.keys()].filter((k) => k.startsWith('ASIAPOD')).at(-1);
+    expect(issuedKey).toBeDefined();
+    expect(ecrKeysSince(askedEcr)).toEqual([issuedKey]);
+    expect(ecrViolations).toEqual([]);
+    expect(r.sdks).toEqual(['@aws-sdk/client-ecr']);
+    expect(r.stdout + r.stderr).not.toContain(POD_IDENTITY_TOKEN);
   });
 
   it.each(bins)('Google Artifact Registry (%s): oauth2accesstoken from the metadata server; only google-auth-library loads', async (_name, bin) => {

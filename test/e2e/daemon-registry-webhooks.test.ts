@@ -2,7 +2,8 @@
  * Each vendor's registry webhook, from the HTTP request to the commit on the remote: `tagstream
  * serve` (child process), a real docker-registry that stands in for Docker Hub, Harbor, Quay, GHCR
  * and ACR (the SaaS names reach it through `registries.mirrors`, a self-hosted Harbor by its own host),
- * a real Git remote (git http-backend). Payloads are the fixtures in test/fixtures/daemon/webhooks
+ * a real Git remote (git http-backend). GitHub sends `package` and `registry_package` events (both
+ * signed with X-Hub-Signature-256). Payloads are the fixtures in test/fixtures/daemon/webhooks
  * (from each vendor's documentation), sent with the authentication each vendor can send. The
  * payload's digest, where it has one, is the documentation's and never the pushed one: the commit
  * must carry the digest re-read from the registry.
@@ -153,6 +154,17 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
     expect(text).not.toContain('sha256:4c8b8f3b');
   }, 30_000);
 
+  it('GitHub registry_package event (GHCR): X-Hub-Signature-256 over the body; the payload digest is not trusted', async () => {
+    const body = fixture('github-registry-package-published.json');
+    const claimed = (JSON.parse(body) as { registry_package: { package_version: { container_metadata: { tag: { digest: string } } } } }).registry_package.package_version.container_metadata.tag.digest;
+    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const { digest, text } = await deliver('ghcr/octo-org/hello_docker', body, { 'x-github-event': 'registry_package', 'x-github-delivery': '9f6e2a40-cc78-11e3-81ab-4c9367dc0958', 'x-hub-signature-256': signature });
+    expect(digest).not.toBe(claimed);
+    expect(text).toContain(`ghcr.io/octo-org/hello_docker@${digest}`);
+    expect(text).not.toContain(claimed);
+    expect(await gitCli(checkout, ['log', '-1', '--format=%B', 'origin/main'])).toMatch(/shop\/vendors:ghcr .*\(webhook\)/);
+  }, 30_000);
+
   it('Azure Container Registry push: one distribution-style event, secret in the query string; the payload digest is not trusted', async () => {
     const { digest, text } = await deliver('acr/hello-world', fixture('acr-push.json'), {}, `?secret=${encodeURIComponent(SECRET)}`, 'v1');
     expect(text).toContain(`myregistry.azurecr.io/hello-world@${digest}`);
@@ -163,9 +175,17 @@ describe.skipIf(!existsSync(CLI_ENTRY))('registry webhooks of each vendor (end t
     const body = fixture('github-package-published.json');
     const forged = `sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`;
     expect((await fetch(`${base}/webhooks/registry`, { method: 'POST', body, headers: { 'x-github-event': 'package', 'x-hub-signature-256': forged } })).status).toBe(401);
+    // registry_package: signed with another secret, or this secret over another body (the signature of the unchanged body, the tag changed).
+    const registryPackage = fixture('github-registry-package-published.json');
+    const forgedRp = `sha256=${createHmac('sha256', 'not-the-secret').update(registryPackage).digest('hex')}`;
+    expect((await fetch(`${base}/webhooks/registry`, { method: 'POST', body: registryPackage, headers: { 'x-github-event': 'registry_package', 'x-hub-signature-256': forgedRp } })).status).toBe(401);
+    const signedOriginal = `sha256=${createHmac('sha256', SECRET).update(registryPackage).digest('hex')}`;
+    const tampered = registryPackage.replace('"name": "latest"', '"name": "pwned"');
+    expect(tampered).not.toBe(registryPackage);
+    expect((await fetch(`${base}/webhooks/registry`, { method: 'POST', body: tampered, headers: { 'x-github-event': 'registry_package', 'x-hub-signature-256': signedOriginal } })).status).toBe(401);
     expect((await fetch(`${base}/webhooks/registry?secret=guess-${SECRET.slice(0, 8)}`, { method: 'POST', body: fixture('quay-repo-push.json') })).status).toBe(401);
     const formats = daemon.logs().filter((l) => l['msg'] === 'registry notification').map((l) => l['format']);
-    expect(formats).toEqual(['dockerhub', 'harbor', 'harbor', 'quay', 'github', 'acr']);
+    expect(formats).toEqual(['dockerhub', 'harbor', 'harbor', 'quay', 'github', 'github', 'acr']);
     expect(daemon.output()).not.toContain(SECRET);
     expect(daemon.output()).not.toContain(`guess-${SECRET.slice(0, 8)}`);
     expect(daemon.output()).not.toContain(GIT_PASSWORD);

@@ -15,7 +15,11 @@
  *   token server accepts the refresh tokens the exchange issued. `/v2/` is proxied to the registry
  *   with its `WWW-Authenticate` realm rewritten to the front's `/oauth2/token`, as ACR answers.
  *
- * Anything that does not match is answered 400 and recorded in `violations`.
+ * Anything that does not match is answered 400 and recorded in `violations`. The front's
+ * `/oauth2/exchange` and `/oauth2/token` requests and answers are also validated against ACR's
+ * data-plane Swagger description (an excerpt under test/fixtures/cloud, see SOURCES.md there):
+ * an undeclared form field, a missing required one, a value outside its enum, a wrong content type
+ * or an answer that does not fit the documented schema is a violation too.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,6 +29,15 @@ import type { AddressInfo } from 'node:net';
 import type { TestRegistry } from './registry.js';
 import { TEST_USER } from './registry.js';
 import type { TlsMaterial } from './tls.js';
+import { loadAcrOAuth2Swagger, matchSwagger, validateSwaggerForm, validateSwaggerRequest, validateSwaggerResponse, type SwaggerMatch } from './swagger-api.js';
+
+const ACR_OAUTH2 = loadAcrOAuth2Swagger();
+/**
+ * Form fields ACR accepts that its description leaves out: `client_id` is required by the Docker
+ * token authentication spec's OAuth2 POST (distribution docs/spec/auth/oauth.md), which ACR serves
+ * and docker/containerd clients send.
+ */
+const ACR_TOLERATED_FORM_FIELDS = ['client_id'];
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -171,28 +184,77 @@ export async function startAcrFront(registry: TestRegistry, refreshTokens: Recor
     out.end(body);
   };
 
+  /** The request against ACR's description of the operation (form or query). */
+  const described = (req: IncomingMessage, url: URL, body: string): SwaggerMatch | undefined => {
+    const m = matchSwagger(ACR_OAUTH2, req.method ?? 'GET', url.pathname);
+    if (m === undefined) {
+      violations.push(`${req.method} ${url.pathname}: no such operation in ACR's description`);
+      return undefined;
+    }
+    const problems = req.method === 'POST'
+      ? validateSwaggerForm(ACR_OAUTH2, m, url.searchParams, req.headers['content-type'], new URLSearchParams(body), ACR_TOLERATED_FORM_FIELDS)
+      : validateSwaggerRequest(ACR_OAUTH2, m, url.searchParams, body === '' ? undefined : body);
+    violations.push(...problems.map((p) => `request: ${p}`));
+    return m;
+  };
+  /** Answer JSON, after checking it against the operation's documented response. */
+  const answer = (res: ServerResponse, m: SwaggerMatch | undefined, status: number, body: unknown): void => {
+    if (m !== undefined) violations.push(...validateSwaggerResponse(ACR_OAUTH2, m, status, body).map((p) => `response: ${p}`));
+    json(res, status, body);
+  };
+  /** `/oauth2/token` is the real token server's answer, checked on its way through. */
+  const forwardToken = (req: IncomingMessage, res: ServerResponse, m: SwaggerMatch | undefined, target: URL, body: string): void => {
+    const out = httpRequest(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (up) => {
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          violations.push(`response: /oauth2/token ${up.statusCode}: not JSON`);
+        }
+        if (m !== undefined && parsed !== undefined) violations.push(...validateSwaggerResponse(ACR_OAUTH2, m, up.statusCode ?? 502, parsed).map((p) => `response: ${p}`));
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.end(text);
+      });
+    });
+    out.on('error', () => res.writeHead(502).end());
+    out.end(body);
+  };
+
+  /** `/oauth2/exchange`: a current Entra access token for an ACR refresh token. */
+  const exchange = (res: ServerResponse, m: SwaggerMatch | undefined, req: IncomingMessage, body: string): void => {
+    if (req.method === 'POST') {
+      const form = new URLSearchParams(body);
+      const wrong: string[] = [];
+      if (form.get('grant_type') !== 'access_token') wrong.push(`grant_type ${form.get('grant_type')}`);
+      if (form.get('service') !== host) wrong.push(`service ${form.get('service')}`);
+      if (form.get('tenant') !== null && form.get('tenant') !== tenantId) wrong.push(`tenant ${form.get('tenant')}`);
+      // Only the newest Entra token is current (older ones "expired").
+      if (form.get('access_token') !== entra.issued.at(-1)) wrong.push('access_token is not a current Entra token');
+      if (wrong.length > 0) {
+        violations.push(`exchange: ${wrong.join(', ')}`);
+        return answer(res, m, 401, { errors: [{ code: 'UNAUTHORIZED', message: wrong.join(', ') }] });
+      }
+      const refresh = refreshJwt(state.refreshLifetime);
+      exchanged.push(refresh);
+      refreshTokens[refresh] = TEST_USER;
+      return answer(res, m, 200, { refresh_token: refresh });
+    }
+    return answer(res, m, 405, { errors: [{ code: 'UNSUPPORTED', message: `${req.method} /oauth2/exchange` }] });
+  };
+
   const server = createHttpServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', `http://${host}`);
       const body = await readBody(req);
-      if (req.method === 'POST' && url.pathname === '/oauth2/exchange') {
-        const form = new URLSearchParams(body);
-        const wrong: string[] = [];
-        if (form.get('grant_type') !== 'access_token') wrong.push(`grant_type ${form.get('grant_type')}`);
-        if (form.get('service') !== host) wrong.push(`service ${form.get('service')}`);
-        if (form.get('tenant') !== null && form.get('tenant') !== tenantId) wrong.push(`tenant ${form.get('tenant')}`);
-        // Only the newest Entra token is current (older ones "expired").
-        if (form.get('access_token') !== entra.issued.at(-1)) wrong.push('access_token is not a current Entra token');
-        if (wrong.length > 0) {
-          violations.push(`exchange: ${wrong.join(', ')}`);
-          return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: wrong.join(', ') }] });
-        }
-        const refresh = refreshJwt(state.refreshLifetime);
-        exchanged.push(refresh);
-        refreshTokens[refresh] = TEST_USER;
-        return json(res, 200, { refresh_token: refresh });
+      if (url.pathname === '/oauth2/exchange' || url.pathname === '/oauth2/token') {
+        const m = described(req, url, body);
+        if (url.pathname === '/oauth2/token') return forwardToken(req, res, m, new URL(`/token${url.search}`, tokenServer.url), body);
+        return exchange(res, m, req, body);
       }
-      if (url.pathname === '/oauth2/token') return forward(req, res, new URL(`/token${url.search}`, tokenServer.url), body, false);
       if (url.pathname.startsWith('/v2/')) return forward(req, res, new URL(`${url.pathname}${url.search}`, `http://${registry.host}`), body, true);
       violations.push(`${req.method} ${url.pathname}: not an ACR endpoint the stand-in serves`);
       return json(res, 404, { errors: [{ code: 'NOT_FOUND' }] });
@@ -201,6 +263,7 @@ export async function startAcrFront(registry: TestRegistry, refreshTokens: Recor
       res.writeHead(500).end();
     });
   });
+
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return Object.assign(state, {

@@ -30,6 +30,7 @@ interface Param extends Omit<Schema, 'required'> {
 }
 interface Operation {
   operationId: string;
+  consumes?: string[];
   parameters?: Param[];
   responses: Record<string, { $ref?: string; schema?: Schema }>;
 }
@@ -37,6 +38,8 @@ export interface SwaggerDocument {
   basePath?: string;
   paths: Record<string, Record<string, Operation> & { parameters?: Param[] }>;
   definitions: Record<string, Schema>;
+  /** Shared parameters that operations name by `$ref` (`#/parameters/Service`). */
+  parameters?: Record<string, Param>;
   responses?: Record<string, { schema?: Schema }>;
 }
 
@@ -44,6 +47,8 @@ const FIXTURES = new URL('../fixtures/code-hosts/', import.meta.url);
 export const loadSwagger = (file: string): SwaggerDocument => JSON.parse(readFileSync(fileURLToPath(new URL(file, FIXTURES)), 'utf8')) as SwaggerDocument;
 export const loadGiteaSwagger = (): SwaggerDocument => loadSwagger('gitea-swagger-v1.22.json');
 export const loadGitLabSwagger = (): SwaggerDocument => loadSwagger('gitlab-openapi-v2-merge-requests.subset.json');
+/** ACR's data-plane description, its `/oauth2/exchange` and `/oauth2/token` (test/fixtures/cloud/SOURCES.md). */
+export const loadAcrOAuth2Swagger = (): SwaggerDocument => loadSwagger('../cloud/acr-data-plane-oauth2.excerpt.json');
 
 function deref<T>(doc: SwaggerDocument, ref: string): T {
   let node: unknown = doc;
@@ -114,20 +119,24 @@ export function matchSwagger(doc: SwaggerDocument, method: string, rawPath: stri
       }
       return t === segs[i];
     });
-    if (ok) return { template, operation, params, parameters: [...(item.parameters ?? []), ...(operation.parameters ?? [])] };
+    const resolve = (p: Param): Param => (p.$ref !== undefined ? deref<Param>(doc, p.$ref) : p);
+    if (ok) return { template, operation, params, parameters: [...(item.parameters ?? []), ...(operation.parameters ?? [])].map(resolve) };
   }
   return undefined;
+}
+
+/** A path, query or form value (always text on the wire) against its parameter's type and enum. */
+function scalarProblems(doc: SwaggerDocument, p: Param, v: string, at: string): string[] {
+  const typed: unknown = p.type === 'integer' ? (/^-?\d+$/.test(v) ? Number(v) : v) : p.type === 'boolean' ? (v === 'true' ? true : v === 'false' ? false : v) : v;
+  if (p.type === 'array') return v.split(',').flatMap((x, i) => (p.items ? validateSwaggerSchema(doc, p.items, x, `${at}[${i}]`, 'request') : []));
+  return validateSwaggerSchema(doc, { type: p.type, enum: p.enum }, typed, at, 'request');
 }
 
 /** Path parameters, query string and JSON body against the operation's parameters. */
 export function validateSwaggerRequest(doc: SwaggerDocument, m: SwaggerMatch, query: URLSearchParams, body: unknown): string[] {
   const errors: string[] = [];
   const where = `${m.operation.operationId} ${m.template}`;
-  const scalar = (p: Param, v: string, at: string): string[] => {
-    const typed: unknown = p.type === 'integer' ? (/^-?\d+$/.test(v) ? Number(v) : v) : p.type === 'boolean' ? (v === 'true' ? true : v === 'false' ? false : v) : v;
-    if (p.type === 'array') return v.split(',').flatMap((x, i) => (p.items ? validateSwaggerSchema(doc, p.items, x, `${at}[${i}]`, 'request') : []));
-    return validateSwaggerSchema(doc, { type: p.type, enum: p.enum }, typed, at, 'request');
-  };
+  const scalar = (p: Param, v: string, at: string): string[] => scalarProblems(doc, p, v, at);
   for (const p of m.parameters.filter((x) => x.in === 'path')) {
     const v = m.params[p.name];
     if (v === undefined) errors.push(`${where}: missing path parameter ${p.name}`);
@@ -148,9 +157,30 @@ export function validateSwaggerRequest(doc: SwaggerDocument, m: SwaggerMatch, qu
   return errors;
 }
 
-/** A response body against the operation's schema for that status. */
+/**
+ * A form-encoded request (`in: formData` parameters): the content type among the operation's
+ * `consumes`, every required field present, no undeclared field (except `tolerated`: fields a
+ * description omits that the service is known to accept), each value of its type and enum. The
+ * query string is checked as by validateSwaggerRequest.
+ */
+export function validateSwaggerForm(doc: SwaggerDocument, m: SwaggerMatch, query: URLSearchParams, contentType: string | undefined, form: URLSearchParams, tolerated: readonly string[] = []): string[] {
+  const where = `${m.operation.operationId} ${m.template}`;
+  const errors = validateSwaggerRequest(doc, m, query, undefined);
+  const media = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (m.operation.consumes !== undefined && !m.operation.consumes.includes(media)) errors.push(`${where}: content type "${media}" not in consumes ${JSON.stringify(m.operation.consumes)}`);
+  const fields = new Map(m.parameters.filter((x) => x.in === 'formData').map((p) => [p.name, p] as const));
+  for (const p of fields.values()) if (p.required && !form.has(p.name)) errors.push(`${where}: missing required form field "${p.name}"`);
+  for (const [k, v] of form) {
+    const p = fields.get(k);
+    if (p) errors.push(...scalarProblems(doc, p, v, `${where} form ${k}`));
+    else if (!tolerated.includes(k)) errors.push(`${where}: unknown form field "${k}"`);
+  }
+  return errors;
+}
+
+/** A response body against the operation's schema for that status (else its `default` response). */
 export function validateSwaggerResponse(doc: SwaggerDocument, m: SwaggerMatch, status: number, body: unknown): string[] {
-  let response = m.operation.responses[String(status)];
+  let response = m.operation.responses[String(status)] ?? m.operation.responses['default'];
   if (!response) return [`${m.operation.operationId}: status ${status} is not a documented response`];
   if (response.$ref) response = deref<{ schema?: Schema }>(doc, response.$ref);
   if (!response?.schema) return [];

@@ -149,3 +149,38 @@ describe('Azure Container Registry: workload identity -> Entra -> /oauth2/exchan
     }
   });
 });
+
+describe('the ACR stand-in checks requests and answers against ACR\'s data-plane description', () => {
+  it('reports an exchange request outside the description: a grant_type not in its enum, a missing service, an undeclared field, a wrong content type', async () => {
+    const before = front.violations.length;
+    try {
+      const res = await fetch(`http://${front.host}/oauth2/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', access_token: 'x', username: 'someone' }).toString(),
+      });
+      expect(res.status).toBe(401);
+      const where = 'request: Authentication_ExchangeAadAccessTokenForAcrRefreshToken /oauth2/exchange';
+      expect(front.violations.slice(before)).toEqual(
+        expect.arrayContaining([
+          `${where}: content type "application/json" not in consumes ["application/x-www-form-urlencoded"]`,
+          `${where}: missing required form field "service"`,
+          `${where} form grant_type: "client_credentials" not in enum ["access_token_refresh_token","access_token","refresh_token"]`,
+          `${where}: unknown form field "username"`,
+        ]),
+      );
+    } finally {
+      front.violations.length = before;
+    }
+  });
+
+  it('reports an operation the description does not have', async () => {
+    const before = front.violations.length;
+    try {
+      await fetch(`http://${front.host}/oauth2/exchange?service=x`);
+      expect(front.violations.slice(before)).toContain("GET /oauth2/exchange: no such operation in ACR's description");
+    } finally {
+      front.violations.length = before;
+    }
+  });
+});

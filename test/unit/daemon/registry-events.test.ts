@@ -97,6 +97,17 @@ describe('vendor webhook payloads (fixtures from the vendors\' documentation)', 
     const problems = schemaProblems(spec, { $ref: '#/components/schemas/webhook-package-published' }, vendor('github-package-published.json'), '$');
     expect(problems).toEqual([]);
   });
+
+  it('the GitHub registry_package fixture satisfies the webhook-registry-package-published schema and parses to its container tag', () => {
+    const spec = JSON.parse(readFileSync(fileURLToPath(new URL('../../../node_modules/@octokit/openapi/generated/api.github.com.json', import.meta.url)), 'utf8')) as Record<string, unknown>;
+    const payload = vendor('github-registry-package-published.json');
+    expect(schemaProblems(spec, { $ref: '#/components/schemas/webhook-registry-package-published' }, payload, '$')).toEqual([]);
+    expect(parseRegistryNotification(payload, { githubEvent: 'registry_package' })).toEqual({
+      format: 'github',
+      hints: [{ registry: 'ghcr.io', repository: 'octo-org/hello_docker', tag: 'latest', digest: 'sha256:9d1b6c1b4e2a7f3d5c8e0a2b4d6f8a0c2e4a6c8e0b2d4f6a8c0e2a4c6e8f0b1d' }],
+      ignored: 0,
+    });
+  });
 });
 
 type Schema = { $ref?: string; type?: string; nullable?: boolean; required?: string[]; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[]; enum?: unknown[] };
