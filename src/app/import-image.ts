@@ -54,6 +54,7 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
     streams: new Map(),
     now,
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
+    createdCache: await ctx.git?.imageCreatedCache?.(),
   });
   const run = policies.run;
   const [stored] = recordImports(policies.streams, run, now) as [ImageStream];

@@ -22,7 +22,7 @@ import { rfc3339 } from '../ports/clock.js';
 import type { AppContext, ReconcileOptions } from './app-context.js';
 import { diagnosticOf, planWrites } from './materialize.js';
 import { askRegistry, copyToLocal, failedAnswer, isLocalPolicy } from './run-imports.js';
-import { followWinner, planTagPolicies, type CreatedCache, type PolicyFollow } from './tag-policies.js';
+import { createdOf, followWinner, planTagPolicies, type CreatedCaches, type PolicyFollow } from './tag-policies.js';
 
 
 export interface PlannedRun {
@@ -90,9 +90,10 @@ export async function planReconcile(
   const moveReasons = new Map<string, MoveReason>();
   const resultsByStream = new Map<string, ImportResult[]>();
   const pushResult = (key: string, r: ImportResult) => resultsByStream.set(key, [...(resultsByStream.get(key) ?? []), r]);
-  // image build times by digest, shared by `created:` policies and the moves' report
-  const createdByDigest: CreatedCache = new Map();
-  const policies = await planTagPolicies(registry, current, requests, createdByDigest);
+  // image build times by digest, shared by `created:` policies and the moves' report; those read
+  // before (any earlier run) come from the repository's persistent cache, saved after step 4
+  const created: CreatedCaches = { run: new Map(), known: await ctx.git?.imageCreatedCache?.() };
+  const policies = await planTagPolicies(registry, current, requests, created.run, created.known);
   for (const skip of policies.skipped) {
     const key = streamKey(skip.request.namespace, skip.request.stream);
     // an invalid value is already a located diagnostic of the inventory
@@ -159,7 +160,8 @@ export async function planReconcile(
   const collected: TagMove[] = [];
   for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
   const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
-  const moves = options.imageCreated ? await withImageCreated(ctx, collected, next, insecure, createdByDigest) : collected;
+  const moves = options.imageCreated ? await withImageCreated(ctx, collected, next, insecure, created) : collected;
+  await created.known?.save();
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
@@ -190,30 +192,25 @@ async function withImageCreated(
   moves: readonly TagMove[],
   streams: ReadonlyMap<string, ImageStream>,
   insecure: ReadonlySet<string>,
-  created: CreatedCache,
+  created: CreatedCaches,
 ): Promise<TagMove[]> {
   for (const m of moves) {
-    if (!m.to.image || created.has(m.to.image) || !m.to.reference.includes('@')) continue;
+    if (!m.to.image || created.run.has(m.to.image) || !m.to.reference.includes('@')) continue;
     const stream = streams.get(m.stream);
     const event = stream && latestTagEvent(stream, m.tag); // m.to itself
     if (!event) continue;
     const ref = eventReference(event);
-    created.set(
-      m.to.image,
-      Promise.resolve()
-        .then(() => {
-          if (!isParsed(ref)) throw ref.error;
-          return ctx.registry.inspect(ref, { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined });
-        })
-        .then(
-          (meta) => meta.created,
-          () => undefined,
-        ),
+    if (!isParsed(ref)) continue;
+    void createdOf(ref, m.to.image, created, () =>
+      ctx.registry.inspect(ref, { insecure: insecure.has(`${m.stream}:${m.tag}`) || undefined }).then(
+        (meta) => meta.created,
+        () => undefined,
+      ),
     );
   }
   return Promise.all(
     moves.map(async (m) => {
-      const when = m.to.image ? await created.get(m.to.image) : undefined;
+      const when = m.to.image ? await created.run.get(m.to.image) : undefined;
       return when ? { ...m, imageCreated: when } : m;
     }),
   );

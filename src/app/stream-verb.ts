@@ -269,6 +269,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     streams: new Map(),
     now: session.context.now,
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
+    createdCache: await ctx.git?.imageCreatedCache?.(),
   });
   const run = policies.run;
   const stored = recordImports(policies.streams, run, session.context.now);

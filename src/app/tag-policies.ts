@@ -7,7 +7,9 @@
  * (not held by a revert, not failed), so a tag keeps its last good image on any problem.
  *
  * `created:` needs each candidate's build time: one HEAD per candidate tag (the same per-run HEAD
- * cache resolve uses) and one config read per digest not seen before in this run.
+ * cache resolve uses) and one config read per digest not seen before in this run nor kept in the
+ * repository's persistent build-time cache (ImageCreatedCache: a digest's `created` never changes,
+ * so an image's config is read once, not once per run).
  */
 import { findSpecTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import { atDigest, atTag, isParsed, referenceText, repositoryOf, sourceText, type ImageReference } from '../domain/image-reference.js';
@@ -17,6 +19,7 @@ import { withSpecTag } from '../domain/stream-edit.js';
 import { writeStream, type WriteContext } from '../domain/stream-update.js';
 import { parseTagPolicy, policyCandidates, selectTag, TAG_POLICY_ANNOTATION, type TagPolicy } from '../domain/tag-policy.js';
 import { errorMessage } from '../errors.js';
+import { imageCreatedKey, type ImageCreatedCache } from '../ports/image-created-cache.js';
 import type { RegistryPort } from '../ports/registry.js';
 import { failedAnswer, runImports, type ImportRun, type RunImportsOptions } from './run-imports.js';
 
@@ -60,12 +63,44 @@ export function tagPolicyOf(stream: ImageStream, tag: string): TagPolicy | undef
 /** Build times by digest, per run (content-addressed: a digest's config never changes). */
 export type CreatedCache = Map<string, Promise<string | undefined>>;
 
+/** This run's build times, and the ones kept between runs when the repository keeps them. */
+export interface CreatedCaches {
+  readonly run: CreatedCache;
+  readonly known?: ImageCreatedCache | undefined;
+}
+
+/**
+ * The build time of `repository@digest`: from this run's reads, else from the persistent cache,
+ * else one config read (remembered in both). A failed read is not remembered across runs.
+ */
+export function createdOf(
+  repository: Pick<ImageReference, 'name'>,
+  digest: string,
+  caches: CreatedCaches,
+  read: () => Promise<string | undefined>,
+): Promise<string | undefined> {
+  let when = caches.run.get(digest);
+  if (when) return when;
+  const key = imageCreatedKey(repository, digest);
+  const known = caches.known?.get(key);
+  if (known !== undefined) {
+    when = Promise.resolve(known);
+  } else {
+    when = read().then((created) => {
+      if (created) caches.known?.set(key, created);
+      return created;
+    });
+  }
+  caches.run.set(digest, when);
+  return when;
+}
+
 async function createdTimes(
   registry: RegistryPort,
   repository: ImageReference,
   candidates: readonly string[],
   request: ImportRequest,
-  cache: CreatedCache,
+  caches: CreatedCaches,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   await Promise.all(
@@ -76,12 +111,9 @@ async function createdTimes(
         preferArch: request.preferArch,
         preferOs: request.preferOs,
       });
-      let when = cache.get(resolved.digest);
-      if (!when) {
-        when = registry.inspect(atDigest(repository, resolved.digest), { insecure: request.insecure || undefined }).then((m) => m.created);
-        cache.set(resolved.digest, when);
-      }
-      const created = await when;
+      const created = await createdOf(repository, resolved.digest, caches, () =>
+        registry.inspect(atDigest(repository, resolved.digest), { insecure: request.insecure || undefined }).then((m) => m.created),
+      );
       if (created) out.set(tag, created);
     }),
   );
@@ -98,6 +130,7 @@ export async function planTagPolicies(
   streams: ReadonlyMap<string, ImageStream>,
   requests: readonly ImportRequest[],
   cache: CreatedCache = new Map(),
+  known?: ImageCreatedCache,
 ): Promise<PolicyPlan> {
   const follows = new Map<string, PolicyFollow>();
   const skipped: PolicySkip[] = [];
@@ -120,7 +153,7 @@ export async function planTagPolicies(
         source = request.from;
         const repository = repositoryOf(source);
         const tags = await registry.listTags(repository, { insecure: request.insecure || undefined });
-        const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, cache) : undefined;
+        const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, { run: cache, known }) : undefined;
         winner = selectTag(policy, tags, { current: source.tag ?? undefined, created });
       } catch (error) {
         const repository = source ? source.repository : sourceText(request.from);
@@ -170,10 +203,16 @@ export interface PolicyImportRun {
 export async function runImportsWithPolicies(
   requests: readonly ImportRequest[],
   streams: readonly ImageStream[],
-  options: RunImportsOptions & { readonly now: string; readonly defaultImportMode: ImportMode },
+  options: RunImportsOptions & {
+    readonly now: string;
+    readonly defaultImportMode: ImportMode;
+    /** The repository's persistent build-time cache (saved here when `created:` policies added to it). */
+    readonly createdCache?: ImageCreatedCache | undefined;
+  },
 ): Promise<PolicyImportRun> {
   const byKey = new Map(streams.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
-  const plan = await planTagPolicies(options.registry, byKey, requests);
+  const plan = await planTagPolicies(options.registry, byKey, requests, new Map(), options.createdCache);
+  await options.createdCache?.save();
   const run = await runImports(plan.requests, { ...options, streams: byKey });
   const results = [...run.results];
   const failures = [...run.failures];

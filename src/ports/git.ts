@@ -4,6 +4,7 @@
  * Paths are repo-relative with POSIX separators. Timestamps are seconds since the epoch (UTC).
  */
 import type { IndexCache } from './index-cache.js';
+import type { ImageCreatedCache } from './image-created-cache.js';
 
 /** A person in a commit. */
 export interface GitIdentity {
@@ -174,6 +175,8 @@ export interface GitRepository {
   writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
   /** The persistent index cache kept in the git directory (one instance per repository object). */
   indexCache?(): Promise<IndexCache>;
+  /** The persistent image build-time cache kept in the git directory (one instance per repository object). */
+  imageCreatedCache?(): Promise<ImageCreatedCache>;
   /**
    * Where a shallow clone's history is cut (`.git/shallow`, sorted); empty for a full clone. With the
    * head commit it names the history `log` walks, so a value computed from that history can be memoised.

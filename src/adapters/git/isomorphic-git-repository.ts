@@ -21,7 +21,9 @@ import type {
 } from '../../ports/git.js';
 import { writeFileAtomically } from './atomic-git-fs.js';
 import { openIndexCacheFile } from './index-cache-file.js';
+import { openImageCreatedFile } from './image-created-file.js';
 import type { IndexCache } from '../../ports/index-cache.js';
+import type { ImageCreatedCache } from '../../ports/image-created-cache.js';
 import { authCallbacks } from './git-auth.js';
 import { repoPath } from './git-context.js';
 import type { GitContext } from './git-context.js';
@@ -62,6 +64,7 @@ export function isBranchName(name: string): boolean {
 /** A working copy opened by the git adapter. */
 export class IsomorphicGitRepository implements GitRepository {
   private openedIndexCache: Promise<IndexCache> | undefined;
+  private openedImageCreatedCache: Promise<ImageCreatedCache> | undefined;
   readonly dir: string;
 
   constructor(private readonly ctx: GitContext) {
@@ -365,6 +368,11 @@ export class IsomorphicGitRepository implements GitRepository {
   indexCache(): Promise<IndexCache> {
     this.openedIndexCache ??= openIndexCacheFile(this.ctx.fs.promises, join(this.dir, '.git'));
     return this.openedIndexCache;
+  }
+
+  imageCreatedCache(): Promise<ImageCreatedCache> {
+    this.openedImageCreatedCache ??= openImageCreatedFile(this.ctx.fs.promises, join(this.dir, '.git'));
+    return this.openedImageCreatedCache;
   }
 
   async shallowCommits(): Promise<readonly string[]> {

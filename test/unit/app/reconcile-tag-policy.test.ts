@@ -13,6 +13,8 @@ import { RegistryError } from '../../../src/errors.js';
 import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
 import type { AccessOptions } from '../../../src/ports/registry.js';
 import { silentLog } from '../../../src/ports/log.js';
+import type { GitRepository } from '../../../src/ports/git.js';
+import type { ImageCreatedCache } from '../../../src/ports/image-created-cache.js';
 import { D1, D2, D3, D4, D5, fakeRegistry, type FakeRegistry, tagImage, setTags } from './tag-verb-fakes.js';
 
 const REPO = 'registry.example.com/team/app';
@@ -183,6 +185,32 @@ describe('reconcile with tag policies', () => {
     expect(r.changeSet.moves.find((m) => m.tag === 'stable')!.to.image).toBe(D2);
     // one config read per digest (the moves' report reuses them); `other` is no candidate and never read
     expect(registry.inspected.sort()).toEqual([`${REPO}@${D1}`, `${REPO}@${D2}`, `${REPO}@${D3}`]);
+  });
+
+  it('created: build times known from an earlier run are not read again; the same winner either way', async () => {
+    const times = { [D1]: '2026-12-01T00:00:00Z', [D2]: '2026-12-03T00:00:00Z', [D3]: '2026-11-01T00:00:00Z' };
+    const stored = new Map<string, string>();
+    let saves = 0;
+    const known: ImageCreatedCache = { get: (k) => stored.get(k), set: (k, v) => void stored.set(k, v), save: async () => void saves++ };
+    const git = { imageCreatedCache: async () => known } as unknown as GitRepository;
+    const files = { 'is/app.yaml': streamFile('created:^main-', 'main-a') };
+    const winner = (r: Awaited<ReturnType<typeof planReconcile>>) => r.changeSet.moves.find((m) => m.tag === 'stable');
+
+    const without = registryWith({ 'main-a': D1, 'main-b': D2 }, times);
+    const plain = await planReconcile(setup(files, without).ctx, { imageCreated: true }, new Map());
+    const first = registryWith({ 'main-a': D1, 'main-b': D2 }, times);
+    const a = await planReconcile({ ...setup(files, first).ctx, git }, { imageCreated: true }, new Map());
+    expect(first.inspected.sort()).toEqual([`${REPO}@${D1}`, `${REPO}@${D2}`, `${REPO}@${D3}`]);
+    expect([...stored.keys()].sort()).toEqual([`${REPO}@${D1}`, `${REPO}@${D2}`, `${REPO}@${D3}`]);
+    expect(saves).toBe(1);
+
+    const second = registryWith({ 'main-a': D1, 'main-b': D2 }, times);
+    const b = await planReconcile({ ...setup(files, second).ctx, git }, { imageCreated: true }, new Map());
+    expect(second.inspected).toEqual([]);
+    expect(winner(b)?.followed?.to).toBe('main-b');
+    expect(winner(b)?.imageCreated).toBe(times[D2]);
+    expect(b.changeSet).toEqual(a.changeSet);
+    expect(a.changeSet).toEqual(plain.changeSet);
   });
 
   it('an invalid policy is a located diagnostic; the tag keeps its image, the rest proceeds', async () => {

@@ -6,6 +6,9 @@ import { describe as describeVerb } from '../../../src/app/describe.js';
 import { get } from '../../../src/app/get.js';
 import { importImage } from '../../../src/app/import-image.js';
 import { tag } from '../../../src/app/tag.js';
+import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
+import type { GitRepository } from '../../../src/ports/git.js';
+import type { ImageCreatedCache } from '../../../src/ports/image-created-cache.js';
 import { D1, D2, D3, fakeRegistry, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
 
 const REPO = 'registry.example.com/team/app';
@@ -84,5 +87,45 @@ describe('import-image with a tag policy', () => {
     const r = await importImage(f.ctx, { target: 'app:stable', namespace: 'shop' });
     expect(r.stderr).toContain(`warning: no tag of ${REPO} matches tag policy "semver:^1"; stable keeps its image`);
     expect(r.files).toEqual([]);
+  });
+});
+
+describe('verbs with a created: policy and the repository build-time cache', () => {
+  const TIMES: Record<string, string> = { [D1]: '2026-12-01T00:00:00Z', [D2]: '2026-12-03T00:00:00Z', [D3]: '2026-12-02T00:00:00Z' };
+
+  /** A fixture whose config reads are counted; `cached`: a working copy that keeps build times. */
+  function fixture(cached: boolean) {
+    const base = registry();
+    const inspected: string[] = [];
+    const counted = {
+      ...base,
+      inspect: async (ref: ImageReference) => {
+        inspected.push(referenceText(ref));
+        return { digest: ref.digest ?? '', mediaType: 'application/vnd.oci.image.manifest.v1+json', created: TIMES[ref.digest ?? ''] };
+      },
+    };
+    const f = verbFixture({}, counted);
+    const stored = new Map<string, string>();
+    const known: ImageCreatedCache = { get: (k) => stored.get(k), set: (k, v) => void stored.set(k, v), save: async () => {} };
+    const git = { imageCreatedCache: async () => known, readJournal: async () => undefined, writeJournal: async () => {} } as unknown as GitRepository;
+    const ctx = cached ? { ...f.ctx, git } : f.ctx;
+    return { f, ctx, inspected, stored };
+  }
+
+  it('tag reads each candidate build time once; a later import-image reads none; the same files either way', async () => {
+    const runs = [];
+    for (const cached of [true, false]) {
+      const x = fixture(cached);
+      const set = await tag(x.ctx, { args: [REPO, 'app:stable'], policy: 'created:^\\d', namespace: 'shop' });
+      expect(set.stdout).toContain('tag stable follows created:^\\d: (none) -> 1.4.0');
+      expect(x.inspected.sort()).toEqual([`${REPO}@${D1}`, `${REPO}@${D2}`, `${REPO}@${D3}`]);
+      x.inspected.length = 0;
+      const r = await importImage(x.ctx, { target: 'app:stable', namespace: 'shop' });
+      expect(r.exitCode).toBe(0);
+      expect(x.inspected.length).toBe(cached ? 0 : 3);
+      expect(x.stored.size).toBe(cached ? 3 : 0);
+      runs.push(x.f.text(set.files[0]!.path));
+    }
+    expect(runs[0]).toBe(runs[1]);
   });
 });
