@@ -1,17 +1,19 @@
 /**
  * Find the objects a `set` verb names (`deployment/web`, `dc x y`, `statefulsets --all`) in a
  * repository's inventory, with kubectl's argument forms and oc's NotFound wording. The inventory
- * must have been built with `includeObject` accepting the kinds asked for (see `objectKinds`).
+ * must have been built with `includeObject` accepting the kinds asked for (see `mayBeSelected`).
  */
 import { TagstreamError, UsageError, formatLocation, type SourceLocation } from '../errors.js';
 import type { Inventory, ObjectRef, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
-import { kindFromResourceArg } from '../verbs/set-image-lookup.js';
+import { groupOf, guessResourceNames, parseResourceType, resolveResourceType, typeMayName, type ResourceType } from '../verbs/resource-type.js';
 import { qualifiedName, resourceName } from '../verbs/set-triggers.js';
 
 /** `kind` + `name`, or every object of `kind` in the namespace when `name` is undefined. */
 export interface ObjectSelector {
   readonly kind: string;
+  /** Only objects of this API group; undefined: any group (the kinds oc knows, as before). */
+  readonly group?: string | undefined;
   readonly name?: string | undefined;
 }
 
@@ -27,17 +29,23 @@ export interface FoundObject {
   readonly triggersAnnotationLocation?: SourceLocation | undefined;
 }
 
-function kindOf(type: string): string {
-  const kind = kindFromResourceArg(type);
-  if (!kind) throw new UsageError(`the server doesn't have a resource type "${type}"`);
-  return kind;
+/** A selector as typed: a resource type not yet resolved against the repository. */
+export interface TypedSelector {
+  readonly type: ResourceType;
+  readonly name?: string | undefined;
+}
+
+function typeOf(arg: string): ResourceType {
+  if (arg === '') throw new UsageError(`the server doesn't have a resource type "${arg}"`);
+  return parseResourceType(arg);
 }
 
 /**
  * kubectl's ResourceTypeOrNameArgs: `TYPE/NAME...`, `TYPE NAME...`, or `TYPE[,TYPE...]` with
- * `--all`. Throws UsageError with kubectl's wording.
+ * `--all`. Throws UsageError with kubectl's wording. Types are resolved later, against the
+ * repository (`resolveSelectors`): any kind it holds may be named, as on a server with its CRDs.
  */
-export function parseObjectArgs(args: readonly string[], all: boolean): ObjectSelector[] {
+export function parseObjectArgs(args: readonly string[], all: boolean): TypedSelector[] {
   const [first, ...rest] = args;
   if (first === undefined) throw new UsageError('you must provide one or more resources by argument or filename');
   if (first.includes('/')) {
@@ -47,10 +55,10 @@ export function parseObjectArgs(args: readonly string[], all: boolean): ObjectSe
       if (parts.length !== 2 || !parts[0] || !parts[1]) {
         throw new UsageError(`arguments in resource/name form must have a single resource and name: "${arg}"`);
       }
-      return { kind: kindOf(parts[0]), name: parts[1] };
+      return { type: typeOf(parts[0]), name: parts[1] };
     });
   }
-  const kinds = first.split(',').filter((t) => t !== '').map(kindOf);
+  const types = first.split(',').filter((t) => t !== '').map(typeOf);
   if (rest.some((a) => a.includes('/'))) {
     throw new UsageError(
       `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'tagstream set triggers deployment/x' instead of 'tagstream set triggers deployment deployment/x')`,
@@ -58,19 +66,41 @@ export function parseObjectArgs(args: readonly string[], all: boolean): ObjectSe
   }
   if (all) {
     if (rest.length > 0) throw new UsageError('--all may not be used with object names');
-    return kinds.map((kind) => ({ kind }));
+    return types.map((type) => ({ type }));
   }
   if (rest.length === 0) throw new UsageError('resource(s) were provided, but no name was specified');
-  if (kinds.length !== 1) throw new UsageError('only one resource type may be given with names');
-  return rest.map((name) => ({ kind: kinds[0] as string, name }));
+  if (types.length !== 1) throw new UsageError('only one resource type may be given with names');
+  return rest.map((name) => ({ type: types[0] as ResourceType, name }));
 }
 
-/** oc's `deployments.apps "web" not found`. */
-export function objectNotFound(kind: string, name: string): TagstreamError {
+/** The inventory's `includeObject` for typed selectors: every object one of them may name. */
+export function mayBeSelected(selectors: readonly TypedSelector[]): (ref: ObjectRef) => boolean {
+  return (ref) => selectors.some((s) => typeMayName(s.type, ref.apiVersion, ref.kind));
+}
+
+/**
+ * Resolve each type against the kinds oc knows and the kinds the repository holds (kubectl asks
+ * the server's discovery). A type naming neither is oc's `the server doesn't have a resource type`.
+ */
+export function resolveSelectors(inventory: Inventory, selectors: readonly TypedSelector[]): ObjectSelector[] {
+  const objects = candidates(inventory);
+  return selectors.map((s) => {
+    const resolved = resolveResourceType(s.type, objects);
+    if (!resolved) throw new UsageError(`the server doesn't have a resource type "${s.type.arg}"`);
+    if ('ambiguous' in resolved) {
+      const names = resolved.ambiguous.map((gk) => `${guessResourceNames(gk.kind).plural}.${gk.group}`);
+      throw new UsageError(`resource type "${s.type.arg}" is ambiguous: it names ${names.join(', ')}; qualify it with the group (e.g. ${names[0]}/NAME)`);
+    }
+    return { ...resolved, ...(s.name !== undefined ? { name: s.name } : {}) };
+  });
+}
+
+/** oc's `deployments.apps "web" not found` (a CRD: `widgets.example.com "web" not found`). */
+export function objectNotFound(kind: string, name: string, group?: string): TagstreamError {
   const plural = resourceName(kind, '').slice(0, -1);
-  const qualified = qualifiedName(kind, '');
-  const group = qualified.slice(kind.length, -1); // '' or '.apps'
-  return new TagstreamError('NotFound', `${plural}${group} "${name}" not found`);
+  const qualified = qualifiedName(kind, '', group);
+  const groupSuffix = qualified.slice(kind.length, -1); // '' or '.apps'
+  return new TagstreamError('NotFound', `${plural}${groupSuffix} "${name}" not found`);
 }
 
 function plainObject(file: SourceFile, site: ObjectSite): Readonly<Record<string, unknown>> | undefined {
@@ -146,10 +176,10 @@ export function findObjects(
     found.push({ kind, name, namespace, object, site, file, ...(annotation ? { triggersAnnotationLocation: annotation } : {}) });
   };
   for (const sel of selectors) {
-    const ofKind = all.filter((c) => c.kind === sel.kind);
+    const ofKind = all.filter((c) => c.kind === sel.kind && (sel.group === undefined || groupOf(c.apiVersion) === sel.group));
     if (sel.name !== undefined) {
       const sites = ofKind.filter((c) => c.name === sel.name).map((c) => c.site);
-      if (sites.length === 0) errors.push(objectNotFound(sel.kind, sel.name));
+      if (sites.length === 0) errors.push(objectNotFound(sel.kind, sel.name, sel.group));
       else take(sel.kind, sel.name, sites, true);
       continue;
     }

@@ -29,7 +29,8 @@ import {
   type TriggerRow,
 } from '../verbs/set-triggers.js';
 import type { ReadOutput } from './get.js';
-import { findObjects, parseObjectArgs, type FoundObject } from './find-object.js';
+import { findObjects, mayBeSelected, parseObjectArgs, resolveSelectors, type FoundObject } from './find-object.js';
+import { apiGroup } from '../verbs/resource-type.js';
 import { planWrites, type ObjectEdit } from './materialize.js';
 import { applyChanges, type ObjectChange } from './object-change.js';
 import { writeUncommitted } from './uncommitted-writes.js';
@@ -141,7 +142,7 @@ export async function finishSet(
       continue;
     }
     if (opts.output === 'json' || opts.output === 'yaml') objects.push(p.after);
-    else if (opts.output === 'name') out.push(`${qualifiedName(p.found.kind, p.found.name)}\n`);
+    else if (opts.output === 'name') out.push(`${qualifiedName(p.found.kind, p.found.name, apiGroup(p.found.object))}\n`);
     else out.push(`${p.message}${opts.dryRun ? ' (dry run)' : ''}\n`);
   }
   if (opts.output === 'json' || opts.output === 'yaml') {
@@ -190,8 +191,9 @@ function fireTriggers(ctx: SetContext, found: FoundObject, after: Readonly<Recor
 export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Promise<SetOutput> {
   const namespace = setNamespace(ctx, opts.namespace);
   const request = completeSetTriggers(opts.flags, namespace);
-  const selectors = parseObjectArgs(opts.objects, opts.all === true);
-  const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
+  const typed = parseObjectArgs(opts.objects, opts.all === true);
+  const inventory = await buildInventory(ctx.workspace, ctx.settings, { includeObject: mayBeSelected(typed) });
+  const selectors = resolveSelectors(inventory, typed);
   const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.printTable });
   const stderr = [...inventoryWarnings(inventory), ...warnings];
 

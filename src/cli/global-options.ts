@@ -37,7 +37,7 @@ export function addGlobalOptions(cmd: Command, except: readonly GlobalFlag[] = [
  * The merged global flags for a leaf command: a value given on the command line wins over a
  * default, and a flag given after the verb wins over one given before it.
  */
-export function globalsOf(cmd: Command): GlobalOptions {
+export function globalsOf(cmd: Command, outputs: readonly string[] = OUTPUT_CHOICES): GlobalOptions {
   const chain: Command[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
   const merged: Record<string, unknown> = {};
@@ -57,7 +57,7 @@ export function globalsOf(cmd: Command): GlobalOptions {
     if (problems.length > 0) throw new UsageError(`invalid namespace "${namespace}": ${problems.join('; ')}`);
   }
   const output = merged['output'] as string | undefined;
-  if (output !== undefined) assertOutputFormat(output, OUTPUT_CHOICES);
+  if (output !== undefined) assertOutputFormat(output, outputs);
   return {
     repo: merged['repo'] as string | undefined,
     namespace,
@@ -66,6 +66,14 @@ export function globalsOf(cmd: Command): GlobalOptions {
     color: merged['color'] !== false,
     verbose: merged['verbose'] === true,
   };
+}
+
+/** `-o` values the writing verbs print (the changed objects); `wide` is a table format, refused as oc refuses it. */
+export const WRITE_OUTPUT_CHOICES: readonly OutputFlag[] = ['json', 'yaml', 'name'];
+
+/** `globalsOf` for a writing verb (tag, import-image, create/delete istag, set ...): refuses `-o wide` with kubectl's printer error. */
+export function writeVerbGlobalsOf(cmd: Command): GlobalOptions {
+  return globalsOf(cmd, WRITE_OUTPUT_CHOICES);
 }
 
 /** kubectl's refusal of an `-o` value no printer handles. */

@@ -66,7 +66,7 @@ const PROBED_POD_SPEC_PATHS: readonly (readonly string[])[] = [TEMPLATE_SPEC, ['
  * A custom resource: its apiVersion names a DNS-style group (`argoproj.io/v1alpha1`,
  * `serving.knative.dev/v1`), unlike core kinds (`v1`, `apps/v1`, `batch/v1`) and OpenShift's own.
  */
-function isCustomResource(object: unknown): boolean {
+export function isCustomResource(object: unknown): boolean {
   const apiVersion = valueAt(object, ['apiVersion']);
   if (typeof apiVersion !== 'string' || !apiVersion.includes('/')) return false;
   const group = apiVersion.slice(0, apiVersion.indexOf('/'));

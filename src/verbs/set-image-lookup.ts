@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import { podSpecPath, podTemplateMetadataPath, valueAt, type ObjectPath } from '../domain/pod-spec.js';
 import { RESOLVE_NAMES_ANNOTATION, resolveNamesForced } from '../planning/lookup-policy.js';
+import { knownKind } from './resource-type.js';
 import { qualifiedName, resourceName, type TriggerTarget, type ValueChange } from './set-triggers.js';
 
 export interface ImageLookupFlags {
@@ -26,54 +27,9 @@ export interface ImageLookupRequest {
   readonly targets: readonly { readonly kind: string; readonly name?: string }[];
 }
 
-const KIND_ALIASES: Readonly<Record<string, string>> = {
-  is: 'ImageStream',
-  imagestream: 'ImageStream',
-  imagestreams: 'ImageStream',
-  deploy: 'Deployment',
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  dc: 'DeploymentConfig',
-  deploymentconfig: 'DeploymentConfig',
-  deploymentconfigs: 'DeploymentConfig',
-  sts: 'StatefulSet',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  ds: 'DaemonSet',
-  daemonset: 'DaemonSet',
-  daemonsets: 'DaemonSet',
-  rs: 'ReplicaSet',
-  replicaset: 'ReplicaSet',
-  replicasets: 'ReplicaSet',
-  rc: 'ReplicationController',
-  replicationcontroller: 'ReplicationController',
-  replicationcontrollers: 'ReplicationController',
-  job: 'Job',
-  jobs: 'Job',
-  cj: 'CronJob',
-  cronjob: 'CronJob',
-  cronjobs: 'CronJob',
-  po: 'Pod',
-  pod: 'Pod',
-  pods: 'Pod',
-  // found so that oc's refusals name them (Tagstream runs no builds)
-  bc: 'BuildConfig',
-  buildconfig: 'BuildConfig',
-  buildconfigs: 'BuildConfig',
-  // beyond oc: CRDs with a pod template (triggers only; see README "Where images live")
-  ro: 'Rollout',
-  rollout: 'Rollout',
-  rollouts: 'Rollout',
-  ksvc: 'Service',
-  kservice: 'Service',
-  cloneset: 'CloneSet',
-  clonesets: 'CloneSet',
-};
-
-/** Resolve `deploy`, `dc`, `statefulsets`, ... (a `.group` suffix is ignored) to a kind. */
+/** Resolve `deploy`, `dc`, `statefulsets.apps`, ... to a kind oc knows (a `.group` must be the kind's). */
 export function kindFromResourceArg(resource: string): string | undefined {
-  const plain = resource.toLowerCase().split('.')[0] ?? '';
-  return Object.hasOwn(KIND_ALIASES, plain) ? KIND_ALIASES[plain] : undefined;
+  return knownKind(resource)?.kind;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   TRIGGER_ANNOTATION,
   type ObjectFieldTrigger,
 } from '../domain/trigger.js';
+import { apiGroup } from './resource-type.js';
 import type { SetTriggersRequest, WebhookKind } from './set-triggers-request.js';
 import {
   decodeTriggers,
@@ -98,7 +99,7 @@ export function setTriggers(target: TriggerTarget, req: SetTriggersRequest): Set
   const changes = target.kind === 'DeploymentConfig' ? applyToDeploymentConfig(target, def) : applyToAnnotated(target, def);
   const message =
     changes.length > 0
-      ? `${qualifiedName(target.kind, target.name)} triggers updated`
+      ? `${qualifiedName(target.kind, target.name, apiGroup(target.object))} triggers updated`
       : `info: ${resourceName(target.kind, target.name)} was not changed`;
   return { changes, message, warnings: pausedWarnings(target, changes) };
 }

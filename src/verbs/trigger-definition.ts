@@ -6,9 +6,10 @@
  */
 import { UsageError } from '../errors.js';
 import { findContainer, parseFieldPath } from '../domain/field-path.js';
-import { isKnownPodKind, openshiftWatches, podSpecFieldPath, valueAt } from '../domain/pod-spec.js';
+import { isCustomResource, isKnownPodKind, openshiftWatches, podSpecFieldPath, valueAt } from '../domain/pod-spec.js';
 import { parseTriggerAnnotation, TRIGGER_ANNOTATION } from '../domain/trigger.js';
 import { readDeploymentConfigTriggers } from '../planning/dc-triggers.js';
+import { guessResourceNames } from './resource-type.js';
 import type { SetTriggersRequest, WebhookKind } from './set-triggers-request.js';
 
 /** The object `set triggers` works on. */
@@ -54,14 +55,17 @@ const RESOURCES: Readonly<Record<string, readonly [plural: string, group: string
 
 /** `deployments/web`: how oc names an object in tables and errors. */
 export function resourceName(kind: string, name: string): string {
-  const plural = Object.hasOwn(RESOURCES, kind) ? RESOURCES[kind]?.[0] : `${kind.toLowerCase()}s`;
+  const plural = Object.hasOwn(RESOURCES, kind) ? RESOURCES[kind]?.[0] : guessResourceNames(kind).plural;
   return `${plural}/${name}`;
 }
 
-/** `deployment.apps/web`: how oc names an object in "... updated" lines. */
-export function qualifiedName(kind: string, name: string): string {
-  const group = Object.hasOwn(RESOURCES, kind) ? RESOURCES[kind]?.[1] : '';
-  return `${kind.toLowerCase()}${group ? `.${group}` : ''}/${name}`;
+/**
+ * `deployment.apps/web`: how oc names an object in "... updated" lines. Kinds outside oc's table
+ * (CRDs) take `group`, e.g. from the object's apiVersion (`widget.example.com/web`).
+ */
+export function qualifiedName(kind: string, name: string, group = ''): string {
+  const known = Object.hasOwn(RESOURCES, kind) ? RESOURCES[kind]?.[1] : group;
+  return `${kind.toLowerCase()}${known ? `.${known}` : ''}/${name}`;
 }
 
 /** '' when `namespace` is the current one (oc prints it only when it differs). */
@@ -91,6 +95,11 @@ export function decodeTriggers(target: TriggerTarget): TriggerDefinition {
   const specPath = podSpecFieldPath(target.kind, target.object);
   // oc supports the annotation on exactly the kinds OpenShift's trigger controller watches;
   // Tagstream also on other kinds (CRDs such as Rollouts) that have a pod template
+  if (!specPath && isCustomResource(target.object)) {
+    throw new UsageError(
+      `${resourceName(target.kind, target.name)} has no pod template (spec.template.spec or spec.jobTemplate.spec.template.spec with a containers list), so it cannot have image triggers`,
+    );
+  }
   if ((!openshiftWatches(target.kind) && isKnownPodKind(target.kind)) || !specPath) {
     throw new UsageError(`${resourceName(target.kind, target.name)} does not support triggers`);
   }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collect, lowerCase, parseAnnotations } from '../flag-values.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { createIstag } from '../../app/create-istag.js';
 import { printVerbResult, verbAppContext } from './tag.js';
 import { parentCommand } from '../parent-command.js';
@@ -46,7 +46,7 @@ export function register(program: Command, ctx: CommandContext): void {
       reference: opts['reference'] === true,
       referencePolicy: opts['referencePolicy'] as string | undefined,
       annotations: (opts['annotation'] as string[] | undefined) ?? [],
-      globals: globalsOf(command),
+      globals: writeVerbGlobalsOf(command),
     };
     const annotations = parseAnnotations(request.annotations);
     const app = await verbAppContext(ctx, request.globals);

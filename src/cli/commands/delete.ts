@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { EXIT_FAILED, formatCliError } from '../cli-error.js';
 import { debugOutput } from '../../config/environment.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, globalsOf } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
 import { printVerbResult, verbAppContext } from './tag.js';
 
@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .addHelpText('after', '\nExamples:\n  tagstream delete istag ruby:latest\n  tagstream delete istag/ruby:latest istag/ruby:2.7\n');
   addGlobalOptions(cmd, ['allNamespaces']);
   cmd.action(async (args: string[], _opts: unknown, command: Command) => {
-    const globals = globalsOf(command);
+    const globals = writeVerbGlobalsOf(command);
     const { resource, names } = parseResourceArgs(args);
     if (resource !== 'imagestreamtag') {
       throw new UsageError('only ImageStreamTags can be deleted (tagstream delete istag NAME:TAG); remove an ImageStream by deleting its file');

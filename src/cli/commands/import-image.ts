@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { lowerCase } from '../flag-values.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { importImage } from '../../app/import-image.js';
 import { printVerbResult, verbAppContext } from './tag.js';
 
@@ -47,7 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
       referencePolicy: opts['referencePolicy'] as string | undefined,
       importMode: opts['importMode'] as string | undefined,
       dryRun: opts['dryRun'] === true,
-      globals: globalsOf(command),
+      globals: writeVerbGlobalsOf(command),
     };
     const app = await verbAppContext(ctx, request.globals);
     const result = await importImage(app, {

@@ -4,7 +4,7 @@ import { setImageLookup } from '../../app/set-image-lookup.js';
 import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
 import { commandAppContext, printReadOutput } from '../read-helpers.js';
 import { setOutputFormat } from './set-triggers.js';
@@ -53,7 +53,7 @@ export function register(program: Command, ctx: CommandContext): void {
       all: opts['all'] === true,
       list: opts['list'] === true,
       dryRun: opts['dryRun'] === true,
-      globals: globalsOf(command),
+      globals: writeVerbGlobalsOf(command),
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');

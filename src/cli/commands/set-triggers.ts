@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collectCsv } from '../flag-values.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
 import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
@@ -31,7 +31,7 @@ export interface SetTriggersCommandRequest {
   readonly globals: GlobalOptions;
 }
 
-/** `-o` of the set verbs: json, yaml and name as oc prints them; `wide` means the default. */
+/** `-o` of the set verbs: json, yaml and name as oc prints them (anything else is refused by writeVerbGlobalsOf). */
 export function setOutputFormat(output: string | undefined): SetOutputFormat {
   return output === 'json' || output === 'yaml' || output === 'name' ? output : undefined;
 }
@@ -95,7 +95,7 @@ export function register(program: Command, ctx: CommandContext): void {
       },
       all: opts['all'] === true,
       dryRun: opts['dryRun'] === true,
-      globals: globalsOf(command),
+      globals: writeVerbGlobalsOf(command),
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set triggers: use -n NAMESPACE');

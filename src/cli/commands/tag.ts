@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { lowerCase } from '../flag-values.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
+import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
@@ -82,7 +82,7 @@ export function register(program: Command, ctx: CommandContext): void {
       referencePolicy: opts['referencePolicy'] as string | undefined,
       importMode: opts['importMode'] as string | undefined,
       policy: opts['policy'] as string | undefined,
-      globals: globalsOf(command),
+      globals: writeVerbGlobalsOf(command),
     };
     const app = await verbAppContext(ctx, request.globals);
     const result = await tag(app, {

@@ -73,6 +73,40 @@ describe('update targets: golden trees', () => {
     expect(again.result.changeSet.files).toEqual([]);
   });
 
+  it('an OpenKruise CloneSet and a made-up CRD (spec.template.spec, spec.jobTemplate...) are pinned through their trigger annotation', async () => {
+    const stream = readFileSync(join(ROOT, 'common/web-stream.yaml'), 'utf8');
+    const trigger = (path: string) => `'[{"from":{"kind":"ImageStreamTag","name":"web:1"},"fieldPath":"${path}.containers[?(@.name==\\"web\\")].image"}]'`;
+    const crd = (apiVersion: string, kind: string, podSpec: string, indent: string) => `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    image.openshift.io/triggers: ${trigger(podSpec)}
+spec:
+${podSpec.split('.').slice(1).map((k, i) => `${'  '.repeat(i + 1)}${k}:`).join('\n')}
+${indent}containers:
+${indent}- name: web
+${indent}  image: registry.example.com/web:1.4.1
+`;
+    const files = {
+      'imagestreams/web.yaml': stream,
+      'cloneset.yaml': crd('apps.kruise.io/v1alpha1', 'CloneSet', 'spec.template.spec', '      '),
+      'widget.yaml': crd('example.com/v1', 'Widget', 'spec.template.spec', '      '),
+      'nightly.yaml': crd('batch.example.org/v1', 'NightlyTask', 'spec.jobTemplate.spec.template.spec', '          '),
+    };
+    const { result, tree } = await run(files);
+    expect(result.changeSet.diagnostics).toEqual([]);
+    for (const file of ['cloneset.yaml', 'widget.yaml', 'nightly.yaml']) {
+      expect(tree[file], file).toBe(files[file as keyof typeof files].replace('registry.example.com/web:1.4.1', `registry.example.com/web@${D1}`));
+    }
+    expect(result.changeSet.workloads.map((w) => `${w.kind}/${w.name} ${w.field}`).sort()).toEqual([
+      'CloneSet/web spec.template.spec.containers[0].image',
+      'NightlyTask/web spec.jobTemplate.spec.template.spec.containers[0].image',
+      'Widget/web spec.template.spec.containers[0].image',
+    ]);
+  });
+
   it('a Rollout trigger path that does not resolve and a CRD without a pod template are warnings', async () => {
     const stream = readFileSync(join(ROOT, 'common/web-stream.yaml'), 'utf8');
     const rollout = readTree(join(ROOT, 'rollout/input'))['rollout.yaml']!.replace('fieldPath":"spec.template.spec.containers[0]', 'fieldPath":"spec.podSpec.containers[0]');

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setTriggers, type SetOutput, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
 import { UsageError, type TagstreamError } from '../../../src/errors.js';
 import { copyRepo, expectTree, removeCopies, SET_FIXTURES as FIXTURES } from '../../fixtures/set/set-repo.js';
+import { memoryWorkspace } from '../../fakes/memory-workspace.js';
+import { loadRepoSettings } from '../../../src/config/repo-settings.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
 
@@ -225,5 +227,82 @@ describe('set triggers: errors (located, nothing written)', () => {
     expect(err).toBeInstanceOf(UsageError);
     expect((err as TagstreamError).message).toBe(message);
     expectTree(dir, undefined);
+  });
+});
+
+describe('set triggers: any kind with a pod template (CRDs), resolved as kubectl resolves resource names', () => {
+  const STREAM = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: ubi
+spec:
+  tags:
+  - name: "8"
+    from: {kind: DockerImage, name: registry.example.com/ubi:8}
+status:
+  tags:
+  - tag: "8"
+    items:
+    - created: "2026-11-20T09:00:00Z"
+      dockerImageReference: registry.example.com/ubi@${D1}
+      image: ${D1}
+      generation: 1
+`;
+  const podTemplate = (indent: string) => `${indent}containers:\n${indent}- name: app\n${indent}  image: registry.example.com/ubi:8\n`;
+  const FILES: Record<string, string> = {
+    'streams.yaml': STREAM,
+    'widget.yaml': `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n${podTemplate('      ')}`,
+    'nightly.yaml': `apiVersion: batch.example.org/v1\nkind: NightlyTask\nmetadata:\n  name: report\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n${podTemplate('          ')}`,
+    'cloneset.yaml': `apiVersion: apps.kruise.io/v1alpha1\nkind: CloneSet\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n${podTemplate('      ')}`,
+    'gizmo.yaml': `apiVersion: example.com/v1\nkind: Gizmo\nmetadata:\n  name: plain\nspec:\n  size: 3\n`,
+  };
+
+  async function runOn(objects: string[], flags: SetTriggersOptions['flags'] = { fromImage: 'ubi:8', containers: 'app' }) {
+    const workspace = memoryWorkspace(FILES);
+    const ctx = { workspace, settings: await loadRepoSettings(workspace) };
+    const out = await setTriggers(ctx, { objects, flags });
+    const tree: Record<string, string> = {};
+    for (const [p, b] of workspace.files) tree[p] = b.toString('utf8');
+    return { out, tree };
+  }
+
+  it.each<[string[], string, string]>([
+    [['widget/web'], 'widget.yaml', 'widget.example.com/web'],
+    [['Widgets.Example.com/web'], 'widget.yaml', 'widget.example.com/web'],
+    [['widgets.v1.example.com', 'web'], 'widget.yaml', 'widget.example.com/web'],
+    [['nightlytasks/report'], 'nightly.yaml', 'nightlytask.batch.example.org/report'],
+    [['cloneset/shop'], 'cloneset.yaml', 'cloneset.apps.kruise.io/shop'],
+    [['clonesets.apps.kruise.io/shop'], 'cloneset.yaml', 'cloneset.apps.kruise.io/shop'],
+  ])('%j: writes the annotation and pins the container', async (objects, file, qualified) => {
+    const { out, tree } = await runOn(objects);
+    expect(out.errors).toEqual([]);
+    expect(out.stdout).toBe(`${qualified} triggers updated\n`);
+    expect(out.files.map((f) => f.path)).toEqual([file]);
+    expect(tree[file]).toContain(`image: registry.example.com/ubi@${D1}`);
+    expect(tree[file]).toMatch(/image\.openshift\.io\/triggers: '\[\{"from":\{"kind":"ImageStreamTag","name":"ubi:8"\},"fieldPath":"spec\.(jobTemplate\.spec\.)?template\.spec\.containers\[\?\(@\.name==\\"app\\"\)\]\.image"\}\]'/);
+    for (const other of Object.keys(FILES).filter((p) => p !== file)) expect(tree[other], other).toBe(FILES[other]);
+  });
+
+  it('lists the triggers of a CRD object', async () => {
+    const { out } = await runOn(['widget/web'], {});
+    expect(out.errors).toEqual([]);
+    expect(out.stdout).toBe('NAME         TYPE    VALUE  AUTO\nwidgets/web  config         true\n');
+  });
+
+  it.each<[string[], string, string]>([
+    [['sprocket/web'], 'Usage', 'the server doesn\'t have a resource type "sprocket"'],
+    [['widgets.other.io/web'], 'Usage', 'the server doesn\'t have a resource type "widgets.other.io"'],
+    [['widget/nope'], 'NotFound', 'widgets.example.com "nope" not found'],
+    [['gizmo/plain'], 'Usage', 'gizmos/plain has no pod template (spec.template.spec or spec.jobTemplate.spec.template.spec with a containers list), so it cannot have image triggers (gizmo.yaml:1:1)'],
+  ])('%j: %s error, nothing written', async (objects, code, message) => {
+    const run = runOn(objects);
+    if (code === 'Usage' && !objects[0]!.startsWith('gizmo')) {
+      await expect(run).rejects.toThrow(new UsageError(message));
+      return;
+    }
+    const { out, tree } = await run;
+    expect(out.errors.map((e) => e.message)).toEqual([message]);
+    expect(out.files).toEqual([]);
+    expect(tree).toEqual(FILES);
   });
 });

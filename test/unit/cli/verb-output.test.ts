@@ -192,3 +192,28 @@ spec:
     expect(read('Dockerfile')).toContain(D1);
   });
 });
+
+describe('writing verbs refuse -o formats they cannot print (#13.6)', () => {
+  const refusal = (format: string) =>
+    `error: unable to match a printer suitable for the output format "${format}", allowed formats are: json,name,yaml\n`;
+  it.each<[string, string[]]>([
+    ['tag', ['tag', 'registry.example.com/app:1', 'app:1']],
+    ['import-image', ['import-image', 'app:1', '--from', 'registry.example.com/app:1', '--confirm']],
+    ['create istag', ['create', 'istag', 'app:1', '--from-image', 'registry.example.com/app:1']],
+    ['delete istag', ['delete', 'istag', 'app:1']],
+    ['set triggers', ['set', 'triggers', 'deployment/web', '--from-image', 'app:1', '-c', 'web']],
+    ['set image-lookup', ['set', 'image-lookup', 'app']],
+  ])('%s -o wide / -o xml: oc\'s printer error, exit 2, nothing written', async (_verb, argv) => {
+    for (const format of ['wide', 'xml']) {
+      const repo = mkdtempSync(join(tmpdir(), 'tagstream-wide-'));
+      try {
+        writeFileSync(join(repo, 'deploy.yaml'), DEPLOY);
+        const r = await runCli([...argv, '--repo', repo, '-n', 'shop', '-o', format], { registry: fakeRegistry({ 'registry.example.com/app:1': D1 }) });
+        expect([r.code, r.stderr, r.stdout], format).toEqual([2, refusal(format), '']);
+        expect(readFileSync(join(repo, 'deploy.yaml'), 'utf8')).toBe(DEPLOY);
+      } finally {
+        rmSync(repo, { recursive: true, force: true });
+      }
+    }
+  });
+});

@@ -138,7 +138,9 @@ describe('setTriggers on annotation kinds', () => {
     expect(r.message).toBe('rollout.argoproj.io/web triggers updated');
     expect(JSON.parse(annotationOf(r) as string)).toEqual([{ from: { kind: 'ImageStreamTag', name: 'app:latest' }, fieldPath: 'spec.template.spec.containers[?(@.name=="web")].image' }]);
     const task = { ...rollout, kind: 'Task', object: { apiVersion: 'tekton.dev/v1', kind: 'Task', metadata: { name: 'web' }, spec: { steps: [{ image: 'x' }] } } };
-    expect(usageError(() => run(task, { fromConfig: true }))).toBe('tasks/web does not support triggers');
+    expect(usageError(() => run(task, { fromConfig: true }))).toBe(
+      'tasks/web has no pod template (spec.template.spec or spec.jobTemplate.spec.template.spec with a containers list), so it cannot have image triggers',
+    );
   });
 
   it('error: kinds oc does not trigger', () => {
