@@ -6,7 +6,8 @@
 import { TagstreamError, UsageError, formatLocation, type SourceLocation } from '../errors.js';
 import type { Inventory, ObjectRef, ObjectSite } from '../inventory/inventory-model.js';
 import type { SourceFile } from '../edit/source-file.js';
-import { groupOf, guessResourceNames, parseResourceType, resolveResourceType, typeMayName, type ResourceType } from '../verbs/resource-type.js';
+import { guessResourceNames, parseResourceType, resolveResourceType, typeMayName, type ResourceType } from '../verbs/resource-type.js';
+import { groupOf } from '../domain/pod-spec.js';
 import { qualifiedName, resourceName } from '../verbs/set-triggers.js';
 
 /** `kind` + `name`, or every object of `kind` in the namespace when `name` is undefined. */

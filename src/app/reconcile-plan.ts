@@ -93,7 +93,7 @@ export async function planReconcile(
   // image build times by digest, shared by `created:` policies and the moves' report; those read
   // before (any earlier run) come from the repository's persistent cache, saved after step 4
   const created: CreatedCaches = { run: new Map(), known: await ctx.git?.imageCreatedCache?.() };
-  const policies = await planTagPolicies(registry, current, requests, created.run, created.known);
+  const policies = await planTagPolicies(registry, current, requests, created);
   for (const skip of policies.skipped) {
     const key = streamKey(skip.request.namespace, skip.request.stream);
     // an invalid value is already a located diagnostic of the inventory

@@ -129,8 +129,7 @@ export async function planTagPolicies(
   registry: RegistryPort,
   streams: ReadonlyMap<string, ImageStream>,
   requests: readonly ImportRequest[],
-  cache: CreatedCache = new Map(),
-  known?: ImageCreatedCache,
+  caches: CreatedCaches = { run: new Map() },
 ): Promise<PolicyPlan> {
   const follows = new Map<string, PolicyFollow>();
   const skipped: PolicySkip[] = [];
@@ -153,7 +152,7 @@ export async function planTagPolicies(
         source = request.from;
         const repository = repositoryOf(source);
         const tags = await registry.listTags(repository, { insecure: request.insecure || undefined });
-        const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, { run: cache, known }) : undefined;
+        const created = policy.order === 'created' ? await createdTimes(registry, repository, policyCandidates(policy, tags), request, caches) : undefined;
         winner = selectTag(policy, tags, { current: source.tag ?? undefined, created });
       } catch (error) {
         const repository = source ? source.repository : sourceText(request.from);
@@ -211,7 +210,7 @@ export async function runImportsWithPolicies(
   },
 ): Promise<PolicyImportRun> {
   const byKey = new Map(streams.map((s) => [streamKey(s.metadata.namespace ?? '', s.metadata.name), s]));
-  const plan = await planTagPolicies(options.registry, byKey, requests, new Map(), options.createdCache);
+  const plan = await planTagPolicies(options.registry, byKey, requests, { run: new Map(), known: options.createdCache });
   await options.createdCache?.save();
   const run = await runImports(plan.requests, { ...options, streams: byKey });
   const results = [...run.results];

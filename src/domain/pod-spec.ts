@@ -68,9 +68,15 @@ const PROBED_POD_SPEC_PATHS: readonly (readonly string[])[] = [TEMPLATE_SPEC, ['
  */
 export function isCustomResource(object: unknown): boolean {
   const apiVersion = valueAt(object, ['apiVersion']);
-  if (typeof apiVersion !== 'string' || !apiVersion.includes('/')) return false;
-  const group = apiVersion.slice(0, apiVersion.indexOf('/'));
+  if (typeof apiVersion !== 'string') return false;
+  const group = groupOf(apiVersion);
   return group.includes('.') && !group.endsWith('.openshift.io') && !group.endsWith('.k8s.io');
+}
+
+/** The API group of an `apiVersion` ('' for the core group's `v1`). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
 /** True for the Kubernetes/OpenShift kinds whose pod spec place is fixed by the table above. */

@@ -5,6 +5,7 @@
  * any other kind is known when the repository holds an object of it (the repository is the
  * "server"), its resource names guessed as kubectl's `UnsafeGuessKindToResource` does.
  */
+import { groupOf } from '../domain/pod-spec.js';
 
 /** A parsed `resource[.version][.group]` argument. */
 export interface ResourceType {
@@ -64,12 +65,6 @@ export function parseResourceType(arg: string): ResourceType {
   const next = rest.indexOf('.');
   if (next !== -1 && VERSION.test(rest.slice(0, next))) return { arg, resource, version: rest.slice(0, next), group: rest.slice(next + 1) };
   return { arg, resource, group: rest };
-}
-
-/** The API group of an `apiVersion` ('' for `v1`). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
 
 /** The API group of a plain object ('' when it has no string apiVersion). */
