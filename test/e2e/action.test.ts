@@ -4,7 +4,7 @@
  * from the `registry-auth` input), a real Git remote over HTTP (git http-backend) and the
  * OpenAPI-checked loopback GitHub API.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,8 +263,6 @@ describe('pull-request mode (group tag)', () => {
       'imagestreams/shop/cart.yaml': imageStream('cart', '3'),
       'imagestreams/shop/search.yaml': imageStream('search', '7'),
     });
-    await api?.close();
-    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
     const run = await runAction(repo.checkout, { group: 'tag', 'pr-title': 'images: {tags}' });
     expect(run.code, run.stdout).toBe(0);
     expect(api.pulls.map((p) => [p.head, p.title])).toEqual([
@@ -294,8 +292,6 @@ describe('pull-request mode with update targets (#14.5)', () => {
       'charts/web/values.yaml': `image:\n  repository: old.example.com/web   # {"$imagestream": "shop/web:1:name"}\n  digest: ""                         # {"$imagestream": "shop/web:1:digest"}\n`,
       Dockerfile: `# {"$imagestream": "shop/web:1"}\nFROM --platform=$BUILDPLATFORM old.example.com/web:0 AS base\nRUN true\n`,
     });
-    await api?.close();
-    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
     const run = await runAction(repo.checkout, {});
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(api.pulls).toHaveLength(1);
@@ -336,5 +332,38 @@ describe('dry-run mode', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error title=Tagstream,file=imagestreams\/shop\/broken\.yaml,line=\d+,col=\d+::.+$/m);
     expect(run.outputs['changed']).toBe('false');
+  });
+});
+
+describe('after `set image-lookup` is committed (#13.3)', () => {
+  it('pull-request mode sees an empty plan: changed=false, no branch, no pull request', async () => {
+    await pushImage(registry, 'shop/ruby', '3.3', makeImage({ created: '2026-11-07T00:00:00Z', labels: { ruby: '1' } }));
+    const repo = await fixture('lookup', { 'imagestreams/shop/ruby.yaml': imageStream('ruby', '3.3'), 'apps/ruby.yaml': deployment('ruby', '3.3') });
+    await api?.close();
+    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
+    // main first holds the imported stream and the pinned workload (commit mode)
+    const settled = await runAction(repo.checkout, { mode: 'commit' });
+    expect(settled.code, settled.stdout).toBe(0);
+    expect(settled.outputs['changed']).toBe('true');
+
+    // a user runs `tagstream set image-lookup` on a fresh clone, commits and pushes it
+    const work = await freshCheckout(repo.url);
+    const cli = spawnSync(process.execPath, [join(ROOT, 'dist/cli/tagstream.js'), 'set', 'image-lookup', 'ruby', '-n', 'shop', '--repo', work], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: scratch } });
+    expect(cli.stderr).toBe('');
+    expect(cli.stdout).toBe('imagestream.image.openshift.io/ruby image lookup updated\n');
+    expect(cli.status).toBe(0);
+    expect(await gitCli(work, ['status', '--porcelain'])).toBe('M imagestreams/shop/ruby.yaml');
+    await gitCli(work, ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.test', 'commit', '-qam', 'ruby: resolve short names locally']);
+    await gitCli(work, ['push', '-q', authed(repo.url), 'HEAD:main']);
+    const main = await remoteBranch(repo.url, 'main');
+
+    const run = await runAction(await freshCheckout(repo.url), {});
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ changed: 'false', 'pull-request-number': '' });
+    expect(JSON.parse(run.outputs['plan']!).moves).toEqual([]);
+    expect(await remoteBranch(repo.url, 'tagstream/main')).toBeUndefined();
+    expect(await remoteBranch(repo.url, 'main')).toBe(main);
+    expect(api.pulls).toEqual([]);
+    expect(api.violations).toEqual([]);
   });
 });
