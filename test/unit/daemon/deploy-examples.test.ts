@@ -104,6 +104,9 @@ describe('examples for Git hosts', () => {
     const m = /^node (\/\S+\.js) reconcile /.exec(job.script.at(-1) ?? '');
     expect(m, job.script.at(-1)).not.toBeNull();
     expect(imageFileOrigin(read('Dockerfile'), m?.[1] ?? '')).toBe('src/cli/main.ts');
+    // The script's own git commands need the git binary in the runtime stage.
+    const runtimeInstalls = dockerStages(read('Dockerfile')).at(-1)?.steps.filter(([op, arg]) => op === 'RUN' && arg.startsWith('apk add ')) ?? [];
+    if (job.script.some((line) => line.startsWith('git '))) expect(runtimeInstalls.map(([, arg]) => arg).join(' ')).toMatch(/ git( |$)/);
   });
 });
 
