@@ -4,7 +4,7 @@
  * and strict host keys) and the host's API as a loopback stub validated against its Swagger
  * description. Same behaviour on every host: one deterministic branch, re-runs update the same
  * request, a newer digest updates it, a request whose moves landed is closed, a request closed
- * unmerged holds its digests, labels, `--group tag`.
+ * unmerged holds its digests, labels; `--group tag` opens one request per stream tag.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -197,6 +197,73 @@ describe.each(hosts)('reconcile --pull-request on $kind', (host) => {
     expect(api.requests[0]).toMatchObject({ state: 'closed' });
     expect(api.requests[0]!.comments.join('\n')).toMatch(/already on `main`/);
     expect(closed.stdout).toMatch(/closed #1/);
+    expect(api.violations).toEqual([]);
+  });
+});
+
+describe.each(hosts)('reconcile --pull-request --group tag on $kind', (host) => {
+  let api: CodeHostApiServer;
+  let bare: string;
+  let checkout: string;
+  const repository = `platform/per-tag-${host.kind}`;
+  const images = `${host.kind}-per-tag/shop/`;
+  const remoteRef = (ref: string) => gitCli(scratch, ['--git-dir', bare, 'rev-parse', '--verify', '--quiet', ref]).catch(() => '');
+  const branches = { cart: 'tagstream/shop-cart-3', search: 'tagstream/shop-search-7' } as const;
+  const pr = () => tagstream(host, checkout, 'reconcile', '--pull-request', '--provider', host.kind, '--api-url', api.apiUrl, '--label', 'images', '--group', 'tag');
+
+  beforeAll(async () => {
+    await pushImage(registry, `${images}cart`, '3', makeImage({ created: '2026-11-06T00:00:00Z', labels: { cart: '1' } }));
+    await pushImage(registry, `${images}search`, '7', makeImage({ created: '2026-11-06T00:00:00Z', labels: { search: '1' } }));
+    const files: Record<string, string> = {};
+    for (const [name, tag] of [['cart', '3'], ['search', '7']] as const) {
+      files[`imagestreams/shop/${name}.yaml`] = imageStream(name, tag).replaceAll(`${registry.host}/shop/`, `${registry.host}/${images}`);
+      files[`apps/${name}.yaml`] = deployment(name, tag).replaceAll(`${registry.host}/shop/`, `${registry.host}/${images}`);
+    }
+    let url: string;
+    ({ url, bare } = await host.create(repository, files));
+    checkout = await mkdtemp(join(scratch, `${host.kind}-per-tag-`));
+    await gitCli(scratch, ['clone', '-q', host.cliUrl(url), checkout], host.cliEnv());
+    await gitCli(checkout, ['remote', 'set-url', 'origin', url]);
+    api = await startCodeHostApi({ kind: host.kind, token: TOKEN, repository, branchExists: async (b) => (await remoteRef(`refs/heads/${b}`)) !== '' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('opens one request per tag branch, each on main with only its own move; a re-run changes nothing', async () => {
+    const main = await remoteRef('refs/heads/main');
+    const r = await pr();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(TOKEN);
+    expect(await remoteRef('refs/heads/main')).toBe(main);
+    expect(api.requests.map((q) => [q.head, q.base, q.state]).sort()).toEqual([
+      [branches.cart, 'main', 'open'],
+      [branches.search, 'main', 'open'],
+    ]);
+    const heads: Record<string, string> = {};
+    for (const [own, other, tag] of [['cart', 'search', '3'], ['search', 'cart', '7']] as const) {
+      const request = api.requests.find((q) => q.head === branches[own])!;
+      expect(request.labels).toEqual(['images']);
+      expect(parsePullRequestTrailers(request.body).moves.map((m) => `${m.stream}:${m.tag}`)).toEqual([`shop/${own}:${tag}`]);
+      expect(request.body).toContain(`Deployment shop/${own}`);
+      expect(request.body).not.toContain(`shop/${other}`);
+      heads[own] = await remoteRef(`refs/heads/${branches[own]}`);
+      expect(await gitCli(scratch, ['--git-dir', bare, 'log', '--format=%P', '-1', heads[own]!])).toBe(main);
+      // The branch pins its own workload and leaves the other tag's workload as it is on main.
+      expect(await gitCli(scratch, ['--git-dir', bare, 'diff', 'main', heads[own]!, '--', `apps/${own}.yaml`])).toMatch(/^\+ +image: \S+@sha256:[0-9a-f]{64}$/m);
+      expect(await gitCli(scratch, ['--git-dir', bare, 'diff', 'main', heads[own]!, '--', `apps/${other}.yaml`])).toBe('');
+    }
+    expect(api.violations).toEqual([]);
+
+    const again = await pr();
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(api.requests).toHaveLength(2);
+    for (const own of ['cart', 'search'] as const) expect(await remoteRef(`refs/heads/${branches[own]}`)).toBe(heads[own]);
+    expect(await remoteRef('refs/heads/main')).toBe(main);
+    expect(again.stdout).toMatch(/unchanged #1/);
+    expect(again.stdout).toMatch(/unchanged #2/);
+    expect(api.requests.map((q) => q.comments.length)).toEqual([0, 0]);
     expect(api.violations).toEqual([]);
   });
 });

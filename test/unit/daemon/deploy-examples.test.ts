@@ -1,5 +1,5 @@
 /** examples/deploy and the Dockerfile agree with the code: settings parse, flags exist, paths match. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -95,4 +95,85 @@ describe('examples for Git hosts', () => {
     const cmd = job.script.at(-1) ?? '';
     expect(cmd).toMatch(/reconcile --pull-request --provider gitlab --api-url "\$CI_API_V4_URL"/);
   });
+
+  it('the GitLab CI job empties the image entrypoint and runs a CLI file the Dockerfile puts in the image', () => {
+    const [doc] = parseAllDocuments(read('examples/gitlab-ci/.gitlab-ci.yml'));
+    const job = (doc?.toJS() as { tagstream: { image: { entrypoint: string[] }; script: string[] } }).tagstream;
+    // The runner pipes the script to the container's shell: the image's `node … serve` must not run.
+    expect(job.image.entrypoint).toEqual(['']);
+    const m = /^node (\/\S+\.js) reconcile /.exec(job.script.at(-1) ?? '');
+    expect(m, job.script.at(-1)).not.toBeNull();
+    expect(imageFileOrigin(read('Dockerfile'), m?.[1] ?? '')).toBe('src/cli/main.ts');
+    // The script's own git commands need the git binary in the runtime stage.
+    const runtimeInstalls = dockerStages(read('Dockerfile')).at(-1)?.steps.filter(([op, arg]) => op === 'RUN' && arg.startsWith('apk add ')) ?? [];
+    if (job.script.some((line) => line.startsWith('git '))) expect(runtimeInstalls.map(([, arg]) => arg).join(' ')).toMatch(/ git( |$)/);
+  });
 });
+
+interface DockerStage {
+  readonly name: string;
+  /** [instruction, arguments] in order, WORKDIR included. */
+  readonly steps: (readonly [string, string])[];
+}
+
+/** The Dockerfile's stages (continuation lines joined, comments dropped). */
+function dockerStages(text: string): DockerStage[] {
+  const stages: DockerStage[] = [];
+  const lines = text.replace(/\\\n/g, ' ').split('\n');
+  for (const line of lines) {
+    const m = /^([A-Z]+)\s+(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const op = m[1]!;
+    const arg = m[2]!.trim();
+    if (op === 'FROM') stages.push({ name: /\bAS\s+(\S+)/i.exec(arg)?.[1] ?? String(stages.length), steps: [] });
+    else stages.at(-1)?.steps.push([op, arg]);
+  }
+  return stages;
+}
+
+const under = (dir: string, path: string) => (path.startsWith('/') ? path : `${dir.replace(/\/$/, '')}/${path.replace(/^\.\//, '')}`);
+
+/**
+ * Where a file of the final image comes from, read statically from the Dockerfile: a
+ * `COPY --from=<stage>` of the runtime stage, then, in that stage, the output of
+ * `tsc -p <tsconfig>` (outDir <- rootDir) for a source file that is copied in and exists here.
+ * Returns the repository path of that source, or a sentence saying why there is none.
+ */
+function imageFileOrigin(dockerfile: string, imagePath: string): string {
+  const stages = dockerStages(dockerfile);
+  const runtime = stages.at(-1);
+  if (!runtime) return 'no FROM';
+  let workdir = '/';
+  for (const [op, arg] of runtime.steps) {
+    if (op === 'WORKDIR') workdir = under(workdir, arg);
+    const copy = op === 'COPY' ? /^--from=(\S+)\s+(\S+)\s+(\S+)$/.exec(arg) : null;
+    if (!copy) continue;
+    const dest = under(workdir, copy[3]!);
+    if (!imagePath.startsWith(`${dest}/`)) continue;
+    const build = stages.find((s) => s.name === copy[1]);
+    if (!build) return `no stage ${copy[1]}`;
+    const wantedRel = imagePath.slice(dest.length);
+    let dir = '/';
+    const copied: string[] = [];
+    for (const [bop, barg] of build.steps) {
+      if (bop === 'WORKDIR') dir = under(dir, barg);
+      if (bop === 'COPY' && !barg.startsWith('--')) {
+        const parts = barg.split(/\s+/);
+        const to = under(dir, parts.at(-1)!);
+        for (const from of parts.slice(0, -1)) copied.push(to.endsWith('/') ? `${to}${from}` : to);
+      }
+      const tsc = bop === 'RUN' ? /\btsc -p (\S+)/.exec(barg) : null;
+      if (!tsc) continue;
+      const wanted = `${under(dir, copy[2]!)}${wantedRel}`;
+      const config = JSON.parse(read(tsc[1]!)) as { compilerOptions: { rootDir: string; outDir: string } };
+      const outDir = under(dir, config.compilerOptions.outDir);
+      if (!wanted.startsWith(`${outDir}/`) || !wanted.endsWith('.js')) continue;
+      const source = `${config.compilerOptions.rootDir}/${wanted.slice(outDir.length + 1).replace(/\.js$/, '.ts')}`;
+      const inStage = under(dir, source);
+      if (!copied.some((c) => inStage === c || inStage.startsWith(`${c}/`))) return `${source} is not copied into stage ${build.name}`;
+      return existsSync(`${root}${source}`) ? source : `${source} does not exist`;
+    }
+    return `nothing in stage ${build.name} builds ${imagePath}`;
+  }
+  return `no COPY puts ${imagePath} in the image`;
+}
