@@ -5,6 +5,11 @@
  * query parameter or body field, a wrong type or enum, or an undocumented status is recorded in
  * `violations` (tests assert it is empty). Auth is checked the way each host does it
  * (`PRIVATE-TOKEN` header; `Authorization: token …`).
+ *
+ * GitLab: the merge-request operations are checked against a verbatim excerpt of GitLab's published
+ * openapi_v2.yaml; its responses only after GITLAB_RESPONSE_OVERRIDES (below), a short list of
+ * fields that description types otherwise than GitLab sends them. Creating a note is checked
+ * against a hand-written description: no Notes API was found in the published one.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -46,7 +51,59 @@ export interface SwaggerDocument {
 const FIXTURES = new URL('../fixtures/code-hosts/', import.meta.url);
 export const loadSwagger = (file: string): SwaggerDocument => JSON.parse(readFileSync(fileURLToPath(new URL(file, FIXTURES)), 'utf8')) as SwaggerDocument;
 export const loadGiteaSwagger = (): SwaggerDocument => loadSwagger('gitea-swagger-v1.22.json');
-export const loadGitLabSwagger = (): SwaggerDocument => loadSwagger('gitlab-openapi-v2-merge-requests.subset.json');
+/** GitLab's merge-request operations, verbatim from its published openapi_v2.yaml (SOURCES.md). */
+export const loadGitLabSwagger = (): SwaggerDocument => loadSwagger('gitlab-openapi-v2.excerpt.json');
+/** GitLab's "create a merge request note", written by hand: no Notes API was found in the published description. */
+export const loadGitLabNotesSwagger = (): SwaggerDocument => loadSwagger('gitlab-notes.handwritten.json');
+
+/** A schema at `pointer` in a vendored description replaced, for responses only, by what the host really sends. */
+export interface ResponseOverride {
+  /** JSON pointer (RFC 6901) into the vendored document. */
+  readonly pointer: string;
+  /** The schema the vendored description has there; applying fails if it has anything else. */
+  readonly official: Schema;
+  /** The shape the host sends. */
+  readonly real: Schema;
+  /** The host's documentation that shows the real shape. */
+  readonly docs: string;
+}
+
+const MR_LIST_DOCS = 'https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests';
+const MR_SINGLE_DOCS = 'https://docs.gitlab.com/api/merge_requests/#get-single-mr';
+const USER = { $ref: '#/definitions/API_Entities_UserBasic' };
+/**
+ * Where GitLab's published description (gitlab-openapi-v2.excerpt.json) is wrong about what GitLab
+ * returns. Grape entities without a declared type come out as `string`, and `using:` collections as a
+ * single object; the REST documentation's response examples show arrays and integers. Only fields
+ * the stub sends are listed; the stub leaves out the other mistyped fields (see gitlabMr).
+ */
+export const GITLAB_RESPONSE_OVERRIDES: readonly ResponseOverride[] = [
+  { pointer: '/definitions/API_Entities_MergeRequestBasic/properties/labels', official: { type: 'string' }, real: { type: 'array', items: { type: 'string' } }, docs: MR_LIST_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequestBasic/properties/source_project_id', official: { type: 'string' }, real: { type: 'integer' }, docs: MR_LIST_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequestBasic/properties/assignees', official: USER, real: { type: 'array', items: USER }, docs: MR_LIST_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequestBasic/properties/reviewers', official: USER, real: { type: 'array', items: USER }, docs: MR_LIST_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequest/properties/labels', official: { type: 'string' }, real: { type: 'array', items: { type: 'string' } }, docs: MR_SINGLE_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequest/properties/source_project_id', official: { type: 'string' }, real: { type: 'integer' }, docs: MR_SINGLE_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequest/properties/assignees', official: USER, real: { type: 'array', items: USER }, docs: MR_SINGLE_DOCS },
+  { pointer: '/definitions/API_Entities_MergeRequest/properties/reviewers', official: USER, real: { type: 'array', items: USER }, docs: MR_SINGLE_DOCS },
+];
+
+/** A copy of `doc` with each override applied; throws when the document no longer has the stated official schema. */
+export function withResponseOverrides(doc: SwaggerDocument, overrides: readonly ResponseOverride[]): SwaggerDocument {
+  const copy = structuredClone(doc);
+  for (const o of overrides) {
+    const keys = o.pointer.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = keys.pop()!;
+    let parent: unknown = copy;
+    for (const k of keys) parent = (parent as Record<string, unknown> | undefined)?.[k];
+    const node = parent as Record<string, unknown> | undefined;
+    if (node === undefined || JSON.stringify(node[last]) !== JSON.stringify(o.official)) {
+      throw new Error(`response override ${o.pointer}: the description has ${JSON.stringify(node?.[last])}, not ${JSON.stringify(o.official)}`);
+    }
+    node[last] = structuredClone(o.real) as unknown;
+  }
+  return copy;
+}
 /** ACR's data-plane description, its `/oauth2/exchange` and `/oauth2/token` (test/fixtures/cloud/SOURCES.md). */
 export const loadAcrOAuth2Swagger = (): SwaggerDocument => loadSwagger('../cloud/acr-data-plane-oauth2.excerpt.json');
 
@@ -231,6 +288,12 @@ const NOW = '2026-12-01T00:00:00Z';
 
 function gitlabMr(r: StoredRequest, repository: string, origin: string): Json {
   const user = { id: 1, username: 'tagstream', name: 'Tagstream', state: 'active', avatar_url: '', web_url: `${origin}/tagstream` };
+  // GitLab's merge-request JSON as its REST documentation shows it, less the fields that no test
+  // reads and that GitLab's published description mistypes (user_notes_count, upvotes, downvotes,
+  // target_project_id, draft, work_in_progress, merge_when_pipeline_succeeds,
+  // force_remove_source_branch, squash, squash_on_merge, task_completion_status, has_conflicts,
+  // blocking_discussions_resolved): sending them would take more GITLAB_RESPONSE_OVERRIDES and test
+  // nothing the adapter does.
   return {
     id: 1000 + r.number,
     iid: r.number,
@@ -247,20 +310,13 @@ function gitlabMr(r: StoredRequest, repository: string, origin: string): Json {
     closed_at: r.state === 'closed' && !r.merged ? NOW : null,
     target_branch: r.base,
     source_branch: r.head,
-    user_notes_count: r.comments.length,
-    upvotes: 0,
-    downvotes: 0,
     author: user,
     assignees: [],
     assignee: null,
     reviewers: [],
     source_project_id: r.fork ? 8 : 7,
-    target_project_id: 7,
     labels: r.labels,
-    draft: false,
-    work_in_progress: false,
     milestone: null,
-    merge_when_pipeline_succeeds: false,
     merge_status: 'can_be_merged',
     detailed_merge_status: 'mergeable',
     sha: 'a'.repeat(40),
@@ -268,16 +324,10 @@ function gitlabMr(r: StoredRequest, repository: string, origin: string): Json {
     squash_commit_sha: null,
     discussion_locked: null,
     should_remove_source_branch: null,
-    force_remove_source_branch: true,
     reference: `!${r.number}`,
     references: { short: `!${r.number}`, relative: `!${r.number}`, full: `${repository}!${r.number}` },
     web_url: `${origin}/${repository}/-/merge_requests/${r.number}`,
     time_stats: { time_estimate: 0, total_time_spent: 0 },
-    squash: false,
-    squash_on_merge: false,
-    task_completion_status: { count: 0, completed_count: 0 },
-    has_conflicts: false,
-    blocking_discussions_resolved: true,
   };
 }
 
@@ -328,7 +378,16 @@ function giteaPull(r: StoredRequest, repository: string, origin: string): Json {
 
 /** Start a loopback GitLab or Gitea API for one repository. */
 export async function startCodeHostApi(options: CodeHostApiOptions): Promise<CodeHostApiServer> {
-  const doc = options.kind === 'gitlab' ? loadGitLabSwagger() : loadGiteaSwagger();
+  // Requests are checked against `doc` as vendored; responses against `responses` (GitLab: with the overrides).
+  const descriptions: { doc: SwaggerDocument; responses: SwaggerDocument }[] = [];
+  if (options.kind === 'gitlab') {
+    const official = loadGitLabSwagger();
+    const notes = loadGitLabNotesSwagger();
+    descriptions.push({ doc: official, responses: withResponseOverrides(official, GITLAB_RESPONSE_OVERRIDES) }, { doc: notes, responses: notes });
+  } else {
+    const gitea = loadGiteaSwagger();
+    descriptions.push({ doc: gitea, responses: gitea });
+  }
   const requests: StoredRequest[] = [];
   const violations: string[] = [];
   const calls: string[] = [];
@@ -339,9 +398,9 @@ export async function startCodeHostApi(options: CodeHostApiOptions): Promise<Cod
   const authorized = (req: IncomingMessage): boolean =>
     options.kind === 'gitlab' ? req.headers['private-token'] === options.token : req.headers['authorization'] === `token ${options.token}`;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, m: SwaggerMatch, url: URL, body: unknown): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, m: SwaggerMatch, url: URL, body: unknown, responseDoc: SwaggerDocument): Promise<void> {
     const send = (status: number, json: unknown, headers: Record<string, string> = {}): void => {
-      violations.push(...validateSwaggerResponse(doc, m, status, json));
+      violations.push(...validateSwaggerResponse(responseDoc, m, status, json));
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(json === undefined ? '' : JSON.stringify(json));
     };
@@ -429,7 +488,15 @@ export async function startCodeHostApi(options: CodeHostApiOptions): Promise<Cod
       const rawPath = (req.url ?? '/').split('?')[0]!;
       const url = new URL(req.url ?? '/', origin);
       calls.push(`${req.method} ${req.url}`);
-      const m = matchSwagger(doc, req.method ?? 'GET', rawPath);
+      let m: SwaggerMatch | undefined;
+      let description = descriptions[0]!;
+      for (const d of descriptions) {
+        m = matchSwagger(d.doc, req.method ?? 'GET', rawPath);
+        if (m) {
+          description = d;
+          break;
+        }
+      }
       if (!m) {
         violations.push(`${req.method} ${rawPath}: no such operation in the ${options.kind} description`);
         res.writeHead(404, { 'content-type': 'application/json' });
@@ -447,8 +514,8 @@ export async function startCodeHostApi(options: CodeHostApiOptions): Promise<Cod
         if (!/^application\/json/.test(req.headers['content-type'] ?? '')) violations.push(`${m.operation.operationId}: body sent as ${req.headers['content-type']}`);
         body = JSON.parse(text) as unknown;
       }
-      violations.push(...validateSwaggerRequest(doc, m, url.searchParams, body));
-      handle(req, res, m, url, body).catch((e: unknown) => {
+      violations.push(...validateSwaggerRequest(description.doc, m, url.searchParams, body));
+      handle(req, res, m, url, body, description.responses).catch((e: unknown) => {
         violations.push(`stub error: ${String(e)}`);
         res.writeHead(500);
         res.end();
@@ -459,7 +526,8 @@ export async function startCodeHostApi(options: CodeHostApiOptions): Promise<Cod
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     kind: options.kind,
-    apiUrl: `${origin}${doc.basePath ?? ''}`,
+    // GitLab's description has no basePath (its paths start with /api/v4); Gitea's is /api/v1.
+    apiUrl: options.kind === 'gitlab' ? `${origin}/api/v4` : `${origin}${descriptions[0]!.doc.basePath ?? ''}`,
     requests,
     violations,
     calls,
