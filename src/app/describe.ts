@@ -12,7 +12,7 @@ import type { ImageMetadata } from '../ports/registry.js';
 import { describeImageStreamTag } from '../render/describe-image.js';
 import { describeImageStream } from '../render/describe-stream.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
-import { istagsOf } from '../render/stream-view.js';
+import { istagsOf } from '../domain/image-stream-tag-view.js';
 import {
   findIstag,
   findStream,

@@ -11,7 +11,7 @@ import type { AppContext } from './app-context.js';
 import { inventoryWarnings } from '../render/diagnostics.js';
 import { istagObject, listObject, renderNames, renderObject, streamObject } from '../render/object-output.js';
 import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../render/stream-table.js';
-import { istagsOf, type IstagView } from '../render/stream-view.js';
+import { istagsOf, type IstagView } from '../domain/image-stream-tag-view.js';
 import { renderTable } from '../render/table.js';
 
 export type ReadResource = 'imagestream' | 'imagestreamtag';

@@ -6,7 +6,7 @@ import type { ImageMetadata } from '../ports/registry.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
 import { humanSize } from './human-size.js';
-import type { IstagView } from './stream-view.js';
+import type { IstagView } from '../domain/image-stream-tag-view.js';
 
 /** A missing time is Go's zero time, whose age saturates at the largest Duration (~292 years). */
 const MAX_GO_DURATION_MS = 9223372036854;

@@ -9,7 +9,7 @@ import { eventReference } from '../domain/stream-references.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
 import { prioritizeTags } from '../domain/prioritize-tags.js';
-import { isImportPending } from './stream-view.js';
+import { isImportPending } from '../domain/image-stream-tag-view.js';
 import { followTagReference } from '../domain/tracking.js';
 
 const MAX_GO_DURATION_MS = 9223372036854;

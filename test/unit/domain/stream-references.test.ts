@@ -8,7 +8,7 @@ import { eventReference, repositoryReference, sourceReference, withReference } f
 import { parseImageStream } from '../../../src/inventory/image-stream-schema.js';
 import { importRequestForTag } from '../../../src/planning/import-plan.js';
 import { resolveLocalName } from '../../../src/planning/lookup-policy.js';
-import { resolvedPullSpec } from '../../../src/render/stream-view.js';
+import { resolvedPullSpec } from '../../../src/domain/image-stream-tag-view.js';
 import { targetValue } from '../../../src/targets/target-value.js';
 import { D1, DA, dockerTag, ev, stream } from './stream-builders.js';
 
