@@ -6,14 +6,12 @@ import type { ImageManifestEntry, ImageMetadata } from '../ports/registry.js';
 import { IMAGE_INFO_TABWRITER, tabwrite } from './go-tabwriter.js';
 import { ageOf, shortHumanDuration } from './human-duration.js';
 import { humanSize } from './human-size.js';
-import { platformString } from './describe-image.js';
+import { platformString } from '../domain/platform.js';
 
+/** The image to print (app/image-info's ImageInfo). */
 export interface ImageInfoInput {
-  /** The reference exactly as the user gave it. */
   readonly name: string;
-  /** The digest in that reference, when it had one. */
   readonly referenceDigest?: string | null | undefined;
-  /** The index the image was picked from (`--filter-by-os`). */
   readonly listDigest?: string | undefined;
   readonly meta: ImageMetadata;
 }
