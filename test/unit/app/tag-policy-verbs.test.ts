@@ -6,12 +6,16 @@ import { describe as describeVerb } from '../../../src/app/describe.js';
 import { get } from '../../../src/app/get.js';
 import { describeOutput } from '../../../src/cli/render/describe-output.js';
 import { getOutput } from '../../../src/cli/render/get-output.js';
-import { importImage } from '../../../src/app/import-image.js';
-import { tag } from '../../../src/app/tag.js';
+import { importImage as importImageVerb } from '../../../src/app/import-image.js';
+import { tag as tagVerb } from '../../../src/app/tag.js';
 import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
 import type { GitRepository } from '../../../src/ports/git.js';
 import type { ImageCreatedCache } from '../../../src/ports/image-created-cache.js';
-import { D1, D2, D3, fakeRegistry, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+import { D1, D2, D3, fakeRegistry, printed, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+
+/** The verbs with the lines the CLI prints for their results (the assertions below were written against those). */
+const tag = async (...args: Parameters<typeof tagVerb>) => printed(await tagVerb(...args));
+const importImage = async (...args: Parameters<typeof importImageVerb>) => printed(await importImageVerb(...args));
 
 const REPO = 'registry.example.com/team/app';
 
