@@ -27,7 +27,7 @@ export { reconcile } from './app/reconcile.js';
 export { tag } from './app/tag.js';
 export { importImage } from './app/import-image.js';
 export { createIstag } from './app/create-istag.js';
-export { renderPlanTable, planToJson } from './render/render-plan.js';
+export { renderPlanTable, planToJson } from './cli/render/render-plan.js';
 export { renderCommitMessage } from './planning/commit-message.js';
 
 export { createRegistryClient, type RegistryClientOptions } from './adapters/registry/index.js';

@@ -4,7 +4,7 @@ import type { AppContext } from '../app/app-context.js';
 import type { ReadOutput } from './render/read-output.js';
 import type { RegistryPort } from '../ports/registry.js';
 import { redact } from '../errors.js';
-import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../render/diagnostics.js';
+import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from './render/diagnostics.js';
 import type { Log } from '../ports/log.js';
 import { EXIT_FAILED, EXIT_USAGE, formatCliError } from './cli-error.js';
 import { debugOutput } from '../config/environment.js';

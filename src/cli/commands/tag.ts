@@ -11,7 +11,7 @@ import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
 import { commandAppContext, stderrLines } from '../read-helpers.js';
-import { renderObject } from '../../render/object-output.js';
+import { renderObject } from '../render/object-output.js';
 import { verbOutput } from '../render/verb-output.js';
 import { redactReference } from '../../domain/image-reference.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';

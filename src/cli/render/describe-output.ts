@@ -1,8 +1,8 @@
 /** `tagstream describe` as oc prints it: the describe layouts, joined the way kubectl joins them. Pure. */
 import type { DescribeResult } from '../../app/describe.js';
-import { describeImageStreamTag } from '../../render/describe-image.js';
-import { describeImageStream } from '../../render/describe-stream.js';
-import { inventoryWarnings } from '../../render/diagnostics.js';
+import { describeImageStreamTag } from './describe-image.js';
+import { describeImageStream } from './describe-stream.js';
+import { inventoryWarnings } from './diagnostics.js';
 import { noResources, type ReadOutput } from './read-output.js';
 
 /** The described objects on stdout; the inventory's problems, then metadata that could not be fetched, on stderr. */

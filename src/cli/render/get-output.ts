@@ -1,9 +1,9 @@
 /** `tagstream get` as oc prints it: a table (or `-o wide`), `-o name`, or the objects as `-o json|yaml`. Pure. */
 import type { GetResult } from '../../app/get.js';
-import { inventoryWarnings } from '../../render/diagnostics.js';
-import { istagObject, listObject, renderNames, renderObject, streamObject } from '../../render/object-output.js';
-import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../../render/stream-table.js';
-import { renderTable } from '../../render/table.js';
+import { inventoryWarnings } from './diagnostics.js';
+import { istagObject, listObject, renderNames, renderObject, streamObject } from './object-output.js';
+import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from './stream-table.js';
+import { renderTable } from './table.js';
 import { noResources, type ReadOutput } from './read-output.js';
 
 export type OutputFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';

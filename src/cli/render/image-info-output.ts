@@ -1,7 +1,7 @@
 /** `tagstream image info` as oc prints it: the text layout or `-o json`; an unselected index fails listing its platforms. Pure. */
 import type { ImageInfoResult } from '../../app/image-info.js';
 import { TagstreamError } from '../../errors.js';
-import { imageInfoJson, manifestListMessage, renderImageInfo } from '../../render/image-info.js';
+import { imageInfoJson, manifestListMessage, renderImageInfo } from './image-info.js';
 import type { ReadOutput } from './read-output.js';
 
 export function imageInfoOutput(result: ImageInfoResult, output: 'text' | 'json'): ReadOutput {

@@ -4,9 +4,9 @@
  * objects as they now read). Pure.
  */
 import type { SetResult } from '../../app/set-triggers.js';
-import { inventoryWarnings } from '../../render/diagnostics.js';
-import { tabwrite, type TabwriterOptions } from '../../render/go-tabwriter.js';
-import { renderObject } from '../../render/object-output.js';
+import { inventoryWarnings } from './diagnostics.js';
+import { tabwrite, type TabwriterOptions } from './go-tabwriter.js';
+import { renderObject } from './object-output.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 import type { ReadOutput } from './read-output.js';
 

@@ -6,8 +6,8 @@
 import type { TargetChange } from '../../domain/change-set.js';
 import type { PolicyFollow } from '../../app/tag-policies.js';
 import { workloadObjects, type ChangedObject, type VerbResult } from '../../app/stream-verb.js';
-import { describeImageStream } from '../../render/describe-stream.js';
-import { inventoryWarnings } from '../../render/diagnostics.js';
+import { describeImageStream } from './describe-stream.js';
+import { inventoryWarnings } from './diagnostics.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 
 /** `deployment.apps/web image updated (apps/web.yaml)`: how a verb reports an object it changed besides its own. */

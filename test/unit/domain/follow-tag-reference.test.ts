@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageStream, TagReference } from '../../../src/domain/image-stream.js';
 import { followTagReference, trackedTag, trackingCycle } from '../../../src/domain/tracking.js';
-import { describeImageStream } from '../../../src/render/describe-stream.js';
+import { describeImageStream } from '../../../src/cli/render/describe-stream.js';
 import { planImportImage } from '../../../src/verbs/import-image-command.js';
 import { byKey } from './stream-builders.js';
 

@@ -9,7 +9,7 @@ import {
   sortStatusTags,
   streamRepository,
 } from '../../../src/domain/image-stream-tag-view.js';
-import { D1, D3, ruby, streamWithTags } from '../render/fixtures.js';
+import { D1, D3, ruby, streamWithTags } from '../cli/render/fixtures.js';
 
 const docker = (name: string) => ({ kind: 'DockerImage', name });
 
