@@ -14,6 +14,7 @@ import { istagsOf } from '../domain/image-stream-tag-view.js';
 import {
   findIstag,
   findStream,
+  inventoryProblems,
   readInventory,
   selectedNamespace,
   streamsIn,
@@ -103,6 +104,6 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
       tags.push({ ...f, metadata, metadataMissing });
     }
   }
-  const problems = { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
+  const problems = inventoryProblems(inventory);
   return { resource: req.resource, streams, tags, showManaged: req.showManaged === true, problems, errors, namespace, names: req.names, now };
 }

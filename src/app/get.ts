@@ -36,6 +36,11 @@ export interface GetRequest extends NamespaceSelection {
 /** What the repository could not use: the inventory's diagnostics and its conflicting definitions. */
 export type InventoryProblems = Pick<Inventory, 'diagnostics' | 'conflicts'>;
 
+/** The inventory's problems, as every use case reports them (the entry point prints them as warnings). */
+export function inventoryProblems(inventory: Inventory): InventoryProblems {
+  return { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
+}
+
 /** What every read verb reports besides its objects: the inventory's problems and the errors that make it exit 1. */
 export interface ReadResult {
   readonly problems: InventoryProblems;
@@ -139,6 +144,6 @@ export async function get(ctx: ReadContext, req: GetRequest): Promise<GetResult>
       else streams.push(found);
     }
   }
-  const problems = { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
+  const problems = inventoryProblems(inventory);
   return { resource: req.resource, streams: req.resource === 'imagestream' ? streams : [], tags, problems, errors, namespace, names: req.names, now };
 }

@@ -24,7 +24,7 @@ import {
   type SetTriggersFlags,
   type TriggerRow,
 } from '../verbs/set-triggers.js';
-import type { InventoryProblems } from './get.js';
+import { inventoryProblems, type InventoryProblems } from './get.js';
 import { findObjects, mayBeSelected, parseObjectArgs, resolveSelectors, type FoundObject } from './find-object.js';
 import { apiGroup } from '../verbs/resource-type.js';
 import { planWrites, type ObjectEdit } from './materialize.js';
@@ -120,15 +120,10 @@ export interface PlannedObject {
   readonly stream?: ImageStream | undefined;
 }
 
-/** What a set verb could not use in the repository: the inventory's diagnostics and conflicts. */
-export function problemsOf(inventory: Inventory): InventoryProblems {
-  return { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
-}
-
 /** A listing request's result: the rows, unless nothing was found and errors say why. */
 export function listingResult(inventory: Inventory, found: readonly unknown[], listing: SetListing, notices: string[], errors: TagstreamError[]): SetResult {
   const rows = found.length === 0 && errors.length > 0 ? undefined : listing;
-  return { problems: problemsOf(inventory), notices, errors, listing: rows, changed: [], dryRun: false, files: [], workloads: [], written: false };
+  return { problems: inventoryProblems(inventory), notices, errors, listing: rows, changed: [], dryRun: false, files: [], workloads: [], written: false };
 }
 
 /**
@@ -142,7 +137,7 @@ export async function finishSet(
   opts: { dryRun: boolean; notices: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
 ): Promise<SetResult> {
   const { notices, errors, dryRun } = opts;
-  const problems = problemsOf(inventory);
+  const problems = inventoryProblems(inventory);
   const edits = new Map<ObjectEdit, PlannedObject>();
   const streams = new Map<string, ImageStream>();
   for (const p of planned) {

@@ -21,7 +21,7 @@ import { newStreamPath, planWrites } from './materialize.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 import { type ImportRun } from './run-imports.js';
 import { runImportsWithPolicies, type PolicyFollow } from './tag-policies.js';
-import type { InventoryProblems } from './get.js';
+import { inventoryProblems, type InventoryProblems } from './get.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
 export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
@@ -96,7 +96,7 @@ export async function openVerbSession(ctx: AppContext, namespace?: string): Prom
     localRegistry: ctx.settings.localRegistry,
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   };
-  const problems = { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
+  const problems = inventoryProblems(inventory);
   // planners settle the hand edits of the streams they read (StreamSet), materialize stores them back
   const streams = effectiveStreams(inventory);
   return { inventory, streams, context, problems };

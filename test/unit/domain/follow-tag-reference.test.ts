@@ -1,6 +1,6 @@
 /**
  * One alias-chain follower (#11.6): `followTagReference` / `trackedTag` (domain/tracking.ts) serve
- * `describe` (render/describe-stream.ts), `import-image` (verbs/import-image-command.ts) and the
+ * `describe` (cli/render/describe-stream.ts), `import-image` (verbs/import-image-command.ts) and the
  * stream trackers. Before, each had its own copy and they disagreed on `stream:` (empty tag).
  */
 import { describe, expect, it } from 'vitest';
