@@ -1,7 +1,8 @@
 /**
- * `tagstream describe is/NAME | istag/NAME:TAG`: oc's describe layouts from the repository. For an
- * ImageStreamTag the image metadata comes from the registry when allowed and reachable; when it
- * is not, what the repository holds is printed with a warning saying why.
+ * `tagstream describe is/NAME | istag/NAME:TAG`: the objects to describe, from the repository (the
+ * CLI prints oc's describe layouts). For an ImageStreamTag the image metadata comes from the
+ * registry when allowed and reachable; when it is not, the tag says why (metadataMissing) and what
+ * the repository holds is still described.
  */
 import type { AppContext } from './app-context.js';
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
