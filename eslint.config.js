@@ -1,8 +1,8 @@
 // Lint rules, including the import directions of the architecture (shared STYLE):
-//   entry points (cli, daemon, action) -> app, config, adapters
-//   app -> verbs, planning, targets, render, inventory, edit, ports, domain, config
+//   entry points (cli, daemon, action) -> app, config, adapters;  cli/render (oc-style output) -> app types, verbs, domain
+//   app -> verbs, planning, targets, inventory, edit, ports, domain, config — never rendering (use cases return data, #11)
 //   verbs -> planning, inventory, edit, domain;  inventory -> edit, domain;  edit -> domain
-//   adapters -> ports, domain;  planning, targets, render, config, ports -> domain (and edit/inventory types);  domain -> nothing
+//   adapters -> ports, domain;  planning, targets, config, ports -> domain (and edit/inventory types);  domain -> nothing
 // and one owning folder per outside I/O library.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -10,18 +10,28 @@ import tseslint from 'typescript-eslint';
 const forbid = (...layers) => layers.flatMap((l) => [`../${l}/**`, `../../${l}/**`, `../../../${l}/**`, `../${l}/*`, `../../${l}/*`]);
 const ENTRY = ['cli', 'daemon', 'action'];
 
-const restrict = (files, groups, extraPaths = []) => ({
+const restrict = (files, groups, extraPaths = [], extraPatterns = []) => ({
   files,
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: [{ group: groups, message: 'Import direction: see STYLE (domain <- edit <- inventory <- planning/targets/verbs/render/ports <- app <- entry points; adapters -> ports, domain).' }],
+        patterns: [
+          ...extraPatterns,
+          { group: groups, message: 'Import direction: see STYLE (domain <- edit <- inventory <- planning/targets/verbs/ports <- app <- entry points; adapters -> ports, domain).' },
+        ],
         paths: extraPaths,
       },
     ],
   },
 });
+
+// Use cases return data, not text (#11 part 3): oc-style rendering lives next to the CLI, and the
+// entry points render what app functions return. `render` is the old folder name, kept out too.
+const NO_RENDERING = {
+  group: forbid('render', 'cli/render'),
+  message: 'Use cases return data, not text: app/ may not import rendering (cli/render). Return the values; the entry point renders them.',
+};
 
 const ioLibs = (except) =>
   [
@@ -49,12 +59,14 @@ export default tseslint.config(
   restrict(['src/inventory/**/*.ts'], forbid('planning', 'targets', 'verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/planning/**/*.ts', 'src/targets/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/verbs/**/*.ts', 'src/render/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
-  restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([])),
+  restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([]), [NO_RENDERING]),
   restrict(['src/adapters/registry/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
   restrict(['src/adapters/github/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),
   restrict(['src/adapters/git/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'registry', 'github', 'fs'), ioLibs(['adapters/git'])),
   restrict(['src/adapters/fs/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'registry', 'github', 'git'), ioLibs([])),
   restrict(['src/cli/**/*.ts'], forbid('daemon', 'action'), ioLibs([])),
+  // renderers are pure: values in, text out (after the cli rule, which they also obey)
+  restrict(['src/cli/render/**/*.ts'], [...forbid('daemon', 'action', 'adapters'), '../commands/*', '../*.js'], [...ioLibs([]), { name: 'node:fs', message: 'renderers are pure' }, { name: 'node:fs/promises', message: 'renderers are pure' }]),
   restrict(['src/daemon/**/*.ts'], forbid('cli', 'action'), ioLibs(['daemon'])),
   restrict(['src/action/**/*.ts'], forbid('cli', 'daemon'), ioLibs([])),
 );

@@ -27,7 +27,10 @@ export { reconcile } from './app/reconcile.js';
 export { tag } from './app/tag.js';
 export { importImage } from './app/import-image.js';
 export { createIstag } from './app/create-istag.js';
-export { renderPlanTable, planToJson } from './render/render-plan.js';
+export type { VerbResult } from './app/stream-verb.js';
+// the verbs return data; oc's lines for a result come from the CLI's renderer
+export { verbOutput } from './cli/render/verb-output.js';
+export { renderPlanTable, planToJson } from './cli/render/render-plan.js';
 export { renderCommitMessage } from './planning/commit-message.js';
 
 export { createRegistryClient, type RegistryClientOptions } from './adapters/registry/index.js';

@@ -9,11 +9,11 @@ import type { ReconcileResult } from '../app/app-context.js';
 import { parseActionInputs, type ActionInputs } from '../config/action-inputs.js';
 import type { ChangeSet } from '../domain/change-set.js';
 import { errorMessage, isTagstreamError, UsageError } from '../errors.js';
-import type { PrLinks } from '../render/render-pr.js';
-import { renderSummary, type SummaryPullRequest } from '../render/render-summary.js';
+import type { PrLinks } from '../planning/pull-request-body.js';
+import { renderSummary } from './step-summary.js';
 import type { ChangeRequests } from '../ports/change-requests.js';
 import type { GitCredentials } from '../ports/git.js';
-import { closedRequestHolds, proposeChanges, type BaseCheckout, type ReconcileFn } from '../app/pull-request-mode.js';
+import { closedRequestHolds, proposeChanges, type BaseCheckout, type PullRequestOutcome, type ReconcileFn } from '../app/pull-request-mode.js';
 import { dockerConfigSecrets, type WorkflowRunner } from './workflow-commands.js';
 
 export interface ActionDeps {
@@ -85,7 +85,7 @@ interface ModeOutcome {
   readonly exitCode: 0 | 1;
   readonly commit?: string | undefined;
   readonly pushed?: boolean | undefined;
-  readonly pullRequests?: readonly SummaryPullRequest[] | undefined;
+  readonly pullRequests?: readonly PullRequestOutcome[] | undefined;
 }
 
 async function runMode(deps: ActionDeps, inputs: ActionInputs): Promise<ModeOutcome> {

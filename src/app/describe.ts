@@ -1,28 +1,29 @@
 /**
- * `tagstream describe is/NAME | istag/NAME:TAG`: oc's describe layouts from the repository. For an
- * ImageStreamTag the image metadata comes from the registry when allowed and reachable; when it
- * is not, what the repository holds is printed with a warning saying why.
+ * `tagstream describe is/NAME | istag/NAME:TAG`: the objects to describe, from the repository (the
+ * CLI prints oc's describe layouts). For an ImageStreamTag the image metadata comes from the
+ * registry when allowed and reachable; when it is not, the tag says why (metadataMissing) and what
+ * the repository holds is still described.
  */
 import type { AppContext } from './app-context.js';
 import { errorMessage, TagstreamError, UsageError } from '../errors.js';
 import { INSECURE_REPOSITORY_ANNOTATION, findSpecTag } from '../domain/image-stream.js';
 import { isParsed } from '../domain/image-reference.js';
 import { eventReference } from '../domain/stream-references.js';
+import type { StreamEntry } from '../inventory/inventory-model.js';
 import type { ImageMetadata } from '../ports/registry.js';
-import { describeImageStreamTag } from '../render/describe-image.js';
-import { describeImageStream } from '../render/describe-stream.js';
-import { inventoryWarnings } from '../render/diagnostics.js';
-import { istagsOf } from '../render/stream-view.js';
+import { istagsOf } from '../domain/image-stream-tag-view.js';
 import {
   findIstag,
   findStream,
+  inventoryProblems,
   readInventory,
   selectedNamespace,
   streamsIn,
+  type FoundIstag,
   type NamespaceSelection,
   type ReadContext,
-  type ReadOutput,
   type ReadResource,
+  type ReadResult,
 } from './get.js';
 
 /** The registry is needed for `describe istag` metadata only; absent = offline. */
@@ -38,17 +39,33 @@ export interface DescribeRequest extends NamespaceSelection {
   readonly showManaged?: boolean | undefined;
 }
 
-/** Describe the named objects; several outputs are joined the way kubectl joins them. */
-export async function describe(ctx: DescribeContext, req: DescribeRequest): Promise<ReadOutput> {
+/** An ImageStreamTag to describe, with the image metadata the registry gave (or why it gave none). */
+export interface DescribedIstag extends FoundIstag {
+  readonly metadata?: ImageMetadata | undefined;
+  /** Set when metadata was wanted but not fetched. */
+  readonly metadataMissing?: { readonly reason: string; readonly from?: string | undefined } | undefined;
+}
+
+/** What `describe` found: streams for `is`, tags (with their image metadata) for `istag`. */
+export interface DescribeResult extends ReadResult {
+  readonly resource: ReadResource;
+  readonly streams: readonly StreamEntry[];
+  readonly tags: readonly DescribedIstag[];
+  /** `--show-managed` */
+  readonly showManaged: boolean;
+}
+
+/** Describe the named objects (every object of the resource when none is named). */
+export async function describe(ctx: DescribeContext, req: DescribeRequest): Promise<DescribeResult> {
   if (req.allNamespaces && req.names.length > 0) {
     throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   }
   const inventory = await readInventory(ctx);
-  const stderr = inventoryWarnings(inventory);
   const errors: TagstreamError[] = [];
   const namespace = selectedNamespace(ctx, req);
   const now = ctx.clock.now();
-  const texts: string[] = [];
+  const streams: StreamEntry[] = [];
+  const tags: DescribedIstag[] = [];
 
   if (req.resource === 'imagestream') {
     const entries =
@@ -57,7 +74,7 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         : req.names.map((n) => findStream(inventory, namespace as string, n));
     for (const e of entries) {
       if (e instanceof TagstreamError) errors.push(e);
-      else texts.push(describeImageStream(e.stream, e.namespace, now, { showManaged: req.showManaged === true }));
+      else streams.push(e);
     }
   } else {
     const found =
@@ -69,7 +86,8 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         errors.push(f);
         continue;
       }
-      let meta: ImageMetadata | undefined;
+      let metadata: ImageMetadata | undefined;
+      let metadataMissing: DescribedIstag['metadataMissing'];
       if (req.fetchMetadata && ctx.registry) {
         const spec = findSpecTag(f.entry.stream, f.view.tag);
         const insecure = spec?.importPolicy?.insecure === true || f.entry.stream.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
@@ -77,18 +95,16 @@ export async function describe(ctx: DescribeContext, req: DescribeRequest): Prom
         try {
           const ref = eventReference(f.view.event);
           if (!isParsed(ref)) throw ref.error;
-          meta = await ctx.registry.inspect(ref, { insecure });
+          metadata = await ctx.registry.inspect(ref, { insecure });
         } catch (e) {
-          stderr.push(`warning: image metadata for ${f.view.name} could not be fetched from ${f.view.event.dockerImageReference}: ${errorMessage(e)}`);
+          metadataMissing = { reason: errorMessage(e), from: f.view.event.dockerImageReference };
         }
       } else if (req.fetchMetadata) {
-        stderr.push(`warning: image metadata for ${f.view.name} was not fetched: no registry client`);
+        metadataMissing = { reason: 'no registry client' };
       }
-      texts.push(describeImageStreamTag(f.view, meta, now));
+      tags.push({ ...f, metadata, metadataMissing });
     }
   }
-  if (req.names.length === 0 && texts.length === 0 && errors.length === 0) {
-    stderr.push(namespace === undefined ? 'No resources found' : `No resources found in ${namespace} namespace.`);
-  }
-  return { stdout: texts.join('\n\n'), stderr, errors };
+  const problems = inventoryProblems(inventory);
+  return { resource: req.resource, streams, tags, showManaged: req.showManaged === true, problems, errors, namespace, names: req.names, now };
 }

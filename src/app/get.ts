@@ -1,21 +1,17 @@
 /**
- * `tagstream get is|istag [NAME...]`: list ImageStreams / ImageStreamTags from the repository in
- * oc's shapes (table, wide, name, json, yaml). Reads only; the inventory's diagnostics and
- * conflicts come back as warnings so the caller can print them and still succeed.
+ * `tagstream get is|istag [NAME...]`: the ImageStreams / ImageStreamTags of the repository that a
+ * request selects, as data (the CLI prints them in oc's shapes: table, wide, name, json, yaml).
+ * Reads only; the inventory's diagnostics and conflicts come back as values so the caller can
+ * report them and still succeed.
  */
 import { TagstreamError, UsageError } from '../errors.js';
 import { parseIstagName, type StreamTagName } from '../domain/stream-tag-name.js';
 import type { Inventory, StreamEntry } from '../inventory/inventory-model.js';
 import { buildInventory } from '../inventory/inventory.js';
 import type { AppContext } from './app-context.js';
-import { inventoryWarnings } from '../render/diagnostics.js';
-import { istagObject, listObject, renderNames, renderObject, streamObject } from '../render/object-output.js';
-import { imageStreamTable, imageStreamTagTable, type NamespacedStream } from '../render/stream-table.js';
-import { istagsOf, type IstagView } from '../render/stream-view.js';
-import { renderTable } from '../render/table.js';
+import { istagsOf, type IstagView } from '../domain/image-stream-tag-view.js';
 
 export type ReadResource = 'imagestream' | 'imagestreamtag';
-export type OutputFormat = 'table' | 'wide' | 'name' | 'json' | 'yaml';
 
 /** What every read verb needs of the AppContext: the repository, its settings and a clock. */
 export type ReadContext = Pick<AppContext, 'workspace' | 'settings' | 'clock'>;
@@ -35,15 +31,39 @@ export interface NamespaceSelection {
 export interface GetRequest extends NamespaceSelection {
   readonly resource: ReadResource;
   readonly names: readonly string[];
-  readonly output: OutputFormat;
 }
 
-/** What a read verb produced: text for stdout, lines for stderr, and the errors that make it exit 1. */
-export interface ReadOutput {
-  readonly stdout: string;
-  /** `warning: ...` lines and notices such as `No resources found in x namespace.` */
-  readonly stderr: readonly string[];
+/** What the repository could not use: the inventory's diagnostics and its conflicting definitions. */
+export type InventoryProblems = Pick<Inventory, 'diagnostics' | 'conflicts'>;
+
+/** The inventory's problems, as every use case reports them (the entry point prints them as warnings). */
+export function inventoryProblems(inventory: Inventory): InventoryProblems {
+  return { diagnostics: inventory.diagnostics, conflicts: inventory.conflicts };
+}
+
+/** What every read verb reports besides its objects: the inventory's problems and the errors that make it exit 1. */
+export interface ReadResult {
+  readonly problems: InventoryProblems;
   readonly errors: readonly TagstreamError[];
+  /** The namespace read; undefined for all namespaces. */
+  readonly namespace: string | undefined;
+  /** The names asked for (empty: a list request). */
+  readonly names: readonly string[];
+  /** When the repository was read (ages are shown relative to it). */
+  readonly now: Date;
+}
+
+/** One ImageStreamTag found, with the stream that holds it. */
+export interface FoundIstag {
+  readonly entry: StreamEntry;
+  readonly view: IstagView;
+}
+
+/** What `get` found: the streams (`is`) or tags (`istag`), in the order the API lists them. */
+export interface GetResult extends ReadResult {
+  readonly resource: ReadResource;
+  readonly streams: readonly StreamEntry[];
+  readonly tags: readonly FoundIstag[];
 }
 
 const RESOURCE_PLURAL: Record<ReadResource, string> = {
@@ -90,7 +110,7 @@ export function istagNameOrError(name: string): StreamTagName | TagstreamError {
 }
 
 /** Look one ImageStreamTag up (NotFound unless items[0] has an image, as the API does). */
-export function findIstag(inventory: Inventory, namespace: string, name: string): { entry: StreamEntry; view: IstagView } | TagstreamError {
+export function findIstag(inventory: Inventory, namespace: string, name: string): FoundIstag | TagstreamError {
   const parsed = istagNameOrError(name);
   if (parsed instanceof TagstreamError) return parsed;
   const entry = findStream(inventory, namespace, parsed.stream);
@@ -99,24 +119,18 @@ export function findIstag(inventory: Inventory, namespace: string, name: string)
   return view ? { entry, view } : notFound('imagestreamtag', name);
 }
 
-function noResources(namespace: string | undefined): string {
-  return namespace === undefined ? 'No resources found' : `No resources found in ${namespace} namespace.`;
-}
-
 /** `get is` / `get istag`. */
-export async function get(ctx: ReadContext, req: GetRequest): Promise<ReadOutput> {
+export async function get(ctx: ReadContext, req: GetRequest): Promise<GetResult> {
   if (req.allNamespaces && req.names.length > 0) {
     throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   }
   const inventory = await readInventory(ctx);
-  const stderr = inventoryWarnings(inventory);
   const errors: TagstreamError[] = [];
   const namespace = selectedNamespace(ctx, req);
-  const all = namespace === undefined;
   const now = ctx.clock.now();
 
   const streams: StreamEntry[] = [];
-  const tags: { entry: StreamEntry; view: IstagView }[] = [];
+  const tags: FoundIstag[] = [];
   if (req.names.length === 0) {
     streams.push(...streamsIn(inventory, namespace));
     if (req.resource === 'imagestreamtag') {
@@ -130,40 +144,6 @@ export async function get(ctx: ReadContext, req: GetRequest): Promise<ReadOutput
       else streams.push(found);
     }
   }
-
-  const count = req.resource === 'imagestream' ? streams.length : tags.length;
-  if (count === 0) {
-    if (req.names.length === 0 && (req.output === 'table' || req.output === 'wide')) stderr.push(noResources(namespace));
-    // kubectl prints an empty List for -o json/yaml when nothing matched a list request.
-    const empty = req.names.length === 0 && (req.output === 'json' || req.output === 'yaml') ? renderObject(listObject([]), req.output) : '';
-    return { stdout: empty, stderr, errors };
-  }
-
-  let stdout: string;
-  switch (req.output) {
-    case 'name':
-      stdout =
-        req.resource === 'imagestream'
-          ? renderNames('imagestream', streams.map((s) => s.name))
-          : renderNames('imagestreamtag', tags.map((t) => t.view.name));
-      break;
-    case 'json':
-    case 'yaml': {
-      const objects =
-        req.resource === 'imagestream'
-          ? streams.map((s) => streamObject(s.stream, s.namespace))
-          : tags.map((t) => istagObject(t.entry.stream, t.view));
-      const single = req.names.length === 1 && objects.length === 1 ? objects[0] : undefined;
-      stdout = renderObject(single ?? listObject(objects), req.output);
-      break;
-    }
-    default: {
-      const table =
-        req.resource === 'imagestream'
-          ? imageStreamTable(streams.map((s): NamespacedStream => ({ namespace: s.namespace, stream: s.stream })), now, all)
-          : imageStreamTagTable(tags.map((t) => t.view), now, all, req.output === 'wide');
-      stdout = renderTable(table);
-    }
-  }
-  return { stdout, stderr, errors };
+  const problems = inventoryProblems(inventory);
+  return { resource: req.resource, streams: req.resource === 'imagestream' ? streams : [], tags, problems, errors, namespace, names: req.names, now };
 }

@@ -1,14 +1,13 @@
 /**
- * `tagstream image info REF [--filter-by-os os/arch] [-o json]`: what `oc image info` prints,
+ * `tagstream image info REF [--filter-by-os os/arch] [-o json]`: the image `oc image info` shows,
  * from the registry. An index is described only once a single platform is selected; otherwise
- * the platforms are listed, as oc does.
+ * its platforms come back for the caller to list, as oc does.
  */
 import type { AppContext } from './app-context.js';
 import { CredentialSourceError, errorMessage, isTagstreamError, TagstreamError, UsageError } from '../errors.js';
 import { atDigest, parseImageReference, type ImageReference } from '../domain/image-reference.js';
-import { platformString } from '../render/describe-image.js';
-import { imageInfoJson, manifestListMessage, renderImageInfo } from '../render/image-info.js';
-import type { ReadOutput } from './get.js';
+import { platformString } from '../domain/platform.js';
+import type { ImageManifestEntry, ImageMetadata } from '../ports/registry.js';
 
 export type ImageInfoContext = Pick<AppContext, 'registry' | 'clock'>;
 
@@ -16,7 +15,6 @@ export interface ImageInfoRequest {
   readonly reference: string;
   /** A regular expression matched against `os/arch[/variant]` (oc semantics). */
   readonly filterByOs?: string | undefined;
-  readonly output: 'text' | 'json';
   readonly insecure?: boolean | undefined;
 }
 
@@ -30,8 +28,29 @@ function registryFailure(reference: string, e: unknown): TagstreamError {
   return new TagstreamError(isTagstreamError(e) ? e.code : 'Internal', `unable to read image ${reference}: ${errorMessage(e)}`, { cause: e });
 }
 
-/** Inspect one reference and render it. */
-export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): Promise<ReadOutput> {
+/** The image found, as `oc image info` describes it. */
+export interface ImageInfo {
+  /** The reference exactly as the user gave it. */
+  readonly name: string;
+  /** The digest in that reference, when it had one. */
+  readonly referenceDigest?: string | null | undefined;
+  /** The index the image was picked from (`--filter-by-os`). */
+  readonly listDigest?: string | undefined;
+  readonly meta: ImageMetadata;
+}
+
+/** One image, or the platforms of an index none (or several) of which was selected, or the error. */
+export interface ImageInfoResult {
+  readonly image?: ImageInfo | undefined;
+  /** An index whose platforms matched zero or several times: oc lists them and fails. */
+  readonly manifestList?: readonly ImageManifestEntry[] | undefined;
+  readonly errors: readonly TagstreamError[];
+  /** When the image was read (its age is shown relative to it). */
+  readonly now: Date;
+}
+
+/** Inspect one reference. */
+export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): Promise<ImageInfoResult> {
   let split: ImageReference;
   try {
     split = parseImageReference(req.reference);
@@ -56,14 +75,12 @@ export async function imageInfo(ctx: ImageInfoContext, req: ImageInfoRequest): P
         (m) => filter === undefined ? meta.manifests?.length === 1 : m.platform !== undefined && filter.test(platformString(m.platform)),
       );
       const only = candidates.length === 1 ? candidates[0] : undefined;
-      if (!only) return { stdout: '', stderr: [], errors: [new TagstreamError('Invalid', manifestListMessage(meta.manifests))] };
+      if (!only) return { manifestList: meta.manifests, errors: [], now: ctx.clock.now() };
       listDigest = meta.digest;
       meta = await ctx.registry.inspect(atDigest(split, only.digest), access);
     }
-    const input = { name: req.reference, referenceDigest: split.digest, listDigest, meta };
-    const stdout = req.output === 'json' ? imageInfoJson(input) : renderImageInfo(input, ctx.clock.now());
-    return { stdout, stderr: [], errors: [] };
+    return { image: { name: req.reference, referenceDigest: split.digest, listDigest, meta }, errors: [], now: ctx.clock.now() };
   } catch (e) {
-    return { stdout: '', stderr: [], errors: [registryFailure(req.reference, e)] };
+    return { errors: [registryFailure(req.reference, e)], now: ctx.clock.now() };
   }
 }

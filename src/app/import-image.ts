@@ -10,10 +10,9 @@ import { streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { ImportRequest } from '../domain/import-result.js';
 import { importImageOutput, planImportImage, type ImportImageOptions } from '../verbs/import-image-command.js';
 import { planRepositoryImport } from '../planning/import-plan.js';
-import { describeImageStream } from '../render/describe-stream.js';
 import type { AppContext } from './app-context.js';
-import { followedLines, runImportsWithPolicies } from './tag-policies.js';
-import { VERB_DEFAULT_IMPORT_MODE, blockedLocalTags, changedObjectLine, changedTargetLines, openVerbSession, planVerbWrites, recordImports, workloadObjects, type VerbResult, type VerbWrites } from './stream-verb.js';
+import { runImportsWithPolicies } from './tag-policies.js';
+import { VERB_DEFAULT_IMPORT_MODE, blockedLocalTags, openVerbSession, planVerbWrites, recordImports, type VerbResult, type VerbWrites } from './stream-verb.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 
 export interface ImportImageRequest extends ImportImageOptions {
@@ -67,19 +66,21 @@ export async function importImage(ctx: AppContext, request: ImportImageRequest):
   const out = importImageOutput(run.results, { stream: plan.target.metadata.name, dryRun: plan.dryRun, additionalTags });
   const [head = '', ...info] = out.messages;
   // oc follows the summary with the describe view of what was stored (nothing when nothing was created)
-  const view = changed || !plan.creating ? describeImageStream(stored, namespace, ctx.clock.now()).replace(/\n+$/, '').split('\n') : [];
-  const pinned = [...workloadObjects(writes.workloads).map((o) => changedObjectLine(o, plan.dryRun)), ...changedTargetLines(writes.targets, plan.dryRun)];
-  const stdout = [head, ...followedLines(policies.followed), ...pinned, ...(view.length > 0 ? ['', ...view] : []), ...info];
-  const stderr = [
-    ...session.warnings,
+  const described = changed || !plan.creating ? { stream: stored, namespace, now: ctx.clock.now() } : undefined;
+  const notices = [
     ...(plan.warnings ?? []).map((w) => `warning: ${w}`),
     ...writes.warnings,
     ...policies.warnings,
     ...out.errors,
   ];
   return {
-    stdout,
-    stderr,
+    messages: [head],
+    followed: policies.followed,
+    dryRun: plan.dryRun,
+    described,
+    info,
+    problems: session.problems,
+    notices,
     exitCode: out.failed ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,

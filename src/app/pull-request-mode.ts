@@ -11,8 +11,7 @@ import type { AppContext, ReconcileOptions, ReconcileResult } from './app-contex
 import type { ChangeSet } from '../domain/change-set.js';
 import type { ActionGroup } from '../config/action-inputs.js';
 import { errorMessage, UsageError } from '../errors.js';
-import { closedBody, isTagstreamBody, parsePullRequestTrailers, renderPullRequest, type PrLinks } from '../render/render-pr.js';
-import type { SummaryPullRequest } from '../render/render-summary.js';
+import { closedBody, isTagstreamBody, parsePullRequestTrailers, renderPullRequest, type PrLinks } from '../planning/pull-request-body.js';
 import type { ChangeRequests, PullRequest } from '../ports/change-requests.js';
 import type { GitCredentials, GitIdentity, GitRepository } from '../ports/git.js';
 import type { Log } from '../ports/log.js';
@@ -45,10 +44,18 @@ export interface PullRequestModeDeps {
   readonly log: Log;
 }
 
+/** One pull request a run opened, updated, left unchanged or closed. */
+export interface PullRequestOutcome {
+  readonly number: number;
+  readonly url: string;
+  readonly action: 'opened' | 'updated' | 'unchanged' | 'closed';
+  readonly branch: string;
+}
+
 export interface PullRequestModeResult {
   /** The plan over every group (dry run on the base). */
   readonly changeSet: ChangeSet;
-  readonly pullRequests: readonly SummaryPullRequest[];
+  readonly pullRequests: readonly PullRequestOutcome[];
   /** Commit of the last branch written (or kept). */
   readonly commit: string | undefined;
   readonly exitCode: 0 | 1;
@@ -110,7 +117,7 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
   const groups = groupMoves(plan.changeSet.moves, options.group, options.branchPrefix, options.base);
   const open = (await gh.listPullRequests({ state: 'open', base: options.base })).filter((pr) => isOwnBranch(pr, repository, options.branchPrefix));
 
-  const results: SummaryPullRequest[] = [];
+  const results: PullRequestOutcome[] = [];
   let lastCommit: string | undefined;
   let exitCode: 0 | 1 = plan.exitCode;
   let checkouts = 0;
@@ -154,7 +161,7 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
 
   return { changeSet: plan.changeSet, pullRequests: results, commit: lastCommit, exitCode };
 
-  async function runGroup(group: MoveGroup): Promise<SummaryPullRequest | undefined> {
+  async function runGroup(group: MoveGroup): Promise<PullRequestOutcome | undefined> {
     // The branch is force-pushed: it must never be the base.
     if (group.branch === options.base) throw new UsageError(`branch ${group.branch} is the base branch; choose another branch-prefix`);
     const existing = open.find((pr) => pr.head === group.branch);
@@ -196,10 +203,10 @@ export async function runPullRequestMode(deps: PullRequestModeDeps, options: Pul
     return upsert(existing, withCreatedFrom(planned, result.changeSet), group);
   }
 
-  async function upsert(existing: PullRequest | undefined, cs: ChangeSet, group: MoveGroup): Promise<SummaryPullRequest> {
+  async function upsert(existing: PullRequest | undefined, cs: ChangeSet, group: MoveGroup): Promise<PullRequestOutcome> {
     const { title, body } = renderPullRequest(cs, { base: options.base, titleTemplate: options.titleTemplate, branch: group.branch, links: options.links });
     let pr: PullRequest;
-    let action: SummaryPullRequest['action'];
+    let action: PullRequestOutcome['action'];
     if (!existing) {
       try {
         pr = await gh.createPullRequest({ title, body, head: group.branch, base: options.base });

@@ -15,7 +15,6 @@ import { rfc3339 } from '../ports/clock.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { effectiveStream, effectiveStreams, storedStream } from '../inventory/stream-namespace.js';
 import { resolveLocalNames } from '../planning/lookup-policy.js';
-import { inventoryWarnings } from '../render/diagnostics.js';
 import {
   completeImageLookup,
   IMAGE_LOOKUP_TABLE_HEADER,
@@ -28,14 +27,13 @@ import { applyChanges, type ObjectChange } from './object-change.js';
 import { VERB_DEFAULT_IMPORT_MODE } from './stream-verb.js';
 import {
   finishSet,
+  listingResult,
   objectError,
-  renderSetListing,
   setInventory,
   setNamespace,
   type PlannedObject,
   type SetContext,
-  type SetOutput,
-  type SetOutputFormat,
+  type SetResult,
   workloadChange,
 } from './set-triggers.js';
 
@@ -47,25 +45,22 @@ export interface SetImageLookupOptions {
   readonly all?: boolean | undefined;
   readonly list?: boolean | undefined;
   readonly namespace?: string | undefined;
-  readonly output?: SetOutputFormat;
   readonly dryRun?: boolean | undefined;
 }
 
 /** `set image-lookup`: list the lookup setting, or turn it on/off for the named objects. */
-export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOptions): Promise<SetOutput> {
+export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOptions): Promise<SetResult> {
   const namespace = setNamespace(ctx, opts.namespace);
   const request = completeImageLookup(opts.targets, { enabled: opts.enabled, all: opts.all, list: opts.list });
   const selectors: ObjectSelector[] = [...request.targets];
   if (request.allStreams) selectors.unshift({ kind: 'ImageStream' });
   const inventory = await setInventory(ctx, new Set(selectors.map((s) => s.kind)));
   const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.mode === 'list' });
-  const stderr = [...inventoryWarnings(inventory), ...warnings];
+  const notices = [...warnings];
 
   if (request.mode === 'list') {
     const rows = found.map((f) => imageLookupRow(f));
-    const stdout =
-      found.length === 0 && errors.length > 0 ? '' : renderSetListing(IMAGE_LOOKUP_TABLE_HEADER, rows.map((r) => [r.name, r.local]), rows, opts.output);
-    return { stdout, stderr, errors, files: [], workloads: [], written: false };
+    return listingResult(inventory, found, { header: IMAGE_LOOKUP_TABLE_HEADER, rows: rows.map((r) => [r.name, r.local]), records: rows }, notices, errors);
   }
 
   const planned: PlannedObject[] = [];
@@ -89,11 +84,11 @@ export async function setImageLookup(ctx: SetContext, opts: SetImageLookupOption
       continue;
     }
     if (f.kind !== 'ImageStream' && request.enabled && changes.length > 0) {
-      changes.push(...resolveAtOnce(ctx, f, applyChanges(f.object, changes) as Readonly<Record<string, unknown>>, inventory, stderr, workloads));
+      changes.push(...resolveAtOnce(ctx, f, applyChanges(f.object, changes) as Readonly<Record<string, unknown>>, inventory, notices, workloads));
     }
     planned.push({ found: f, changes, after: applyChanges(f.object, changes), message: result.message });
   }
-  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors: failed, workloads });
+  return finishSet(ctx, inventory, planned, { dryRun: opts.dryRun === true, notices, errors: failed, workloads });
 }
 
 /** The stream without the fields a spec update's bookkeeping touches. */
@@ -136,15 +131,15 @@ function resolveAtOnce(
   f: FoundObject,
   after: Readonly<Record<string, unknown>>,
   inventory: Inventory,
-  stderr: string[],
+  notices: string[],
   workloads: WorkloadChange[],
 ): ObjectChange[] {
   const localRegistry = ctx.settings.localRegistry;
   const localRepository = (ns: string, name: string) => (localRegistry ? `${localRegistry}/${ns}/${name}` : undefined);
   const workload = { kind: f.kind, name: f.name, namespace: f.namespace, object: after, site: f.site };
   const plan = resolveLocalNames(workload, inventory.streams, { localRepository, annotationLocation: f.site.location });
-  for (const e of plan.errors) stderr.push(`warning: ${e.message}`);
-  for (const n of plan.notes) stderr.push(`info: ${n}`);
+  for (const e of plan.errors) notices.push(`warning: ${e.message}`);
+  for (const n of plan.notes) notices.push(`info: ${n}`);
   if (plan.errors.length > 0) return [];
   for (const c of plan.changes) workloads.push(workloadChange(f, c));
   const changes: ObjectChange[] = plan.changes.map((c) => ({ path: c.path, to: c.to }));

@@ -15,20 +15,16 @@ import { buildInventory } from '../inventory/inventory.js';
 import type { Inventory } from '../inventory/inventory-model.js';
 import { applyTriggers, type FieldChange, type TriggerPlan } from '../planning/apply-triggers.js';
 import { applyDeploymentConfigTriggers } from '../planning/dc-triggers.js';
-import { inventoryWarnings } from '../render/diagnostics.js';
-import { tabwrite, type TabwriterOptions } from '../render/go-tabwriter.js';
-import { renderObject } from '../render/object-output.js';
 import {
   completeSetTriggers,
   listTriggers,
-  qualifiedName,
   resourceName,
   setTriggers as planSetTriggers,
   TRIGGER_TABLE_HEADER,
   type SetTriggersFlags,
   type TriggerRow,
 } from '../verbs/set-triggers.js';
-import type { ReadOutput } from './get.js';
+import { inventoryProblems, type InventoryProblems } from './get.js';
 import { findObjects, mayBeSelected, parseObjectArgs, resolveSelectors, type FoundObject } from './find-object.js';
 import { apiGroup } from '../verbs/resource-type.js';
 import { planWrites, type ObjectEdit } from './materialize.js';
@@ -38,9 +34,6 @@ import { writeUncommitted } from './uncommitted-writes.js';
 /** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
 export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock' | 'git'>>;
 
-/** `-o` of the set verbs: an object format, `name`, or oc's message line (undefined). */
-export type SetOutputFormat = 'json' | 'yaml' | 'name' | undefined;
-
 export interface SetTriggersOptions {
   /** `KIND/NAME...`, `KIND NAME...`, or `KIND` with `all`. */
   readonly objects: readonly string[];
@@ -48,28 +41,48 @@ export interface SetTriggersOptions {
   /** `-n`; else the repository's defaultNamespace, else `default`. */
   readonly namespace?: string | undefined;
   readonly flags: SetTriggersFlags;
-  readonly output?: SetOutputFormat;
-  /** Plan and print, write nothing. */
+  /** Plan and report, write nothing. */
   readonly dryRun?: boolean | undefined;
 }
 
-/** What a set verb did: the printed text, plus the file changes and pinned images as data. */
-export interface SetOutput extends ReadOutput {
+/** A `set` listing: oc's table (header and rows), and the rows as records (`-o json|yaml`). */
+export interface SetListing {
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  readonly records: readonly object[];
+}
+
+/** An object a set verb changes. */
+export interface SetChange {
+  readonly kind: string;
+  readonly name: string;
+  /** The object's API group (`-o name` spells it). */
+  readonly group: string;
+  /** oc's message: `deployment.apps/web triggers updated`. */
+  readonly message: string;
+  /** The object as it reads after the change. */
+  readonly after: unknown;
+}
+
+/** What a set verb did: the listing or the changed objects, the file changes and pinned images. */
+export interface SetResult {
+  /** What the repository could not use. */
+  readonly problems: InventoryProblems;
+  /** `warning: ...` / `info: ...` notices and the messages of objects left as they were, in the order they arose. */
+  readonly notices: readonly string[];
+  /** Errors make the verb exit non-zero (and write nothing). */
+  readonly errors: readonly TagstreamError[];
+  /** A listing request's rows; undefined when nothing could be listed. */
+  readonly listing?: SetListing | undefined;
+  /** The objects changed (or, with `dryRun`, that would be), in request order. */
+  readonly changed: readonly SetChange[];
+  readonly dryRun: boolean;
   /** Files whose bytes change (written unless dry run or errors). */
   readonly files: readonly FileChange[];
   /** Container images (and DC lastTriggeredImage) the triggers set in the same run. */
   readonly workloads: readonly WorkloadChange[];
   /** True when `files` were written to the workspace. */
   readonly written: boolean;
-}
-
-/** oc's trigger table: `tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)`. */
-export const SET_TABLE_TABWRITER: TabwriterOptions = { minwidth: 0, tabwidth: 2, padding: 2, padchar: ' ' };
-
-/** Render a `set` listing: oc's table, or the rows as data for `-o json|yaml`. */
-export function renderSetListing(header: readonly string[], rows: readonly (readonly string[])[], records: readonly object[], output: SetOutputFormat): string {
-  if (output === 'json' || output === 'yaml') return renderObject({ items: records }, output);
-  return tabwrite([header, ...rows].map((cells) => `${cells.join('\t')}\n`).join(''), SET_TABLE_TABWRITER);
 }
 
 /** The namespace a set verb works in. */
@@ -96,7 +109,7 @@ export function objectError(e: unknown, found: FoundObject): TagstreamError {
   return new TagstreamError(e instanceof TagstreamError ? e.code : 'Internal', named, { ...(location ? { location } : {}), cause: e });
 }
 
-/** One object's planned change, before rendering. */
+/** One object's planned change. */
 export interface PlannedObject {
   readonly found: FoundObject;
   readonly changes: readonly ObjectChange[];
@@ -107,17 +120,24 @@ export interface PlannedObject {
   readonly stream?: ImageStream | undefined;
 }
 
+/** A listing request's result: the rows, unless nothing was found and errors say why. */
+export function listingResult(inventory: Inventory, found: readonly unknown[], listing: SetListing, notices: string[], errors: TagstreamError[]): SetResult {
+  const rows = found.length === 0 && errors.length > 0 ? undefined : listing;
+  return { problems: inventoryProblems(inventory), notices, errors, listing: rows, changed: [], dryRun: false, files: [], workloads: [], written: false };
+}
+
 /**
- * Turn planned objects into output and (unless dry run or any error) written files. Shared by
- * both set verbs so they print, refuse and write the same way.
+ * Turn planned objects into the changed objects and (unless dry run or any error) written files.
+ * Shared by both set verbs so they report, refuse and write the same way.
  */
 export async function finishSet(
   ctx: SetContext,
   inventory: Inventory,
   planned: readonly PlannedObject[],
-  opts: { output: SetOutputFormat; dryRun: boolean; stderr: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
-): Promise<SetOutput> {
-  const { stderr, errors } = opts;
+  opts: { dryRun: boolean; notices: string[]; errors: TagstreamError[]; workloads: WorkloadChange[] },
+): Promise<SetResult> {
+  const { notices, errors, dryRun } = opts;
+  const problems = inventoryProblems(inventory);
   const edits = new Map<ObjectEdit, PlannedObject>();
   const streams = new Map<string, ImageStream>();
   for (const p of planned) {
@@ -131,29 +151,18 @@ export async function finishSet(
     errors.push(p ? objectError(error, p.found) : (error as TagstreamError));
   }
   if (errors.length > 0) {
-    if (planned.some((p) => p.changes.length > 0)) stderr.push('info: no file was changed');
-    return { stdout: '', stderr, errors, files: [], workloads: [], written: false };
+    if (planned.some((p) => p.changes.length > 0)) notices.push('info: no file was changed');
+    return { problems, notices, errors, changed: [], dryRun, files: [], workloads: [], written: false };
   }
-  const out: string[] = [];
-  const objects: unknown[] = [];
+  const changed: SetChange[] = [];
   for (const p of planned) {
-    if (p.changes.length === 0) {
-      stderr.push(p.message);
-      continue;
-    }
-    if (opts.output === 'json' || opts.output === 'yaml') objects.push(p.after);
-    else if (opts.output === 'name') out.push(`${qualifiedName(p.found.kind, p.found.name, apiGroup(p.found.object))}\n`);
-    else out.push(`${p.message}${opts.dryRun ? ' (dry run)' : ''}\n`);
+    if (p.changes.length === 0) notices.push(p.message);
+    else changed.push({ kind: p.found.kind, name: p.found.name, group: apiGroup(p.found.object), message: p.message, after: p.after });
   }
-  if (opts.output === 'json' || opts.output === 'yaml') {
-    const format = opts.output;
-    // kubectl prints each object on its own; YAML documents are separated by `---`.
-    out.push(objects.map((o) => renderObject(o as Record<string, unknown>, format)).join(format === 'yaml' ? '---\n' : ''));
-  }
-  if (!opts.dryRun) {
+  if (!dryRun) {
     await writeUncommitted(ctx.workspace, ctx.git, written.files);
   }
-  return { stdout: out.join(''), stderr, errors, files: written.files, workloads: opts.workloads, written: !opts.dryRun && written.files.length > 0 };
+  return { problems, notices, errors, changed, dryRun, files: written.files, workloads: opts.workloads, written: !dryRun && written.files.length > 0 };
 }
 
 function dotted(path: readonly (string | number)[]): string {
@@ -188,22 +197,18 @@ function fireTriggers(ctx: SetContext, found: FoundObject, after: Readonly<Recor
 }
 
 /** `set triggers`: list (no change flag) or change the triggers of the named objects. */
-export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Promise<SetOutput> {
+export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Promise<SetResult> {
   const namespace = setNamespace(ctx, opts.namespace);
   const request = completeSetTriggers(opts.flags, namespace);
   const typed = parseObjectArgs(opts.objects, opts.all === true);
   const inventory = await buildInventory(ctx.workspace, ctx.settings, { includeObject: mayBeSelected(typed) });
   const selectors = resolveSelectors(inventory, typed);
   const { found, errors, warnings } = findObjects(inventory, namespace, selectors, { listing: request.printTable });
-  const stderr = [...inventoryWarnings(inventory), ...warnings];
+  const notices = [...warnings];
 
   if (request.printTable) {
     const rows: TriggerRow[] = found.flatMap((f) => listTriggers(f));
-    const stdout =
-      found.length === 0 && errors.length > 0
-        ? ''
-        : renderSetListing(TRIGGER_TABLE_HEADER, rows.map((r) => [r.name, r.type, r.value, String(r.auto)]), rows, opts.output);
-    return { stdout, stderr, errors, files: [], workloads: [], written: false };
+    return listingResult(inventory, found, { header: TRIGGER_TABLE_HEADER, rows: rows.map((r) => [r.name, r.type, r.value, String(r.auto)]), records: rows }, notices, errors);
   }
 
   const planned: PlannedObject[] = [];
@@ -216,15 +221,15 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
       errors.push(objectError(e, f));
       continue;
     }
-    stderr.push(...result.warnings);
+    notices.push(...result.warnings);
     const changes: ObjectChange[] = result.changes.map((c) => ({ path: c.path, to: c.to }));
     let after = applyChanges(f.object, changes) as Readonly<Record<string, unknown>>;
     if (changes.length > 0) {
       const fired = fireTriggers(ctx, f, after, inventory);
       // The annotation is valid (oc's own serialization), so a failure here is the object's, as in OpenShift: reported, not fatal.
-      for (const e of fired.errors) stderr.push(`warning: ${e.message}`);
+      for (const e of fired.errors) notices.push(`warning: ${e.message}`);
       for (const s of fired.skipped.filter((x) => x.reason === 'unresolved')) {
-        stderr.push(`info: ${resourceName(f.kind, f.name)}: ${s.detail}; the image is set when the tag is imported`);
+        notices.push(`info: ${resourceName(f.kind, f.name)}: ${s.detail}; the image is set when the tag is imported`);
       }
       for (const c of fired.changes) {
         changes.push({ path: c.path, to: c.to });
@@ -235,5 +240,5 @@ export async function setTriggers(ctx: SetContext, opts: SetTriggersOptions): Pr
     }
     planned.push({ found: f, changes, after, message: result.message });
   }
-  return finishSet(ctx, inventory, planned, { output: opts.output, dryRun: opts.dryRun === true, stderr, errors, workloads });
+  return finishSet(ctx, inventory, planned, { dryRun: opts.dryRun === true, notices, errors, workloads });
 }

@@ -14,25 +14,34 @@ import { applyImportResults } from '../domain/import-result.js';
 import { buildInventory } from '../inventory/inventory.js';
 import { effectiveStreams, storedStream } from '../inventory/stream-namespace.js';
 import type { Inventory } from '../inventory/inventory-model.js';
-import { inventoryWarnings } from '../render/diagnostics.js';
-import { qualifiedName } from '../verbs/trigger-definition.js';
 import type { VerbContext, VerbPlan } from '../verbs/verb-plan.js';
 import { rfc3339 } from '../ports/clock.js';
 import type { AppContext } from './app-context.js';
 import { newStreamPath, planWrites } from './materialize.js';
 import { writeUncommitted } from './uncommitted-writes.js';
 import { type ImportRun } from './run-imports.js';
-import { followedLines, runImportsWithPolicies } from './tag-policies.js';
+import { runImportsWithPolicies, type PolicyFollow } from './tag-policies.js';
+import { inventoryProblems, type InventoryProblems } from './get.js';
 
 /** The import mode an empty importMode means (the cluster default of a non-multi-arch cluster). */
 export const VERB_DEFAULT_IMPORT_MODE: ImportMode = DEFAULT_IMPORT_MODE;
 
-/** What a verb did: oc's lines, the files it wrote (or would write), and how to exit. */
+/** What a verb did: its planner's messages, what it changed, the files it wrote (or would write), and how to exit. */
 export interface VerbResult {
-  /** stdout lines, without newlines. */
-  readonly stdout: readonly string[];
-  /** stderr lines (`warning: ...`, `error: tag x failed: ...`), without newlines. */
-  readonly stderr: readonly string[];
+  /** oc's messages for the verb (`Tag app:1 set to quay.io/o/app:1.`; import-image: its summary line). */
+  readonly messages: readonly string[];
+  /** Tags whose tag policy chose a (new) tag in this run. */
+  readonly followed: readonly PolicyFollow[];
+  /** True when nothing was written (`import-image --dry-run`). */
+  readonly dryRun: boolean;
+  /** import-image: the stream as stored, which oc shows in the describe layout after the summary. */
+  readonly described?: { readonly stream: ImageStream; readonly namespace: string; readonly now: Date } | undefined;
+  /** import-image: trailing `info: ...` lines of oc's summary. */
+  readonly info: readonly string[];
+  /** What the repository could not use. */
+  readonly problems: InventoryProblems;
+  /** `warning: ...` and `error: tag x failed: ...` notices, in the order they arose. */
+  readonly notices: readonly string[];
   /** 1 when an import failed (the rest was still written); invalid input throws instead. */
   readonly exitCode: 0 | 1;
   /** Files written (with `dryRun`: the files that would have been written). */
@@ -65,21 +74,6 @@ export function workloadObjects(workloads: readonly WorkloadChange[]): ChangedOb
   return [...out.values()];
 }
 
-/** `deployment.apps/web image updated (apps/web.yaml)`: how a verb reports an object it changed besides its own. */
-export function changedObjectLine(o: ChangedObject, dryRun = false): string {
-  return `${qualifiedName(o.kind, o.name)} ${o.change}${dryRun ? ' (dry run)' : ''} (${o.file})`;
-}
-
-/**
- * `charts/web/values.yaml image updated (image.tag, image.digest)`: one line per file whose update
- * targets moved (a target is a field, not an object, so the file leads), in file order.
- */
-export function changedTargetLines(targets: readonly TargetChange[], dryRun = false): string[] {
-  const fields = new Map<string, string[]>();
-  for (const t of targets) fields.set(t.file, [...(fields.get(t.file) ?? []), t.field]);
-  return [...fields].map(([file, f]) => `${file} image updated${dryRun ? ' (dry run)' : ''} (${f.join(', ')})`);
-}
-
 export interface VerbSession {
   readonly inventory: Inventory;
   /**
@@ -88,8 +82,8 @@ export interface VerbSession {
    */
   readonly streams: ReadonlyMap<string, ImageStream>;
   readonly context: VerbContext;
-  /** `warning: ...` lines for what the inventory could not use. */
-  readonly warnings: readonly string[];
+  /** What the inventory could not use. */
+  readonly problems: InventoryProblems;
 }
 
 
@@ -102,10 +96,10 @@ export async function openVerbSession(ctx: AppContext, namespace?: string): Prom
     localRegistry: ctx.settings.localRegistry,
     defaultImportMode: VERB_DEFAULT_IMPORT_MODE,
   };
-  const warnings = inventoryWarnings(inventory);
+  const problems = inventoryProblems(inventory);
   // planners settle the hand edits of the streams they read (StreamSet), materialize stores them back
   const streams = effectiveStreams(inventory);
-  return { inventory, streams, context, warnings };
+  return { inventory, streams, context, problems };
 }
 
 /** Record each stream's import answers (history, conditions, generations); streams without answers are returned as they are. */
@@ -276,8 +270,7 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
   const writes = await planVerbWrites(ctx, session, stored, blockedLocalTags(run, stored));
   await writeUncommitted(ctx.workspace, ctx.git, writes.files);
   const ns = session.context.namespace;
-  const stderr = [
-    ...session.warnings,
+  const notices = [
     ...plan.warnings.map((w) => `warning: ${w}`),
     ...writes.warnings,
     ...policies.warnings,
@@ -286,8 +279,12 @@ export async function completeVerbPlan(ctx: AppContext, session: VerbSession, pl
     ),
   ];
   return {
-    stdout: [...plan.messages, ...followedLines(policies.followed), ...workloadObjects(writes.workloads).map((o) => changedObjectLine(o)), ...changedTargetLines(writes.targets)],
-    stderr,
+    messages: plan.messages,
+    followed: policies.followed,
+    dryRun: false,
+    info: [],
+    problems: session.problems,
+    notices,
     exitCode: run.failures.length > 0 ? 1 : 0,
     files: writes.files,
     workloads: writes.workloads,

@@ -242,8 +242,3 @@ export async function runImportsWithPolicies(
   });
   return { run: { results, failures, resultsByStream }, streams: next, followed, warnings };
 }
-
-/** `tag stable follows semver:^1: 1.3.0 -> 1.4.0` lines for a verb's output. */
-export function followedLines(followed: readonly PolicyFollow[]): string[] {
-  return followed.map((f) => `tag ${f.tag} follows ${f.policy}: ${f.fromTag || '(none)'} -> ${f.toTag}`);
-}

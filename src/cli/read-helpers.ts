@@ -1,10 +1,10 @@
 /** Glue shared by the commands: open the repository, build the AppContext, print a ReadOutput. */
 import * as nodePath from 'node:path';
 import type { AppContext } from '../app/app-context.js';
-import type { ReadOutput } from '../app/get.js';
+import type { ReadOutput } from './render/read-output.js';
 import type { RegistryPort } from '../ports/registry.js';
 import { redact } from '../errors.js';
-import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from '../render/diagnostics.js';
+import { boundLines, HUMAN_DIAGNOSTIC_LIMIT, isWarningLine } from './render/diagnostics.js';
 import type { Log } from '../ports/log.js';
 import { EXIT_FAILED, EXIT_USAGE, formatCliError } from './cli-error.js';
 import { debugOutput } from '../config/environment.js';

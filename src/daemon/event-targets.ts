@@ -6,7 +6,8 @@
  * configured mirrors map back to the repository they stand in for. A spec tag with a tag policy
  * (`tagstream.io/tag-policy`) is concerned by a push of any tag of its repository.
  */
-import { isLoopbackHost, parseImageReference, type ImageReference } from '../domain/image-reference.js';
+import { isLoopbackHost, isParsed, parseImageReference, type ImageReference } from '../domain/image-reference.js';
+import { repositoryReference, sourceReference } from '../domain/stream-references.js';
 import type { ImageStream } from '../domain/image-stream.js';
 import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
 import type { RegistryHint } from './registry-events.js';
@@ -40,13 +41,14 @@ export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonl
   for (const { namespace, name, stream } of streams) {
     for (const tag of stream.spec.tags ?? []) {
       if (tag.from?.kind !== 'DockerImage' || tag.reference === true) continue;
-      const ref = tryParse(tag.from.name);
-      if (ref === undefined || ref.digest !== null) continue;
+      // the value the schema parsed from.name into, not the text parsed again
+      const ref = sourceReference(tag.from);
+      if (!isParsed(ref) || ref.digest !== null) continue;
       const follows = tag.annotations?.[TAG_POLICY_ANNOTATION] !== undefined && repositories.has(canonicalName(ref));
       if (follows || wanted.has(`${canonicalName(ref)}:${ref.tag ?? 'latest'}`)) keys.add(`${namespace}/${name}:${tag.name}`);
     }
-    const bulk = stream.spec.dockerImageRepository ? tryParse(stream.spec.dockerImageRepository) : undefined;
-    if (bulk !== undefined) {
+    const bulk = repositoryReference(stream.spec);
+    if (bulk !== undefined && isParsed(bulk)) {
       const bulkName = canonicalName(bulk);
       for (const { tag, names } of named) {
         if (names.includes(bulkName)) keys.add(`${namespace}/${name}:${tag}`);

@@ -8,15 +8,17 @@
  * copied by the API server rules) the first time it is read. The value rides on the model object
  * itself (a weak side table), so the model's shape, equality and serialization are unchanged.
  */
-import type { ObjectReference, TagEvent } from './image-stream.js';
+import type { ImageStreamSpec, ObjectReference, TagEvent } from './image-stream.js';
 import { parseOrKeep, referenceText, type ImageReference, type UnparsedReference } from './image-reference.js';
 
 /** A reference read from a stream: parsed, or kept as written with the parser's error. */
 export type StreamReference = ImageReference | UnparsedReference;
 
-const values = new WeakMap<TagEvent | ObjectReference, StreamReference>();
+type Holder = TagEvent | ObjectReference | ImageStreamSpec;
 
-function held(holder: TagEvent | ObjectReference, text: string): StreamReference {
+const values = new WeakMap<Holder, StreamReference>();
+
+function held(holder: Holder, text: string): StreamReference {
   let value = values.get(holder);
   if (value === undefined) {
     value = parseOrKeep(text);
@@ -35,13 +37,18 @@ export function sourceReference(from: ObjectReference): StreamReference {
   return held(from, from.name);
 }
 
+/** `spec.dockerImageRepository` (a bulk import's repository) as a value; undefined when the spec has none. */
+export function repositoryReference(spec: ImageStreamSpec): StreamReference | undefined {
+  return spec.dockerImageRepository ? held(spec, spec.dockerImageRepository) : undefined;
+}
+
 /**
  * Attach the value `holder`'s text was parsed into where it entered (a registry answer, the
  * schema), so no reader parses it again. Returns `holder`. A value that does not spell the
  * holder's text exactly is not attached.
  */
-export function withReference<T extends TagEvent | ObjectReference>(holder: T, ref: ImageReference): T {
-  const text = 'dockerImageReference' in holder ? holder.dockerImageReference : holder.name;
+export function withReference<T extends Holder>(holder: T, ref: ImageReference): T {
+  const text = 'dockerImageReference' in holder ? holder.dockerImageReference : 'name' in holder ? holder.name : holder.dockerImageRepository;
   if (referenceText(ref) === text) values.set(holder, ref);
   return holder;
 }

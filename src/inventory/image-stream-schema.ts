@@ -130,8 +130,10 @@ class Checker extends FieldChecker {
     const lp = this.obj(s.lookupPolicy, ['spec', 'lookupPolicy']);
     if (lp !== undefined) out.lookupPolicy = { local: this.bool(lp.local, ['spec', 'lookupPolicy', 'local']) ?? false };
     const repo = this.str(s.dockerImageRepository, ['spec', 'dockerImageRepository']);
+    let repository: ImageReference | undefined;
     if (repo !== undefined && repo !== '') {
-      const problem = repositoryProblem(repo);
+      repository = parsedPullSpec(repo);
+      const problem = repositoryProblem(repo, repository);
       if (problem) this.invalid(['spec', 'dockerImageRepository'], `Invalid value: "${redactReference(repo)}": ${problem}`);
       out.dockerImageRepository = repo;
     }
@@ -150,7 +152,8 @@ class Checker extends FieldChecker {
       });
       out.tags = refs;
     }
-    return out;
+    // readers take the parsed repository (repositoryReference) instead of parsing the text again
+    return repository ? withReference(out, repository) : out;
   }
 
   private tagReference(v: unknown, path: NodePath): TagReference | undefined {
@@ -332,8 +335,7 @@ function parsedPullSpec(ref: string): ImageReference | undefined {
 }
 
 /** Why `spec.dockerImageRepository` is not a bare repository (OpenShift wording), or undefined. */
-function repositoryProblem(ref: string): string | undefined {
-  const parsed = parsedPullSpec(ref);
+function repositoryProblem(ref: string, parsed: ImageReference | undefined): string | undefined {
   if (parsed === undefined) return referenceFormatProblem(ref);
   if (parsed.digest !== null) return 'the repository name may not contain an ID';
   if (parsed.tag !== null) return 'the repository name may not contain a tag';

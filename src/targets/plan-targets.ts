@@ -7,7 +7,7 @@
  */
 import picomatch from 'picomatch';
 import type { ManifestError} from '../errors.js';
-import { type SourceLocation } from '../errors.js';
+import { formatLocation, type SourceLocation } from '../errors.js';
 import type { Diagnostic, FileChange, TargetChange, TargetKind } from '../domain/change-set.js';
 import { findSpecTag, findStatusTag, streamKey, type ImageStream } from '../domain/image-stream.js';
 import type { NodePath } from '../inventory/inventory-model.js';
@@ -126,7 +126,7 @@ export function planTargets(input: TargetPlanInput): TargetPlan {
             const node = sd.doc.getIn(match.path, true) as { range?: [number, number, number] } | undefined;
             const where = node?.range ? locate(file, node.range[0]) : { file: file.path };
             if (match.value !== null && typeof match.value === 'object') {
-              diagnostics.push(located('error', `target rule path ${set.path} (${formatAt(set.location)}) selects ${dotted(match.path)}, which is not a scalar`, where));
+              diagnostics.push(located('error', `target rule path ${set.path} (${formatLocation(set.location)}) selects ${dotted(match.path)}, which is not a scalar`, where));
               continue;
             }
             const ns = rule.from.namespace ?? namespaceOf(sd.value) ?? input.defaultNamespace;
@@ -211,10 +211,6 @@ export function planTargets(input: TargetPlanInput): TargetPlan {
   const edits = [...editsByFile.values()].sort((a, b) => a.file.path.localeCompare(b.file.path));
   changes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   return { edits, files, changes, diagnostics };
-}
-
-function formatAt(l: SourceLocation): string {
-  return `${l.file}:${l.line ?? 1}:${l.col ?? 1}`;
 }
 
 function namespaceOf(value: unknown): string | undefined {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inputEnvName } from '../../src/config/action-inputs.js';
-import { parsePullRequestTrailers } from '../../src/render/render-pr.js';
+import { parsePullRequestTrailers } from '../../src/planning/pull-request-body.js';
 import { startGitHubApi, loadGitHubOpenApi, type GitHubApiServer, type OpenApiDocument } from '../harness/github-api.js';
 import { cloneWorkingCopy, gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';

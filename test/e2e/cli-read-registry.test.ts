@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
-import { humanSize } from '../../src/render/human-size.js';
+import { humanSize } from '../../src/cli/render/human-size.js';
 import { fixedClock } from '../../src/ports/clock.js';
 import { makeImage, makeIndex, type TestImage, type TestIndex } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/ports/clock.js';
-import { parsePullRequestTrailers } from '../../src/render/render-pr.js';
+import { parsePullRequestTrailers } from '../../src/planning/pull-request-body.js';
 import { loadGitHubOpenApi, startGitHubApi, type GitHubApiServer } from '../harness/github-api.js';
 import { cloneWorkingCopy, gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';

@@ -27,7 +27,8 @@ export function register(program: Command, ctx: CommandContext): void {
     const { result, errors, deleted } = await deleteIstag(app, { names, namespace: globals.namespace });
     // kubectl delete -o name names what was deleted
     if (globals.output === 'name') ctx.io.stdout.write(deleted.map((n) => `imagestreamtag.image.openshift.io/${n}\n`).join(''));
-    printVerbResult(ctx, globals.output === 'name' ? { ...result, stdout: [], streams: [], workloads: [] } : result, globals.output === 'name' ? { ...globals, output: undefined } : globals);
+    if (globals.output === 'name') printVerbResult(ctx, result, { ...globals, output: undefined }, { stdout: false });
+    else printVerbResult(ctx, result, globals);
     for (const e of errors) ctx.io.stderr.write(formatCliError(e, debugOutput(ctx.io.env)));
     if (errors.length > 0) ctx.setExitCode(EXIT_FAILED);
   });

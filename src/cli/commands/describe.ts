@@ -1,6 +1,7 @@
-/** `tagstream describe is/NAME | istag/NAME:TAG`: calls app `describe`. */
+/** `tagstream describe is/NAME | istag/NAME:TAG`: calls app `describe`, prints oc's describe layouts. */
 import type { Command } from 'commander';
 import { describe } from '../../app/describe.js';
+import { describeOutput } from '../render/describe-output.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
@@ -30,10 +31,11 @@ export function register(program: Command, ctx: CommandContext): void {
       }
     }
     const progress = createProgress(ctx.io.stderr);
-    const out = await describe(
+    const described = await describe(
       { workspace: app.workspace, settings: app.settings, clock: app.clock, registry, progress: (m: string) => progress.update(m) },
       { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces, fetchMetadata, showManaged: opts.showManaged === true },
     ).finally(() => progress.done());
+    const out = describeOutput(described);
     printReadOutput(ctx, out, globals);
     if (out.stdout && !out.stdout.endsWith('\n')) ctx.io.stdout.write('\n');
   });

@@ -1,6 +1,7 @@
-/** `tagstream get is|istag [NAME...]`: calls app `get`. */
+/** `tagstream get is|istag [NAME...]`: calls app `get`, prints what it found in the `-o` format. */
 import type { Command } from 'commander';
-import { get, type OutputFormat } from '../../app/get.js';
+import { get } from '../../app/get.js';
+import { getOutput, type OutputFormat } from '../render/get-output.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
@@ -19,13 +20,7 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (args: string[], _opts: unknown, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
-    const out = await get(await commandAppContext(ctx, globals), {
-      resource,
-      names,
-      namespace: globals.namespace,
-      allNamespaces: globals.allNamespaces,
-      output: (globals.output ?? 'table') as OutputFormat,
-    });
-    printReadOutput(ctx, out, globals);
+    const found = await get(await commandAppContext(ctx, globals), { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces });
+    printReadOutput(ctx, getOutput(found, (globals.output ?? 'table') as OutputFormat), globals);
   });
 }

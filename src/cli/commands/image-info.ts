@@ -1,6 +1,7 @@
-/** `tagstream image info REF`: calls app `imageInfo`. */
+/** `tagstream image info REF`: calls app `imageInfo`, prints the image as oc does. */
 import { Option, type Command } from 'commander';
 import { imageInfo } from '../../app/image-info.js';
+import { imageInfoOutput } from '../render/image-info-output.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
@@ -22,10 +23,7 @@ export function register(program: Command, ctx: CommandContext): void {
     // Repository settings (insecure registries, mirrors) apply; defaults when there is no `.tagstream.yaml`.
     const app = await commandAppContext(ctx, globals);
     const registry = app.registry; // a client that cannot be built fails the command, not the lookup
-    const out = await imageInfo(
-      { registry, clock: app.clock },
-      { reference, filterByOs: opts.filterByOs, output: opts.output === 'json' ? 'json' : 'text', insecure: opts.insecure },
-    );
-    printReadOutput(ctx, out, globals);
+    const found = await imageInfo({ registry, clock: app.clock }, { reference, filterByOs: opts.filterByOs, insecure: opts.insecure });
+    printReadOutput(ctx, imageInfoOutput(found, opts.output === 'json' ? 'json' : 'text'), globals);
   });
 }

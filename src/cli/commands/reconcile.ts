@@ -6,14 +6,14 @@ import { reconcile } from '../../app/reconcile.js';
 import type { LeftOutReason, WorkingTreeReport } from '../../app/uncommitted-writes.js';
 import { UsageError } from '../../errors.js';
 import { readGitCredentials } from '../../config/git-credentials.js';
-import { planToJson, renderPlanTable } from '../../render/render-plan.js';
+import { planToJson, renderPlanTable } from '../render/render-plan.js';
 import type { GitCredentials, GitIdentity } from '../../ports/git.js';
 import { stringify } from 'yaml';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
 import { openRepository, repoDir, showsAllWarnings, stderrLog } from '../read-helpers.js';
-import { HUMAN_DIAGNOSTIC_LIMIT } from '../../render/diagnostics.js';
+import { HUMAN_DIAGNOSTIC_LIMIT } from '../render/diagnostics.js';
 import { runCliPullRequests } from '../pull-request-mode.js';
 
 export interface ReconcileCommandRequest {

@@ -8,6 +8,7 @@ import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../glo
 import { parentCommand } from '../parent-command.js';
 import { commandAppContext, printReadOutput } from '../read-helpers.js';
 import { setOutputFormat } from './set-triggers.js';
+import { setOutput } from '../render/set-output.js';
 
 export interface SetImageLookupCommandRequest {
   readonly targets: readonly string[];
@@ -65,10 +66,9 @@ export function register(program: Command, ctx: CommandContext): void {
         all: request.all,
         list: request.list,
         namespace: globals.namespace,
-        output: setOutputFormat(globals.output),
         dryRun: request.dryRun,
       },
     );
-    printReadOutput(ctx, out, globals);
+    printReadOutput(ctx, setOutput(out, setOutputFormat(globals.output)), globals);
   });
 }

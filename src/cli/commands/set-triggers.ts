@@ -1,6 +1,7 @@
 /** `tagstream set triggers ...` (oc set triggers): parses flags, calls app `setTriggers`, prints. */
 import type { Command } from 'commander';
-import { setTriggers, type SetOutputFormat } from '../../app/set-triggers.js';
+import { setTriggers } from '../../app/set-triggers.js';
+import { setOutput, type SetOutputFormat } from '../render/set-output.js';
 import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
@@ -115,10 +116,9 @@ export function register(program: Command, ctx: CommandContext): void {
           fromConfig: request.fromConfig,
           ...request.webhooks,
         },
-        output: setOutputFormat(globals.output),
         dryRun: request.dryRun,
       },
     );
-    printReadOutput(ctx, out, globals);
+    printReadOutput(ctx, setOutput(out, setOutputFormat(globals.output)), globals);
   });
 }

@@ -11,7 +11,8 @@ import { tag } from '../../app/tag.js';
 import type { AppContext } from '../../app/app-context.js';
 import type { VerbResult } from '../../app/stream-verb.js';
 import { commandAppContext, stderrLines } from '../read-helpers.js';
-import { renderObject } from '../../render/object-output.js';
+import { renderObject } from '../render/object-output.js';
+import { verbOutput } from '../render/verb-output.js';
 import { redactReference } from '../../domain/image-reference.js';
 import { qualifiedName } from '../../verbs/trigger-definition.js';
 
@@ -41,17 +42,18 @@ export async function verbAppContext(ctx: CommandContext, globals: GlobalOptions
  * prints the changed objects with their files, the update targets that moved (file, line, field,
  * old and new value) and the list of files; `-o name` the objects.
  */
-export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions): void {
+export function printVerbResult(ctx: CommandContext, result: VerbResult, globals?: GlobalOptions, options: { readonly stdout?: boolean } = {}): void {
   const output = globals?.output;
+  const text = verbOutput(result);
   if (output === 'json' || output === 'yaml') {
     const targets = result.targets.map((t) => ({ ...t, from: redactReference(t.from) })); // old values never echo userinfo (#12.7)
     ctx.io.stdout.write(renderObject({ changed: result.changed.map((o) => ({ ...o })), targets, files: result.files.map((f) => f.path) }, output));
   } else if (output === 'name') {
     for (const o of result.changed) ctx.io.stdout.write(`${qualifiedName(o.kind, o.name)}\n`);
-  } else {
-    for (const line of result.stdout) ctx.io.stdout.write(`${line}\n`);
+  } else if (options.stdout !== false) {
+    for (const line of text.stdout) ctx.io.stdout.write(`${line}\n`);
   }
-  for (const line of stderrLines(result.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
+  for (const line of stderrLines(text.stderr, globals)) ctx.io.stderr.write(`${line}\n`);
   ctx.setExitCode(result.exitCode);
 }
 

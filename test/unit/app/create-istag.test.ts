@@ -5,8 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ImageStream } from '../../../src/domain/image-stream.js';
-import { createIstag } from '../../../src/app/create-istag.js';
-import { D1, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
+import { createIstag as createIstagVerb } from '../../../src/app/create-istag.js';
+import { D1, NOW, fakeRegistry, verbFixture, printed } from './tag-verb-fakes.js';
+
+/** The verb with the lines the CLI prints for its result (the assertions below were written against those). */
+const createIstag = async (...args: Parameters<typeof createIstagVerb>) => printed(await createIstagVerb(...args));
 
 const APP = `apiVersion: image.openshift.io/v1
 kind: ImageStream

@@ -6,8 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ImageStream } from '../../../src/domain/image-stream.js';
-import { importImage } from '../../../src/app/import-image.js';
-import { D1, D2, D3, NOW, fakeRegistry, verbFixture, setTags } from './tag-verb-fakes.js';
+import { importImage as importImageVerb } from '../../../src/app/import-image.js';
+import { D1, D2, D3, NOW, fakeRegistry, verbFixture, setTags, printed } from './tag-verb-fakes.js';
+
+/** The verb with the lines the CLI prints for its result (the assertions below were written against those). */
+const importImage = async (...args: Parameters<typeof importImageVerb>) => printed(await importImageVerb(...args));
 
 /** Imported once by Tagstream (observed-spec recorded), tag `latest` tracks `1.0`. */
 const APP = `apiVersion: image.openshift.io/v1

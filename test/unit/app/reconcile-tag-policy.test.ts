@@ -7,7 +7,7 @@ import { reconcile } from '../../../src/app/reconcile.js';
 import { planReconcile } from '../../../src/app/reconcile-plan.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
 import { renderCommitMessage } from '../../../src/planning/commit-message.js';
-import { renderPullRequest } from '../../../src/render/render-pr.js';
+import { renderPullRequest } from '../../../src/planning/pull-request-body.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { RegistryError } from '../../../src/errors.js';
 import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';

@@ -12,7 +12,7 @@ import { loadRepoSettings } from '../../../src/config/repo-settings.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import { silentLog } from '../../../src/ports/log.js';
 import { renderCommitMessage } from '../../../src/planning/commit-message.js';
-import { planToJson, renderPlanTable } from '../../../src/render/render-plan.js';
+import { planToJson, renderPlanTable } from '../../../src/cli/render/render-plan.js';
 import { D1, D2, fakeRegistry } from './tag-verb-fakes.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/targets');

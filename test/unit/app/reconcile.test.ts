@@ -213,10 +213,11 @@ describe('set image-lookup leaves nothing for reconcile (#13.3)', () => {
     const before = parse(read('imagestreams/web.yaml')) as { metadata: { generation: number; annotations: Record<string, string> } };
     const { setImageLookup } = await import('../../../src/app/set-image-lookup.js');
     const ctx = at('2026-11-20T11:00:00Z');
-    const out = await setImageLookup({ workspace, settings: ctx.settings, clock: ctx.clock }, { targets: ['web'], output: 'yaml' });
+    const { setOutput } = await import('../../../src/cli/render/set-output.js');
+    const out = await setImageLookup({ workspace, settings: ctx.settings, clock: ctx.clock }, { targets: ['web'] });
     expect(out.errors).toEqual([]);
     const written = parse(read('imagestreams/web.yaml')) as typeof before & { metadata: { namespace?: string } };
-    expect(parse(out.stdout)).toEqual(written);
+    expect(parse(setOutput(out, 'yaml').stdout)).toEqual(written);
     expect(written.metadata.namespace).toBeUndefined();
     expect(written.metadata.generation).toBe(before.metadata.generation + 1);
     expect(written.metadata.annotations['tagstream.io/observed-spec']).not.toBe(before.metadata.annotations['tagstream.io/observed-spec']);

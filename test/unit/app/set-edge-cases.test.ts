@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import { setImageLookup } from '../../../src/app/set-image-lookup.js';
 import { setTriggers } from '../../../src/app/set-triggers.js';
+import { setOutput } from '../../../src/cli/render/set-output.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -97,7 +98,7 @@ spec:
     const { ctx } = repo({ 'd.yaml': `${deployment('')}  bad: [\n` });
     const out = await setTriggers(ctx, { objects: ['deploy/web'], flags: {} });
     expect(out.errors.map((e) => e.message)).toEqual(['deployments.apps "web" not found']);
-    expect(out.stderr[0]).toMatch(/^warning: d\.yaml:\d+:\d+: /);
+    expect(setOutput(out, undefined).stderr[0]).toMatch(/^warning: d\.yaml:\d+:\d+: /);
   });
 });
 

@@ -2,15 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setImageLookup, type SetImageLookupOptions } from '../../../src/app/set-image-lookup.js';
-import type { SetContext, SetOutput } from '../../../src/app/set-triggers.js';
+import type { SetContext, SetResult } from '../../../src/app/set-triggers.js';
+import type { ReadOutput } from '../../../src/cli/render/read-output.js';
+import { setOutput, type SetOutputFormat } from '../../../src/cli/render/set-output.js';
 import { UsageError } from '../../../src/errors.js';
 import { copyRepo, expectTree, removeCopies } from '../../fixtures/set/set-repo.js';
 
 afterEach(removeCopies);
 
-async function run(opts: SetImageLookupOptions): Promise<{ dir: string; ctx: SetContext; out: SetOutput }> {
+/** The verb's result with what the CLI prints for it (`-o` as `output`). */
+async function run(opts: SetImageLookupOptions & { readonly output?: SetOutputFormat }): Promise<{ dir: string; ctx: SetContext; out: SetResult & ReadOutput }> {
   const { dir, ctx } = await copyRepo();
-  return { dir, ctx, out: await setImageLookup(ctx, opts) };
+  const { output, ...request } = opts;
+  const result = await setImageLookup(ctx, request);
+  return { dir, ctx, out: { ...result, ...setOutput(result, output) } };
 }
 
 describe('set image-lookup: listing', () => {
@@ -72,7 +77,7 @@ describe('set image-lookup: changes, byte-exact (golden files)', () => {
     expect(out.workloads).toEqual([]);
     expect(readFileSync(join(dir, 'other/web.yaml'), 'utf8')).toContain('  template:\n    metadata:\n      annotations:\n        alpha.image.policy.openshift.io/resolve-names: "*"\n    spec:\n');
     const off = await setImageLookup(ctx, { targets: ['deployment/web'], namespace: 'other', enabled: false });
-    expect(off.stdout).toBe('deployment.apps/web image lookup updated\n');
+    expect(setOutput(off, undefined).stdout).toBe('deployment.apps/web image lookup updated\n');
     expectTree(dir, undefined);
   });
 

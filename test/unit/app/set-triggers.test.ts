@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { setTriggers, type SetOutput, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
+import { setTriggers, type SetResult, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
+import type { ReadOutput } from '../../../src/cli/render/read-output.js';
+import { setOutput, type SetOutputFormat } from '../../../src/cli/render/set-output.js';
 import { UsageError, type TagstreamError } from '../../../src/errors.js';
 import { copyRepo, expectTree, removeCopies, SET_FIXTURES as FIXTURES } from '../../fixtures/set/set-repo.js';
 import { memoryWorkspace } from '../../fakes/memory-workspace.js';
@@ -11,12 +13,17 @@ const D1 = `sha256:${'1'.repeat(64)}`;
 
 afterEach(removeCopies);
 
-async function run(opts: SetTriggersOptions): Promise<{ dir: string; out: SetOutput }> {
+/** The verb's result with what the CLI prints for it (`-o` as `output`). */
+type SetOutput = SetResult & ReadOutput;
+
+async function run(opts: SetTriggersOptions & { readonly output?: SetOutputFormat }): Promise<{ dir: string; out: SetOutput }> {
   const { dir, ctx } = await copyRepo();
-  return { dir, out: await setTriggers(ctx, opts) };
+  const { output, ...request } = opts;
+  const result = await setTriggers(ctx, request);
+  return { dir, out: { ...result, ...setOutput(result, output) } };
 }
 
-function messages(out: SetOutput): string[] {
+function messages(out: SetResult): string[] {
   return out.errors.map((e) => e.message);
 }
 
@@ -260,7 +267,8 @@ status:
   async function runOn(objects: string[], flags: SetTriggersOptions['flags'] = { fromImage: 'ubi:8', containers: 'app' }) {
     const workspace = memoryWorkspace(FILES);
     const ctx = { workspace, settings: await loadRepoSettings(workspace) };
-    const out = await setTriggers(ctx, { objects, flags });
+    const result = await setTriggers(ctx, { objects, flags });
+    const out = { ...result, ...setOutput(result, undefined) };
     const tree: Record<string, string> = {};
     for (const [p, b] of workspace.files) tree[p] = b.toString('utf8');
     return { out, tree };

@@ -4,12 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { describe as describeVerb } from '../../../src/app/describe.js';
 import { get } from '../../../src/app/get.js';
-import { importImage } from '../../../src/app/import-image.js';
-import { tag } from '../../../src/app/tag.js';
+import { describeOutput } from '../../../src/cli/render/describe-output.js';
+import { getOutput } from '../../../src/cli/render/get-output.js';
+import { importImage as importImageVerb } from '../../../src/app/import-image.js';
+import { tag as tagVerb } from '../../../src/app/tag.js';
 import { referenceText, type ImageReference } from '../../../src/domain/image-reference.js';
 import type { GitRepository } from '../../../src/ports/git.js';
 import type { ImageCreatedCache } from '../../../src/ports/image-created-cache.js';
-import { D1, D2, D3, fakeRegistry, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+import { D1, D2, D3, fakeRegistry, printed, setTags, tagImage, verbFixture, type VerbFixture } from './tag-verb-fakes.js';
+
+/** The verbs with the lines the CLI prints for their results (the assertions below were written against those). */
+const tag = async (...args: Parameters<typeof tagVerb>) => printed(await tagVerb(...args));
+const importImage = async (...args: Parameters<typeof importImageVerb>) => printed(await importImageVerb(...args));
 
 const REPO = 'registry.example.com/team/app';
 
@@ -70,13 +76,13 @@ describe('import-image with a tag policy', () => {
     expect(stream.spec.tags[0].from.name).toBe(`${REPO}:1.4.0`);
     expect(stream.status.tags[0].items.map((i: { image: string }) => i.image)).toEqual([D2, D1]);
 
-    const d = await describeVerb(read(f), { resource: 'imagestreamtag', names: ['app:stable'], fetchMetadata: false });
+    const d = describeOutput(await describeVerb(read(f), { resource: 'imagestreamtag', names: ['app:stable'], fetchMetadata: false }));
     expect(d.stdout).toMatch(/Tag Policy:\s+semver:\^1\.0\.0 \(following 1\.4\.0\)/);
-    const wide = await get(read(f), { resource: 'imagestreamtag', names: [], output: 'wide' });
+    const wide = getOutput(await get(read(f), { resource: 'imagestreamtag', names: [] }), 'wide');
     const [header, row] = wide.stdout.split('\n');
     expect(header).toMatch(/TAG POLICY\s+FOLLOWING$/);
     expect(row).toMatch(/semver:\^1\.0\.0\s+1\.4\.0$/);
-    const plain = await get(read(f), { resource: 'imagestreamtag', names: [], output: 'table' });
+    const plain = getOutput(await get(read(f), { resource: 'imagestreamtag', names: [] }), 'table');
     expect(plain.stdout).not.toContain('TAG POLICY');
   });
 

@@ -7,6 +7,8 @@ import { fixedClock } from '../../../src/ports/clock.js';
 import { silentLog } from '../../../src/ports/log.js';
 import { MemoryRegistry } from '../../fakes/memory-registry.js';
 import { makeImage } from '../../harness/oci-image.js';
+import type { VerbResult } from '../../../src/app/stream-verb.js';
+import { verbOutput } from '../../../src/cli/render/verb-output.js';
 
 export const NOW = '2026-11-21T06:00:00Z';
 
@@ -100,4 +102,9 @@ export function verbFixture(files: Record<string, string>, registry: FakeRegistr
       return data.toString('utf8');
     },
   };
+}
+
+/** A verb's result with the lines the CLI prints for it (stdout, stderr), as the verb tests assert them. */
+export function printed<T extends VerbResult>(result: T): T & { readonly stdout: string[]; readonly stderr: string[] } {
+  return { ...result, ...verbOutput(result) };
 }

@@ -6,8 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findStatusTag, type ImageStream } from '../../../src/domain/image-stream.js';
-import { tag } from '../../../src/app/tag.js';
-import { D1, D2, NOW, fakeRegistry, verbFixture } from './tag-verb-fakes.js';
+import { tag as tagVerb } from '../../../src/app/tag.js';
+import { D1, D2, NOW, fakeRegistry, verbFixture, printed } from './tag-verb-fakes.js';
+
+/** The verb with the lines the CLI prints for its result (the assertions below were written against those). */
+const tag = async (...args: Parameters<typeof tagVerb>) => printed(await tagVerb(...args));
 
 const DEPLOY = `apiVersion: apps/v1
 kind: Deployment

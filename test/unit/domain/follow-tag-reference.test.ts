@@ -1,12 +1,12 @@
 /**
  * One alias-chain follower (#11.6): `followTagReference` / `trackedTag` (domain/tracking.ts) serve
- * `describe` (render/describe-stream.ts), `import-image` (verbs/import-image-command.ts) and the
+ * `describe` (cli/render/describe-stream.ts), `import-image` (verbs/import-image-command.ts) and the
  * stream trackers. Before, each had its own copy and they disagreed on `stream:` (empty tag).
  */
 import { describe, expect, it } from 'vitest';
 import type { ImageStream, TagReference } from '../../../src/domain/image-stream.js';
 import { followTagReference, trackedTag, trackingCycle } from '../../../src/domain/tracking.js';
-import { describeImageStream } from '../../../src/render/describe-stream.js';
+import { describeImageStream } from '../../../src/cli/render/describe-stream.js';
 import { planImportImage } from '../../../src/verbs/import-image-command.js';
 import { byKey } from './stream-builders.js';
 

@@ -4,11 +4,11 @@ import { isParsed, parseImageReference, sourceText } from '../../../src/domain/i
 import { latestTagEvent, type ImageStream } from '../../../src/domain/image-stream.js';
 import { applyImportResults } from '../../../src/domain/import-result.js';
 import { resolveTagPullSpec, resolveTagReference } from '../../../src/domain/resolve-tag.js';
-import { eventReference, sourceReference, withReference } from '../../../src/domain/stream-references.js';
+import { eventReference, repositoryReference, sourceReference, withReference } from '../../../src/domain/stream-references.js';
 import { parseImageStream } from '../../../src/inventory/image-stream-schema.js';
 import { importRequestForTag } from '../../../src/planning/import-plan.js';
 import { resolveLocalName } from '../../../src/planning/lookup-policy.js';
-import { resolvedPullSpec } from '../../../src/render/stream-view.js';
+import { resolvedPullSpec } from '../../../src/domain/image-stream-tag-view.js';
 import { targetValue } from '../../../src/targets/target-value.js';
 import { D1, DA, dockerTag, ev, stream } from './stream-builders.js';
 
@@ -59,6 +59,20 @@ describe('eventReference / sourceReference', () => {
     const request = importRequestForTag(parsed.stream, tag);
     expect(request.from).toBe(sourceReference(tag.from!));
     expect(request.from).toMatchObject({ repository: 'quay.io/o/app', tag: '1' });
+  });
+
+  it('spec.dockerImageRepository: the schema attaches the repository it validated (registry hints read it, #11 part 3)', () => {
+    const parsed = parseImageStream({
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'app', namespace: 'ns' },
+      spec: { dockerImageRepository: 'quay.io/o/app' },
+    });
+    if (!parsed.ok) throw new Error('stream did not parse');
+    const first = repositoryReference(parsed.stream.spec);
+    expect(first).toMatchObject({ repository: 'quay.io/o/app', tag: null, digest: null });
+    expect(repositoryReference(parsed.stream.spec)).toBe(first);
+    expect(repositoryReference({})).toBeUndefined();
   });
 });
 

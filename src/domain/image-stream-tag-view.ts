@@ -3,13 +3,13 @@
  * OpenShift server and oc compute them (sort.go SortStatusTags,
  * latestObservedTagGeneration, the ImageStreamTag view). Pure.
  */
-import type { ImageStream, NamedTagEventList, ObjectReference, TagEvent, TagReference } from '../domain/image-stream.js';
-import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
-import { observedGeneration } from '../domain/generation.js';
-import { TAG_POLICY_ANNOTATION } from '../domain/tag-policy.js';
-import { isParsed } from '../domain/image-reference.js';
-import { resolveTagPullSpec } from '../domain/resolve-tag.js';
-import { sourceReference } from '../domain/stream-references.js';
+import type { ImageStream, NamedTagEventList, ObjectReference, TagEvent, TagReference } from './image-stream.js';
+import { findSpecTag, findStatusTag } from './image-stream.js';
+import { observedGeneration } from './generation.js';
+import { TAG_POLICY_ANNOTATION } from './tag-policy.js';
+import { isParsed } from './image-reference.js';
+import { resolveTagPullSpec } from './resolve-tag.js';
+import { sourceReference } from './stream-references.js';
 
 function createdMs(event: TagEvent | undefined): number {
   if (!event) return Number.NEGATIVE_INFINITY;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanSize } from '../../../src/render/human-size.js';
+import { humanSize } from '../../../../src/cli/render/human-size.js';
 
 describe('humanSize (docker/go-units HumanSize)', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageStream } from '../../../src/domain/image-stream.js';
-import { describeImageStream } from '../../../src/render/describe-stream.js';
+import type { ImageStream } from '../../../../src/domain/image-stream.js';
+import { describeImageStream } from '../../../../src/cli/render/describe-stream.js';
 import { D1, D2, D3, NOW, ruby } from './fixtures.js';
 
 describe('describeImageStream (oc describe is)', () => {

@@ -2,8 +2,8 @@
  * Warnings for what the inventory could not use, printed on stderr by every read verb:
  * `warning: <file>:<line>:<col>: <reason>` and one line per conflicting ImageStream. Pure.
  */
-import { formatLocation } from '../errors.js';
-import type { Inventory } from '../inventory/inventory-model.js';
+import { formatLocation } from '../../errors.js';
+import type { Inventory } from '../../inventory/inventory-model.js';
 
 /**
  * One line per diagnostic and per conflict, without trailing newlines. The inventory also records

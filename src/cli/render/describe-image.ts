@@ -2,22 +2,18 @@
  * `oc describe istag NAME:TAG` (oc DescribeImage + describeDockerImage): what the repository
  * knows about the tag's current image, plus the registry's metadata when it was fetched. Pure.
  */
-import type { ImageMetadata } from '../ports/registry.js';
+import type { ImageMetadata } from '../../ports/registry.js';
+import { platformString } from '../../domain/platform.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
 import { humanSize } from './human-size.js';
-import type { IstagView } from './stream-view.js';
+import type { IstagView } from '../../domain/image-stream-tag-view.js';
 
 /** A missing time is Go's zero time, whose age saturates at the largest Duration (~292 years). */
 const MAX_GO_DURATION_MS = 9223372036854;
 
 function ago(timestamp: string | undefined, now: Date): string {
   return `${dockerHumanDuration(ageOf(timestamp, now) ?? MAX_GO_DURATION_MS)} ago`;
-}
-
-/** `os/arch[/variant]`, as oc prints a platform. */
-export function platformString(p: { os: string; architecture: string; variant?: string | undefined }): string {
-  return p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }
 
 /** Total image size: the registry's figure, else the sum of layer sizes. */

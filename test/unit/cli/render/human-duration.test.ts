@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOf, dockerHumanDuration, kubeHumanDuration, shortHumanDuration } from '../../../src/render/human-duration.js';
+import { ageOf, dockerHumanDuration, kubeHumanDuration, shortHumanDuration } from '../../../../src/cli/render/human-duration.js';
 
 const S = 1000;
 const M = 60 * S;

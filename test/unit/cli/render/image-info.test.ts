@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageInfoJson, manifestListMessage, renderImageInfo } from '../../../src/render/image-info.js';
+import { imageInfoJson, manifestListMessage, renderImageInfo } from '../../../../src/cli/render/image-info.js';
 import { D3, META, NOW } from './fixtures.js';
 
 describe('renderImageInfo (oc image info)', () => {

@@ -8,8 +8,8 @@ import {
   resolvedPullSpec,
   sortStatusTags,
   streamRepository,
-} from '../../../src/render/stream-view.js';
-import { D1, D3, ruby, streamWithTags } from './fixtures.js';
+} from '../../../src/domain/image-stream-tag-view.js';
+import { D1, D3, ruby, streamWithTags } from '../cli/render/fixtures.js';
 
 const docker = (name: string) => ({ kind: 'DockerImage', name });
 

@@ -2,24 +2,16 @@
  * `oc image info` output (pkg/cli/image/info): the text layout, the `-o json` document and the
  * "manifest list" message listing platforms when no single image was selected. Pure.
  */
-import type { ImageManifestEntry, ImageMetadata } from '../ports/registry.js';
+import type { ImageInfo } from '../../app/image-info.js';
+import type { ImageManifestEntry } from '../../ports/registry.js';
 import { IMAGE_INFO_TABWRITER, tabwrite } from './go-tabwriter.js';
 import { ageOf, shortHumanDuration } from './human-duration.js';
 import { humanSize } from './human-size.js';
-import { platformString } from './describe-image.js';
+import { platformString } from '../../domain/platform.js';
 
-export interface ImageInfoInput {
-  /** The reference exactly as the user gave it. */
-  readonly name: string;
-  /** The digest in that reference, when it had one. */
-  readonly referenceDigest?: string | null | undefined;
-  /** The index the image was picked from (`--filter-by-os`). */
-  readonly listDigest?: string | undefined;
-  readonly meta: ImageMetadata;
-}
 
 /** The human layout, ending with oc's blank line. */
-export function renderImageInfo(input: ImageInfoInput, now: Date): string {
+export function renderImageInfo(input: ImageInfo, now: Date): string {
   const { meta } = input;
   let t = `Name:\t${input.name}\n`;
   if (!input.referenceDigest || input.referenceDigest !== meta.digest) t += `Digest:\t${meta.digest}\n`;
@@ -71,7 +63,7 @@ export function manifestListMessage(manifests: readonly ImageManifestEntry[]): s
 }
 
 /** `-o json`: the shape of oc's info.Image (name, digest, listDigest, mediaType, layers, config). */
-export function imageInfoJson(input: ImageInfoInput): string {
+export function imageInfoJson(input: ImageInfo): string {
   const { meta } = input;
   const config: Record<string, unknown> = {};
   if (meta.user) config['User'] = meta.user;

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeSet } from '../../../src/domain/change-set.js';
 import { EMPTY_CHANGE_SET } from '../../../src/domain/change-set.js';
-import { cell, closedBody, code, isTagstreamBody, parsePullRequestTrailers, renderPullRequest } from '../../../src/render/render-pr.js';
-import { renderSummary } from '../../../src/render/render-summary.js';
-
-const A = `sha256:${'a'.repeat(64)}`;
-const B = `sha256:${'b'.repeat(64)}`;
-const C = `sha256:${'c'.repeat(64)}`;
-
-export const PLAN: ChangeSet = {
-  moves: [
-    { stream: 'shop/frontend', tag: '1.4', from: { image: A, reference: `quay.io/acme/frontend@${A}` }, to: { image: B, reference: `quay.io/acme/frontend@${B}` }, reason: 'scheduled', imageCreated: '2026-11-20T10:00:00Z' },
-    { stream: 'shop/worker', tag: 'latest', to: { image: C, reference: `quay.io/acme/worker@${C}` }, reason: 'new-tag' },
-  ],
-  workloads: [
-    { file: 'apps/frontend.yaml', line: 21, kind: 'Deployment', namespace: 'shop', name: 'frontend', container: 'web', field: 'spec.template.spec.containers[0].image', from: `quay.io/acme/frontend@${A}`, to: `quay.io/acme/frontend@${B}`, trigger: 'shop/frontend:1.4' },
-  ],
-  targets: [],
-  held: [{ stream: 'shop/api', tag: '2.0', image: A, heldBy: '#7', reason: 'pull-request-closed' }],
-  failures: [{ stream: 'shop/db', tag: '16', reason: 'RegistryNotFound', message: 'manifest unknown | gone' }],
-  diagnostics: [{ severity: 'error', message: 'expected a mapping', file: 'apps/bad.yaml', line: 3, col: 5 }],
-  files: [{ path: 'apps/frontend.yaml', before: 'x', after: 'y' }],
-};
+import { cell, closedBody, code, isTagstreamBody, parsePullRequestTrailers, renderPullRequest } from '../../../src/planning/pull-request-body.js';
+import { A, B, C, PLAN } from '../../fixtures/pull-request-plan.js';
 
 const GOLDEN = `<!-- tagstream:pull-request -->
 Tagstream found 2 image stream tags pointing at new images and proposes pinning them on \`main\`.
@@ -116,29 +96,4 @@ describe('renderPullRequest', () => {
     ['has`tick', '``has`tick``'],
     ['`edge', '`` `edge ``'],
   ])('code(%j)', (input, out) => expect(code(input)).toBe(out));
-});
-
-describe('renderSummary', () => {
-  it('lists the outcome, the moves, held tags, failures and located diagnostics', () => {
-    const md = renderSummary({
-      mode: 'pull-request',
-      base: 'main',
-      changeSet: PLAN,
-      pullRequests: [{ number: 3, url: 'https://github.example.com/octo/gitops/pull/3', action: 'opened', branch: 'tagstream/main' }],
-    });
-    expect(md).toContain('### Tagstream (pull-request) on `main`');
-    expect(md).toContain('2 tag moves, 1 workload field, 1 file.');
-    expect(md).toContain('- Pull request [#3](https://github.example.com/octo/gitops/pull/3) opened (branch `tagstream/main`)');
-    expect(md).toContain('| `shop/frontend:1.4` | `sha256:aaaaaaaaaaaa` → `sha256:bbbbbbbbbbbb` |');
-    expect(md).toContain('| error | `apps/bad.yaml:3:5` | expected a mapping |');
-    expect(md).toContain('proposed in #7, closed without merging');
-  });
-
-  it.each([
-    { mode: 'dry-run' as const, extra: {}, line: 'Dry run: nothing was written.' },
-    { mode: 'commit' as const, extra: { commit: 'f'.repeat(40), pushed: true, links: { serverUrl: 'https://gh.test', repository: 'o/r' } }, line: `Committed [\`ffffffffffff\`](https://gh.test/o/r/commit/${'f'.repeat(40)}) and pushed to \`main\`.` },
-    { mode: 'commit' as const, extra: {}, line: 'Nothing to commit.' },
-  ])('$mode: $line', ({ mode, extra, line }) => {
-    expect(renderSummary({ mode, base: 'main', changeSet: EMPTY_CHANGE_SET, ...extra })).toContain(line);
-  });
 });

@@ -1,6 +1,6 @@
 /** Small ImageStreams shared by the renderer tests (the same shapes as test/fixtures/cli/basic). */
-import type { ImageStream } from '../../../src/domain/image-stream.js';
-import type { ImageMetadata } from '../../../src/ports/registry.js';
+import type { ImageStream } from '../../../../src/domain/image-stream.js';
+import type { ImageMetadata } from '../../../../src/ports/registry.js';
 
 export const NOW = new Date('2026-11-21T06:00:00Z');
 export const D1 = `sha256:${'1'.repeat(64)}`;

@@ -4,9 +4,9 @@
  * indented), several objects wrapped in a `v1 List`. Pure.
  */
 import { stringify } from 'yaml';
-import type { ImageStream } from '../domain/image-stream.js';
-import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
-import type { IstagView } from './stream-view.js';
+import type { ImageStream } from '../../domain/image-stream.js';
+import { findSpecTag, findStatusTag } from '../../domain/image-stream.js';
+import type { IstagView } from '../../domain/image-stream-tag-view.js';
 
 export type ObjectFormat = 'json' | 'yaml';
 

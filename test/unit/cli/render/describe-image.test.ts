@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageMetadata } from '../../../src/ports/registry.js';
-import { describeImageStreamTag, imageSize } from '../../../src/render/describe-image.js';
-import { istagsOf } from '../../../src/render/stream-view.js';
+import type { ImageMetadata } from '../../../../src/ports/registry.js';
+import { describeImageStreamTag, imageSize } from '../../../../src/cli/render/describe-image.js';
+import { istagsOf } from '../../../../src/domain/image-stream-tag-view.js';
 import { D3, META, NOW, ruby } from './fixtures.js';
 
 const view = istagsOf(ruby, 'apps').find((v) => v.tag === '3.3');

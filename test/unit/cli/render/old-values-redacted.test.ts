@@ -2,10 +2,10 @@
 // moving it removes it from the file, and no rendering of the change may copy it anywhere else
 // (dry-run table, -o json, commit message, pull-request body) (#12.7).
 import { describe, expect, it } from 'vitest';
-import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../src/domain/change-set.js';
-import { renderCommitMessage } from '../../../src/planning/commit-message.js';
-import { planToJson, renderPlanTable } from '../../../src/render/render-plan.js';
-import { renderPullRequest } from '../../../src/render/render-pr.js';
+import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../../src/domain/change-set.js';
+import { renderCommitMessage } from '../../../../src/planning/commit-message.js';
+import { planToJson, renderPlanTable } from '../../../../src/cli/render/render-plan.js';
+import { renderPullRequest } from '../../../../src/planning/pull-request-body.js';
 
 const SECRET = 'Old-Value-S3cret-77';
 const D = `sha256:${'a'.repeat(64)}`;

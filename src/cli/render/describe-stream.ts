@@ -2,15 +2,15 @@
  * `oc describe is NAME`, laid out exactly as oc's DescribeImageStream / formatImageStreamTags
  * (pkg/helpers/describe), from what the repository holds. Pure: the clock is passed in.
  */
-import type { ImageStream, TagEvent } from '../domain/image-stream.js';
-import { findSpecTag, findStatusTag } from '../domain/image-stream.js';
-import { isParsed } from '../domain/image-reference.js';
-import { eventReference } from '../domain/stream-references.js';
+import type { ImageStream, TagEvent } from '../../domain/image-stream.js';
+import { findSpecTag, findStatusTag } from '../../domain/image-stream.js';
+import { isParsed } from '../../domain/image-reference.js';
+import { eventReference } from '../../domain/stream-references.js';
 import { DescribeWriter } from './describe-writer.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
-import { prioritizeTags } from '../domain/prioritize-tags.js';
-import { isImportPending } from './stream-view.js';
-import { followTagReference } from '../domain/tracking.js';
+import { prioritizeTags } from '../../domain/prioritize-tags.js';
+import { isImportPending } from '../../domain/image-stream-tag-view.js';
+import { followTagReference } from '../../domain/tracking.js';
 
 const MAX_GO_DURATION_MS = 9223372036854;
 

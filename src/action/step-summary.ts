@@ -3,17 +3,11 @@
  * did with it. Rendered from the same ChangeSet as the PR body; pure.
  */
 import { diagnosticLocation, type ChangeSet } from '../domain/change-set.js';
-import { cell, code, renderHeldAndFailures, renderMoveTable, type PrLinks } from './render-pr.js';
+import type { PullRequestOutcome } from '../app/pull-request-mode.js';
+import { cell, code, renderHeldAndFailures, renderMoveTable, type PrLinks } from '../planning/pull-request-body.js';
 
 export type SummaryMode = 'pull-request' | 'commit' | 'dry-run';
 
-/** One pull request the run opened, updated or closed. */
-export interface SummaryPullRequest {
-  readonly number: number;
-  readonly url: string;
-  readonly action: 'opened' | 'updated' | 'unchanged' | 'closed';
-  readonly branch: string;
-}
 
 export interface SummaryInput {
   readonly mode: SummaryMode;
@@ -21,7 +15,7 @@ export interface SummaryInput {
   readonly changeSet: ChangeSet;
   readonly commit?: string | undefined;
   readonly pushed?: boolean | undefined;
-  readonly pullRequests?: readonly SummaryPullRequest[] | undefined;
+  readonly pullRequests?: readonly PullRequestOutcome[] | undefined;
   readonly links?: PrLinks | undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { istagObject, listObject, renderNames, renderObject, streamObject } from '../../../src/render/object-output.js';
-import { istagsOf } from '../../../src/render/stream-view.js';
+import { istagObject, listObject, renderNames, renderObject, streamObject } from '../../../../src/cli/render/object-output.js';
+import { istagsOf } from '../../../../src/domain/image-stream-tag-view.js';
 import { D1, ruby } from './fixtures.js';
 
 describe('object output (-o json|yaml|name)', () => {

@@ -2,9 +2,9 @@
  * `reconcile --dry-run` output from a ChangeSet: a readable table (stream:tag, old → new digest,
  * workloads affected, why), held tags, failures, and a JSON form for scripts.
  */
-import { diagnosticLocation, failureText, type ChangeSet } from '../domain/change-set.js';
-import { redactReference } from '../domain/image-reference.js';
-import { shortDigest } from '../planning/commit-message.js';
+import { diagnosticLocation, failureText, type ChangeSet } from '../../domain/change-set.js';
+import { redactReference } from '../../domain/image-reference.js';
+import { shortDigest } from '../../planning/commit-message.js';
 import { boundLines } from './diagnostics.js';
 import { TABLE_TABWRITER, tabwrite } from './go-tabwriter.js';
 

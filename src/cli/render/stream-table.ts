@@ -2,9 +2,9 @@
  * `oc get is` / `oc get istag` rows, as openshift-apiserver's table printers build them
  * (printers/internalversion/printer.go). Pure: the clock is passed in.
  */
-import type { ImageStream, NamedTagEventList } from '../domain/image-stream.js';
+import type { ImageStream, NamedTagEventList } from '../../domain/image-stream.js';
 import { ageOf, dockerHumanDuration } from './human-duration.js';
-import { istagsOf, latestUpdate, sortStatusTags, streamRepository, type IstagView } from './stream-view.js';
+import { istagsOf, latestUpdate, sortStatusTags, streamRepository, type IstagView } from '../../domain/image-stream-tag-view.js';
 import { withNamespaceColumn, type Table } from './table.js';
 
 /** printTagsUpToWidth: as many tags (newest first) as fit in ~preferredWidth, then `+ N more...`. */

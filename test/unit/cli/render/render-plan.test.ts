@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../src/domain/change-set.js';
-import { planToJson, renderPlanTable } from '../../../src/render/render-plan.js';
+import { EMPTY_CHANGE_SET, type ChangeSet } from '../../../../src/domain/change-set.js';
+import { planToJson, renderPlanTable } from '../../../../src/cli/render/render-plan.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 const moved: ChangeSet = {

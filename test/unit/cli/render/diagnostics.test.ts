@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError } from '../../../src/errors.js';
-import { boundLines, inventoryWarnings, isWarningLine } from '../../../src/render/diagnostics.js';
+import { ManifestError } from '../../../../src/errors.js';
+import { boundLines, inventoryWarnings, isWarningLine } from '../../../../src/cli/render/diagnostics.js';
 
 const site = (file: string, line: number) => ({ file, docIndex: 0, path: [], location: { file, line, col: 1 } });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DESCRIBE_TABWRITER, IMAGE_INFO_TABWRITER, TABLE_TABWRITER, tabwrite } from '../../../src/render/go-tabwriter.js';
+import { DESCRIBE_TABWRITER, IMAGE_INFO_TABWRITER, TABLE_TABWRITER, tabwrite } from '../../../../src/cli/render/go-tabwriter.js';
 
 describe('tabwrite (Go text/tabwriter)', () => {
   it.each([

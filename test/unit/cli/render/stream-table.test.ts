@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imageStreamTable, imageStreamTagTable, istagsOfStreams, printTagsUpToWidth } from '../../../src/render/stream-table.js';
-import { renderTable } from '../../../src/render/table.js';
+import { imageStreamTable, imageStreamTagTable, istagsOfStreams, printTagsUpToWidth } from '../../../../src/cli/render/stream-table.js';
+import { renderTable } from '../../../../src/cli/render/table.js';
 import { NOW, ruby, streamWithTags } from './fixtures.js';
 
 const tagsOf = (names: string[]) =>
