@@ -58,7 +58,7 @@ export default tseslint.config(
   restrict(['src/edit/**/*.ts'], forbid('inventory', 'planning', 'targets', 'verbs', 'render', 'ports', 'adapters', 'config', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/inventory/**/*.ts'], forbid('planning', 'targets', 'verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/planning/**/*.ts', 'src/targets/**/*.ts', 'src/ports/**/*.ts', 'src/config/**/*.ts'], forbid('verbs', 'render', 'adapters', 'app', ...ENTRY), ioLibs([])),
-  restrict(['src/verbs/**/*.ts', 'src/render/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
+  restrict(['src/verbs/**/*.ts'], forbid('adapters', 'app', ...ENTRY), ioLibs([])),
   restrict(['src/app/**/*.ts'], forbid('adapters', ...ENTRY), ioLibs([]), [NO_RENDERING]),
   restrict(['src/adapters/registry/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'github', 'fs'), ioLibs(['adapters/registry'])),
   restrict(['src/adapters/github/**/*.ts'], forbid('edit', 'inventory', 'planning', 'targets', 'verbs', 'render', 'app', 'config', ...ENTRY, 'git', 'registry', 'fs'), ioLibs(['adapters/github'])),

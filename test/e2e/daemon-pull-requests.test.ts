@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePullRequestTrailers } from '../../src/render/render-pr.js';
+import { parsePullRequestTrailers } from '../../src/planning/pull-request-body.js';
 import { gitCli } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';

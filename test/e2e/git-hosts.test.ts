@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureStream } from '../fakes/capture-stream.js';
 import { run } from '../../src/cli/run.js';
 import { fixedClock } from '../../src/ports/clock.js';
-import { parsePullRequestTrailers } from '../../src/render/render-pr.js';
+import { parsePullRequestTrailers } from '../../src/planning/pull-request-body.js';
 import { gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';
