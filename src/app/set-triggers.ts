@@ -55,7 +55,10 @@ export interface SetListing {
 /** An object a set verb changes. */
 export interface SetChange {
   readonly kind: string;
+  readonly namespace: string;
   readonly name: string;
+  /** The file that holds it. */
+  readonly file: string;
   /** The object's API group (`-o name` spells it). */
   readonly group: string;
   /** oc's message: `deployment.apps/web triggers updated`. */
@@ -157,7 +160,7 @@ export async function finishSet(
   const changed: SetChange[] = [];
   for (const p of planned) {
     if (p.changes.length === 0) notices.push(p.message);
-    else changed.push({ kind: p.found.kind, name: p.found.name, group: apiGroup(p.found.object), message: p.message, after: p.after });
+    else changed.push({ kind: p.found.kind, namespace: p.found.namespace, name: p.found.name, file: p.found.site.file, group: apiGroup(p.found.object), message: p.message, after: p.after });
   }
   if (!dryRun) {
     await writeUncommitted(ctx.workspace, ctx.git, written.files);

@@ -1,7 +1,7 @@
 /**
  * The `set` verbs as oc prints them: a listing as oc's table (or its rows as `-o json|yaml`), a
  * change as oc's message line per object (`-o name`: the object's name; `-o json|yaml`: the
- * objects as they now read). Pure.
+ * changed objects with their files, the files, and the objects as they now read). Pure.
  */
 import type { SetResult } from '../../app/set-triggers.js';
 import { inventoryWarnings } from './diagnostics.js';
@@ -28,9 +28,11 @@ export function setOutput(result: SetResult, output: SetOutputFormat): ReadOutpu
   const { errors, listing } = result;
   if (listing) return { stdout: renderSetListing(listing.header, listing.rows, listing.records, output), stderr, errors };
   if (output === 'json' || output === 'yaml') {
-    // kubectl prints each object on its own; YAML documents are separated by `---`.
-    const objects = result.changed.map((c) => renderObject(c.after as Record<string, unknown>, output));
-    return { stdout: objects.join(output === 'yaml' ? '---\n' : ''), stderr, errors };
+    // The writing verbs' one shape (#13.1): every changed object with its file, and the files, as
+    // `tag` and `import-image` print them; `items` holds the objects as kubectl would print them.
+    const changed = result.changed.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, file: c.file, change: 'updated' }));
+    const data = { changed, files: result.files.map((f) => f.path), items: result.changed.map((c) => c.after) };
+    return { stdout: renderObject(data, output), stderr, errors };
   }
   const lines = result.changed.map((c) => (output === 'name' ? qualifiedName(c.kind, c.name, c.group) : `${c.message}${result.dryRun ? ' (dry run)' : ''}`));
   return { stdout: lines.map((l) => `${l}\n`).join(''), stderr, errors };

@@ -217,7 +217,10 @@ describe('set image-lookup leaves nothing for reconcile (#13.3)', () => {
     const out = await setImageLookup({ workspace, settings: ctx.settings, clock: ctx.clock }, { targets: ['web'] });
     expect(out.errors).toEqual([]);
     const written = parse(read('imagestreams/web.yaml')) as typeof before & { metadata: { namespace?: string } };
-    expect(parse(setOutput(out, 'yaml').stdout)).toEqual(written);
+    const printed = parse(setOutput(out, 'yaml').stdout) as { changed: unknown[]; files: string[]; items: unknown[] };
+    expect(printed.items).toEqual([written]);
+    expect(printed.files).toEqual(['imagestreams/web.yaml']);
+    expect(printed.changed).toEqual([{ kind: 'ImageStream', namespace: 'default', name: 'web', file: 'imagestreams/web.yaml', change: 'updated' }]);
     expect(written.metadata.namespace).toBeUndefined();
     expect(written.metadata.generation).toBe(before.metadata.generation + 1);
     expect(written.metadata.annotations['tagstream.io/observed-spec']).not.toBe(before.metadata.annotations['tagstream.io/observed-spec']);

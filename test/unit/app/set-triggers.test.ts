@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { setTriggers, type SetResult, type SetTriggersOptions } from '../../../src/app/set-triggers.js';
 import type { ReadOutput } from '../../../src/cli/render/read-output.js';
 import { setOutput, type SetOutputFormat } from '../../../src/cli/render/set-output.js';
@@ -162,9 +163,16 @@ describe('set triggers: changes, byte-exact (golden files)', () => {
 
     const named = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, output: 'name' });
     expect(named.out.stdout).toBe('deployment.apps/myapp\n');
+    // -o json|yaml: the writing verbs' one shape (#13.1): changed objects with their files, the files, the objects
     const yaml = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, output: 'yaml', dryRun: true });
-    expect(yaml.out.stdout).toContain(`      - image: registry.example.com/ubi@${D1}\n        name: myapp\n`);
-    expect(yaml.out.stdout).toMatch(/^apiVersion: apps\/v1\n/);
+    const printed = parseYaml(yaml.out.stdout) as { changed: unknown[]; files: string[]; items: { apiVersion: string; spec: { template: { spec: { containers: { name: string; image: string }[] } } } }[] };
+    expect(printed.changed).toEqual([{ kind: 'Deployment', namespace: 'apps', name: 'myapp', file: 'apps/myapp.yaml', change: 'updated' }]);
+    expect(printed.files).toEqual(['apps/myapp.yaml']);
+    expect(printed.items).toHaveLength(1);
+    expect(printed.items[0]!.apiVersion).toBe('apps/v1');
+    expect(printed.items[0]!.spec.template.spec.containers.find((c) => c.name === 'myapp')?.image).toBe(`registry.example.com/ubi@${D1}`);
+    const json = await run({ objects: ['deploy/myapp'], flags: { fromImage: 'ubi:8', containers: 'myapp' }, output: 'json', dryRun: true });
+    expect(JSON.parse(json.out.stdout)).toEqual(printed);
   });
 });
 

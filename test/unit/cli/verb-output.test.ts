@@ -59,6 +59,21 @@ describe('tag reports the workloads it pinned', () => {
   });
 });
 
+describe('the set verbs list the changed objects and their files too', () => {
+  it('set image-lookup -o json: changed, files, and the object as it now reads', async () => {
+    const cwd = repo();
+    expect((await runCli(['tag', 'quay.io/o/app:1', 'app:1', '-n', 'shop'], { cwd, registry: fakeRegistry({ 'quay.io/o/app:1': D1 }) })).code).toBe(0);
+    const r = await runCli(['set', 'image-lookup', 'app', '-n', 'shop', '-o', 'json'], { cwd, registry: fakeRegistry({ 'quay.io/o/app:1': D1 }) });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { changed: unknown[]; files: string[]; items: { kind: string; spec: { lookupPolicy: { local: boolean } } }[] };
+    expect(out.changed).toEqual([{ kind: 'ImageStream', namespace: 'shop', name: 'app', file: 'imagestreams/shop/app.yaml', change: 'updated' }]);
+    expect(out.files).toEqual(['imagestreams/shop/app.yaml']);
+    expect(out.items.map((o) => [o.kind, o.spec.lookupPolicy.local])).toEqual([['ImageStream', true]]);
+    expect(readFileSync(join(cwd, 'imagestreams/shop/app.yaml'), 'utf8')).toContain('local: true');
+  });
+});
+
 // The verbs that move a tag move every update target kind too (#14 leftovers, point 1): a marked
 // Helm values file, a JSON file reached by a .tagstream.yaml rule and a marked Dockerfile FROM.
 const TARGETS: Record<string, string> = {
