@@ -263,6 +263,8 @@ describe('pull-request mode (group tag)', () => {
       'imagestreams/shop/cart.yaml': imageStream('cart', '3'),
       'imagestreams/shop/search.yaml': imageStream('search', '7'),
     });
+    await api?.close();
+    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
     const run = await runAction(repo.checkout, { group: 'tag', 'pr-title': 'images: {tags}' });
     expect(run.code, run.stdout).toBe(0);
     expect(api.pulls.map((p) => [p.head, p.title])).toEqual([
@@ -292,6 +294,8 @@ describe('pull-request mode with update targets (#14.5)', () => {
       'charts/web/values.yaml': `image:\n  repository: old.example.com/web   # {"$imagestream": "shop/web:1:name"}\n  digest: ""                         # {"$imagestream": "shop/web:1:digest"}\n`,
       Dockerfile: `# {"$imagestream": "shop/web:1"}\nFROM --platform=$BUILDPLATFORM old.example.com/web:0 AS base\nRUN true\n`,
     });
+    await api?.close();
+    api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
     const run = await runAction(repo.checkout, {});
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(api.pulls).toHaveLength(1);
