@@ -36,16 +36,21 @@ export function importKeysForHints(streams: Iterable<StreamSite>, hints: readonl
   if (wanted.size === 0) return [];
   // a tag that follows a tag policy cares about any new tag of its repository
   const repositories = new Set(named.flatMap(({ names }) => names));
+  // A reference names a repository only if its text holds the repository's last path component
+  // (normalizing adds a domain or `library/`, never changes the path): most spec tags of a large
+  // repository are ruled out without parsing them.
+  const leaves = [...new Set([...repositories].map((r) => r.slice(r.lastIndexOf('/') + 1)))];
+  const mayName = (text: string) => leaves.some((leaf) => text.includes(leaf));
   const keys = new Set<string>();
   for (const { namespace, name, stream } of streams) {
     for (const tag of stream.spec.tags ?? []) {
-      if (tag.from?.kind !== 'DockerImage' || tag.reference === true) continue;
+      if (tag.from?.kind !== 'DockerImage' || tag.reference === true || !mayName(tag.from.name)) continue;
       const ref = tryParse(tag.from.name);
       if (ref === undefined || ref.digest !== null) continue;
       const follows = tag.annotations?.[TAG_POLICY_ANNOTATION] !== undefined && repositories.has(canonicalName(ref));
       if (follows || wanted.has(`${canonicalName(ref)}:${ref.tag ?? 'latest'}`)) keys.add(`${namespace}/${name}:${tag.name}`);
     }
-    const bulk = stream.spec.dockerImageRepository ? tryParse(stream.spec.dockerImageRepository) : undefined;
+    const bulk = stream.spec.dockerImageRepository && mayName(stream.spec.dockerImageRepository) ? tryParse(stream.spec.dockerImageRepository) : undefined;
     if (bulk !== undefined) {
       const bulkName = canonicalName(bulk);
       for (const { tag, names } of named) {
