@@ -13,6 +13,7 @@ import type {
   GitRemoteOptions,
   GitRepository,
   JournalName,
+  JournalText,
   PushBranchOptions,
   RecoverOptions,
   RecoverResult,
@@ -384,7 +385,7 @@ export class IsomorphicGitRepository implements GitRepository {
     return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
   }
 
-  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
+  async writeJournal(text: JournalText | undefined, name: JournalName = 'run'): Promise<void> {
     const gitdir = join(this.dir, '.git');
     const file = join(gitdir, JOURNAL_FILES[name]);
     if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });
