@@ -176,12 +176,16 @@ export interface FileSource {
   release?(path: string): void;
 }
 
+/** One file's outcome: its change (absent when its bytes end up unchanged) or why its edits do not verify. */
+export type FileOutcome = { readonly change: FileChange } | { readonly error: TagstreamError };
+
 /**
- * New bytes per file: all edits of a file are applied and verified together, one file at a time
- * (a file given by path is parsed from `source` and released right after). A file whose edits do
- * not verify yields a located error instead; files that end up unchanged are left out.
+ * New bytes per file, one file at a time, in path order: all edits of a file are applied and
+ * verified together (a file given by path is parsed from `source` and released right after). A
+ * file whose edits do not verify yields a located error instead; files that end up unchanged are
+ * left out. A consumer that does not hold on to the outcomes holds one file's parse at a time.
  */
-export function fileChanges(plans: readonly ObjectEdits[], source?: FileSource): { files: FileChange[]; errors: TagstreamError[] } {
+export function* eachFileChange(plans: readonly ObjectEdits[], source?: FileSource): Generator<FileOutcome> {
   const byFile = new Map<string, { file: SourceFile | undefined; edits: Edit[] }>();
   for (const p of plans) {
     if (p.edits.length === 0) continue;
@@ -191,20 +195,30 @@ export function fileChanges(plans: readonly ObjectEdits[], source?: FileSource):
     entry.edits.push(...p.edits);
     byFile.set(path, entry);
   }
-  const files: FileChange[] = [];
-  const errors: TagstreamError[] = [];
   for (const [path, entry] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     const file = entry.file ?? (source?.edit ? source.edit(path, new Set(entry.edits.map((e) => e.doc))) : source?.get(path));
     if (!file) continue;
+    let outcome: FileOutcome | undefined;
     try {
       const after = applyEdits(file, entry.edits);
       const before = (file.bom ? '\uFEFF' : '') + file.text;
-      if (after !== before) files.push({ path, before, after });
+      if (after !== before) outcome = { change: { path, before, after } };
     } catch (e) {
-      errors.push(e instanceof TagstreamError ? e : new TagstreamError('EditVerify', `${path}: ${errorMessage(e)}`, { location: { file: path } }));
+      outcome = { error: e instanceof TagstreamError ? e : new TagstreamError('EditVerify', `${path}: ${errorMessage(e)}`, { location: { file: path } }) };
     } finally {
       if (!entry.file) source?.release?.(path);
     }
+    if (outcome) yield outcome;
+  }
+}
+
+/** New bytes per file (eachFileChange, collected). */
+export function fileChanges(plans: readonly ObjectEdits[], source?: FileSource): { files: FileChange[]; errors: TagstreamError[] } {
+  const files: FileChange[] = [];
+  const errors: TagstreamError[] = [];
+  for (const o of eachFileChange(plans, source)) {
+    if ('error' in o) errors.push(o.error);
+    else files.push(o.change);
   }
   return { files, errors };
 }

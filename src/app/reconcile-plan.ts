@@ -165,7 +165,7 @@ export async function planReconcile(
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  const writes = planWrites({ inventory, streams: next, settings, blocked, targets: inventory.targets });
+  const writes = await planWrites({ inventory, streams: next, settings, blocked, targets: inventory.targets });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));

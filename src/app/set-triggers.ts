@@ -148,7 +148,7 @@ export async function finishSet(
     else if (p.changes.length > 0) edits.set({ site: p.found.site, object: p.found.object, changes: p.changes }, p);
   }
   // the triggers the verb fired are in the planned changes: materialize applies no others
-  const written = planWrites({ inventory, streams, settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
+  const written = await planWrites({ inventory, streams, settings: ctx.settings, workloads: [], objects: [...edits.keys()] });
   for (const { error, object } of written.errors) {
     const p = object && edits.get(object);
     errors.push(p ? objectError(error, p.found) : (error as TagstreamError));

@@ -181,7 +181,7 @@ export async function planVerbWrites(
     next.set(key, s);
   }
   // the tags a verb moves drive every update target too (markers, rules, Dockerfiles), as in reconcile
-  const plan = planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets: inventory.targets });
+  const plan = await planWrites({ inventory, streams: next, settings: ctx.settings, blocked, targets: inventory.targets });
   const written = new Set(plan.files.map((f) => f.path));
   for (const [key, after] of next) {
     const entry = inventory.streams.get(key);

@@ -116,6 +116,14 @@ export interface RepairResult {
 /** Tagstream's records in the git directory (see GitRepository.readJournal). */
 export type JournalName = 'run' | 'uncommitted';
 
+/** A record's text, whole or in pieces (concatenated in order). */
+export type JournalText = string | Iterable<string>;
+
+/** The whole text of a record given whole or in pieces. */
+export function journalTextOf(text: JournalText): string {
+  return typeof text === 'string' ? text : [...text].join('');
+}
+
 /** An open working copy. */
 export interface GitRepository {
   /** Absolute working tree directory. */
@@ -171,8 +179,11 @@ export interface GitRepository {
    * and left for a later commit.
    */
   readJournal(name?: JournalName): Promise<string | undefined>;
-  /** Replace (text) or remove (undefined) a record; written atomically and durably. */
-  writeJournal(text: string | undefined, name?: JournalName): Promise<void>;
+  /**
+   * Replace (text) or remove (undefined) a record; written atomically and durably. Text given in
+   * pieces is written piece by piece (a run journal holds the old text of every file it writes).
+   */
+  writeJournal(text: JournalText | undefined, name?: JournalName): Promise<void>;
   /** The persistent index cache kept in the git directory (one instance per repository object). */
   indexCache?(): Promise<IndexCache>;
   /** The persistent image build-time cache kept in the git directory (one instance per repository object). */

@@ -15,10 +15,12 @@ import type {
   GitRemoteOptions,
   GitRepository,
   JournalName,
+  JournalText,
   PushBranchOptions,
   RecoverResult,
   RepairResult,
 } from '../../src/ports/git.js';
+import { journalTextOf } from '../../src/ports/git.js';
 
 type Tree = ReadonlyMap<string, string>;
 
@@ -211,9 +213,9 @@ export class MemoryGitRepository implements GitRepository {
     return this.journals.get(name);
   }
 
-  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
+  async writeJournal(text: JournalText | undefined, name: JournalName = 'run'): Promise<void> {
     if (text === undefined) this.journals.delete(name);
-    else this.journals.set(name, text);
+    else this.journals.set(name, journalTextOf(text));
   }
 
   /** Move the branch and the tracked files to `oid` (what the adapter's reset does). */

@@ -25,7 +25,7 @@ import { diagnosticLocation, type ChangeSet } from '../../src/domain/change-set.
 import type { ImageStream } from '../../src/domain/image-stream.js';
 import { canonicalJson, specRecord } from '../../src/domain/spec-fingerprint.js';
 import { fixedClock } from '../../src/ports/clock.js';
-import type { GitCommitInfo, GitRepository } from '../../src/ports/git.js';
+import { journalTextOf, type GitCommitInfo, type GitRepository } from '../../src/ports/git.js';
 import { silentLog } from '../../src/ports/log.js';
 import type { RegistryPort } from '../../src/ports/registry.js';
 import { makeImage, type TestImage } from '../harness/oci-image.js';
@@ -126,7 +126,7 @@ function historyOnlyGit(history: NonNullable<ReconcileCase['history']>): GitRepo
     headOid: async () => commits[0]!.oid,
     log: async () => commits,
     readJournal: async () => journal,
-    writeJournal: async (text) => void (journal = text),
+    writeJournal: async (text) => void (journal = text === undefined ? undefined : journalTextOf(text)),
     status: async () => ({}),
     fetch: unused,
     remoteHeadOid: async () => undefined,

@@ -29,14 +29,15 @@ function notFound(path: string): NodeJS.ErrnoException {
 }
 
 /** Write `data` to `target` through temp + fsync + rename. */
-export async function writeFileAtomically(fs: typeof nodeFs.promises, target: string, data: string | Uint8Array, gitdir: string): Promise<void> {
+export async function writeFileAtomically(fs: typeof nodeFs.promises, target: string, data: string | Uint8Array | Iterable<string>, gitdir: string): Promise<void> {
   const tempDir = nodePath.join(gitdir, GIT_TEMP_DIR);
   await fs.mkdir(tempDir, { recursive: true });
   const temp = nodePath.join(tempDir, `${nodePath.basename(target)}.${randomBytes(8).toString('hex')}`);
   const handle = await fs.open(temp, 'wx', 0o644);
   try {
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+      else await writePieces(handle, data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -47,6 +48,29 @@ export async function writeFileAtomically(fs: typeof nodeFs.promises, target: st
     throw e;
   }
 }
+
+/** Text given in pieces, written in order in blocks of about WRITE_BLOCK characters (never joined whole). */
+async function writePieces(handle: nodeFs.promises.FileHandle, pieces: Iterable<string>): Promise<void> {
+  let block: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    block.push(piece);
+    size += piece.length;
+    if (size >= WRITE_BLOCK) {
+      await writeAll(handle, block.join(''));
+      block = [];
+      size = 0;
+    }
+  }
+  if (size > 0) await writeAll(handle, block.join(''));
+}
+
+async function writeAll(handle: nodeFs.promises.FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at)).bytesWritten;
+}
+
+const WRITE_BLOCK = 256 * 1024;
 
 type PromisesApi = typeof nodeFs.promises;
 

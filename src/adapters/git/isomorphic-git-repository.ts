@@ -13,6 +13,7 @@ import type {
   GitRemoteOptions,
   GitRepository,
   JournalName,
+  JournalText,
   PushBranchOptions,
   RecoverOptions,
   RecoverResult,
@@ -30,6 +31,7 @@ import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
+import { commitFromTrees, planTreeCommit } from './tree-commit.js';
 import { finishInterruptedMoves, recordedFetch, resetBranch } from './crash-safe-ref-moves.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
@@ -193,6 +195,12 @@ export class IsomorphicGitRepository implements GitRepository {
     const { fs, dir, cache, clock } = this.ctx;
     const files = [...new Set(request.files.map(repoPath))];
     if (files.length === 0) return undefined;
+    const timestamp = request.timestamp ?? Math.floor(clock.now().getTime() / 1000);
+    const author = { ...request.author, timestamp, timezoneOffset: 0 };
+    const committer = { ...(request.committer ?? request.author), timestamp, timezoneOffset: 0 };
+    const plan = await this.run('stage files', () => planTreeCommit(this.ctx, files));
+    if (plan.ok) return this.run('commit', () => commitFromTrees(this.ctx, plan, { message: request.message, author, committer }));
+    // An unborn branch, a symbolic link, line-ending conversion: staged through the index.
     await this.run('stage files', async () => {
       const present: string[] = [];
       const gone: string[] = [];
@@ -213,9 +221,6 @@ export class IsomorphicGitRepository implements GitRepository {
     const chosen = new Set(files);
     const staged = rows.some(([p, head, , stage]) => chosen.has(p) && !(head === 1 ? stage === 1 : stage === 0));
     if (!staged) return undefined;
-    const timestamp = request.timestamp ?? Math.floor(clock.now().getTime() / 1000);
-    const author = { ...request.author, timestamp, timezoneOffset: 0 };
-    const committer = { ...(request.committer ?? request.author), timestamp, timezoneOffset: 0 };
     return this.run('commit', () => git.commit({ fs, dir, message: request.message, author, committer, cache }));
   }
 
@@ -380,7 +385,7 @@ export class IsomorphicGitRepository implements GitRepository {
     return text.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
   }
 
-  async writeJournal(text: string | undefined, name: JournalName = 'run'): Promise<void> {
+  async writeJournal(text: JournalText | undefined, name: JournalName = 'run'): Promise<void> {
     const gitdir = join(this.dir, '.git');
     const file = join(gitdir, JOURNAL_FILES[name]);
     if (text === undefined) await this.ctx.fs.promises.rm(file, { force: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChanges, changeEdits, fieldEdit, fileChanges, type EditableObject } from '../../../src/app/object-change.js';
+import { applyChanges, changeEdits, eachFileChange, fieldEdit, fileChanges, type EditableObject } from '../../../src/app/object-change.js';
 import { loadSourceFile } from '../../../src/edit/source-file.js';
 import type { Edit } from '../../../src/edit/yaml-edit.js';
 
@@ -85,5 +85,31 @@ describe('fileChanges', () => {
     const bad = fileChanges([{ file, edits: [{ op: 'set', doc: 3, path: ['key'], value: 2 }] }]);
     expect(bad.files).toEqual([]);
     expect(bad.errors[0]?.message).toContain('a.yaml');
+  });
+});
+
+describe('eachFileChange', () => {
+  it('yields what fileChanges collects, in path order, each source file released before the next is parsed', () => {
+    const texts: Record<string, string> = { 'b.yaml': 'key: 1\n', 'a.yaml': 'key: 1\n---\nother: x\n', 'c.yaml': 'key: 5\n' };
+    const events: string[] = [];
+    const source = {
+      get: (path: string) => {
+        events.push(`parse ${path}`);
+        return loadSourceFile(path, Buffer.from(texts[path] ?? ''));
+      },
+      release: (path: string) => events.push(`release ${path}`),
+    };
+    const plans = [
+      { file: 'b.yaml', edits: [{ op: 'set', doc: 0, path: ['key'], value: 2 }] as Edit[] },
+      { file: 'a.yaml', edits: [{ op: 'set', doc: 0, path: ['key'], value: 3 }] as Edit[] },
+      { file: 'c.yaml', edits: [{ op: 'set', doc: 0, path: ['key'], value: 5 }] as Edit[] },
+    ];
+    const streamed = [...eachFileChange(plans, source)];
+    expect(events).toEqual(['parse a.yaml', 'release a.yaml', 'parse b.yaml', 'release b.yaml', 'parse c.yaml', 'release c.yaml']);
+    expect(streamed).toEqual([
+      { change: { path: 'a.yaml', before: 'key: 1\n---\nother: x\n', after: 'key: 3\n---\nother: x\n' } },
+      { change: { path: 'b.yaml', before: 'key: 1\n', after: 'key: 2\n' } },
+    ]);
+    expect(fileChanges(plans, source)).toEqual({ files: streamed.map((o) => ('change' in o ? o.change : undefined)), errors: [] });
   });
 });

@@ -7,10 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { reconcile } from '../../../src/app/reconcile.js';
-import { finishInterruptedRun } from '../../../src/app/run-journal.js';
+import { finishInterruptedRun, journalWriting, sha256 } from '../../../src/app/run-journal.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
 import { fixedClock } from '../../../src/ports/clock.js';
-import type { GitRepository } from '../../../src/ports/git.js';
+import { journalTextOf, type GitRepository, type JournalText } from '../../../src/ports/git.js';
 import { silentLog } from '../../../src/ports/log.js';
 import { MemoryGitRemote } from '../../fakes/memory-git.js';
 import { D1, fakeRegistry } from './tag-verb-fakes.js';
@@ -39,8 +39,8 @@ function recorded(git: GitRepository): { git: GitRepository; journals: Written[]
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (key !== 'writeJournal' || typeof value !== 'function') return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      return (text: string | undefined, name?: string) => {
-        if (text !== undefined && (name ?? 'run') === 'run') journals.push(JSON.parse(text) as Written);
+      return (text: JournalText | undefined, name?: string) => {
+        if (text !== undefined && (name ?? 'run') === 'run') journals.push(JSON.parse(journalTextOf(text)) as Written);
         return (value as (...a: unknown[]) => unknown).call(target, text, name);
       };
     },
@@ -63,6 +63,20 @@ function setup() {
 }
 
 describe('run journal', () => {
+  it('is written in pieces, one file at a time, as the text JSON.stringify makes of it', async () => {
+    const pieces: string[][] = [];
+    const git = { writeJournal: async (text: JournalText) => void pieces.push(typeof text === 'string' ? [text] : [...text]) } as unknown as GitRepository;
+    const files = [
+      { path: 'a.yaml', before: 'a: "1"\n\u00e9\n', after: 'a: 2\n' },
+      { path: 'new.yaml', before: null, after: 'n: 1\n' },
+    ];
+    await journalWriting(git, files, true);
+    await journalWriting(git, [], false);
+    const whole = (commit: boolean, fs: typeof files) => JSON.stringify({ version: 1, phase: 'writing', commit, files: fs.map((f) => ({ path: f.path, before: f.before, afterSha256: sha256(f.after) })) });
+    expect(pieces[0]?.length).toBe(4);
+    expect(pieces.map((p) => p.join(''))).toEqual([whole(true, files), whole(false, [])]);
+  });
+
   it('holds the old texts while writing, only paths and hashes once committed', async () => {
     const { ctx, journals } = setup();
     const r = await reconcile(ctx, { commit: { author: { name: 'T', email: 't@x' } } });

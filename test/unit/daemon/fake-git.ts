@@ -7,7 +7,7 @@
  * push refused as a non-fast-forward, reset, fetch, log — is MemoryGit's behaviour. Counters
  * (`fetched`, `pushes`, `recovers`, `resets`) record what the daemon asked.
  */
-import type { GitCommitInfo, GitCommitRequest, GitLogOptions, GitPort, GitRemoteOptions, GitRepository, JournalName, PushBranchOptions } from '../../../src/ports/git.js';
+import type { GitCommitInfo, GitCommitRequest, GitLogOptions, GitPort, GitRemoteOptions, GitRepository, JournalName, JournalText, PushBranchOptions } from '../../../src/ports/git.js';
 import { MemoryGitRemote, type MemoryGitRepository } from '../../fakes/memory-git.js';
 
 const IDENTITY = { name: 'Test', email: 'test@example.test' };
@@ -121,7 +121,7 @@ export class FakeRepo implements GitRepository {
   async readJournal(name?: JournalName) {
     return this.copy.readJournal(name);
   }
-  async writeJournal(text: string | undefined, name?: JournalName) {
+  async writeJournal(text: JournalText | undefined, name?: JournalName) {
     await this.copy.writeJournal(text, name);
   }
 
