@@ -30,6 +30,7 @@ import { apiGroup } from '../verbs/resource-type.js';
 import { planWrites, type ObjectEdit } from './materialize.js';
 import { applyChanges, type ObjectChange } from './object-change.js';
 import { writeUncommitted } from './uncommitted-writes.js';
+import type { ChangedObject } from './stream-verb.js';
 
 /** What the `set` verbs need of the AppContext (a spec update's time comes from the clock; with `git`, the verb records its writes for a later `reconcile --commit`). */
 export type SetContext = Pick<AppContext, 'workspace' | 'settings'> & Partial<Pick<AppContext, 'log' | 'clock' | 'git'>>;
@@ -52,13 +53,8 @@ export interface SetListing {
   readonly records: readonly object[];
 }
 
-/** An object a set verb changes. */
-export interface SetChange {
-  readonly kind: string;
-  readonly namespace: string;
-  readonly name: string;
-  /** The file that holds it. */
-  readonly file: string;
+/** An object a set verb changes: a changed object as every writing verb reports it, plus what oc prints of it. */
+export interface SetChange extends ChangedObject {
   /** The object's API group (`-o name` spells it). */
   readonly group: string;
   /** oc's message: `deployment.apps/web triggers updated`. */
@@ -160,7 +156,7 @@ export async function finishSet(
   const changed: SetChange[] = [];
   for (const p of planned) {
     if (p.changes.length === 0) notices.push(p.message);
-    else changed.push({ kind: p.found.kind, namespace: p.found.namespace, name: p.found.name, file: p.found.site.file, group: apiGroup(p.found.object), message: p.message, after: p.after });
+    else changed.push({ kind: p.found.kind, namespace: p.found.namespace, name: p.found.name, file: p.found.site.file, change: 'updated', group: apiGroup(p.found.object), message: p.message, after: p.after });
   }
   if (!dryRun) {
     await writeUncommitted(ctx.workspace, ctx.git, written.files);

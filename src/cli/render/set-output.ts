@@ -30,7 +30,7 @@ export function setOutput(result: SetResult, output: SetOutputFormat): ReadOutpu
   if (output === 'json' || output === 'yaml') {
     // The writing verbs' one shape (#13.1): every changed object with its file, and the files, as
     // `tag` and `import-image` print them; `items` holds the objects as kubectl would print them.
-    const changed = result.changed.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, file: c.file, change: 'updated' }));
+    const changed = result.changed.map(({ kind, namespace, name, file, change }) => ({ kind, namespace, name, file, change }));
     const data = { changed, files: result.files.map((f) => f.path), items: result.changed.map((c) => c.after) };
     return { stdout: renderObject(data, output), stderr, errors };
   }
