@@ -1,12 +1,12 @@
 /**
  * The bundled `tagstream` bin (scripts/build-cli.mjs -> dist/cli/tagstream.js, what package.json
  * `bin` points at) against the tsc output it is built from (dist/cli/main.js): same output and exit
- * codes for help, version, read verbs and a usage error; the cloud SDKs and the daemon stay out of
- * what start-up loads (they are chunks loaded on first use), which is what keeps start-up cheap
- * (measured in `npm run bench`, not here).
+ * codes for help, version, read verbs and a usage error; the app (use cases, adapters, yaml, undici,
+ * isomorphic-git, zod), the cloud SDKs and the daemon stay out of what start-up loads (they are
+ * chunks loaded on first use), which is what keeps start-up cheap (measured in `npm run bench`, not here).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -66,5 +66,19 @@ describe('bundled tagstream bin', () => {
     expect(all).toMatch(/import\(["']\.\/chunks\/serve-main-[^"']+\.js["']\)/);
     // ... but not among what start-up parses.
     for (const marker of ['@aws-sdk/client-ecr', 'DefaultAzureCredential', 'GoogleAuth', 'prom-client', 'startDaemonHttpServer']) expect(text, marker).not.toContain(marker);
+  });
+
+  it('starts with the command tree only: no YAML, HTTP, Git or schema library, and a bounded size', () => {
+    // --version and --help load what the entry imports statically; each verb imports its use case,
+    // renderers and the composition root (every adapter) in its action, so they are lazy chunks.
+    const loaded = staticallyLoaded(BUNDLE);
+    const text = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
+    const markers = { yaml: 'YAMLParseError', undici: 'UND_ERR_CONNECT_TIMEOUT', 'isomorphic-git': 'GitPackIndex', zod: 'ZodError' };
+    for (const [library, marker] of Object.entries(markers)) {
+      expect(text.includes(marker), `${library} is loaded at start-up: a static import of it (or of an app module) reached the CLI entry`).toBe(false);
+    }
+    // commander (~55 KB) and the verb definitions (~50 KB): room for new verbs and flags, not for a library.
+    const bytes = loaded.reduce((n, f) => n + statSync(f).size, 0);
+    expect(bytes, `start-up parses ${bytes} bytes in ${loaded.length} files (budget 200 KB): import what only a verb needs inside its action`).toBeLessThan(200_000);
   });
 });

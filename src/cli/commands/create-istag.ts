@@ -4,8 +4,6 @@ import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collect, lowerCase, parseAnnotations } from '../flag-values.js';
 import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
-import { createIstag } from '../../app/create-istag.js';
-import { printVerbResult, verbAppContext } from './tag.js';
 import { parentCommand } from '../parent-command.js';
 
 export interface CreateIstagCommandRequest {
@@ -49,6 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
       globals: writeVerbGlobalsOf(command),
     };
     const annotations = parseAnnotations(request.annotations);
+    const [{ createIstag }, { printVerbResult, verbAppContext }] = await Promise.all([import('../../app/create-istag.js'), import('../write-helpers.js')]);
     const app = await verbAppContext(ctx, request.globals);
     const result = await createIstag(app, {
       name: request.name,

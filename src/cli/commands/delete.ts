@@ -1,13 +1,10 @@
 /** `tagstream delete istag NAME:TAG...` / `delete istag/NAME:TAG` (oc delete imagestreamtag): calls app `deleteIstag`. */
 import type { Command } from 'commander';
-import { deleteIstag } from '../../app/delete-istag.js';
 import { UsageError } from '../../errors.js';
 import { EXIT_FAILED, formatCliError } from '../cli-error.js';
-import { debugOutput } from '../../config/environment.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, writeVerbGlobalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { printVerbResult, verbAppContext } from './tag.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -23,6 +20,11 @@ export function register(program: Command, ctx: CommandContext): void {
       throw new UsageError('only ImageStreamTags can be deleted (tagstream delete istag NAME:TAG); remove an ImageStream by deleting its file');
     }
     if (names.length === 0) throw new UsageError('resource(s) were provided, but no name was specified');
+    const [{ deleteIstag }, { printVerbResult, verbAppContext }, { debugOutput }] = await Promise.all([
+      import('../../app/delete-istag.js'),
+      import('../write-helpers.js'),
+      import('../../config/environment.js'),
+    ]);
     const app = await verbAppContext(ctx, globals);
     const { result, errors, deleted } = await deleteIstag(app, { names, namespace: globals.namespace });
     // kubectl delete -o name names what was deleted

@@ -1,12 +1,9 @@
 /** `tagstream describe is/NAME | istag/NAME:TAG`: calls app `describe`, prints oc's describe layouts. */
 import type { Command } from 'commander';
-import { describe } from '../../app/describe.js';
-import { describeOutput } from '../render/describe-output.js';
 import type { CommandContext } from '../context.js';
 import { createProgress } from '../progress.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -20,6 +17,11 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (args: string[], opts: { registry?: boolean; showManaged?: boolean }, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
+    const [{ describe }, { describeOutput }, { commandAppContext, printReadOutput }] = await Promise.all([
+      import('../../app/describe.js'),
+      import('../render/describe-output.js'),
+      import('../read-helpers.js'),
+    ]);
     const app = await commandAppContext(ctx, globals);
     const fetchMetadata = resource === 'imagestreamtag' && opts.registry !== false;
     let registry;

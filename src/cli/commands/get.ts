@@ -1,11 +1,9 @@
 /** `tagstream get is|istag [NAME...]`: calls app `get`, prints what it found in the `-o` format. */
 import type { Command } from 'commander';
-import { get } from '../../app/get.js';
-import { getOutput, type OutputFormat } from '../render/get-output.js';
+import type { OutputFormat } from '../render/get-output.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parseResourceArgs } from '../resource-args.js';
-import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const cmd = program
@@ -20,6 +18,7 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (args: string[], _opts: unknown, command: Command) => {
     const globals = globalsOf(command);
     const { resource, names } = parseResourceArgs(args);
+    const [{ get }, { getOutput }, { commandAppContext, printReadOutput }] = await Promise.all([import('../../app/get.js'), import('../render/get-output.js'), import('../read-helpers.js')]);
     const found = await get(await commandAppContext(ctx, globals), { resource, names, namespace: globals.namespace, allNamespaces: globals.allNamespaces });
     printReadOutput(ctx, getOutput(found, (globals.output ?? 'table') as OutputFormat), globals);
   });

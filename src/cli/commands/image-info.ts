@@ -1,12 +1,9 @@
 /** `tagstream image info REF`: calls app `imageInfo`, prints the image as oc does. */
 import { Option, type Command } from 'commander';
-import { imageInfo } from '../../app/image-info.js';
-import { imageInfoOutput } from '../render/image-info-output.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export function register(program: Command, ctx: CommandContext): void {
   const image = parentCommand(program, 'image', 'Inspect container images in registries (info)');
@@ -21,6 +18,11 @@ export function register(program: Command, ctx: CommandContext): void {
   cmd.action(async (reference: string, opts: { filterByOs?: string; output?: string; insecure?: boolean }, command: Command) => {
     const globals = globalsOf(command);
     // Repository settings (insecure registries, mirrors) apply; defaults when there is no `.tagstream.yaml`.
+    const [{ imageInfo }, { imageInfoOutput }, { commandAppContext, printReadOutput }] = await Promise.all([
+      import('../../app/image-info.js'),
+      import('../render/image-info-output.js'),
+      import('../read-helpers.js'),
+    ]);
     const app = await commandAppContext(ctx, globals);
     const registry = app.registry; // a client that cannot be built fails the command, not the lookup
     const found = await imageInfo({ registry, clock: app.clock }, { reference, filterByOs: opts.filterByOs, insecure: opts.insecure });

@@ -4,8 +4,6 @@ import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { lowerCase } from '../flag-values.js';
 import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
-import { importImage } from '../../app/import-image.js';
-import { printVerbResult, verbAppContext } from './tag.js';
 
 export interface ImportImageCommandRequest {
   readonly target: string;
@@ -49,6 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
       dryRun: opts['dryRun'] === true,
       globals: writeVerbGlobalsOf(command),
     };
+    const [{ importImage }, { printVerbResult, verbAppContext }] = await Promise.all([import('../../app/import-image.js'), import('../write-helpers.js')]);
     const app = await verbAppContext(ctx, request.globals);
     const result = await importImage(app, {
       target: request.target,

@@ -2,19 +2,14 @@
 import { parseGitIdentity } from '../../config/git-identity.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { reconcile } from '../../app/reconcile.js';
 import type { LeftOutReason, WorkingTreeReport } from '../../app/uncommitted-writes.js';
 import { UsageError } from '../../errors.js';
 import { readGitCredentials } from '../../config/git-credentials.js';
-import { planToJson, renderPlanTable } from '../render/render-plan.js';
 import type { GitCredentials, GitIdentity } from '../../ports/git.js';
-import { stringify } from 'yaml';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
-import { addGlobalOptions, globalsOf, type GlobalOptions } from '../global-options.js';
-import { openRepository, repoDir, showsAllWarnings, stderrLog } from '../read-helpers.js';
+import { addGlobalOptions, globalsOf } from '../global-options.js';
 import { HUMAN_DIAGNOSTIC_LIMIT } from '../render/diagnostics.js';
-import { runCliPullRequests } from '../pull-request-mode.js';
 
 export interface ReconcileCommandRequest {
   readonly dryRun: boolean;
@@ -88,6 +83,14 @@ export function register(program: Command, ctx: CommandContext): void {
     };
     if (request.dryRun && request.commit) throw new UsageError('--dry-run may not be used with --commit or --push');
     if (globals.output === 'name') throw new UsageError('-o name is not supported by reconcile; use -o json, yaml or wide');
+    const [{ reconcile }, { planToJson, renderPlanTable }, { stringify }, { openRepository, repoDir, showsAllWarnings, stderrLog }] = await Promise.all([
+      import('../../app/reconcile.js'),
+      import('../render/render-plan.js'),
+      import('yaml'),
+      import('../read-helpers.js'),
+    ]);
+    // The table shows a bounded number of diagnostics unless `-v` asks for all.
+    const diagnosticLimit = showsAllWarnings(globals) ? undefined : HUMAN_DIAGNOSTIC_LIMIT;
     const dir = repoDir(ctx, globals);
     const repo = await openRepository(ctx, globals);
     const log = stderrLog(ctx, globals.verbose);
@@ -102,6 +105,7 @@ export function register(program: Command, ctx: CommandContext): void {
       const group = (opts['group'] as string | undefined) ?? 'all';
       if (group !== 'all' && group !== 'tag') throw new UsageError(`--group: expected all or tag, got "${group}"`);
       const registry = ctx.deps.createRegistry(repo.settings, log);
+      const { runCliPullRequests } = await import('../pull-request-mode.js');
       const pr = await runCliPullRequests(
         { deps: ctx.deps, repo, git, registry, clock: ctx.io.clock, log, reconcile },
         {
@@ -121,7 +125,7 @@ export function register(program: Command, ctx: CommandContext): void {
         const data = { ...planToJson(pr.changeSet), base: pr.base, provider: pr.provider, pullRequests: pr.pullRequests };
         ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
       } else {
-        ctx.io.stdout.write(renderPlanTable(pr.changeSet, { wide: globals.output === 'wide', diagnosticLimit: diagnosticLimit(globals) }));
+        ctx.io.stdout.write(renderPlanTable(pr.changeSet, { wide: globals.output === 'wide', diagnosticLimit }));
         for (const p of pr.pullRequests) ctx.io.stdout.write(`${p.action} #${p.number} ${p.branch} ${p.url}\n`);
         if (pr.pullRequests.length === 0) ctx.io.stdout.write('no pull request to open, update or close\n');
       }
@@ -156,7 +160,7 @@ export function register(program: Command, ctx: CommandContext): void {
       };
       ctx.io.stdout.write(globals.output === 'json' ? JSON.stringify(data, null, 2) + '\n' : stringify(data));
     } else {
-      ctx.io.stdout.write(renderPlanTable(cs, { wide: globals.output === 'wide', diagnosticLimit: diagnosticLimit(globals) }));
+      ctx.io.stdout.write(renderPlanTable(cs, { wide: globals.output === 'wide', diagnosticLimit }));
       if (!request.dryRun && cs.files.length > 0) {
         ctx.io.stdout.write(`wrote ${cs.files.length} file${cs.files.length === 1 ? '' : 's'}: ${cs.files.map((f) => f.path).join(', ')}\n`);
       }
@@ -183,9 +187,4 @@ export function workingTreeLines(report: WorkingTreeReport | undefined): string[
   if (n > 0) lines.push(`included ${n} file${n === 1 ? '' : 's'} tagstream wrote earlier: ${report.committed.join(', ')}`);
   for (const f of report.leftOut) lines.push(`not committed: ${f.path} (${LEFT_OUT_WHY[f.reason]})`);
   return lines;
-}
-
-/** The table shows a bounded number of diagnostics unless `-v` asks for all. */
-function diagnosticLimit(globals: GlobalOptions): number | undefined {
-  return showsAllWarnings(globals) ? undefined : HUMAN_DIAGNOSTIC_LIMIT;
 }

@@ -4,7 +4,6 @@
  * that parses them and documents them in the README; the daemon is loaded only when this verb runs.
  */
 import type { Command } from 'commander';
-import { reconcile } from '../../app/reconcile.js';
 import { DAEMON_FIELDS } from '../../config/daemon-fields.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, globalsOf } from '../global-options.js';
@@ -25,7 +24,7 @@ export function register(program: Command, ctx: CommandContext): void {
     if (opts['pullRequest'] === true) flags['pullRequest'] = 'true';
     flags['repo'] = globalsOf(command).repo;
     // The daemon is its own composition root (HTTP server, node-cron): loaded only for this verb.
-    const { runServe } = await import('../../daemon/serve-main.js');
+    const [{ runServe }, { reconcile }] = await Promise.all([import('../../daemon/serve-main.js'), import('../../app/reconcile.js')]);
     ctx.setExitCode(await runServe(flags, { ...ctx.io, signals: process }, { reconcile, forceExit: (code) => process.exit(code) }));
   });
 }

@@ -1,14 +1,11 @@
 /** `tagstream set image-lookup ...` (oc set image-lookup): parses flags, calls app `setImageLookup`, prints. */
 import type { Command } from 'commander';
-import { setImageLookup } from '../../app/set-image-lookup.js';
 import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { commandAppContext, printReadOutput } from '../read-helpers.js';
 import { setOutputFormat } from './set-triggers.js';
-import { setOutput } from '../render/set-output.js';
 
 export interface SetImageLookupCommandRequest {
   readonly targets: readonly string[];
@@ -58,6 +55,11 @@ export function register(program: Command, ctx: CommandContext): void {
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set image-lookup: use -n NAMESPACE');
+    const [{ setImageLookup }, { setOutput }, { commandAppContext, printReadOutput }] = await Promise.all([
+      import('../../app/set-image-lookup.js'),
+      import('../render/set-output.js'),
+      import('../read-helpers.js'),
+    ]);
     const out = await setImageLookup(
       await commandAppContext(ctx, globals, { git: true }),
       {

@@ -1,14 +1,12 @@
 /** `tagstream set triggers ...` (oc set triggers): parses flags, calls app `setTriggers`, prints. */
 import type { Command } from 'commander';
-import { setTriggers } from '../../app/set-triggers.js';
-import { setOutput, type SetOutputFormat } from '../render/set-output.js';
+import type { SetOutputFormat } from '../render/set-output.js';
 import { UsageError } from '../../errors.js';
 import { addBoolFlag } from '../bool-flags.js';
 import type { CommandContext } from '../context.js';
 import { collectCsv } from '../flag-values.js';
 import { addGlobalOptions, writeVerbGlobalsOf, type GlobalOptions } from '../global-options.js';
 import { parentCommand } from '../parent-command.js';
-import { commandAppContext, printReadOutput } from '../read-helpers.js';
 
 export interface SetTriggersCommandRequest {
   readonly objects: readonly string[];
@@ -100,6 +98,11 @@ export function register(program: Command, ctx: CommandContext): void {
     };
     const { globals } = request;
     if (globals.allNamespaces) throw new UsageError('--all-namespaces cannot be used with set triggers: use -n NAMESPACE');
+    const [{ setTriggers }, { setOutput }, { commandAppContext, printReadOutput }] = await Promise.all([
+      import('../../app/set-triggers.js'),
+      import('../render/set-output.js'),
+      import('../read-helpers.js'),
+    ]);
     const out = await setTriggers(
       await commandAppContext(ctx, globals, { git: true }),
       {

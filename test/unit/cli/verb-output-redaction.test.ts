@@ -2,7 +2,7 @@
  * A writing verb's `-o json|yaml` lists each update target's old value; an old value holding userinfo
  * (`robot:secret@host/repo:tag`, read from the user's file) is shown redacted there too (#12.7).
  * The renderers of reconcile are covered by test/unit/cli/render/old-values-redacted.test.ts; this is the
- * verbs' own output path (src/cli/commands/tag.ts).
+ * verbs' own output path (printVerbResult, src/cli/write-helpers.ts).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
