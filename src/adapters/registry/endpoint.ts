@@ -17,9 +17,15 @@ export interface Endpoint {
   challenge: AuthChallenge | undefined;
 }
 
+function endpointKey(loc: Location): string {
+  return `${loc.host}|${loc.insecure ? 1 : 0}`;
+}
+
 /** Finds and remembers (for the client's lifetime) the endpoint of each host. */
 export class Endpoints {
   private readonly endpoints = new Map<string, Promise<Endpoint>>();
+  /** The endpoints found so far, to hand out without an await (one HEAD per tag, #16). */
+  private readonly found = new Map<string, Endpoint>();
 
   constructor(
     private readonly transport: Transport,
@@ -28,7 +34,17 @@ export class Endpoints {
 
   /** Scheme, TLS mode and auth challenge of a host, found once by pinging /v2/. */
   endpoint(loc: Location): Promise<Endpoint> {
-    return once(this.endpoints, `${loc.host}|${loc.insecure ? 1 : 0}`, () => this.probe(loc));
+    const key = endpointKey(loc);
+    return once(this.endpoints, key, async () => {
+      const endpoint = await this.probe(loc);
+      this.found.set(key, endpoint);
+      return endpoint;
+    });
+  }
+
+  /** The endpoint of `loc`'s host if it has been found already (the same object `endpoint` gives). */
+  known(loc: Location): Endpoint | undefined {
+    return this.found.get(endpointKey(loc));
   }
 
   private async probe(loc: Location): Promise<Endpoint> {

@@ -15,7 +15,10 @@ export const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_LIST, OCI_MANIFEST, DOCKER_MAN
 
 /** Content-Type without parameters, lower-cased. */
 export function baseMediaType(contentType: string | undefined | null): string {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!contentType) return '';
+  // read on every manifest HEAD: no array from split (#16)
+  const semicolon = contentType.indexOf(';');
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 export function isIndexType(mediaType: string): boolean {

@@ -109,25 +109,10 @@ export class RegistryAuth {
    * and retries once when the body can be replayed.
    */
   async call(loc: Location, req: CallRequest): Promise<HttpResponse> {
-    const endpoint = await this.endpoints.endpoint(loc);
-    let scopes = [`repository:${loc.path}:${req.actions ?? 'pull'}`, ...(req.extraScopes ?? [])];
-    const build = (authorization: string | undefined): HttpRequest => ({
-      url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
-      method: req.method,
-      kind: req.kind,
-      // anonymous: the caller's headers object as is (the transport caches its merge per object)
-      headers: authorization ? { ...req.headers, authorization } : req.headers,
-      body: req.body,
-      tls: endpoint.tls,
-      registry: loc.domain,
-      repository: loc.path,
-      stream: req.stream,
-      followRedirects: req.followRedirects,
-      maxBodyBytes: req.maxBodyBytes,
-    });
+    const endpoint = this.endpoints.known(loc) ?? (await this.endpoints.endpoint(loc));
     // no challenge known (anonymous registry): no credential lookup, so no await before the send (#16)
-    const authorization = endpoint.challenge ? await this.authorization(loc, endpoint, scopes) : undefined;
-    const res = await this.transport.send(build(authorization));
+    const authorization = endpoint.challenge ? await this.authorization(loc, endpoint, requestScopes(loc, req)) : undefined;
+    const res = await this.transport.send(authenticated(loc, endpoint, req, authorization));
     if (res.status !== 401) return res;
     const replayable = isReplayable(req.body);
     const challenge = preferredChallenge(parseWwwAuthenticate(res.headers['www-authenticate']));
@@ -140,6 +125,7 @@ export class RegistryAuth {
     const credential = refused ? await this.credential(loc) : used;
     const renewed = refused && !sameCredential(used, credential);
     if (challenge.scheme === 'basic' && (endpoint.challenge?.scheme === 'basic' || credential?.username === undefined) && !renewed) return res;
+    let scopes = requestScopes(loc, req);
     if (challenge.scheme === 'bearer' && endpoint.challenge?.scheme === 'bearer') {
       const grown = (challenge.params.scope ?? '').split(' ').filter((s) => s && !scopes.includes(s));
       if (authorization?.startsWith('Bearer ') && !used?.registryToken) {
@@ -151,8 +137,31 @@ export class RegistryAuth {
     endpoint.challenge = challenge;
     const retryAuth = await this.authorization(loc, endpoint, scopes);
     if (retryAuth === undefined || retryAuth === authorization) return res;
-    return this.transport.send(build(retryAuth));
+    return this.transport.send(authenticated(loc, endpoint, req, retryAuth));
   }
+}
+
+/** The scopes a request to `loc` needs: its repository's (pull unless said otherwise) and the extra ones. */
+function requestScopes(loc: Location, req: CallRequest): string[] {
+  return [`repository:${loc.path}:${req.actions ?? 'pull'}`, ...(req.extraScopes ?? [])];
+}
+
+/** The transport request of `req` to `loc`'s endpoint, with `authorization` when there is one. */
+function authenticated(loc: Location, endpoint: Endpoint, req: CallRequest, authorization: string | undefined): HttpRequest {
+  return {
+    url: new URL(`${endpoint.scheme}://${loc.host}${req.path}`),
+    method: req.method,
+    kind: req.kind,
+    // anonymous: the caller's headers object as is (the transport caches its merge per object)
+    headers: authorization ? { ...req.headers, authorization } : req.headers,
+    body: req.body,
+    tls: endpoint.tls,
+    registry: loc.domain,
+    repository: loc.path,
+    stream: req.stream,
+    followRedirects: req.followRedirects,
+    maxBodyBytes: req.maxBodyBytes,
+  };
 }
 
 /** Same secret material (cache key comparison; values are never logged). */

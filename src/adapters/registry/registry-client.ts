@@ -137,7 +137,8 @@ export class RegistryClient implements RegistryPort {
 
   // ---------------------------------------------------------------- RegistryPort
 
-  async resolve(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
+  resolve(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
+    // not async itself: the promise withMirrors gives is the answer (one HEAD per tag, #16)
     return this.withMirrors(ref, options, async (loc) => {
       const target = ref.digest ?? ref.tag ?? 'latest';
       const head = await this.manifests.head(loc, target);
@@ -245,10 +246,14 @@ export class RegistryClient implements RegistryPort {
   }
 
   /** Try the mirrors, then the source; the source's error wins when all fail. */
-  private async withMirrors<T>(ref: ImageReference, access: AccessOptions, fn: (loc: Location) => Promise<T>): Promise<T> {
-    // no mirrors configured: the source only (the common case, one call per HEAD)
+  private withMirrors<T>(ref: ImageReference, access: AccessOptions, fn: (loc: Location) => Promise<T>): Promise<T> {
+    // no mirrors configured: the source only (the common case, one call per HEAD: no promise of its own)
     if (!this.options.mirrors?.length) return fn(this.location(ref, access.insecure ?? false));
-    const locs = pullLocations(ref, this.options.mirrors ?? [], access.insecure ?? false, this.insecureHosts);
+    return this.throughMirrors(ref, this.options.mirrors, access, fn);
+  }
+
+  private async throughMirrors<T>(ref: ImageReference, mirrors: readonly RegistryMirror[], access: AccessOptions, fn: (loc: Location) => Promise<T>): Promise<T> {
+    const locs = pullLocations(ref, mirrors, access.insecure ?? false, this.insecureHosts);
     let lastError: unknown;
     for (const [i, loc] of locs.entries()) {
       try {

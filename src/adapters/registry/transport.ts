@@ -14,6 +14,7 @@ import { backoffMs, headerLookup, serverRequestedWait } from '../http/retry-poli
 import { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
 import { isCertificateError, networkErrorCode, RETRYABLE_NETWORK } from './network-errors.js';
 import { emptyStats, MAX_STATS_HOSTS, parseRateLimit, quotaReserve, type RegistryStats } from './registry-stats.js';
+import { Limiter } from './limiter.js';
 import { SharedDeadlines, slotWidthMs } from './shared-deadline.js';
 
 export { headerValue, isReplayable, logUrl, type HttpRequest, type HttpResponse, type RequestKind, type TlsMode } from './http-exchange.js';
@@ -45,40 +46,13 @@ export interface TransportOptions {
 }
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024;
 
 
-/** A counting semaphore per registry host. */
-class Limiter {
-  private active = 0;
-  /** Waiters in arrival order; `head` is the next (no Array.shift over thousands of queued HEADs). */
-  private waiting: (() => void)[] = [];
-  private head = 0;
-  constructor(private readonly max: number) {}
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.active--;
-      this.wakeNext();
-    };
-  }
-
-  private wakeNext(): void {
-    if (this.head >= this.waiting.length) return;
-    const next = this.waiting[this.head++];
-    if (this.head === this.waiting.length) {
-      this.waiting = [];
-      this.head = 0;
-    }
-    next?.();
-  }
-}
-
+/** Shared by every bodiless answer (HEADs): nothing reads or writes a zero-length buffer. */
+const NO_BODY = Buffer.alloc(0);
 
 const silentDebug = silentLog.debug;
 
@@ -97,9 +71,12 @@ export class Transport {
   private readonly baseHeaders: Record<string, string>;
   /** Merges of frozen (constant) request headers with the base headers. */
   private readonly mergedHeaders = new WeakMap<object, Record<string, string>>();
+  /** Per-request idle timeouts: only for an injected dispatcher (our pools are built with them). */
+  private readonly requestTimeoutsMs: number | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.baseHeaders = { 'user-agent': options.userAgent };
+    this.requestTimeoutsMs = options.dispatcher ? options.timeoutMs : undefined;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.runEndsAt = Date.now() + options.runTimeoutMs;
     this.deadlines = new SharedDeadlines(slotWidthMs(Math.min(options.requestTimeoutMs, options.runTimeoutMs)));
@@ -246,12 +223,15 @@ export class Transport {
     let headers: Record<string, string> = this.withBaseHeaders(req.headers);
     let method = req.method;
     for (let hop = 0; ; hop++) {
-      const release = await this.limiter(url.host).acquire();
+      // read once per hop: each URL getter builds a new string
+      const { host, origin } = url;
+      const limiter = this.limiter(host);
+      if (!limiter.tryAcquire()) await limiter.wait();
       let data: Dispatcher.ResponseData;
       try {
         this.count(req.kind);
-        data = await this.dispatcher(req.tls, url.origin).request({
-          origin: url.origin,
+        data = await this.dispatcher(req.tls, origin).request({
+          origin,
           path: url.search ? `${url.pathname}${url.search}` : url.pathname,
           method,
           headers,
@@ -259,61 +239,53 @@ export class Transport {
           // undici closes the connection after every HEAD unless told otherwise; registries end HEAD
           // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
           // docker-registry: 20 HEADs over 2 connections instead of 20).
-          ...(method === 'HEAD' ? { reset: false } : {}),
+          reset: method === 'HEAD' ? false : undefined,
           // the total deadline; a streamed blob's signal never fires (no deadline)
           signal,
-          headersTimeout: this.options.timeoutMs,
-          bodyTimeout: this.options.timeoutMs,
+          // our pools have these as their own defaults; an injected dispatcher is told per request
+          headersTimeout: this.requestTimeoutsMs,
+          bodyTimeout: this.requestTimeoutsMs,
         });
       } catch (e) {
-        release();
-        this.countStatus(url.host, 'network');
+        limiter.release();
+        this.countStatus(host, 'network');
         this.options.log.debug('registry request failed', { method, url: logUrl(url), error: networkErrorCode(e) });
         throw e;
       }
       const status = data.statusCode;
-      this.countStatus(url.host, String(status));
-      this.noteRateLimit(url.host, data.headers);
+      this.countStatus(host, String(status));
+      this.noteRateLimit(host, data.headers);
       if (this.options.log.debug !== silentDebug) this.options.log.debug('registry request', { method, url: logUrl(url), status });
-      const location = headerValue(data.headers, 'location');
-      if (req.followRedirects && [301, 302, 303, 307, 308].includes(status) && location) {
-        await data.body.dump();
-        release();
-        if (hop >= MAX_REDIRECTS) throw new RegistryError('RegistryProtocol', `too many redirects from ${req.url.host}`, { registry: req.registry, repository: req.repository, status });
-        const next = new URL(location, url);
-        if (next.protocol !== 'https:' && next.protocol !== 'http:') {
-          throw new RegistryError('RegistryProtocol', `redirect from ${req.url.host} to an unsupported scheme ${next.protocol}`, { registry: req.registry, repository: req.repository, status });
+      if (req.followRedirects && REDIRECT_STATUS.has(status)) {
+        const location = headerValue(data.headers, 'location');
+        if (location) {
+          await data.body.dump();
+          limiter.release();
+          const next = redirectTarget(req, url, location, status, hop);
+          if (next.host !== host) {
+            // Never forward the registry's credentials to another host (S3 pre-signed URLs, CDNs).
+            const { authorization: _dropped, ...rest } = headers;
+            headers = rest;
+          }
+          if (status === 303) method = 'GET';
+          url = next;
+          continue;
         }
-        if (!isLoopbackHost(req.url.host) && isLoopbackHost(next.host)) {
-          // A remote registry must not steer us at this machine (ggcr checkRedirectSSRF).
-          throw new RegistryError('RegistryProtocol', `${req.url.host} redirected to a loopback address (${next.host}); refused`, { registry: req.registry, repository: req.repository, status });
-        }
-        if (url.protocol === 'https:' && next.protocol === 'http:' && req.tls === 'verified' && !isLoopbackHost(next.host)) {
-          throw new RegistryError('RegistryInsecure', `${req.url.host} redirected to plain HTTP (${next.host}); mark the registry insecure to allow it`, { registry: req.registry, repository: req.repository, status });
-        }
-        if (next.host !== url.host) {
-          // Never forward the registry's credentials to another host (S3 pre-signed URLs, CDNs).
-          const { authorization: _dropped, ...rest } = headers;
-          headers = rest;
-        }
-        if (status === 303) method = 'GET';
-        url = next;
-        continue;
       }
       if (req.stream && status >= 200 && status < 300) {
         // The slot is freed when headers arrive, so a streamed copy within one registry cannot deadlock.
-        release();
-        return { status, headers: data.headers, body: Buffer.alloc(0), stream: data.body, url };
+        limiter.release();
+        return { status, headers: data.headers, body: NO_BODY, stream: data.body, url };
       }
       try {
         if (method === 'HEAD') {
           await data.body.dump();
-          return { status, headers: data.headers, body: Buffer.alloc(0), url };
+          return { status, headers: data.headers, body: NO_BODY, url };
         }
         const body = await readLimited(data.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY, url);
         return { status, headers: data.headers, body, url };
       } finally {
-        release();
+        limiter.release();
       }
     }
   }
@@ -363,6 +335,27 @@ export class Transport {
     this.stats.requests++;
     this.stats[kind]++;
   }
+}
+
+/**
+ * Where a redirect (hop `hop`, answered `status`) from `url` to `location` leads; throws when it
+ * must not be followed (too many hops, another scheme, a remote registry steering at loopback, a
+ * verified registry downgrading to plain HTTP).
+ */
+function redirectTarget(req: HttpRequest, url: URL, location: string, status: number, hop: number): URL {
+  if (hop >= MAX_REDIRECTS) throw new RegistryError('RegistryProtocol', `too many redirects from ${req.url.host}`, { registry: req.registry, repository: req.repository, status });
+  const next = new URL(location, url);
+  if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+    throw new RegistryError('RegistryProtocol', `redirect from ${req.url.host} to an unsupported scheme ${next.protocol}`, { registry: req.registry, repository: req.repository, status });
+  }
+  if (!isLoopbackHost(req.url.host) && isLoopbackHost(next.host)) {
+    // A remote registry must not steer us at this machine (ggcr checkRedirectSSRF).
+    throw new RegistryError('RegistryProtocol', `${req.url.host} redirected to a loopback address (${next.host}); refused`, { registry: req.registry, repository: req.repository, status });
+  }
+  if (url.protocol === 'https:' && next.protocol === 'http:' && req.tls === 'verified' && !isLoopbackHost(next.host)) {
+    throw new RegistryError('RegistryInsecure', `${req.url.host} redirected to plain HTTP (${next.host}); mark the registry insecure to allow it`, { registry: req.registry, repository: req.repository, status });
+  }
+  return next;
 }
 
 async function readLimited(body: Dispatcher.ResponseData['body'], max: number, url: URL): Promise<Buffer> {
