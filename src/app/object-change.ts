@@ -196,10 +196,11 @@ export function* eachFileChange(plans: readonly ObjectEdits[], source?: FileSour
     byFile.set(path, entry);
   }
   for (const [path, entry] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    const file = entry.file ?? (source?.edit ? source.edit(path, new Set(entry.edits.map((e) => e.doc))) : source?.get(path));
-    if (!file) continue;
     let outcome: FileOutcome | undefined;
     try {
+      // inside the try: a file loaded on first use may refuse (it changed on disk during the run)
+      const file = entry.file ?? (source?.edit ? source.edit(path, new Set(entry.edits.map((e) => e.doc))) : source?.get(path));
+      if (!file) continue;
       const after = applyEdits(file, entry.edits);
       const before = (file.bom ? '\uFEFF' : '') + file.text;
       if (after !== before) outcome = { change: { path, before, after } };

@@ -20,6 +20,20 @@ import {
 } from '../edit/source-file.js';
 import { splitDocuments, type DocumentSlice } from './inventory-prefilter.js';
 
+/**
+ * A file's content read only when first needed: the index cache answered for the file by its stat
+ * signature, so a run that edits nothing never reads it (see inventory.ts, `statRecord`).
+ */
+export interface LazyContent {
+  /** Read the file; throws a located error when it is not the content the cache answered for. */
+  load(): Buffer;
+  /** What is already known of the bytes: whether they contain each ASCII probe (the target marker). */
+  readonly mentions: Readonly<Record<string, boolean>>;
+}
+
+const isLazy = (raw: Buffer | string | LazyContent | undefined): raw is LazyContent =>
+  raw !== undefined && typeof raw !== 'string' && !Buffer.isBuffer(raw);
+
 /** A document's text and where it sits, for the pre-filter's tests. */
 export interface DocumentText {
   readonly index: number;
@@ -39,11 +53,11 @@ export class ScannedFile {
   private source: SourceFile | undefined;
   private bom = false;
   /** The file as read (BOM included) until it is decoded; then only the text is kept (see `content`). */
-  private raw: Buffer | string | undefined;
+  private raw: Buffer | string | LazyContent | undefined;
 
   constructor(
     readonly path: string,
-    raw: Buffer | string,
+    raw: Buffer | string | LazyContent,
     readonly format: FileFormat,
     private readonly limits: SourceLimits,
   ) {
@@ -53,7 +67,7 @@ export class ScannedFile {
   /** The file's text (BOM removed); the bytes read are dropped once it is decoded. */
   get text(): string {
     if (this.decoded === undefined) {
-      const d = decodeText(this.raw ?? '');
+      const d = decodeText(this.bytes() ?? '');
       this.decoded = d.text;
       this.bom = d.bom;
       this.raw = undefined;
@@ -66,7 +80,24 @@ export class ScannedFile {
    * (an ASCII byte always decodes to itself in UTF-8, and the BOM holds none).
    */
   mentions(ascii: string): boolean {
-    return this.raw === undefined || typeof this.raw === 'string' ? this.text.includes(ascii) : this.raw.includes(ascii);
+    const raw = this.raw;
+    if (isLazy(raw)) {
+      const known = raw.mentions[ascii];
+      if (known !== undefined) return known;
+    }
+    const bytes = this.bytes();
+    return bytes === undefined || typeof bytes === 'string' ? this.text.includes(ascii) : bytes.includes(ascii);
+  }
+
+  /** The content as read (reading a lazy file now), until it is decoded. */
+  private bytes(): Buffer | string | undefined {
+    if (isLazy(this.raw)) this.raw = this.raw.load();
+    return this.raw;
+  }
+
+  /** Not read yet: the index cache answered for this file by its stat signature. */
+  get unread(): boolean {
+    return isLazy(this.raw);
   }
 
   /** The file's text as read (BOM restored), for a full parse. */

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ManifestError, errorMessage } from '../errors.js';
-import type { FileRead, Workspace } from '../ports/workspace.js';
+import type { FileRead, FileStat, Workspace } from '../ports/workspace.js';
 import { loadFileFilter } from './file-filter.js';
 import * as imageStreamSchema from './image-stream-schema.js';
 import * as imageStreamFields from './image-stream-fields.js';
@@ -28,7 +28,7 @@ import { ScannedFile } from './inventory-files.js';
 import * as inventoryBuilder from './inventory-builder.js';
 import { InventoryBuilder, isObj } from './inventory-builder.js';
 import { mayHoldIndexedObject, mayHoldLocalImageName, splitDocuments } from './inventory-prefilter.js';
-import { isDockerfile, readDockerfile, targetSources } from './target-files.js';
+import { isDockerfile, MARKER_KEY, readDockerfile, targetSources } from './target-files.js';
 import { DEFAULT_SOURCE_LIMITS, fileTooLarge, formatOf, type SourceLimits } from '../edit/source-file.js';
 
 /** The part of RepoSettings the inventory reads (RepoSettings satisfies it). */
@@ -117,6 +117,8 @@ interface FileScan {
   readonly cached: boolean;
   /** Persistent index cache: the key of this file, and what the cache holds for it (a hit). */
   readonly indexKey?: string;
+  /** The file's Git blob id, when it was read for the index cache. */
+  readonly blobId?: string;
   index?: FileIndex | undefined;
 }
 
@@ -138,9 +140,22 @@ export async function buildInventory(
   const defaultNamespace = settings.defaultNamespace || 'default';
   const indexCache = all ? undefined : opts.indexCache;
   const scope = indexCache ? indexScope(EXTRACTION_CODE, { defaultNamespace, limits }) : '';
+  // Files the index cache knows by their stat signature are not read at all (see statRecord).
+  const stats = indexCache && !opts.parseCache && workspace.fileStats && workspace.readFileNow ? await workspace.fileStats(candidates) : undefined;
+  const statsTakenMs = Date.now();
+  const known = stats && indexCache ? candidates.map((path, i) => knownUnread(workspace, path, stats[i], limits, indexCache, scope)) : undefined;
+  const toRead = known ? candidates.filter((_, i) => known[i] === undefined) : candidates;
   // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
-  const reads = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(candidates, limits.maxBytes) : undefined;
-  const scans = await mapLimit(candidates, opts.concurrency ?? 16, (path, i) => scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]));
+  const readList = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(toRead, limits.maxBytes) : undefined;
+  let nextRead = 0;
+  const reads = readList && known ? candidates.map((_, i) => (known[i] === undefined ? readList[nextRead++] : undefined)) : readList;
+  const scans = await mapLimit(candidates, opts.concurrency ?? 16, async (path, i) => {
+    const hit = known?.[i];
+    if (hit) return hit;
+    const scan = await scanFile(workspace, path, limits, opts, indexCache, scope, reads?.[i]);
+    if (indexCache && scan.blobId !== undefined && scan.file) rememberStat(indexCache, path, stats?.[i], statsTakenMs, scan.blobId, scan.file);
+    return scan;
+  });
   // update-target Dockerfiles come from the same listing (YAML/JSON target files are among the scans)
   const dockerfiles = await mapLimit(accepted.filter((p) => formatOf(p) === undefined && isDockerfile(p)), opts.concurrency ?? 16, (path) => readDockerfile(workspace, path, limits));
   const chosen = chooseDocuments(scans, all);
@@ -287,8 +302,74 @@ async function scanFile(
 function indexed(path: string, bytes: Buffer, limits: SourceLimits, indexCache: IndexCache | undefined, scope: string): FileScan {
   const file = new ScannedFile(path, bytes, formatOf(path) ?? 'yaml', limits);
   if (!indexCache) return { path, file, cached: false };
-  const key = indexKey(scope, path, gitBlobId(bytes));
-  return { path, file, cached: false, indexKey: key, index: decodeFileIndex(indexCache.get(key), path) };
+  const blobId = gitBlobId(bytes);
+  const key = indexKey(scope, path, blobId);
+  return { path, file, cached: false, indexKey: key, blobId, index: decodeFileIndex(indexCache.get(key), path) };
+}
+
+/**
+ * Stat records: the index cache also maps a file's path and stat signature (size, mtime, ctime,
+ * inode, device) to its Git blob id, as Git's own index does, so that a run over files that did not
+ * change reads none of them. Like Git's "racily clean" rule, a record is made only for a file whose
+ * mtime and ctime are older than the racy window when its stat was taken (a later change to it then
+ * moves its ctime past the recorded one, so its signature differs): 100 ms on filesystems with fine
+ * timestamps (Linux stamps files with a coarse clock, a jiffy of up to 10 ms), 2 s on those keeping
+ * whole seconds. A file answered this way is read on first use (an edit), and refused with a
+ * located error if its content is then not that blob.
+ */
+const RACY_FINE_MS = 100;
+const RACY_COARSE_MS = 2000;
+/** Stat records are one string, `1|<blob id>|<marker 0/1>|<signature>`: quick to read back among thousands. */
+const STAT_RECORD = '1';
+
+interface StatRecord {
+  /** FileStat.signature */
+  readonly signature: string;
+  /** Git blob id of the content at that signature. */
+  readonly blobId: string;
+  /** The content mentions the update-target marker (targetSources asks every YAML file). */
+  readonly marker: boolean;
+}
+
+const statKey = (path: string): string => `stat:${path}`;
+
+function decodeStatRecord(raw: unknown): StatRecord | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const [format, blobId, marker, signature] = raw.split('|', 4);
+  if (format !== STAT_RECORD || blobId === undefined || !/^[0-9a-f]{40}$/.test(blobId) || (marker !== '0' && marker !== '1') || !signature) return undefined;
+  return { signature, blobId, marker: marker === '1' };
+}
+
+const encodeStatRecord = (r: StatRecord): string => `${STAT_RECORD}|${r.blobId}|${r.marker ? 1 : 0}|${r.signature}`;
+
+/** The scan of a file the cache answers by its stat signature (left unread), or undefined to read it. */
+function knownUnread(workspace: Workspace, path: string, stat: FileStat | undefined, limits: SourceLimits, indexCache: IndexCache, scope: string): FileScan | undefined {
+  if (!stat || stat.size > limits.maxBytes) return undefined;
+  const record = decodeStatRecord(indexCache.get(statKey(path)));
+  if (!record || record.signature !== stat.signature) return undefined;
+  const key = indexKey(scope, path, record.blobId);
+  const index = decodeFileIndex(indexCache.get(key), path);
+  if (!index) return undefined;
+  const load = (): Buffer => {
+    const read = workspace.readFileNow?.(path, limits.maxBytes) ?? { error: new Error('the workspace cannot read synchronously') };
+    if ('error' in read) throw new ManifestError('ManifestParse', `cannot read file: ${errorMessage(read.error)}`, { file: path }, read.error);
+    if ('tooLarge' in read || gitBlobId(read.bytes) !== record.blobId) {
+      throw new ManifestError('ManifestParse', 'the file changed on disk while Tagstream was running (it is not the content indexed at the start of the run); nothing was written for it, run again', { file: path });
+    }
+    return read.bytes;
+  };
+  const file = new ScannedFile(path, { load, mentions: { [MARKER_KEY]: record.marker } }, formatOf(path) ?? 'yaml', limits);
+  return { path, file, cached: false, indexKey: key, blobId: record.blobId, index };
+}
+
+/** Record `path`'s stat signature with the blob id just read, unless the file changed too recently to trust it. */
+function rememberStat(indexCache: IndexCache, path: string, stat: FileStat | undefined, statsTakenMs: number, blobId: string, file: ScannedFile): void {
+  if (!stat || stat.changedMs >= statsTakenMs - (stat.fineTimes ? RACY_FINE_MS : RACY_COARSE_MS)) return;
+  const old = decodeStatRecord(indexCache.get(statKey(path)));
+  if (old && old.signature === stat.signature && old.blobId === blobId) return;
+  const record = encodeStatRecord({ signature: stat.signature, blobId, marker: file.mentions(MARKER_KEY) });
+  if (indexCache.setLazily) indexCache.setLazily(statKey(path), record);
+  else indexCache.set(statKey(path), record);
 }
 
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */

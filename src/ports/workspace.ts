@@ -23,6 +23,27 @@ export interface Workspace {
    * caller reads file by file. Same containment rules as readFile.
    */
   readFiles?(paths: readonly string[], maxBytes: number): Promise<readonly FileRead[]>;
+  /**
+   * What each file's inode says of it without reading it (lstat), in order: undefined for anything
+   * but a regular file inside the root (a link, a missing file). With `readFileNow`, lets the
+   * inventory skip reading files whose index-cache record it can trust by their stat signature.
+   */
+  fileStats?(paths: readonly string[]): Promise<readonly (FileStat | undefined)[]>;
+  /** Synchronous readFiles of one file (for content loaded on first use). Same containment rules. */
+  readFileNow?(path: string, maxBytes: number): FileRead;
+}
+
+/**
+ * One file's stat signature. `signature` changes whenever the content may have: it holds size,
+ * mtime and ctime (nanoseconds), inode and device; ctime cannot be set back by a user (touch -d).
+ */
+export interface FileStat {
+  readonly size: number;
+  readonly signature: string;
+  /** The later of mtime and ctime, epoch ms: a file changed this recently may change again unseen. */
+  readonly changedMs: number;
+  /** ctime has a sub-second part: the filesystem keeps fine timestamps (not FAT, HFS+, ext3). */
+  readonly fineTimes: boolean;
 }
 
 /** One result of Workspace.readFiles. */

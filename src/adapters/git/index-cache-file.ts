@@ -45,6 +45,10 @@ export async function openIndexCacheFile(fs: typeof nodeFs.promises, gitdir: str
       used.add(key);
       changed = true;
     },
+    setLazily(key, record) {
+      stored.set(key, record);
+      used.add(key);
+    },
     async save() {
       const stale = [...stored.keys()].filter((k) => !used.has(k));
       if (changed || stale.length > 0) {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,40 @@ describe('directoryWorkspace', () => {
       rmSync(path.join(dir, 'out'), { force: true });
       rmSync(path.join(dir, 'escape.yaml'), { force: true });
       rmSync(path.join(dir, 'dangling.yaml'), { force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('fileStats and readFileNow: a signature per plain file inside the root, nothing for links, folders outside or paths that leave it', async () => {
+    const ws = directoryWorkspace(dir);
+    const outside = mkdtempSync(path.join(tmpdir(), 'tagstream-dirws-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.yaml'), 'secret: 1\n');
+      symlinkSync(path.join(outside, 'secret.yaml'), path.join(dir, 'escape.yaml'));
+      symlinkSync(outside, path.join(dir, 'out'));
+      const paths = ['a.yaml', 'deep/er/b.yml', 'link/er/b.yml', 'escape.yaml', 'out/secret.yaml', 'nope.yaml', '../x.yaml', 'deep'];
+      utimesSync(path.join(dir, 'a.yaml'), 1_790_000_000, 1_790_000_000);
+      const stats = await ws.fileStats!(paths);
+      const s = statSync(path.join(dir, 'a.yaml'));
+      expect(stats[0]).toEqual({ size: 5, signature: `5:${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.dev}`, changedMs: Math.max(s.mtimeMs, s.ctimeMs), fineTimes: s.ctimeMs % 1000 !== 0 });
+      // through a folder link that stays inside: the same file, the same signature
+      expect(stats[2]).toEqual(stats[1]);
+      expect(stats.slice(3)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+      expect(ws.readFileNow!('a.yaml', 1024)).toEqual({ bytes: Buffer.from('a: 1\n') });
+      expect(ws.readFileNow!('a.yaml', 4)).toEqual({ tooLarge: 5 });
+      for (const p of ['escape.yaml', 'out/secret.yaml', '../x.yaml', 'nope.yaml']) expect('error' in ws.readFileNow!(p, 1024), p).toBe(true);
+      // a rewrite changes the signature even with the same size and mtime
+      const before = stats[0]!;
+      writeFileSync(path.join(dir, 'a.yaml'), 'a: 2\n');
+      utimesSync(path.join(dir, 'a.yaml'), 1_790_000_000, 1_790_000_000);
+      const after = (await ws.fileStats!(['a.yaml']))[0]!;
+      expect(statSync(path.join(dir, 'a.yaml')).mtimeMs).toBe(s.mtimeMs);
+      expect(after.size).toBe(before.size);
+      expect(after.signature).not.toBe(before.signature);
+      writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    } finally {
+      rmSync(path.join(dir, 'escape.yaml'), { force: true });
+      rmSync(path.join(dir, 'out'), { force: true });
       rmSync(outside, { recursive: true, force: true });
     }
   });
