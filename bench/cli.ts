@@ -31,6 +31,7 @@ const NUMERIC: Record<string, NumericKey> = {
   'import-probe-concurrency': 'importProbeConcurrency',
   'daemon-cycles': 'daemonCycles',
   'startup-runs': 'startupRuns',
+  rounds: 'rounds',
 };
 
 /** `--quick`: the base size divided by this (and fewer skopeo / token / daemon samples). */
@@ -39,7 +40,7 @@ const QUICK_DIVISOR = 8;
 const HELP = `usage: npm run bench -- [--files N] [--workloads N] [--streams N] [--tags-per-stream N]
   [--trigger-every N] [--streams-per-namespace N] [--seed N] [--move-share F] [--skopeo-sample N]
   [--skopeo-parallel N] [--token-streams N] [--seed-concurrency N]
-  [--import-probe-concurrency N] [--daemon-cycles N] [--startup-runs N] [--json FILE] [--keep] [--quiet]
+  [--import-probe-concurrency N] [--daemon-cycles N] [--startup-runs N] [--rounds N] [--json FILE] [--keep] [--quiet]
   [--scale]         measure at 1/4x, 1x and 4x of the base size in one run (does it scale linearly?)
   [--quick]         base size / ${QUICK_DIVISOR} (a few minutes on 2 cores; targets are for the default size)
   [--doc FILE | --no-doc]  the report also replaces the generated section of FILE (default docs/benchmarks.md)

@@ -43,6 +43,11 @@ export interface BenchConfig extends Omit<MonorepoOptions, 'registryHost'> {
   readonly daemonCycles: number;
   /** `tagstream --version` runs timed (0 = skip). */
   readonly startupRuns: number;
+  /**
+   * Rounds of (floor, warm no-change reconcile, import phase), run back to back: the ratios are taken
+   * per round and their median reported, as the shared machine's speed drifts between rounds.
+   */
+  readonly rounds: number;
   /** Compiled scenario-child entry (JavaScript), run with `node`. */
   readonly scenarioScript: string;
   /** The installed bin (package.json `bin.tagstream`), for the start-up measure. */
@@ -65,6 +70,7 @@ export const DEFAULT_BENCH: Omit<BenchConfig, 'scenarioScript' | 'progress'> = {
   scales: [1],
   daemonCycles: 50,
   startupRuns: 5,
+  rounds: 3,
   keep: false,
 };
 
@@ -131,17 +137,20 @@ export interface ScaleResult {
     readonly repositories: number;
   };
   readonly seeding: { readonly tags: number; readonly wallMs: number };
+  /** The floor of the round whose warm / floor ratio is the median one (see `rounds`). */
   readonly floor: FloorFigures;
+  /** Per round (floor, warm, import phase run back to back): warm / floor and client-per-HEAD / bare Pool. */
+  readonly rounds?: { readonly floorRatios: readonly number[]; readonly headRatios: readonly number[] } | undefined;
   readonly scenarios: {
     /** First reconcile: import every tag, pin every triggered workload (peak RSS of the write phase). */
     readonly prime: ScenarioRun;
     /** No-change reconcile with the index cache removed first. */
     readonly cold: ScenarioRun;
-    /** The same again (the cache the cold run wrote). */
+    /** The same again (the cache the cold run wrote); of the round with the median warm / floor ratio. */
     readonly warm: ScenarioRun;
     /** A fresh `git clone` of the repository with the cache file copied in (the Action with actions/cache). */
     readonly freshClone: ScenarioRun;
-    /** The import phase alone: every tag resolved at once by the registry client. */
+    /** The import phase alone: every tag resolved at once by the registry client (round with the median client ratio). */
     readonly importPhase: ScenarioRun;
   };
 }
@@ -271,6 +280,18 @@ export function measureStartup(entry: string, runs: number): StartupFigures | un
 /** Where the persistent index cache lives in a working copy (never committed: inside .git/). */
 export const INDEX_CACHE_FILE = join('.git', INDEX_CACHE_IN_GITDIR);
 
+/** The element whose `value` is the median (the lower middle one for an even count). */
+function medianOf<T>(items: readonly T[], value: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => value(a) - value(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
+
+function firstPass(run: ScenarioRun): ScenarioResult['passes'][number] {
+  const p = run.passes[0];
+  if (!p) throw new Error('bench: a scenario returned no pass');
+  return p;
+}
+
 interface ScaleRun {
   readonly result: ScaleResult;
   readonly repoDir: string;
@@ -302,14 +323,27 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
     // `reconcile --commit` to pick up (#13.2), which would then be charged to the cold run.
     const prime = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
 
-    progress(`${label} floor: read + pre-filter every file, bare undici Pool HEADs`);
-    const floorRun = await scenario({ kind: 'floor', repo: repoDir, refs, concurrency: CLIENT_CONCURRENCY });
-    if (!floorRun.floor) throw new Error('bench: the floor scenario returned no figures');
-
-    progress(`${label} no-change reconcile: cold (no index cache), warm, fresh clone with the cache restored`);
+    progress(`${label} no-change reconcile: cold (no index cache)`);
     rmSync(join(repoDir, INDEX_CACHE_FILE), { force: true });
     const cold = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
-    const warm = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+
+    // Rounds of floor, warm and import phase back to back: each ratio compares runs made seconds apart.
+    const rounds: { floor: FloorFigures; warm: ScenarioRun; importPhase: ScenarioRun }[] = [];
+    for (let round = 1; round <= Math.max(1, config.rounds); round++) {
+      progress(`${label} round ${round}: floor (read + pre-filter every file, bare undici Pool HEADs), warm no-change reconcile, import phase`);
+      const floorRun = await scenario({ kind: 'floor', repo: repoDir, refs, concurrency: CLIENT_CONCURRENCY });
+      if (!floorRun.floor) throw new Error('bench: the floor scenario returned no figures');
+      const warmRun = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+      // as a no-change run asks: the digest each stream records is passed along (one HEAD per tag)
+      const importRun = await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)) });
+      rounds.push({ floor: floorRun.floor, warm: warmRun, importPhase: importRun });
+    }
+    const floorRatio = (r: (typeof rounds)[number]) => firstPass(r.warm).cpuMs / Math.max(1, r.floor.readCpuMs + r.floor.headCpuMs);
+    const headRatioOf = (r: (typeof rounds)[number]) => firstPass(r.importPhase).cpuMs / Math.max(1, firstPass(r.importPhase).registry.manifestHead) / (r.floor.headCpuMs / Math.max(1, r.floor.heads));
+    const byFloor = medianOf(rounds, floorRatio);
+    const byHead = medianOf(rounds, headRatioOf);
+    const floorRun = { floor: byFloor.floor };
+    const warm = byFloor.warm;
     const cloneDir = join(work, `clone-${scale}x`);
     await run('git', ['clone', '-q', repoDir, cloneDir]);
     if (existsSync(join(repoDir, INDEX_CACHE_FILE))) {
@@ -319,9 +353,7 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
     const freshClone = await scenario(reconcileInput(cloneDir, [{ scheduledDue: true }], { commit: true }));
     rmSync(cloneDir, { recursive: true, force: true });
 
-    progress(`${label} import phase: every tag resolved at once`);
-    // as a no-change run asks: the digest each stream records is passed along (one HEAD per tag)
-    const importPhase = await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)) });
+    const importPhase = byHead.importPhase;
 
     const result: ScaleResult = {
       scale,
@@ -334,6 +366,7 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
       },
       seeding: { tags: generated.tags.length, wallMs: seedingMs },
       floor: floorRun.floor,
+      rounds: { floorRatios: rounds.map(floorRatio), headRatios: rounds.map(headRatioOf) },
       scenarios: { prime, cold, warm, freshClone, importPhase },
     };
     if (!keepRegistry) await registry.stop();

@@ -15,7 +15,7 @@ import type { BenchResult } from '../../../bench/run-bench.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../..');
-const TINY = ['--files', '4', '--workloads', '12', '--streams', '3', '--tags-per-stream', '2', '--streams-per-namespace', '2', '--skopeo-sample', '2', '--token-streams', '2', '--daemon-cycles', '3', '--startup-runs', '1', '--quiet', '--no-doc'];
+const TINY = ['--files', '4', '--workloads', '12', '--streams', '3', '--tags-per-stream', '2', '--streams-per-namespace', '2', '--skopeo-sample', '2', '--token-streams', '2', '--daemon-cycles', '3', '--startup-runs', '1', '--rounds', '2', '--quiet', '--no-doc'];
 
 describe('npm run bench (tiny)', () => {
   let dir: string;
@@ -63,6 +63,11 @@ describe('npm run bench (tiny)', () => {
     expect(report.daemon?.cycles).toBe(3);
     expect(report.daemon?.webhookCommitted).toBe(true);
     expect(report.startup?.runs).toBe(1);
+    // Two rounds of floor / warm / import phase; the reported warm and floor are the median round's.
+    expect(ref.rounds?.floorRatios).toHaveLength(2);
+    expect(ref.rounds?.headRatios).toHaveLength(2);
+    const reported = s.warm.passes[0]!.cpuMs / Math.max(1, ref.floor.readCpuMs + ref.floor.headCpuMs);
+    expect(Math.min(...ref.rounds!.floorRatios)).toBeCloseTo(reported, 6);
   });
 
   it('meets every request-economy check', () => {
