@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-/** The `tagstream` executable: binds run() to the process. */
-import { systemClock } from '../ports/clock.js';
-import { run } from './run.js';
+/**
+ * The `tagstream` executable: binds run() to the process. `tagstream --version` alone is answered
+ * here, before the command tree (commander and every verb's flags, ~90 KB) is loaded and built:
+ * scripts and version probes call it often, and it then costs what Node's own start-up costs.
+ * The output is commander's for the same flag (run() still handles --version anywhere else).
+ */
+import { PROGRAM_VERSION } from './version.js';
 
 // `tagstream get is | head` closes stdout early; that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -9,10 +13,16 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-process.exitCode = await run(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-  clock: systemClock,
-});
+const argv = process.argv.slice(2);
+if (argv.length === 1 && argv[0] === '--version') {
+  process.stdout.write(`${PROGRAM_VERSION}\n`);
+} else {
+  const [{ run }, { systemClock }] = await Promise.all([import('./run.js'), import('../ports/clock.js')]);
+  process.exitCode = await run(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    clock: systemClock,
+  });
+}

@@ -34,6 +34,18 @@ function staticallyLoaded(entry: string): string[] {
   return [...seen];
 }
 
+/** The chunk holding the command tree, which the entry imports for anything but `--version`. */
+function commandTreeChunk(): string {
+  const m = /import\(["']\.\/(chunks\/run-[^"']+\.js)["']\)/.exec(readFileSync(BUNDLE, 'utf8'));
+  if (!m) throw new Error('the bundle does not import the command tree chunk');
+  return join(dirname(BUNDLE), m[1]!);
+}
+
+/** What a verb or --help loads before its action runs: the entry, the command tree chunk, their static imports. */
+function startupLoaded(): string[] {
+  return [...new Set([...staticallyLoaded(BUNDLE), ...staticallyLoaded(commandTreeChunk())])];
+}
+
 beforeAll(() => {
   if (existsSync(BUNDLE) && existsSync(TSC_MAIN)) return;
   const build = spawnSync('npm', ['run', 'build:ts'], { cwd: REPO, encoding: 'utf8', timeout: 180_000 });
@@ -58,20 +70,29 @@ describe('bundled tagstream bin', () => {
     },
   );
 
-  it('keeps the cloud SDKs and the daemon out of start-up', () => {
+  it('answers --version from the entry alone: the command tree is a chunk it imports only for other arguments', () => {
     const loaded = staticallyLoaded(BUNDLE);
+    const bytes = loaded.reduce((n, f) => n + statSync(f).size, 0);
+    expect(bytes, `--version parses ${bytes} bytes in ${loaded.length} files`).toBeLessThan(4_000);
+    expect(readFileSync(BUNDLE, 'utf8')).toMatch(/import\(["']\.\/chunks\/run-[^"']+\.js["']\)/);
+    expect(runBin(BUNDLE, ['--version', '--help'])).toEqual(runBin(TSC_MAIN, ['--version', '--help']));
+  });
+
+  it('keeps the cloud SDKs and the daemon out of start-up', () => {
+    const loaded = startupLoaded();
     const text = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
     // Present in the build (as lazily imported chunks) ...
-    const all = readFileSync(BUNDLE, 'utf8');
-    expect(all).toMatch(/import\(["']\.\/chunks\/serve-main-[^"']+\.js["']\)/);
+    const all = readFileSync(commandTreeChunk(), 'utf8');
+    expect(all).toMatch(/import\(["']\.\/serve-main-[^"']+\.js["']\)/);
     // ... but not among what start-up parses.
     for (const marker of ['@aws-sdk/client-ecr', 'DefaultAzureCredential', 'GoogleAuth', 'prom-client', 'startDaemonHttpServer']) expect(text, marker).not.toContain(marker);
   });
 
   it('starts with the command tree only: no YAML, HTTP, Git or schema library, and a bounded size', () => {
-    // --version and --help load what the entry imports statically; each verb imports its use case,
-    // renderers and the composition root (every adapter) in its action, so they are lazy chunks.
-    const loaded = staticallyLoaded(BUNDLE);
+    // --help and every verb load the command tree (the entry's `run` chunk and its static imports);
+    // each verb imports its use case, renderers and the composition root (every adapter) in its
+    // action, so they are lazy chunks.
+    const loaded = startupLoaded();
     const text = loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
     const markers = { yaml: 'YAMLParseError', undici: 'UND_ERR_CONNECT_TIMEOUT', 'isomorphic-git': 'GitPackIndex', zod: 'ZodError' };
     for (const [library, marker] of Object.entries(markers)) {
