@@ -16,13 +16,10 @@ import * as serve from './commands/serve.js';
 import * as setImageLookup from './commands/set-image-lookup.js';
 import * as setTriggers from './commands/set-triggers.js';
 import * as tag from './commands/tag.js';
-
 import { PROGRAM_VERSION } from './version.js';
 
 /** Verb modules in help order; each registers one verb and calls one app function. */
 const VERBS = [get, describe, imageInfo, tag, importImage, createIstag, deleteVerb, setTriggers, setImageLookup, reconcile, serve] as const;
-
-export { PROGRAM_VERSION } from './version.js';
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('tagstream');

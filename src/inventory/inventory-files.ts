@@ -22,7 +22,7 @@ import { splitDocuments, type DocumentSlice } from './inventory-prefilter.js';
 
 /**
  * A file's content read only when first needed: the index cache answered for the file by its stat
- * signature, so a run that edits nothing never reads it (see inventory.ts, `statRecord`).
+ * signature, so a run that edits nothing never reads it (see inventory.ts, `knownUnread`).
  */
 export interface LazyContent {
   /** Read the file; throws a located error when it is not the content the cache answered for. */
@@ -93,11 +93,6 @@ export class ScannedFile {
   private bytes(): Buffer | string | undefined {
     if (isLazy(this.raw)) this.raw = this.raw.load();
     return this.raw;
-  }
-
-  /** Not read yet: the index cache answered for this file by its stat signature. */
-  get unread(): boolean {
-    return isLazy(this.raw);
   }
 
   /** The file's text as read (BOM restored), for a full parse. */

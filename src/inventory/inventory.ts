@@ -140,9 +140,10 @@ export async function buildInventory(
   const defaultNamespace = settings.defaultNamespace || 'default';
   const indexCache = all ? undefined : opts.indexCache;
   const scope = indexCache ? indexScope(EXTRACTION_CODE, { defaultNamespace, limits }) : '';
-  // Files the index cache knows by their stat signature are not read at all (see statRecord).
-  const stats = indexCache && !opts.parseCache && workspace.fileStats && workspace.readFileNow ? await workspace.fileStats(candidates) : undefined;
+  // Files the index cache knows by their stat signature are not read at all (see rememberStat).
+  // The time is taken before the stats: the racy window must be measured from no later than them.
   const statsTakenMs = Date.now();
+  const stats = indexCache && !opts.parseCache && workspace.fileStats && workspace.readFileNow ? await workspace.fileStats(candidates) : undefined;
   const known = stats && indexCache ? candidates.map((path, i) => knownUnread(workspace, path, stats[i], limits, indexCache, scope)) : undefined;
   const toRead = known ? candidates.filter((_, i) => known[i] === undefined) : candidates;
   // Without a parse cache every file is read anyway: one batched read when the workspace offers it.

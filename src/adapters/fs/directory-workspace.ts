@@ -185,11 +185,11 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       return out;
     },
     async fileStats(paths) {
+      // Without O_NOFOLLOW (Windows) readFileNow cannot open safely: no signatures, every file is read.
+      if (O_NOFOLLOW === undefined) return paths.map(() => undefined);
       realRoot ??= fs.realpath(absRoot).catch(() => absRoot);
       const inside = folderCheck(await realRoot);
       const out: (FileStat | undefined)[] = [];
-      // Without O_NOFOLLOW (Windows) readFileNow cannot open safely: no signatures, every file is read.
-      if (O_NOFOLLOW === undefined) return paths.map(() => undefined);
       for (const [i, path] of paths.entries()) {
         if (i > 0 && i % (BATCH * 4) === 0) await new Promise((r) => setImmediate(r));
         try {

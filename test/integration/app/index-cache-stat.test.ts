@@ -6,7 +6,6 @@
  * located error instead of being edited from a stale index; a file changed within the racy window
  * gets no record; a corrupt record is ignored.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,38 +17,14 @@ import type { AppContext } from '../../../src/app/app-context.js';
 import { eachFileChange } from '../../../src/app/object-change.js';
 import { reconcile } from '../../../src/app/reconcile.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
-import { referenceText } from '../../../src/domain/image-reference.js';
 import { ManifestError } from '../../../src/errors.js';
 import { buildInventory } from '../../../src/inventory/inventory.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import type { IndexCache } from '../../../src/ports/index-cache.js';
 import { silentLog } from '../../../src/ports/log.js';
-import type { RegistryPort } from '../../../src/ports/registry.js';
 import type { Workspace } from '../../../src/ports/workspace.js';
-
-/** An in-memory IndexCache with the file adapter's prune-on-save. */
-function memoryIndexCache(initial: Record<string, unknown> = {}) {
-  const stored = new Map(Object.entries(initial));
-  let used = new Set<string>();
-  const cache: IndexCache & { stored: Map<string, unknown> } = {
-    stored,
-    get(key) {
-      const v = stored.get(key);
-      if (v !== undefined) used.add(key);
-      return v;
-    },
-    set(key, record) {
-      stored.set(key, record);
-      used.add(key);
-    },
-    async save() {
-      for (const k of [...stored.keys()]) if (!used.has(k)) stored.delete(k);
-      used = new Set();
-    },
-  };
-  return cache;
-}
-const restored = (c: ReturnType<typeof memoryIndexCache>) => memoryIndexCache(JSON.parse(JSON.stringify(Object.fromEntries(c.stored))) as Record<string, unknown>);
+import { everyImageRegistry } from '../../fakes/every-image-registry.js';
+import { memoryIndexCache, restoredIndexCache } from '../../fakes/memory-index-cache.js';
 
 /** A directory workspace that counts what it reads. */
 function countingWorkspace(root: string) {
@@ -73,23 +48,8 @@ function countingWorkspace(root: string) {
   return { ws, reads };
 }
 
-const everyImage: RegistryPort = {
-  async resolve(ref) {
-    return { digest: `sha256:${createHash('sha256').update(referenceText(ref)).digest('hex')}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-  },
-  async inspect() {
-    return { digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' };
-  },
-  async listTags() {
-    return [];
-  },
-  async copy() {
-    throw new Error('not used');
-  },
-};
-
 async function changeSetOf(workspace: Workspace, indexCache?: IndexCache) {
-  const ctx: AppContext = { workspace, settings: DEFAULT_REPO_SETTINGS, registry: everyImage, clock: fixedClock('2026-11-21T06:00:00Z'), log: silentLog };
+  const ctx: AppContext = { workspace, settings: DEFAULT_REPO_SETTINGS, registry: everyImageRegistry, clock: fixedClock('2026-11-21T06:00:00Z'), log: silentLog };
   return (await reconcile(ctx, { dryRun: true }, { indexCache })).changeSet;
 }
 
@@ -132,7 +92,7 @@ describe('index cache stat records over a directory', () => {
     expect(first.reads.batch.length).toBeGreaterThanOrEqual(yamlFiles.length);
     expect([...cold.stored.keys()].filter((k) => k.startsWith('stat:')).length).toBe(first.reads.batch.length);
 
-    const warm = restored(cold);
+    const warm = restoredIndexCache(cold);
     const second = countingWorkspace(root);
     expect(await changeSetOf(second.ws, warm)).toEqual(uncached);
     expect(second.reads.batch).toEqual([]);
@@ -142,7 +102,7 @@ describe('index cache stat records over a directory', () => {
 
     // The inventory itself: same objects, every file answered by the cache.
     const a = await buildInventory(directoryWorkspace(root), DEFAULT_REPO_SETTINGS);
-    const b = await buildInventory(directoryWorkspace(root), DEFAULT_REPO_SETTINGS, { indexCache: restored(cold) });
+    const b = await buildInventory(directoryWorkspace(root), DEFAULT_REPO_SETTINGS, { indexCache: restoredIndexCache(cold) });
     expect({ ...b, files: [...b.files.keys()], stats: undefined, targets: undefined }).toEqual({ ...a, files: [...a.files.keys()], stats: undefined, targets: undefined });
     expect(b.stats?.cacheHits).toBe(a.stats?.filesScanned);
   });
@@ -163,7 +123,7 @@ describe('index cache stat records over a directory', () => {
       utimesSync(abs, ROUND_SECONDS, ROUND_SECONDS);
       expect(statSync(abs).mtimeMs).toBe(before.mtimeMs);
       const counted = countingWorkspace(root);
-      expect(await changeSetOf(counted.ws, restored(cache))).toEqual(await changeSetOf(directoryWorkspace(root)));
+      expect(await changeSetOf(counted.ws, restoredIndexCache(cache))).toEqual(await changeSetOf(directoryWorkspace(root)));
       expect(counted.reads.batch).toEqual([target]);
     } finally {
       writeFileSync(abs, text);
@@ -208,8 +168,20 @@ describe('index cache stat records over a directory', () => {
     await changeSetOf(directoryWorkspace(root), cache);
     expect(cache.stored.has(`stat:${fresh}`)).toBe(false);
     const counted = countingWorkspace(root);
-    await changeSetOf(counted.ws, restored(cache));
+    await changeSetOf(counted.ws, restoredIndexCache(cache));
     expect(counted.reads.batch).toContain(fresh);
+    // A slow stat pass (500 ms on the clock) does not widen the window: it counts from the stats' start.
+    vi.setSystemTime(statSync(abs).ctimeMs + 50);
+    const slow = directoryWorkspace(root);
+    const slowStats = slow.fileStats!.bind(slow);
+    slow.fileStats = async (paths) => {
+      const out = await slowStats(paths);
+      vi.setSystemTime(Date.now() + 500);
+      return out;
+    };
+    const afterSlow = memoryIndexCache();
+    await changeSetOf(slow, afterSlow);
+    expect(afterSlow.stored.has(`stat:${fresh}`)).toBe(false);
 
     vi.setSystemTime(statSync(abs).ctimeMs + 2500);
     const settled = memoryIndexCache();
@@ -219,7 +191,7 @@ describe('index cache stat records over a directory', () => {
     const [, blob, marker, signature] = record.split('|');
     const forms = [`1|not-a-blob-id|${marker}|${signature}`, `9|${blob}|${marker}|${signature}`, `1|${'0'.repeat(40)}|${marker}|${signature}`, `1|${blob}|2|${signature}`, `1|${blob}|${marker}|`, 'x', null, { f: 1 }];
     for (const bad of forms) {
-      const corrupt = restored(settled);
+      const corrupt = restoredIndexCache(settled);
       corrupt.stored.set(`stat:${fresh}`, bad);
       const c = countingWorkspace(root);
       expect(await changeSetOf(c.ws, corrupt)).toEqual(await changeSetOf(directoryWorkspace(root)));

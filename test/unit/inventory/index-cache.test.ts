@@ -5,77 +5,27 @@
  * repository using lookupPolicy.local, and the shared corpus (skipped when absent). A changed file
  * misses (its blob id changed) and the others still hit.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateMonorepo } from '../../../bench/monorepo.js';
+import { everyImageRegistry } from '../../fakes/every-image-registry.js';
+import { memoryIndexCache, restoredIndexCache } from '../../fakes/memory-index-cache.js';
 import { memoryWorkspace } from '../../fakes/memory-workspace.js';
 import type { AppContext } from '../../../src/app/app-context.js';
 import { reconcile } from '../../../src/app/reconcile.js';
 import { DEFAULT_REPO_SETTINGS } from '../../../src/config/repo-settings.js';
-import { referenceText } from '../../../src/domain/image-reference.js';
 import { buildInventory } from '../../../src/inventory/inventory.js';
 import { fixedClock } from '../../../src/ports/clock.js';
 import type { IndexCache } from '../../../src/ports/index-cache.js';
 import { silentLog } from '../../../src/ports/log.js';
-import type { RegistryPort } from '../../../src/ports/registry.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = path.resolve(here, '../../../../shared/corpus');
 
-/** An in-memory IndexCache with the file adapter's prune-on-save, counting hits. */
-function memoryIndexCache(initial: Record<string, unknown> = {}) {
-  const stored = new Map(Object.entries(initial));
-  let used = new Set<string>();
-  const counts = { hits: 0, sets: 0, saves: 0 };
-  const cache: IndexCache & { stored: Map<string, unknown>; counts: typeof counts } = {
-    stored,
-    counts,
-    get(key) {
-      const v = stored.get(key);
-      if (v !== undefined) {
-        used.add(key);
-        counts.hits++;
-      }
-      return v;
-    },
-    set(key, record) {
-      stored.set(key, record);
-      used.add(key);
-      counts.sets++;
-    },
-    async save() {
-      for (const k of [...stored.keys()]) if (!used.has(k)) stored.delete(k);
-      used = new Set();
-      counts.saves++;
-    },
-  };
-  return cache;
-}
-
-/** The cache as a file would hold it: through JSON and back. */
-const restored = (c: ReturnType<typeof memoryIndexCache>) => memoryIndexCache(JSON.parse(JSON.stringify(Object.fromEntries(c.stored))) as Record<string, unknown>);
-
-/** Answers every reference with a digest derived from it. */
-const everyImage: RegistryPort = {
-  async resolve(ref) {
-    return { digest: `sha256:${createHash('sha256').update(referenceText(ref)).digest('hex')}`, mediaType: 'application/vnd.oci.image.manifest.v1+json' };
-  },
-  async inspect() {
-    return { digest: '', mediaType: '', created: '2026-11-01T00:00:00Z' };
-  },
-  async listTags() {
-    return [];
-  },
-  async copy() {
-    throw new Error('not used');
-  },
-};
-
 async function changeSetOf(files: Record<string, string | Buffer>, indexCache?: IndexCache) {
-  const ctx: AppContext = { workspace: memoryWorkspace(files), settings: DEFAULT_REPO_SETTINGS, registry: everyImage, clock: fixedClock('2026-11-21T06:00:00Z'), log: silentLog };
+  const ctx: AppContext = { workspace: memoryWorkspace(files), settings: DEFAULT_REPO_SETTINGS, registry: everyImageRegistry, clock: fixedClock('2026-11-21T06:00:00Z'), log: silentLog };
   const r = await reconcile(ctx, { dryRun: true }, { indexCache });
   return r.changeSet;
 }
@@ -85,14 +35,14 @@ async function expectSameResults(files: Record<string, string | Buffer>) {
   const cold = memoryIndexCache();
   expect(await changeSetOf(files, cold)).toEqual(uncached);
   expect(cold.counts.sets).toBeGreaterThan(0);
-  const warm = restored(cold);
+  const warm = restoredIndexCache(cold);
   expect(await changeSetOf(files, warm)).toEqual(uncached);
   expect(warm.counts.hits).toBe(cold.counts.sets);
   expect(warm.counts.sets).toBe(0);
   // The inventory too (the ChangeSet does not carry every diagnostic's wording).
   const settings = DEFAULT_REPO_SETTINGS;
   const a = await buildInventory(memoryWorkspace(files), settings);
-  const b = await buildInventory(memoryWorkspace(files), settings, { indexCache: restored(cold) });
+  const b = await buildInventory(memoryWorkspace(files), settings, { indexCache: restoredIndexCache(cold) });
   expect({ ...b, files: [...b.files.keys()], stats: { ...b.stats, cacheHits: 0 } }).toEqual({ ...a, files: [...a.files.keys()], stats: { ...a.stats, cacheHits: 0 } });
   expect(b.diagnostics.map((d) => d.message)).toEqual(a.diagnostics.map((d) => d.message));
   expect(b.stats?.cacheHits).toBe(cold.counts.sets);
@@ -147,7 +97,7 @@ describe('persistent index cache: same results as without it', () => {
     const [changed, deleted] = [paths[0]!, paths[1]!];
     const next = { ...files, [changed]: `${files[changed]}# edited\n` };
     delete next[deleted];
-    const warm = restored(cold);
+    const warm = restoredIndexCache(cold);
     expect(await changeSetOf(next, warm)).toEqual(await changeSetOf(next));
     expect(warm.counts.sets).toBe(1);
     expect(warm.counts.hits).toBe(cold.counts.sets - 2);
