@@ -26,6 +26,7 @@ import { copyManifestTree, putManifest, type CallRequest, type CopySession } fro
 import { locationOf, normalizeHostEntry, pullLocations, type Location, type RegistryMirror } from './locations.js';
 import { ManifestCache } from './manifest-cache.js';
 import { isIndexType } from './media-types.js';
+import { Limiter } from './limiter.js';
 import { choosePlatformEntry, DEFAULT_PLATFORM, formatPlatform, matchesPlatform } from './platform-choice.js';
 import { RegistryAuth } from './registry-auth.js';
 import { once } from './once.js';
@@ -88,12 +89,16 @@ export class RegistryClient implements RegistryPort {
   /** Per run: inspect answers and tag lists. */
   private inspections = new Map<string, Promise<ImageMetadata>>();
   private tagLists = new Map<string, Promise<string[]>>();
+  /** Resolves running per registry (see resolve). */
+  private readonly admissions = new Map<string, Limiter>();
+  private readonly maxConcurrency: number;
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.log = options.log ?? silentLog;
     this.platform = options.platform ?? DEFAULT_PLATFORM;
     this.insecureHosts = new Set((options.insecureRegistries ?? []).map(normalizeHostEntry));
     this.tagsPageSize = options.tagsPageSize ?? DEFAULTS.tagsPageSize;
+    this.maxConcurrency = Math.max(1, options.maxConcurrencyPerRegistry ?? DEFAULTS.maxConcurrencyPerRegistry);
     this.transport = new Transport({
       caCertificates: options.caCertificates,
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
@@ -102,7 +107,7 @@ export class RegistryClient implements RegistryPort {
       retries: options.retries ?? DEFAULTS.retries,
       retryBaseMs: options.retryBaseMs ?? DEFAULTS.retryBaseMs,
       maxRetryAfterMs: options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
-      maxConcurrencyPerRegistry: options.maxConcurrencyPerRegistry ?? DEFAULTS.maxConcurrencyPerRegistry,
+      maxConcurrencyPerRegistry: this.maxConcurrency,
       userAgent: options.userAgent ?? DEFAULTS.userAgent,
       log: this.log,
       dispatcher: options.dispatcher as HttpRequestDispatcher,
@@ -137,7 +142,43 @@ export class RegistryClient implements RegistryPort {
 
   // ---------------------------------------------------------------- RegistryPort
 
+  /**
+   * At most maxConcurrencyPerRegistry resolves of one registry run at once; the others wait for a
+   * slot as one closure each (#16). A reconcile asks for every tag at once: before this, each of
+   * thousands of asks was a chain of suspended calls holding its request (and the start of its
+   * deadline) while the transport's limiter queued it. Now a request is built, and its deadline
+   * starts, when it can be sent.
+   */
   resolve(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
+    const gate = this.admission(ref.domain);
+    if (gate.tryAcquire()) return this.admitted(gate, ref, options);
+    return gate.wait().then(() => this.admitted(gate, ref, options));
+  }
+
+  private admission(domain: string): Limiter {
+    let gate = this.admissions.get(domain);
+    if (gate === undefined) {
+      gate = new Limiter(this.maxConcurrency);
+      this.admissions.set(domain, gate);
+    }
+    return gate;
+  }
+
+  /** Run an admitted resolve; its slot is released when it settles. */
+  private admitted(gate: Limiter, ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
+    let answer: Promise<ResolvedImage>;
+    try {
+      answer = this.resolveNow(ref, options);
+    } catch (e) {
+      gate.release();
+      return Promise.reject(e);
+    }
+    const release = (): void => gate.release();
+    answer.then(release, release);
+    return answer;
+  }
+
+  private resolveNow(ref: ImageReference, options: ResolveOptions): Promise<ResolvedImage> {
     // not async itself: the promise withMirrors gives is the answer (one HEAD per tag, #16)
     return this.withMirrors(ref, options, async (loc) => {
       const target = ref.digest ?? ref.tag ?? 'latest';

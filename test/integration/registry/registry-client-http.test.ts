@@ -341,3 +341,81 @@ describe('connection reuse', () => {
     }
   });
 });
+
+describe('resolves admitted per registry', () => {
+  /** A registry answering each manifest HEAD after `delayMs`, counting HEADs in flight. */
+  async function slowRegistry(delayMs: number, manifest: Buffer): Promise<{ host: string; peak: () => number; heads: () => number }> {
+    let inFlight = 0;
+    let peak = 0;
+    let heads = 0;
+    const f = await fake((req, res) => {
+      if (req.url === '/v2/') return res.end('{}');
+      heads++;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha(manifest), 'content-length': String(manifest.length) });
+        res.end(req.method === 'HEAD' ? undefined : manifest);
+      }, delayMs);
+    });
+    return { host: f.host, peak: () => peak, heads: () => heads };
+  }
+
+  it('never has more than maxConcurrencyPerRegistry HEADs in flight when every tag is asked at once', async () => {
+    const { manifest } = image();
+    const reg = await slowRegistry(20, manifest);
+    const client = createRegistryClient({ maxConcurrencyPerRegistry: 3 });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => client.resolve(parseImageReference(`${reg.host}/app:t${i}`), { importMode: 'Legacy', knownDigest: sha(manifest) })),
+      );
+      expect(answers.every((a) => a.digest === sha(manifest))).toBe(true);
+      expect(reg.heads()).toBe(30);
+      expect(reg.peak()).toBe(3);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a tag waiting for its turn is not charged the wait: each request's deadline starts when it is sent", async () => {
+    const { manifest } = image();
+    // 12 tags, one at a time, 150 ms each: the last is sent ~1.65 s after it was asked for, far past the
+    // 600 ms request deadline; each request itself takes 150 ms.
+    const reg = await slowRegistry(150, manifest);
+    const client = createRegistryClient({ maxConcurrencyPerRegistry: 1, requestTimeoutMs: 600, retries: 0 });
+    try {
+      const answers = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => client.resolve(parseImageReference(`${reg.host}/app:t${i}`), { importMode: 'Legacy', knownDigest: sha(manifest) })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 12 }, () => 'fulfilled'));
+      expect(reg.peak()).toBe(1);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a resolve that fails frees its turn for the next one', async () => {
+    const { manifest } = image();
+    const f = await fake((req, res) => {
+      if (req.url === '/v2/') return res.end('{}');
+      if (req.url?.includes('/manifests/missing')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown' }] }));
+      }
+      res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha(manifest), 'content-length': String(manifest.length) });
+      res.end(req.method === 'HEAD' ? undefined : manifest);
+    });
+    const client = createRegistryClient({ maxConcurrencyPerRegistry: 1 });
+    try {
+      const asks = [
+        ...Array.from({ length: 3 }, () => client.resolve(parseImageReference(`${f.host}/app:missing`), { importMode: 'Legacy' })),
+        ...Array.from({ length: 3 }, (_, i) => client.resolve(parseImageReference(`${f.host}/app:t${i}`), { importMode: 'Legacy', knownDigest: sha(manifest) })),
+      ];
+      const settled = await Promise.allSettled(asks);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    } finally {
+      await client.close();
+    }
+  });
+});
