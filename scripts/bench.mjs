@@ -14,7 +14,7 @@ const outdir = join(root, 'node_modules', '.cache', 'tagstream-bench');
 mkdirSync(outdir, { recursive: true });
 
 await build({
-  entryPoints: [join(root, 'bench', 'cli.ts'), join(root, 'bench', 'scenario-child.ts')],
+  entryPoints: [join(root, 'bench', 'cli.ts'), join(root, 'bench', 'scenario-child.ts'), join(root, 'bench', 'heads-lab.ts')],
   outdir,
   bundle: true,
   platform: 'node',
@@ -25,8 +25,10 @@ await build({
   logLevel: 'warning',
 });
 
-const args = process.argv.slice(2);
-const child = spawn(process.execPath, ['--enable-source-maps', join(outdir, 'cli.js'), ...args], {
+// `npm run bench:heads` (`--heads-lab` first): the registry client's CPU per HEAD alone (bench/heads-lab.ts)
+const headsLab = process.argv[2] === '--heads-lab';
+const args = process.argv.slice(headsLab ? 3 : 2);
+const child = spawn(process.execPath, ['--enable-source-maps', join(outdir, headsLab ? 'heads-lab.js' : 'cli.js'), ...args], {
   stdio: 'inherit',
   env: {
     ...process.env,
