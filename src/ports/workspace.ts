@@ -35,7 +35,8 @@ export interface Workspace {
 
 /**
  * One file's stat signature. `signature` changes whenever the content may have: it holds size,
- * mtime and ctime (nanoseconds), inode and device; ctime cannot be set back by a user (touch -d).
+ * mtime and ctime (milliseconds, with the fraction the filesystem keeps), inode and device; ctime
+ * cannot be set back by a user (touch -d).
  */
 export interface FileStat {
   readonly size: number;

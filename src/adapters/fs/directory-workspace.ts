@@ -132,18 +132,34 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       return ok;
     };
   };
-  /** readFileNow's folder check (over the root's real path, resolved synchronously once). */
-  let insideNow: ((folder: string) => boolean) | undefined;
+  /** The root's real path, resolved synchronously once (readFileNow; an unresolvable root is taken as it is, as `realRoot`). */
+  let rootRealNow: string | undefined;
 
-  /** Read one contained file synchronously, without reading past `maxBytes`. */
-  const readBounded = (abs: string, maxBytes: number): FileRead => {
-    const fd = openSync(abs, 'r');
+  /** Read an open file and close it. */
+  const readAndClose = (fd: number, maxBytes: number): FileRead => {
     try {
       return readOpen(fd, maxBytes);
     } finally {
       closeSync(fd);
     }
   };
+
+  /**
+   * Open `abs` without following a link as its last component, when `inside` says its folder lies
+   * in the root; undefined when that cannot be done (no O_NOFOLLOW, a folder outside, a link, a
+   * missing file): the caller takes its slower or stricter path then.
+   */
+  const openUnfollowed = (abs: string, inside: (folder: string) => boolean): number | undefined => {
+    if (O_NOFOLLOW === undefined || !inside(nodePath.dirname(abs))) return undefined;
+    try {
+      return openSync(abs, fsConstants.O_RDONLY | O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Read one contained file synchronously, without reading past `maxBytes`. */
+  const readBounded = (abs: string, maxBytes: number): FileRead => readAndClose(openSync(abs, 'r'), maxBytes);
 
   return {
     root: absRoot,
@@ -160,24 +176,8 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
       for (const [i, path] of paths.entries()) {
         if (i > 0 && i % BATCH === 0) await new Promise((r) => setImmediate(r));
         try {
-          const abs = resolve(path);
-          let fd: number | undefined;
-          if (O_NOFOLLOW !== undefined && inside(nodePath.dirname(abs))) {
-            try {
-              fd = openSync(abs, fsConstants.O_RDONLY | O_NOFOLLOW);
-            } catch {
-              fd = undefined;
-            }
-          }
-          if (fd === undefined) {
-            out.push(readBounded(await contained(path), maxBytes));
-            continue;
-          }
-          try {
-            out.push(readOpen(fd, maxBytes));
-          } finally {
-            closeSync(fd);
-          }
+          const fd = openUnfollowed(resolve(path), inside);
+          out.push(fd === undefined ? readBounded(await contained(path), maxBytes) : readAndClose(fd, maxBytes));
         } catch (error) {
           out.push({ error });
         }
@@ -213,25 +213,18 @@ export function directoryWorkspace(root: string, options: DirectoryWorkspaceOpti
     },
     readFileNow(path, maxBytes) {
       try {
-        const abs = resolve(path);
-        if (insideNow === undefined) {
-          let rootReal = absRoot;
+        if (rootRealNow === undefined) {
           try {
-            rootReal = realpathSync.native(absRoot);
+            rootRealNow = realpathSync.native(absRoot);
           } catch {
-            // as `realRoot`: an unresolvable root is taken as it is
+            rootRealNow = absRoot;
           }
-          insideNow = folderCheck(rootReal);
         }
-        if (O_NOFOLLOW === undefined || !insideNow(nodePath.dirname(abs))) {
-          return { error: new TagstreamError('Usage', `${path}: not read (it is not a plain file inside ${absRoot})`) };
-        }
-        const fd = openSync(abs, fsConstants.O_RDONLY | O_NOFOLLOW);
-        try {
-          return readOpen(fd, maxBytes);
-        } finally {
-          closeSync(fd);
-        }
+        // Folders are checked afresh on every call: a long-lived workspace (the daemon's) must not
+        // trust what a folder was in an earlier run (it may have become a link out of the root).
+        const fd = openUnfollowed(resolve(path), folderCheck(rootRealNow));
+        if (fd === undefined) return { error: new TagstreamError('Usage', `${path}: not read (it is not a plain file inside ${absRoot})`) };
+        return readAndClose(fd, maxBytes);
       } catch (error) {
         return { error };
       }

@@ -124,6 +124,25 @@ describe('directoryWorkspace', () => {
     }
   });
 
+  it('readFileNow checks the folder on every call: a folder that became a link out of the root is refused', () => {
+    const ws = directoryWorkspace(dir);
+    const outside = mkdtempSync(path.join(tmpdir(), 'tagstream-dirws-outside-'));
+    try {
+      mkdirSync(path.join(dir, 'moving'));
+      writeFileSync(path.join(dir, 'moving', 'c.yaml'), 'c: 1\n');
+      writeFileSync(path.join(outside, 'c.yaml'), 'secret: 1\n');
+      expect(ws.readFileNow!('moving/c.yaml', 1024)).toEqual({ bytes: Buffer.from('c: 1\n') });
+      // between two runs of a long-lived workspace (the daemon's), the folder is swapped for a link
+      rmSync(path.join(dir, 'moving'), { recursive: true });
+      symlinkSync(outside, path.join(dir, 'moving'));
+      const again = ws.readFileNow!('moving/c.yaml', 1024);
+      expect('error' in again && String((again as { error: Error }).error.message)).toMatch(/not a plain file inside/);
+    } finally {
+      rmSync(path.join(dir, 'moving'), { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses paths that leave the root', async () => {
     const ws = directoryWorkspace(dir);
     await expect(ws.readFile('../etc/passwd')).rejects.toThrow(/path must stay inside the workspace: "..\/etc\/passwd"/);
