@@ -369,8 +369,7 @@ function rememberStat(indexCache: IndexCache, path: string, stat: FileStat | und
   const old = decodeStatRecord(indexCache.get(statKey(path)));
   if (old && old.signature === stat.signature && old.blobId === blobId) return;
   const record = encodeStatRecord({ signature: stat.signature, blobId, marker: file.mentions(MARKER_KEY) });
-  if (indexCache.setLazily) indexCache.setLazily(statKey(path), record);
-  else indexCache.set(statKey(path), record);
+  indexCache.setLazily(statKey(path), record);
 }
 
 /** Run `fn` over `items` with at most `limit` in flight; results keep the input order. */

@@ -11,9 +11,9 @@ export interface IndexCache {
   /**
    * Store `record` under `key` without making a save necessary: it is written when something else
    * is (a stat record alone is not worth rewriting the cache: a fresh clone would rewrite it on
-   * every run for nothing). Optional; `set` when absent.
+   * every run for nothing).
    */
-  setLazily?(key: string, record: unknown): void;
+  setLazily(key: string, record: unknown): void;
   /**
    * Persist what this run used or stored, dropping entries it did not ask for (deleted or changed
    * files). No-op when nothing changed. Never throws: a cache that cannot be written is only slower.

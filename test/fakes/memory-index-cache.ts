@@ -26,6 +26,11 @@ export function memoryIndexCache(initial: Record<string, unknown> = {}): MemoryI
       used.add(key);
       counts.sets++;
     },
+    setLazily(key, record) {
+      // as the file adapter: kept and written with the next save, not counted as a change
+      stored.set(key, record);
+      used.add(key);
+    },
     async save() {
       for (const k of [...stored.keys()]) if (!used.has(k)) stored.delete(k);
       used = new Set();

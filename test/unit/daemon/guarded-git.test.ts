@@ -5,7 +5,7 @@ import { guardedGit } from '../../../src/daemon/guarded-git.js';
 import type { GitRepository } from '../../../src/ports/git.js';
 import type { IndexCache } from '../../../src/ports/index-cache.js';
 
-const cache: IndexCache = { get: () => undefined, set: () => undefined, save: async () => undefined };
+const cache: IndexCache = { get: () => undefined, set: () => undefined, setLazily: () => undefined, save: async () => undefined };
 const repo = (extra: Partial<GitRepository> = {}): GitRepository =>
   ({
     dir: '/w',
