@@ -23,6 +23,7 @@ import { createRegistryClient } from '../src/adapters/registry/registry-client.j
 import { Limiter } from '../src/adapters/registry/limiter.js';
 import { MANIFEST_ACCEPT } from '../src/adapters/registry/media-types.js';
 import { parseImageReference } from '../src/domain/image-reference.js';
+import { median } from './figures.js';
 import { measureHeads } from './floor.js';
 import { DEFAULT_MONOREPO, generateMonorepo } from './monorepo.js';
 import { seedTags } from './seed-registry.js';
@@ -118,8 +119,6 @@ function runChild(script: string, variant: Variant, inputFile: string): Promise<
     });
   });
 }
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === '--child') return child(argv[1] as Variant, argv[2] ?? '');

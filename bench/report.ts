@@ -4,6 +4,7 @@
  * `bench/results/latest.json` sees what was met without re-deriving it.
  */
 import type { RegistryStats } from '../src/adapters/registry/index.js';
+import { median, pass } from './figures.js';
 import type { BenchResult, ScaleResult, ScenarioRun } from './run-bench.js';
 
 export interface Check {
@@ -38,20 +39,9 @@ const ms = (n: number | undefined): string => (n === undefined ? '-' : n >= 10_0
 const cpuS = (n: number | undefined): string => (n === undefined ? '-' : `${(n / 1000).toFixed(2)} s`);
 const x = (n: number): string => `${n.toFixed(2)}x`;
 
-function pass(run: ScenarioRun, i = 0) {
-  const p = run.passes[i];
-  if (!p) throw new Error(`bench: scenario has no pass ${i}`);
-  return p;
-}
-
 /** Floor CPU: read + pre-filter + bare Pool HEADs. */
 export function floorCpuMs(s: ScaleResult): number {
   return s.floor.readCpuMs + s.floor.headCpuMs;
-}
-
-function medianValue(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
 }
 
 /** ", median of N rounds (a, b, c)" when the figure is a median of rounds. */
@@ -69,7 +59,7 @@ export function referenceOf(result: BenchResult): ScaleResult {
 /** Client CPU per HEAD (import phase) over bare-Pool CPU per HEAD (floor). */
 export function headRatio(s: ScaleResult): number {
   // Rounds: the median of the per-round ratios (each import phase against the floor run just before it).
-  if (s.rounds && s.rounds.headRatios.length > 0) return medianValue(s.rounds.headRatios);
+  if (s.rounds && s.rounds.headRatios.length > 0) return median(s.rounds.headRatios);
   const ours = pass(s.scenarios.importPhase).cpuMs / Math.max(1, pass(s.scenarios.importPhase).registry.manifestHead);
   const bare = s.floor.headCpuMs / Math.max(1, s.floor.heads);
   return ours / bare;

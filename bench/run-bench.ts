@@ -17,6 +17,7 @@ import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../t
 import { startGitServer } from '../test/harness/git-server.js';
 import { INDEX_CACHE_FILE as INDEX_CACHE_IN_GITDIR } from '../src/adapters/git/index-cache-file.js';
 import type { DaemonFigures } from './daemon-scenario.js';
+import { medianOf, pass } from './figures.js';
 import type { FloorFigures } from './floor.js';
 import { DEFAULT_MONOREPO, generateMonorepo, type BenchTag, type GeneratedMonorepo, type MonorepoOptions } from './monorepo.js';
 import { RESULT_MARKER, type ScenarioCredentials, type ScenarioInput, type ScenarioResult } from './scenario.js';
@@ -280,18 +281,6 @@ export function measureStartup(entry: string, runs: number): StartupFigures | un
 /** Where the persistent index cache lives in a working copy (never committed: inside .git/). */
 export const INDEX_CACHE_FILE = join('.git', INDEX_CACHE_IN_GITDIR);
 
-/** The element whose `value` is the median (the lower middle one for an even count). */
-function medianOf<T>(items: readonly T[], value: (item: T) => number): T {
-  const sorted = [...items].sort((a, b) => value(a) - value(b));
-  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
-}
-
-function firstPass(run: ScenarioRun): ScenarioResult['passes'][number] {
-  const p = run.passes[0];
-  if (!p) throw new Error('bench: a scenario returned no pass');
-  return p;
-}
-
 interface ScaleRun {
   readonly result: ScaleResult;
   readonly repoDir: string;
@@ -338,8 +327,8 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
       const importRun = await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)) });
       rounds.push({ floor: floorRun.floor, warm: warmRun, importPhase: importRun });
     }
-    const floorRatio = (r: (typeof rounds)[number]) => firstPass(r.warm).cpuMs / Math.max(1, r.floor.readCpuMs + r.floor.headCpuMs);
-    const headRatioOf = (r: (typeof rounds)[number]) => firstPass(r.importPhase).cpuMs / Math.max(1, firstPass(r.importPhase).registry.manifestHead) / (r.floor.headCpuMs / Math.max(1, r.floor.heads));
+    const floorRatio = (r: (typeof rounds)[number]) => pass(r.warm).cpuMs / Math.max(1, r.floor.readCpuMs + r.floor.headCpuMs);
+    const headRatioOf = (r: (typeof rounds)[number]) => pass(r.importPhase).cpuMs / Math.max(1, pass(r.importPhase).registry.manifestHead) / (r.floor.headCpuMs / Math.max(1, r.floor.heads));
     const byFloor = medianOf(rounds, floorRatio);
     const byHead = medianOf(rounds, headRatioOf);
     const floorRun = { floor: byFloor.floor };
