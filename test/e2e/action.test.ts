@@ -16,6 +16,7 @@ import { startGitHubApi, loadGitHubOpenApi, type GitHubApiServer, type OpenApiDo
 import { cloneWorkingCopy, gitCli, startGitServer, type GitServer } from '../harness/git-server.js';
 import { makeImage } from '../harness/oci-image.js';
 import { pushImage, startRegistry, type TestRegistry } from '../harness/registry.js';
+import { runRecordingV8Flags } from '../harness/v8-flags.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BUNDLE = join(ROOT, 'action-dist/index.js');
@@ -169,6 +170,14 @@ describe('pull-request mode (group all)', () => {
     });
     api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
   }, 60_000);
+
+  it('runs with V8 heap growth capped as the CLI does; a bad TAGSTREAM_HEAP_GROWING_PERCENT is a warning annotation', () => {
+    const env = { PATH: process.env.PATH, HOME: scratch };
+    expect(runRecordingV8Flags(BUNDLE, [], { cwd: scratch, env }).flags).toEqual(['--heap-growing-percent=100']);
+    const bad = runRecordingV8Flags(BUNDLE, [], { cwd: scratch, env: { ...env, TAGSTREAM_HEAP_GROWING_PERCENT: '2x' } });
+    expect(bad.flags).toEqual(['--heap-growing-percent=100']);
+    expect(bad.stdout).toContain(`::warning::TAGSTREAM_HEAP_GROWING_PERCENT: expected a whole number of percent (0 for V8's own choice), got "2x"; using 100`);
+  });
 
   it('opens a pull request from tagstream/main and leaves main alone', async () => {
     const mainBefore = await remoteBranch(repo.url, 'main');

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runRecordingV8Flags } from '../harness/v8-flags.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const BUNDLE = join(REPO, 'dist/cli/tagstream.js');
@@ -76,6 +77,20 @@ describe('bundled tagstream bin', () => {
     expect(bytes, `--version parses ${bytes} bytes in ${loaded.length} files`).toBeLessThan(4_000);
     expect(readFileSync(BUNDLE, 'utf8')).toMatch(/import\(["']\.\/chunks\/run-[^"']+\.js["']\)/);
     expect(runBin(BUNDLE, ['--version', '--help'])).toEqual(runBin(TSC_MAIN, ['--version', '--help']));
+  });
+
+  it('caps V8 heap growth for every command but the bare --version, as TAGSTREAM_HEAP_GROWING_PERCENT says', () => {
+    const run = (args: string[], percent?: string) => runRecordingV8Flags(BUNDLE, args, { cwd: FIXTURE, env: { ...process.env, HOME: '/nonexistent', TAGSTREAM_HEAP_GROWING_PERCENT: percent } });
+    const plain = run(['get', 'is']);
+    expect(plain.flags).toEqual(['--heap-growing-percent=100']);
+    expect(plain.stderr).not.toContain('TAGSTREAM_HEAP_GROWING_PERCENT');
+    expect(run(['reconcile', '--dry-run']).flags).toEqual(['--heap-growing-percent=100']);
+    expect(run(['--version']).flags).toEqual([]);
+    expect(run(['get', 'is'], '0').flags).toEqual([]);
+    expect(run(['get', 'is'], '300').flags).toEqual(['--heap-growing-percent=300']);
+    const bad = run(['get', 'is'], 'lots');
+    expect(bad.flags).toEqual(['--heap-growing-percent=100']);
+    expect(bad.stderr).toContain(`tagstream: warning: TAGSTREAM_HEAP_GROWING_PERCENT: expected a whole number of percent (0 for V8's own choice), got "lots"; using 100`);
   });
 
   it('keeps the cloud SDKs and the daemon out of start-up', () => {
