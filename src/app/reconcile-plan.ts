@@ -41,7 +41,7 @@ export async function planReconcile(
 ): Promise<PlannedRun> {
   const { settings, registry } = ctx;
   const now = rfc3339(ctx.clock.now());
-  const inventory = options.inventory ?? (await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache: inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.()) }));
+  const inventory = options.inventory ?? (await buildInventory(ctx.workspace, settings, { ...inventoryOptions, indexCache: inventoryOptions.indexCache ?? (await ctx.git?.indexCache?.()), indexWitness: inventoryOptions.indexWitness ?? (await ctx.git?.indexWitness?.()) }));
   const diagnostics: Diagnostic[] = inventory.diagnostics.map((d) => diagnosticOf(d));
   for (const c of inventory.conflicts) {
     diagnostics.push({

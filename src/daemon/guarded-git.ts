@@ -62,6 +62,7 @@ export function guardedGit(repo: GitRepository, signal: AbortSignal, hooks: Guar
     readJournal: (name) => repo.readJournal(name),
     writeJournal: (t, name) => repo.writeJournal(t, name),
     ...(repo.indexCache ? { indexCache: () => repo.indexCache!() } : {}),
+    ...(repo.indexWitness ? { indexWitness: () => repo.indexWitness!() } : {}),
     ...(repo.imageCreatedCache ? { imageCreatedCache: () => repo.imageCreatedCache!() } : {}),
     // with both, reconcile reads the revert holds of an unchanged head from the index cache
     ...(repo.shallowCommits ? { shallowCommits: () => repo.shallowCommits!() } : {}),

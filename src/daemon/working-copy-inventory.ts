@@ -16,5 +16,5 @@ export async function readWorkingCopyInventory(workspace: Workspace, repoSetting
   // asks for the revert holds (memoised in the same cache) only after that. Asked first, the memo
   // is kept and reconcile reads no history on an unchanged head.
   if (repo) await loadHolds({ git: repo });
-  return buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.() });
+  return buildInventory(workspace, repoSettings, { indexCache: await repo?.indexCache?.(), indexWitness: await repo?.indexWitness?.() });
 }

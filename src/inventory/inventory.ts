@@ -23,6 +23,7 @@ import * as imageStreamFields from './image-stream-fields.js';
 import * as nodeLocator from '../edit/node-locator.js';
 import type { Inventory, ObjectRef } from './inventory-model.js';
 import type { IndexCache } from '../ports/index-cache.js';
+import type { IndexWitness } from '../ports/git.js';
 import { decodeFileIndex, encodeFileIndex, gitBlobId, indexKey, indexScope, type FileIndex } from './file-index.js';
 import { ScannedFile } from './inventory-files.js';
 import * as inventoryBuilder from './inventory-builder.js';
@@ -75,6 +76,12 @@ export interface InventoryOptions {
    * knows are read but not parsed. Not used with `parseAll` / `includeObject`. Saved at the end.
    */
   readonly indexCache?: IndexCache | undefined;
+  /**
+   * Git's index as a witness of blob ids (a fresh clone's files have no stat record of ours yet):
+   * a file whose stat record does not match is still left unread when Git's index vouches that it
+   * holds the blob that record was made for.
+   */
+  readonly indexWitness?: IndexWitness | undefined;
 }
 
 const SETTINGS_FILE = '.tagstream.yaml';
@@ -144,7 +151,7 @@ export async function buildInventory(
   // The time is taken before the stats: the racy window must be measured from no later than them.
   const statsTakenMs = Date.now();
   const stats = indexCache && !opts.parseCache && workspace.fileStats && workspace.readFileNow ? await workspace.fileStats(candidates) : undefined;
-  const known = stats && indexCache ? candidates.map((path, i) => knownUnread(workspace, path, stats[i], limits, indexCache, scope)) : undefined;
+  const known = stats && indexCache ? candidates.map((path, i) => knownUnread(workspace, path, stats[i], limits, indexCache, scope, opts.indexWitness, statsTakenMs)) : undefined;
   const toRead = known ? candidates.filter((_, i) => known[i] === undefined) : candidates;
   // Without a parse cache every file is read anyway: one batched read when the workspace offers it.
   const readList = !opts.parseCache && workspace.readFiles ? await workspace.readFiles(toRead, limits.maxBytes) : undefined;
@@ -343,11 +350,17 @@ function decodeStatRecord(raw: unknown): StatRecord | undefined {
 
 const encodeStatRecord = (r: StatRecord): string => `${STAT_RECORD}|${r.blobId}|${r.marker ? 1 : 0}|${r.signature}`;
 
-/** The scan of a file the cache answers by its stat signature (left unread), or undefined to read it. */
-function knownUnread(workspace: Workspace, path: string, stat: FileStat | undefined, limits: SourceLimits, indexCache: IndexCache, scope: string): FileScan | undefined {
+/**
+ * The scan of a file the cache answers by its stat signature (left unread), or undefined to read it.
+ * A signature that does not match (a fresh clone: new inodes and times) is made good by Git's index
+ * when it vouches for the very blob the record was made for; the record is then renewed (rememberStat).
+ */
+function knownUnread(workspace: Workspace, path: string, stat: FileStat | undefined, limits: SourceLimits, indexCache: IndexCache, scope: string, witness: IndexWitness | undefined, statsTakenMs: number): FileScan | undefined {
   if (!stat || stat.size > limits.maxBytes) return undefined;
   const record = decodeStatRecord(indexCache.get(statKey(path)));
-  if (!record || record.signature !== stat.signature) return undefined;
+  if (!record) return undefined;
+  const renewed = record.signature !== stat.signature;
+  if (renewed && (!witness || witness.blobId(path) !== record.blobId)) return undefined;
   const key = indexKey(scope, path, record.blobId);
   const index = decodeFileIndex(indexCache.get(key), path);
   if (!index) return undefined;
@@ -360,6 +373,7 @@ function knownUnread(workspace: Workspace, path: string, stat: FileStat | undefi
     return read.bytes;
   };
   const file = new ScannedFile(path, { load, mentions: { [MARKER_KEY]: record.marker } }, formatOf(path) ?? 'yaml', limits);
+  if (renewed) rememberStat(indexCache, path, stat, statsTakenMs, record.blobId, file);
   return { path, file, cached: false, indexKey: key, blobId: record.blobId, index };
 }
 

@@ -186,6 +186,8 @@ export interface GitRepository {
   writeJournal(text: JournalText | undefined, name?: JournalName): Promise<void>;
   /** The persistent index cache kept in the git directory (one instance per repository object). */
   indexCache?(): Promise<IndexCache>;
+  /** Git's index of the working copy as a witness of its files' blob ids, for one run (read on its first question). */
+  indexWitness?(): Promise<IndexWitness>;
   /** The persistent image build-time cache kept in the git directory (one instance per repository object). */
   imageCreatedCache?(): Promise<ImageCreatedCache>;
   /**
@@ -215,4 +217,14 @@ export interface GitOpenOptions {
 export interface GitPort {
   open(dir: string, options?: GitOpenOptions): Promise<GitRepository>;
   clone(options: GitCloneOptions): Promise<GitRepository>;
+}
+
+/**
+ * What Git's index says of the working copy's files: the blob id of a file whose stat data still
+ * equals what its index entry recorded (and that is not racily clean), as `git status` concludes
+ * without reading it. A fresh clone has such an entry for every file.
+ */
+export interface IndexWitness {
+  /** The blob id `path` (repository-relative, POSIX) holds by Git's index; undefined: read the file to know (also when there is no index, or one that cannot be trusted). */
+  blobId(path: string): string | undefined;
 }

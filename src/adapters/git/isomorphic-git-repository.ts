@@ -12,6 +12,7 @@ import type {
   GitLogOptions,
   GitRemoteOptions,
   GitRepository,
+  IndexWitness,
   JournalName,
   JournalText,
   PushBranchOptions,
@@ -22,6 +23,7 @@ import type {
 } from '../../ports/git.js';
 import { writeFileAtomically } from './atomic-git-fs.js';
 import { openIndexCacheFile } from './index-cache-file.js';
+import { gitIndexWitness } from './git-index-file.js';
 import { openImageCreatedFile } from './image-created-file.js';
 import type { IndexCache } from '../../ports/index-cache.js';
 import type { ImageCreatedCache } from '../../ports/image-created-cache.js';
@@ -373,6 +375,10 @@ export class IsomorphicGitRepository implements GitRepository {
   indexCache(): Promise<IndexCache> {
     this.openedIndexCache ??= openIndexCacheFile(this.ctx.fs.promises, join(this.dir, '.git'));
     return this.openedIndexCache;
+  }
+
+  async indexWitness(): Promise<IndexWitness> {
+    return gitIndexWitness(this.dir);
   }
 
   imageCreatedCache(): Promise<ImageCreatedCache> {

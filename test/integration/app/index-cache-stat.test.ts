@@ -25,28 +25,7 @@ import { silentLog } from '../../../src/ports/log.js';
 import type { Workspace } from '../../../src/ports/workspace.js';
 import { everyImageRegistry } from '../../fakes/every-image-registry.js';
 import { memoryIndexCache, restoredIndexCache } from '../../fakes/memory-index-cache.js';
-
-/** A directory workspace that counts what it reads. */
-function countingWorkspace(root: string) {
-  const inner = directoryWorkspace(root);
-  const reads = { batch: [] as string[], now: [] as string[], single: [] as string[] };
-  const ws: Workspace = {
-    ...inner,
-    async readFiles(paths, maxBytes) {
-      reads.batch.push(...paths);
-      return inner.readFiles!(paths, maxBytes);
-    },
-    readFileNow(p, maxBytes) {
-      reads.now.push(p);
-      return inner.readFileNow!(p, maxBytes);
-    },
-    async readFile(p) {
-      reads.single.push(p);
-      return inner.readFile(p);
-    },
-  };
-  return { ws, reads };
-}
+import { countingWorkspace } from '../../fakes/counting-workspace.js';
 
 async function changeSetOf(workspace: Workspace, indexCache?: IndexCache) {
   const ctx: AppContext = { workspace, settings: DEFAULT_REPO_SETTINGS, registry: everyImageRegistry, clock: fixedClock('2026-11-21T06:00:00Z'), log: silentLog };
