@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, openSync, readFileSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { IndexWitness } from '../../ports/git.js';
+import { repoPath } from './git-context.js';
 
 /** One stage-0 entry: the blob id and the stat data Git recorded (32-bit fields, as Git keeps them). */
 export interface GitIndexEntry {
@@ -146,8 +147,14 @@ export function vouchedBlobId(entry: GitIndexEntry | undefined, stat: BigIntStat
   return same ? entry.oid : undefined;
 }
 
-/** A repository-relative POSIX path that stays inside the work tree. */
-const inside = (path: string): boolean => path !== '' && !path.startsWith('/') && !path.includes('\\') && !path.split('/').some((s) => s === '' || s === '.' || s === '..');
+/** `path` as the index keys it, when it is a repo-relative path inside the work tree (repoPath's rule); undefined otherwise. */
+function indexPath(path: string): string | undefined {
+  try {
+    return repoPath(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The parsed index of `gitdir` and its file's mtime, or undefined when there is none this parser can trust. */
 function readIndex(gitdir: string): { readonly entries: Map<string, GitIndexEntry>; readonly mtimeNs: bigint } | undefined {
@@ -175,10 +182,11 @@ export function gitIndexWitness(workTree: string, gitdir = join(workTree, '.git'
   return {
     blobId(path) {
       if (index === null) index = readIndex(gitdir);
-      const entry = index && inside(path) ? index.entries.get(path) : undefined;
-      if (!index || !entry) return undefined;
+      const key = indexPath(path);
+      const entry = index && key !== undefined ? index.entries.get(key) : undefined;
+      if (!index || !entry || key === undefined) return undefined;
       try {
-        const stat = lstatSync(join(workTree, path), { bigint: true, throwIfNoEntry: false });
+        const stat = lstatSync(join(workTree, key), { bigint: true, throwIfNoEntry: false });
         return stat ? vouchedBlobId(entry, stat, index.mtimeNs) : undefined;
       } catch {
         return undefined;
