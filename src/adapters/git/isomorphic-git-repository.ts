@@ -34,6 +34,7 @@ import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
 import { commitFromTrees, planTreeCommit } from './tree-commit.js';
+import { sendNewObjects } from './send-new-objects.js';
 import { finishInterruptedMoves, recordedFetch, resetBranch } from './crash-safe-ref-moves.js';
 import { isMissingRemoteRef, isSshUrl, runGitOverSsh } from './ssh-transport.js';
 
@@ -240,7 +241,12 @@ export class IsomorphicGitRepository implements GitRepository {
     const auth = authCallbacks(options.credentials ?? this.ctx.credentials);
     await this.run(
       `push ${remoteRef} to ${remote}`,
-      () => git.push({ fs, http, dir, remote, ref: localRef, remoteRef, force, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure }),
+      async () => {
+        // Our commits on top of what the server has: only their new objects are walked and sent.
+        const request = { url, remote, localBranch: localRef, remoteBranch: remoteRef, force, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure };
+        if ((await sendNewObjects(this.ctx, request)) === 'sent') return;
+        await git.push({ fs, http, dir, remote, ref: localRef, remoteRef, force, cache, onAuth: auth.onAuth, onAuthFailure: auth.onAuthFailure });
+      },
       url,
       auth.rejected,
     );
