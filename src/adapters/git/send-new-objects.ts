@@ -63,19 +63,21 @@ interface ChainLink {
 async function chainTo(ctx: GitContext, tip: string, known: ReadonlySet<string>): Promise<{ links: ChainLink[]; base: string } | undefined> {
   const { fs, dir, cache } = ctx;
   const readCommit = (oid: string) => git.readCommit({ fs, dir, oid, cache }).then((c) => c.commit);
-  const links: ChainLink[] = [];
+  const commits: { oid: string; tree: string }[] = [];
   let oid = tip;
   while (!known.has(oid)) {
-    if (links.length >= CHAIN_LIMIT) return undefined;
+    if (commits.length >= CHAIN_LIMIT) return undefined;
     const commit = await readCommit(oid);
     const parent = commit.parent.length === 1 ? commit.parent[0] : undefined;
     if (parent === undefined) return undefined;
-    links.push({ oid, tree: commit.tree, parentTree: '' });
+    commits.push({ oid, tree: commit.tree });
     oid = parent;
   }
-  // Each link's parent tree: the next link's tree, or the base's.
-  const trees = [...links.slice(1).map((l) => l.tree), links.length > 0 ? (await readCommit(oid)).tree : ''];
-  return { links: links.map((l, i) => ({ ...l, parentTree: trees[i] ?? '' })), base: oid };
+  if (commits.length === 0) return { links: [], base: oid };
+  // Each commit's parent tree: the next (older) commit's, and for the oldest the base's.
+  const baseTree = (await readCommit(oid)).tree;
+  const links = commits.map((c, i) => ({ ...c, parentTree: commits[i + 1]?.tree ?? baseTree }));
+  return { links, base: oid };
 }
 
 /** Add to `out` the objects of tree `oid` that are not at the same path in tree `base`. */
@@ -100,7 +102,7 @@ export async function newObjectsOf(ctx: GitContext, links: readonly ChainLink[])
   const out = new Set<string>();
   for (const link of links) {
     out.add(link.oid);
-    await addChangedObjects(ctx, link.tree, link.parentTree === '' ? undefined : link.parentTree, out);
+    await addChangedObjects(ctx, link.tree, link.parentTree, out);
   }
   return [...out];
 }
