@@ -98,13 +98,21 @@ async function addChangedObjects(ctx: GitContext, oid: string, base: string | un
 }
 
 /** Objects a chain of commits brings: each commit and what its tree changed from its parent's. */
-export async function newObjectsOf(ctx: GitContext, links: readonly ChainLink[]): Promise<string[]> {
+async function newObjectsOf(ctx: GitContext, links: readonly ChainLink[]): Promise<string[]> {
   const out = new Set<string>();
   for (const link of links) {
     out.add(link.oid);
     await addChangedObjects(ctx, link.tree, link.parentTree, out);
   }
   return [...out];
+}
+
+/** `work`'s result, or undefined when it needed an object this copy does not have (a shallow history). */
+function missingAsUndefined<T>(work: Promise<T>): Promise<T | undefined> {
+  return work.catch((e: unknown) => {
+    if ((e as { code?: unknown }).code === 'NotFoundError') return undefined;
+    throw e;
+  });
 }
 
 function pktLine(text: string): Buffer {
@@ -187,22 +195,16 @@ export async function sendNewObjects(ctx: GitContext, request: SendNewObjectsReq
   })) as Discovered;
   if (!server.capabilities.has('report-status')) return 'declined';
   const old = server.refs.get(remoteRef) ?? ZERO_OID;
-  const trackWith = () => git.writeRef({ fs, dir, ref: `refs/remotes/${request.remote}/${request.remoteBranch}`, value: tip, force: true });
+  const track = () => git.writeRef({ fs, dir, ref: `refs/remotes/${request.remote}/${request.remoteBranch}`, value: tip, force: true });
   if (old === tip) {
-    await trackWith();
+    await track();
     return 'sent';
   }
-  const chain = await chainTo(ctx, tip, new Set(server.refs.values())).catch((e: unknown) => {
-    if ((e as { code?: unknown }).code === 'NotFoundError') return undefined;
-    throw e;
-  });
+  const chain = await missingAsUndefined(chainTo(ctx, tip, new Set(server.refs.values())));
   if (chain === undefined) return 'declined';
   // Not a fast-forward from the chain's base: isomorphic-git decides (and names the refusal).
   if (old !== ZERO_OID && old !== chain.base && !request.force) return 'declined';
-  const objects = await newObjectsOf(ctx, chain.links).catch((e: unknown) => {
-    if ((e as { code?: unknown }).code === 'NotFoundError') return undefined;
-    throw e;
-  });
+  const objects = await missingAsUndefined(newObjectsOf(ctx, chain.links));
   if (objects === undefined) return 'declined';
   const sideBand = server.capabilities.has('side-band-64k');
   const capabilities = ['report-status', ...(sideBand ? ['side-band-64k'] : [])].join(' ');
@@ -216,6 +218,6 @@ export async function sendNewObjects(ctx: GitContext, request: SendNewObjectsReq
     body: [pktLine(`${old} ${tip} ${remoteRef}\0${capabilities}\n`), Buffer.from('0000', 'ascii'), packfile ?? new Uint8Array()],
   });
   checkReport(reportOf(await collect(res.body), sideBand), remoteRef);
-  await trackWith();
+  await track();
   return 'sent';
 }
