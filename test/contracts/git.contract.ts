@@ -92,6 +92,22 @@ export function gitContract(kind: string, remoteWith: GitSubjectFactory): void {
       });
     });
 
+    it('reports the status of many files in many folders (more than statusMatrix is handed as paths)', async () => {
+      const files: Record<string, string> = { 'top.yaml': 't\n', 'other/keep.yaml': 'k\n' };
+      for (let i = 0; i < 90; i++) files[`apps/team-${i}/app.yaml`] = `a: ${i}\n`;
+      const copy = await (await remoteWith(files)).clone();
+      await copy.write('apps/team-3/app.yaml', 'a: changed\n');
+      await copy.remove('apps/team-4/app.yaml');
+      await copy.write('apps/team-5/new.yaml', 'n\n');
+      await copy.write('apps/team-6/app.yaml.bak', 'b\n'); // shares a prefix with an asked path
+      await copy.write('other/keep.yaml', 'k2\n'); // changed, not asked for
+      const asked = [...Array.from({ length: 90 }, (_, i) => `apps/team-${i}/app.yaml`), 'apps/team-5/new.yaml', 'apps/team-99/none.yaml', 'top.yaml'];
+      const expected: Record<string, string> = {};
+      for (const p of asked) expected[p] = 'unmodified';
+      Object.assign(expected, { 'apps/team-3/app.yaml': 'modified', 'apps/team-4/app.yaml': 'deleted', 'apps/team-5/new.yaml': 'untracked', 'apps/team-99/none.yaml': 'absent' });
+      expect(await copy.repo.status(asked)).toEqual(expected);
+    });
+
     it('pushes a commit that another clone then fetches', async () => {
       const remote = await remoteWith({ 'a.yaml': 'a: 1\n' });
       const [one, two] = [await remote.clone(), await remote.clone()];

@@ -33,6 +33,7 @@ import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
+import { statusScope } from './status-scope.js';
 import { commitFromTrees, planTreeCommit } from './tree-commit.js';
 import { sendNewObjects } from './send-new-objects.js';
 import { finishInterruptedMoves, recordedFetch, resetBranch } from './crash-safe-ref-moves.js';
@@ -187,7 +188,7 @@ export class IsomorphicGitRepository implements GitRepository {
     const result: Record<string, GitFileStatus> = {};
     for (const p of wanted) result[p] = 'absent';
     if (wanted.length === 0) return result;
-    const rows = await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: wanted, cache }));
+    const rows = await this.run('status', () => git.statusMatrix({ fs, dir, ...statusScope(wanted), cache }));
     for (const row of rows as StatusRow[]) {
       if (row[0] in result) result[row[0]] = fileStatus(row);
     }
@@ -220,7 +221,7 @@ export class IsomorphicGitRepository implements GitRepository {
       for (let i = 0; i < present.length; i += STAGE_BATCH) await git.add({ fs, dir, filepath: present.slice(i, i + STAGE_BATCH), force: true, cache });
       if (gone.length > 0) await git.remove({ fs, dir, filepath: gone, cache });
     });
-    const rows = (await this.run('status', () => git.statusMatrix({ fs, dir, filepaths: files, cache }))) as StatusRow[];
+    const rows = (await this.run('status', () => git.statusMatrix({ fs, dir, ...statusScope(files), cache }))) as StatusRow[];
     const chosen = new Set(files);
     const staged = rows.some(([p, head, , stage]) => chosen.has(p) && !(head === 1 ? stage === 1 : stage === 0));
     if (!staged) return undefined;
