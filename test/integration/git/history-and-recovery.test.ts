@@ -171,6 +171,49 @@ describe('recovery', () => {
     await repo.push();
   });
 
+  it('puts back a big half-written change with one index write, whatever state each file was left in', async () => {
+    const initialFiles: Record<string, string> = {};
+    for (let i = 0; i < 120; i++) initialFiles[`apps/team-${i}/app.yaml`] = `a: ${i}\n`;
+    const url = await server.createBareRepo(`rec-${++n}.git`, { initialFiles });
+    // counts the index being replaced (the atomic fs writes it to a temporary and renames it over)
+    let indexWrites = 0;
+    const counting = {
+      ...nodeFs,
+      promises: {
+        ...nodeFs.promises,
+        rename: (from: nodeFs.PathLike, to: nodeFs.PathLike) => {
+          if (String(to).endsWith(`${join('.git', 'index')}`)) indexWrites++;
+          return nodeFs.promises.rename(from, to);
+        },
+      },
+    } as typeof nodeFs;
+    const repo = await createGitAdapter({ clock: fixedClock('2030-01-01T00:00:00Z'), fs: counting }).clone({ url, dir: dirFor('rec-big') });
+    const path = (i: number) => `apps/team-${i}/app.yaml`;
+    for (let i = 0; i < 100; i++) await writeFile(join(repo.dir, path(i)), `a: half-written ${i}`);
+    // staged, then edited again; staged, then put back as in HEAD; deleted; a new file staged
+    await writeFile(join(repo.dir, path(100)), 'a: staged\n');
+    await gitCli(repo.dir, ['add', path(100)]);
+    await writeFile(join(repo.dir, path(100)), 'a: edited after staging\n');
+    await writeFile(join(repo.dir, path(101)), 'a: staged\n');
+    await gitCli(repo.dir, ['add', path(101)]);
+    await writeFile(join(repo.dir, path(101)), 'a: 101\n');
+    await unlink(join(repo.dir, path(102)));
+    await writeFile(join(repo.dir, 'apps/new.yaml'), 'n: 1\n');
+    await gitCli(repo.dir, ['add', 'apps/new.yaml']);
+
+    indexWrites = 0;
+    const result = await repo.recover();
+    const expected = [...Array.from({ length: 103 }, (_, i) => path(i)), 'apps/new.yaml'].sort();
+    expect([...result.restoredPaths].sort()).toEqual(expected);
+    // one rewrite for the new file's entry, one for the checkout: not one per file
+    expect(indexWrites).toBeLessThanOrEqual(3);
+    for (let i = 0; i < 120; i++) if (i !== 102) expect(await readFile(join(repo.dir, path(i)), 'utf8')).toBe(`a: ${i}\n`);
+    expect(await readFile(join(repo.dir, path(102)), 'utf8')).toBe('a: 102\n');
+    // the real git CLI agrees: nothing staged, nothing tracked dirty, the new file untracked again
+    expect(await gitCli(repo.dir, ['status', '--porcelain'])).toBe('?? apps/new.yaml');
+    expect(await gitCli(repo.dir, ['diff', '--cached', '--name-only'])).toBe('');
+  });
+
   it('keeps a lock younger than lockStaleAfterMs and rebuilds a torn index', async () => {
     const url = await server.createBareRepo(`rec-${++n}.git`, { initialFiles: { 'a.yaml': 'a: 1\n' } });
     const now = new Date('2030-01-01T00:00:00Z');
