@@ -33,6 +33,7 @@ import type { GitContext } from './git-context.js';
 import { toGitError } from './git-errors.js';
 import { recoverWorkingCopy } from './recover-working-copy.js';
 import { repairObjectStore } from './repair-object-store.js';
+import { commitHeader } from './commit-headers.js';
 import { statusScope } from './status-scope.js';
 import { commitFromTrees, planTreeCommit } from './tree-commit.js';
 import { sendNewObjects } from './send-new-objects.js';
@@ -163,8 +164,7 @@ export class IsomorphicGitRepository implements GitRepository {
   }
 
   private async hasCommit(oid: string): Promise<boolean> {
-    const { fs, dir, cache } = this.ctx;
-    return git.readCommit({ fs, dir, oid, cache }).then(
+    return commitHeader(this.ctx, oid).then(
       () => true,
       () => false,
     );

@@ -12,6 +12,7 @@ import git from 'isomorphic-git';
 import { TagstreamError } from '../../errors.js';
 import type { RepairResult } from '../../ports/git.js';
 import { GIT_TEMP_DIR } from './atomic-git-fs.js';
+import { forgetCommitHeaders } from './commit-headers.js';
 import type { GitContext } from './git-context.js';
 
 /** A loose object whose bytes do not inflate to an object with its own id (torn, truncated). */
@@ -70,6 +71,8 @@ async function readable(ctx: GitContext, ref: string): Promise<string | undefine
 export async function repairObjectStore(ctx: GitContext, remote = 'origin', verifyObjects = false): Promise<RepairResult> {
   const { fs, dir } = ctx;
   const gitdir = join(dir, '.git');
+  // objects may go: nothing read before is vouched for any more
+  forgetCommitHeaders(ctx);
   await fs.promises.rm(join(gitdir, GIT_TEMP_DIR), { recursive: true, force: true });
   const removedObjects = await removeDamagedObjects(ctx, gitdir, verifyObjects);
   let resetBranch: RepairResult['resetBranch'];

@@ -21,6 +21,7 @@
 import git, { Errors } from 'isomorphic-git';
 import type { AuthCallback, AuthFailureCallback, TreeEntry } from 'isomorphic-git';
 import { GitRemoteHTTP } from 'isomorphic-git/managers';
+import { commitHeader } from './commit-headers.js';
 import type { GitContext } from './git-context.js';
 
 const ZERO_OID = '0000000000000000000000000000000000000000';
@@ -61,8 +62,7 @@ interface ChainLink {
  * that commit; undefined when the history is not such a chain or a commit is missing locally.
  */
 async function chainTo(ctx: GitContext, tip: string, known: ReadonlySet<string>): Promise<{ links: ChainLink[]; base: string } | undefined> {
-  const { fs, dir, cache } = ctx;
-  const readCommit = (oid: string) => git.readCommit({ fs, dir, oid, cache }).then((c) => c.commit);
+  const readCommit = (oid: string) => commitHeader(ctx, oid);
   const commits: { oid: string; tree: string }[] = [];
   let oid = tip;
   while (!known.has(oid)) {

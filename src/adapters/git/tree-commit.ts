@@ -12,6 +12,7 @@ import type { Stats } from 'node:fs';
 import git, { type TreeEntry } from 'isomorphic-git';
 import { GitIndexManager } from 'isomorphic-git/managers';
 import { FileSystem } from 'isomorphic-git/models';
+import { commitHeader } from './commit-headers.js';
 import type { GitContext } from './git-context.js';
 
 /** A file of the commit: its blob and mode, or undefined when it is gone from the working tree. */
@@ -86,7 +87,7 @@ export async function commitFromTrees(
 ): Promise<string | undefined> {
   const { fs, dir, cache } = ctx;
   const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
-  const headTree = (await git.readCommit({ fs, dir, oid: head, cache })).commit.tree;
+  const headTree = (await commitHeader(ctx, head)).tree;
   // One file read at a time: memory does not grow with the number of files committed.
   const staged = new Map<string, StagedFile>();
   for (const [path, stats] of plan.stats) {
