@@ -62,12 +62,11 @@ interface ChainLink {
  * that commit; undefined when the history is not such a chain or a commit is missing locally.
  */
 async function chainTo(ctx: GitContext, tip: string, known: ReadonlySet<string>): Promise<{ links: ChainLink[]; base: string } | undefined> {
-  const readCommit = (oid: string) => commitHeader(ctx, oid);
   const commits: { oid: string; tree: string }[] = [];
   let oid = tip;
   while (!known.has(oid)) {
     if (commits.length >= CHAIN_LIMIT) return undefined;
-    const commit = await readCommit(oid);
+    const commit = await commitHeader(ctx, oid);
     const parent = commit.parent.length === 1 ? commit.parent[0] : undefined;
     if (parent === undefined) return undefined;
     commits.push({ oid, tree: commit.tree });
@@ -75,7 +74,7 @@ async function chainTo(ctx: GitContext, tip: string, known: ReadonlySet<string>)
   }
   if (commits.length === 0) return { links: [], base: oid };
   // Each commit's parent tree: the next (older) commit's, and for the oldest the base's.
-  const baseTree = (await readCommit(oid)).tree;
+  const baseTree = (await commitHeader(ctx, oid)).tree;
   const links = commits.map((c, i) => ({ ...c, parentTree: commits[i + 1]?.tree ?? baseTree }));
   return { links, base: oid };
 }
