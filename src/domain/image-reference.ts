@@ -73,8 +73,11 @@ export function digestProblem(digest: string): string | undefined {
 }
 
 /** True for a well-formed digest of a supported algorithm (`sha256:<64 lower-case hex>`). */
+/** A well-formed sha256 digest, the form nearly every digest has (one test, no slices: checked per HEAD). */
+const SHA256_DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+
 export function isDigest(value: string): boolean {
-  return digestProblem(value) === undefined;
+  return SHA256_DIGEST_RE.test(value) || digestProblem(value) === undefined;
 }
 
 /** True when `tag` is a valid reference tag (`[\w][\w.-]{0,127}`). */

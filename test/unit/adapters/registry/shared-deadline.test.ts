@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SharedDeadlines, slotWidthMs } from '../../../../src/adapters/registry/shared-deadline.js';
+import { DeadlineSignal, SharedDeadlines, slotWidthMs } from '../../../../src/adapters/registry/shared-deadline.js';
 
 describe('SharedDeadlines', () => {
   beforeEach(() => {
@@ -42,10 +42,30 @@ describe('SharedDeadlines', () => {
     process.on('warning', warned);
     const d = new SharedDeadlines(250);
     const slots = Array.from({ length: 50 }, () => d.join(1_060_000));
-    for (const s of slots) s.signal.addEventListener('abort', () => undefined);
+    for (const s of slots) s.signal.once('abort', () => undefined);
     process.off('warning', warned);
     expect(warned).not.toHaveBeenCalled();
     for (const s of slots) d.leave(s);
+  });
+
+  it('the signal is aborted once, as undici reads it: aborted, an AbortError reason, one abort event per listener', async () => {
+    const d = new SharedDeadlines(100);
+    const slot = d.join(1_000_100);
+    const heard = vi.fn();
+    const removed = vi.fn();
+    slot.signal.once('abort', heard);
+    slot.signal.once('abort', removed);
+    slot.signal.removeListener('abort', removed); // what undici does when its request is over
+    expect(slot.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(slot.signal.aborted).toBe(true);
+    expect(slot.signal.reason).toBeInstanceOf(DOMException);
+    expect((slot.signal.reason as DOMException).name).toBe('AbortError');
+    slot.signal.abort();
+    expect(heard).toHaveBeenCalledTimes(1);
+    expect(removed).not.toHaveBeenCalled();
+    expect(slot.signal.listenerCount('abort')).toBe(0);
+    d.leave(slot);
   });
 
   it('slots are at most 250 ms wide and at most a tenth of the shortest bound', () => {
