@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DeadlineSignal, SharedDeadlines, slotWidthMs } from '../../../../src/adapters/registry/shared-deadline.js';
+import { SharedDeadlines, slotWidthMs } from '../../../../src/adapters/registry/shared-deadline.js';
 
 describe('SharedDeadlines', () => {
   beforeEach(() => {
