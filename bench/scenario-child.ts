@@ -1,13 +1,14 @@
 /**
  * Child-process entry of one bench scenario: reads the ScenarioInput JSON from the file named by argv[2], runs it,
- * and prints the ScenarioResult as one JSON line prefixed with RESULT_MARKER on stdout. Its heap growth is
- * capped as the `tagstream` process caps its own (src/cli/main.ts), so its peak RSS is what a user's run has.
+ * and prints the ScenarioResult as one JSON line prefixed with RESULT_MARKER on stdout. Its V8 is tuned as
+ * the `tagstream` process tunes its own (src/cli/main.ts: heap growth capped, tier-up budget raised), so its
+ * peak RSS and CPU are what a user's run has; the floor runs in the same kind of child, with the same V8.
  */
 import { readFileSync } from 'node:fs';
-import { limitHeapGrowth } from '../src/adapters/process/heap-growth.js';
+import { tuneV8 } from '../src/adapters/process/v8-tuning.js';
 import { RESULT_MARKER, runScenario, type ScenarioInput } from './scenario.js';
 
-limitHeapGrowth();
+tuneV8();
 
 const input = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as ScenarioInput;
 runScenario(input).then(

@@ -4,7 +4,7 @@
  * here, before the command tree (commander and every verb's flags, ~90 KB) is loaded and built:
  * scripts and version probes call it often, and it then costs what Node's own start-up costs.
  * The output is commander's for the same flag (run() still handles --version anywhere else). Every
- * other command runs with V8's heap growth capped (adapters/process/heap-growth.ts).
+ * other command runs with V8's heap growth capped and its tier-up budget raised (adapters/process/v8-tuning.ts).
  */
 import { PROGRAM_VERSION } from './version.js';
 
@@ -18,9 +18,8 @@ const argv = process.argv.slice(2);
 if (argv.length === 1 && argv[0] === '--version') {
   process.stdout.write(`${PROGRAM_VERSION}\n`);
 } else {
-  const [{ run }, { systemClock }, { limitHeapGrowth }] = await Promise.all([import('./run.js'), import('../ports/clock.js'), import('../adapters/process/heap-growth.js')]);
-  const heap = limitHeapGrowth();
-  if (heap.problem) process.stderr.write(`tagstream: warning: ${heap.problem}\n`);
+  const [{ run }, { systemClock }, { tuneV8 }] = await Promise.all([import('./run.js'), import('../ports/clock.js'), import('../adapters/process/v8-tuning.js')]);
+  for (const problem of tuneV8().problems) process.stderr.write(`tagstream: warning: ${problem}\n`);
   process.exitCode = await run(argv, {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -171,11 +171,11 @@ describe('pull-request mode (group all)', () => {
     api = await startGitHubApi({ openapi: doc, token: TOKEN, branchSha: (b) => remoteBranch(repo.url, b) });
   }, 60_000);
 
-  it('runs with V8 heap growth capped as the CLI does; a bad TAGSTREAM_HEAP_GROWING_PERCENT is a warning annotation', () => {
+  it('runs with V8 tuned as the CLI does; a bad TAGSTREAM_HEAP_GROWING_PERCENT is a warning annotation', () => {
     const env = { PATH: process.env.PATH, HOME: scratch };
-    expect(runRecordingV8Flags(BUNDLE, [], { cwd: scratch, env }).flags).toEqual(['--heap-growing-percent=100']);
+    expect(runRecordingV8Flags(BUNDLE, [], { cwd: scratch, env }).flags).toEqual(['--heap-growing-percent=100', '--interrupt-budget=540672']);
     const bad = runRecordingV8Flags(BUNDLE, [], { cwd: scratch, env: { ...env, TAGSTREAM_HEAP_GROWING_PERCENT: '2x' } });
-    expect(bad.flags).toEqual(['--heap-growing-percent=100']);
+    expect(bad.flags).toEqual(['--heap-growing-percent=100', '--interrupt-budget=540672']);
     expect(bad.stdout).toContain(`::warning::TAGSTREAM_HEAP_GROWING_PERCENT: expected a whole number of percent (0 for V8's own choice), got "2x"; using 100`);
   });
 

@@ -79,18 +79,21 @@ describe('bundled tagstream bin', () => {
     expect(runBin(BUNDLE, ['--version', '--help'])).toEqual(runBin(TSC_MAIN, ['--version', '--help']));
   });
 
-  it('caps V8 heap growth for every command but the bare --version, as TAGSTREAM_HEAP_GROWING_PERCENT says', () => {
-    const run = (args: string[], percent?: string) => runRecordingV8Flags(BUNDLE, args, { cwd: FIXTURE, env: { ...process.env, HOME: '/nonexistent', TAGSTREAM_HEAP_GROWING_PERCENT: percent } });
+  it('tunes V8 (heap growth capped, tier-up budget raised) for every command but the bare --version, as the environment says', () => {
+    const run = (args: string[], env: Record<string, string> = {}) => runRecordingV8Flags(BUNDLE, args, { cwd: FIXTURE, env: { ...process.env, HOME: '/nonexistent', TAGSTREAM_HEAP_GROWING_PERCENT: '', TAGSTREAM_INTERRUPT_BUDGET: '', ...env } });
+    const DEFAULTS = ['--heap-growing-percent=100', '--interrupt-budget=540672'];
     const plain = run(['get', 'is']);
-    expect(plain.flags).toEqual(['--heap-growing-percent=100']);
-    expect(plain.stderr).not.toContain('TAGSTREAM_HEAP_GROWING_PERCENT');
-    expect(run(['reconcile', '--dry-run']).flags).toEqual(['--heap-growing-percent=100']);
+    expect(plain.flags).toEqual(DEFAULTS);
+    expect(plain.stderr).not.toContain('tagstream: warning');
+    expect(run(['reconcile', '--dry-run']).flags).toEqual(DEFAULTS);
     expect(run(['--version']).flags).toEqual([]);
-    expect(run(['get', 'is'], '0').flags).toEqual([]);
-    expect(run(['get', 'is'], '300').flags).toEqual(['--heap-growing-percent=300']);
-    const bad = run(['get', 'is'], 'lots');
-    expect(bad.flags).toEqual(['--heap-growing-percent=100']);
+    expect(run(['get', 'is'], { TAGSTREAM_HEAP_GROWING_PERCENT: '0' }).flags).toEqual(['--interrupt-budget=540672']);
+    expect(run(['get', 'is'], { TAGSTREAM_HEAP_GROWING_PERCENT: '300', TAGSTREAM_INTERRUPT_BUDGET: '0' }).flags).toEqual(['--heap-growing-percent=300']);
+    expect(run(['get', 'is'], { TAGSTREAM_INTERRUPT_BUDGET: '135168' }).flags).toEqual(['--heap-growing-percent=100', '--interrupt-budget=135168']);
+    const bad = run(['get', 'is'], { TAGSTREAM_HEAP_GROWING_PERCENT: 'lots', TAGSTREAM_INTERRUPT_BUDGET: '-1' });
+    expect(bad.flags).toEqual(DEFAULTS);
     expect(bad.stderr).toContain(`tagstream: warning: TAGSTREAM_HEAP_GROWING_PERCENT: expected a whole number of percent (0 for V8's own choice), got "lots"; using 100`);
+    expect(bad.stderr).toContain(`tagstream: warning: TAGSTREAM_INTERRUPT_BUDGET: expected a whole number of bytes of bytecode (0 for V8's own choice), got "-1"; using 540672`);
   });
 
   it('keeps the cloud SDKs and the daemon out of start-up', () => {
