@@ -6,6 +6,8 @@
  * - tier-up budget: two children call one small function and ask V8 (natives syntax, on their own
  *   command line) whether it has been queued for TurboFan; with V8's own budget it is after a few
  *   hundred calls, with the tuned budget not yet. If V8 ignored the flag, both would be.
+ * - the daemon's node flags (DAEMON_NODE_FLAGS, passed by the image's ENTRYPOINT): a child that keeps
+ *   its young generation busy ends with semi-spaces of at most 4 MiB, where a control grows past.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -45,9 +47,22 @@ for (let n = 1; n <= 600 && queuedAt === 0; n++) {
 console.log(JSON.stringify({ queuedAt, sum }));
 `;
 
-function child<T>(script: string, mode: 'tuned' | 'default', nodeArgs: string[] = []): Promise<T> {
+// A young generation that is filled many times over by objects that survive one scavenge: V8 grows
+// its semi-spaces to their most, and they stay so.
+const YOUNG = `
+let keep = [];
+for (let i = 0; i < 3000000; i++) {
+  keep.push({ a: i, b: 'x' + i });
+  if (keep.length > 200000) keep = [];
+}
+const v8 = await import('node:v8');
+const young = v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+console.log(JSON.stringify({ youngMiB: young.space_size / 1048576 }));
+`;
+
+function child<T>(script: string, mode: 'tuned' | 'default', nodeArgs: string[] = [], nodeOptions = ''): Promise<T> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, mode, pathToFileURL(MODULE).href], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', TAGSTREAM_HEAP_GROWING_PERCENT: '', TAGSTREAM_INTERRUPT_BUDGET: '' } });
+    const c = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', script, mode, pathToFileURL(MODULE).href], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions, TAGSTREAM_HEAP_GROWING_PERCENT: '', TAGSTREAM_INTERRUPT_BUDGET: '' } });
     let out = '';
     let err = '';
     c.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -79,5 +94,19 @@ describe('tuneV8 in a real V8', () => {
     // Measured on Node 20.20: queued after < 250 calls by default, after ~1,000 with the budget 8x.
     expect(plain.queuedAt, 'V8 default: queued for TurboFan within 600 calls').toBeGreaterThan(0);
     expect(tuned.queuedAt, `tuned: not queued within 600 calls (default queued at call ${plain.queuedAt})`).toBe(0);
+  }, 60_000);
+
+  it("starts the daemon's process with a young generation of at most 2 x 4 MiB (on node's command line or in NODE_OPTIONS)", async () => {
+    type Young = { youngMiB: number };
+    const daemonFlags = (await import(pathToFileURL(MODULE).href)) as { DAEMON_NODE_FLAGS: string[] };
+    const [flags, options, plain] = await Promise.all([
+      child<Young>(YOUNG, 'default', daemonFlags.DAEMON_NODE_FLAGS),
+      child<Young>(YOUNG, 'default', [], '--max-semi-space-size=4'),
+      child<Young>(YOUNG, 'default'),
+    ]);
+    // Measured on Node 20.20: 8 MiB with the flag, 32 MiB by default.
+    expect(flags.youngMiB).toBeLessThanOrEqual(8);
+    expect(options.youngMiB).toBeLessThanOrEqual(8);
+    expect(plain.youngMiB, 'V8 default: the semi-spaces grow past 4 MiB').toBeGreaterThan(8);
   }, 60_000);
 });
