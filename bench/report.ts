@@ -65,6 +65,17 @@ export function headRatio(s: ScaleResult): number {
   return ours / bare;
 }
 
+/** Fresh clone / warm: the median of the per-round ratios (each fresh clone against the warm run just before it). */
+export function freshRatio(s: ScaleResult): number {
+  if (s.rounds?.freshRatios && s.rounds.freshRatios.length > 0) return median(s.rounds.freshRatios);
+  return pass(s.scenarios.freshClone).cpuMs / Math.max(1, pass(s.scenarios.warm).cpuMs);
+}
+
+function freshActual(s: ScaleResult, freshCpuMs: number, warmCpuMs: number): string {
+  if (s.rounds?.freshRatios && s.rounds.freshRatios.length > 0) return `${x(freshRatio(s))}${roundsNote(s.rounds.freshRatios)}`;
+  return `${cpuS(freshCpuMs)} vs ${cpuS(warmCpuMs)} (${x(freshRatio(s))})`;
+}
+
 /** Every target and request-economy goal, met or not. */
 export function checks(result: BenchResult): Check[] {
   const ref = referenceOf(result);
@@ -78,7 +89,7 @@ export function checks(result: BenchResult): Check[] {
   const sizeFactor = monorepo.tags / 2000;
   const out: Check[] = [
     { kind: 'timing', name: 'no-change reconcile (warm): our CPU / floor CPU', target: `<= ${TARGETS.floorRatio}x`, actual: `${cpuS(warm.cpuMs)} / ${cpuS(floor)} = ${x(warm.cpuMs / floor)}${roundsNote(ref.rounds?.floorRatios)}`, ok: warm.cpuMs / floor <= TARGETS.floorRatio },
-    { kind: 'timing', name: 'no-change reconcile: fresh clone with restored cache vs warm', target: `<= ${TARGETS.freshVsWarm}x warm`, actual: `${cpuS(fresh.cpuMs)} vs ${cpuS(warm.cpuMs)} (${x(fresh.cpuMs / Math.max(1, warm.cpuMs))})`, ok: fresh.cpuMs <= TARGETS.freshVsWarm * warm.cpuMs },
+    { kind: 'timing', name: 'no-change reconcile: fresh clone with restored cache vs warm', target: `<= ${TARGETS.freshVsWarm}x warm`, actual: freshActual(ref, fresh.cpuMs, warm.cpuMs), ok: freshRatio(ref) <= TARGETS.freshVsWarm },
     { kind: 'timing', name: 'no-change reconcile, cold (no cache): our CPU', target: `<= ${cpuS(TARGETS.coldCpuMs * sizeFactor)}`, actual: cpuS(cold.cpuMs), ok: cold.cpuMs <= TARGETS.coldCpuMs * sizeFactor },
     { kind: 'timing', name: 'first reconcile (pin all): peak RSS', target: `<= ${TARGETS.primeRssMiB} MiB`, actual: `${sc.prime.maxRssMiB} MiB`, ok: sc.prime.maxRssMiB <= TARGETS.primeRssMiB },
   ];

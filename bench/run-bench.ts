@@ -141,8 +141,8 @@ export interface ScaleResult {
   readonly seeding: { readonly tags: number; readonly wallMs: number };
   /** The floor of the round whose warm / floor ratio is the median one (see `rounds`). */
   readonly floor: FloorFigures;
-  /** Per round (floor, warm, import phase run back to back): warm / floor and client-per-HEAD / bare Pool. */
-  readonly rounds?: { readonly floorRatios: readonly number[]; readonly headRatios: readonly number[] } | undefined;
+  /** Per round (floor, warm, fresh clone, import phase run back to back): warm / floor, client-per-HEAD / bare Pool, fresh clone / warm. */
+  readonly rounds?: { readonly floorRatios: readonly number[]; readonly headRatios: readonly number[]; readonly freshRatios?: readonly number[] } | undefined;
   readonly scenarios: {
     /** First reconcile: import every tag, pin every triggered workload (peak RSS of the write phase). */
     readonly prime: ScenarioRun;
@@ -150,7 +150,7 @@ export interface ScaleResult {
     readonly cold: ScenarioRun;
     /** The same again (the cache the cold run wrote); of the round with the median warm / floor ratio. */
     readonly warm: ScenarioRun;
-    /** A fresh `git clone` of the repository with the cache file copied in (the Action with actions/cache). */
+    /** A fresh `git clone` of the repository with the cache file copied in (the Action with actions/cache); of the round with the median fresh / warm ratio. */
     readonly freshClone: ScenarioRun;
     /** The import phase alone: every tag resolved at once by the registry client (round with the median client ratio). */
     readonly importPhase: ScenarioRun;
@@ -319,31 +319,41 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
     rmSync(join(repoDir, INDEX_CACHE_FILE), { force: true });
     const cold = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
 
-    // Rounds of floor, warm and import phase back to back: each ratio compares runs made seconds apart.
-    const rounds: { floor: FloorFigures; warm: ScenarioRun; importPhase: ScenarioRun }[] = [];
+    // Rounds of floor, warm, fresh clone and import phase back to back: each ratio compares runs made
+    // seconds apart (this shared machine's speed drifts by 10-20% between runs a minute apart).
+    const freshCloneRun = async (round: number): Promise<ScenarioRun> => {
+      const cloneDir = join(work, `clone-${scale}x-${round}`);
+      await run('git', ['clone', '-q', repoDir, cloneDir]);
+      if (existsSync(join(repoDir, INDEX_CACHE_FILE))) {
+        mkdirSync(dirname(join(cloneDir, INDEX_CACHE_FILE)), { recursive: true });
+        copyFileSync(join(repoDir, INDEX_CACHE_FILE), join(cloneDir, INDEX_CACHE_FILE));
+      }
+      try {
+        return await scenario(reconcileInput(cloneDir, [{ scheduledDue: true }], { commit: true }));
+      } finally {
+        rmSync(cloneDir, { recursive: true, force: true });
+      }
+    };
+    const rounds: { floor: FloorFigures; warm: ScenarioRun; freshClone: ScenarioRun; importPhase: ScenarioRun }[] = [];
     for (let round = 1; round <= Math.max(1, config.rounds); round++) {
-      progress(`${label} round ${round}: floor (read + pre-filter every file, bare undici Pool HEADs), warm no-change reconcile, import phase`);
+      progress(`${label} round ${round}: floor (read + pre-filter every file, bare undici Pool HEADs), warm no-change reconcile, fresh clone + restored cache, import phase`);
       const floorRun = await scenario({ kind: 'floor', repo: repoDir, refs, concurrency: CLIENT_CONCURRENCY });
       if (!floorRun.floor) throw new Error('bench: the floor scenario returned no figures');
       const warmRun = await scenario(reconcileInput(repoDir, [{ scheduledDue: true }], { commit: true }));
+      const freshRun = await freshCloneRun(round);
       // as a no-change run asks: the digest each stream records is passed along (one HEAD per tag)
       const importRun = await scenario({ kind: 'import', refs, knownDigests: refs.map((r) => expected.get(r)) });
-      rounds.push({ floor: floorRun.floor, warm: warmRun, importPhase: importRun });
+      rounds.push({ floor: floorRun.floor, warm: warmRun, freshClone: freshRun, importPhase: importRun });
     }
     const floorRatio = (r: (typeof rounds)[number]) => pass(r.warm).cpuMs / Math.max(1, r.floor.readCpuMs + r.floor.headCpuMs);
     const headRatioOf = (r: (typeof rounds)[number]) => pass(r.importPhase).cpuMs / Math.max(1, pass(r.importPhase).registry.manifestHead) / (r.floor.headCpuMs / Math.max(1, r.floor.heads));
+    const freshRatioOf = (r: (typeof rounds)[number]) => pass(r.freshClone).cpuMs / Math.max(1, pass(r.warm).cpuMs);
     const byFloor = medianOf(rounds, floorRatio);
     const byHead = medianOf(rounds, headRatioOf);
+    const byFresh = medianOf(rounds, freshRatioOf);
     const floorRun = { floor: byFloor.floor };
     const warm = byFloor.warm;
-    const cloneDir = join(work, `clone-${scale}x`);
-    await run('git', ['clone', '-q', repoDir, cloneDir]);
-    if (existsSync(join(repoDir, INDEX_CACHE_FILE))) {
-      mkdirSync(dirname(join(cloneDir, INDEX_CACHE_FILE)), { recursive: true });
-      copyFileSync(join(repoDir, INDEX_CACHE_FILE), join(cloneDir, INDEX_CACHE_FILE));
-    }
-    const freshClone = await scenario(reconcileInput(cloneDir, [{ scheduledDue: true }], { commit: true }));
-    rmSync(cloneDir, { recursive: true, force: true });
+    const freshClone = byFresh.freshClone;
 
     const importPhase = byHead.importPhase;
 
@@ -358,7 +368,7 @@ async function runScale(config: BenchConfig, work: string, scale: number, keepRe
       },
       seeding: { tags: generated.tags.length, wallMs: seedingMs },
       floor: floorRun.floor,
-      rounds: { floorRatios: rounds.map(floorRatio), headRatios: rounds.map(headRatioOf) },
+      rounds: { floorRatios: rounds.map(floorRatio), headRatios: rounds.map(headRatioOf), freshRatios: rounds.map(freshRatioOf) },
       scenarios: { prime, cold, warm, freshClone, importPhase },
     };
     if (!keepRegistry) await registry.stop();
