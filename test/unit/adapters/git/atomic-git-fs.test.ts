@@ -44,6 +44,18 @@ describe('atomicGitFs', () => {
     expect(readdirSync(join(dir, '.git', GIT_TEMP_DIR))).toEqual([]);
   });
 
+  it('writes text as UTF-8, whole and in pieces', async () => {
+    const { writeFileAtomically } = await import('../../../../src/adapters/git/atomic-git-fs.js');
+    const gitdir = join(dir, '.git');
+    mkdirSync(gitdir);
+    const text = `{"path":"charts/caf\u00e9/values.yaml","note":"\u65e5\u672c \u{1F433}"}\n`.repeat(3);
+    await writeFileAtomically(nodeFs.promises, join(gitdir, 'whole.json'), text, gitdir);
+    await writeFileAtomically(nodeFs.promises, join(gitdir, 'pieces.json'), [text.slice(0, 20), text.slice(20)], gitdir);
+    expect(nodeFs.readFileSync(join(gitdir, 'whole.json')).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(nodeFs.readFileSync(join(gitdir, 'pieces.json')).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    expect(readdirSync(join(gitdir, GIT_TEMP_DIR))).toEqual([]);
+  });
+
   it('still reads an empty loose object as absent', async () => {
     const fs = atomicGitFs(nodeFs);
     const objectDir = join(dir, '.git', 'objects', 'ab');
