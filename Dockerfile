@@ -19,7 +19,11 @@ RUN npx tsc -p tsconfig.build.json \
 
 FROM ${NODE_IMAGE} AS runtime
 RUN apk add --no-cache git openssh-client
+# NODE_OPTIONS and TAGSTREAM_HEAP_GROWING_PERCENT are DAEMON_ENV (src/adapters/process/v8-tuning.ts):
+# a smaller young generation and old-generation growth for a long-lived, mostly idle process.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
+    TAGSTREAM_HEAP_GROWING_PERCENT=50 \
     TAGSTREAM_LISTEN=0.0.0.0:8080 \
     TAGSTREAM_DATA_DIR=/var/lib/tagstream/repo \
     HOME=/var/lib/tagstream
@@ -36,6 +40,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.TAGSTREAM_LISTEN||'').split(':').pop()+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM reaches node directly (exec form, PID 1): the daemon finishes or abandons its run cleanly.
-# The node flags are DAEMON_NODE_FLAGS (src/adapters/process/v8-tuning.ts): a smaller young
-# generation and old-generation growth, for a long-lived, mostly idle process.
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "/app/dist/cli/main.js", "serve"]
+ENTRYPOINT ["node", "/app/dist/cli/main.js", "serve"]

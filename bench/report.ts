@@ -71,9 +71,9 @@ export function freshRatio(s: ScaleResult): number {
   return pass(s.scenarios.freshClone).cpuMs / Math.max(1, pass(s.scenarios.warm).cpuMs);
 }
 
-function freshActual(s: ScaleResult, freshCpuMs: number, warmCpuMs: number): string {
+function freshActual(s: ScaleResult): string {
   if (s.rounds?.freshRatios && s.rounds.freshRatios.length > 0) return `${x(freshRatio(s))}${roundsNote(s.rounds.freshRatios)}`;
-  return `${cpuS(freshCpuMs)} vs ${cpuS(warmCpuMs)} (${x(freshRatio(s))})`;
+  return `${cpuS(pass(s.scenarios.freshClone).cpuMs)} vs ${cpuS(pass(s.scenarios.warm).cpuMs)} (${x(freshRatio(s))})`;
 }
 
 /** Every target and request-economy goal, met or not. */
@@ -89,7 +89,7 @@ export function checks(result: BenchResult): Check[] {
   const sizeFactor = monorepo.tags / 2000;
   const out: Check[] = [
     { kind: 'timing', name: 'no-change reconcile (warm): our CPU / floor CPU', target: `<= ${TARGETS.floorRatio}x`, actual: `${cpuS(warm.cpuMs)} / ${cpuS(floor)} = ${x(warm.cpuMs / floor)}${roundsNote(ref.rounds?.floorRatios)}`, ok: warm.cpuMs / floor <= TARGETS.floorRatio },
-    { kind: 'timing', name: 'no-change reconcile: fresh clone with restored cache vs warm', target: `<= ${TARGETS.freshVsWarm}x warm`, actual: freshActual(ref, fresh.cpuMs, warm.cpuMs), ok: freshRatio(ref) <= TARGETS.freshVsWarm },
+    { kind: 'timing', name: 'no-change reconcile: fresh clone with restored cache vs warm', target: `<= ${TARGETS.freshVsWarm}x warm`, actual: freshActual(ref), ok: freshRatio(ref) <= TARGETS.freshVsWarm },
     { kind: 'timing', name: 'no-change reconcile, cold (no cache): our CPU', target: `<= ${cpuS(TARGETS.coldCpuMs * sizeFactor)}`, actual: cpuS(cold.cpuMs), ok: cold.cpuMs <= TARGETS.coldCpuMs * sizeFactor },
     { kind: 'timing', name: 'first reconcile (pin all): peak RSS', target: `<= ${TARGETS.primeRssMiB} MiB`, actual: `${sc.prime.maxRssMiB} MiB`, ok: sc.prime.maxRssMiB <= TARGETS.primeRssMiB },
   ];

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { startRegistry, TEST_PASSWORD, TEST_USER, type TestRegistry } from '../test/harness/registry.js';
 import { startGitServer } from '../test/harness/git-server.js';
 import { INDEX_CACHE_FILE as INDEX_CACHE_IN_GITDIR } from '../src/adapters/git/index-cache-file.js';
-import { DAEMON_NODE_FLAGS } from '../src/adapters/process/v8-tuning.js';
+import { DAEMON_ENV } from '../src/adapters/process/v8-tuning.js';
 import type { DaemonFigures } from './daemon-scenario.js';
 import { medianOf, pass } from './figures.js';
 import type { FloorFigures } from './floor.js';
@@ -217,9 +217,9 @@ export async function runScenarioChild(script: string, workDir: string, input: S
   writeFileSync(inputFile, JSON.stringify(input));
   const start = performance.now();
   const profile = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  // The daemon runs with the flags its image starts it with (Dockerfile ENTRYPOINT).
-  const nodeFlags = input.kind === 'daemon' ? DAEMON_NODE_FLAGS : [];
-  const child = spawn(process.execPath, [...nodeFlags, ...profile, script, inputFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The daemon runs in the environment its image gives it (Dockerfile ENV).
+  const env = input.kind === 'daemon' ? { ...process.env, ...DAEMON_ENV } : process.env;
+  const child = spawn(process.execPath, [...profile, script, inputFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));

@@ -49,19 +49,20 @@ export const TIER_UP_BUDGET: V8Setting = { flag: '--interrupt-budget', env: 'TAG
 export const V8_SETTINGS: readonly V8Setting[] = [HEAP_GROWTH, TIER_UP_BUDGET];
 
 /**
- * Node flags the daemon's process starts with: the image's ENTRYPOINT (Dockerfile) passes them, and
- * the bench starts its daemon child with them. A daemon is long-lived and mostly idle, so its
- * resident memory is what it costs; both flags trade a little collection work for it.
- * - `--max-semi-space-size=4`: the young generation's two semi-spaces at most 4 MiB each, not 16.
- *   After the start-up run they stay at their largest (32 MiB resident) for the daemon's life.
- *   Only read when V8 sets up its heap, so it cannot be set from inside (Node does accept it in
- *   NODE_OPTIONS).
- * - `--heap-growing-percent=50`: the old generation grows to 1.5x, not 2x, of what it kept.
+ * The environment the daemon's process starts with: the image sets it (Dockerfile ENV), the bench
+ * starts its daemon child with it. A daemon is long-lived and mostly idle, so its resident memory is
+ * what it costs; both settings trade a little collection work for it.
+ * - `NODE_OPTIONS=--max-semi-space-size=4`: the young generation's two semi-spaces at most 4 MiB
+ *   each, not 16. After the start-up run they stay at their largest (32 MiB resident) for the
+ *   daemon's life. V8 reads it only when it sets up its heap, so it cannot be set from inside.
+ * - `TAGSTREAM_HEAP_GROWING_PERCENT=50`: the old generation grows to 1.5x, not 2x, of what it kept.
+ * As environment, not node flags in the ENTRYPOINT, a Deployment's own `env` still sets either (a
+ * flag on node's command line would win over TAGSTREAM_HEAP_GROWING_PERCENT).
  * Measured (#16, a daemon lab: the bench's 1x monorepo, its daemon child, 10 poll cycles and the
  * webhook, several rounds): RSS after the cycles 276-297 MiB without them, 218-258 with the first,
  * 215-236 with both; webhook CPU and start-up run CPU within the same spread.
  */
-export const DAEMON_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+export const DAEMON_ENV: Readonly<Record<string, string>> = { NODE_OPTIONS: '--max-semi-space-size=4', [HEAP_GROWTH.env]: '50' };
 
 export interface V8TuningProcess {
   readonly execArgv: readonly string[];

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { DAEMON_NODE_FLAGS } from '../../../src/adapters/process/v8-tuning.js';
+import { DAEMON_ENV } from '../../../src/adapters/process/v8-tuning.js';
 import { parseDaemonSettings } from '../../../src/config/daemon-settings.js';
 import { parseRepoSettings } from '../../../src/config/repo-settings.js';
 
@@ -70,9 +70,11 @@ describe('examples/deploy', () => {
     expect(sm.spec.endpoints[0]?.path).toBe('/metrics');
   });
 
-  it('the Dockerfile runs serve as non-root from a multi-stage build, with the daemon\'s node flags', () => {
+  it('the Dockerfile runs serve as non-root from a multi-stage build, in the daemon\'s environment', () => {
     const text = read('Dockerfile');
-    expect(text).toContain(`ENTRYPOINT ${JSON.stringify(['node', ...DAEMON_NODE_FLAGS, '/app/dist/cli/main.js', 'serve']).replace(/","/g, '", "')}`);
+    expect(text).toContain('ENTRYPOINT ["node", "/app/dist/cli/main.js", "serve"]');
+    const runtimeEnv = (dockerStages(text).at(-1)?.steps ?? []).filter(([op]) => op === 'ENV').flatMap(([, arg]) => arg.split(/\s+/));
+    for (const [name, value] of Object.entries(DAEMON_ENV)) expect(runtimeEnv).toContain(`${name}=${value}`);
     expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^USER 1000:1000$/m);
     // git + ssh only for the network leg of SSH remotes; nothing else is added to the runtime.

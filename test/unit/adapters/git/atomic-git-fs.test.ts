@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { atomicGitFs, GIT_TEMP_DIR } from '../../../../src/adapters/git/atomic-git-fs.js';
+import { atomicGitFs, GIT_TEMP_DIR, writeFileAtomically } from '../../../../src/adapters/git/atomic-git-fs.js';
 
 let dir: string;
 beforeEach(() => {
@@ -45,7 +45,6 @@ describe('atomicGitFs', () => {
   });
 
   it('writes text as UTF-8, whole and in pieces', async () => {
-    const { writeFileAtomically } = await import('../../../../src/adapters/git/atomic-git-fs.js');
     const gitdir = join(dir, '.git');
     mkdirSync(gitdir);
     const text = `{"path":"charts/caf\u00e9/values.yaml","note":"\u65e5\u672c \u{1F433}"}\n`.repeat(3);
