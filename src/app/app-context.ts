@@ -61,6 +61,16 @@ export interface ReconcileOptions {
    */
   readonly inventory?: Inventory | undefined;
   /**
+   * Write only for the streams that change in this pass: these (`namespace/name`, the streams a
+   * registry push moves) and any with hand edits or imports due (every stream is still settled and
+   * asked what is due). Their files are compared, and only the workloads whose triggers or image
+   * names mention them are planned; update targets always are. For a caller that knows every other
+   * file is as a reconcile left it: the daemon, on a registry webhook at the head its last finished
+   * run left. There the result is the whole plan's, at the cost of what the push touches.
+   * Like `inventory`, the first planning pass only (a push retry plans the moved branch whole).
+   */
+  readonly scope?: ReadonlySet<string> | undefined;
+  /**
    * With `commit`: report the changed files the commit leaves out (`workingTree`; a status of every
    * managed file). Default true; the daemon, which shows no such report, turns it off.
    */

@@ -43,6 +43,8 @@ export interface WritePlanInput {
   readonly targets?: TargetSources | undefined;
   /** Planned changes of single objects (the set verbs' trigger and lookup edits). */
   readonly objects?: readonly ObjectEdit[] | undefined;
+  /** Only these streams (`namespace/name`) are compared with their files (a scoped reconcile pass). */
+  readonly scope?: ReadonlySet<string> | undefined;
 }
 
 /** Planned changes of one object of the inventory (paths relative to the object). */
@@ -170,6 +172,7 @@ export async function planWrites(input: WritePlanInput): Promise<WritePlan> {
     targetChanges.push(...planned.changes.filter((c) => c.kind === 'dockerfile' || !refused.has(`${c.file}\0${c.field}`)));
   }
   for (const [key, after] of streams) {
+    if (input.scope && !input.scope.has(key)) continue;
     const entry = inventory.streams.get(key);
     if (!entry) {
       const path = newStreamPath(settings, after.metadata.namespace ?? 'default', after.metadata.name);

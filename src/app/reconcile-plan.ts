@@ -15,7 +15,7 @@ import { applyImportResults, type ImportRequest, type ImportResult } from '../do
 import { settleSpecEdits } from '../domain/spec-edits.js';
 import { buildInventory, type InventoryOptions } from '../inventory/inventory.js';
 import { effectiveStream, effectiveStreams } from '../inventory/stream-namespace.js';
-import type { Inventory, ObjectSite } from '../inventory/inventory-model.js';
+import type { Inventory, ObjectSite, WorkloadEntry } from '../inventory/inventory-model.js';
 import { planImports, planRepositoryImport, repositoryImportDue } from '../planning/import-plan.js';
 import { holdFor, type Hold } from '../planning/revert-holds.js';
 import { rfc3339 } from '../ports/clock.js';
@@ -56,10 +56,16 @@ export async function planReconcile(
   // 1. Hand edits of spec tags, settled as the API server would settle a spec update (streams
   //    keyed and namespaced as the planners use them; materialize stores them back).
   const current = effectiveStreams(inventory);
+  // A scoped pass (options.scope) writes only for the streams that change in it: those named, those
+  // with hand edits and those with imports due (steps 1 and 2 still look at every stream).
+  const scope = options.scope ? new Set(options.scope) : undefined;
+  const planned = (key: string) => scope === undefined || scope.has(key);
   for (const [key, entry] of inventory.streams) {
-    const settled = settleSpecEdits(current.get(key)!, { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
+    const before = current.get(key)!;
+    const settled = settleSpecEdits(before, { streams: current, now, localRegistry, defaultImportMode: DEFAULT_IMPORT_MODE });
     for (const p of settled.problems) diagnostics.push(diagnosticOf(locateAt(p, entry.site), `ImageStream/${key}`));
     current.set(key, settled.stream);
+    if (settled.stream !== before || settled.problems.length > 0) scope?.add(key);
   }
 
   // 2. What to import.
@@ -72,6 +78,7 @@ export async function planReconcile(
     const extra = hinted.length > 0 ? planImports(stream, { force: true, onlyTags: hinted, defaultImportMode: DEFAULT_IMPORT_MODE }) : [];
     requests.push(...due, ...extra);
     const repoImport = repositoryImportDue(stream, { defaultImportMode: DEFAULT_IMPORT_MODE });
+    if (due.length > 0 || extra.length > 0 || repoImport) scope?.add(key);
     if (repoImport) {
       try {
         if (!isParsed(repoImport.from)) throw repoImport.from.error;
@@ -158,14 +165,21 @@ export async function planReconcile(
   }
 
   const collected: TagMove[] = [];
-  for (const [key, entry] of inventory.streams) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
+  for (const [key, entry] of inventory.streams) if (planned(key)) collectMoves(key, entry.stream, next.get(key)!, moveReasons, collected, followed);
   const insecure = new Set(requests.filter((r) => r.insecure).map((r) => `${streamKey(r.namespace, r.stream)}:${r.tag}`));
   const moves = options.imageCreated ? await withImageCreated(ctx, collected, next, insecure, created) : collected;
   await created.known?.save();
 
   // 5.-7. Triggers and local lookup on the new state, ImageStream edits, new file bytes.
   const blocked = new Set(failures.filter((f) => isLocal(next.get(f.stream), f.tag)).map((f) => `${f.stream}:${f.tag}`));
-  const writes = await planWrites({ inventory, streams: next, settings, blocked, targets: inventory.targets });
+  const writes = await planWrites({
+    inventory,
+    streams: next,
+    settings,
+    blocked,
+    targets: inventory.targets,
+    ...(scope ? { scope, workloads: workloadsNaming(inventory.workloads, scope) } : {}),
+  });
   diagnostics.push(...writes.diagnostics);
   const { files, workloads: workloadChanges, targets } = writes;
   const changedFiles = new Set(files.map((f) => f.path));
@@ -213,6 +227,24 @@ async function withImageCreated(
       const when = m.to.image ? await created.run.get(m.to.image) : undefined;
       return when ? { ...m, imageCreated: when } : m;
     }),
+  );
+}
+
+/**
+ * The workloads a scoped pass plans: those whose trigger annotation or DeploymentConfig triggers
+ * mention the name of a stream in scope, and every candidate for local lookup (its image names are
+ * resolved against whichever streams allow it). A superset of the workloads the scope can change:
+ * a trigger names its stream as `name:tag` (and a namespace apart), so its text holds the name.
+ */
+export function workloadsNaming(workloads: readonly WorkloadEntry[], scope: ReadonlySet<string>): WorkloadEntry[] {
+  const names = [...new Set([...scope].map((key) => key.slice(key.indexOf('/') + 1)))];
+  const mentions = (text: string | undefined) => text !== undefined && names.some((n) => text.includes(n));
+  return workloads.filter(
+    (w) =>
+      mentions(w.triggersAnnotation) ||
+      (w.hasImageChangeTriggers && mentions(JSON.stringify((w.object['spec'] as { triggers?: unknown } | undefined)?.triggers))) ||
+      w.resolveNames === true ||
+      (w.reasons ?? []).includes('lookup-candidate'),
   );
 }
 

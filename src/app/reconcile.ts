@@ -56,10 +56,13 @@ export async function reconcile(ctx: AppContext, options: ReconcileOptions = {},
   // the files that hold streams and workloads: those whose changes a commit reports when it leaves them out
   let managed: string[] = [];
   // The caller's inventory serves the first pass only, and only when no interrupted run put files back.
+  // So does its scope: files put back or a moved branch are no longer the reconciled state it assumes.
   let given = interrupted === undefined ? options.inventory : undefined;
+  let scope = interrupted === undefined ? options.scope : undefined;
   const plan = async (): Promise<ChangeSet> => {
-    const planned = await planReconcile(ctx, { ...options, inventory: given }, await loadHolds(ctx), inventoryOptions);
+    const planned = await planReconcile(ctx, { ...options, inventory: given, scope }, await loadHolds(ctx), inventoryOptions);
     given = undefined;
+    scope = undefined;
     tagsAttempted = planned.tagsAttempted;
     managed = [...planned.inventory.files.keys()];
     return planned.changeSet;

@@ -45,6 +45,11 @@ export class Daemon {
   private readonly retiredRegistryStats: { byStatus: Record<string, number>; byHost: Record<string, Record<string, number>> } = { byStatus: {}, byHost: {} };
   private lastReconciledHead: string | undefined;
   /**
+   * The head the last direct (not pull-request) reconcile left: its files are as a reconcile writes
+   * them, so a registry webhook on it plans only the streams the push moves (ReconcileOptions.scope).
+   */
+  private directRunHead: string | undefined;
+  /**
    * A run may have left files it wrote but did not commit (it failed, was abandoned, or proposed pull
    * requests): the next run puts tracked files back first. After a clean run there is nothing to put
    * back, so an idle poll reads no file (the status walk over every tracked file is skipped).
@@ -270,6 +275,10 @@ export class Daemon {
         },
       });
       const author = { name: repoSettings.git.authorName, email: repoSettings.git.authorEmail };
+      // On the head the last direct run left, only what the push moves can change (scheduled
+      // imports and a moved branch plan everything; a pull-request daemon proposes, never scopes).
+      const scope = unchanged && !batch.scheduledDue && !settings.pullRequest && synced.head === this.directRunHead ? new Set(importNow.map(streamOfTagKey)) : undefined;
+      this.directRunHead = undefined;
       // From here on the run may write files; only a reconcile that ends normally leaves none behind.
       this.workingCopyDirty = true;
       const ctx: AppContext = { workspace, settings: repoSettings, registry: this.registryClient(repoSettings), clock, log, git };
@@ -297,10 +306,11 @@ export class Daemon {
         importNow,
         scheduledDue: batch.scheduledDue,
         inventory,
+        scope,
         // nobody reads the report of files left out of the commit here; it costs a status of every file
         workingTreeReport: false,
       }, this.deps.inventoryOptions);
-      this.lastReconciledHead = await repo.headOid();
+      this.lastReconciledHead = this.directRunHead = await repo.headOid();
       this.workingCopyDirty = false;
       const cs = result.changeSet;
       this.metrics.tagsMoved += cs.moves.length;
@@ -325,6 +335,7 @@ export class Daemon {
         reasons: batch.reasons,
         importNow,
         scheduledDue: batch.scheduledDue,
+        ...(scope ? { scoped: [...scope] } : {}),
         moved: cs.moves.map((m) => `${m.stream}:${m.tag}`),
         failed: cs.failures.map((f) => `${f.stream}:${f.tag}: ${failureText(f)}`),
         held: cs.held.map((h) => `${h.stream}:${h.tag}`),
@@ -343,6 +354,11 @@ export class Daemon {
       throw e;
     }
   }
+}
+
+/** `namespace/stream` of a `namespace/stream:tag` key. */
+function streamOfTagKey(key: string): string {
+  return key.slice(0, key.lastIndexOf(':'));
 }
 
 function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {

@@ -229,6 +229,9 @@ describe.skipIf(!existsSync(ENTRY))('tagstream serve (end to end)', () => {
     expect(message).toContain('Tagstream Bot <bot@example.test>');
     expect(message).toMatch(/shop\/app:latest .*\(webhook\)/);
     expect(daemon.logs().some((l) => l['msg'] === 'registry notification')).toBe(true);
+    // pushes after the first land on the head the daemon's own run left: planned for that stream only
+    const finished = daemon.logs().filter((l) => l['msg'] === 'run finished' && JSON.stringify(l['moved']) === '["shop/app:latest"]');
+    expect(finished.some((l) => JSON.stringify(l['scoped']) === '["shop/app"]')).toBe(true);
   }, 60_000);
 
   it('a scheduled tag moves on schedule (no notification from its registry)', async () => {

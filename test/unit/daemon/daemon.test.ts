@@ -198,6 +198,74 @@ describe('Daemon', () => {
     expect(t.repo.recovers).toBe(1);
   });
 
+  it('a registry webhook on the head its last direct run left plans only the pushed streams (scope); anything else plans the whole repository', async () => {
+    const t = setup();
+    const push = () => t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.calls[0]?.options.scope).toBeUndefined(); // the start-up run
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.calls[1]?.options).toMatchObject({ importNow: ['shop/app:latest'], scheduledDue: false });
+    expect(t.calls[1]?.options.scope).toEqual(new Set(['shop/app']));
+    // someone else pushed to the branch: the webhook run reconciles the new head whole
+    t.repo.remote = [...t.repo.remote, 'theirs1'];
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.calls[2]?.options.scope).toBeUndefined();
+    // scheduled imports are due: whole
+    t.daemon.request({ reason: 'schedule', scheduledDue: true });
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.calls[3]?.options).toMatchObject({ scheduledDue: true });
+    expect(t.calls[3]?.options.scope).toBeUndefined();
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(t.calls[4]?.options.scope).toEqual(new Set(['shop/app']));
+  });
+
+  it('after a run that failed, the next webhook plans the whole repository', async () => {
+    let failNext = false;
+    const calls: ReconcileOptions[] = [];
+    const t = setup({
+      reconcile: async (ctx, options) => {
+        calls.push(options);
+        if (failNext) {
+          failNext = false;
+          throw new Error('push rejected');
+        }
+        return { changeSet: EMPTY_CHANGE_SET, commit: undefined, pushed: false, exitCode: 0 };
+      },
+    });
+    const push = () => t.daemon.registryPushed([{ registry: '127.0.0.1:5000', repository: 'notify/app', tag: 'v1', digest: undefined }]);
+    t.daemon.start();
+    await advance(100);
+    await t.daemon.idle();
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(calls[1]?.scope).toEqual(new Set(['shop/app']));
+    failNext = true;
+    push();
+    await advance(100);
+    expect(calls).toHaveLength(3);
+    expect(calls[2]?.scope).toEqual(new Set(['shop/app']));
+    // the queue retries after the backoff (1 s): whole, as is every run until one finishes
+    await advance(1500);
+    await t.daemon.idle();
+    expect(calls).toHaveLength(4);
+    expect(calls[3]?.scope).toBeUndefined();
+    push();
+    await advance(100);
+    await t.daemon.idle();
+    expect(calls[calls.length - 1]?.scope).toEqual(new Set(['shop/app']));
+  });
+
   it('one inventory per webhook run: the one that maps the hints is handed to reconcile (no listStreams, no working-tree report)', async () => {
     const t = setup();
     const inventory = { streams: new Map([['shop/app', { namespace: 'shop', name: 'app', stream: STREAM }]]) } as unknown as Inventory;
