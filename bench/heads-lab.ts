@@ -7,6 +7,9 @@
  *   behind an 8-slot limiter, User-Agent + Accept, a shared AbortSignal, no connection cap), so
  *   `client / pool-as-client` is the cost of our own layers and `pool-as-client / pool` that of
  *   the undici features we use;
+ * - `pool-dispatch`: the floor's 8 workers with undici's low-level `dispatch` instead of
+ *   `request` + `body.dump()` (no response stream), the API the client's HEADs use: what the same
+ *   bare loop costs written that way;
  * - `client`: RegistryClient.resolve of every tag at once, the digest each stream records passed
  *   along (one HEAD per tag), as a no-change reconcile asks.
  * Usage: npm run bench:heads -- [--rounds N] [--tags N]
@@ -22,13 +25,14 @@ import { startRegistry } from '../test/harness/registry.js';
 import { createRegistryClient } from '../src/adapters/registry/registry-client.js';
 import { Limiter } from '../src/adapters/registry/limiter.js';
 import { MANIFEST_ACCEPT } from '../src/adapters/registry/media-types.js';
+import { bodilessExchange } from '../src/adapters/registry/transport.js';
 import { parseImageReference } from '../src/domain/image-reference.js';
 import { median } from './figures.js';
 import { measureHeads } from './floor.js';
 import { DEFAULT_MONOREPO, generateMonorepo } from './monorepo.js';
 import { seedTags } from './seed-registry.js';
 
-const VARIANTS = ['pool', 'pool-as-client', 'client'] as const;
+const VARIANTS = ['pool', 'pool-dispatch', 'pool-as-client', 'client'] as const;
 type Variant = (typeof VARIANTS)[number];
 
 interface LabInput {
@@ -77,6 +81,28 @@ async function poolAsClient(refs: readonly string[]): Promise<{ cpuMs: number; h
   return { cpuMs, heads: paths.length, failures };
 }
 
+/** The floor's loop (8 workers, one Pool of 8 connections) with dispatch and a bodiless handler. */
+async function poolDispatch(refs: readonly string[]): Promise<{ cpuMs: number; heads: number; failures: number }> {
+  const host = refs[0]!.slice(0, refs[0]!.indexOf('/'));
+  const origin = `http://${host}`;
+  const pool = new Pool(origin, { connections: 8 });
+  const headers = { accept: MANIFEST_ACCEPT };
+  const paths = refs.map(manifestPath);
+  let failures = 0;
+  let next = 0;
+  const cpu = process.cpuUsage();
+  const worker = async (): Promise<void> => {
+    while (next < paths.length) {
+      const res = await bodilessExchange(pool, { origin, method: 'HEAD', path: paths[next++]!, headers, reset: false }, undefined);
+      if (res.statusCode !== 200 || !res.headers['docker-content-digest']) failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  const cpuMs = cpuMsSince(cpu);
+  await pool.close();
+  return { cpuMs, heads: paths.length, failures };
+}
+
 async function client(input: LabInput): Promise<{ cpuMs: number; heads: number; failures: number }> {
   const registry = createRegistryClient({});
   const refs = input.refs.map((r) => parseImageReference(r));
@@ -102,6 +128,8 @@ async function child(variant: Variant, inputFile: string): Promise<void> {
   if (variant === 'pool') {
     const r = await measureHeads(input.refs, 8);
     figures = { cpuMs: r.headCpuMs, heads: r.heads, failures: r.headFailures };
+  } else if (variant === 'pool-dispatch') {
+    figures = await poolDispatch(input.refs);
   } else if (variant === 'pool-as-client') {
     figures = await poolAsClient(input.refs);
   } else {
@@ -134,7 +162,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const inputFile = join(work, 'input.json');
     const input: LabInput = { refs: tags.map((t) => t.from), known: tags.map((t) => seeded.get(`${t.repository}:${t.tag}`) ?? '') };
     writeFileSync(inputFile, JSON.stringify(input));
-    const perHead: Record<Variant, number[]> = { pool: [], 'pool-as-client': [], client: [] };
+    const perHead: Record<Variant, number[]> = { pool: [], 'pool-dispatch': [], 'pool-as-client': [], client: [] };
     const script = fileURLToPath(import.meta.url);
     for (let round = 1; round <= rounds; round++) {
       const line: string[] = [];
@@ -150,7 +178,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const ratio = (a: Variant, b: Variant) => median(perHead[a].map((x, i) => x / perHead[b][i]!));
     process.stdout.write(
-      `median of ${rounds} rounds (per-round ratios): client / pool ${ratio('client', 'pool').toFixed(2)}x, ` +
+      `median of ${rounds} rounds (per-round ratios): client / pool ${ratio('client', 'pool').toFixed(2)}x, client / pool-dispatch ${ratio('client', 'pool-dispatch').toFixed(2)}x, ` +
         `pool-as-client / pool ${ratio('pool-as-client', 'pool').toFixed(2)}x, client / pool-as-client ${ratio('client', 'pool-as-client').toFixed(2)}x\n`,
     );
   } finally {

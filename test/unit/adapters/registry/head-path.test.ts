@@ -5,15 +5,27 @@ import { parseImageReference } from '../../../../src/domain/image-reference.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
-/** A dispatcher answering at once: 200 to the /v2/ ping, a manifest digest to every HEAD. */
+/**
+ * A dispatcher answering at once: 200 to the /v2/ ping (request()), a manifest digest to every
+ * HEAD (dispatch() with the handler API: a HEAD builds no response stream).
+ */
 function instantRegistry() {
-  const calls: Dispatcher.RequestOptions[] = [];
+  const calls: Dispatcher.DispatchOptions[] = [];
   const body = { dump: async () => {}, destroy: () => {}, async *[Symbol.asyncIterator]() {} };
+  const controller = { aborted: false, paused: false, reason: null, abort: () => {}, pause: () => {}, resume: () => {} };
   const dispatcher = {
     request(opts: Dispatcher.RequestOptions) {
       calls.push(opts);
-      const headers = opts.method === 'HEAD' ? { 'docker-content-digest': DIGEST, 'content-type': 'application/vnd.oci.image.manifest.v1+json' } : {};
-      return Promise.resolve({ statusCode: 200, headers, body });
+      return Promise.resolve({ statusCode: 200, headers: {}, body });
+    },
+    dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+      calls.push(opts);
+      handler.onRequestStart?.(controller, {});
+      void Promise.resolve().then(() => {
+        handler.onResponseStart?.(controller, 200, { 'docker-content-digest': DIGEST, 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+        handler.onResponseEnd?.(controller, {});
+      });
+      return true;
     },
   };
   return { calls, dispatcher };
