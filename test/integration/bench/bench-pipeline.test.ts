@@ -89,7 +89,7 @@ describe('npm run bench (tiny)', () => {
 });
 
 describe('npm run bench:heads (tiny)', () => {
-  it('measures the pool, the pool as our transport uses it and the client, in fresh processes, and cleans up', async () => {
+  it('measures the pool, the pool with dispatch, the pool as our transport uses it and the client, in fresh processes, and cleans up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tagstream-heads-smoke-'));
     try {
       const { stdout } = await run(process.execPath, [join(ROOT, 'scripts', 'bench.mjs'), '--heads-lab', '--tags', '6', '--rounds', '2'], {
@@ -99,8 +99,8 @@ describe('npm run bench:heads (tiny)', () => {
       });
       const rounds = stdout.split('\n').filter((l) => l.startsWith('round '));
       expect(rounds).toHaveLength(2);
-      for (const line of rounds) expect(line).toMatch(/^round \d: pool \d+\.\d+ ms, pool-as-client \d+\.\d+ ms, client \d+\.\d+ ms per HEAD$/);
-      expect(stdout).toMatch(/median of 2 rounds \(per-round ratios\): client \/ pool \d+\.\d+x, pool-as-client \/ pool \d+\.\d+x, client \/ pool-as-client \d+\.\d+x/);
+      for (const line of rounds) expect(line).toMatch(/^round \d: pool \d+\.\d+ ms, pool-dispatch \d+\.\d+ ms, pool-as-client \d+\.\d+ ms, client \d+\.\d+ ms per HEAD$/);
+      expect(stdout).toMatch(/median of 2 rounds \(per-round ratios\): client \/ pool \d+\.\d+x, client \/ pool-dispatch \d+\.\d+x, pool-as-client \/ pool \d+\.\d+x, client \/ pool-as-client \d+\.\d+x/);
       expect(readdirSync(dir)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

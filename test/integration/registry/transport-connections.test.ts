@@ -8,8 +8,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Transport, type HttpRequest } from '../../../../src/adapters/registry/transport.js';
-import { silentLog } from '../../../../src/ports/log.js';
+import { Transport, type HttpRequest } from '../../../src/adapters/registry/transport.js';
+import { silentLog } from '../../../src/ports/log.js';
 
 describe('transport connections per origin', () => {
   let server: Server;

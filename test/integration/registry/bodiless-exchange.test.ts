@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { networkErrorCode } from '../../../../src/adapters/registry/network-errors.js';
-import { DeadlineSignal } from '../../../../src/adapters/registry/shared-deadline.js';
-import { bodilessExchange } from '../../../../src/adapters/registry/transport.js';
+import { networkErrorCode } from '../../../src/adapters/registry/network-errors.js';
+import { DeadlineSignal } from '../../../src/adapters/registry/shared-deadline.js';
+import { bodilessExchange } from '../../../src/adapters/registry/transport.js';
 
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 
