@@ -256,35 +256,25 @@ export class Transport {
       let data: Pick<Dispatcher.ResponseData, 'statusCode' | 'headers'> & { readonly body?: Dispatcher.ResponseData['body'] | undefined };
       try {
         this.count(req.kind);
-        const path = url.search ? `${url.pathname}${url.search}` : url.pathname;
         const dispatcher = this.dispatcher(req.tls, origin, req.stream === true);
+        const common = {
+          origin,
+          path: url.search ? `${url.pathname}${url.search}` : url.pathname,
+          method,
+          headers,
+          // our pools have these as their own defaults; an injected dispatcher is told per request
+          headersTimeout: this.requestTimeoutsMs,
+          bodyTimeout: this.requestTimeoutsMs,
+        };
         data =
           method === 'HEAD'
-            ? // a HEAD has no body: undici's low-level dispatch, without the response stream request() builds (#16)
-              await bodilessExchange(dispatcher, {
-                origin,
-                path,
-                method,
-                headers,
-                // undici closes the connection after every HEAD unless told otherwise; registries end HEAD
-                // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
-                // docker-registry: 20 HEADs over 2 connections instead of 20).
-                reset: false,
-                headersTimeout: this.requestTimeoutsMs,
-                bodyTimeout: this.requestTimeoutsMs,
-              }, signal)
-            : await dispatcher.request({
-                origin,
-                path,
-                method,
-                headers,
-                body: method === 'GET' ? undefined : req.body,
-                // the total deadline; a streamed blob's signal never fires (no deadline)
-                signal,
-                // our pools have these as their own defaults; an injected dispatcher is told per request
-                headersTimeout: this.requestTimeoutsMs,
-                bodyTimeout: this.requestTimeoutsMs,
-              });
+            ? // a HEAD has no body: undici's low-level dispatch, without the response stream request() builds (#16).
+              // undici closes the connection after every HEAD unless told otherwise; registries end HEAD
+              // responses properly, and a resolve is one HEAD per tag: keep the connection (measured on
+              // docker-registry: 20 HEADs over 2 connections instead of 20).
+              await bodilessExchange(dispatcher, { ...common, reset: false }, signal)
+            : // the total deadline; a streamed blob's signal never fires (no deadline)
+              await dispatcher.request({ ...common, body: method === 'GET' ? undefined : req.body, signal });
       } catch (e) {
         limiter.release();
         this.countStatus(host, 'network');
